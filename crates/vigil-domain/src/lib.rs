@@ -1,0 +1,31 @@
+//! Vigil's vocabulary and rules.
+//!
+//! This crate owns the words of domestic abuse policing (incidents, offences, risk grades,
+//! outcome codes, referrals, orders) as types that can only hold valid values, and the
+//! rules (risk grading, routing, MARAC eligibility, outcome validation, deadlines) as pure
+//! functions. It does no I/O and never reads the clock: "now" is always an argument, so every
+//! rule can be tested at any instant.
+
+mod error;
+mod vocabulary;
+
+pub mod counting_rules;
+pub mod deadlines;
+pub mod ids;
+pub mod marac;
+pub mod offence_harm;
+pub mod outcome;
+pub mod records;
+pub mod risk;
+pub mod routing;
+pub mod time;
+
+pub use error::ValueError;
+pub use ids::{
+    ArrestId, AssessmentId, DisclosureId, IncidentId, Lpa, OffenceId, OrderId, PersonId,
+    ReferralId,
+};
+pub use outcome::{OutcomeCode, OutcomeGroups};
+pub use records::*;
+pub use risk::RiskGrade;
+pub use time::{Date, DateTime};
