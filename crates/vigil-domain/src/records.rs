@@ -317,3 +317,40 @@ impl StaffingRecord {
         self.establishment_fte - self.strength_fte
     }
 }
+
+/// A set of records of every kind, table by table, in the order they were read or
+/// stored: what an import brings in and what an export takes out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordSet {
+    pub persons: Vec<Person>,
+    pub incidents: Vec<Incident>,
+    pub offences: Vec<Offence>,
+    pub arrests: Vec<Arrest>,
+    pub risk_assessments: Vec<RiskAssessment>,
+    pub referrals: Vec<Referral>,
+    pub disclosures: Vec<Disclosure>,
+    pub protection_orders: Vec<ProtectionOrder>,
+    pub staffing: Vec<StaffingRecord>,
+}
+
+impl RecordSet {
+    /// Row counts in the order of the extract's tables (DATA.md).
+    pub fn row_counts(&self) -> [usize; 9] {
+        [
+            self.persons.len(),
+            self.incidents.len(),
+            self.offences.len(),
+            self.arrests.len(),
+            self.risk_assessments.len(),
+            self.referrals.len(),
+            self.disclosures.len(),
+            self.protection_orders.len(),
+            self.staffing.len(),
+        ]
+    }
+
+    pub fn total_rows(&self) -> usize {
+        self.row_counts().iter().sum()
+    }
+}
+

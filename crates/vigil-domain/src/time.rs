@@ -62,14 +62,56 @@ pub fn parse_datetime(raw: &str) -> Result<DateTime, ValueError> {
         .ok_or_else(|| ValueError::new(format!("'{raw}' is not a time of day")))
 }
 
+fn push_num(out: &mut String, n: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    while n > 0 {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    for _ in (buf.len() - i)..width {
+        out.push('0');
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Appends `YYYY-MM-DD`. Written by hand because chrono's formatter parses its pattern on
+/// every call, which dominates an import or export of millions of rows.
+pub fn push_date(out: &mut String, d: Date) {
+    push_num(out, d.year().max(0) as u32, 4);
+    out.push('-');
+    push_num(out, d.month(), 2);
+    out.push('-');
+    push_num(out, d.day(), 2);
+}
+
+/// Appends `YYYY-MM-DDTHH:MM:SS`.
+pub fn push_datetime(out: &mut String, t: DateTime) {
+    push_date(out, t.date());
+    out.push('T');
+    push_num(out, t.hour(), 2);
+    out.push(':');
+    push_num(out, t.minute(), 2);
+    out.push(':');
+    push_num(out, t.second(), 2);
+}
+
 /// Writes `YYYY-MM-DD`.
 pub fn format_date(d: Date) -> String {
-    d.format("%Y-%m-%d").to_string()
+    let mut s = String::with_capacity(10);
+    push_date(&mut s, d);
+    s
 }
 
 /// Writes `YYYY-MM-DDTHH:MM:SS`.
 pub fn format_datetime(t: DateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+    let mut s = String::with_capacity(19);
+    push_datetime(&mut s, t);
+    s
 }
 
 #[cfg(test)]

@@ -1,1 +1,209 @@
+//! Vigil's embedded store: SQLite through sqlx, in one file beside the binary.
+//!
+//! Owns the schema (`migrations/`), every SQL statement, and the mapping between rows and
+//! domain records. Connections use WAL (readers do not block the writer), enforce foreign
+//! keys, and wait briefly on a busy database rather than failing at once.
 
+mod import;
+mod migrations;
+mod read;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
+use vigil_domain::time::{format_date, parse_date};
+use vigil_domain::{Offence, OffenceId, Outcome, RecordSet};
+use vigil_store::{ExtractInfo, IdKind, Store, StoreError, StoreResult, Versioned};
+
+/// The SQLite implementation of [`Store`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let msg = db.message().to_owned();
+        if msg.contains("UNIQUE") || msg.contains("FOREIGN KEY") || msg.contains("CHECK") {
+            return StoreError::Integrity(msg);
+        }
+    }
+    StoreError::Backend(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `location`: a file path, or a
+    /// `sqlite:` URL. Does not migrate; call [`Store::migrate`].
+    pub async fn open(location: &str) -> StoreResult<Self> {
+        let opts = if location.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(location)
+                .map_err(|e| StoreError::Backend(format!("'{location}' is not a SQLite URL: {e}")))?
+        } else {
+            SqliteConnectOptions::new().filename(location)
+        }
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Backend(format!("cannot open the database '{location}': {e}")))?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Opens and migrates: what every command that uses the store does first.
+    pub async fn open_and_migrate(location: &str) -> StoreResult<Self> {
+        let store = Self::open(location).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl Store for SqliteStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        migrations::run(&self.pool).await
+    }
+
+    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        import::insert_all(&mut tx, records).await?;
+        sqlx::query("INSERT INTO extract_info (id, source, as_of) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of")
+            .bind(info.source.as_str())
+            .bind(format_date(info.as_of))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn export_records(&self) -> StoreResult<RecordSet> {
+        // One read transaction, so the export is a consistent snapshot even while
+        // someone else writes.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let records = read::all(&mut tx).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(records)
+    }
+
+    async fn extract_info(&self) -> StoreResult<Option<ExtractInfo>> {
+        let row = sqlx::query("SELECT source, as_of FROM extract_info WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let as_of: String = r.get(1);
+            Ok(ExtractInfo {
+                source: r.get(0),
+                as_of: parse_date(&as_of)
+                    .map_err(|e| StoreError::Schema(format!("stored as_of: {e}")))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn table_counts(&self) -> StoreResult<Vec<(&'static str, u64)>> {
+        let mut out = Vec::new();
+        for table in read::TABLE_NAMES {
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend)?;
+            out.push((table, n as u64));
+        }
+        Ok(out)
+    }
+
+    async fn ids(&self, kind: IdKind) -> StoreResult<Vec<String>> {
+        let (table, column) = match kind {
+            IdKind::Person => ("persons", "person_id"),
+            IdKind::Incident => ("incidents", "incident_id"),
+            IdKind::Offence => ("offences", "offence_id"),
+            IdKind::Arrest => ("arrests", "arrest_id"),
+            IdKind::Assessment => ("risk_assessments", "assessment_id"),
+            IdKind::Referral => ("referrals", "referral_id"),
+            IdKind::Disclosure => ("disclosures", "disclosure_id"),
+            IdKind::Order => ("protection_orders", "order_id"),
+        };
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {column} FROM {table}")))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn staffing_keys(&self) -> StoreResult<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT as_of || '|' || team || '|' || COALESCE(lpa, '') || '|' || rank FROM staffing",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
+    }
+
+    async fn offence(&self, id: &OffenceId) -> StoreResult<Versioned<Offence>> {
+        read::offence(&self.pool, id).await
+    }
+
+    async fn record_outcome(
+        &self,
+        id: &OffenceId,
+        outcome: Outcome,
+        victim_withdrawal_recorded: bool,
+        expected_version: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let current = read::offence(&mut *tx, id).await?;
+        if current.version != expected_version {
+            return Err(StoreError::Conflict {
+                what: "offence",
+                id: id.to_string(),
+                expected: expected_version,
+                found: current.version,
+            });
+        }
+        let errors: Vec<_> = validate_outcome(&OutcomeContext {
+            code: outcome.code,
+            outcome_date: outcome.date,
+            recorded_date: current.record.recorded_date,
+            domestic_abuse: true,
+            victim_withdrawal_recorded,
+            provenance: Provenance::RecordedInVigil,
+        })
+        .into_iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+        if !errors.is_empty() {
+            return Err(StoreError::Rejected(errors));
+        }
+        let updated = sqlx::query(
+            "UPDATE offences SET outcome_code = ?, outcome_date = ?, victim_withdrawal_recorded = ?, version = version + 1
+             WHERE offence_id = ? AND version = ?",
+        )
+        .bind(outcome.code.as_str())
+        .bind(format_date(outcome.date))
+        .bind(victim_withdrawal_recorded)
+        .bind(id.as_str())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                what: "offence",
+                id: id.to_string(),
+                expected: expected_version,
+                found: expected_version + 1,
+            });
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(expected_version + 1)
+    }
+}

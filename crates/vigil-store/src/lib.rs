@@ -1,1 +1,113 @@
+//! The storage boundary: what Vigil's use cases ask of a database, and how it can fail.
+//!
+//! One method per use case, typed errors, no SQL. Each backend (`vigil-store-sqlite` now,
+//! PostgreSQL later) owns its schema, migrations and SQL, and implements [`Store`]; code
+//! above this line never knows which it is talking to.
 
+use std::future::Future;
+use vigil_domain::outcome::OutcomeIssue;
+use vigil_domain::time::Date;
+use vigil_domain::{Offence, OffenceId, Outcome, RecordSet};
+
+/// How a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no {what} with id '{id}'")]
+    NotFound { what: &'static str, id: String },
+    /// Optimistic concurrency: someone changed the record since the caller read it.
+    #[error(
+        "the {what} '{id}' was changed by someone else (version {found}, you edited version {expected}); reload it and make your change again"
+    )]
+    Conflict {
+        what: &'static str,
+        id: String,
+        expected: i64,
+        found: i64,
+    },
+    /// The change breaks a domain rule; nothing was written.
+    #[error("{}", .0.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Rejected(Vec<OutcomeIssue>),
+    /// The records would break the store's integrity (a duplicate or dangling id); nothing
+    /// was written.
+    #[error("the records cannot be stored: {0}")]
+    Integrity(String),
+    /// The database was made by a newer or different Vigil, or a migration changed.
+    #[error("the database schema does not match this Vigil: {0}")]
+    Schema(String),
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Where the records in the store came from, as the latest import's manifest said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractInfo {
+    pub source: String,
+    pub as_of: Date,
+}
+
+/// The kinds of record that carry their own id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    Person,
+    Incident,
+    Offence,
+    Arrest,
+    Assessment,
+    Referral,
+    Disclosure,
+    Order,
+}
+
+/// A record as read for editing, with the version the edit must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    pub record: T,
+    pub version: i64,
+}
+
+/// What a force's database does for Vigil. Every method that writes more than one row does
+/// so in one transaction: it happens completely or not at all.
+pub trait Store: Send + Sync {
+    /// Creates or upgrades the schema to this Vigil's version.
+    fn migrate(&self) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Adds a validated set of records in one transaction and records where they came from.
+    /// References must resolve within the set or to records already stored.
+    fn import_records(
+        &self,
+        records: &RecordSet,
+        info: &ExtractInfo,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Every record, each table in the order it was stored.
+    fn export_records(&self) -> impl Future<Output = StoreResult<RecordSet>> + Send;
+
+    /// Where the stored records came from; `None` for an empty store.
+    fn extract_info(&self) -> impl Future<Output = StoreResult<Option<ExtractInfo>>> + Send;
+
+    /// Row counts by table name, in the extract's table order.
+    fn table_counts(&self) -> impl Future<Output = StoreResult<Vec<(&'static str, u64)>>> + Send;
+
+    /// The ids of one kind already stored (for checking an import against the store).
+    fn ids(&self, kind: IdKind) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+
+    /// The staffing keys already stored (date, team, LPA, rank).
+    fn staffing_keys(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+
+    /// One offence for editing.
+    fn offence(&self, id: &OffenceId) -> impl Future<Output = StoreResult<Versioned<Offence>>> + Send;
+
+    /// Records the outcome of an offence, checked against the outcome rules, provided the
+    /// offence is still at `expected_version`. Returns the new version. Warnings (such as
+    /// outcome 21 on domestic abuse) are the caller's to show before calling.
+    fn record_outcome(
+        &self,
+        id: &OffenceId,
+        outcome: Outcome,
+        victim_withdrawal_recorded: bool,
+        expected_version: i64,
+    ) -> impl Future<Output = StoreResult<i64>> + Send;
+}

@@ -1,1 +1,121 @@
-fn main(){}
+//! `vigil`: the command-line entry point. Parses arguments, opens the store, and hands each
+//! subcommand to its module under `commands/`. Exit codes: 0 done, 1 a runtime failure
+//! (database, disk), 2 bad usage or bad input.
+
+mod commands;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Domestic abuse response, investigation, safeguarding and board analysis for a police force",
+    long_about = "Vigil keeps a police force's domestic abuse records — incidents, crimes, risk \
+assessments, referrals, disclosures, protective orders and staffing — in one store, and \
+produces the measures and the board report from them.\n\nStart with `vigil import DIR` to load \
+an extract (see DATA.md for the format), and `vigil export DIR` to write one."
+)]
+struct Cli {
+    /// The database: a SQLite file path or a sqlite: URL. Created if missing.
+    #[arg(
+        long,
+        global = true,
+        env = "VIGIL_DATABASE_URL",
+        default_value = "vigil.db",
+        value_name = "PATH|URL"
+    )]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database, or bring its schema up to this version of Vigil.
+    Migrate,
+    /// Load an extract folder (DATA.md format) into the store, all or nothing.
+    #[command(
+        long_about = "Load an extract folder (DATA.md format: persons.csv, incidents.csv, … and \
+manifest.json) into the store.\n\nEvery row is checked before anything is written. If any row \
+is bad, every problem is listed (file, line, column, value, reason; the first 100, then a \
+count) and the store is left unchanged, unless --allow-partial is given: then the good rows \
+are imported and the bad ones are written to a rejects file with their reasons."
+    )]
+    Import(commands::import::Args),
+    /// Write every record in the store to an extract folder, as CSV or Parquet.
+    Export(commands::export::Args),
+}
+
+/// How a command failed, which decides the exit code.
+pub enum Failure {
+    /// The input or the usage was wrong: the user can fix it (exit 2).
+    BadInput(String),
+    /// Something failed that is not the user's input (exit 1).
+    Runtime(String),
+}
+
+impl From<vigil_store::StoreError> for Failure {
+    fn from(e: vigil_store::StoreError) -> Self {
+        Failure::Runtime(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Migrate => commands::migrate::run(&cli.db).await,
+            Command::Import(args) => commands::import::run(&cli.db, args).await,
+            Command::Export(args) => commands::export::run(&cli.db, args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(msg)) => {
+            eprint!("{msg}");
+            if !msg.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Opens the store named by `--db` and brings its schema up to date.
+pub async fn open_store(db: &str) -> Result<vigil_store_sqlite::SqliteStore, Failure> {
+    if db.starts_with("postgres:") || db.starts_with("postgresql:") {
+        return Err(Failure::BadInput(format!(
+            "--db {db}: this build of Vigil stores its records in SQLite; give a file path such as vigil.db"
+        )));
+    }
+    if let Some(parent) = PathBuf::from(db.trim_start_matches("sqlite:")).parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.exists()
+    {
+        return Err(Failure::BadInput(format!(
+            "--db {db}: the folder {} does not exist",
+            parent.display()
+        )));
+    }
+    Ok(vigil_store_sqlite::SqliteStore::open_and_migrate(db).await?)
+}

@@ -1,0 +1,83 @@
+//! Embedded schema migrations, applied in order, each in its own transaction, and checked
+//! by checksum so a database migrated by a different build of Vigil is noticed rather than
+//! silently misread.
+
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqlitePool};
+use vigil_store::{StoreError, StoreResult};
+
+struct Migration {
+    version: i64,
+    description: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "records of the extract format, version 1",
+    sql: include_str!("../migrations/0001_records.sql"),
+}];
+
+fn checksum(sql: &str) -> String {
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS _vigil_migrations (
+            version INTEGER PRIMARY KEY NOT NULL,
+            description TEXT NOT NULL,
+            checksum TEXT NOT NULL
+        )",
+    )
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    let applied: Vec<(i64, String)> =
+        sqlx::query("SELECT version, checksum FROM _vigil_migrations ORDER BY version")
+            .fetch_all(pool)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    for (version, sum) in &applied {
+        match MIGRATIONS.iter().find(|m| m.version == *version) {
+            None => {
+                return Err(StoreError::Schema(format!(
+                    "the database has migration {version}, which this Vigil does not know; use the newer Vigil that made it"
+                )));
+            }
+            Some(m) if checksum(m.sql) != *sum => {
+                return Err(StoreError::Schema(format!(
+                    "migration {version} ({}) differs from the one applied to this database",
+                    m.description
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    for m in MIGRATIONS {
+        if applied.iter().any(|(v, _)| *v == m.version) {
+            continue;
+        }
+        let mut tx = pool.begin().await.map_err(backend)?;
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(backend)?;
+        sqlx::query("INSERT INTO _vigil_migrations (version, description, checksum) VALUES (?, ?, ?)")
+            .bind(m.version)
+            .bind(m.description)
+            .bind(checksum(m.sql))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,335 @@
+//! Reading stored rows back into domain records.
+//!
+//! Values are re-parsed through the domain's constructors, so a database edited by hand
+//! into an invalid state is reported, not passed on.
+
+use crate::backend;
+use futures_util::TryStreamExt;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqliteExecutor};
+use vigil_domain::risk::{AssessmentStage, InstrumentKind, RiskGrade};
+use vigil_domain::time::{parse_date, parse_datetime};
+use vigil_domain::*;
+use vigil_store::{StoreError, StoreResult, Versioned};
+
+pub const TABLE_NAMES: [&str; 9] = [
+    "persons",
+    "incidents",
+    "offences",
+    "arrests",
+    "risk_assessments",
+    "referrals",
+    "disclosures",
+    "protection_orders",
+    "staffing",
+];
+
+/// Each table's columns in the extract's order; shared by insert and select.
+pub mod columns {
+    pub const PERSONS: &[&str] = &[
+        "person_id", "sex", "birth_date", "ethnicity", "lpa", "family_name", "given_names",
+        "address", "postcode", "address_confidential",
+    ];
+    pub const INCIDENTS: &[&str] = &[
+        "incident_id", "reported_at", "lpa", "call_grade", "arrived_at", "response_target_met",
+        "victim_id", "suspect_id", "relationship", "children_present", "risk_level",
+        "dash_yes_count",
+    ];
+    pub const OFFENCES: &[&str] = &[
+        "offence_id", "incident_id", "ho_code", "offence_group", "offence_date",
+        "recorded_date", "victim_id", "suspect_id", "risk_level", "team", "outcome_code",
+        "outcome_date", "bwv_captured",
+    ];
+    pub const ARRESTS: &[&str] = &[
+        "arrest_id", "person_id", "incident_id", "offence_id", "arrested_at",
+        "bwv_shown_in_interview", "disposal",
+    ];
+    pub const RISK_ASSESSMENTS: &[&str] = &[
+        "assessment_id", "incident_id", "stage", "instrument", "assessed_at", "answers",
+        "yes_count", "grade", "judgement_raised",
+    ];
+    pub const REFERRALS: &[&str] = &[
+        "referral_id", "kind", "person_id", "incident_id", "referred_at", "agency", "consent",
+    ];
+    pub const DISCLOSURES: &[&str] = &[
+        "disclosure_id", "route", "subject_id", "at_risk_id", "received_at", "decided_at",
+        "decision", "disclosed_at",
+    ];
+    pub const PROTECTION_ORDERS: &[&str] = &[
+        "order_id", "kind", "subject_id", "protected_id", "incident_id", "issued_at",
+        "expires_at", "breached_at",
+    ];
+    pub const STAFFING: &[&str] = &[
+        "as_of", "team", "lpa", "rank", "establishment_fte", "strength_fte", "deployable_fte",
+    ];
+}
+
+/// One stored row, read column by column in select order, with the table named in errors.
+struct Cols<'r> {
+    row: &'r SqliteRow,
+    table: &'static str,
+    next: usize,
+}
+
+impl<'r> Cols<'r> {
+    fn new(row: &'r SqliteRow, table: &'static str) -> Self {
+        Cols { row, table, next: 0 }
+    }
+
+    fn bad(&self, i: usize, e: impl std::fmt::Display) -> StoreError {
+        StoreError::Schema(format!(
+            "stored {} column {} holds an unreadable value: {e}",
+            self.table,
+            i + 1
+        ))
+    }
+
+    fn opt_text(&mut self) -> StoreResult<Option<&'r str>> {
+        let i = self.next;
+        self.next += 1;
+        self.row.try_get::<Option<&str>, _>(i).map_err(|e| self.bad(i, e))
+    }
+
+    fn opt<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<Option<T>> {
+        let i = self.next;
+        match self.opt_text()? {
+            None => Ok(None),
+            Some(v) => parse(v).map(Some).map_err(|e| self.bad(i, e)),
+        }
+    }
+
+    fn req<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<T> {
+        let i = self.next;
+        self.opt(parse)?
+            .ok_or_else(|| self.bad(i, "empty where a value is required"))
+    }
+
+    fn opt_string(&mut self) -> StoreResult<Option<String>> {
+        Ok(self.opt_text()?.map(str::to_owned))
+    }
+
+    fn opt_int(&mut self) -> StoreResult<Option<i64>> {
+        let i = self.next;
+        self.next += 1;
+        self.row.try_get::<Option<i64>, _>(i).map_err(|e| self.bad(i, e))
+    }
+
+    fn opt_bool(&mut self) -> StoreResult<Option<bool>> {
+        Ok(self.opt_int()?.map(|n| n != 0))
+    }
+
+    fn bool(&mut self) -> StoreResult<bool> {
+        let i = self.next;
+        self.opt_bool()?
+            .ok_or_else(|| self.bad(i, "empty where a value is required"))
+    }
+
+    fn real(&mut self) -> StoreResult<f64> {
+        let i = self.next;
+        self.next += 1;
+        self.row.try_get::<f64, _>(i).map_err(|e| self.bad(i, e))
+    }
+}
+
+fn select(table: &str, cols: &[&str]) -> String {
+    format!("SELECT {} FROM {table} ORDER BY rowid", cols.join(","))
+}
+
+async fn fetch<R>(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    cols: &[&str],
+    map: fn(&mut Cols) -> StoreResult<R>,
+) -> StoreResult<Vec<R>> {
+    let sql = select(table, cols);
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await.map_err(backend)? {
+        out.push(map(&mut Cols::new(&row, table))?);
+    }
+    Ok(out)
+}
+
+fn small_count(n: Option<i64>) -> Option<u8> {
+    n.and_then(|n| u8::try_from(n).ok())
+}
+
+fn person(c: &mut Cols) -> StoreResult<Person> {
+    Ok(Person {
+        id: c.req(PersonId::parse)?,
+        sex: c.req(Sex::parse)?,
+        birth_date: c.opt(parse_date)?,
+        ethnicity: c.req(Ethnicity::parse)?,
+        lpa: c.opt(Lpa::parse)?,
+        identity: Identity {
+            family_name: c.opt_string()?,
+            given_names: c.opt_string()?,
+            address: c.opt_string()?,
+            postcode: c.opt_string()?,
+        },
+        address_confidential: c.bool()?,
+    })
+}
+
+fn incident(c: &mut Cols) -> StoreResult<Incident> {
+    Ok(Incident {
+        id: c.req(IncidentId::parse)?,
+        reported_at: c.req(parse_datetime)?,
+        lpa: c.req(Lpa::parse)?,
+        call_grade: c.req(CallGrade::parse)?,
+        arrived_at: c.opt(parse_datetime)?,
+        response_target_met: c.opt_bool()?,
+        victim_id: c.req(PersonId::parse)?,
+        suspect_id: c.opt(PersonId::parse)?,
+        relationship: c.req(Relationship::parse)?,
+        children_present: c.bool()?,
+        risk_level: c.opt(RiskGrade::parse)?,
+        dash_yes_count: small_count(c.opt_int()?),
+    })
+}
+
+fn offence_row(c: &mut Cols) -> StoreResult<Offence> {
+    let id = c.req(OffenceId::parse)?;
+    let incident_id = c.req(IncidentId::parse)?;
+    let ho_code = c.opt_string()?;
+    let offence_group = c.req(OffenceGroup::parse)?;
+    let offence_date = c.req(parse_date)?;
+    let recorded_date = c.req(parse_date)?;
+    let victim_id = c.req(PersonId::parse)?;
+    let suspect_id = c.opt(PersonId::parse)?;
+    let risk_level = c.opt(RiskGrade::parse)?;
+    let team = c.req(InvestigatingTeam::parse)?;
+    let code = c.opt(OutcomeCode::parse)?;
+    let date = c.opt(parse_date)?;
+    let bwv_captured = c.bool()?;
+    Ok(Offence {
+        id,
+        incident_id,
+        ho_code,
+        offence_group,
+        offence_date,
+        recorded_date,
+        victim_id,
+        suspect_id,
+        risk_level,
+        team,
+        outcome: code.zip(date).map(|(code, date)| Outcome { code, date }),
+        bwv_captured,
+    })
+}
+
+fn arrest(c: &mut Cols) -> StoreResult<Arrest> {
+    Ok(Arrest {
+        id: c.req(ArrestId::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        incident_id: c.opt(IncidentId::parse)?,
+        offence_id: c.opt(OffenceId::parse)?,
+        arrested_at: c.req(parse_datetime)?,
+        bwv_shown_in_interview: c.opt_bool()?,
+        disposal: c.opt(ArrestDisposal::parse)?,
+    })
+}
+
+fn assessment(c: &mut Cols) -> StoreResult<RiskAssessment> {
+    Ok(RiskAssessment {
+        id: c.req(AssessmentId::parse)?,
+        incident_id: c.req(IncidentId::parse)?,
+        stage: c.req(AssessmentStage::parse)?,
+        instrument: c.req(InstrumentKind::parse)?,
+        assessed_at: c.req(parse_datetime)?,
+        answers: c.opt_string()?.unwrap_or_default(),
+        yes_count: small_count(c.opt_int()?).unwrap_or(0),
+        grade: c.req(RiskGrade::parse)?,
+        judgement_raised: c.bool()?,
+    })
+}
+
+fn referral(c: &mut Cols) -> StoreResult<Referral> {
+    Ok(Referral {
+        id: c.req(ReferralId::parse)?,
+        kind: c.req(ReferralKind::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        incident_id: c.opt(IncidentId::parse)?,
+        referred_at: c.req(parse_datetime)?,
+        agency: c.req(Agency::parse)?,
+        consent: c.opt_bool()?,
+    })
+}
+
+fn disclosure(c: &mut Cols) -> StoreResult<Disclosure> {
+    Ok(Disclosure {
+        id: c.req(DisclosureId::parse)?,
+        route: c.req(DisclosureRoute::parse)?,
+        subject_id: c.req(PersonId::parse)?,
+        at_risk_id: c.req(PersonId::parse)?,
+        received_at: c.req(parse_datetime)?,
+        decided_at: c.opt(parse_datetime)?,
+        decision: c.opt(DisclosureDecision::parse)?,
+        disclosed_at: c.opt(parse_datetime)?,
+    })
+}
+
+fn order(c: &mut Cols) -> StoreResult<ProtectionOrder> {
+    Ok(ProtectionOrder {
+        id: c.req(OrderId::parse)?,
+        kind: c.req(OrderKind::parse)?,
+        subject_id: c.req(PersonId::parse)?,
+        protected_id: c.req(PersonId::parse)?,
+        incident_id: c.opt(IncidentId::parse)?,
+        issued_at: c.req(parse_datetime)?,
+        expires_at: c.opt(parse_datetime)?,
+        breached_at: c.opt(parse_datetime)?,
+    })
+}
+
+fn staffing(c: &mut Cols) -> StoreResult<StaffingRecord> {
+    Ok(StaffingRecord {
+        as_of: c.req(parse_date)?,
+        team: c.req(StaffTeam::parse)?,
+        lpa: c.opt(Lpa::parse)?,
+        rank: c.req(Rank::parse)?,
+        establishment_fte: c.real()?,
+        strength_fte: c.real()?,
+        deployable_fte: c.real()?,
+    })
+}
+
+pub async fn all(conn: &mut SqliteConnection) -> StoreResult<RecordSet> {
+    use columns as c;
+    Ok(RecordSet {
+        persons: fetch(conn, "persons", c::PERSONS, person).await?,
+        incidents: fetch(conn, "incidents", c::INCIDENTS, incident).await?,
+        offences: fetch(conn, "offences", c::OFFENCES, offence_row).await?,
+        arrests: fetch(conn, "arrests", c::ARRESTS, arrest).await?,
+        risk_assessments: fetch(conn, "risk_assessments", c::RISK_ASSESSMENTS, assessment)
+            .await?,
+        referrals: fetch(conn, "referrals", c::REFERRALS, referral).await?,
+        disclosures: fetch(conn, "disclosures", c::DISCLOSURES, disclosure).await?,
+        protection_orders: fetch(conn, "protection_orders", c::PROTECTION_ORDERS, order)
+            .await?,
+        staffing: fetch(conn, "staffing", c::STAFFING, staffing).await?,
+    })
+}
+
+pub async fn offence<'e>(
+    exec: impl SqliteExecutor<'e>,
+    id: &OffenceId,
+) -> StoreResult<Versioned<Offence>> {
+    let sql = format!(
+        "SELECT {}, version FROM offences WHERE offence_id = ?",
+        columns::OFFENCES.join(",")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str().to_owned())
+        .fetch_optional(exec)
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "offence",
+            id: id.to_string(),
+        })?;
+    let mut cols = Cols::new(&row, "offences");
+    let record = offence_row(&mut cols)?;
+    let version = cols.opt_int()?.unwrap_or(1);
+    Ok(Versioned { record, version })
+}
