@@ -73,9 +73,21 @@ mod tests {
     #[test]
     fn version_by_date() {
         assert!(in_force(d(2015, 3, 31)).is_none());
-        assert!(!in_force(d(2018, 3, 31)).unwrap().stalking_harassment_recorded_in_addition);
-        assert!(in_force(d(2018, 4, 1)).unwrap().stalking_harassment_recorded_in_addition);
-        assert!(!in_force(d(2023, 6, 1)).unwrap().stalking_harassment_recorded_in_addition);
+        assert!(
+            !in_force(d(2018, 3, 31))
+                .unwrap()
+                .stalking_harassment_recorded_in_addition
+        );
+        assert!(
+            in_force(d(2018, 4, 1))
+                .unwrap()
+                .stalking_harassment_recorded_in_addition
+        );
+        assert!(
+            !in_force(d(2023, 6, 1))
+                .unwrap()
+                .stalking_harassment_recorded_in_addition
+        );
         assert_eq!(changes_between(d(2015, 8, 1), d(2019, 9, 1)).len(), 1);
     }
 }

@@ -26,7 +26,10 @@ const CATALOGUE: [(&str, &str); 23] = [
     ("10", "Formal action not in the public interest (police)"),
     ("11", "Prosecution prevented: suspect under age"),
     ("12", "Prosecution prevented: suspect too ill"),
-    ("13", "Prosecution prevented: victim or key witness dead or too ill"),
+    (
+        "13",
+        "Prosecution prevented: victim or key witness dead or too ill",
+    ),
     (
         "14",
         "Evidential difficulties: suspect not identified, victim does not support",
@@ -113,17 +116,26 @@ impl OutcomeGroups {
         resolved: BTreeSet<OutcomeCode>,
         victim_does_not_support: BTreeSet<OutcomeCode>,
     ) -> Result<Self, ValueError> {
-        let overlap = |a: &BTreeSet<OutcomeCode>, b: &BTreeSet<OutcomeCode>, names: &str| {
-            match a.intersection(b).next() {
-                Some(code) => Err(ValueError::new(format!(
-                    "outcome {code} is in both {names}; an outcome belongs to one group at most"
-                ))),
-                None => Ok(()),
-            }
+        let overlap = |a: &BTreeSet<OutcomeCode>, b: &BTreeSet<OutcomeCode>, names: &str| match a
+            .intersection(b)
+            .next()
+        {
+            Some(code) => Err(ValueError::new(format!(
+                "outcome {code} is in both {names}; an outcome belongs to one group at most"
+            ))),
+            None => Ok(()),
         };
         overlap(&solved, &resolved, "SOLVED and RESOLVED")?;
-        overlap(&solved, &victim_does_not_support, "SOLVED and VICTIM_DOES_NOT_SUPPORT")?;
-        overlap(&resolved, &victim_does_not_support, "RESOLVED and VICTIM_DOES_NOT_SUPPORT")?;
+        overlap(
+            &solved,
+            &victim_does_not_support,
+            "SOLVED and VICTIM_DOES_NOT_SUPPORT",
+        )?;
+        overlap(
+            &resolved,
+            &victim_does_not_support,
+            "RESOLVED and VICTIM_DOES_NOT_SUPPORT",
+        )?;
         Ok(OutcomeGroups {
             solved,
             resolved,

@@ -353,4 +353,3 @@ impl RecordSet {
         self.row_counts().iter().sum()
     }
 }
-

@@ -8,9 +8,9 @@ use crate::problem::Problem;
 use crate::progress::Progress;
 use crate::spec::{self, Kind, TableSpec};
 use crate::tables::{self, Fields};
-use vigil_domain::RecordSet;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use vigil_domain::RecordSet;
 use vigil_domain::time::{Date, parse_date};
 
 /// The kinds of record that have ids other records refer to.
@@ -152,14 +152,19 @@ fn line_of(bytes: &[u8], offset: usize) -> u64 {
 }
 
 fn read_text(path: &Path, file: &str) -> Result<TableText, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| Problem::file(file, format!("cannot be read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::file(file, format!("cannot be read: {e}")))?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Problem::file(
             file,
             "is UTF-16 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
         ));
     }
-    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
     if bytes[start..].iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::file(
             file,
@@ -270,7 +275,10 @@ fn read_table<R>(
         if spec.required {
             return Err(vec![Problem::file(
                 &file,
-                format!("is missing from {}; every extract has this table", dir.display()),
+                format!(
+                    "is missing from {}; every extract has this table",
+                    dir.display()
+                ),
             )]);
         }
         return Ok(Vec::new());
@@ -283,7 +291,12 @@ fn read_table<R>(
         .from_reader(body);
     let header = reader
         .byte_headers()
-        .map_err(|e| vec![Problem::file(&file, format!("the header row cannot be read: {e}"))])?
+        .map_err(|e| {
+            vec![Problem::file(
+                &file,
+                format!("the header row cannot be read: {e}"),
+            )]
+        })?
         .clone();
     let positions = map_header(spec, &header, &file, notes)?;
     let width = header.len();
@@ -304,7 +317,9 @@ fn read_table<R>(
                 }]);
             }
         }
-        let pos = record.position().expect("records read from a reader have a position");
+        let pos = record
+            .position()
+            .expect("records read from a reader have a position");
         let line = pos.line();
         if pos.byte() - last_reported > 1 << 20 {
             progress.advance(pos.byte() - last_reported);
@@ -331,7 +346,11 @@ fn read_table<R>(
                 Some(i) => std::str::from_utf8(&record[*i]).unwrap_or(""),
                 None => "",
             };
-            values.push(if c.kind == Kind::Text { unguard(raw) } else { raw });
+            values.push(if c.kind == Kind::Text {
+                unguard(raw)
+            } else {
+                raw
+            });
         }
         let mut fields = Fields {
             spec,
@@ -383,7 +402,9 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>, Problem> {
         line: Some(e.line() as u64),
         ..Problem::file(
             MANIFEST_FILE,
-            format!("is not a valid manifest: {e}; expected format_version, source, as_of and files"),
+            format!(
+                "is not a valid manifest: {e}; expected format_version, source, as_of and files"
+            ),
         )
     })?;
     if manifest.format_version != FORMAT_VERSION {
@@ -437,7 +458,11 @@ fn verify_checksums(dir: &Path, manifest: &Manifest) -> Vec<Problem> {
 /// bad header). Otherwise every row that could be read is in `extract`, and every row that
 /// could not is described in `rejects`: the caller decides whether a partial import is
 /// acceptable.
-pub fn read_dir(dir: &Path, known: &KnownIds, progress: &dyn Progress) -> Result<Loaded, Vec<Problem>> {
+pub fn read_dir(
+    dir: &Path,
+    known: &KnownIds,
+    progress: &dyn Progress,
+) -> Result<Loaded, Vec<Problem>> {
     if !dir.is_dir() {
         return Err(vec![Problem::file(
             dir.display().to_string(),
@@ -476,49 +501,112 @@ pub fn read_dir(dir: &Path, known: &KnownIds, progress: &dyn Progress) -> Result
         };
     }
 
-    table!(persons, spec::PERSONS, tables::read_person, |p, out| {
-        reg.unique(Person, p.id.as_str(), 0, out);
-    }, Person, p.id.as_str().to_owned());
-    table!(incidents, spec::INCIDENTS, tables::read_incident, |i, out| {
-        reg.unique(Incident, i.id.as_str(), 0, out);
-        reg.refers(Person, Some(i.victim_id.as_str()), 6, out);
-        reg.refers(Person, i.suspect_id.as_ref().map(|s| s.as_str()), 7, out);
-    }, Incident, i.id.as_str().to_owned());
-    table!(offences, spec::OFFENCES, tables::read_offence, |o, out| {
-        reg.unique(Offence, o.id.as_str(), 0, out);
-        reg.refers(Incident, Some(o.incident_id.as_str()), 1, out);
-        reg.refers(Person, Some(o.victim_id.as_str()), 6, out);
-        reg.refers(Person, o.suspect_id.as_ref().map(|s| s.as_str()), 7, out);
-    }, Offence, o.id.as_str().to_owned());
-    table!(arrests, spec::ARRESTS, tables::read_arrest, |a, out| {
-        reg.unique(Arrest, a.id.as_str(), 0, out);
-        reg.refers(Person, Some(a.person_id.as_str()), 1, out);
-        reg.refers(Incident, a.incident_id.as_ref().map(|s| s.as_str()), 2, out);
-        reg.refers(Offence, a.offence_id.as_ref().map(|s| s.as_str()), 3, out);
-    }, Arrest, a.id.as_str().to_owned());
-    table!(risk_assessments, spec::RISK_ASSESSMENTS, tables::read_assessment, |r, out| {
-        reg.unique(Assessment, r.id.as_str(), 0, out);
-        reg.refers(Incident, Some(r.incident_id.as_str()), 1, out);
-    }, Assessment, r.id.as_str().to_owned());
-    table!(referrals, spec::REFERRALS, tables::read_referral, |r, out| {
-        reg.unique(Referral, r.id.as_str(), 0, out);
-        reg.refers(Person, Some(r.person_id.as_str()), 2, out);
-        reg.refers(Incident, r.incident_id.as_ref().map(|s| s.as_str()), 3, out);
-    }, Referral, r.id.as_str().to_owned());
-    table!(disclosures, spec::DISCLOSURES, tables::read_disclosure, |d, out| {
-        reg.unique(Disclosure, d.id.as_str(), 0, out);
-        reg.refers(Person, Some(d.subject_id.as_str()), 2, out);
-        reg.refers(Person, Some(d.at_risk_id.as_str()), 3, out);
-    }, Disclosure, d.id.as_str().to_owned());
-    table!(protection_orders, spec::PROTECTION_ORDERS, tables::read_order, |o, out| {
-        reg.unique(Order, o.id.as_str(), 0, out);
-        reg.refers(Person, Some(o.subject_id.as_str()), 2, out);
-        reg.refers(Person, Some(o.protected_id.as_str()), 3, out);
-        reg.refers(Incident, o.incident_id.as_ref().map(|s| s.as_str()), 4, out);
-    }, Order, o.id.as_str().to_owned());
-    table!(staffing, spec::STAFFING, tables::read_staffing, |s, out| {
-        reg.unique(Staffing, &staffing_key(s), 0, out);
-    }, Staffing, staffing_key(s));
+    table!(
+        persons,
+        spec::PERSONS,
+        tables::read_person,
+        |p, out| {
+            reg.unique(Person, p.id.as_str(), 0, out);
+        },
+        Person,
+        p.id.as_str().to_owned()
+    );
+    table!(
+        incidents,
+        spec::INCIDENTS,
+        tables::read_incident,
+        |i, out| {
+            reg.unique(Incident, i.id.as_str(), 0, out);
+            reg.refers(Person, Some(i.victim_id.as_str()), 6, out);
+            reg.refers(Person, i.suspect_id.as_ref().map(|s| s.as_str()), 7, out);
+        },
+        Incident,
+        i.id.as_str().to_owned()
+    );
+    table!(
+        offences,
+        spec::OFFENCES,
+        tables::read_offence,
+        |o, out| {
+            reg.unique(Offence, o.id.as_str(), 0, out);
+            reg.refers(Incident, Some(o.incident_id.as_str()), 1, out);
+            reg.refers(Person, Some(o.victim_id.as_str()), 6, out);
+            reg.refers(Person, o.suspect_id.as_ref().map(|s| s.as_str()), 7, out);
+        },
+        Offence,
+        o.id.as_str().to_owned()
+    );
+    table!(
+        arrests,
+        spec::ARRESTS,
+        tables::read_arrest,
+        |a, out| {
+            reg.unique(Arrest, a.id.as_str(), 0, out);
+            reg.refers(Person, Some(a.person_id.as_str()), 1, out);
+            reg.refers(Incident, a.incident_id.as_ref().map(|s| s.as_str()), 2, out);
+            reg.refers(Offence, a.offence_id.as_ref().map(|s| s.as_str()), 3, out);
+        },
+        Arrest,
+        a.id.as_str().to_owned()
+    );
+    table!(
+        risk_assessments,
+        spec::RISK_ASSESSMENTS,
+        tables::read_assessment,
+        |r, out| {
+            reg.unique(Assessment, r.id.as_str(), 0, out);
+            reg.refers(Incident, Some(r.incident_id.as_str()), 1, out);
+        },
+        Assessment,
+        r.id.as_str().to_owned()
+    );
+    table!(
+        referrals,
+        spec::REFERRALS,
+        tables::read_referral,
+        |r, out| {
+            reg.unique(Referral, r.id.as_str(), 0, out);
+            reg.refers(Person, Some(r.person_id.as_str()), 2, out);
+            reg.refers(Incident, r.incident_id.as_ref().map(|s| s.as_str()), 3, out);
+        },
+        Referral,
+        r.id.as_str().to_owned()
+    );
+    table!(
+        disclosures,
+        spec::DISCLOSURES,
+        tables::read_disclosure,
+        |d, out| {
+            reg.unique(Disclosure, d.id.as_str(), 0, out);
+            reg.refers(Person, Some(d.subject_id.as_str()), 2, out);
+            reg.refers(Person, Some(d.at_risk_id.as_str()), 3, out);
+        },
+        Disclosure,
+        d.id.as_str().to_owned()
+    );
+    table!(
+        protection_orders,
+        spec::PROTECTION_ORDERS,
+        tables::read_order,
+        |o, out| {
+            reg.unique(Order, o.id.as_str(), 0, out);
+            reg.refers(Person, Some(o.subject_id.as_str()), 2, out);
+            reg.refers(Person, Some(o.protected_id.as_str()), 3, out);
+            reg.refers(Incident, o.incident_id.as_ref().map(|s| s.as_str()), 4, out);
+        },
+        Order,
+        o.id.as_str().to_owned()
+    );
+    table!(
+        staffing,
+        spec::STAFFING,
+        tables::read_staffing,
+        |s, out| {
+            reg.unique(Staffing, &staffing_key(s), 0, out);
+        },
+        Staffing,
+        staffing_key(s)
+    );
 
     if !fatal.is_empty() {
         return Err(fatal);
@@ -526,10 +614,18 @@ pub fn read_dir(dir: &Path, known: &KnownIds, progress: &dyn Progress) -> Result
     if let Some(m) = &manifest {
         for spec in spec::TABLES {
             let counts = ex.row_counts();
-            let idx = spec::TABLES.iter().position(|s| s.name == spec.name).expect("listed");
+            let idx = spec::TABLES
+                .iter()
+                .position(|s| s.name == spec.name)
+                .expect("listed");
             if let Some(entry) = m.files.get(&spec.csv_file()) {
                 let read = counts[idx] as u64
-                    + rejects.iter().filter(|p| p.file == spec.csv_file()).map(|p| p.line).collect::<HashSet<_>>().len() as u64;
+                    + rejects
+                        .iter()
+                        .filter(|p| p.file == spec.csv_file())
+                        .map(|p| p.line)
+                        .collect::<HashSet<_>>()
+                        .len() as u64;
                 if read != entry.rows {
                     fatal.push(Problem::file(
                         spec.csv_file(),
@@ -552,7 +648,8 @@ pub fn read_dir(dir: &Path, known: &KnownIds, progress: &dyn Progress) -> Result
         })?),
         None => {
             notes.push(
-                "no manifest.json: the extract date is taken as the latest date in the records".into(),
+                "no manifest.json: the extract date is taken as the latest date in the records"
+                    .into(),
             );
             latest_date(&ex)
         }

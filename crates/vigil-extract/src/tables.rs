@@ -36,14 +36,11 @@ pub(crate) fn parse_bool(raw: &str) -> Result<bool, ValueError> {
 }
 
 fn parse_count(raw: &str) -> Result<u8, ValueError> {
-    raw.parse::<u8>()
-        .ok()
-        .filter(|n| *n <= 27)
-        .ok_or_else(|| {
-            ValueError::new(format!(
-                "'{raw}' is not a count of yes answers; expected a whole number from 0 to 27"
-            ))
-        })
+    raw.parse::<u8>().ok().filter(|n| *n <= 27).ok_or_else(|| {
+        ValueError::new(format!(
+            "'{raw}' is not a count of yes answers; expected a whole number from 0 to 27"
+        ))
+    })
 }
 
 fn parse_fte(raw: &str) -> Result<f64, ValueError> {
@@ -175,7 +172,10 @@ pub(crate) fn read_incident(f: &mut Fields) -> Option<Incident> {
     if let (Some(r), Some(Some(a))) = (reported_at, arrived_at)
         && a < r
     {
-        f.fail(4, format!("arrival is before the report was received ({r})"));
+        f.fail(
+            4,
+            format!("arrival is before the report was received ({r})"),
+        );
         return None;
     }
     Some(Incident {
@@ -238,11 +238,17 @@ pub(crate) fn read_offence(f: &mut Fields) -> Option<Offence> {
         (Some(code), Some(date)) => Some(Outcome { code, date }),
         (None, None) => None,
         (Some(_), None) => {
-            f.fail(11, "is empty but outcome_code is given; an outcome needs both".into());
+            f.fail(
+                11,
+                "is empty but outcome_code is given; an outcome needs both".into(),
+            );
             return None;
         }
         (None, Some(_)) => {
-            f.fail(10, "is empty but outcome_date is given; an outcome needs both".into());
+            f.fail(
+                10,
+                "is empty but outcome_date is given; an outcome needs both".into(),
+            );
             return None;
         }
     };
@@ -457,7 +463,10 @@ pub(crate) fn read_disclosure(f: &mut Fields) -> Option<Disclosure> {
         return None;
     }
     if decided_at.is_some_and(|d| d < received_at) {
-        f.fail(5, format!("the decision is before the case was received ({received_at})"));
+        f.fail(
+            5,
+            format!("the decision is before the case was received ({received_at})"),
+        );
         return None;
     }
     Some(Disclosure {
@@ -496,7 +505,10 @@ pub(crate) fn read_order(f: &mut Fields) -> Option<ProtectionOrder> {
     let breached_at = f.opt(7, parse_datetime);
     let (issued_at, expires_at) = (issued_at?, expires_at?);
     if expires_at.is_some_and(|e| e < issued_at) {
-        f.fail(6, format!("the order expires before it was issued ({issued_at})"));
+        f.fail(
+            6,
+            format!("the order expires before it was issued ({issued_at})"),
+        );
         return None;
     }
     Some(ProtectionOrder {

@@ -11,7 +11,6 @@ use crate::problem::Problem;
 use crate::progress::Progress;
 use crate::spec::{self, Kind, TableSpec};
 use crate::tables;
-use vigil_domain::RecordSet;
 use parquet::basic::Compression;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::properties::WriterProperties;
@@ -21,6 +20,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use vigil_domain::RecordSet;
 use vigil_domain::time::{Date, Datelike};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +43,10 @@ pub struct WriteOptions {
 /// cells in memory at once.
 const CHUNK_ROWS: usize = 128 * 1024;
 
-type CellsOf<'a, R> = fn(&'a R) -> Vec<Cell<'a>>;
-
-fn chunks<'a, R>(rows: &'a [R], cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy) -> impl Iterator<Item = Vec<Vec<Cell<'a>>>> {
+fn chunks<'a, R>(
+    rows: &'a [R],
+    cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy,
+) -> impl Iterator<Item = Vec<Vec<Cell<'a>>>> {
     rows.chunks(CHUNK_ROWS)
         .map(move |chunk| chunk.iter().map(cells).collect())
 }
@@ -109,14 +110,16 @@ fn write_csv_table<'a, R>(
             buf.push('\n');
             if buf.len() > 1 << 16 {
                 hasher.update(buf.as_bytes());
-                out.write_all(buf.as_bytes()).map_err(|e| io_problem(&file, e))?;
+                out.write_all(buf.as_bytes())
+                    .map_err(|e| io_problem(&file, e))?;
                 buf.clear();
             }
         }
         progress.advance(chunk.len() as u64);
     }
     hasher.update(buf.as_bytes());
-    out.write_all(buf.as_bytes()).map_err(|e| io_problem(&file, e))?;
+    out.write_all(buf.as_bytes())
+        .map_err(|e| io_problem(&file, e))?;
     out.flush().map_err(|e| io_problem(&file, e))?;
     progress.end();
     let digest = hasher.finalize();
@@ -194,7 +197,8 @@ fn write_parquet_table<'a, R>(
                             other => unreachable!("text column holds {other:?}"),
                         })
                         .collect();
-                    col.typed::<ByteArrayType>().write_batch(&v, Some(&defs), None)
+                    col.typed::<ByteArrayType>()
+                        .write_batch(&v, Some(&defs), None)
                 }
                 Kind::Date => {
                     let v: Vec<i32> = present
@@ -216,9 +220,7 @@ fn write_parquet_table<'a, R>(
                     col.typed::<Int64Type>().write_batch(&v, Some(&defs), None)
                 }
                 Kind::Bool => {
-                    let v: Vec<bool> = present
-                        .map(|c| matches!(c, Cell::Bool(true)))
-                        .collect();
+                    let v: Vec<bool> = present.map(|c| matches!(c, Cell::Bool(true))).collect();
                     col.typed::<BoolType>().write_batch(&v, Some(&defs), None)
                 }
                 Kind::Decimal => {
@@ -254,7 +256,7 @@ fn write_table<'a, R>(
     dir: &Path,
     spec: &TableSpec,
     rows: &'a [R],
-    cells: CellsOf<'a, R>,
+    cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy,
     format: Format,
     progress: &dyn Progress,
 ) -> Result<Written, Problem> {
@@ -272,29 +274,85 @@ pub fn write_dir(
     opts: &WriteOptions,
     progress: &dyn Progress,
 ) -> Result<Manifest, Problem> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Problem::file(dir.display().to_string(), format!("cannot be created: {e}"))
-    })?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Problem::file(dir.display().to_string(), format!("cannot be created: {e}")))?;
     let mut written: Vec<Written> = Vec::new();
     let result = (|| -> Result<(), Problem> {
         let f = opts.format;
         let identity = opts.include_identity;
-        let person_cells: Box<dyn Fn(&vigil_domain::Person) -> Vec<Cell<'_>>> =
-            Box::new(move |p| tables::person_cells(p, identity));
-        written.push(match f {
-            Format::Csv => write_csv_table(dir, &spec::PERSONS, &ex.persons, &*person_cells, progress)?,
-            Format::Parquet => {
-                write_parquet_table(dir, &spec::PERSONS, &ex.persons, &*person_cells, progress)?
-            }
-        });
-        written.push(write_table(dir, &spec::INCIDENTS, &ex.incidents, tables::incident_cells, f, progress)?);
-        written.push(write_table(dir, &spec::OFFENCES, &ex.offences, tables::offence_cells, f, progress)?);
-        written.push(write_table(dir, &spec::ARRESTS, &ex.arrests, tables::arrest_cells, f, progress)?);
-        written.push(write_table(dir, &spec::RISK_ASSESSMENTS, &ex.risk_assessments, tables::assessment_cells, f, progress)?);
-        written.push(write_table(dir, &spec::REFERRALS, &ex.referrals, tables::referral_cells, f, progress)?);
-        written.push(write_table(dir, &spec::DISCLOSURES, &ex.disclosures, tables::disclosure_cells, f, progress)?);
-        written.push(write_table(dir, &spec::PROTECTION_ORDERS, &ex.protection_orders, tables::order_cells, f, progress)?);
-        written.push(write_table(dir, &spec::STAFFING, &ex.staffing, tables::staffing_cells, f, progress)?);
+        let person_cells = move |p| tables::person_cells(p, identity);
+        written.push(write_table(
+            dir,
+            &spec::PERSONS,
+            &ex.persons,
+            person_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::INCIDENTS,
+            &ex.incidents,
+            tables::incident_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::OFFENCES,
+            &ex.offences,
+            tables::offence_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::ARRESTS,
+            &ex.arrests,
+            tables::arrest_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::RISK_ASSESSMENTS,
+            &ex.risk_assessments,
+            tables::assessment_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::REFERRALS,
+            &ex.referrals,
+            tables::referral_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::DISCLOSURES,
+            &ex.disclosures,
+            tables::disclosure_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::PROTECTION_ORDERS,
+            &ex.protection_orders,
+            tables::order_cells,
+            f,
+            progress,
+        )?);
+        written.push(write_table(
+            dir,
+            &spec::STAFFING,
+            &ex.staffing,
+            tables::staffing_cells,
+            f,
+            progress,
+        )?);
         Ok(())
     })();
     if let Err(p) = result {

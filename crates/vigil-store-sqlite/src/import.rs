@@ -173,10 +173,31 @@ pub async fn insert_all(conn: &mut SqliteConnection, r: &RecordSet) -> StoreResu
     insert(conn, "incidents", c::INCIDENTS, &r.incidents, bind_incident).await?;
     insert(conn, "offences", c::OFFENCES, &r.offences, bind_offence).await?;
     insert(conn, "arrests", c::ARRESTS, &r.arrests, bind_arrest).await?;
-    insert(conn, "risk_assessments", c::RISK_ASSESSMENTS, &r.risk_assessments, bind_assessment).await?;
+    insert(
+        conn,
+        "risk_assessments",
+        c::RISK_ASSESSMENTS,
+        &r.risk_assessments,
+        bind_assessment,
+    )
+    .await?;
     insert(conn, "referrals", c::REFERRALS, &r.referrals, bind_referral).await?;
-    insert(conn, "disclosures", c::DISCLOSURES, &r.disclosures, bind_disclosure).await?;
-    insert(conn, "protection_orders", c::PROTECTION_ORDERS, &r.protection_orders, bind_order).await?;
+    insert(
+        conn,
+        "disclosures",
+        c::DISCLOSURES,
+        &r.disclosures,
+        bind_disclosure,
+    )
+    .await?;
+    insert(
+        conn,
+        "protection_orders",
+        c::PROTECTION_ORDERS,
+        &r.protection_orders,
+        bind_order,
+    )
+    .await?;
     insert(conn, "staffing", c::STAFFING, &r.staffing, bind_staffing).await?;
     Ok(())
 }

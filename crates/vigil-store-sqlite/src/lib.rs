@@ -38,8 +38,9 @@ impl SqliteStore {
     /// `sqlite:` URL. Does not migrate; call [`Store::migrate`].
     pub async fn open(location: &str) -> StoreResult<Self> {
         let opts = if location.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(location)
-                .map_err(|e| StoreError::Backend(format!("'{location}' is not a SQLite URL: {e}")))?
+            SqliteConnectOptions::from_str(location).map_err(|e| {
+                StoreError::Backend(format!("'{location}' is not a SQLite URL: {e}"))
+            })?
         } else {
             SqliteConnectOptions::new().filename(location)
         }
@@ -52,7 +53,9 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(opts)
             .await
-            .map_err(|e| StoreError::Backend(format!("cannot open the database '{location}': {e}")))?;
+            .map_err(|e| {
+                StoreError::Backend(format!("cannot open the database '{location}': {e}"))
+            })?;
         Ok(SqliteStore { pool })
     }
 
@@ -113,10 +116,11 @@ impl Store for SqliteStore {
     async fn table_counts(&self) -> StoreResult<Vec<(&'static str, u64)>> {
         let mut out = Vec::new();
         for table in read::TABLE_NAMES {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(&self.pool)
-                .await
-                .map_err(backend)?;
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend)?;
             out.push((table, n as u64));
         }
         Ok(out)

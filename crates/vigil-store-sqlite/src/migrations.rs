@@ -69,14 +69,19 @@ pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
             continue;
         }
         let mut tx = pool.begin().await.map_err(backend)?;
-        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(backend)?;
-        sqlx::query("INSERT INTO _vigil_migrations (version, description, checksum) VALUES (?, ?, ?)")
-            .bind(m.version)
-            .bind(m.description)
-            .bind(checksum(m.sql))
+        sqlx::raw_sql(m.sql)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO _vigil_migrations (version, description, checksum) VALUES (?, ?, ?)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(checksum(m.sql))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
     }
     Ok(())

@@ -27,40 +27,103 @@ pub const TABLE_NAMES: [&str; 9] = [
 /// Each table's columns in the extract's order; shared by insert and select.
 pub mod columns {
     pub const PERSONS: &[&str] = &[
-        "person_id", "sex", "birth_date", "ethnicity", "lpa", "family_name", "given_names",
-        "address", "postcode", "address_confidential",
+        "person_id",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "lpa",
+        "family_name",
+        "given_names",
+        "address",
+        "postcode",
+        "address_confidential",
     ];
     pub const INCIDENTS: &[&str] = &[
-        "incident_id", "reported_at", "lpa", "call_grade", "arrived_at", "response_target_met",
-        "victim_id", "suspect_id", "relationship", "children_present", "risk_level",
+        "incident_id",
+        "reported_at",
+        "lpa",
+        "call_grade",
+        "arrived_at",
+        "response_target_met",
+        "victim_id",
+        "suspect_id",
+        "relationship",
+        "children_present",
+        "risk_level",
         "dash_yes_count",
     ];
     pub const OFFENCES: &[&str] = &[
-        "offence_id", "incident_id", "ho_code", "offence_group", "offence_date",
-        "recorded_date", "victim_id", "suspect_id", "risk_level", "team", "outcome_code",
-        "outcome_date", "bwv_captured",
+        "offence_id",
+        "incident_id",
+        "ho_code",
+        "offence_group",
+        "offence_date",
+        "recorded_date",
+        "victim_id",
+        "suspect_id",
+        "risk_level",
+        "team",
+        "outcome_code",
+        "outcome_date",
+        "bwv_captured",
     ];
     pub const ARRESTS: &[&str] = &[
-        "arrest_id", "person_id", "incident_id", "offence_id", "arrested_at",
-        "bwv_shown_in_interview", "disposal",
+        "arrest_id",
+        "person_id",
+        "incident_id",
+        "offence_id",
+        "arrested_at",
+        "bwv_shown_in_interview",
+        "disposal",
     ];
     pub const RISK_ASSESSMENTS: &[&str] = &[
-        "assessment_id", "incident_id", "stage", "instrument", "assessed_at", "answers",
-        "yes_count", "grade", "judgement_raised",
+        "assessment_id",
+        "incident_id",
+        "stage",
+        "instrument",
+        "assessed_at",
+        "answers",
+        "yes_count",
+        "grade",
+        "judgement_raised",
     ];
     pub const REFERRALS: &[&str] = &[
-        "referral_id", "kind", "person_id", "incident_id", "referred_at", "agency", "consent",
+        "referral_id",
+        "kind",
+        "person_id",
+        "incident_id",
+        "referred_at",
+        "agency",
+        "consent",
     ];
     pub const DISCLOSURES: &[&str] = &[
-        "disclosure_id", "route", "subject_id", "at_risk_id", "received_at", "decided_at",
-        "decision", "disclosed_at",
+        "disclosure_id",
+        "route",
+        "subject_id",
+        "at_risk_id",
+        "received_at",
+        "decided_at",
+        "decision",
+        "disclosed_at",
     ];
     pub const PROTECTION_ORDERS: &[&str] = &[
-        "order_id", "kind", "subject_id", "protected_id", "incident_id", "issued_at",
-        "expires_at", "breached_at",
+        "order_id",
+        "kind",
+        "subject_id",
+        "protected_id",
+        "incident_id",
+        "issued_at",
+        "expires_at",
+        "breached_at",
     ];
     pub const STAFFING: &[&str] = &[
-        "as_of", "team", "lpa", "rank", "establishment_fte", "strength_fte", "deployable_fte",
+        "as_of",
+        "team",
+        "lpa",
+        "rank",
+        "establishment_fte",
+        "strength_fte",
+        "deployable_fte",
     ];
 }
 
@@ -73,7 +136,11 @@ struct Cols<'r> {
 
 impl<'r> Cols<'r> {
     fn new(row: &'r SqliteRow, table: &'static str) -> Self {
-        Cols { row, table, next: 0 }
+        Cols {
+            row,
+            table,
+            next: 0,
+        }
     }
 
     fn bad(&self, i: usize, e: impl std::fmt::Display) -> StoreError {
@@ -87,7 +154,9 @@ impl<'r> Cols<'r> {
     fn opt_text(&mut self) -> StoreResult<Option<&'r str>> {
         let i = self.next;
         self.next += 1;
-        self.row.try_get::<Option<&str>, _>(i).map_err(|e| self.bad(i, e))
+        self.row
+            .try_get::<Option<&str>, _>(i)
+            .map_err(|e| self.bad(i, e))
     }
 
     fn opt<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<Option<T>> {
@@ -111,7 +180,9 @@ impl<'r> Cols<'r> {
     fn opt_int(&mut self) -> StoreResult<Option<i64>> {
         let i = self.next;
         self.next += 1;
-        self.row.try_get::<Option<i64>, _>(i).map_err(|e| self.bad(i, e))
+        self.row
+            .try_get::<Option<i64>, _>(i)
+            .map_err(|e| self.bad(i, e))
     }
 
     fn opt_bool(&mut self) -> StoreResult<Option<bool>> {
@@ -301,12 +372,10 @@ pub async fn all(conn: &mut SqliteConnection) -> StoreResult<RecordSet> {
         incidents: fetch(conn, "incidents", c::INCIDENTS, incident).await?,
         offences: fetch(conn, "offences", c::OFFENCES, offence_row).await?,
         arrests: fetch(conn, "arrests", c::ARRESTS, arrest).await?,
-        risk_assessments: fetch(conn, "risk_assessments", c::RISK_ASSESSMENTS, assessment)
-            .await?,
+        risk_assessments: fetch(conn, "risk_assessments", c::RISK_ASSESSMENTS, assessment).await?,
         referrals: fetch(conn, "referrals", c::REFERRALS, referral).await?,
         disclosures: fetch(conn, "disclosures", c::DISCLOSURES, disclosure).await?,
-        protection_orders: fetch(conn, "protection_orders", c::PROTECTION_ORDERS, order)
-            .await?,
+        protection_orders: fetch(conn, "protection_orders", c::PROTECTION_ORDERS, order).await?,
         staffing: fetch(conn, "staffing", c::STAFFING, staffing).await?,
     })
 }

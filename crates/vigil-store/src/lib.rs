@@ -98,7 +98,10 @@ pub trait Store: Send + Sync {
     fn staffing_keys(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
 
     /// One offence for editing.
-    fn offence(&self, id: &OffenceId) -> impl Future<Output = StoreResult<Versioned<Offence>>> + Send;
+    fn offence(
+        &self,
+        id: &OffenceId,
+    ) -> impl Future<Output = StoreResult<Versioned<Offence>>> + Send;
 
     /// Records the outcome of an offence, checked against the outcome rules, provided the
     /// offence is still at `expected_version`. Returns the new version. Warnings (such as

@@ -37,7 +37,11 @@ static DASH_2009_QUESTIONS: [Question; 27] = [
     q!(9, "Pregnant or had a baby in the past 18 months", high),
     q!(10, "Children in the home who are not the abuser's"),
     q!(11, "Abuser has hurt the children or dependants", high),
-    q!(12, "Abuser has threatened to hurt or kill the children", high),
+    q!(
+        12,
+        "Abuser has threatened to hurt or kill the children",
+        high
+    ),
     q!(13, "Abuse happening more often", high),
     q!(14, "Abuse getting worse", high),
     q!(15, "Abuser controlling or excessively jealous", high),

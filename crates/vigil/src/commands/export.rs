@@ -51,10 +51,11 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         );
     }
     let dir = args.dir.clone();
-    let manifest = tokio::task::spawn_blocking(move || write_dir(&dir, &records, &opts, &Bar::default()))
-        .await
-        .map_err(|e| Failure::Runtime(format!("the writer stopped: {e}")))?
-        .map_err(|p| Failure::Runtime(p.to_string()))?;
+    let manifest =
+        tokio::task::spawn_blocking(move || write_dir(&dir, &records, &opts, &Bar::default()))
+            .await
+            .map_err(|e| Failure::Runtime(format!("the writer stopped: {e}")))?
+            .map_err(|p| Failure::Runtime(p.to_string()))?;
     let rows: u64 = manifest.files.values().map(|f| f.rows).sum();
     println!(
         "Exported {rows} rows from {db} to {} in {:.2} s:",

@@ -1,0 +1,159 @@
+//! The store's use cases against a real SQLite file: transactions, integrity and
+//! optimistic concurrency.
+
+use vigil_domain::time::{parse_date, parse_datetime};
+use vigil_domain::*;
+use vigil_store::{ExtractInfo, Store, StoreError};
+use vigil_store_sqlite::SqliteStore;
+
+fn d(s: &str) -> Date {
+    parse_date(s).unwrap()
+}
+
+fn records() -> RecordSet {
+    let person = |id: &str, sex| Person {
+        id: PersonId::parse(id).unwrap(),
+        sex,
+        birth_date: None,
+        ethnicity: Ethnicity::White,
+        lpa: Some(Lpa::parse("North").unwrap()),
+        identity: Identity::default(),
+        address_confidential: false,
+    };
+    RecordSet {
+        persons: vec![person("V", Sex::Female), person("S", Sex::Male)],
+        incidents: vec![Incident {
+            id: IncidentId::parse("I").unwrap(),
+            reported_at: parse_datetime("2019-01-01T10:00:00").unwrap(),
+            lpa: Lpa::parse("North").unwrap(),
+            call_grade: CallGrade::Emergency,
+            arrived_at: None,
+            response_target_met: None,
+            victim_id: PersonId::parse("V").unwrap(),
+            suspect_id: Some(PersonId::parse("S").unwrap()),
+            relationship: Relationship::Partner,
+            children_present: false,
+            risk_level: None,
+            dash_yes_count: None,
+        }],
+        offences: vec![Offence {
+            id: OffenceId::parse("O").unwrap(),
+            incident_id: IncidentId::parse("I").unwrap(),
+            ho_code: None,
+            offence_group: OffenceGroup::ViolenceWithInjury,
+            offence_date: d("2019-01-01"),
+            recorded_date: d("2019-01-02"),
+            victim_id: PersonId::parse("V").unwrap(),
+            suspect_id: None,
+            risk_level: None,
+            team: InvestigatingTeam::Lpt,
+            outcome: None,
+            bwv_captured: false,
+        }],
+        ..RecordSet::default()
+    }
+}
+
+async fn store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let s = SqliteStore::open_and_migrate(path.to_str().unwrap())
+        .await
+        .unwrap();
+    s.import_records(
+        &records(),
+        &ExtractInfo {
+            source: "test".into(),
+            as_of: d("2019-09-01"),
+        },
+    )
+    .await
+    .unwrap();
+    (dir, s)
+}
+
+#[tokio::test]
+async fn outcomes_use_optimistic_concurrency_and_the_outcome_rules() {
+    let (_dir, s) = store().await;
+    let id = OffenceId::parse("O").unwrap();
+    let v = s.offence(&id).await.unwrap();
+    assert_eq!(v.version, 1);
+    let charged = Outcome {
+        code: OutcomeCode::of("1"),
+        date: d("2019-02-01"),
+    };
+    assert_eq!(s.record_outcome(&id, charged, false, 1).await.unwrap(), 2);
+    // A second editor still holding version 1 is refused, and the first edit stands.
+    let err = s.record_outcome(&id, charged, false, 1).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                found: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Outcome 16 needs a recorded withdrawal when recorded through Vigil.
+    let withdrawn = Outcome {
+        code: OutcomeCode::of("16"),
+        date: d("2019-02-01"),
+    };
+    let err = s
+        .record_outcome(&id, withdrawn, false, 2)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(_)), "{err}");
+    assert!(err.to_string().contains("withdrawal"));
+    assert_eq!(s.record_outcome(&id, withdrawn, true, 2).await.unwrap(), 3);
+    let before_recording = Outcome {
+        code: OutcomeCode::of("1"),
+        date: d("2018-12-31"),
+    };
+    assert!(matches!(
+        s.record_outcome(&id, before_recording, false, 3).await,
+        Err(StoreError::Rejected(_))
+    ));
+    let stored = s.offence(&id).await.unwrap();
+    assert_eq!(stored.version, 3);
+    assert_eq!(stored.record.outcome, Some(withdrawn));
+    assert!(matches!(
+        s.offence(&OffenceId::parse("nope").unwrap()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn an_import_that_breaks_integrity_writes_nothing() {
+    let (_dir, s) = store().await;
+    let mut again = records();
+    again.persons.truncate(0);
+    again.incidents[0].id = IncidentId::parse("I2").unwrap();
+    // The offence repeats a stored id: the whole transaction must roll back, including the
+    // new incident that came before it.
+    let err = s
+        .import_records(
+            &again,
+            &ExtractInfo {
+                source: "again".into(),
+                as_of: d("2019-09-01"),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Integrity(_)), "{err}");
+    let counts = s.table_counts().await.unwrap();
+    assert_eq!(counts[1], ("incidents", 1));
+    assert_eq!(s.extract_info().await.unwrap().unwrap().source, "test");
+    assert_eq!(s.export_records().await.unwrap(), records());
+}
+
+#[tokio::test]
+async fn migrating_twice_is_harmless() {
+    let (_dir, s) = store().await;
+    s.migrate().await.unwrap();
+    s.migrate().await.unwrap();
+    assert_eq!(s.export_records().await.unwrap(), records());
+}
