@@ -9,7 +9,7 @@ mod migrations;
 mod read;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{ConnectOptions, Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
@@ -21,6 +21,8 @@ use vigil_store::{ExtractInfo, IdKind, Store, StoreError, StoreResult, Versioned
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Kept to open a dedicated connection for bulk imports (see `import_records`).
+    options: SqliteConnectOptions,
 }
 
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
@@ -48,15 +50,20 @@ impl SqliteStore {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // 64 MiB of page cache: bulk imports touch large B-trees.
+        .pragma("cache_size", "-65536");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await
             .map_err(|e| {
                 StoreError::Backend(format!("cannot open the database '{location}': {e}"))
             })?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            options: opts,
+        })
     }
 
     /// Opens and migrates: what every command that uses the store does first.
@@ -77,15 +84,13 @@ impl Store for SqliteStore {
     }
 
     async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
-        import::insert_all(&mut tx, records).await?;
-        sqlx::query("INSERT INTO extract_info (id, source, as_of) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of")
-            .bind(info.source.as_str())
-            .bind(format_date(info.as_of))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await.map_err(backend)
+        // A dedicated connection, because the import switches off per-row foreign-key
+        // enforcement (checked once, in bulk, before commit) and that setting must never
+        // leak into a pooled connection. The connection is closed afterwards.
+        let mut conn = self.options.connect().await.map_err(backend)?;
+        let result = import::import(&mut conn, records, info).await;
+        let _ = sqlx::Connection::close(conn).await;
+        result
     }
 
     async fn export_records(&self) -> StoreResult<RecordSet> {

@@ -27,13 +27,18 @@ fn records(incidents: usize) -> RecordSet {
     let mut rng = Lcg(42);
     let people = incidents * 7 / 5;
     let lpas = ["North", "South", "West"].map(|l| Lpa::parse(l).unwrap());
-    let start = parse_date("2015-08-01").unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let start = parse_date("2015-08-01")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
     let mut r = RecordSet::default();
     for i in 0..people {
         r.persons.push(Person {
             id: PersonId::parse(&format!("P{i:08}")).unwrap(),
             sex: if i % 4 == 0 { Sex::Male } else { Sex::Female },
-            birth_date: Some(parse_date("1960-01-01").unwrap() + Duration::days(rng.next(15000) as i64)),
+            birth_date: Some(
+                parse_date("1960-01-01").unwrap() + Duration::days(rng.next(15000) as i64),
+            ),
             ethnicity: Ethnicity::ALL[rng.next(6) as usize],
             lpa: Some(lpas[i % 3].clone()),
             identity: Identity::default(),
@@ -109,7 +114,10 @@ fn main() {
     .expect("extract written");
     let rows = generated.total_rows();
     drop(generated);
-    eprintln!("generated {rows} rows in {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "generated {rows} rows in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let db = dir.path().join("bench.db");
@@ -137,7 +145,9 @@ fn main() {
     let write = write_started.elapsed().as_secs_f64();
     let total = started.elapsed().as_secs_f64();
     let [persons, incidents, offences, ..] = loaded.records.row_counts();
-    println!("import benchmark: {incidents} incidents, {offences} offences, {persons} persons ({rows} rows)");
+    println!(
+        "import benchmark: {incidents} incidents, {offences} offences, {persons} persons ({rows} rows)"
+    );
     println!("  read and check   {read:>7.2} s");
     println!("  write to SQLite  {write:>7.2} s");
     println!("  total            {total:>7.2} s");
