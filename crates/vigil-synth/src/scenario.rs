@@ -1,0 +1,171 @@
+//! Scenarios: the parameters of a synthetic force. A scenario states rates and how they
+//! change (recording practice, arrest rates, outcome mix, partnership activity), never the
+//! figures the measures should print: those come out of the simulation in `force.rs`.
+
+use crate::curve::Curve;
+use vigil_domain::time::{Date, parse_date};
+
+/// One force's parameters.
+#[derive(Debug, Clone)]
+pub struct ForceParams {
+    /// Prefix for every id, so forces of a national scenario never collide.
+    pub id_prefix: String,
+    pub name: String,
+    pub lpas: Vec<(String, f64)>,
+    /// Expected DA incidents a month, before the seasonal pattern.
+    pub incidents_per_month: Curve,
+    /// Mean number of further incidents each incident leads to for the same couple
+    /// (the branching ratio of the repeat process).
+    pub repeat_ratio: Curve,
+    /// Share of new couples who are (ex-)partners rather than family.
+    pub partner_share: Curve,
+    /// Chance an incident is recorded as a crime (crime data accuracy).
+    pub crime_recording: Curve,
+    /// Mean further offences recorded per crime incident besides the principal one.
+    pub additional_offences: Curve,
+    /// Chance, under a counting rule that records stalking and harassment in addition,
+    /// that a crime incident's course of conduct adds a stalking/harassment offence.
+    pub stalking_in_addition: f64,
+    /// Chance a crime is a report of non-recent abuse (offence date years earlier).
+    pub non_recent_reports: f64,
+    /// Chance of an arrest for a crime incident.
+    pub arrest_rate: Curve,
+    /// Chance an emergency response arrives within target.
+    pub response_on_target: Curve,
+    /// Chance a principal offence ends in a SOLVED outcome (before delay and evidence factors).
+    pub solved: Curve,
+    /// Share of the remaining outcomes that are 16 (victim does not support).
+    pub outcome_16_share: Curve,
+    /// Chance of a RESOLVED outcome (5, 9, 10, 20, 21, 22).
+    pub resolved: Curve,
+    /// DASH: multiplier on the chance of each yes answer (officers' grading drifts).
+    pub dash_intensity: Curve,
+    /// Chance the CRU refers a high-risk victim to MARAC.
+    pub marac_police: f64,
+    /// Non-police MARAC referrals a month.
+    pub marac_partner_per_month: Curve,
+    /// Chance a high-risk victim is referred to an IDVA.
+    pub idva_high_risk: f64,
+    /// Other IDVA referrals a month (medium risk, agencies).
+    pub idva_other_per_month: f64,
+    /// Chance a DVPN is sought where arrest or charge did not follow (medium/high risk).
+    pub dvpn_rate: Curve,
+    /// Clare's Law right-to-ask applications a month.
+    pub right_to_ask_per_month: f64,
+    /// A review of long-running investigations that finalises old cases in one month.
+    pub backlog_review: Option<BacklogReview>,
+    /// Outcome 22 (from April 2019): share of RESOLVED outcomes, and a surge month range
+    /// when cases awaiting a diversion scheme were finalised.
+    pub outcome_22_surge: Option<(Date, Date, f64)>,
+    /// Investigators per LPA in DAIT, and open cases each can hold.
+    pub dait_constables_per_lpa: f64,
+    pub dait_cases_per_investigator: f64,
+    /// Population of adult women, for MARAC volume per 10,000.
+    pub adult_women: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct BacklogReview {
+    pub month_start: Date,
+    /// Chance an investigation still open at the start of the month, and older than
+    /// `min_age_days`, is finalised by the review.
+    pub share: f64,
+    pub min_age_days: i64,
+}
+
+/// A whole scenario: forces and the period.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub start: Date,
+    pub as_of: Date,
+    pub forces: Vec<ForceParams>,
+}
+
+fn d(s: &str) -> Date {
+    parse_date(s).expect("scenario date")
+}
+
+/// Essex Police, August 2015 to August 2019, as the 2019 deep-dive describes it.
+pub fn essex_2019() -> Scenario {
+    Scenario {
+        name: "essex-2019".into(),
+        start: d("2015-08-01"),
+        as_of: d("2019-09-01"),
+        forces: vec![essex_params("", "Essex", 1.0)],
+    }
+}
+
+/// The Essex parameters scaled to another force's size.
+pub fn essex_params(prefix: &str, name: &str, scale: f64) -> ForceParams {
+    ForceParams {
+        id_prefix: prefix.into(),
+        name: name.into(),
+        lpas: vec![("North".into(), 0.35), ("South".into(), 0.37), ("West".into(), 0.28)],
+        incidents_per_month: Curve::new(&[
+            ("2015-08-01", 2420.0 * scale),
+            ("2017-06-01", 2400.0 * scale),
+            ("2019-08-01", 2470.0 * scale),
+        ]),
+        repeat_ratio: Curve::new(&[("2015-06-01", 0.405), ("2019-08-01", 0.455)]),
+        partner_share: Curve::new(&[("2015-08-01", 0.690), ("2019-08-01", 0.676)]),
+        crime_recording: Curve::new(&[
+            ("2015-08-01", 0.405),
+            ("2016-07-01", 0.425),
+            ("2017-12-01", 0.515),
+            ("2019-08-01", 0.55),
+        ]),
+        additional_offences: Curve::new(&[
+            ("2015-08-01", 0.09),
+            ("2017-12-01", 0.22),
+            ("2019-08-01", 0.26),
+        ]),
+        stalking_in_addition: 0.42,
+        non_recent_reports: 0.035,
+        arrest_rate: Curve::new(&[
+            ("2015-08-01", 0.86),
+            ("2016-07-01", 0.84),
+            ("2018-01-01", 0.55),
+            ("2019-08-01", 0.44),
+        ]),
+        response_on_target: Curve::new(&[
+            ("2015-08-01", 0.69),
+            ("2015-12-01", 0.75),
+            ("2019-05-15", 0.75),
+            ("2019-06-05", 0.615),
+            ("2019-07-25", 0.615),
+            ("2019-08-10", 0.70),
+        ]),
+        solved: Curve::new(&[
+            ("2015-08-01", 0.33),
+            ("2016-08-01", 0.29),
+            ("2017-08-01", 0.215),
+            ("2018-04-01", 0.19),
+            ("2019-03-01", 0.155),
+            ("2019-08-01", 0.115),
+        ]),
+        outcome_16_share: Curve::new(&[("2015-08-01", 0.55), ("2019-08-01", 0.78)]),
+        resolved: Curve::new(&[("2015-08-01", 0.0125), ("2019-08-01", 0.0125)]),
+        dash_intensity: Curve::new(&[("2015-08-01", 1.08), ("2019-08-01", 0.93)]),
+        marac_police: 0.27,
+        marac_partner_per_month: Curve::new(&[
+            ("2017-06-01", 15.0 * scale),
+            ("2018-03-01", 19.0 * scale),
+            ("2019-03-01", 31.0 * scale),
+            ("2019-08-01", 33.0 * scale),
+        ]),
+        idva_high_risk: 0.85,
+        idva_other_per_month: 30.0 * scale,
+        dvpn_rate: Curve::new(&[("2015-08-01", 0.060), ("2019-08-01", 0.050)]),
+        right_to_ask_per_month: 28.0 * scale,
+        backlog_review: Some(BacklogReview {
+            month_start: d("2019-08-01"),
+            share: 0.45,
+            min_age_days: 60,
+        }),
+        outcome_22_surge: Some((d("2019-04-01"), d("2019-05-31"), 0.55)),
+        dait_constables_per_lpa: 127.0 / 3.0 * scale.max(0.05),
+        dait_cases_per_investigator: 9.0,
+        adult_women: (745_000.0 * scale) as u64,
+    }
+}
