@@ -75,8 +75,67 @@ impl Ids {
     }
 }
 
+/// No couple's incidents may grow without end: each incident leads to at most this many
+/// further incidents on average.
+const MAX_BRANCHING: f64 = 0.92;
+
+/// Turns the share of incidents that are repeats into the branching ratio that produces it.
+///
+/// Couples differ in how prone they are to repeat (gamma-distributed propensity), so a
+/// couple with propensity `h` has on average `1 / (1 − min(ratio·h, cap))` incidents in
+/// all; the share of repeats among all incidents is one minus the inverse of that mean.
+/// The ratio is found by bisection over a fixed sample of propensities.
+struct Branching {
+    sample: Vec<f64>,
+    cache: std::cell::RefCell<Vec<(u64, f64)>>,
+}
+
+impl Branching {
+    fn new(rng: &mut Rng) -> Self {
+        let sample = (0..4000)
+            .map(|_| {
+                let severity = rng.normal();
+                propensity(rng, severity)
+            })
+            .collect();
+        Branching { sample, cache: Default::default() }
+    }
+
+    fn repeat_share(&self, ratio: f64) -> f64 {
+        let progeny: f64 = self.sample.iter().map(|h| 1.0 / (1.0 - (ratio * h).min(MAX_BRANCHING))).sum::<f64>() / self.sample.len() as f64;
+        1.0 - 1.0 / progeny
+    }
+
+    fn ratio_for(&self, share: f64) -> f64 {
+        let key = share.to_bits();
+        if let Some((_, r)) = self.cache.borrow().iter().find(|(k, _)| *k == key) {
+            return *r;
+        }
+        let (mut lo, mut hi) = (0.0, 3.0);
+        for _ in 0..50 {
+            let mid = (lo + hi) / 2.0;
+            if self.repeat_share(mid) < share { lo = mid } else { hi = mid }
+        }
+        let r = (lo + hi) / 2.0;
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        cache.push((key, r));
+        r
+    }
+}
+
+/// A couple's propensity to repeat: heterogeneous (gamma, mean about 1) and only loosely
+/// tied to severity, so the couple's history, not the DASH answers, best predicts the next
+/// incident.
+fn propensity(rng: &mut Rng, severity: f64) -> f64 {
+    rng.gamma(1.6, 1.0) * (0.25 * severity).exp() / 1.03
+}
+
 struct Sim<'p> {
     p: &'p ForceParams,
+    branching: Branching,
     rng: Rng,
     start: Date,
     as_of: Date,
@@ -210,9 +269,7 @@ impl Sim<'_> {
             self.new_person(suspect_sex, suspect_age, date, lpa)
         };
         let severity = self.rng.normal();
-        // Propensity to repeat is heterogeneous and only loosely tied to severity: the
-        // couple's history, not the DASH answers, is what best predicts the next incident.
-        let propensity = self.rng.gamma(1.6, 1.0) * (0.25 * severity).exp() / 1.03;
+        let propensity = propensity(&mut self.rng, severity);
         let children = self.rng.chance(if partner { 0.42 } else { 0.15 });
         let couple = Couple {
             victim,
@@ -281,9 +338,9 @@ impl Sim<'_> {
     fn incident(&mut self, minute: i64, couple: usize, heap: &mut BinaryHeap<Reverse<(i64, u64, usize)>>, seq: &mut u64) {
         let at = self.at(minute);
         let date = at.date();
-        let ratio = self.p.repeat_ratio.at(date);
+        let ratio = self.branching.ratio_for(self.p.repeat_share.at(date));
         let c = &self.couples[couple];
-        let mean = (ratio * c.propensity).min(0.92);
+        let mean = (ratio * c.propensity).min(MAX_BRANCHING);
         let repeats = self.rng.poisson(mean);
         for _ in 0..repeats {
             let gap = (self.rng.exponential(80.0) * 1440.0) as i64 + 60;
@@ -448,7 +505,7 @@ impl Sim<'_> {
         if crime {
             let (outcome, offence) = self.write_offences(&incident_id, at, victim_id.clone(), suspect_id.clone(), final_grade, serious, arrested, shown, lpa_i, bwv);
             principal_outcome = outcome;
-            principal_offence = Some(offence);
+            principal_offence = offence;
         }
         if arrested {
             let disposal = match principal_outcome {
@@ -493,7 +550,7 @@ impl Sim<'_> {
         shown: bool,
         lpa: usize,
         bwv: bool,
-    ) -> (Option<Outcome>, OffenceId) {
+    ) -> (Option<Outcome>, Option<OffenceId>) {
         let date = at.date();
         let rules = counting_rules::in_force(date);
         let principal = if serious {
@@ -573,7 +630,7 @@ impl Sim<'_> {
                 self.dait_open[lpa].push(Reverse(day_num(o.date)));
             }
             let known = outcome.filter(|o| o.date <= self.as_of);
-            if k == 0 {
+            if k == 0 && recorded <= self.as_of {
                 principal_outcome = known;
                 principal_id = Some(id.clone());
             }
@@ -604,7 +661,7 @@ impl Sim<'_> {
                 });
             }
         }
-        (principal_outcome, principal_id.expect("at least one offence"))
+        (principal_outcome, principal_id)
     }
 
     /// An outcome and its date, or `None` for an investigation that never closes in the
@@ -870,6 +927,7 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
     let dash = instrument(InstrumentKind::Dash).expect("DASH is defined");
     let mut sim = Sim {
         p,
+        branching: Branching::new(&mut root.fork(2)),
         rng: root.fork(1),
         start,
         as_of,
@@ -898,7 +956,7 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
     let mut day = burn_in;
     while day < horizon {
         let month_rate = p.incidents_per_month.at(day) * SEASON[day.month0() as usize];
-        let new_couples = month_rate / 30.44 * (1.0 - p.repeat_ratio.at(day));
+        let new_couples = month_rate / 30.44 * (1.0 - p.repeat_share.at(day));
         let n = sim.rng.poisson(new_couples);
         let day_start = sim.minutes(day.and_hms_opt(0, 0, 0).expect("valid time"));
         for _ in 0..n {

@@ -14,9 +14,9 @@ pub struct ForceParams {
     pub lpas: Vec<(String, f64)>,
     /// Expected DA incidents a month, before the seasonal pattern.
     pub incidents_per_month: Curve,
-    /// Mean number of further incidents each incident leads to for the same couple
-    /// (the branching ratio of the repeat process).
-    pub repeat_ratio: Curve,
+    /// Share of incidents that are a repeat for the same couple (the repeat process's
+    /// branching ratio is derived from it; see `force::Branching`).
+    pub repeat_share: Curve,
     /// Share of new couples who are (ex-)partners rather than family.
     pub partner_share: Curve,
     /// Chance an incident is recorded as a crime (crime data accuracy).
@@ -107,7 +107,7 @@ pub fn essex_params(prefix: &str, name: &str, scale: f64) -> ForceParams {
             ("2017-06-01", 2400.0 * scale),
             ("2019-08-01", 2470.0 * scale),
         ]),
-        repeat_ratio: Curve::new(&[("2015-06-01", 0.405), ("2019-08-01", 0.455)]),
+        repeat_share: Curve::new(&[("2015-06-01", 0.415), ("2019-08-01", 0.465)]),
         partner_share: Curve::new(&[("2015-08-01", 0.690), ("2019-08-01", 0.676)]),
         crime_recording: Curve::new(&[
             ("2015-08-01", 0.405),

@@ -4,6 +4,7 @@
 
 mod commands;
 mod progress;
+mod summary;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -49,6 +50,12 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Import(commands::import::Args),
     /// Write every record in the store to an extract folder, as CSV or Parquet.
     Export(commands::export::Args),
+    /// Generate a synthetic force's extract from a seed (no real person's data).
+    Synth(commands::synth::Args),
+    /// Compute the performance pack (every measure of METRICS.md) from the store.
+    Pack(commands::pack::Args),
+    /// Create a store seeded with the synthetic Essex scenario (reused on later runs).
+    Demo(commands::demo::Args),
 }
 
 /// How a command failed, which decides the exit code.
@@ -83,6 +90,9 @@ fn main() -> ExitCode {
             Command::Migrate => commands::migrate::run(&cli.db).await,
             Command::Import(args) => commands::import::run(&cli.db, args).await,
             Command::Export(args) => commands::export::run(&cli.db, args).await,
+            Command::Synth(args) => commands::synth::run(args).await,
+            Command::Pack(args) => commands::pack::run(&cli.db, args).await,
+            Command::Demo(args) => commands::demo::run(&cli.db, args).await,
         }
     });
     match result {

@@ -1,5 +1,8 @@
 //! One module per subcommand.
 
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod pack;
+pub mod synth;

@@ -1,0 +1,16 @@
+//! Vigil's analytics: the columnar snapshot of the records and every measure of METRICS.md
+//! as pure functions over it, the demand decomposition and the cohorts.
+//!
+//! No I/O and no clock: the caller loads the snapshot (from the store) and says what "as
+//! of" means. The snapshot load and the measures are separate steps so each can be timed.
+
+pub mod calendar;
+pub mod cohorts;
+pub mod demand;
+pub mod measures;
+pub mod pack;
+pub mod snapshot;
+
+pub use calendar::{Month, Window};
+pub use pack::{PackConfig, PackError, compute};
+pub use snapshot::Snapshot;
