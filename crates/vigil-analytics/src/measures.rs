@@ -407,6 +407,14 @@ impl<'s> Frame<'s> {
         out
     }
 
+    /// IDVA referrals dated in the window (the count the seed report quotes beside the rate).
+    pub fn idva_referrals(&self, w: Window) -> u64 {
+        let r = &self.s.referrals;
+        (0..r.kind.len())
+            .filter(|&i| self.referral_kept(i, ReferralKind::Idva) && w.contains_day(r.day[i]))
+            .count() as u64
+    }
+
     /// `idva_referral_rate[a, b]`: of incidents graded high reported in the window, the
     /// share whose victim has an IDVA referral dated from the incident's `reported_at` to
     /// 28 days after it.

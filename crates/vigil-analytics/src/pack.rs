@@ -213,7 +213,14 @@ fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohort
             _ => json!(null),
         },
     );
-    m.insert("idva_referral_rate".into(), per_window(w, |x| counted(frame.idva_referral_rate(x), "referred", "high_risk_incidents")));
+    m.insert(
+        "idva_referral_rate".into(),
+        per_window(w, |x| {
+            let mut v = counted(frame.idva_referral_rate(x), "referred", "high_risk_incidents");
+            v["idva_referrals_in_window"] = json!(frame.idva_referrals(x));
+            v
+        }),
+    );
     m.insert(
         "bwv_outcome_uplift".into(),
         per_window(w, |x| {

@@ -315,7 +315,7 @@ impl Sim<'_> {
     fn dash(&mut self, couple: usize, at: Date) -> (String, u8) {
         let intensity = self.p.dash_intensity.at(at);
         let c = &self.couples[couple];
-        let lift = (0.30 * c.severity + 0.35 * self.rng.normal()).exp() * intensity;
+        let lift = (0.45 * c.severity + 0.45 * self.rng.normal()).exp() * intensity;
         let mut answers = String::with_capacity(27);
         let mut yes = 0u8;
         for base in DASH_BASE {
@@ -367,11 +367,13 @@ impl Sim<'_> {
         }
     }
 
-    fn grade_with_judgement(&mut self, yes: u8, severity: f64) -> (RiskGrade, bool) {
+    fn grade_with_judgement(&mut self, yes: u8, severity: f64, on: Date) -> (RiskGrade, bool) {
         let score = self.thresholds.grade_for(usize::from(yes));
+        // How readily officers raise a grade by judgement (risk aversion) changes over time.
+        let caution = self.p.judgement_raise.at(on);
         let raise = match score {
-            RiskGrade::Standard => self.rng.chance(0.025 + 0.02 * severity.max(0.0)),
-            RiskGrade::Medium => self.rng.chance(0.05 + 0.04 * severity.max(0.0)),
+            RiskGrade::Standard => self.rng.chance(caution * (1.0 + 0.3 * severity.max(0.0))),
+            RiskGrade::Medium => self.rng.chance(caution * 0.8 * (1.0 + 0.3 * severity.max(0.0))),
             RiskGrade::High => false,
         };
         if raise {
@@ -424,7 +426,7 @@ impl Sim<'_> {
         let (mut grade, mut yes_count) = (None, None);
         if assessed {
             let (answers, yes) = self.dash(couple, date);
-            let (g, raised) = self.grade_with_judgement(yes, severity);
+            let (g, raised) = self.grade_with_judgement(yes, severity, date);
             let assessed_at = arrived_at.unwrap_or(at) + Duration::minutes(20 + self.rng.below(90) as i64);
             if self.known(assessed_at) {
                 self.out.risk_assessments.push(RiskAssessment {
@@ -515,6 +517,7 @@ impl Sim<'_> {
                 None => [None, Some(ArrestDisposal::ReleasedUnderInvestigation), Some(ArrestDisposal::Bail)][self.rng.weighted(&[0.3, 0.4, 0.3])],
             };
             let arrested_at = at + Duration::minutes(30 + self.rng.exponential(300.0) as i64);
+            let disposal = if self.known(arrested_at + Duration::days(2)) { disposal } else { None };
             if self.known(arrested_at) {
                 self.out.arrests.push(Arrest {
                     id: ArrestId::parse(&self.ids.make(3, "AR", 8)).expect("valid id"),
@@ -613,11 +616,11 @@ impl Sim<'_> {
             };
             let id = OffenceId::parse(&self.ids.make(4, "CR", 8)).expect("valid id");
             let delay = (recorded - offence_date).num_days();
-            let band = if delay <= 7 { 1.0 } else if delay <= 365 { 0.8 } else { 0.33 };
+            let band = if delay <= 7 { 1.0 } else if delay <= 365 { 0.8 } else { 0.45 };
             let mut p_solved = self.p.solved.at(recorded) * band;
             p_solved *= if arrested { 1.3 } else { 0.55 };
             if shown {
-                p_solved *= 1.22;
+                p_solved *= 1.15;
             }
             if k > 0 {
                 p_solved *= 0.45;
@@ -630,9 +633,14 @@ impl Sim<'_> {
                 self.dait_open[lpa].push(Reverse(day_num(o.date)));
             }
             let known = outcome.filter(|o| o.date <= self.as_of);
-            if k == 0 && recorded <= self.as_of {
-                principal_outcome = known;
-                principal_id = Some(id.clone());
+            if k == 0 {
+                // The custody decision (charge, caution, release) is made within days of
+                // the arrest, before the outcome is recorded on the crime: arrests see the
+                // eventual outcome, not only what is recorded by `as_of`.
+                principal_outcome = outcome;
+                if recorded <= self.as_of {
+                    principal_id = Some(id.clone());
+                }
             }
             let ho = match group {
                 OffenceGroup::ViolenceWithInjury => "8N",
@@ -779,7 +787,7 @@ impl Sim<'_> {
             self.disclosure(DisclosureRoute::RightToKnow, sid.clone(), victim_id.clone(), received);
         }
         let charged = outcome.is_some_and(|o| ["1", "1A"].contains(&o.code.as_str()));
-        if medium_plus && !charged && suspect_id.is_some() && self.rng.chance(self.p.dvpn_rate.at(at.date()) * if arrested { 1.3 } else { 0.7 } * 4.0) {
+        if medium_plus && !charged && suspect_id.is_some() && self.rng.chance(self.p.dvpn_rate.at(at.date()) * if arrested { 1.3 } else { 0.7 }) {
             let issued = at + Duration::hours(2 + self.rng.below(30) as i64);
             let sid = suspect_id.expect("checked");
             let dvpn = self.order(OrderKind::Dvpn, sid.clone(), victim_id.clone(), incident_id, issued, issued + Duration::hours(48), None);
@@ -921,7 +929,9 @@ impl Sim<'_> {
 /// after `as_of` (so the ground truth can look ahead), keeping records dated up to `as_of`.
 pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOutput {
     let mut root = Rng::new(seed);
-    let burn_in = start - Duration::days(365);
+    // Four years of history before the extract starts, so the repeat process has reached
+    // its steady state (long-running couples) by the first month written.
+    let burn_in = start - Duration::days(4 * 365);
     let horizon = as_of + Duration::days(366);
     let base = burn_in.and_hms_opt(0, 0, 0).expect("valid time");
     let dash = instrument(InstrumentKind::Dash).expect("DASH is defined");
