@@ -130,12 +130,20 @@ impl Branching {
 /// tied to severity, so the couple's history, not the DASH answers, best predicts the next
 /// incident.
 fn propensity(rng: &mut Rng, severity: f64) -> f64 {
-    rng.gamma(1.6, 1.0) * (0.25 * severity).exp() / 1.03
+    rng.gamma(2.5, 1.0) * (0.25 * severity).exp() / 1.03
 }
 
 struct Sim<'p> {
     p: &'p ForceParams,
     branching: Branching,
+    /// The arrival process (new couples, repeats) has its own stream, and each incident's
+    /// details draw from a stream of their own, seeded from the incident's sequence number:
+    /// changing one mechanism's parameters then changes only that mechanism's records,
+    /// not every record drawn after it.
+    arrivals: Rng,
+    partners: Rng,
+    incident_seed: u64,
+    couple_seed: u64,
     rng: Rng,
     start: Date,
     as_of: Date,
@@ -212,6 +220,14 @@ impl Sim<'_> {
     }
 
     fn new_couple(&mut self, at: DateTime) -> usize {
+        let stream = Rng::new(self.couple_seed ^ (self.couples.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let saved = std::mem::replace(&mut self.rng, stream);
+        let c = self.new_couple_inner(at);
+        self.rng = saved;
+        c
+    }
+
+    fn new_couple_inner(&mut self, at: DateTime) -> usize {
         let rng = &mut self.rng;
         let weights: Vec<f64> = self.p.lpas.iter().map(|(_, w)| *w).collect();
         let lpa = rng.weighted(&weights);
@@ -309,7 +325,7 @@ impl Sim<'_> {
             3.0, 2.2, 1.6, 1.1, 0.8, 0.7, 1.0, 1.6, 2.4, 3.0, 3.4, 3.6, 3.8, 3.9, 4.0, 4.3, 4.7,
             5.2, 5.8, 6.2, 6.4, 6.2, 5.2, 4.0,
         ];
-        self.rng.weighted(&hour) as i64 * 60 + self.rng.below(60) as i64
+        self.arrivals.weighted(&hour) as i64 * 60 + self.arrivals.below(60) as i64
     }
 
     fn dash(&mut self, couple: usize, at: Date) -> (String, u8) {
@@ -341,12 +357,13 @@ impl Sim<'_> {
         let ratio = self.branching.ratio_for(self.p.repeat_share.at(date));
         let c = &self.couples[couple];
         let mean = (ratio * c.propensity).min(MAX_BRANCHING);
-        let repeats = self.rng.poisson(mean);
+        let repeats = self.arrivals.poisson(mean);
         for _ in 0..repeats {
-            let gap = (self.rng.exponential(80.0) * 1440.0) as i64 + 60;
+            let gap = (self.arrivals.exponential(80.0) * 1440.0) as i64 + 60;
             *seq += 1;
             heap.push(Reverse((minute + gap, *seq, couple)));
         }
+        self.rng = Rng::new(self.incident_seed ^ (self.happened.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let c = &mut self.couples[couple];
         c.incidents += 1;
         let history = c.incidents;
@@ -616,7 +633,7 @@ impl Sim<'_> {
             };
             let id = OffenceId::parse(&self.ids.make(4, "CR", 8)).expect("valid id");
             let delay = (recorded - offence_date).num_days();
-            let band = if delay <= 7 { 1.0 } else if delay <= 365 { 0.8 } else { 0.45 };
+            let band = if delay <= 7 { 1.0 } else if delay <= 365 { 0.75 } else { 0.42 };
             let mut p_solved = self.p.solved.at(recorded) * band;
             p_solved *= if arrested { 1.3 } else { 0.55 };
             if shown {
@@ -861,6 +878,7 @@ impl Sim<'_> {
         if day < self.start || day > self.as_of || self.recent_victims.is_empty() {
             return;
         }
+        self.rng = self.partners.fork(u64::from(day.num_days_from_ce().unsigned_abs()));
         let noon = day.and_hms_opt(9, 0, 0).expect("valid time");
         let marac = self.rng.poisson(self.p.marac_partner_per_month.at(day) / 30.44);
         for _ in 0..marac {
@@ -938,6 +956,10 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
     let mut sim = Sim {
         p,
         branching: Branching::new(&mut root.fork(2)),
+        arrivals: root.fork(3),
+        partners: root.fork(4),
+        incident_seed: root.next_u64(),
+        couple_seed: root.next_u64(),
         rng: root.fork(1),
         start,
         as_of,
@@ -967,7 +989,7 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
     while day < horizon {
         let month_rate = p.incidents_per_month.at(day) * SEASON[day.month0() as usize];
         let new_couples = month_rate / 30.44 * (1.0 - p.repeat_share.at(day));
-        let n = sim.rng.poisson(new_couples);
+        let n = sim.arrivals.poisson(new_couples);
         let day_start = sim.minutes(day.and_hms_opt(0, 0, 0).expect("valid time"));
         for _ in 0..n {
             let minute = day_start + sim.time_of_day();
