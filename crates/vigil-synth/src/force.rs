@@ -77,7 +77,7 @@ impl Ids {
 
 /// No couple's incidents may grow without end: each incident leads to at most this many
 /// further incidents on average.
-const MAX_BRANCHING: f64 = 0.92;
+const MAX_BRANCHING: f64 = 0.85;
 
 /// Turns the share of incidents that are repeats into the branching ratio that produces it.
 ///
@@ -130,7 +130,7 @@ impl Branching {
 /// tied to severity, so the couple's history, not the DASH answers, best predicts the next
 /// incident.
 fn propensity(rng: &mut Rng, severity: f64) -> f64 {
-    rng.gamma(2.5, 1.0) * (0.25 * severity).exp() / 1.03
+    rng.gamma(5.0, 1.0) * (0.25 * severity).exp() / 1.03
 }
 
 struct Sim<'p> {
@@ -354,18 +354,24 @@ impl Sim<'_> {
     fn incident(&mut self, minute: i64, couple: usize, heap: &mut BinaryHeap<Reverse<(i64, u64, usize)>>, seq: &mut u64) {
         let at = self.at(minute);
         let date = at.date();
+        let c = &mut self.couples[couple];
+        c.incidents += 1;
+        // Each incident draws from its own stream, keyed by the couple and the incident's
+        // number within the couple, so a change elsewhere never reshuffles it.
+        self.rng = Rng::new(
+            self.incident_seed
+                ^ (couple as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ u64::from(c.incidents).wrapping_mul(0xC2B2_AE3D_27D4_EB4F),
+        );
         let ratio = self.branching.ratio_for(self.p.repeat_share.at(date));
-        let c = &self.couples[couple];
-        let mean = (ratio * c.propensity).min(MAX_BRANCHING);
-        let repeats = self.arrivals.poisson(mean);
+        let mean = (ratio * self.couples[couple].propensity).min(MAX_BRANCHING);
+        let repeats = self.rng.poisson(mean);
         for _ in 0..repeats {
-            let gap = (self.arrivals.exponential(80.0) * 1440.0) as i64 + 60;
+            let gap = (self.rng.exponential(80.0) * 1440.0) as i64 + 60;
             *seq += 1;
             heap.push(Reverse((minute + gap, *seq, couple)));
         }
-        self.rng = Rng::new(self.incident_seed ^ (self.happened.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let c = &mut self.couples[couple];
-        c.incidents += 1;
+        let c = &self.couples[couple];
         let history = c.incidents;
         let severity = c.severity;
         let victim = c.victim;
