@@ -1,0 +1,126 @@
+//! `vigil synth`, `vigil pack` and `vigil demo` as a user runs them: determinism, the pack's
+//! shape and its refusals of bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vigil(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .env_remove("VIGIL_DATABASE_URL")
+        .output()
+        .expect("vigil runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_same_scenario_and_seed_give_byte_identical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    for (out, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
+        let o = vigil(&["synth", "--scenario", "essex-2019", "--seed", seed, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let (fa, fb, fc) = (files(&a), files(&b), files(&c));
+    assert_eq!(fa.len(), 11, "nine tables, the manifest and the ground truth");
+    assert!(fa == fb, "same seed, different bytes");
+    assert!(fa != fc, "a different seed gave the same records");
+    let truth = String::from_utf8(fa.iter().find(|(n, _)| n == "ground_truth_risk.csv").unwrap().1.clone()).unwrap();
+    assert!(truth.starts_with("incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n"));
+    let manifest = String::from_utf8(fa.iter().find(|(n, _)| n == "manifest.json").unwrap().1.clone()).unwrap();
+    assert!(!manifest.contains("ground_truth"), "the ground truth is not part of the extract");
+}
+
+#[test]
+fn pack_refuses_bad_input_with_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let db = db.to_str().unwrap();
+    let o = vigil(&["--db", db, "pack"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("holds no records yet"), "{}", text(&o));
+    let hand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwritten");
+    assert!(vigil(&["--db", db, "import", hand.to_str().unwrap()]).status.success());
+    for (args, expected) in [
+        (vec!["--as-of", "31/08/2019"], "--as-of: '31/08/2019' is not a date"),
+        (vec!["--as-of", "2010-01-01"], "is before the data starts (2019-01-05)"),
+        (vec!["--window", "2019-01-01"], "--window: '2019-01-01' is not a window"),
+        (vec!["--window", "2019-02-01..2019-01-01"], "ends before it starts"),
+        (vec!["--no-such-measure"], "unexpected argument '--no-such-measure'"),
+    ] {
+        let mut a = vec!["--db", db, "pack"];
+        a.extend(args);
+        let o = vigil(&a);
+        assert_eq!(o.status.code(), Some(2), "{a:?}: {}", text(&o));
+        assert!(text(&o).contains(expected), "{a:?}: expected {expected:?} in {}", text(&o));
+    }
+}
+
+#[test]
+fn pack_json_keys_measures_by_their_metrics_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let db = db.to_str().unwrap();
+    let hand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwritten");
+    assert!(vigil(&["--db", db, "import", hand.to_str().unwrap()]).status.success());
+    let o = vigil(&["--db", db, "pack", "--json", "--window", "2019-01-01..2019-03-31", "--as-of", "2019-09-01"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &p["force"];
+    for name in [
+        "da_offences", "non_crime_incidents", "crime_incident_share", "offence_group_series", "relationship_share",
+        "arrests", "arrest_rate", "protection_orders", "solved_outcomes", "solved_rate", "positive_outcome_rate",
+        "positive_by_recording_delay", "resolved_outcomes", "outcome_series", "offences_by_risk", "days_to_finalise",
+        "correlation", "response_on_target", "repeat_incident_rate", "repeat_marac_rate", "marac_referrals",
+        "marac_volume_per_10k", "idva_referral_rate", "bwv_outcome_uplift", "disclosure_timeliness",
+        "demand_decomposition", "perpetrator_cohort", "acute_victims",
+    ] {
+        assert!(!f[name].is_null() || name == "marac_volume_per_10k", "{name} missing");
+    }
+    let w = "2019-01-01..2019-03-31";
+    // Hand-written extract: I1 (Jan, 2 offences), I2 (Feb, 1 offence), I3 (Mar, none).
+    assert_eq!(f["da_offences"]["2019-01"], 2.0);
+    assert_eq!(f["crime_incident_share"][w].as_f64().unwrap(), 2.0 / 3.0);
+    assert_eq!(f["relationship_share"][w].as_f64().unwrap(), 2.0 / 3.0);
+    assert_eq!(f["solved_outcomes"]["2019-02"], 1.0);
+    assert_eq!(f["outcome_series"]["16"]["2019-03"], 1.0);
+    assert_eq!(f["repeat_incident_rate"]["2019-02"], 1.0);
+    assert_eq!(f["marac_referrals"][w]["police"], 1);
+    assert_eq!(f["idva_referral_rate"][w]["rate"], 1.0);
+    assert!(p["by_lpa"]["North"]["da_offences"]["2019-01"] == 2.0);
+    assert!(p["by_lpa"]["South"]["da_offences"]["2019-01"] == 0.0);
+    assert_eq!(p["by_risk"]["high"]["da_offences"]["2019-01"], 2.0);
+    assert!(f["demand_decomposition"]["not_estimable"].is_string(), "three months cannot carry a seasonal model");
+    let summary = vigil(&["--db", db, "pack"]);
+    assert!(summary.status.success());
+    assert!(text(&summary).contains("DA offences recorded"));
+}
+
+#[test]
+fn demo_creates_the_store_once_and_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let first = vigil(&["--db", db, "demo"]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("Created"), "{}", text(&first));
+    let second = vigil(&["--db", db, "demo"]);
+    assert!(second.status.success());
+    assert!(text(&second).contains("Using the existing store"), "{}", text(&second));
+    assert!(text(&second).contains("incidents"));
+}
