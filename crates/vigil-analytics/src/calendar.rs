@@ -50,7 +50,10 @@ impl Month {
     }
 
     pub fn last_day(self) -> Date {
-        Month::from_index(self.index() + 1).first_day().pred_opt().expect("valid date")
+        Month::from_index(self.index() + 1)
+            .first_day()
+            .pred_opt()
+            .expect("valid date")
     }
 
     pub fn key(self) -> String {
@@ -126,10 +129,16 @@ mod tests {
 
     #[test]
     fn months_and_windows() {
-        let m = Month { year: 2019, month: 1 };
+        let m = Month {
+            year: 2019,
+            month: 1,
+        };
         assert_eq!(Month::from_index(m.index() - 1).key(), "2018-12");
         assert_eq!(m.last_day().to_string(), "2019-01-31");
-        let w = Window::twelve_months_to(Month { year: 2019, month: 8 });
+        let w = Window::twelve_months_to(Month {
+            year: 2019,
+            month: 8,
+        });
         assert_eq!(w.key(), "2018-09-01..2019-08-31");
         assert_eq!(w.months(), 12.0);
         assert!(Window::parse("2019-01-01..2018-01-01").is_err());

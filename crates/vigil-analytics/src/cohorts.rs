@@ -45,7 +45,13 @@ pub struct Perpetrator {
 }
 
 /// `perpetrator_cohort(as_of t, lpa, n)`: suspects ranked by RFGV score over the look-back.
-pub fn perpetrator_cohort(s: &Snapshot, as_of: i32, lpa: Option<u8>, n: usize, w: RfgvWeights) -> Vec<Perpetrator> {
+pub fn perpetrator_cohort(
+    s: &Snapshot,
+    as_of: i32,
+    lpa: Option<u8>,
+    n: usize,
+    w: RfgvWeights,
+) -> Vec<Perpetrator> {
     #[derive(Default)]
     struct Acc {
         incidents: u32,
@@ -89,9 +95,23 @@ pub fn perpetrator_cohort(s: &Snapshot, as_of: i32, lpa: Option<u8>, n: usize, w
         }
     }
     let acc: Vec<(u32, Acc)> = acc.into_iter().filter(|(_, a)| a.incidents > 0).collect();
-    let max_f = acc.iter().map(|(_, a)| a.incidents).max().unwrap_or(1).max(1) as f64;
-    let max_g = acc.iter().map(|(_, a)| a.gravity).fold(0.0, f64::max).max(1.0);
-    let max_v = acc.iter().map(|(_, a)| a.victims.len()).max().unwrap_or(1).max(1) as f64;
+    let max_f = acc
+        .iter()
+        .map(|(_, a)| a.incidents)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let max_g = acc
+        .iter()
+        .map(|(_, a)| a.gravity)
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let max_v = acc
+        .iter()
+        .map(|(_, a)| a.victims.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let mut out: Vec<Perpetrator> = acc
         .into_iter()
         .map(|(person, a)| {

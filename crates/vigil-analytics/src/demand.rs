@@ -120,7 +120,12 @@ pub struct NotEstimable(pub String);
 
 /// Fits the model to `series` (complete months only) with steps at `changes`, and splits
 /// the change from `earlier` to `later`.
-pub fn decompose(series: &Series, changes: &[Month], earlier: Window, later: Window) -> Result<Decomposition, NotEstimable> {
+pub fn decompose(
+    series: &Series,
+    changes: &[Month],
+    earlier: Window,
+    later: Window,
+) -> Result<Decomposition, NotEstimable> {
     let months: Vec<Month> = series.keys().copied().collect();
     let n = months.len();
     let steps: Vec<Month> = changes
@@ -173,21 +178,42 @@ pub fn decompose(series: &Series, changes: &[Month], earlier: Window, later: Win
                 }
             }
         }
-        let l = cholesky(&xtwx, p).ok_or_else(|| NotEstimable("the model's information matrix is singular (too little variation in the series)".into()))?;
+        let l = cholesky(&xtwx, p).ok_or_else(|| {
+            NotEstimable(
+                "the model's information matrix is singular (too little variation in the series)"
+                    .into(),
+            )
+        })?;
         let next = solve_cholesky(&l, p, &xtwz);
-        let change = next.iter().zip(&beta).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let change = next
+            .iter()
+            .zip(&beta)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         beta = next;
         if change < 1e-10 {
             break;
         }
     }
-    let fitted: Vec<f64> = x.iter().map(|xi| xi.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>().exp()).collect();
-    let pearson: f64 = y.iter().zip(&fitted).map(|(yi, mu)| (yi - mu).powi(2) / mu).sum();
+    let fitted: Vec<f64> = x
+        .iter()
+        .map(|xi| xi.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>().exp())
+        .collect();
+    let pearson: f64 = y
+        .iter()
+        .zip(&fitted)
+        .map(|(yi, mu)| (yi - mu).powi(2) / mu)
+        .sum();
     let dispersion = (pearson / (n - p) as f64).max(1.0);
     let l = cholesky(&xtwx, p).ok_or_else(|| NotEstimable("singular information matrix".into()))?;
     let cov: Vec<f64> = inverse(&l, p).into_iter().map(|v| v * dispersion).collect();
     let in_window = |w: &Window| -> Vec<usize> {
-        months.iter().enumerate().filter(|(_, m)| m.first_day() >= w.from && m.last_day() <= w.to).map(|(i, _)| i).collect()
+        months
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.first_day() >= w.from && m.last_day() <= w.to)
+            .map(|(i, _)| i)
+            .collect()
     };
     let (ia, ib) = (in_window(&earlier), in_window(&later));
     if ia.len() as f64 != earlier.months() || ib.len() as f64 != later.months() {
@@ -216,11 +242,13 @@ pub fn decompose(series: &Series, changes: &[Month], earlier: Window, later: Win
     let recording = recording_for(&beta);
     let genuine = (b_obs - a_obs) - recording;
     let lc = cholesky(&cov, p).ok_or_else(|| NotEstimable("singular covariance".into()))?;
-    let mut normal = Normal(0x5EED_0F_D3A4D);
+    let mut normal = Normal(0x05EE_D0FD_3A4D);
     let mut rec_draws = Vec::with_capacity(4000);
     for _ in 0..4000 {
         let z: Vec<f64> = (0..p).map(|_| normal.next()).collect();
-        let draw: Vec<f64> = (0..p).map(|i| beta[i] + (0..=i).map(|k| lc[i * p + k] * z[k]).sum::<f64>()).collect();
+        let draw: Vec<f64> = (0..p)
+            .map(|i| beta[i] + (0..=i).map(|k| lc[i * p + k] * z[k]).sum::<f64>())
+            .collect();
         rec_draws.push(recording_for(&draw) / a_obs);
     }
     let lo = percentile(&mut rec_draws, 0.025);
@@ -237,7 +265,11 @@ pub fn decompose(series: &Series, changes: &[Month], earlier: Window, later: Win
         genuine_share: genuine / a_obs,
         recording_share_interval: (lo, hi),
         genuine_share_interval: (total_share - hi, total_share - lo),
-        steps: steps.iter().enumerate().map(|(k, m)| (*m, beta[13 + k].exp() - 1.0)).collect(),
+        steps: steps
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (*m, beta[13 + k].exp() - 1.0))
+            .collect(),
         dispersion,
         months_fitted: n,
     })
@@ -251,20 +283,57 @@ mod tests {
     fn recovers_a_known_step() {
         // A series with 1% monthly growth, seasonality and a 40% step in April 2018.
         let mut s = Series::new();
-        let start = Month { year: 2015, month: 8 }.index();
+        let start = Month {
+            year: 2015,
+            month: 8,
+        }
+        .index();
         for i in 0..49 {
             let m = Month::from_index(start + i);
             let season = 1.0 + 0.05 * ((m.month as f64) * 0.5).sin();
-            let step = if m >= (Month { year: 2018, month: 4 }) { 1.4 } else { 1.0 };
+            let step = if m
+                >= (Month {
+                    year: 2018,
+                    month: 4,
+                }) {
+                1.4
+            } else {
+                1.0
+            };
             s.insert(m, (1000.0 * 1.01f64.powi(i) * season * step).round());
         }
-        let earlier = Window::twelve_months_to(Month { year: 2018, month: 8 });
-        let later = Window::twelve_months_to(Month { year: 2019, month: 8 });
-        let d = decompose(&s, &[Month { year: 2018, month: 4 }], earlier, later).unwrap();
+        let earlier = Window::twelve_months_to(Month {
+            year: 2018,
+            month: 8,
+        });
+        let later = Window::twelve_months_to(Month {
+            year: 2019,
+            month: 8,
+        });
+        let d = decompose(
+            &s,
+            &[Month {
+                year: 2018,
+                month: 4,
+            }],
+            earlier,
+            later,
+        )
+        .unwrap();
         assert!((d.steps[0].1 - 0.4).abs() < 0.01, "{:?}", d.steps);
-        assert!(d.recording_share_interval.0 <= d.recording_share && d.recording_share <= d.recording_share_interval.1);
-        assert!((d.genuine_offences + d.recording_offences - (d.later_total - d.earlier_total)).abs() < 1e-6);
+        assert!(
+            d.recording_share_interval.0 <= d.recording_share
+                && d.recording_share <= d.recording_share_interval.1
+        );
+        assert!(
+            (d.genuine_offences + d.recording_offences - (d.later_total - d.earlier_total)).abs()
+                < 1e-6
+        );
         // Genuine growth is the trend (12.7% a year) on the earlier window's step-free part.
-        assert!(d.genuine_share > 0.08 && d.genuine_share < 0.13, "{}", d.genuine_share);
+        assert!(
+            d.genuine_share > 0.08 && d.genuine_share < 0.13,
+            "{}",
+            d.genuine_share
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! of" means. The snapshot load and the measures are separate steps so each can be timed.
 
 pub mod calendar;
+pub mod codec;
 pub mod cohorts;
 pub mod demand;
 pub mod measures;

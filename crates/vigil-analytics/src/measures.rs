@@ -6,7 +6,9 @@ use crate::calendar::{Month, Window, date};
 use crate::snapshot::{NONE, Snapshot};
 use std::collections::BTreeMap;
 use vigil_domain::outcome::OutcomeGroups;
-use vigil_domain::{Agency, ArrestDisposal, CallGrade, OffenceGroup, OrderKind, ReferralKind, Relationship};
+use vigil_domain::{
+    Agency, ArrestDisposal, CallGrade, OffenceGroup, OrderKind, ReferralKind, Relationship,
+};
 
 const DAY_SECS: i64 = 86_400;
 
@@ -44,14 +46,27 @@ pub struct Frame<'s> {
 pub type Series = BTreeMap<Month, f64>;
 
 impl<'s> Frame<'s> {
-    pub fn new(s: &'s Snapshot, cut: Cut, as_of: i32, months: Vec<Month>, groups: &OutcomeGroups) -> Self {
+    pub fn new(
+        s: &'s Snapshot,
+        cut: Cut,
+        as_of: i32,
+        months: Vec<Month>,
+        groups: &OutcomeGroups,
+    ) -> Self {
         let mut solved = [false; 23];
         let mut resolved = [false; 23];
         for (i, c) in s.outcome_codes.iter().enumerate() {
             solved[i] = groups.is_solved(*c);
             resolved[i] = groups.is_resolved(*c);
         }
-        Frame { s, cut, as_of, months, solved, resolved }
+        Frame {
+            s,
+            cut,
+            as_of,
+            months,
+            solved,
+            resolved,
+        }
     }
 
     fn empty_series(&self) -> Series {
@@ -77,7 +92,8 @@ impl<'s> Frame<'s> {
     fn outcome_known(&self, i: usize) -> Option<(usize, i32)> {
         let o = &self.s.offences;
         let code = o.outcome[i];
-        (code != NONE && o.outcome_day[i] <= self.as_of).then_some((usize::from(code), o.outcome_day[i]))
+        (code != NONE && o.outcome_day[i] <= self.as_of)
+            .then_some((usize::from(code), o.outcome_day[i]))
     }
 
     pub fn is_solved_code(&self, code: usize) -> bool {
@@ -143,7 +159,9 @@ impl<'s> Frame<'s> {
             if w.contains_day(inc.day[i]) && self.incident_kept(i) {
                 r.denominator += 1;
                 let rel = inc.relationship[i];
-                r.numerator += u64::from(rel == Relationship::Partner as u8 || rel == Relationship::ExPartner as u8);
+                r.numerator += u64::from(
+                    rel == Relationship::Partner as u8 || rel == Relationship::ExPartner as u8,
+                );
             }
         }
         r
@@ -172,7 +190,9 @@ impl<'s> Frame<'s> {
     pub fn arrest_rate(&self, w: Window) -> Ratio {
         let a = &self.s.arrests;
         let arrests = (0..a.day.len())
-            .filter(|&i| w.contains_day(a.day[i]) && a.day[i] <= self.as_of && self.cut.lpa(a.lpa[i]))
+            .filter(|&i| {
+                w.contains_day(a.day[i]) && a.day[i] <= self.as_of && self.cut.lpa(a.lpa[i])
+            })
             .count() as u64;
         Ratio {
             numerator: arrests,
@@ -228,7 +248,8 @@ impl<'s> Frame<'s> {
         let o = &self.s.offences;
         let solved = (0..o.outcome.len())
             .filter(|&i| {
-                self.outcome_known(i).is_some_and(|(c, d)| self.solved[c] && w.contains_day(d))
+                self.outcome_known(i)
+                    .is_some_and(|(c, d)| self.solved[c] && w.contains_day(d))
                     && self.cut.lpa(o.lpa[i])
                     && self.cut.risk(o.risk[i])
             })
@@ -247,7 +268,8 @@ impl<'s> Frame<'s> {
         for i in 0..o.recorded_day.len() {
             if w.contains_day(o.recorded_day[i]) && self.offence_kept(i) {
                 r.denominator += 1;
-                r.numerator += u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
+                r.numerator +=
+                    u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
             }
         }
         r
@@ -261,9 +283,16 @@ impl<'s> Frame<'s> {
         for i in 0..o.recorded_day.len() {
             if w.contains_day(o.recorded_day[i]) && self.offence_kept(i) {
                 let delay = o.recorded_day[i] - o.offence_day[i];
-                let b = if delay <= 7 { 0 } else if delay <= 365 { 1 } else { 2 };
+                let b = if delay <= 7 {
+                    0
+                } else if delay <= 365 {
+                    1
+                } else {
+                    2
+                };
                 bands[b].denominator += 1;
-                bands[b].numerator += u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
+                bands[b].numerator +=
+                    u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
             }
         }
         bands
@@ -276,9 +305,14 @@ impl<'s> Frame<'s> {
         let mut levels = [Ratio::default(); 4];
         for i in 0..o.recorded_day.len() {
             if w.contains_day(o.recorded_day[i]) && self.offence_kept(i) {
-                let level = if o.risk[i] == NONE { 3 } else { usize::from(o.risk[i]) };
+                let level = if o.risk[i] == NONE {
+                    3
+                } else {
+                    usize::from(o.risk[i])
+                };
                 levels[level].denominator += 1;
-                levels[level].numerator += u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
+                levels[level].numerator +=
+                    u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
             }
         }
         levels
@@ -287,7 +321,8 @@ impl<'s> Frame<'s> {
     /// `days_to_finalise(month)`: mean of `outcome_date − recorded_date` in days over
     /// offences whose `outcome_date` falls in the month; absent for a month with none.
     pub fn days_to_finalise(&self) -> BTreeMap<Month, Option<f64>> {
-        let mut sums: BTreeMap<Month, (f64, f64)> = self.months.iter().map(|m| (*m, (0.0, 0.0))).collect();
+        let mut sums: BTreeMap<Month, (f64, f64)> =
+            self.months.iter().map(|m| (*m, (0.0, 0.0))).collect();
         let o = &self.s.offences;
         for i in 0..o.outcome.len() {
             if let Some((_, day)) = self.outcome_known(i)
@@ -299,13 +334,16 @@ impl<'s> Frame<'s> {
                 e.1 += 1.0;
             }
         }
-        sums.into_iter().map(|(m, (s, n))| (m, (n > 0.0).then(|| s / n))).collect()
+        sums.into_iter()
+            .map(|(m, (s, n))| (m, (n > 0.0).then(|| s / n)))
+            .collect()
     }
 
     /// `response_on_target(month)`: emergency incidents with `response_target_met = true`
     /// over emergency incidents whose `response_target_met` is known.
     pub fn response_on_target(&self) -> BTreeMap<Month, Ratio> {
-        let mut out: BTreeMap<Month, Ratio> = self.months.iter().map(|m| (*m, Ratio::default())).collect();
+        let mut out: BTreeMap<Month, Ratio> =
+            self.months.iter().map(|m| (*m, Ratio::default())).collect();
         let inc = &self.s.incidents;
         for i in 0..inc.day.len() {
             if inc.call_grade[i] == CallGrade::Emergency as u8
@@ -324,7 +362,8 @@ impl<'s> Frame<'s> {
     /// victim had an earlier incident (any suspect, any LPA) reported at most 365 days
     /// before (strictly earlier `reported_at`).
     pub fn repeat_incident_rate(&self, order: &[u32]) -> BTreeMap<Month, Ratio> {
-        let mut out: BTreeMap<Month, Ratio> = self.months.iter().map(|m| (*m, Ratio::default())).collect();
+        let mut out: BTreeMap<Month, Ratio> =
+            self.months.iter().map(|m| (*m, Ratio::default())).collect();
         let inc = &self.s.incidents;
         let mut k = 0;
         while k < order.len() {
@@ -428,11 +467,17 @@ impl<'s> Frame<'s> {
         let inc = &self.s.incidents;
         let mut out = Ratio::default();
         for i in 0..inc.day.len() {
-            if inc.risk[i] == vigil_domain::RiskGrade::High as u8 && w.contains_day(inc.day[i]) && self.incident_kept(i) {
+            if inc.risk[i] == vigil_domain::RiskGrade::High as u8
+                && w.contains_day(inc.day[i])
+                && self.incident_kept(i)
+            {
                 out.denominator += 1;
                 let (v, t) = (inc.victim[i], inc.reported[i]);
                 let first = idva.partition_point(|x| *x < (v, t));
-                out.numerator += u64::from(idva.get(first).is_some_and(|x| x.0 == v && x.1 <= t + 28 * DAY_SECS));
+                out.numerator += u64::from(
+                    idva.get(first)
+                        .is_some_and(|x| x.0 == v && x.1 <= t + 28 * DAY_SECS),
+                );
             }
         }
         out
@@ -451,8 +496,13 @@ impl<'s> Frame<'s> {
             if a.disposal[i] == NONE || a.bwv_shown[i] == NONE {
                 continue;
             }
-            let positive = a.disposal[i] == ArrestDisposal::Charge as u8 || a.disposal[i] == ArrestDisposal::Caution as u8;
-            let r = if a.bwv_shown[i] == 1 { &mut shown } else { &mut not };
+            let positive = a.disposal[i] == ArrestDisposal::Charge as u8
+                || a.disposal[i] == ArrestDisposal::Caution as u8;
+            let r = if a.bwv_shown[i] == 1 {
+                &mut shown
+            } else {
+                &mut not
+            };
             r.denominator += 1;
             r.numerator += u64::from(positive);
         }
@@ -467,7 +517,11 @@ impl<'s> Frame<'s> {
         let mut r = Ratio::default();
         let mut days = Vec::new();
         for i in 0..d.route.len() {
-            if d.route[i] != route || !w.contains_day(d.received_day[i]) || d.received_day[i] > self.as_of || !self.cut.lpa(d.lpa[i]) {
+            if d.route[i] != route
+                || !w.contains_day(d.received_day[i])
+                || d.received_day[i] > self.as_of
+                || !self.cut.lpa(d.lpa[i])
+            {
                 continue;
             }
             r.denominator += 1;
@@ -506,17 +560,27 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
     }
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
 }
 
 /// `correlation(x, y)`: Pearson's r over the months both series have.
 pub fn correlation(x: &Series, y: &Series) -> Option<f64> {
-    let pairs: Vec<(f64, f64)> = x.iter().filter_map(|(m, a)| y.get(m).map(|b| (*a, *b))).collect();
+    let pairs: Vec<(f64, f64)> = x
+        .iter()
+        .filter_map(|(m, a)| y.get(m).map(|b| (*a, *b)))
+        .collect();
     let n = pairs.len() as f64;
     if n < 3.0 {
         return None;
     }
-    let (mx, my) = (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
+    let (mx, my) = (
+        pairs.iter().map(|p| p.0).sum::<f64>() / n,
+        pairs.iter().map(|p| p.1).sum::<f64>() / n,
+    );
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
     for (a, b) in &pairs {
         sxy += (a - mx) * (b - my);

@@ -75,7 +75,11 @@ impl PackConfig {
 /// The last month whose last day is on or before `as_of`.
 pub fn last_complete_month(as_of: Date) -> Month {
     let m = Month::of(as_of);
-    if m.last_day() <= as_of { m } else { Month::from_index(m.index() - 1) }
+    if m.last_day() <= as_of {
+        m
+    } else {
+        Month::from_index(m.index() - 1)
+    }
 }
 
 /// Why a pack cannot be computed.
@@ -117,18 +121,43 @@ fn per_window(windows: &[Window], f: impl Fn(Window) -> Value) -> Value {
 const RISK_NAMES: [&str; 4] = ["standard", "medium", "high", "not_assessed"];
 
 /// Every measure for one cut.
-fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohorts: bool) -> Map<String, Value> {
+fn measures(
+    s: &Snapshot,
+    frame: &Frame,
+    cfg: &PackConfig,
+    order: &[u32],
+    cohorts: bool,
+) -> Map<String, Value> {
     let w = &cfg.windows;
     let mut m = Map::new();
     let offences = frame.da_offences();
     m.insert("da_offences".into(), series(&offences));
-    m.insert("non_crime_incidents".into(), series(&frame.non_crime_incidents()));
-    m.insert("crime_incident_share".into(), per_window(w, |x| ratio(frame.crime_incident_share(x))));
+    m.insert(
+        "non_crime_incidents".into(),
+        series(&frame.non_crime_incidents()),
+    );
+    m.insert(
+        "crime_incident_share".into(),
+        per_window(w, |x| ratio(frame.crime_incident_share(x))),
+    );
     m.insert(
         "offence_group_series".into(),
-        Value::Object(OffenceGroup::ALL.iter().map(|g| (g.as_str().to_owned(), series(&frame.offence_group_series(*g)))).collect()),
+        Value::Object(
+            OffenceGroup::ALL
+                .iter()
+                .map(|g| {
+                    (
+                        g.as_str().to_owned(),
+                        series(&frame.offence_group_series(*g)),
+                    )
+                })
+                .collect(),
+        ),
     );
-    m.insert("relationship_share".into(), per_window(w, |x| ratio(frame.relationship_share(x))));
+    m.insert(
+        "relationship_share".into(),
+        per_window(w, |x| ratio(frame.relationship_share(x))),
+    );
     m.insert("arrests".into(), series(&frame.arrests()));
     m.insert(
         "arrest_rate".into(),
@@ -139,12 +168,25 @@ fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohort
     );
     m.insert(
         "protection_orders".into(),
-        Value::Object(OrderKind::ALL.iter().map(|k| (k.as_str().to_owned(), series(&frame.protection_orders(*k)))).collect()),
+        Value::Object(
+            OrderKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_owned(), series(&frame.protection_orders(*k))))
+                .collect(),
+        ),
     );
     let solved = frame.solved_outcomes();
     m.insert("solved_outcomes".into(), series(&solved));
-    m.insert("solved_rate".into(), per_window(w, |x| ratio(frame.solved_rate(x))));
-    m.insert("positive_outcome_rate".into(), per_window(w, |x| counted(frame.positive_outcome_rate(x), "solved", "offences")));
+    m.insert(
+        "solved_rate".into(),
+        per_window(w, |x| ratio(frame.solved_rate(x))),
+    );
+    m.insert(
+        "positive_outcome_rate".into(),
+        per_window(w, |x| {
+            counted(frame.positive_outcome_rate(x), "solved", "offences")
+        }),
+    );
     m.insert(
         "positive_by_recording_delay".into(),
         per_window(w, |x| {
@@ -158,26 +200,56 @@ fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohort
             })
         }),
     );
-    m.insert("resolved_outcomes".into(), series(&frame.resolved_outcomes()));
+    m.insert(
+        "resolved_outcomes".into(),
+        series(&frame.resolved_outcomes()),
+    );
     let codes = &s.outcome_codes;
-    let outcome_16 = frame.outcome_series(codes.iter().position(|c| c.as_str() == "16").expect("16 in catalogue"));
+    let outcome_16 = frame.outcome_series(
+        codes
+            .iter()
+            .position(|c| c.as_str() == "16")
+            .expect("16 in catalogue"),
+    );
     m.insert(
         "outcome_series".into(),
-        Value::Object(codes.iter().enumerate().map(|(i, c)| {
-            let ser = if c.as_str() == "16" { outcome_16.clone() } else { frame.outcome_series(i) };
-            (c.as_str().to_owned(), series(&ser))
-        }).collect()),
+        Value::Object(
+            codes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let ser = if c.as_str() == "16" {
+                        outcome_16.clone()
+                    } else {
+                        frame.outcome_series(i)
+                    };
+                    (c.as_str().to_owned(), series(&ser))
+                })
+                .collect(),
+        ),
     );
     m.insert(
         "offences_by_risk".into(),
         per_window(w, |x| {
             let levels = frame.offences_by_risk(x);
-            Value::Object(levels.iter().enumerate().map(|(i, r)| (RISK_NAMES[i].to_owned(), counted(*r, "solved", "offences"))).collect())
+            Value::Object(
+                levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (RISK_NAMES[i].to_owned(), counted(*r, "solved", "offences")))
+                    .collect(),
+            )
         }),
     );
     m.insert(
         "days_to_finalise".into(),
-        Value::Object(frame.days_to_finalise().into_iter().map(|(k, v)| (k.key(), json!(v))).collect()),
+        Value::Object(
+            frame
+                .days_to_finalise()
+                .into_iter()
+                .map(|(k, v)| (k.key(), json!(v)))
+                .collect(),
+        ),
     );
     m.insert(
         "correlation".into(),
@@ -188,13 +260,30 @@ fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohort
     );
     m.insert(
         "response_on_target".into(),
-        Value::Object(frame.response_on_target().into_iter().map(|(k, r)| (k.key(), ratio(r))).collect()),
+        Value::Object(
+            frame
+                .response_on_target()
+                .into_iter()
+                .map(|(k, r)| (k.key(), ratio(r)))
+                .collect(),
+        ),
     );
     m.insert(
         "repeat_incident_rate".into(),
-        Value::Object(frame.repeat_incident_rate(order).into_iter().map(|(k, r)| (k.key(), ratio(r))).collect()),
+        Value::Object(
+            frame
+                .repeat_incident_rate(order)
+                .into_iter()
+                .map(|(k, r)| (k.key(), ratio(r)))
+                .collect(),
+        ),
     );
-    m.insert("repeat_marac_rate".into(), per_window(w, |x| counted(frame.repeat_marac_rate(x), "repeats", "referrals")));
+    m.insert(
+        "repeat_marac_rate".into(),
+        per_window(w, |x| {
+            counted(frame.repeat_marac_rate(x), "repeats", "referrals")
+        }),
+    );
     m.insert(
         "marac_referrals".into(),
         per_window(w, |x| {
@@ -216,7 +305,11 @@ fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohort
     m.insert(
         "idva_referral_rate".into(),
         per_window(w, |x| {
-            let mut v = counted(frame.idva_referral_rate(x), "referred", "high_risk_incidents");
+            let mut v = counted(
+                frame.idva_referral_rate(x),
+                "referred",
+                "high_risk_incidents",
+            );
             v["idva_referrals_in_window"] = json!(frame.idva_referrals(x));
             v
         }),
@@ -259,7 +352,10 @@ fn measures(s: &Snapshot, frame: &Frame, cfg: &PackConfig, order: &[u32], cohort
         }),
     );
     if let Some((a, b)) = cfg.decomposition {
-        let changes: Vec<Month> = counting_rules::VERSIONS.iter().map(|v| Month::of(v.effective_date())).collect();
+        let changes: Vec<Month> = counting_rules::VERSIONS
+            .iter()
+            .map(|v| Month::of(v.effective_date()))
+            .collect();
         let value = match decompose(&offences, &changes, a, b) {
             Ok(d) => json!({
                 "earlier": d.earlier.key(),
@@ -321,23 +417,37 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
     let (first, _) = s.span().ok_or(PackError::Empty)?;
     let first_date = date(first);
     if cfg.as_of < first_date {
-        return Err(PackError::AsOfBeforeData { as_of: cfg.as_of, first: first_date });
+        return Err(PackError::AsOfBeforeData {
+            as_of: cfg.as_of,
+            first: first_date,
+        });
     }
     let last = last_complete_month(cfg.as_of);
     let start = Month::of(first_date);
-    let months: Vec<Month> = (start.index()..=last.index().max(start.index())).map(Month::from_index).collect();
+    let months: Vec<Month> = (start.index()..=last.index().max(start.index()))
+        .map(Month::from_index)
+        .collect();
     let as_of = day(cfg.as_of);
     let order = victim_order(s);
     let frame = |cut| Frame::new(s, cut, as_of, months.clone(), &cfg.groups);
     let force = measures(s, &frame(Cut::default()), cfg, &order, true);
     let mut by_lpa = Map::new();
     for (i, name) in s.lpas.iter().enumerate() {
-        let cut = Cut { lpa: Some(i as u8), risk: None };
-        by_lpa.insert(name.clone(), Value::Object(measures(s, &frame(cut), cfg, &order, true)));
+        let cut = Cut {
+            lpa: Some(i as u8),
+            risk: None,
+        };
+        by_lpa.insert(
+            name.clone(),
+            Value::Object(measures(s, &frame(cut), cfg, &order, true)),
+        );
     }
     let mut by_risk = Map::new();
     for (i, name) in RISK_NAMES.iter().take(3).enumerate() {
-        let f = frame(Cut { lpa: None, risk: Some(i as u8) });
+        let f = frame(Cut {
+            lpa: None,
+            risk: Some(i as u8),
+        });
         by_risk.insert(
             (*name).into(),
             json!({
@@ -349,7 +459,9 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
             }),
         );
     }
-    let code_list = |set: &std::collections::BTreeSet<vigil_domain::OutcomeCode>| set.iter().map(|c| c.as_str()).collect::<Vec<_>>();
+    let code_list = |set: &std::collections::BTreeSet<vigil_domain::OutcomeCode>| {
+        set.iter().map(|c| c.as_str()).collect::<Vec<_>>()
+    };
     Ok(json!({
         "as_of": cfg.as_of.to_string(),
         "data_from": first_date.to_string(),

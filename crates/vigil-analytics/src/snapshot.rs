@@ -108,11 +108,7 @@ impl Snapshot {
 
     /// The first and last day any incident or offence is dated: the span of the data.
     pub fn span(&self) -> Option<(i32, i32)> {
-        let days = self
-            .incidents
-            .day
-            .iter()
-            .chain(&self.offences.recorded_day);
+        let days = self.incidents.day.iter().chain(&self.offences.recorded_day);
         let min = days.clone().min()?;
         let max = days.max()?;
         Some((*min, *max))
@@ -139,7 +135,10 @@ impl Snapshot {
         for p in &r.persons {
             person_index.insert(p.id.as_str(), s.person_ids.len() as u32);
             s.person_ids.push(p.id.to_string());
-            let l = p.lpa.as_ref().map_or(NONE, |l| lpa(l.as_str(), &mut s.lpas));
+            let l = p
+                .lpa
+                .as_ref()
+                .map_or(NONE, |l| lpa(l.as_str(), &mut s.lpas));
             s.person_lpa.push(l);
         }
         let pidx = |id: &PersonId| person_index.get(id.as_str()).copied().unwrap_or(u32::MAX);
@@ -151,28 +150,39 @@ impl Snapshot {
             inc.day.push(day(i.reported_at.date()));
             inc.lpa.push(lpa(i.lpa.as_str(), &mut s.lpas));
             inc.call_grade.push(i.call_grade as u8);
-            inc.target_met.push(i.response_target_met.map_or(NONE, u8::from));
+            inc.target_met
+                .push(i.response_target_met.map_or(NONE, u8::from));
             inc.victim.push(pidx(&i.victim_id));
-            inc.suspect.push(i.suspect_id.as_ref().map_or(u32::MAX, pidx));
+            inc.suspect
+                .push(i.suspect_id.as_ref().map_or(u32::MAX, pidx));
             inc.relationship.push(i.relationship as u8);
             inc.risk.push(grade(i.risk_level));
             inc.has_offence.push(false);
         }
         let off = &mut s.offences;
         for o in &r.offences {
-            let k = incident_index.get(o.incident_id.as_str()).copied().unwrap_or(u32::MAX);
+            let k = incident_index
+                .get(o.incident_id.as_str())
+                .copied()
+                .unwrap_or(u32::MAX);
             if let Some(flag) = s.incidents.has_offence.get_mut(k as usize) {
                 *flag = true;
             }
             off.incident.push(k);
-            off.lpa.push(s.incidents.lpa.get(k as usize).copied().unwrap_or(NONE));
+            off.lpa
+                .push(s.incidents.lpa.get(k as usize).copied().unwrap_or(NONE));
             off.group.push(o.offence_group as u8);
             off.offence_day.push(day(o.offence_date));
             off.recorded_day.push(day(o.recorded_date));
             off.risk.push(grade(o.risk_level));
             match o.outcome {
                 Some(x) => {
-                    off.outcome.push(s.outcome_codes.iter().position(|c| *c == x.code).map_or(NONE, |p| p as u8));
+                    off.outcome.push(
+                        s.outcome_codes
+                            .iter()
+                            .position(|c| *c == x.code)
+                            .map_or(NONE, |p| p as u8),
+                    );
                     off.outcome_day.push(day(x.date));
                 }
                 None => {
@@ -180,7 +190,8 @@ impl Snapshot {
                     off.outcome_day.push(i32::MAX);
                 }
             }
-            off.suspect.push(o.suspect_id.as_ref().map_or(u32::MAX, pidx));
+            off.suspect
+                .push(o.suspect_id.as_ref().map_or(u32::MAX, pidx));
         }
         let lpa_of_incident = |id: &Option<IncidentId>, person: u32, s: &Snapshot| -> u8 {
             id.as_ref()
@@ -194,8 +205,12 @@ impl Snapshot {
             s.arrests.at.push(secs(a.arrested_at));
             s.arrests.day.push(day(a.arrested_at.date()));
             s.arrests.lpa.push(l);
-            s.arrests.bwv_shown.push(a.bwv_shown_in_interview.map_or(NONE, u8::from));
-            s.arrests.disposal.push(a.disposal.map_or(NONE, |d| d as u8));
+            s.arrests
+                .bwv_shown
+                .push(a.bwv_shown_in_interview.map_or(NONE, u8::from));
+            s.arrests
+                .disposal
+                .push(a.disposal.map_or(NONE, |d| d as u8));
         }
         for f in &r.referrals {
             let person = pidx(&f.person_id);
@@ -208,12 +223,18 @@ impl Snapshot {
             s.referrals.police.push(f.agency == Agency::Police);
         }
         for d in &r.disclosures {
-            let l = s.person_lpa.get(pidx(&d.at_risk_id) as usize).copied().unwrap_or(NONE);
+            let l = s
+                .person_lpa
+                .get(pidx(&d.at_risk_id) as usize)
+                .copied()
+                .unwrap_or(NONE);
             s.disclosures.route.push(d.route as u8);
             s.disclosures.lpa.push(l);
             s.disclosures.received.push(secs(d.received_at));
             s.disclosures.received_day.push(day(d.received_at.date()));
-            s.disclosures.to_decision.push(d.decided_at.map_or(-1, |t| secs(t) - secs(d.received_at)));
+            s.disclosures
+                .to_decision
+                .push(d.decided_at.map_or(-1, |t| secs(t) - secs(d.received_at)));
         }
         for o in &r.protection_orders {
             let l = lpa_of_incident(&o.incident_id, pidx(&o.protected_id), &s);
@@ -225,4 +246,3 @@ impl Snapshot {
         s
     }
 }
-

@@ -399,6 +399,7 @@ pub async fn import(
             "a row of {table} refers to a {parent} row that does not exist"
         )));
     }
+    crate::bump_revision(&mut tx).await?;
     sqlx::query("INSERT INTO extract_info (id, source, as_of) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of")
         .bind(info.source.as_str())
         .bind(vigil_domain::time::format_date(info.as_of))

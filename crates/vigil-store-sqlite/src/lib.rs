@@ -35,6 +35,15 @@ pub(crate) fn backend(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// Records that the stored records changed (inside the writing transaction).
+pub(crate) async fn bump_revision(conn: &mut sqlx::SqliteConnection) -> StoreResult<()> {
+    sqlx::query("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")
+        .execute(conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at `location`: a file path, or a
     /// `sqlite:` URL. Does not migrate; call [`Store::migrate`].
@@ -100,6 +109,14 @@ impl Store for SqliteStore {
         let records = read::all(&mut tx).await?;
         tx.commit().await.map_err(backend)?;
         Ok(records)
+    }
+
+    async fn revision(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT revision FROM store_revision WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
     }
 
     async fn extract_info(&self) -> StoreResult<Option<ExtractInfo>> {
@@ -212,6 +229,7 @@ impl Store for SqliteStore {
                 found: expected_version + 1,
             });
         }
+        bump_revision(&mut tx).await?;
         tx.commit().await.map_err(backend)?;
         Ok(expected_version + 1)
     }

@@ -85,6 +85,10 @@ pub trait Store: Send + Sync {
     /// Every record, each table in the order it was stored.
     fn export_records(&self) -> impl Future<Output = StoreResult<RecordSet>> + Send;
 
+    /// A number that changes whenever the stored records change: caches built from the
+    /// records compare it to know whether they are stale.
+    fn revision(&self) -> impl Future<Output = StoreResult<u64>> + Send;
+
     /// Where the stored records came from; `None` for an empty store.
     fn extract_info(&self) -> impl Future<Output = StoreResult<Option<ExtractInfo>>> + Send;
 

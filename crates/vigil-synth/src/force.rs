@@ -59,8 +59,8 @@ const SEASON: [f64; 12] = [
 
 /// Base chance of a yes to each DASH question for a typical incident.
 const DASH_BASE: [f64; 27] = [
-    0.35, 0.55, 0.50, 0.22, 0.28, 0.35, 0.18, 0.30, 0.08, 0.12, 0.06, 0.05, 0.30, 0.28, 0.38,
-    0.12, 0.14, 0.10, 0.08, 0.10, 0.15, 0.06, 0.25, 0.40, 0.14, 0.12, 0.35,
+    0.35, 0.55, 0.50, 0.22, 0.28, 0.35, 0.18, 0.30, 0.08, 0.12, 0.06, 0.05, 0.30, 0.28, 0.38, 0.12,
+    0.14, 0.10, 0.08, 0.10, 0.15, 0.06, 0.25, 0.40, 0.14, 0.12, 0.35,
 ];
 
 struct Ids {
@@ -98,11 +98,19 @@ impl Branching {
                 propensity(rng, severity)
             })
             .collect();
-        Branching { sample, cache: Default::default() }
+        Branching {
+            sample,
+            cache: Default::default(),
+        }
     }
 
     fn repeat_share(&self, ratio: f64) -> f64 {
-        let progeny: f64 = self.sample.iter().map(|h| 1.0 / (1.0 - (ratio * h).min(MAX_BRANCHING))).sum::<f64>() / self.sample.len() as f64;
+        let progeny: f64 = self
+            .sample
+            .iter()
+            .map(|h| 1.0 / (1.0 - (ratio * h).min(MAX_BRANCHING)))
+            .sum::<f64>()
+            / self.sample.len() as f64;
         1.0 - 1.0 / progeny
     }
 
@@ -114,7 +122,11 @@ impl Branching {
         let (mut lo, mut hi) = (0.0, 3.0);
         for _ in 0..50 {
             let mid = (lo + hi) / 2.0;
-            if self.repeat_share(mid) < share { lo = mid } else { hi = mid }
+            if self.repeat_share(mid) < share {
+                lo = mid
+            } else {
+                hi = mid
+            }
         }
         let r = (lo + hi) / 2.0;
         let mut cache = self.cache.borrow_mut();
@@ -220,7 +232,9 @@ impl Sim<'_> {
     }
 
     fn new_couple(&mut self, at: DateTime) -> usize {
-        let stream = Rng::new(self.couple_seed ^ (self.couples.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let stream = Rng::new(
+            self.couple_seed ^ (self.couples.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03),
+        );
         let saved = std::mem::replace(&mut self.rng, stream);
         let c = self.new_couple_inner(at);
         self.rng = saved;
@@ -247,7 +261,11 @@ impl Sim<'_> {
             ][rng.weighted(&[0.15, 0.38, 0.24, 0.23])]
         };
         let victim_sex = if partner {
-            if rng.chance(0.79) { Sex::Female } else { Sex::Male }
+            if rng.chance(0.79) {
+                Sex::Female
+            } else {
+                Sex::Male
+            }
         } else if rng.chance(0.62) {
             Sex::Female
         } else {
@@ -268,13 +286,25 @@ impl Sim<'_> {
         } else {
             let suspect_sex = match (partner, victim_sex) {
                 (true, Sex::Female) => {
-                    if self.rng.chance(0.96) { Sex::Male } else { Sex::Female }
+                    if self.rng.chance(0.96) {
+                        Sex::Male
+                    } else {
+                        Sex::Female
+                    }
                 }
                 (true, _) => {
-                    if self.rng.chance(0.85) { Sex::Female } else { Sex::Male }
+                    if self.rng.chance(0.85) {
+                        Sex::Female
+                    } else {
+                        Sex::Male
+                    }
                 }
                 _ => {
-                    if self.rng.chance(0.7) { Sex::Male } else { Sex::Female }
+                    if self.rng.chance(0.7) {
+                        Sex::Male
+                    } else {
+                        Sex::Female
+                    }
                 }
             };
             let suspect_age = match relationship {
@@ -351,7 +381,13 @@ impl Sim<'_> {
 
     /// Handles one incident: schedules the repeats it leads to and, inside the extract's
     /// period, writes its records.
-    fn incident(&mut self, minute: i64, couple: usize, heap: &mut BinaryHeap<Reverse<(i64, u64, usize)>>, seq: &mut u64) {
+    fn incident(
+        &mut self,
+        minute: i64,
+        couple: usize,
+        heap: &mut BinaryHeap<Reverse<(i64, u64, usize)>>,
+        seq: &mut u64,
+    ) {
         let at = self.at(minute);
         let date = at.date();
         let c = &mut self.couples[couple];
@@ -375,7 +411,8 @@ impl Sim<'_> {
         let history = c.incidents;
         let severity = c.severity;
         let victim = c.victim;
-        let injury_chance = (0.16 + 0.07 * severity + 0.02 * f64::from(history.min(6))).clamp(0.02, 0.6);
+        let injury_chance =
+            (0.16 + 0.07 * severity + 0.02 * f64::from(history.min(6))).clamp(0.02, 0.6);
         let serious = self.rng.chance(injury_chance);
         let idx = self.happened.len();
         self.happened.push(Happened {
@@ -396,11 +433,17 @@ impl Sim<'_> {
         let caution = self.p.judgement_raise.at(on);
         let raise = match score {
             RiskGrade::Standard => self.rng.chance(caution * (1.0 + 0.3 * severity.max(0.0))),
-            RiskGrade::Medium => self.rng.chance(caution * 0.8 * (1.0 + 0.3 * severity.max(0.0))),
+            RiskGrade::Medium => self
+                .rng
+                .chance(caution * 0.8 * (1.0 + 0.3 * severity.max(0.0))),
             RiskGrade::High => false,
         };
         if raise {
-            let up = if score == RiskGrade::Standard { RiskGrade::Medium } else { RiskGrade::High };
+            let up = if score == RiskGrade::Standard {
+                RiskGrade::Medium
+            } else {
+                RiskGrade::High
+            };
             (up, true)
         } else {
             (score, false)
@@ -411,15 +454,26 @@ impl Sim<'_> {
         let date = at.date();
         let (victim_i, suspect_i, relationship, urban, children, severity) = {
             let c = &self.couples[couple];
-            (c.victim, c.suspect, c.relationship, c.urban, c.children, c.severity)
+            (
+                c.victim,
+                c.suspect,
+                c.relationship,
+                c.urban,
+                c.children,
+                c.severity,
+            )
         };
         let lpa_i = self.people[victim_i].lpa;
         let incident_id = IncidentId::parse(&self.ids.make(1, "INC", 8)).expect("valid id");
         let victim_id = self.person_id(victim_i);
         let suspect_known = self.rng.chance(0.97);
         let suspect_id = suspect_known.then(|| self.person_id(suspect_i));
-        let grade_word = [CallGrade::Emergency, CallGrade::Priority, CallGrade::Scheduled, CallGrade::Other]
-            [self.rng.weighted(&[0.36, 0.40, 0.19, 0.05])];
+        let grade_word = [
+            CallGrade::Emergency,
+            CallGrade::Priority,
+            CallGrade::Scheduled,
+            CallGrade::Other,
+        ][self.rng.weighted(&[0.36, 0.40, 0.19, 0.05])];
         let (arrived_at, target_met) = match grade_word {
             CallGrade::Emergency => {
                 let target = if urban { 15.0 } else { 20.0 };
@@ -450,7 +504,8 @@ impl Sim<'_> {
         if assessed {
             let (answers, yes) = self.dash(couple, date);
             let (g, raised) = self.grade_with_judgement(yes, severity, date);
-            let assessed_at = arrived_at.unwrap_or(at) + Duration::minutes(20 + self.rng.below(90) as i64);
+            let assessed_at =
+                arrived_at.unwrap_or(at) + Duration::minutes(20 + self.rng.below(90) as i64);
             if self.known(assessed_at) {
                 self.out.risk_assessments.push(RiskAssessment {
                     id: AssessmentId::parse(&self.ids.make(2, "RA", 8)).expect("valid id"),
@@ -487,7 +542,9 @@ impl Sim<'_> {
             Some(RiskGrade::Medium) => 1.2,
             _ => 1.0,
         };
-        let crime = self.rng.chance((self.p.crime_recording.at(date) * lift * if serious { 1.3 } else { 0.95 }).min(0.97));
+        let crime = self.rng.chance(
+            (self.p.crime_recording.at(date) * lift * if serious { 1.3 } else { 0.95 }).min(0.97),
+        );
         let mut final_grade = grade;
         if crime && matches!(grade, Some(RiskGrade::Medium | RiskGrade::High)) {
             // The DAIT sergeant's secondary assessment: may raise the grade further.
@@ -517,18 +574,36 @@ impl Sim<'_> {
             }
         }
         let arrest_chance = if crime {
-            self.p.arrest_rate.at(date) * if final_grade == Some(RiskGrade::High) { 1.1 } else { 1.0 }
+            self.p.arrest_rate.at(date)
+                * if final_grade == Some(RiskGrade::High) {
+                    1.1
+                } else {
+                    1.0
+                }
         } else {
             0.02
         };
         let arrested = suspect_known && self.rng.chance(arrest_chance.min(0.98));
-        let bwv = self.rng.chance(0.5 + 0.35 * ((date.year() - 2015) as f64 / 4.0).clamp(0.0, 1.0));
+        let bwv = self
+            .rng
+            .chance(0.5 + 0.35 * ((date.year() - 2015) as f64 / 4.0).clamp(0.0, 1.0));
         let interviewed = arrested && self.rng.chance(0.78);
         let shown = interviewed && bwv && self.rng.chance(0.6);
         let mut principal_outcome = None;
         let mut principal_offence = None;
         if crime {
-            let (outcome, offence) = self.write_offences(&incident_id, at, victim_id.clone(), suspect_id.clone(), final_grade, serious, arrested, shown, lpa_i, bwv);
+            let (outcome, offence) = self.write_offences(
+                &incident_id,
+                at,
+                victim_id.clone(),
+                suspect_id.clone(),
+                final_grade,
+                serious,
+                arrested,
+                shown,
+                lpa_i,
+                bwv,
+            );
             principal_outcome = outcome;
             principal_offence = offence;
         }
@@ -536,11 +611,25 @@ impl Sim<'_> {
             let disposal = match principal_outcome {
                 Some(o) if ["1", "1A"].contains(&o.code.as_str()) => Some(ArrestDisposal::Charge),
                 Some(o) if ["2", "3"].contains(&o.code.as_str()) => Some(ArrestDisposal::Caution),
-                Some(_) => Some([ArrestDisposal::NoFurtherAction, ArrestDisposal::ReleasedUnderInvestigation, ArrestDisposal::Other][self.rng.weighted(&[0.7, 0.2, 0.1])]),
-                None => [None, Some(ArrestDisposal::ReleasedUnderInvestigation), Some(ArrestDisposal::Bail)][self.rng.weighted(&[0.3, 0.4, 0.3])],
+                Some(_) => Some(
+                    [
+                        ArrestDisposal::NoFurtherAction,
+                        ArrestDisposal::ReleasedUnderInvestigation,
+                        ArrestDisposal::Other,
+                    ][self.rng.weighted(&[0.7, 0.2, 0.1])],
+                ),
+                None => [
+                    None,
+                    Some(ArrestDisposal::ReleasedUnderInvestigation),
+                    Some(ArrestDisposal::Bail),
+                ][self.rng.weighted(&[0.3, 0.4, 0.3])],
             };
             let arrested_at = at + Duration::minutes(30 + self.rng.exponential(300.0) as i64);
-            let disposal = if self.known(arrested_at + Duration::days(2)) { disposal } else { None };
+            let disposal = if self.known(arrested_at + Duration::days(2)) {
+                disposal
+            } else {
+                None
+            };
             if self.known(arrested_at) {
                 self.out.arrests.push(Arrest {
                     id: ArrestId::parse(&self.ids.make(3, "AR", 8)).expect("valid id"),
@@ -553,9 +642,20 @@ impl Sim<'_> {
                 });
             }
         }
-        self.safeguarding(at, couple, &incident_id, victim_id.clone(), suspect_id.clone(), final_grade, children_present, arrested, principal_outcome);
+        self.safeguarding(
+            at,
+            couple,
+            &incident_id,
+            victim_id.clone(),
+            suspect_id.clone(),
+            final_grade,
+            children_present,
+            arrested,
+            principal_outcome,
+        );
         if self.recent_victims.len() < 3000 {
-            self.recent_victims.push((victim_i, at, final_grade.unwrap_or(RiskGrade::Standard)));
+            self.recent_victims
+                .push((victim_i, at, final_grade.unwrap_or(RiskGrade::Standard)));
         } else {
             let i = self.rng.below(3000) as usize;
             self.recent_victims[i] = (victim_i, at, final_grade.unwrap_or(RiskGrade::Standard));
@@ -580,9 +680,17 @@ impl Sim<'_> {
         let date = at.date();
         let rules = counting_rules::in_force(date);
         let principal = if serious {
-            if self.rng.chance(0.1) { OffenceGroup::Sexual } else { OffenceGroup::ViolenceWithInjury }
+            if self.rng.chance(0.1) {
+                OffenceGroup::Sexual
+            } else {
+                OffenceGroup::ViolenceWithInjury
+            }
         } else {
-            let ccb = if date >= Date::from_ymd_opt(2015, 12, 29).expect("date") { 0.07 } else { 0.0 };
+            let ccb = if date >= Date::from_ymd_opt(2015, 12, 29).expect("date") {
+                0.07
+            } else {
+                0.0
+            };
             [
                 OffenceGroup::ViolenceWithoutInjury,
                 OffenceGroup::StalkingHarassment,
@@ -594,12 +702,14 @@ impl Sim<'_> {
         };
         let mut groups = vec![principal];
         for _ in 0..self.rng.poisson(self.p.additional_offences.at(date)) {
-            groups.push([
-                OffenceGroup::CriminalDamage,
-                OffenceGroup::PublicOrder,
-                OffenceGroup::ViolenceWithoutInjury,
-                OffenceGroup::Other,
-            ][self.rng.weighted(&[0.35, 0.3, 0.25, 0.1])]);
+            groups.push(
+                [
+                    OffenceGroup::CriminalDamage,
+                    OffenceGroup::PublicOrder,
+                    OffenceGroup::ViolenceWithoutInjury,
+                    OffenceGroup::Other,
+                ][self.rng.weighted(&[0.35, 0.3, 0.25, 0.1])],
+            );
         }
         if rules.is_some_and(|r| r.stalking_harassment_recorded_in_addition)
             && principal != OffenceGroup::StalkingHarassment
@@ -615,7 +725,10 @@ impl Sim<'_> {
         };
         // Routing by the domain rule, against DAIT's open caseload in this LPA.
         let today = day_num(date);
-        while self.dait_open[lpa].peek().is_some_and(|Reverse(d)| *d <= today) {
+        while self.dait_open[lpa]
+            .peek()
+            .is_some_and(|Reverse(d)| *d <= today)
+        {
             self.dait_open[lpa].pop();
         }
         let capacity = (self.p.dait_constables_per_lpa * self.p.dait_cases_per_investigator) as u32;
@@ -631,7 +744,11 @@ impl Sim<'_> {
         for (k, group) in groups.into_iter().enumerate() {
             let offence_date = if non_recent {
                 date - Duration::days(366 + self.rng.exponential(900.0) as i64)
-            } else if matches!(group, OffenceGroup::StalkingHarassment | OffenceGroup::CoerciveControl) && self.rng.chance(0.55) {
+            } else if matches!(
+                group,
+                OffenceGroup::StalkingHarassment | OffenceGroup::CoerciveControl
+            ) && self.rng.chance(0.55)
+            {
                 // A course of conduct: the offence date is when it began.
                 date - Duration::days(1 + self.rng.exponential(60.0) as i64)
             } else {
@@ -639,7 +756,13 @@ impl Sim<'_> {
             };
             let id = OffenceId::parse(&self.ids.make(4, "CR", 8)).expect("valid id");
             let delay = (recorded - offence_date).num_days();
-            let band = if delay <= 7 { 1.0 } else if delay <= 365 { 0.75 } else { 0.42 };
+            let band = if delay <= 7 {
+                1.0
+            } else if delay <= 365 {
+                0.75
+            } else {
+                0.42
+            };
             let mut p_solved = self.p.solved.at(recorded) * band;
             p_solved *= if arrested { 1.3 } else { 0.55 };
             if shown {
@@ -668,7 +791,13 @@ impl Sim<'_> {
             let ho = match group {
                 OffenceGroup::ViolenceWithInjury => "8N",
                 OffenceGroup::ViolenceWithoutInjury => "105A",
-                OffenceGroup::StalkingHarassment => if self.rng.chance(0.2) { "8Q" } else { "8R" },
+                OffenceGroup::StalkingHarassment => {
+                    if self.rng.chance(0.2) {
+                        "8Q"
+                    } else {
+                        "8R"
+                    }
+                }
                 OffenceGroup::CoerciveControl => "8U",
                 OffenceGroup::Sexual => "19C",
                 OffenceGroup::CriminalDamage => "58A",
@@ -701,17 +830,20 @@ impl Sim<'_> {
         let code = |c: &str| OutcomeCode::of(c);
         let rng = &mut self.rng;
         let (c, median) = if rng.chance(p_solved) {
-            let c = ["1", "1A", "2", "3", "4", "6", "8"][rng.weighted(&[0.70, 0.02, 0.02, 0.11, 0.01, 0.01, 0.13])];
+            let c = ["1", "1A", "2", "3", "4", "6", "8"]
+                [rng.weighted(&[0.70, 0.02, 0.02, 0.11, 0.01, 0.01, 0.13])];
             (code(c), 16.0)
         } else if rng.chance(self.p.resolved.at(recorded)) {
             let after_22 = recorded >= vigil_domain::outcome::outcome_22_from();
             let w22 = if after_22 { 0.25 } else { 0.0 };
-            let c = ["5", "9", "10", "20", "21", "22"][rng.weighted(&[0.05, 0.15, 0.4, 0.2, 0.15, w22])];
+            let c = ["5", "9", "10", "20", "21", "22"]
+                [rng.weighted(&[0.05, 0.15, 0.4, 0.2, 0.15, w22])];
             (code(c), 25.0)
         } else if rng.chance(self.p.outcome_16_share.at(recorded)) {
             (code("16"), 9.0)
         } else {
-            let c = ["15", "14", "18", "17", "12", "13"][rng.weighted(&[0.45, 0.2, 0.22, 0.05, 0.04, 0.04])];
+            let c = ["15", "14", "18", "17", "12", "13"]
+                [rng.weighted(&[0.45, 0.2, 0.22, 0.05, 0.04, 0.04])];
             let median = if c == "17" { 190.0 } else { 24.0 };
             (code(c), median)
         };
@@ -733,7 +865,8 @@ impl Sim<'_> {
         {
             // Cases held for a diversion scheme, finalised with outcome 22 once it existed.
             c = code("22");
-            date = from + Duration::days(self.rng.below(((to - from).num_days() + 1) as u64) as i64);
+            date =
+                from + Duration::days(self.rng.below(((to - from).num_days() + 1) as u64) as i64);
         }
         if let Some(review) = self.p.backlog_review {
             let month_end = review.month_start + Duration::days(30);
@@ -741,7 +874,9 @@ impl Sim<'_> {
                 && (review.month_start - recorded).num_days() >= review.min_age_days
                 && self.rng.chance(review.share)
             {
-                date = date.min(review.month_start + Duration::days(self.rng.below(31) as i64)).min(month_end);
+                date = date
+                    .min(review.month_start + Duration::days(self.rng.below(31) as i64))
+                    .min(month_end);
             }
         }
         Some(Outcome { code: c, date })
@@ -766,14 +901,29 @@ impl Sim<'_> {
         if high && self.rng.chance(self.p.idva_high_risk) {
             let t = at + Duration::hours(2 + self.rng.exponential(60.0) as i64);
             let consent = Some(self.rng.chance(0.9));
-            self.referral(ReferralKind::Idva, victim_id.clone(), Some(incident_id.clone()), t, Agency::Police, consent);
+            self.referral(
+                ReferralKind::Idva,
+                victim_id.clone(),
+                Some(incident_id.clone()),
+                t,
+                Agency::Police,
+                consent,
+            );
         }
         if high {
-            let recent = self.last_marac[victim].is_some_and(|last| at - last <= Duration::days(365));
+            let recent =
+                self.last_marac[victim].is_some_and(|last| at - last <= Duration::days(365));
             if !recent && self.rng.chance(self.p.marac_police) {
                 let t = at + Duration::hours(24 + self.rng.below(200) as i64);
                 self.last_marac[victim] = Some(t);
-                self.referral(ReferralKind::Marac, victim_id.clone(), Some(incident_id.clone()), t, Agency::Police, None);
+                self.referral(
+                    ReferralKind::Marac,
+                    victim_id.clone(),
+                    Some(incident_id.clone()),
+                    t,
+                    Agency::Police,
+                    None,
+                );
                 if self.rng.chance(0.03) {
                     self.people[victim].confidential = true;
                 }
@@ -781,12 +931,23 @@ impl Sim<'_> {
         }
         if children_present && medium_plus && self.rng.chance(0.7) {
             let t = at + Duration::hours(4 + self.rng.below(48) as i64);
-            self.referral(ReferralKind::Mash, victim_id.clone(), Some(incident_id.clone()), t, Agency::Police, None);
+            self.referral(
+                ReferralKind::Mash,
+                victim_id.clone(),
+                Some(incident_id.clone()),
+                t,
+                Agency::Police,
+                None,
+            );
         }
         let encompass_share = 0.3 + 0.6 * ((at.date().year() - 2015) as f64 / 4.0).clamp(0.0, 1.0);
         if children_present && self.rng.chance(encompass_share) {
             let lpa = self.people[victim].lpa;
-            let sex = if self.rng.chance(0.5) { Sex::Female } else { Sex::Male };
+            let sex = if self.rng.chance(0.5) {
+                Sex::Female
+            } else {
+                Sex::Male
+            };
             let child = self.new_person(sex, (4, 15), at.date(), lpa);
             let child_id = self.person_id(child);
             let due = encompass_due(at, &self.school);
@@ -796,34 +957,80 @@ impl Sim<'_> {
                 due + Duration::hours(1 + self.rng.below(30) as i64)
             };
             let t = t.max(at + Duration::minutes(30));
-            self.referral(ReferralKind::Encompass, child_id, Some(incident_id.clone()), t, Agency::Police, None);
+            self.referral(
+                ReferralKind::Encompass,
+                child_id,
+                Some(incident_id.clone()),
+                t,
+                Agency::Police,
+                None,
+            );
         }
         // Clare's Law, right to know: the suspect has abused an earlier partner.
         let suspect = self.couples[couple].suspect;
-        let serial = self.suspect_couples[suspect].len() > 1 && self.couples[couple].relationship.is_partner();
+        let serial = self.suspect_couples[suspect].len() > 1
+            && self.couples[couple].relationship.is_partner();
         if let Some(sid) = &suspect_id
             && serial
             && self.couples[couple].incidents == 1
             && self.rng.chance(0.4)
         {
             let received = at + Duration::hours(12 + self.rng.below(96) as i64);
-            self.disclosure(DisclosureRoute::RightToKnow, sid.clone(), victim_id.clone(), received);
+            self.disclosure(
+                DisclosureRoute::RightToKnow,
+                sid.clone(),
+                victim_id.clone(),
+                received,
+            );
         }
         let charged = outcome.is_some_and(|o| ["1", "1A"].contains(&o.code.as_str()));
-        if medium_plus && !charged && suspect_id.is_some() && self.rng.chance(self.p.dvpn_rate.at(at.date()) * if arrested { 1.3 } else { 0.7 }) {
+        if medium_plus
+            && !charged
+            && let Some(sid) = suspect_id
+            && self
+                .rng
+                .chance(self.p.dvpn_rate.at(at.date()) * if arrested { 1.3 } else { 0.7 })
+        {
             let issued = at + Duration::hours(2 + self.rng.below(30) as i64);
-            let sid = suspect_id.expect("checked");
-            let dvpn = self.order(OrderKind::Dvpn, sid.clone(), victim_id.clone(), incident_id, issued, issued + Duration::hours(48), None);
+            let dvpn = self.order(
+                OrderKind::Dvpn,
+                sid.clone(),
+                victim_id.clone(),
+                incident_id,
+                issued,
+                issued + Duration::hours(48),
+                None,
+            );
             if dvpn && self.rng.chance(0.82) {
                 let made = issued + Duration::hours(20 + self.rng.below(27) as i64);
                 let expires = made + Duration::days(14 + self.rng.below(15) as i64);
-                let breached = self.rng.chance(0.18).then(|| made + Duration::hours(12 + self.rng.below(300) as i64)).filter(|b| *b < expires);
-                self.order(OrderKind::Dvpo, sid, victim_id, incident_id, made, expires, breached);
+                let breached = self
+                    .rng
+                    .chance(0.18)
+                    .then(|| made + Duration::hours(12 + self.rng.below(300) as i64))
+                    .filter(|b| *b < expires);
+                self.order(
+                    OrderKind::Dvpo,
+                    sid,
+                    victim_id,
+                    incident_id,
+                    made,
+                    expires,
+                    breached,
+                );
             }
         }
     }
 
-    fn referral(&mut self, kind: ReferralKind, person: PersonId, incident: Option<IncidentId>, at: DateTime, agency: Agency, consent: Option<bool>) {
+    fn referral(
+        &mut self,
+        kind: ReferralKind,
+        person: PersonId,
+        incident: Option<IncidentId>,
+        at: DateTime,
+        agency: Agency,
+        consent: Option<bool>,
+    ) {
         if !self.known(at) {
             return;
         }
@@ -838,12 +1045,22 @@ impl Sim<'_> {
         });
     }
 
-    fn disclosure(&mut self, route: DisclosureRoute, subject: PersonId, at_risk: PersonId, received: DateTime) {
+    fn disclosure(
+        &mut self,
+        route: DisclosureRoute,
+        subject: PersonId,
+        at_risk: PersonId,
+        received: DateTime,
+    ) {
         if !self.known(received) {
             return;
         }
         let decided = received + Duration::hours((self.rng.lognormal(18.0, 0.55) * 24.0) as i64);
-        let decision = [DisclosureDecision::Disclose, DisclosureDecision::NoDisclosure, DisclosureDecision::Withdrawn][self.rng.weighted(&[0.55, 0.35, 0.10])];
+        let decision = [
+            DisclosureDecision::Disclose,
+            DisclosureDecision::NoDisclosure,
+            DisclosureDecision::Withdrawn,
+        ][self.rng.weighted(&[0.55, 0.35, 0.10])];
         let known = self.known(decided);
         let disclosed = (known && decision == DisclosureDecision::Disclose)
             .then(|| decided + Duration::hours(2 + self.rng.below(96) as i64))
@@ -861,7 +1078,16 @@ impl Sim<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn order(&mut self, kind: OrderKind, subject: PersonId, protected: PersonId, incident: &IncidentId, issued: DateTime, expires: DateTime, breached: Option<DateTime>) -> bool {
+    fn order(
+        &mut self,
+        kind: OrderKind,
+        subject: PersonId,
+        protected: PersonId,
+        incident: &IncidentId,
+        issued: DateTime,
+        expires: DateTime,
+        breached: Option<DateTime>,
+    ) -> bool {
         if !self.known(issued) {
             return false;
         }
@@ -884,12 +1110,24 @@ impl Sim<'_> {
         if day < self.start || day > self.as_of || self.recent_victims.is_empty() {
             return;
         }
-        self.rng = self.partners.fork(u64::from(day.num_days_from_ce().unsigned_abs()));
+        self.rng = self
+            .partners
+            .fork(u64::from(day.num_days_from_ce().unsigned_abs()));
         let noon = day.and_hms_opt(9, 0, 0).expect("valid time");
-        let marac = self.rng.poisson(self.p.marac_partner_per_month.at(day) / 30.44);
+        let marac = self
+            .rng
+            .poisson(self.p.marac_partner_per_month.at(day) / 30.44);
         for _ in 0..marac {
             let (victim, _, _) = *self.rng.pick(&self.recent_victims);
-            let agency = [Agency::Health, Agency::Idva, Agency::Housing, Agency::ChildrensServices, Agency::AdultServices, Agency::Probation, Agency::Voluntary][self.rng.weighted(&[0.3, 0.25, 0.1, 0.15, 0.05, 0.05, 0.1])];
+            let agency = [
+                Agency::Health,
+                Agency::Idva,
+                Agency::Housing,
+                Agency::ChildrensServices,
+                Agency::AdultServices,
+                Agency::Probation,
+                Agency::Voluntary,
+            ][self.rng.weighted(&[0.3, 0.25, 0.1, 0.15, 0.05, 0.05, 0.1])];
             let id = self.person_id(victim);
             let t = noon + Duration::minutes(self.rng.below(480) as i64);
             self.referral(ReferralKind::Marac, id, None, t, agency, None);
@@ -897,7 +1135,12 @@ impl Sim<'_> {
         let idva = self.rng.poisson(self.p.idva_other_per_month / 30.44);
         for _ in 0..idva {
             let (victim, _, _) = *self.rng.pick(&self.recent_victims);
-            let agency = [Agency::Health, Agency::Voluntary, Agency::Police, Agency::Housing][self.rng.weighted(&[0.4, 0.3, 0.2, 0.1])];
+            let agency = [
+                Agency::Health,
+                Agency::Voluntary,
+                Agency::Police,
+                Agency::Housing,
+            ][self.rng.weighted(&[0.4, 0.3, 0.2, 0.1])];
             let id = self.person_id(victim);
             let t = noon + Duration::minutes(self.rng.below(480) as i64);
             self.referral(ReferralKind::Idva, id, None, t, agency, Some(true));
@@ -905,7 +1148,13 @@ impl Sim<'_> {
         let ask = self.rng.poisson(self.p.right_to_ask_per_month / 30.44);
         for _ in 0..ask {
             let (victim, _, _) = *self.rng.pick(&self.recent_victims);
-            let subject = self.couples.iter().rev().take(500).find(|c| c.victim == victim).map(|c| c.suspect);
+            let subject = self
+                .couples
+                .iter()
+                .rev()
+                .take(500)
+                .find(|c| c.victim == victim)
+                .map(|c| c.suspect);
             if let Some(s) = subject {
                 let sid = self.person_id(s);
                 let vid = self.person_id(victim);
@@ -921,30 +1170,85 @@ impl Sim<'_> {
         while d <= self.as_of {
             let snapshot = (d - Duration::days(1)).max(self.start);
             let last = (d + Duration::days(92)) > self.as_of;
-            let as_of = if last { self.as_of - Duration::days(1) } else { snapshot };
+            let as_of = if last {
+                self.as_of - Duration::days(1)
+            } else {
+                snapshot
+            };
             for (l, lpa) in self.lpas.clone().iter().enumerate() {
                 let scale = self.p.lpas[l].1 / 0.33;
-                for (rank, est) in [(Rank::Inspector, 6.0), (Rank::Sergeant, 32.0), (Rank::Constable, 265.0)] {
+                for (rank, est) in [
+                    (Rank::Inspector, 6.0),
+                    (Rank::Sergeant, 32.0),
+                    (Rank::Constable, 265.0),
+                ] {
                     let est: f64 = (est * scale).round();
-                    let strength = (est * (0.93 + 0.04 * self.rng.uniform()) * 100.0).round() / 100.0;
-                    let deployable = (est * (0.88 + 0.04 * self.rng.uniform()) * 100.0).round() / 100.0;
-                    self.out.staffing.push(StaffingRecord { as_of, team: StaffTeam::Lpt, lpa: Some(lpa.clone()), rank, establishment_fte: est, strength_fte: strength, deployable_fte: deployable.min(strength) });
+                    let strength =
+                        (est * (0.93 + 0.04 * self.rng.uniform()) * 100.0).round() / 100.0;
+                    let deployable =
+                        (est * (0.88 + 0.04 * self.rng.uniform()) * 100.0).round() / 100.0;
+                    self.out.staffing.push(StaffingRecord {
+                        as_of,
+                        team: StaffTeam::Lpt,
+                        lpa: Some(lpa.clone()),
+                        rank,
+                        establishment_fte: est,
+                        strength_fte: strength,
+                        deployable_fte: deployable.min(strength),
+                    });
                 }
-                for (rank, est, vacancy) in [(Rank::Inspector, 5.0_f64, 0.0), (Rank::Sergeant, 21.0, 0.096), (Rank::Constable, 127.0, 0.096), (Rank::Staff, 13.0, 0.03)] {
-                    let share = if rank == Rank::Inspector { [2.0, 2.0, 1.0][l] / 5.0 } else { dait_share[l] };
+                for (rank, est, vacancy) in [
+                    (Rank::Inspector, 5.0_f64, 0.0),
+                    (Rank::Sergeant, 21.0, 0.096),
+                    (Rank::Constable, 127.0, 0.096),
+                    (Rank::Staff, 13.0, 0.03),
+                ] {
+                    let share = if rank == Rank::Inspector {
+                        [2.0, 2.0, 1.0][l] / 5.0
+                    } else {
+                        dait_share[l]
+                    };
                     let est = (est * share * 100.0).round() / 100.0;
                     let strength = (est * (1.0 - vacancy) * 100.0).round() / 100.0;
-                    self.out.staffing.push(StaffingRecord { as_of, team: StaffTeam::Dait, lpa: Some(lpa.clone()), rank, establishment_fte: est, strength_fte: strength, deployable_fte: (strength * 0.94 * 100.0).round() / 100.0 });
+                    self.out.staffing.push(StaffingRecord {
+                        as_of,
+                        team: StaffTeam::Dait,
+                        lpa: Some(lpa.clone()),
+                        rank,
+                        establishment_fte: est,
+                        strength_fte: strength,
+                        deployable_fte: (strength * 0.94 * 100.0).round() / 100.0,
+                    });
                 }
             }
-            for (rank, est, strength) in [(Rank::Inspector, 1.0, 1.0), (Rank::Sergeant, 3.0, 3.0), (Rank::Constable, 28.02, 23.92)] {
-                self.out.staffing.push(StaffingRecord { as_of, team: StaffTeam::Cru, lpa: None, rank, establishment_fte: est, strength_fte: strength, deployable_fte: (strength * 0.95 * 100.0).round() / 100.0 });
+            for (rank, est, strength) in [
+                (Rank::Inspector, 1.0, 1.0),
+                (Rank::Sergeant, 3.0, 3.0),
+                (Rank::Constable, 28.02, 23.92),
+            ] {
+                self.out.staffing.push(StaffingRecord {
+                    as_of,
+                    team: StaffTeam::Cru,
+                    lpa: None,
+                    rank,
+                    establishment_fte: est,
+                    strength_fte: strength,
+                    deployable_fte: (strength * 0.95 * 100.0).round() / 100.0,
+                });
             }
-            self.out.staffing.push(StaffingRecord { as_of, team: StaffTeam::Mash, lpa: None, rank: Rank::Inspector, establishment_fte: 1.0, strength_fte: 1.0, deployable_fte: 1.0 });
+            self.out.staffing.push(StaffingRecord {
+                as_of,
+                team: StaffTeam::Mash,
+                lpa: None,
+                rank: Rank::Inspector,
+                establishment_fte: 1.0,
+                strength_fte: 1.0,
+                deployable_fte: 1.0,
+            });
             if last {
                 break;
             }
-            d = d + Duration::days(92);
+            d += Duration::days(92);
         }
     }
 }
@@ -985,7 +1289,11 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
             next: [0; 8],
         },
         out: RecordSet::default(),
-        lpas: p.lpas.iter().map(|(n, _)| Lpa::parse(n).expect("valid LPA")).collect(),
+        lpas: p
+            .lpas
+            .iter()
+            .map(|(n, _)| Lpa::parse(n).expect("valid LPA"))
+            .collect(),
         thresholds: GradeThresholds::default_for(dash),
         school: SchoolCalendar::default(),
     };
@@ -1012,7 +1320,7 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
             sim.incident(minute, couple, &mut heap, &mut seq);
         }
         sim.daily_partner_activity(day);
-        day = day + Duration::days(1);
+        day += Duration::days(1);
     }
     sim.staffing();
     let truth = ground_truth(&sim);
@@ -1027,11 +1335,28 @@ pub fn simulate(p: &ForceParams, start: Date, as_of: Date, seed: u64) -> ForceOu
 /// later, a referral days later) of one incident can land after the next incident's; the
 /// extract lists each table in time order, as a records system would.
 fn sort_by_time(r: &mut RecordSet) {
-    r.arrests.sort_by(|a, b| a.arrested_at.cmp(&b.arrested_at).then_with(|| a.id.cmp(&b.id)));
-    r.referrals.sort_by(|a, b| a.referred_at.cmp(&b.referred_at).then_with(|| a.id.cmp(&b.id)));
-    r.disclosures.sort_by(|a, b| a.received_at.cmp(&b.received_at).then_with(|| a.id.cmp(&b.id)));
-    r.protection_orders.sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then_with(|| a.id.cmp(&b.id)));
-    r.risk_assessments.sort_by(|a, b| a.assessed_at.cmp(&b.assessed_at).then_with(|| a.id.cmp(&b.id)));
+    r.arrests.sort_by(|a, b| {
+        a.arrested_at
+            .cmp(&b.arrested_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    r.referrals.sort_by(|a, b| {
+        a.referred_at
+            .cmp(&b.referred_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    r.disclosures.sort_by(|a, b| {
+        a.received_at
+            .cmp(&b.received_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    r.protection_orders
+        .sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then_with(|| a.id.cmp(&b.id)));
+    r.risk_assessments.sort_by(|a, b| {
+        a.assessed_at
+            .cmp(&b.assessed_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     r.persons.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
@@ -1060,6 +1385,10 @@ fn ground_truth(sim: &Sim) -> Vec<TruthRow> {
             });
         }
     }
-    rows.sort_by(|a, b| a.reported_at.cmp(&b.reported_at).then_with(|| a.incident_id.cmp(&b.incident_id)));
+    rows.sort_by(|a, b| {
+        a.reported_at
+            .cmp(&b.reported_at)
+            .then_with(|| a.incident_id.cmp(&b.incident_id))
+    });
     rows
 }

@@ -19,9 +19,25 @@ const FAMILY: &[&str] = &[
     "Turner", "Walsh", "Young",
 ];
 const STREETS: &[&str] = &[
-    "Alder", "Beacon", "Chapel", "Dove", "Elm", "Fennel", "Granary", "Heron", "Juniper",
-    "Kestrel", "Larch", "Meadow", "Nightingale", "Orchard", "Poplar", "Rowan", "Sorrel",
-    "Thistle", "Willow",
+    "Alder",
+    "Beacon",
+    "Chapel",
+    "Dove",
+    "Elm",
+    "Fennel",
+    "Granary",
+    "Heron",
+    "Juniper",
+    "Kestrel",
+    "Larch",
+    "Meadow",
+    "Nightingale",
+    "Orchard",
+    "Poplar",
+    "Rowan",
+    "Sorrel",
+    "Thistle",
+    "Willow",
 ];
 const KINDS: &[&str] = &["Road", "Close", "Avenue", "Lane", "Way", "Gardens"];
 
@@ -64,11 +80,11 @@ pub fn draft(rng: &mut Rng, sex: Sex, born_between: (Date, Date), lpa: usize) ->
         birth_date,
         ethnicity,
         lpa,
-        family_name: *rng.pick(FAMILY),
+        family_name: FAMILY[rng.below(FAMILY.len() as u64) as usize],
         given_names: given,
         house: 1 + rng.below(180) as u16,
-        street: *rng.pick(STREETS),
-        street_kind: *rng.pick(KINDS),
+        street: STREETS[rng.below(STREETS.len() as u64) as usize],
+        street_kind: KINDS[rng.below(KINDS.len() as u64) as usize],
         postcode: format!(
             "ZZ{} {}{}{}",
             1 + rng.below(20),

@@ -104,7 +104,11 @@ pub fn essex_params(prefix: &str, name: &str, scale: f64) -> ForceParams {
     ForceParams {
         id_prefix: prefix.into(),
         name: name.into(),
-        lpas: vec![("North".into(), 0.35), ("South".into(), 0.37), ("West".into(), 0.28)],
+        lpas: vec![
+            ("North".into(), 0.35),
+            ("South".into(), 0.37),
+            ("West".into(), 0.28),
+        ],
         incidents_per_month: Curve::new(&[
             ("2015-08-01", 2450.0 * scale),
             ("2017-09-01", 2200.0 * scale),
@@ -152,7 +156,11 @@ pub fn essex_params(prefix: &str, name: &str, scale: f64) -> ForceParams {
         outcome_16_share: Curve::new(&[("2015-08-01", 0.55), ("2019-08-01", 0.76)]),
         resolved: Curve::new(&[("2015-08-01", 0.0225), ("2019-08-01", 0.015)]),
         dash_intensity: Curve::new(&[("2015-08-01", 1.2), ("2019-08-01", 0.67)]),
-        judgement_raise: Curve::new(&[("2015-08-01", 0.7), ("2017-06-01", 0.35), ("2019-08-01", 0.02)]),
+        judgement_raise: Curve::new(&[
+            ("2015-08-01", 0.7),
+            ("2017-06-01", 0.35),
+            ("2019-08-01", 0.02),
+        ]),
         marac_police: 0.27,
         marac_partner_per_month: Curve::new(&[
             ("2017-06-01", 20.0 * scale),

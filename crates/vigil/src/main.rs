@@ -4,6 +4,7 @@
 
 mod commands;
 mod progress;
+mod snapshot_cache;
 mod summary;
 
 use clap::{Parser, Subcommand};

@@ -8,7 +8,12 @@ fn window_total(series: &Value, window: &str) -> Option<f64> {
     let (from, to) = window.split_once("..")?;
     let (from, to) = (&from[..7], &to[..7]);
     let obj = series.as_object()?;
-    Some(obj.iter().filter(|(m, _)| m.as_str() >= from && m.as_str() <= to).filter_map(|(_, v)| v.as_f64()).sum())
+    Some(
+        obj.iter()
+            .filter(|(m, _)| m.as_str() >= from && m.as_str() <= to)
+            .filter_map(|(_, v)| v.as_f64())
+            .sum(),
+    )
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -21,28 +26,88 @@ fn num(v: Option<f64>) -> String {
 
 pub fn render(pack: &Value) -> String {
     let f = &pack["force"];
-    let windows: Vec<&str> = pack["windows"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let windows: Vec<&str> = pack["windows"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let (earlier, later) = match windows.as_slice() {
         [.., a, b] => (*a, *b),
         _ => return "The pack has no windows.\n".into(),
     };
     let mut out = String::new();
-    let _ = writeln!(out, "Performance pack as of {} (data from {})\n", pack["as_of"].as_str().unwrap_or("?"), pack["data_from"].as_str().unwrap_or("?"));
+    let _ = writeln!(
+        out,
+        "Performance pack as of {} (data from {})\n",
+        pack["as_of"].as_str().unwrap_or("?"),
+        pack["data_from"].as_str().unwrap_or("?")
+    );
     let _ = writeln!(out, "{:<44} {:>24} {:>24}", "measure", earlier, later);
     let row = |out: &mut String, name: &str, a: String, b: String| {
         let _ = writeln!(out, "{name:<44} {a:>24} {b:>24}");
     };
     let total = |key: &str, w: &str| window_total(&f[key], w);
-    row(&mut out, "DA offences recorded", num(total("da_offences", earlier)), num(total("da_offences", later)));
-    row(&mut out, "non-crime DA incidents", num(total("non_crime_incidents", earlier)), num(total("non_crime_incidents", later)));
-    row(&mut out, "crime share of DA incidents", pct(f["crime_incident_share"][earlier].as_f64()), pct(f["crime_incident_share"][later].as_f64()));
-    row(&mut out, "solved outcomes", num(total("solved_outcomes", earlier)), num(total("solved_outcomes", later)));
-    row(&mut out, "solved rate (period)", pct(f["solved_rate"][earlier].as_f64()), pct(f["solved_rate"][later].as_f64()));
-    row(&mut out, "arrests a month", num(total("arrests", earlier).map(|x| x / 12.0)), num(total("arrests", later).map(|x| x / 12.0)));
-    row(&mut out, "partner share of relationships", pct(f["relationship_share"][earlier].as_f64()), pct(f["relationship_share"][later].as_f64()));
-    row(&mut out, "high-risk victims referred to an IDVA", pct(f["idva_referral_rate"][earlier]["rate"].as_f64()), pct(f["idva_referral_rate"][later]["rate"].as_f64()));
-    row(&mut out, "MARAC referrals", num(f["marac_referrals"][earlier]["total"].as_f64()), num(f["marac_referrals"][later]["total"].as_f64()));
-    row(&mut out, "DVPOs a month", num(total("protection_orders", "x").or(window_total(&f["protection_orders"]["dvpo"], earlier)).map(|x| x / 12.0)), num(window_total(&f["protection_orders"]["dvpo"], later).map(|x| x / 12.0)));
+    row(
+        &mut out,
+        "DA offences recorded",
+        num(total("da_offences", earlier)),
+        num(total("da_offences", later)),
+    );
+    row(
+        &mut out,
+        "non-crime DA incidents",
+        num(total("non_crime_incidents", earlier)),
+        num(total("non_crime_incidents", later)),
+    );
+    row(
+        &mut out,
+        "crime share of DA incidents",
+        pct(f["crime_incident_share"][earlier].as_f64()),
+        pct(f["crime_incident_share"][later].as_f64()),
+    );
+    row(
+        &mut out,
+        "solved outcomes",
+        num(total("solved_outcomes", earlier)),
+        num(total("solved_outcomes", later)),
+    );
+    row(
+        &mut out,
+        "solved rate (period)",
+        pct(f["solved_rate"][earlier].as_f64()),
+        pct(f["solved_rate"][later].as_f64()),
+    );
+    row(
+        &mut out,
+        "arrests a month",
+        num(total("arrests", earlier).map(|x| x / 12.0)),
+        num(total("arrests", later).map(|x| x / 12.0)),
+    );
+    row(
+        &mut out,
+        "partner share of relationships",
+        pct(f["relationship_share"][earlier].as_f64()),
+        pct(f["relationship_share"][later].as_f64()),
+    );
+    row(
+        &mut out,
+        "high-risk victims referred to an IDVA",
+        pct(f["idva_referral_rate"][earlier]["rate"].as_f64()),
+        pct(f["idva_referral_rate"][later]["rate"].as_f64()),
+    );
+    row(
+        &mut out,
+        "MARAC referrals",
+        num(f["marac_referrals"][earlier]["total"].as_f64()),
+        num(f["marac_referrals"][later]["total"].as_f64()),
+    );
+    row(
+        &mut out,
+        "DVPOs a month",
+        num(total("protection_orders", "x")
+            .or(window_total(&f["protection_orders"]["dvpo"], earlier))
+            .map(|x| x / 12.0)),
+        num(window_total(&f["protection_orders"]["dvpo"], later).map(|x| x / 12.0)),
+    );
     let d = &f["demand_decomposition"];
     if let Some(g) = d["genuine_change"].as_f64() {
         let _ = writeln!(
@@ -57,6 +122,9 @@ pub fn render(pack: &Value) -> String {
             pct(d["recording_change"].as_f64()),
         );
     }
-    let _ = writeln!(out, "\nEvery measure, by LPA and risk level: vigil pack --json");
+    let _ = writeln!(
+        out,
+        "\nEvery measure, by LPA and risk level: vigil pack --json"
+    );
     out
 }

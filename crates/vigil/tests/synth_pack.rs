@@ -13,7 +13,11 @@ fn vigil(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -21,7 +25,10 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     v.sort();
@@ -31,19 +38,54 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn the_same_scenario_and_seed_give_byte_identical_files() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
     for (out, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
-        let o = vigil(&["synth", "--scenario", "essex-2019", "--seed", seed, "--out", out.to_str().unwrap()]);
+        let o = vigil(&[
+            "synth",
+            "--scenario",
+            "essex-2019",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", text(&o));
     }
     let (fa, fb, fc) = (files(&a), files(&b), files(&c));
-    assert_eq!(fa.len(), 11, "nine tables, the manifest and the ground truth");
+    assert_eq!(
+        fa.len(),
+        11,
+        "nine tables, the manifest and the ground truth"
+    );
     assert!(fa == fb, "same seed, different bytes");
     assert!(fa != fc, "a different seed gave the same records");
-    let truth = String::from_utf8(fa.iter().find(|(n, _)| n == "ground_truth_risk.csv").unwrap().1.clone()).unwrap();
-    assert!(truth.starts_with("incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n"));
-    let manifest = String::from_utf8(fa.iter().find(|(n, _)| n == "manifest.json").unwrap().1.clone()).unwrap();
-    assert!(!manifest.contains("ground_truth"), "the ground truth is not part of the extract");
+    let truth = String::from_utf8(
+        fa.iter()
+            .find(|(n, _)| n == "ground_truth_risk.csv")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(truth.starts_with(
+        "incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n"
+    ));
+    let manifest = String::from_utf8(
+        fa.iter()
+            .find(|(n, _)| n == "manifest.json")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        !manifest.contains("ground_truth"),
+        "the ground truth is not part of the extract"
+    );
 }
 
 #[test]
@@ -55,19 +97,42 @@ fn pack_refuses_bad_input_with_clear_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("holds no records yet"), "{}", text(&o));
     let hand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwritten");
-    assert!(vigil(&["--db", db, "import", hand.to_str().unwrap()]).status.success());
+    assert!(
+        vigil(&["--db", db, "import", hand.to_str().unwrap()])
+            .status
+            .success()
+    );
     for (args, expected) in [
-        (vec!["--as-of", "31/08/2019"], "--as-of: '31/08/2019' is not a date"),
-        (vec!["--as-of", "2010-01-01"], "is before the data starts (2019-01-05)"),
-        (vec!["--window", "2019-01-01"], "--window: '2019-01-01' is not a window"),
-        (vec!["--window", "2019-02-01..2019-01-01"], "ends before it starts"),
-        (vec!["--no-such-measure"], "unexpected argument '--no-such-measure'"),
+        (
+            vec!["--as-of", "31/08/2019"],
+            "--as-of: '31/08/2019' is not a date",
+        ),
+        (
+            vec!["--as-of", "2010-01-01"],
+            "is before the data starts (2019-01-05)",
+        ),
+        (
+            vec!["--window", "2019-01-01"],
+            "--window: '2019-01-01' is not a window",
+        ),
+        (
+            vec!["--window", "2019-02-01..2019-01-01"],
+            "ends before it starts",
+        ),
+        (
+            vec!["--no-such-measure"],
+            "unexpected argument '--no-such-measure'",
+        ),
     ] {
         let mut a = vec!["--db", db, "pack"];
         a.extend(args);
         let o = vigil(&a);
         assert_eq!(o.status.code(), Some(2), "{a:?}: {}", text(&o));
-        assert!(text(&o).contains(expected), "{a:?}: expected {expected:?} in {}", text(&o));
+        assert!(
+            text(&o).contains(expected),
+            "{a:?}: expected {expected:?} in {}",
+            text(&o)
+        );
     }
 }
 
@@ -77,20 +142,58 @@ fn pack_json_keys_measures_by_their_metrics_names() {
     let db = dir.path().join("p.db");
     let db = db.to_str().unwrap();
     let hand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwritten");
-    assert!(vigil(&["--db", db, "import", hand.to_str().unwrap()]).status.success());
-    let o = vigil(&["--db", db, "pack", "--json", "--window", "2019-01-01..2019-03-31", "--as-of", "2019-09-01"]);
+    assert!(
+        vigil(&["--db", db, "import", hand.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = vigil(&[
+        "--db",
+        db,
+        "pack",
+        "--json",
+        "--window",
+        "2019-01-01..2019-03-31",
+        "--as-of",
+        "2019-09-01",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let f = &p["force"];
     for name in [
-        "da_offences", "non_crime_incidents", "crime_incident_share", "offence_group_series", "relationship_share",
-        "arrests", "arrest_rate", "protection_orders", "solved_outcomes", "solved_rate", "positive_outcome_rate",
-        "positive_by_recording_delay", "resolved_outcomes", "outcome_series", "offences_by_risk", "days_to_finalise",
-        "correlation", "response_on_target", "repeat_incident_rate", "repeat_marac_rate", "marac_referrals",
-        "marac_volume_per_10k", "idva_referral_rate", "bwv_outcome_uplift", "disclosure_timeliness",
-        "demand_decomposition", "perpetrator_cohort", "acute_victims",
+        "da_offences",
+        "non_crime_incidents",
+        "crime_incident_share",
+        "offence_group_series",
+        "relationship_share",
+        "arrests",
+        "arrest_rate",
+        "protection_orders",
+        "solved_outcomes",
+        "solved_rate",
+        "positive_outcome_rate",
+        "positive_by_recording_delay",
+        "resolved_outcomes",
+        "outcome_series",
+        "offences_by_risk",
+        "days_to_finalise",
+        "correlation",
+        "response_on_target",
+        "repeat_incident_rate",
+        "repeat_marac_rate",
+        "marac_referrals",
+        "marac_volume_per_10k",
+        "idva_referral_rate",
+        "bwv_outcome_uplift",
+        "disclosure_timeliness",
+        "demand_decomposition",
+        "perpetrator_cohort",
+        "acute_victims",
     ] {
-        assert!(!f[name].is_null() || name == "marac_volume_per_10k", "{name} missing");
+        assert!(
+            !f[name].is_null() || name == "marac_volume_per_10k",
+            "{name} missing"
+        );
     }
     let w = "2019-01-01..2019-03-31";
     // Hand-written extract: I1 (Jan, 2 offences), I2 (Feb, 1 offence), I3 (Mar, none).
@@ -105,7 +208,10 @@ fn pack_json_keys_measures_by_their_metrics_names() {
     assert!(p["by_lpa"]["North"]["da_offences"]["2019-01"] == 2.0);
     assert!(p["by_lpa"]["South"]["da_offences"]["2019-01"] == 0.0);
     assert_eq!(p["by_risk"]["high"]["da_offences"]["2019-01"], 2.0);
-    assert!(f["demand_decomposition"]["not_estimable"].is_string(), "three months cannot carry a seasonal model");
+    assert!(
+        f["demand_decomposition"]["not_estimable"].is_string(),
+        "three months cannot carry a seasonal model"
+    );
     let summary = vigil(&["--db", db, "pack"]);
     assert!(summary.status.success());
     assert!(text(&summary).contains("DA offences recorded"));
@@ -121,6 +227,70 @@ fn demo_creates_the_store_once_and_reuses_it() {
     assert!(text(&first).contains("Created"), "{}", text(&first));
     let second = vigil(&["--db", db, "demo"]);
     assert!(second.status.success());
-    assert!(text(&second).contains("Using the existing store"), "{}", text(&second));
+    assert!(
+        text(&second).contains("Using the existing store"),
+        "{}",
+        text(&second)
+    );
     assert!(text(&second).contains("incidents"));
+}
+
+#[test]
+fn the_snapshot_cache_never_serves_stale_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let db = db.to_str().unwrap();
+    let hand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwritten");
+    assert!(
+        vigil(&["--db", db, "import", hand.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        Path::new(&format!("{db}.snapshot")).exists(),
+        "import into an empty store writes the cache"
+    );
+    let offences = |o: &Output| -> f64 {
+        let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        p["force"]["da_offences"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum()
+    };
+    let before = vigil(&["--db", db, "pack", "--json", "--timings"]);
+    assert!(
+        text(&before).contains("from the columnar cache"),
+        "{}",
+        text(&before)
+    );
+    assert_eq!(offences(&before), 3.0);
+    // A second batch changes the store: the next pack must see it.
+    let batch = dir.path().join("batch");
+    std::fs::create_dir_all(&batch).unwrap();
+    std::fs::write(batch.join("persons.csv"), "person_id,sex,birth_date,ethnicity,lpa,address_confidential\nB1,female,,white,West,false\n").unwrap();
+    std::fs::write(batch.join("incidents.csv"), "incident_id,reported_at,lpa,call_grade,arrived_at,response_target_met,victim_id,suspect_id,relationship,children_present,risk_level,dash_yes_count\nBI1,2019-03-10T10:00:00,West,priority,,,B1,P2,partner,false,,\n").unwrap();
+    std::fs::write(batch.join("offences.csv"), "offence_id,incident_id,ho_code,offence_group,offence_date,recorded_date,victim_id,suspect_id,risk_level,team,outcome_code,outcome_date,bwv_captured\nBO1,BI1,,public_order,2019-03-10,2019-03-10,B1,P2,,lpt,,,false\n").unwrap();
+    let o = vigil(&[
+        "--db",
+        db,
+        "import",
+        batch.to_str().unwrap(),
+        "--as-of",
+        "2019-09-01",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let after = vigil(&["--db", db, "pack", "--json", "--timings"]);
+    assert!(
+        text(&after).contains("from the store; cache rebuilt"),
+        "{}",
+        text(&after)
+    );
+    assert_eq!(offences(&after), 4.0);
+    // A damaged cache is rebuilt, not trusted.
+    std::fs::write(format!("{db}.snapshot"), b"VIGILSNP garbage").unwrap();
+    let again = vigil(&["--db", db, "pack", "--json"]);
+    assert!(again.status.success());
+    assert_eq!(offences(&again), 4.0);
 }

@@ -19,7 +19,10 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     let store = open_store(db).await?;
     let info = match store.extract_info().await? {
         Some(info) => {
-            println!("Using the existing store {db} ({}, as of {}).", info.source, info.as_of);
+            println!(
+                "Using the existing store {db} ({}, as of {}).",
+                info.source, info.as_of
+            );
             info
         }
         None => {
@@ -31,8 +34,14 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             };
             let sp = spinner("importing into the store");
             store.import_records(&out.records, &info).await?;
+            let snapshot = vigil_analytics::Snapshot::from_records(&out.records, Some(info.as_of));
+            crate::snapshot_cache::write(db, &snapshot, store.revision().await?);
             sp.finish_and_clear();
-            println!("Created {db} with the synthetic {} scenario in {:.1} s.", s.name, started.elapsed().as_secs_f64());
+            println!(
+                "Created {db} with the synthetic {} scenario in {:.1} s.",
+                s.name,
+                started.elapsed().as_secs_f64()
+            );
             info
         }
     };
@@ -41,7 +50,9 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         println!("  {table:<18} {n:>9}");
     }
     store.close().await;
-    println!("\nEverything in it is synthetic. Next: `vigil pack --db {db}` for the performance pack,");
+    println!(
+        "\nEverything in it is synthetic. Next: `vigil pack --db {db}` for the performance pack,"
+    );
     println!("`vigil export DIR --db {db}` for an extract.");
     Ok(())
 }

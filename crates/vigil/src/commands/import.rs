@@ -59,6 +59,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     let started = Instant::now();
     let store = open_store(db).await?;
     let known = known_ids(&store).await?;
+    let was_empty = known.is_empty();
     let bar = Bar::default();
     let dir = args.dir.clone();
     let loaded = tokio::task::spawn_blocking(move || read_dir(&dir, &known, &bar))
@@ -123,6 +124,12 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .await?;
     s.finish_and_clear();
     let write_time = write_started.elapsed();
+    if was_empty {
+        // The store now holds exactly these records: build the analytics cache from them
+        // here rather than reading them all back on the first `vigil pack`.
+        let snapshot = vigil_analytics::Snapshot::from_records(&loaded.records, Some(as_of));
+        crate::snapshot_cache::write(db, &snapshot, store.revision().await?);
+    }
     store.close().await;
     let total = loaded.records.total_rows();
     println!("Imported {} into {db} (as of {as_of}):", args.dir.display());

@@ -2,9 +2,8 @@
 
 use crate::{Failure, open_store};
 use std::time::Instant;
-use vigil_analytics::{PackConfig, Snapshot, Window, compute};
+use vigil_analytics::{PackConfig, Window, compute};
 use vigil_domain::time::parse_date;
-use vigil_store::Store;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,18 +25,6 @@ pub struct Args {
     timings: bool,
 }
 
-pub async fn load_snapshot(db: &str) -> Result<(Snapshot, vigil_store::ExtractInfo), Failure> {
-    let store = open_store(db).await?;
-    let Some(info) = store.extract_info().await? else {
-        return Err(Failure::BadInput(format!(
-            "the store {db} holds no records yet; load some with `vigil import DIR` (or run `vigil demo`)"
-        )));
-    };
-    let records = store.export_records().await?;
-    store.close().await;
-    Ok((Snapshot::from_records(&records, Some(info.as_of)), info))
-}
-
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     let as_of = args
         .as_of
@@ -50,7 +37,9 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .map(|w| Window::parse(w).map_err(|e| Failure::BadInput(format!("--window: {e}"))))
         .collect::<Result<_, _>>()?;
     let t0 = Instant::now();
-    let (snapshot, info) = load_snapshot(db).await?;
+    let store = open_store(db).await?;
+    let (snapshot, info, source) = crate::snapshot_cache::load(&store, db).await?;
+    store.close().await;
     let load = t0.elapsed();
     let mut cfg = PackConfig::new(as_of.unwrap_or(info.as_of));
     for w in extra {
@@ -63,14 +52,21 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     let pack = compute(&snapshot, &cfg).map_err(|e| Failure::BadInput(e.to_string()))?;
     let measure = t1.elapsed();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&pack).expect("pack serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&pack).expect("pack serialises")
+        );
     } else {
         print!("{}", crate::summary::render(&pack));
     }
     if args.timings {
         eprintln!(
-            "snapshot load {:.3} s, measures {:.3} s",
+            "snapshot load {:.3} s ({}), measures {:.3} s",
             load.as_secs_f64(),
+            match source {
+                crate::snapshot_cache::Source::Cache => "from the columnar cache",
+                crate::snapshot_cache::Source::Store => "from the store; cache rebuilt",
+            },
             measure.as_secs_f64()
         );
     }

@@ -38,7 +38,9 @@ pub fn scenario(arg: ScenarioArg) -> Scenario {
 pub const TRUTH_FILE: &str = "ground_truth_risk.csv";
 
 pub fn write_truth(path: &Path, rows: &[TruthRow]) -> std::io::Result<()> {
-    let mut out = String::from("incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n");
+    let mut out = String::from(
+        "incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n",
+    );
     for r in rows {
         let _ = writeln!(
             out,
@@ -58,7 +60,8 @@ pub fn generate(s: &Scenario, seed: u64) -> vigil_synth::ForceOutput {
     let sp = spinner(&format!("simulating {}", s.name));
     let mut all = vigil_synth::ForceOutput::default();
     for (k, force) in s.forces.iter().enumerate() {
-        let out = vigil_synth::simulate(force, s.start, s.as_of, seed.wrapping_add(k as u64 * 7919));
+        let out =
+            vigil_synth::simulate(force, s.start, s.as_of, seed.wrapping_add(k as u64 * 7919));
         append(&mut all.records, out.records);
         all.truth.extend(out.truth);
     }
@@ -91,8 +94,9 @@ pub async fn run(args: Args) -> Result<(), Failure> {
     let dir = args.out.clone();
     let manifest = tokio::task::spawn_blocking(move || {
         let m = write_dir(&dir, &out.records, &opts, &Bar::default())?;
-        write_truth(&dir.join(TRUTH_FILE), &out.truth)
-            .map_err(|e| vigil_extract::Problem::file(TRUTH_FILE, format!("cannot be written: {e}")))?;
+        write_truth(&dir.join(TRUTH_FILE), &out.truth).map_err(|e| {
+            vigil_extract::Problem::file(TRUTH_FILE, format!("cannot be written: {e}"))
+        })?;
         Ok::<_, vigil_extract::Problem>(m)
     })
     .await

@@ -1,0 +1,353 @@
+//! The snapshot's binary form, for the columnar cache kept beside the store: decoding it is
+//! far faster than reading every record back through SQL. Bytes in, bytes out: where the
+//! cache lives and when it is stale is the caller's business (the store's revision number
+//! is written into the header and compared on load).
+
+use crate::snapshot::*;
+use vigil_domain::time::Date;
+use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
+
+const MAGIC: &[u8; 8] = b"VIGILSNP";
+const FORMAT: u32 = 1;
+
+struct Out(Vec<u8>);
+
+impl Out {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, v: &[u8]) {
+        self.u64(v.len() as u64);
+        self.0.extend_from_slice(v);
+    }
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+    fn strs(&mut self, v: &[String]) {
+        self.u64(v.len() as u64);
+        for s in v {
+            self.str(s);
+        }
+    }
+    fn i32s(&mut self, v: &[i32]) {
+        self.u64(v.len() as u64);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn i64s(&mut self, v: &[i64]) {
+        self.u64(v.len() as u64);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        self.u64(v.len() as u64);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn bools(&mut self, v: &[bool]) {
+        self.u64(v.len() as u64);
+        self.0.extend(v.iter().map(|b| u8::from(*b)));
+    }
+}
+
+struct In<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+type R<T> = Result<T, String>;
+
+impl<'a> In<'a> {
+    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|e| *e <= self.b.len())
+            .ok_or("the snapshot cache is truncated")?;
+        let s = &self.b[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    fn u32(&mut self) -> R<u32> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn u64(&mut self) -> R<u64> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
+    }
+    fn len(&mut self, width: usize) -> R<usize> {
+        let n = self.u64()? as usize;
+        if n.saturating_mul(width) > self.b.len() - self.at {
+            return Err("the snapshot cache is truncated".into());
+        }
+        Ok(n)
+    }
+    fn bytes(&mut self) -> R<Vec<u8>> {
+        let n = self.len(1)?;
+        Ok(self.take(n)?.to_vec())
+    }
+    fn str(&mut self) -> R<String> {
+        String::from_utf8(self.bytes()?).map_err(|_| "the snapshot cache holds invalid text".into())
+    }
+    fn strs(&mut self) -> R<Vec<String>> {
+        let n = self.len(8)?;
+        (0..n).map(|_| self.str()).collect()
+    }
+    fn i32s(&mut self) -> R<Vec<i32>> {
+        let n = self.len(4)?;
+        Ok(self
+            .take(n * 4)?
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes(c.try_into().expect("4")))
+            .collect())
+    }
+    fn i64s(&mut self) -> R<Vec<i64>> {
+        let n = self.len(8)?;
+        Ok(self
+            .take(n * 8)?
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(c.try_into().expect("8")))
+            .collect())
+    }
+    fn u32s(&mut self) -> R<Vec<u32>> {
+        let n = self.len(4)?;
+        Ok(self
+            .take(n * 4)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4")))
+            .collect())
+    }
+    fn bools(&mut self) -> R<Vec<bool>> {
+        Ok(self.bytes()?.into_iter().map(|b| b != 0).collect())
+    }
+}
+
+/// Encodes the snapshot with the store revision it was built from.
+pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
+    let mut o = Out(Vec::with_capacity(1 << 20));
+    o.0.extend_from_slice(MAGIC);
+    o.u32(FORMAT);
+    o.u64(revision);
+    o.i32s(&[s.as_of.map_or(i32::MIN, crate::calendar::day)]);
+    o.strs(&s.lpas);
+    o.strs(&s.person_ids);
+    o.bytes(&s.person_lpa);
+    let i = &s.incidents;
+    o.i64s(&i.reported);
+    o.i32s(&i.day);
+    o.bytes(&i.lpa);
+    o.bytes(&i.call_grade);
+    o.bytes(&i.target_met);
+    o.u32s(&i.victim);
+    o.u32s(&i.suspect);
+    o.bytes(&i.relationship);
+    o.bytes(&i.risk);
+    o.bools(&i.has_offence);
+    let f = &s.offences;
+    o.u32s(&f.incident);
+    o.bytes(&f.lpa);
+    o.bytes(&f.group);
+    o.i32s(&f.offence_day);
+    o.i32s(&f.recorded_day);
+    o.bytes(&f.risk);
+    o.bytes(&f.outcome);
+    o.i32s(&f.outcome_day);
+    o.u32s(&f.suspect);
+    let a = &s.arrests;
+    o.i64s(&a.at);
+    o.i32s(&a.day);
+    o.bytes(&a.lpa);
+    o.bytes(&a.bwv_shown);
+    o.bytes(&a.disposal);
+    let r = &s.referrals;
+    o.bytes(&r.kind);
+    o.u32s(&r.person);
+    o.i64s(&r.at);
+    o.i32s(&r.day);
+    o.bytes(&r.lpa);
+    o.bools(&r.police);
+    let d = &s.disclosures;
+    o.bytes(&d.route);
+    o.bytes(&d.lpa);
+    o.i64s(&d.received);
+    o.i32s(&d.received_day);
+    o.i64s(&d.to_decision);
+    let p = &s.orders;
+    o.bytes(&p.kind);
+    o.i32s(&p.day);
+    o.bytes(&p.lpa);
+    o.u64(s.staffing.len() as u64);
+    for st in &s.staffing {
+        o.i32s(&[crate::calendar::day(st.as_of)]);
+        o.bytes(&[st.team as u8, st.rank as u8]);
+        o.str(st.lpa.as_ref().map_or("", |l| l.as_str()));
+        for x in [st.establishment_fte, st.strength_fte, st.deployable_fte] {
+            o.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    o.0
+}
+
+/// The store revision a cache was built from, without decoding the rest.
+pub fn revision(bytes: &[u8]) -> Option<u64> {
+    let mut i = In { b: bytes, at: 0 };
+    (i.take(8).ok()? == MAGIC && i.u32().ok()? == FORMAT).then(|| i.u64().ok())?
+}
+
+/// Decodes a cache; any damage is an error (the caller rebuilds from the store).
+pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
+    let mut i = In { b: bytes, at: 0 };
+    if i.take(8)? != MAGIC || i.u32()? != FORMAT {
+        return Err("not a snapshot cache of this Vigil".into());
+    }
+    let revision = i.u64()?;
+    let as_of = i
+        .i32s()?
+        .first()
+        .copied()
+        .filter(|d| *d != i32::MIN)
+        .map(crate::calendar::date);
+    let mut s = Snapshot {
+        as_of,
+        lpas: i.strs()?,
+        person_ids: i.strs()?,
+        person_lpa: i.bytes()?,
+        outcome_codes: vigil_domain::OutcomeCode::all().collect(),
+        ..Default::default()
+    };
+    s.incidents = Incidents {
+        reported: i.i64s()?,
+        day: i.i32s()?,
+        lpa: i.bytes()?,
+        call_grade: i.bytes()?,
+        target_met: i.bytes()?,
+        victim: i.u32s()?,
+        suspect: i.u32s()?,
+        relationship: i.bytes()?,
+        risk: i.bytes()?,
+        has_offence: i.bools()?,
+    };
+    s.offences = Offences {
+        incident: i.u32s()?,
+        lpa: i.bytes()?,
+        group: i.bytes()?,
+        offence_day: i.i32s()?,
+        recorded_day: i.i32s()?,
+        risk: i.bytes()?,
+        outcome: i.bytes()?,
+        outcome_day: i.i32s()?,
+        suspect: i.u32s()?,
+    };
+    s.arrests = Arrests {
+        at: i.i64s()?,
+        day: i.i32s()?,
+        lpa: i.bytes()?,
+        bwv_shown: i.bytes()?,
+        disposal: i.bytes()?,
+    };
+    s.referrals = Referrals {
+        kind: i.bytes()?,
+        person: i.u32s()?,
+        at: i.i64s()?,
+        day: i.i32s()?,
+        lpa: i.bytes()?,
+        police: i.bools()?,
+    };
+    s.disclosures = Disclosures {
+        route: i.bytes()?,
+        lpa: i.bytes()?,
+        received: i.i64s()?,
+        received_day: i.i32s()?,
+        to_decision: i.i64s()?,
+    };
+    s.orders = Orders {
+        kind: i.bytes()?,
+        day: i.i32s()?,
+        lpa: i.bytes()?,
+    };
+    let n = i.len(8)?;
+    for _ in 0..n {
+        let as_of: Date = crate::calendar::date(*i.i32s()?.first().ok_or("bad staffing row")?);
+        let tr = i.bytes()?;
+        let (team, rank) = (
+            *StaffTeam::ALL
+                .get(usize::from(*tr.first().ok_or("bad staffing row")?))
+                .ok_or("bad team")?,
+            *Rank::ALL
+                .get(usize::from(*tr.get(1).ok_or("bad staffing row")?))
+                .ok_or("bad rank")?,
+        );
+        let lpa = i.str()?;
+        let mut f = [0.0; 3];
+        for x in &mut f {
+            *x = f64::from_le_bytes(i.take(8)?.try_into().expect("8"));
+        }
+        s.staffing.push(StaffingRecord {
+            as_of,
+            team,
+            lpa: if lpa.is_empty() {
+                None
+            } else {
+                Some(Lpa::parse(&lpa).map_err(|e| e.reason)?)
+            },
+            rank,
+            establishment_fte: f[0],
+            strength_fte: f[1],
+            deployable_fte: f[2],
+        });
+    }
+    // Every column of a table must be as long as the table.
+    let same = |lens: &[usize]| lens.windows(2).all(|w| w[0] == w[1]);
+    let inc = &s.incidents;
+    let off = &s.offences;
+    if !same(&[
+        inc.reported.len(),
+        inc.day.len(),
+        inc.lpa.len(),
+        inc.call_grade.len(),
+        inc.target_met.len(),
+        inc.victim.len(),
+        inc.suspect.len(),
+        inc.relationship.len(),
+        inc.risk.len(),
+        inc.has_offence.len(),
+    ]) || !same(&[
+        off.incident.len(),
+        off.lpa.len(),
+        off.group.len(),
+        off.offence_day.len(),
+        off.recorded_day.len(),
+        off.risk.len(),
+        off.outcome.len(),
+        off.outcome_day.len(),
+        off.suspect.len(),
+    ]) || !same(&[s.person_ids.len(), s.person_lpa.len()])
+    {
+        return Err("the snapshot cache's columns disagree in length".into());
+    }
+    Ok((s, revision))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damaged_caches_are_refused() {
+        let s = Snapshot::default();
+        let bytes = encode(&s, 7);
+        assert_eq!(revision(&bytes), Some(7));
+        assert_eq!(decode(&bytes).unwrap().1, 7);
+        assert!(decode(&bytes[..bytes.len() - 3]).is_err());
+        assert!(decode(b"not a cache at all").is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! The columnar cache beside the store (`DB.snapshot`): the analytics snapshot in binary
+//! form, stamped with the store revision it was built from. Rebuilt whenever the revision
+//! differs, so it can never serve records the store no longer holds.
+
+use crate::Failure;
+use std::path::PathBuf;
+use vigil_analytics::{Snapshot, codec};
+use vigil_store::{ExtractInfo, Store};
+use vigil_store_sqlite::SqliteStore;
+
+/// Where the cache of a database lives; `None` for a database that is not a plain file.
+pub fn path(db: &str) -> Option<PathBuf> {
+    let file = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .unwrap_or(db);
+    let file = file.split('?').next().unwrap_or(file);
+    (!file.is_empty() && file != ":memory:").then(|| PathBuf::from(format!("{file}.snapshot")))
+}
+
+/// Writes the cache atomically (temporary file, then rename). A cache that cannot be
+/// written only costs speed, so the failure is reported and otherwise ignored.
+pub fn write(db: &str, snapshot: &Snapshot, revision: u64) {
+    let Some(p) = path(db) else { return };
+    let tmp = p.with_extension("snapshot.partial");
+    let result = std::fs::write(&tmp, codec::encode(snapshot, revision))
+        .and_then(|_| std::fs::rename(&tmp, &p));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!(
+            "note: the snapshot cache {} could not be written ({e}); packs will read the store directly",
+            p.display()
+        );
+    }
+}
+
+/// Where a snapshot came from, for timings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Cache,
+    Store,
+}
+
+/// The snapshot of the store's records: from the cache when it is current, else built from
+/// the store (and the cache refreshed).
+pub async fn load(
+    store: &SqliteStore,
+    db: &str,
+) -> Result<(Snapshot, ExtractInfo, Source), Failure> {
+    let Some(info) = store.extract_info().await? else {
+        return Err(Failure::BadInput(format!(
+            "the store {db} holds no records yet; load some with `vigil import DIR` (or run `vigil demo`)"
+        )));
+    };
+    let revision = store.revision().await?;
+    if let Some(p) = path(db)
+        && let Ok(bytes) = std::fs::read(&p)
+        && codec::revision(&bytes) == Some(revision)
+        && let Ok((snapshot, _)) = codec::decode(&bytes)
+    {
+        return Ok((snapshot, info, Source::Cache));
+    }
+    let records = store.export_records().await?;
+    let snapshot = Snapshot::from_records(&records, Some(info.as_of));
+    write(db, &snapshot, revision);
+    Ok((snapshot, info, Source::Store))
+}
