@@ -19,4 +19,4 @@ pub use manifest::{FORMAT_VERSION, FileEntry, MANIFEST_FILE, Manifest, sha256_he
 pub use problem::{MAX_LISTED, Problem, listing};
 pub use progress::{Progress, Silent};
 pub use read::{IdTable, KnownIds, Loaded, read_dir, staffing_key};
-pub use write::{Format, WriteOptions, write_dir, write_rejects};
+pub use write::{ExtractWriter, Format, WriteOptions, write_dir, write_rejects};

@@ -40,16 +40,8 @@ pub struct WriteOptions {
 }
 
 /// Rows converted to cells a chunk at a time, so a table of millions never has all its
-/// cells in memory at once.
+/// cells in memory at once. Each chunk is one Parquet row group.
 const CHUNK_ROWS: usize = 128 * 1024;
-
-fn chunks<'a, R>(
-    rows: &'a [R],
-    cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy,
-) -> impl Iterator<Item = Vec<Vec<Cell<'a>>>> {
-    rows.chunks(CHUNK_ROWS)
-        .map(move |chunk| chunk.iter().map(cells).collect())
-}
 
 fn csv_quote_into(field: &str, out: &mut String) {
     if field.contains([',', '"', '\n', '\r']) {
@@ -66,71 +58,8 @@ fn csv_quote_into(field: &str, out: &mut String) {
     }
 }
 
-struct Written {
-    file: String,
-    partial: PathBuf,
-    entry: FileEntry,
-}
-
 fn io_problem(file: &str, e: impl std::fmt::Display) -> Problem {
     Problem::file(file, format!("cannot be written: {e}"))
-}
-
-fn write_csv_table<'a, R>(
-    dir: &Path,
-    spec: &TableSpec,
-    rows: &'a [R],
-    cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy,
-    progress: &dyn Progress,
-) -> Result<Written, Problem> {
-    let file = spec.csv_file();
-    let partial = dir.join(format!(".{file}.partial"));
-    let mut out = std::io::BufWriter::with_capacity(
-        1 << 20,
-        std::fs::File::create(&partial).map_err(|e| io_problem(&file, e))?,
-    );
-    let mut hasher = sha2::Sha256::default();
-    use sha2::Digest;
-    let mut buf = String::with_capacity(1 << 16);
-    let header: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
-    buf.push_str(&header.join(","));
-    buf.push('\n');
-    let mut field = String::new();
-    progress.begin(&format!("writing {file}"), rows.len() as u64);
-    for chunk in chunks(rows, cells) {
-        for row in &chunk {
-            for (i, cell) in row.iter().enumerate() {
-                if i > 0 {
-                    buf.push(',');
-                }
-                field.clear();
-                cell.push_csv(&mut field);
-                csv_quote_into(&field, &mut buf);
-            }
-            buf.push('\n');
-            if buf.len() > 1 << 16 {
-                hasher.update(buf.as_bytes());
-                out.write_all(buf.as_bytes())
-                    .map_err(|e| io_problem(&file, e))?;
-                buf.clear();
-            }
-        }
-        progress.advance(chunk.len() as u64);
-    }
-    hasher.update(buf.as_bytes());
-    out.write_all(buf.as_bytes())
-        .map_err(|e| io_problem(&file, e))?;
-    out.flush().map_err(|e| io_problem(&file, e))?;
-    progress.end();
-    let digest = hasher.finalize();
-    Ok(Written {
-        file,
-        partial,
-        entry: FileEntry {
-            rows: rows.len() as u64,
-            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
-        },
-    })
 }
 
 fn parquet_schema(spec: &TableSpec) -> String {
@@ -159,227 +88,252 @@ fn days_since_epoch(d: Date) -> i32 {
     d.num_days_from_ce() - 719_163
 }
 
-fn write_parquet_table<'a, R>(
-    dir: &Path,
-    spec: &TableSpec,
-    rows: &'a [R],
-    cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy,
-    progress: &dyn Progress,
-) -> Result<Written, Problem> {
-    let file = spec.parquet_file();
-    let partial = dir.join(format!(".{file}.partial"));
-    let err = |e: parquet::errors::ParquetError| io_problem(&file, e);
-    let schema = Arc::new(parse_message_type(&parquet_schema(spec)).map_err(err)?);
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("vigil {}", env!("CARGO_PKG_VERSION")))
-            .build(),
-    );
-    let out = std::fs::File::create(&partial).map_err(|e| io_problem(&file, e))?;
-    let mut writer = SerializedFileWriter::new(out, schema, props).map_err(err)?;
-    progress.begin(&format!("writing {file}"), rows.len() as u64);
-    for chunk in chunks(rows, cells) {
-        let mut group = writer.next_row_group().map_err(err)?;
-        for (i, c) in spec.columns.iter().enumerate() {
-            let mut col = group.next_column().map_err(err)?.expect("schema column");
-            let defs: Vec<i16> = chunk
-                .iter()
-                .map(|r| i16::from(r[i] != Cell::Empty))
-                .collect();
-            let present = chunk.iter().map(|r| &r[i]).filter(|c| **c != Cell::Empty);
-            match c.kind {
-                Kind::Text | Kind::Word => {
-                    let v: Vec<ByteArray> = present
-                        .map(|c| match c {
-                            Cell::Text(s) => ByteArray::from(s.as_bytes().to_vec()),
-                            Cell::Word(s) => ByteArray::from(s.as_bytes().to_vec()),
-                            other => unreachable!("text column holds {other:?}"),
-                        })
-                        .collect();
-                    col.typed::<ByteArrayType>()
-                        .write_batch(&v, Some(&defs), None)
-                }
-                Kind::Date => {
-                    let v: Vec<i32> = present
-                        .map(|c| match c {
-                            Cell::Date(d) => days_since_epoch(*d),
-                            other => unreachable!("date column holds {other:?}"),
-                        })
-                        .collect();
-                    col.typed::<Int32Type>().write_batch(&v, Some(&defs), None)
-                }
-                Kind::DateTime | Kind::Int => {
-                    let v: Vec<i64> = present
-                        .map(|c| match c {
-                            Cell::DateTime(t) => t.and_utc().timestamp_micros(),
-                            Cell::Int(n) => *n,
-                            other => unreachable!("integer column holds {other:?}"),
-                        })
-                        .collect();
-                    col.typed::<Int64Type>().write_batch(&v, Some(&defs), None)
-                }
-                Kind::Bool => {
-                    let v: Vec<bool> = present.map(|c| matches!(c, Cell::Bool(true))).collect();
-                    col.typed::<BoolType>().write_batch(&v, Some(&defs), None)
-                }
-                Kind::Decimal => {
-                    let v: Vec<f64> = present
-                        .map(|c| match c {
-                            Cell::Decimal(x) => *x,
-                            other => unreachable!("decimal column holds {other:?}"),
-                        })
-                        .collect();
-                    col.typed::<DoubleType>().write_batch(&v, Some(&defs), None)
-                }
-            }
-            .map_err(err)?;
-            col.close().map_err(err)?;
-        }
-        group.close().map_err(err)?;
-        progress.advance(chunk.len() as u64);
-    }
-    writer.close().map_err(err)?;
-    progress.end();
-    let bytes = std::fs::read(&partial).map_err(|e| io_problem(&file, e))?;
-    Ok(Written {
-        file,
-        partial,
-        entry: FileEntry {
-            rows: rows.len() as u64,
-            sha256: sha256_hex(&bytes),
-        },
-    })
+enum Output {
+    Csv {
+        out: std::io::BufWriter<std::fs::File>,
+        hasher: sha2::Sha256,
+        buf: String,
+    },
+    Parquet(Box<SerializedFileWriter<std::fs::File>>),
 }
 
-fn write_table<'a, R>(
-    dir: &Path,
+/// One table's file, being written under a temporary name.
+struct TableFile {
+    spec: &'static TableSpec,
+    file: String,
+    partial: PathBuf,
+    rows: u64,
+    output: Option<Output>,
+}
+
+impl TableFile {
+    fn create(dir: &Path, spec: &'static TableSpec, format: Format) -> Result<Self, Problem> {
+        let file = match format {
+            Format::Csv => spec.csv_file(),
+            Format::Parquet => spec.parquet_file(),
+        };
+        let partial = dir.join(format!(".{file}.partial"));
+        let handle = std::fs::File::create(&partial).map_err(|e| io_problem(&file, e))?;
+        let output = match format {
+            Format::Csv => {
+                let mut buf = String::with_capacity(1 << 16);
+                let header: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+                buf.push_str(&header.join(","));
+                buf.push('\n');
+                Output::Csv {
+                    out: std::io::BufWriter::with_capacity(1 << 20, handle),
+                    hasher: sha2::Sha256::default(),
+                    buf,
+                }
+            }
+            Format::Parquet => {
+                let err = |e: parquet::errors::ParquetError| io_problem(&file, e);
+                let schema = Arc::new(parse_message_type(&parquet_schema(spec)).map_err(err)?);
+                let props = Arc::new(
+                    WriterProperties::builder()
+                        .set_compression(Compression::SNAPPY)
+                        .set_created_by(format!("vigil {}", env!("CARGO_PKG_VERSION")))
+                        .build(),
+                );
+                Output::Parquet(Box::new(SerializedFileWriter::new(handle, schema, props).map_err(err)?))
+            }
+        };
+        Ok(TableFile { spec, file, partial, rows: 0, output: Some(output) })
+    }
+
+    fn append<'a, R>(&mut self, rows: &'a [R], cells: impl Fn(&'a R) -> Vec<Cell<'a>>) -> Result<(), Problem> {
+        let file = self.file.clone();
+        for chunk in rows.chunks(CHUNK_ROWS) {
+            let chunk: Vec<Vec<Cell<'a>>> = chunk.iter().map(&cells).collect();
+            match self.output.as_mut().expect("open until finished") {
+                Output::Csv { out, hasher, buf } => {
+                    use sha2::Digest;
+                    let mut field = String::new();
+                    for row in &chunk {
+                        for (i, cell) in row.iter().enumerate() {
+                            if i > 0 {
+                                buf.push(',');
+                            }
+                            field.clear();
+                            cell.push_csv(&mut field);
+                            csv_quote_into(&field, buf);
+                        }
+                        buf.push('\n');
+                        if buf.len() > 1 << 16 {
+                            hasher.update(buf.as_bytes());
+                            out.write_all(buf.as_bytes()).map_err(|e| io_problem(&file, e))?;
+                            buf.clear();
+                        }
+                    }
+                }
+                Output::Parquet(writer) => write_row_group(writer, self.spec, &chunk).map_err(|e| io_problem(&file, e))?,
+            }
+            self.rows += chunk.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Completes the file (still under its temporary name) and returns its manifest entry.
+    fn finish(&mut self) -> Result<FileEntry, Problem> {
+        let file = self.file.clone();
+        let sha256 = match self.output.take().expect("finished once") {
+            Output::Csv { mut out, mut hasher, buf } => {
+                use sha2::Digest;
+                hasher.update(buf.as_bytes());
+                out.write_all(buf.as_bytes()).map_err(|e| io_problem(&file, e))?;
+                out.flush().map_err(|e| io_problem(&file, e))?;
+                hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+            }
+            Output::Parquet(writer) => {
+                writer.close().map_err(|e| io_problem(&file, e))?;
+                sha256_hex(&std::fs::read(&self.partial).map_err(|e| io_problem(&file, e))?)
+            }
+        };
+        Ok(FileEntry { rows: self.rows, sha256 })
+    }
+}
+
+fn write_row_group(
+    writer: &mut SerializedFileWriter<std::fs::File>,
     spec: &TableSpec,
-    rows: &'a [R],
-    cells: impl Fn(&'a R) -> Vec<Cell<'a>> + Copy,
-    format: Format,
-    progress: &dyn Progress,
-) -> Result<Written, Problem> {
-    match format {
-        Format::Csv => write_csv_table(dir, spec, rows, cells, progress),
-        Format::Parquet => write_parquet_table(dir, spec, rows, cells, progress),
+    chunk: &[Vec<Cell<'_>>],
+) -> Result<(), parquet::errors::ParquetError> {
+    let mut group = writer.next_row_group()?;
+    for (i, c) in spec.columns.iter().enumerate() {
+        let mut col = group.next_column()?.expect("schema column");
+        let defs: Vec<i16> = chunk.iter().map(|r| i16::from(r[i] != Cell::Empty)).collect();
+        let present = chunk.iter().map(|r| &r[i]).filter(|c| **c != Cell::Empty);
+        match c.kind {
+            Kind::Text | Kind::Word => {
+                let v: Vec<ByteArray> = present
+                    .map(|c| match c {
+                        Cell::Text(s) => ByteArray::from(s.as_bytes().to_vec()),
+                        Cell::Word(s) => ByteArray::from(s.as_bytes().to_vec()),
+                        other => unreachable!("text column holds {other:?}"),
+                    })
+                    .collect();
+                col.typed::<ByteArrayType>().write_batch(&v, Some(&defs), None)
+            }
+            Kind::Date => {
+                let v: Vec<i32> = present
+                    .map(|c| match c {
+                        Cell::Date(d) => days_since_epoch(*d),
+                        other => unreachable!("date column holds {other:?}"),
+                    })
+                    .collect();
+                col.typed::<Int32Type>().write_batch(&v, Some(&defs), None)
+            }
+            Kind::DateTime | Kind::Int => {
+                let v: Vec<i64> = present
+                    .map(|c| match c {
+                        Cell::DateTime(t) => t.and_utc().timestamp_micros(),
+                        Cell::Int(n) => *n,
+                        other => unreachable!("integer column holds {other:?}"),
+                    })
+                    .collect();
+                col.typed::<Int64Type>().write_batch(&v, Some(&defs), None)
+            }
+            Kind::Bool => {
+                let v: Vec<bool> = present.map(|c| matches!(c, Cell::Bool(true))).collect();
+                col.typed::<BoolType>().write_batch(&v, Some(&defs), None)
+            }
+            Kind::Decimal => {
+                let v: Vec<f64> = present
+                    .map(|c| match c {
+                        Cell::Decimal(x) => *x,
+                        other => unreachable!("decimal column holds {other:?}"),
+                    })
+                    .collect();
+                col.typed::<DoubleType>().write_batch(&v, Some(&defs), None)
+            }
+        }?;
+        col.close()?;
+    }
+    group.close()?;
+    Ok(())
+}
+
+/// Writes an extract in pieces: record sets are appended as they are produced (a national
+/// scenario, force by force) and the files are completed, named and listed in the manifest
+/// by `finish`. Dropped without `finish`, it removes its temporary files.
+pub struct ExtractWriter {
+    dir: PathBuf,
+    include_identity: bool,
+    tables: Vec<TableFile>,
+    finished: bool,
+}
+
+impl ExtractWriter {
+    /// Starts writing into `dir` (created if missing).
+    pub fn create(dir: &Path, format: Format, include_identity: bool) -> Result<Self, Problem> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Problem::file(dir.display().to_string(), format!("cannot be created: {e}")))?;
+        let mut w = ExtractWriter { dir: dir.to_owned(), include_identity, tables: Vec::new(), finished: false };
+        for spec in spec::TABLES {
+            w.tables.push(TableFile::create(dir, spec, format)?);
+        }
+        Ok(w)
+    }
+
+    /// Appends every table of a record set.
+    pub fn append(&mut self, r: &RecordSet, progress: &dyn Progress) -> Result<(), Problem> {
+        progress.begin("writing the extract", r.total_rows() as u64);
+        let identity = self.include_identity;
+        let t = &mut self.tables;
+        t[0].append(&r.persons, |p| tables::person_cells(p, identity))?;
+        progress.advance(r.persons.len() as u64);
+        t[1].append(&r.incidents, tables::incident_cells)?;
+        progress.advance(r.incidents.len() as u64);
+        t[2].append(&r.offences, tables::offence_cells)?;
+        progress.advance(r.offences.len() as u64);
+        t[3].append(&r.arrests, tables::arrest_cells)?;
+        t[4].append(&r.risk_assessments, tables::assessment_cells)?;
+        t[5].append(&r.referrals, tables::referral_cells)?;
+        t[6].append(&r.disclosures, tables::disclosure_cells)?;
+        t[7].append(&r.protection_orders, tables::order_cells)?;
+        t[8].append(&r.staffing, tables::staffing_cells)?;
+        progress.end();
+        Ok(())
+    }
+
+    /// Completes every file, renames them into place and writes the manifest.
+    pub fn finish(mut self, source: &str, as_of: Date) -> Result<Manifest, Problem> {
+        let mut files = BTreeMap::new();
+        for t in &mut self.tables {
+            files.insert(t.file.clone(), t.finish()?);
+        }
+        for t in &self.tables {
+            std::fs::rename(&t.partial, self.dir.join(&t.file)).map_err(|e| io_problem(&t.file, e))?;
+        }
+        self.finished = true;
+        let manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            source: source.to_owned(),
+            as_of: as_of.to_string(),
+            files,
+        };
+        std::fs::write(self.dir.join(MANIFEST_FILE), manifest.to_json())
+            .map_err(|e| io_problem(MANIFEST_FILE, e))?;
+        Ok(manifest)
+    }
+}
+
+impl Drop for ExtractWriter {
+    fn drop(&mut self) {
+        if !self.finished {
+            for t in &self.tables {
+                let _ = std::fs::remove_file(&t.partial);
+            }
+        }
     }
 }
 
 /// Writes every table and the manifest into `dir` (created if missing). On any failure the
 /// partial files are removed and the folder is left as it was.
-pub fn write_dir(
-    dir: &Path,
-    ex: &RecordSet,
-    opts: &WriteOptions,
-    progress: &dyn Progress,
-) -> Result<Manifest, Problem> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Problem::file(dir.display().to_string(), format!("cannot be created: {e}")))?;
-    let mut written: Vec<Written> = Vec::new();
-    let result = (|| -> Result<(), Problem> {
-        let f = opts.format;
-        let identity = opts.include_identity;
-        let person_cells = move |p| tables::person_cells(p, identity);
-        written.push(write_table(
-            dir,
-            &spec::PERSONS,
-            &ex.persons,
-            person_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::INCIDENTS,
-            &ex.incidents,
-            tables::incident_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::OFFENCES,
-            &ex.offences,
-            tables::offence_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::ARRESTS,
-            &ex.arrests,
-            tables::arrest_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::RISK_ASSESSMENTS,
-            &ex.risk_assessments,
-            tables::assessment_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::REFERRALS,
-            &ex.referrals,
-            tables::referral_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::DISCLOSURES,
-            &ex.disclosures,
-            tables::disclosure_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::PROTECTION_ORDERS,
-            &ex.protection_orders,
-            tables::order_cells,
-            f,
-            progress,
-        )?);
-        written.push(write_table(
-            dir,
-            &spec::STAFFING,
-            &ex.staffing,
-            tables::staffing_cells,
-            f,
-            progress,
-        )?);
-        Ok(())
-    })();
-    if let Err(p) = result {
-        for w in &written {
-            let _ = std::fs::remove_file(&w.partial);
-        }
-        for spec in spec::TABLES {
-            let _ = std::fs::remove_file(dir.join(format!(".{}.partial", spec.csv_file())));
-            let _ = std::fs::remove_file(dir.join(format!(".{}.partial", spec.parquet_file())));
-        }
-        return Err(p);
-    }
-    let manifest = Manifest {
-        format_version: FORMAT_VERSION,
-        source: opts.source.clone(),
-        as_of: opts.as_of.to_string(),
-        files: written
-            .iter()
-            .map(|w| (w.file.clone(), w.entry.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    };
-    for w in &written {
-        std::fs::rename(&w.partial, dir.join(&w.file)).map_err(|e| io_problem(&w.file, e))?;
-    }
-    std::fs::write(dir.join(MANIFEST_FILE), manifest.to_json())
-        .map_err(|e| io_problem(MANIFEST_FILE, e))?;
-    Ok(manifest)
+pub fn write_dir(dir: &Path, ex: &RecordSet, opts: &WriteOptions, progress: &dyn Progress) -> Result<Manifest, Problem> {
+    let mut w = ExtractWriter::create(dir, opts.format, opts.include_identity)?;
+    w.append(ex, progress)?;
+    w.finish(&opts.source, opts.as_of)
 }
 
 /// Writes the rows a partial import left out, one line per problem, as CSV.

@@ -12,4 +12,4 @@ pub mod rng;
 pub mod scenario;
 
 pub use force::{ForceOutput, TruthRow, simulate};
-pub use scenario::{Scenario, essex_2019};
+pub use scenario::{Scenario, essex_2019, national};

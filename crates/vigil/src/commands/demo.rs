@@ -26,7 +26,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             info
         }
         None => {
-            let s = scenario(ScenarioArg::Essex2019);
+            let s = scenario(ScenarioArg::Essex2019, None)?;
             let out = generate(&s, args.seed);
             let info = ExtractInfo {
                 source: format!("{} (synthetic, seed {})", s.name, args.seed),

@@ -1,18 +1,29 @@
-//! `vigil synth`: write a synthetic force's extract (and its risk ground truth).
+//! `vigil synth`: write a synthetic force's (or a nation's) extract and its risk ground
+//! truth. Forces are simulated one at a time and appended to the files as they finish, so
+//! memory stays bounded by the largest force, not the nation.
 
 use crate::Failure;
-use crate::progress::{Bar, spinner};
-use std::fmt::Write as _;
+use crate::progress::spinner;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use vigil_extract::{Format, WriteOptions, write_dir};
+use vigil_extract::{ExtractWriter, Format, Silent};
 use vigil_synth::{Scenario, TruthRow};
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScenarioArg {
     /// Essex Police, August 2015 to August 2019 (the seed report's force and period).
     #[value(name = "essex-2019")]
     Essex2019,
+    /// All 43 forces of England and Wales (about 1.4 million incidents a year); see --years.
+    National,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Csv,
+    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -25,24 +36,32 @@ pub struct Args {
     /// The folder to write the extract into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Years of records to 2019-09-01 (national scenario only).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
+    years: Option<u32>,
+    /// CSV (the default) or Parquet.
+    #[arg(long, value_enum, default_value = "csv")]
+    format: FormatArg,
 }
 
-pub fn scenario(arg: ScenarioArg) -> Scenario {
-    match arg {
-        ScenarioArg::Essex2019 => vigil_synth::essex_2019(),
+pub fn scenario(arg: ScenarioArg, years: Option<u32>) -> Result<Scenario, Failure> {
+    match (arg, years) {
+        (ScenarioArg::Essex2019, None) => Ok(vigil_synth::essex_2019()),
+        (ScenarioArg::Essex2019, Some(_)) => Err(Failure::BadInput(
+            "--years applies to the national scenario; essex-2019 always runs August 2015 to August 2019".into(),
+        )),
+        (ScenarioArg::National, y) => Ok(vigil_synth::national(y.unwrap_or(10))),
     }
 }
 
 /// The ground-truth file's name: beside the tables, but not a table of the extract format,
 /// so `vigil import` never reads it.
 pub const TRUTH_FILE: &str = "ground_truth_risk.csv";
+const TRUTH_HEADER: &str = "incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n";
 
-pub fn write_truth(path: &Path, rows: &[TruthRow]) -> std::io::Result<()> {
-    let mut out = String::from(
-        "incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n",
-    );
+fn truth_rows(out: &mut impl std::io::Write, rows: &[TruthRow]) -> std::io::Result<()> {
     for r in rows {
-        let _ = writeln!(
+        writeln!(
             out,
             "{},{},{},{},{}",
             r.incident_id,
@@ -50,62 +69,80 @@ pub fn write_truth(path: &Path, rows: &[TruthRow]) -> std::io::Result<()> {
             vigil_domain::time::format_datetime(r.reported_at),
             r.revictimised_12m,
             r.serious_revictimisation_12m
-        );
+        )?;
     }
-    std::fs::write(path, out)
+    Ok(())
 }
 
-/// Generates a scenario's records (every force) with a spinner.
+fn force_seed(seed: u64, k: usize) -> u64 {
+    seed.wrapping_add(k as u64 * 7919)
+}
+
+/// Generates a scenario's records in memory (every force): for the demo and tests.
 pub fn generate(s: &Scenario, seed: u64) -> vigil_synth::ForceOutput {
     let sp = spinner(&format!("simulating {}", s.name));
     let mut all = vigil_synth::ForceOutput::default();
     for (k, force) in s.forces.iter().enumerate() {
-        let out =
-            vigil_synth::simulate(force, s.start, s.as_of, seed.wrapping_add(k as u64 * 7919));
-        append(&mut all.records, out.records);
+        let out = vigil_synth::simulate(force, s.start, s.as_of, force_seed(seed, k));
+        let r = &mut all.records;
+        r.persons.extend(out.records.persons);
+        r.incidents.extend(out.records.incidents);
+        r.offences.extend(out.records.offences);
+        r.arrests.extend(out.records.arrests);
+        r.risk_assessments.extend(out.records.risk_assessments);
+        r.referrals.extend(out.records.referrals);
+        r.disclosures.extend(out.records.disclosures);
+        r.protection_orders.extend(out.records.protection_orders);
+        r.staffing.extend(out.records.staffing);
         all.truth.extend(out.truth);
     }
     sp.finish_and_clear();
     all
 }
 
-fn append(into: &mut vigil_domain::RecordSet, from: vigil_domain::RecordSet) {
-    into.persons.extend(from.persons);
-    into.incidents.extend(from.incidents);
-    into.offences.extend(from.offences);
-    into.arrests.extend(from.arrests);
-    into.risk_assessments.extend(from.risk_assessments);
-    into.referrals.extend(from.referrals);
-    into.disclosures.extend(from.disclosures);
-    into.protection_orders.extend(from.protection_orders);
-    into.staffing.extend(from.staffing);
+fn write_streaming(s: &Scenario, seed: u64, dir: &Path, format: Format) -> Result<vigil_extract::Manifest, vigil_extract::Problem> {
+    let truth_problem = |e: std::io::Error| vigil_extract::Problem::file(TRUTH_FILE, format!("cannot be written: {e}"));
+    let mut writer = ExtractWriter::create(dir, format, true)?;
+    let truth_partial = dir.join(format!(".{TRUTH_FILE}.partial"));
+    let mut truth = std::io::BufWriter::new(std::fs::File::create(&truth_partial).map_err(truth_problem)?);
+    truth.write_all(TRUTH_HEADER.as_bytes()).map_err(truth_problem)?;
+    let bar = ProgressBar::new(s.forces.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} forces {elapsed_precise} (eta {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("simulating {}", s.name));
+    for (k, force) in s.forces.iter().enumerate() {
+        let out = vigil_synth::simulate(force, s.start, s.as_of, force_seed(seed, k));
+        writer.append(&out.records, &Silent)?;
+        truth_rows(&mut truth, &out.truth).map_err(truth_problem)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    truth.flush().map_err(truth_problem)?;
+    drop(truth);
+    let manifest = writer.finish(&format!("{} (synthetic, seed {seed})", s.name), s.as_of)?;
+    std::fs::rename(&truth_partial, dir.join(TRUTH_FILE)).map_err(truth_problem)?;
+    Ok(manifest)
 }
 
 pub async fn run(args: Args) -> Result<(), Failure> {
     let started = Instant::now();
-    let s = scenario(args.scenario);
-    let out = generate(&s, args.seed);
-    let opts = WriteOptions {
-        format: Format::Csv,
-        include_identity: true,
-        source: format!("{} (synthetic, seed {})", s.name, args.seed),
-        as_of: s.as_of,
+    let s = scenario(args.scenario, args.years)?;
+    let format = match args.format {
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Parquet => Format::Parquet,
     };
     let dir = args.out.clone();
-    let manifest = tokio::task::spawn_blocking(move || {
-        let m = write_dir(&dir, &out.records, &opts, &Bar::default())?;
-        write_truth(&dir.join(TRUTH_FILE), &out.truth).map_err(|e| {
-            vigil_extract::Problem::file(TRUTH_FILE, format!("cannot be written: {e}"))
-        })?;
-        Ok::<_, vigil_extract::Problem>(m)
-    })
-    .await
-    .map_err(|e| Failure::Runtime(format!("the writer stopped: {e}")))?
-    .map_err(|p| Failure::Runtime(p.to_string()))?;
+    let seed = args.seed;
+    let name = s.name.clone();
+    let manifest = tokio::task::spawn_blocking(move || write_streaming(&s, seed, &dir, format))
+        .await
+        .map_err(|e| Failure::Runtime(format!("the generator stopped: {e}")))?
+        .map_err(|p| Failure::Runtime(p.to_string()))?;
     println!(
-        "Wrote the {} scenario (seed {}) to {} in {:.1} s:",
-        s.name,
-        args.seed,
+        "Wrote the {name} scenario (seed {seed}) to {} in {:.1} s:",
         args.out.display(),
         started.elapsed().as_secs_f64()
     );
