@@ -27,6 +27,8 @@ pub struct PackConfig {
     /// The windows of the demand decomposition: earlier → later.
     pub decomposition: Option<(Window, Window)>,
     pub cohort_size: usize,
+    /// Also compute every measure by LPA and by risk level, and the cohorts.
+    pub breakdown: bool,
 }
 
 /// The windows CALIBRATION.md uses (the seed report's periods), which every pack carries.
@@ -68,6 +70,7 @@ impl PackConfig {
             adult_women: None,
             decomposition: Some((before, recent)),
             cohort_size: 20,
+            breakdown: true,
         }
     }
 }
@@ -430,9 +433,9 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
     let as_of = day(cfg.as_of);
     let order = victim_order(s);
     let frame = |cut| Frame::new(s, cut, as_of, months.clone(), &cfg.groups);
-    let force = measures(s, &frame(Cut::default()), cfg, &order, true);
+    let force = measures(s, &frame(Cut::default()), cfg, &order, cfg.breakdown);
     let mut by_lpa = Map::new();
-    for (i, name) in s.lpas.iter().enumerate() {
+    for (i, name) in s.lpas.iter().enumerate().filter(|_| cfg.breakdown) {
         let cut = Cut {
             lpa: Some(i as u8),
             risk: None,
@@ -443,7 +446,12 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
         );
     }
     let mut by_risk = Map::new();
-    for (i, name) in RISK_NAMES.iter().take(3).enumerate() {
+    for (i, name) in RISK_NAMES
+        .iter()
+        .take(3)
+        .enumerate()
+        .filter(|_| cfg.breakdown)
+    {
         let f = frame(Cut {
             lpa: None,
             risk: Some(i as u8),

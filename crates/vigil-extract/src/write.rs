@@ -135,13 +135,25 @@ impl TableFile {
                         .set_created_by(format!("vigil {}", env!("CARGO_PKG_VERSION")))
                         .build(),
                 );
-                Output::Parquet(Box::new(SerializedFileWriter::new(handle, schema, props).map_err(err)?))
+                Output::Parquet(Box::new(
+                    SerializedFileWriter::new(handle, schema, props).map_err(err)?,
+                ))
             }
         };
-        Ok(TableFile { spec, file, partial, rows: 0, output: Some(output) })
+        Ok(TableFile {
+            spec,
+            file,
+            partial,
+            rows: 0,
+            output: Some(output),
+        })
     }
 
-    fn append<'a, R>(&mut self, rows: &'a [R], cells: impl Fn(&'a R) -> Vec<Cell<'a>>) -> Result<(), Problem> {
+    fn append<'a, R>(
+        &mut self,
+        rows: &'a [R],
+        cells: impl Fn(&'a R) -> Vec<Cell<'a>>,
+    ) -> Result<(), Problem> {
         let file = self.file.clone();
         for chunk in rows.chunks(CHUNK_ROWS) {
             let chunk: Vec<Vec<Cell<'a>>> = chunk.iter().map(&cells).collect();
@@ -161,12 +173,15 @@ impl TableFile {
                         buf.push('\n');
                         if buf.len() > 1 << 16 {
                             hasher.update(buf.as_bytes());
-                            out.write_all(buf.as_bytes()).map_err(|e| io_problem(&file, e))?;
+                            out.write_all(buf.as_bytes())
+                                .map_err(|e| io_problem(&file, e))?;
                             buf.clear();
                         }
                     }
                 }
-                Output::Parquet(writer) => write_row_group(writer, self.spec, &chunk).map_err(|e| io_problem(&file, e))?,
+                Output::Parquet(writer) => {
+                    write_row_group(writer, self.spec, &chunk).map_err(|e| io_problem(&file, e))?
+                }
             }
             self.rows += chunk.len() as u64;
         }
@@ -177,19 +192,31 @@ impl TableFile {
     fn finish(&mut self) -> Result<FileEntry, Problem> {
         let file = self.file.clone();
         let sha256 = match self.output.take().expect("finished once") {
-            Output::Csv { mut out, mut hasher, buf } => {
+            Output::Csv {
+                mut out,
+                mut hasher,
+                buf,
+            } => {
                 use sha2::Digest;
                 hasher.update(buf.as_bytes());
-                out.write_all(buf.as_bytes()).map_err(|e| io_problem(&file, e))?;
+                out.write_all(buf.as_bytes())
+                    .map_err(|e| io_problem(&file, e))?;
                 out.flush().map_err(|e| io_problem(&file, e))?;
-                hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+                hasher
+                    .finalize()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
             }
             Output::Parquet(writer) => {
                 writer.close().map_err(|e| io_problem(&file, e))?;
                 sha256_hex(&std::fs::read(&self.partial).map_err(|e| io_problem(&file, e))?)
             }
         };
-        Ok(FileEntry { rows: self.rows, sha256 })
+        Ok(FileEntry {
+            rows: self.rows,
+            sha256,
+        })
     }
 }
 
@@ -201,7 +228,10 @@ fn write_row_group(
     let mut group = writer.next_row_group()?;
     for (i, c) in spec.columns.iter().enumerate() {
         let mut col = group.next_column()?.expect("schema column");
-        let defs: Vec<i16> = chunk.iter().map(|r| i16::from(r[i] != Cell::Empty)).collect();
+        let defs: Vec<i16> = chunk
+            .iter()
+            .map(|r| i16::from(r[i] != Cell::Empty))
+            .collect();
         let present = chunk.iter().map(|r| &r[i]).filter(|c| **c != Cell::Empty);
         match c.kind {
             Kind::Text | Kind::Word => {
@@ -212,7 +242,8 @@ fn write_row_group(
                         other => unreachable!("text column holds {other:?}"),
                     })
                     .collect();
-                col.typed::<ByteArrayType>().write_batch(&v, Some(&defs), None)
+                col.typed::<ByteArrayType>()
+                    .write_batch(&v, Some(&defs), None)
             }
             Kind::Date => {
                 let v: Vec<i32> = present
@@ -266,9 +297,15 @@ pub struct ExtractWriter {
 impl ExtractWriter {
     /// Starts writing into `dir` (created if missing).
     pub fn create(dir: &Path, format: Format, include_identity: bool) -> Result<Self, Problem> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Problem::file(dir.display().to_string(), format!("cannot be created: {e}")))?;
-        let mut w = ExtractWriter { dir: dir.to_owned(), include_identity, tables: Vec::new(), finished: false };
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Problem::file(dir.display().to_string(), format!("cannot be created: {e}"))
+        })?;
+        let mut w = ExtractWriter {
+            dir: dir.to_owned(),
+            include_identity,
+            tables: Vec::new(),
+            finished: false,
+        };
         for spec in spec::TABLES {
             w.tables.push(TableFile::create(dir, spec, format)?);
         }
@@ -303,7 +340,8 @@ impl ExtractWriter {
             files.insert(t.file.clone(), t.finish()?);
         }
         for t in &self.tables {
-            std::fs::rename(&t.partial, self.dir.join(&t.file)).map_err(|e| io_problem(&t.file, e))?;
+            std::fs::rename(&t.partial, self.dir.join(&t.file))
+                .map_err(|e| io_problem(&t.file, e))?;
         }
         self.finished = true;
         let manifest = Manifest {
@@ -330,7 +368,12 @@ impl Drop for ExtractWriter {
 
 /// Writes every table and the manifest into `dir` (created if missing). On any failure the
 /// partial files are removed and the folder is left as it was.
-pub fn write_dir(dir: &Path, ex: &RecordSet, opts: &WriteOptions, progress: &dyn Progress) -> Result<Manifest, Problem> {
+pub fn write_dir(
+    dir: &Path,
+    ex: &RecordSet,
+    opts: &WriteOptions,
+    progress: &dyn Progress,
+) -> Result<Manifest, Problem> {
     let mut w = ExtractWriter::create(dir, opts.format, opts.include_identity)?;
     w.append(ex, progress)?;
     w.finish(&opts.source, opts.as_of)

@@ -104,11 +104,18 @@ pub fn essex_params(prefix: &str, name: &str, scale: f64) -> ForceParams {
     ForceParams {
         id_prefix: prefix.into(),
         name: name.into(),
-        lpas: vec![
-            ("North".into(), 0.35),
-            ("South".into(), 0.37),
-            ("West".into(), 0.28),
-        ],
+        // A national scenario's forces each have their own LPAs, named after the force.
+        lpas: [("North", 0.35), ("South", 0.37), ("West", 0.28)]
+            .iter()
+            .map(|(l, w)| {
+                let name = if prefix.is_empty() {
+                    (*l).to_owned()
+                } else {
+                    format!("{} {l}", prefix.trim_end_matches('-'))
+                };
+                (name, *w)
+            })
+            .collect(),
         incidents_per_month: Curve::new(&[
             ("2015-08-01", 2450.0 * scale),
             ("2017-09-01", 2200.0 * scale),
@@ -197,7 +204,13 @@ pub fn national(years: u32) -> Scenario {
     let forces = weights
         .iter()
         .enumerate()
-        .map(|(k, w)| essex_params(&format!("F{:02}-", k + 1), &format!("Force {:02}", k + 1), 48.0 * w / total))
+        .map(|(k, w)| {
+            essex_params(
+                &format!("F{:02}-", k + 1),
+                &format!("Force {:02}", k + 1),
+                48.0 * w / total,
+            )
+        })
         .collect();
     Scenario {
         name: format!("national-{years}y"),

@@ -23,6 +23,9 @@ pub struct Args {
     /// Print how long loading the snapshot and computing the measures took.
     #[arg(long)]
     timings: bool,
+    /// Compute the force-wide measures only (no LPA or risk-level breakdown, no cohorts).
+    #[arg(long)]
+    force_only: bool,
 }
 
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
@@ -48,6 +51,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         }
     }
     cfg.adult_women = args.adult_women;
+    cfg.breakdown = !args.force_only;
     let t1 = Instant::now();
     let pack = compute(&snapshot, &cfg).map_err(|e| Failure::BadInput(e.to_string()))?;
     let measure = t1.elapsed();

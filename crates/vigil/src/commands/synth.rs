@@ -57,7 +57,8 @@ pub fn scenario(arg: ScenarioArg, years: Option<u32>) -> Result<Scenario, Failur
 /// The ground-truth file's name: beside the tables, but not a table of the extract format,
 /// so `vigil import` never reads it.
 pub const TRUTH_FILE: &str = "ground_truth_risk.csv";
-const TRUTH_HEADER: &str = "incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n";
+const TRUTH_HEADER: &str =
+    "incident_id,victim_id,reported_at,revictimised_12m,serious_revictimisation_12m\n";
 
 fn truth_rows(out: &mut impl std::io::Write, rows: &[TruthRow]) -> std::io::Result<()> {
     for r in rows {
@@ -100,17 +101,29 @@ pub fn generate(s: &Scenario, seed: u64) -> vigil_synth::ForceOutput {
     all
 }
 
-fn write_streaming(s: &Scenario, seed: u64, dir: &Path, format: Format) -> Result<vigil_extract::Manifest, vigil_extract::Problem> {
-    let truth_problem = |e: std::io::Error| vigil_extract::Problem::file(TRUTH_FILE, format!("cannot be written: {e}"));
+fn write_streaming(
+    s: &Scenario,
+    seed: u64,
+    dir: &Path,
+    format: Format,
+) -> Result<vigil_extract::Manifest, vigil_extract::Problem> {
+    let truth_problem = |e: std::io::Error| {
+        vigil_extract::Problem::file(TRUTH_FILE, format!("cannot be written: {e}"))
+    };
     let mut writer = ExtractWriter::create(dir, format, true)?;
     let truth_partial = dir.join(format!(".{TRUTH_FILE}.partial"));
-    let mut truth = std::io::BufWriter::new(std::fs::File::create(&truth_partial).map_err(truth_problem)?);
-    truth.write_all(TRUTH_HEADER.as_bytes()).map_err(truth_problem)?;
+    let mut truth =
+        std::io::BufWriter::new(std::fs::File::create(&truth_partial).map_err(truth_problem)?);
+    truth
+        .write_all(TRUTH_HEADER.as_bytes())
+        .map_err(truth_problem)?;
     let bar = ProgressBar::new(s.forces.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len} forces {elapsed_precise} (eta {eta})")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg:24} [{bar:30}] {pos}/{len} forces {elapsed_precise} (eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     bar.set_message(format!("simulating {}", s.name));
     for (k, force) in s.forces.iter().enumerate() {
