@@ -8,7 +8,7 @@ use vigil_domain::time::Date;
 use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
 
 const MAGIC: &[u8; 8] = b"VIGILSNP";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 struct Out(Vec<u8>);
 
@@ -69,7 +69,7 @@ impl<'a> In<'a> {
             .at
             .checked_add(n)
             .filter(|e| *e <= self.b.len())
-            .ok_or("the snapshot cache is truncated")?;
+            .ok_or("the snapshot cache is truncated (in take)")?;
         let s = &self.b[self.at..end];
         self.at = end;
         Ok(s)
@@ -87,7 +87,11 @@ impl<'a> In<'a> {
     fn len(&mut self, width: usize) -> R<usize> {
         let n = self.u64()? as usize;
         if n.saturating_mul(width) > self.b.len() - self.at {
-            return Err("the snapshot cache is truncated".into());
+            return Err(format!(
+                "the snapshot cache is truncated (a column of {n} values of {width} bytes at {} of {})",
+                self.at,
+                self.b.len()
+            ));
         }
         Ok(n)
     }
@@ -185,6 +189,7 @@ pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
     o.bytes(&p.kind);
     o.i32s(&p.day);
     o.bytes(&p.lpa);
+    o.u32s(&s.victim_order);
     o.u64(s.staffing.len() as u64);
     for st in &s.staffing {
         o.i32s(&[crate::calendar::day(st.as_of)]);
@@ -274,6 +279,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         day: i.i32s()?,
         lpa: i.bytes()?,
     };
+    s.victim_order = i.u32s()?;
     let n = i.len(8)?;
     for _ in 0..n {
         let as_of: Date = crate::calendar::date(*i.i32s()?.first().ok_or("bad staffing row")?);
@@ -331,6 +337,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         off.outcome_day.len(),
         off.suspect.len(),
     ]) || !same(&[s.person_ids.len(), s.person_lpa.len()])
+        || !same(&[inc.day.len(), s.victim_order.len()])
     {
         return Err("the snapshot cache's columns disagree in length".into());
     }
@@ -340,6 +347,61 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample() -> Snapshot {
+        use vigil_domain::time::{parse_date, parse_datetime};
+        use vigil_domain::*;
+        let person = |id: &str| Person {
+            id: PersonId::parse(id).unwrap(),
+            sex: Sex::Female,
+            birth_date: None,
+            ethnicity: Ethnicity::White,
+            lpa: Some(Lpa::parse("North").unwrap()),
+            identity: Identity::default(),
+            address_confidential: false,
+        };
+        let incident = |id: &str, at: &str| Incident {
+            id: IncidentId::parse(id).unwrap(),
+            reported_at: parse_datetime(at).unwrap(),
+            lpa: Lpa::parse("North").unwrap(),
+            call_grade: CallGrade::Emergency,
+            arrived_at: None,
+            response_target_met: Some(true),
+            victim_id: PersonId::parse("V").unwrap(),
+            suspect_id: Some(PersonId::parse("S").unwrap()),
+            relationship: Relationship::Partner,
+            children_present: false,
+            risk_level: Some(RiskGrade::High),
+            dash_yes_count: Some(15),
+        };
+        let records = RecordSet {
+            persons: vec![person("V"), person("S")],
+            incidents: vec![
+                incident("I2", "2019-02-01T10:00:00"),
+                incident("I1", "2019-01-01T10:00:00"),
+            ],
+            staffing: vec![StaffingRecord {
+                as_of: parse_date("2019-08-31").unwrap(),
+                team: StaffTeam::Cru,
+                lpa: None,
+                rank: Rank::Constable,
+                establishment_fte: 28.02,
+                strength_fte: 23.92,
+                deployable_fte: 22.0,
+            }],
+            ..RecordSet::default()
+        };
+        Snapshot::from_records(&records, Some(parse_date("2019-09-01").unwrap()))
+    }
+
+    #[test]
+    fn a_snapshot_round_trips_exactly() {
+        let s = sample();
+        assert_eq!(s.victim_order, vec![1, 0]);
+        let (back, rev) = decode(&encode(&s, 3)).unwrap();
+        assert_eq!(rev, 3);
+        assert_eq!(back, s);
+    }
 
     #[test]
     fn damaged_caches_are_refused() {

@@ -4,6 +4,7 @@
 
 use crate::calendar::{Month, Window, date};
 use crate::snapshot::{NONE, Snapshot};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use vigil_domain::outcome::OutcomeGroups;
 use vigil_domain::{
@@ -40,10 +41,74 @@ pub struct Frame<'s> {
     pub months: Vec<Month>,
     solved: [bool; 23],
     resolved: [bool; 23],
+    memo: Memo,
+    first_day: i32,
+    month_slot: Vec<u16>,
 }
 
 /// A monthly series over the frame's months.
 pub type Series = BTreeMap<Month, f64>;
+
+/// The first day a windowed measure can count (earlier records fall outside every window).
+const EPOCH_1900: i32 = -25_567;
+
+/// Per-day counts summed into windows by prefix sums, so a windowed measure scans its
+/// records once however many windows it is asked for.
+struct Daily<const K: usize> {
+    first: i32,
+    prefix: Vec<[u64; K]>,
+}
+
+impl<const K: usize> Daily<K> {
+    fn build(last: i32, rows: impl Iterator<Item = (i32, [u64; K])>) -> Self {
+        let first = EPOCH_1900;
+        let n = (last - first + 1).max(0) as usize;
+        let mut prefix = vec![[0u64; K]; n + 1];
+        for (d, v) in rows {
+            if d >= first && d <= last {
+                let cell = &mut prefix[(d - first) as usize + 1];
+                for k in 0..K {
+                    cell[k] += v[k];
+                }
+            }
+        }
+        for i in 1..prefix.len() {
+            let before = prefix[i - 1];
+            for k in 0..K {
+                prefix[i][k] += before[k];
+            }
+        }
+        Daily { first, prefix }
+    }
+
+    fn sum(&self, w: Window) -> [u64; K] {
+        let (a, b) = w.days();
+        let last = self.first + self.prefix.len() as i32 - 2;
+        let (a, b) = (a.max(self.first), b.min(last));
+        if a > b {
+            return [0; K];
+        }
+        let (hi, lo) = (
+            self.prefix[(b - self.first) as usize + 1],
+            self.prefix[(a - self.first) as usize],
+        );
+        std::array::from_fn(|k| hi[k] - lo[k])
+    }
+}
+
+/// Tables each built on first use and shared by every window and series that needs them.
+#[derive(Default)]
+struct Memo {
+    incidents: OnceCell<Daily<3>>,
+    recorded: OnceCell<Daily<16>>,
+    solved_by_outcome: OnceCell<Daily<1>>,
+    arrests: OnceCell<Daily<1>>,
+    marac: OnceCell<Daily<2>>,
+    idva: OnceCell<Daily<3>>,
+    bwv: OnceCell<Daily<4>>,
+    outcomes: OnceCell<(Vec<[f64; 23]>, Vec<(f64, f64)>)>,
+    groups: OnceCell<Vec<[f64; 8]>>,
+}
 
 impl<'s> Frame<'s> {
     pub fn new(
@@ -59,6 +124,18 @@ impl<'s> Frame<'s> {
             solved[i] = groups.is_solved(*c);
             resolved[i] = groups.is_resolved(*c);
         }
+        let first_day = months
+            .first()
+            .map_or(0, |m| crate::calendar::day(m.first_day()));
+        let month_slot: Vec<u16> = months
+            .iter()
+            .enumerate()
+            .flat_map(|(k, m)| {
+                let days =
+                    crate::calendar::day(m.last_day()) - crate::calendar::day(m.first_day()) + 1;
+                std::iter::repeat_n(k as u16, days as usize)
+            })
+            .collect();
         Frame {
             s,
             cut,
@@ -66,17 +143,36 @@ impl<'s> Frame<'s> {
             months,
             solved,
             resolved,
+            memo: Memo::default(),
+            first_day,
+            month_slot,
         }
     }
 
-    fn empty_series(&self) -> Series {
-        self.months.iter().map(|m| (*m, 0.0)).collect()
+    fn empty_series(&self) -> Vec<f64> {
+        vec![0.0; self.months.len()]
     }
 
-    fn bump(&self, series: &mut Series, day: i32) {
-        if let Some(v) = series.get_mut(&Month::of_day(day)) {
-            *v += 1.0;
+    /// Counts one record in the month of `day`, if that month is in the series. The month
+    /// comes from a per-day table: calendar arithmetic per record dominated the scans.
+    fn bump(&self, series: &mut [f64], day: i32) {
+        let k = day - self.first_day;
+        if k >= 0
+            && let Some(&slot) = self.month_slot.get(k as usize)
+        {
+            series[usize::from(slot)] += 1.0;
         }
+    }
+
+    fn slot(&self, day: i32) -> Option<usize> {
+        let k = day - self.first_day;
+        (k >= 0)
+            .then(|| self.month_slot.get(k as usize).map(|s| usize::from(*s)))
+            .flatten()
+    }
+
+    fn series(&self, counts: Vec<f64>) -> Series {
+        self.months.iter().copied().zip(counts).collect()
     }
 
     fn offence_kept(&self, i: usize) -> bool {
@@ -108,19 +204,24 @@ impl<'s> Frame<'s> {
                 self.bump(&mut s, self.s.offences.recorded_day[i]);
             }
         }
-        s
+        self.series(s)
     }
 
     /// `offence_group_series(group, month)`: `da_offences` restricted to one group.
     pub fn offence_group_series(&self, group: OffenceGroup) -> Series {
-        let mut s = self.empty_series();
-        let o = &self.s.offences;
-        for i in 0..o.group.len() {
-            if o.group[i] == group as u8 && self.offence_kept(i) {
-                self.bump(&mut s, o.recorded_day[i]);
+        let table = self.memo.groups.get_or_init(|| {
+            let mut t = vec![[0.0; 8]; self.months.len()];
+            let o = &self.s.offences;
+            for i in 0..o.group.len() {
+                if self.offence_kept(i)
+                    && let Some(k) = self.slot(o.recorded_day[i])
+                {
+                    t[k][usize::from(o.group[i]).min(7)] += 1.0;
+                }
             }
-        }
-        s
+            t
+        });
+        self.series(table.iter().map(|g| g[group as usize]).collect())
     }
 
     /// `non_crime_incidents(month)`: incidents with no offence, by month of `reported_at`.
@@ -132,39 +233,48 @@ impl<'s> Frame<'s> {
                 self.bump(&mut s, inc.day[i]);
             }
         }
-        s
+        self.series(s)
     }
 
     /// `crime_incident_share[a, b]`: incidents reported in the window with at least one
     /// offence, over all incidents reported in the window.
     pub fn crime_incident_share(&self, w: Window) -> Ratio {
-        let inc = &self.s.incidents;
-        let mut r = Ratio::default();
-        for i in 0..inc.day.len() {
-            if w.contains_day(inc.day[i]) && self.incident_kept(i) {
-                r.denominator += 1;
-                r.numerator += u64::from(inc.has_offence[i]);
-            }
+        let [all, crime, _] = self.incident_days().sum(w);
+        Ratio {
+            numerator: crime,
+            denominator: all,
         }
-        r
+    }
+
+    fn incident_days(&self) -> &Daily<3> {
+        self.memo.incidents.get_or_init(|| {
+            let inc = &self.s.incidents;
+            Daily::build(
+                self.as_of,
+                (0..inc.day.len())
+                    .filter(|&i| self.incident_kept(i))
+                    .map(|i| {
+                        let rel = inc.relationship[i];
+                        let partner = rel == Relationship::Partner as u8
+                            || rel == Relationship::ExPartner as u8;
+                        (
+                            inc.day[i],
+                            [1, u64::from(inc.has_offence[i]), u64::from(partner)],
+                        )
+                    }),
+            )
+        })
     }
 
     /// `relationship_share[a, b]`: incidents in the window whose relationship is partner
     /// or ex-partner, over those with a known relationship (every incident has one in
     /// format version 1).
     pub fn relationship_share(&self, w: Window) -> Ratio {
-        let inc = &self.s.incidents;
-        let mut r = Ratio::default();
-        for i in 0..inc.day.len() {
-            if w.contains_day(inc.day[i]) && self.incident_kept(i) {
-                r.denominator += 1;
-                let rel = inc.relationship[i];
-                r.numerator += u64::from(
-                    rel == Relationship::Partner as u8 || rel == Relationship::ExPartner as u8,
-                );
-            }
+        let [all, _, partner] = self.incident_days().sum(w);
+        Ratio {
+            numerator: partner,
+            denominator: all,
         }
-        r
     }
 
     /// `arrests(month)`: arrests by the month of `arrested_at`.
@@ -176,26 +286,64 @@ impl<'s> Frame<'s> {
                 self.bump(&mut s, a.day[i]);
             }
         }
-        s
+        self.series(s)
     }
 
     fn count_offences_recorded(&self, w: Window) -> u64 {
-        let o = &self.s.offences;
-        (0..o.recorded_day.len())
-            .filter(|&i| w.contains_day(o.recorded_day[i]) && self.offence_kept(i))
-            .count() as u64
+        self.recorded_days().sum(w)[0]
+    }
+
+    /// Offences by recorded day: [offences, solved as of `as_of`, then offences and solved
+    /// for the three recording-delay bands, then for the four risk levels].
+    fn recorded_days(&self) -> &Daily<16> {
+        self.memo.recorded.get_or_init(|| {
+            let o = &self.s.offences;
+            Daily::build(
+                self.as_of,
+                (0..o.recorded_day.len())
+                    .filter(|&i| self.offence_kept(i))
+                    .map(|i| {
+                        let solved =
+                            u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
+                        let delay = o.recorded_day[i] - o.offence_day[i];
+                        let band = if delay <= 7 {
+                            0
+                        } else if delay <= 365 {
+                            1
+                        } else {
+                            2
+                        };
+                        let level = if o.risk[i] == NONE {
+                            3
+                        } else {
+                            usize::from(o.risk[i]).min(3)
+                        };
+                        let mut v = [0u64; 16];
+                        v[0] = 1;
+                        v[1] = solved;
+                        v[2 + 2 * band] = 1;
+                        v[3 + 2 * band] = solved;
+                        v[8 + 2 * level] = 1;
+                        v[9 + 2 * level] = solved;
+                        (o.recorded_day[i], v)
+                    }),
+            )
+        })
     }
 
     /// `arrest_rate[a, b]`: arrests in the window per 100 offences recorded in the window.
     pub fn arrest_rate(&self, w: Window) -> Ratio {
-        let a = &self.s.arrests;
-        let arrests = (0..a.day.len())
-            .filter(|&i| {
-                w.contains_day(a.day[i]) && a.day[i] <= self.as_of && self.cut.lpa(a.lpa[i])
-            })
-            .count() as u64;
+        let arrests = self.memo.arrests.get_or_init(|| {
+            let a = &self.s.arrests;
+            Daily::build(
+                self.as_of,
+                (0..a.day.len())
+                    .filter(|&i| self.cut.lpa(a.lpa[i]))
+                    .map(|i| (a.day[i], [1])),
+            )
+        });
         Ratio {
-            numerator: arrests,
+            numerator: arrests.sum(w)[0],
             denominator: self.count_offences_recorded(w),
         }
     }
@@ -209,22 +357,49 @@ impl<'s> Frame<'s> {
                 self.bump(&mut s, o.day[i]);
             }
         }
-        s
+        self.series(s)
     }
 
     fn outcome_series_where(&self, keep: impl Fn(usize) -> bool) -> Series {
-        let mut s = self.empty_series();
-        let o = &self.s.offences;
-        for i in 0..o.outcome.len() {
-            if let Some((code, day)) = self.outcome_known(i)
-                && keep(code)
-                && self.cut.lpa(o.lpa[i])
-                && self.cut.risk(o.risk[i])
-            {
-                self.bump(&mut s, day);
+        let (by_month, _) = self.outcome_table();
+        self.months
+            .iter()
+            .zip(by_month)
+            .map(|(m, codes)| {
+                (
+                    *m,
+                    codes
+                        .iter()
+                        .enumerate()
+                        .filter(|(c, _)| keep(*c))
+                        .map(|(_, n)| n)
+                        .sum(),
+                )
+            })
+            .collect()
+    }
+
+    /// Outcomes known by `as_of`, by month of outcome and code, and each month's total
+    /// and count of days from recording to outcome: one pass serves every outcome series.
+    fn outcome_table(&self) -> &(Vec<[f64; 23]>, Vec<(f64, f64)>) {
+        self.memo.outcomes.get_or_init(|| {
+            let mut by_month = vec![[0.0; 23]; self.months.len()];
+            let mut days = vec![(0.0, 0.0); self.months.len()];
+            let o = &self.s.offences;
+            for i in 0..o.outcome.len() {
+                if let Some((code, day)) = self.outcome_known(i)
+                    && self.cut.lpa(o.lpa[i])
+                    && self.cut.risk(o.risk[i])
+                {
+                    if let Some(k) = self.slot(day) {
+                        by_month[k][code] += 1.0;
+                        days[k].0 += f64::from(day - o.recorded_day[i]);
+                        days[k].1 += 1.0;
+                    }
+                }
             }
-        }
-        s
+            (by_month, days)
+        })
     }
 
     /// `solved_outcomes(month)`: offences whose outcome is SOLVED, by month of outcome.
@@ -245,17 +420,21 @@ impl<'s> Frame<'s> {
     /// `solved_rate[a, b]`: SOLVED outcomes dated in the window over offences recorded in
     /// the window (the period method).
     pub fn solved_rate(&self, w: Window) -> Ratio {
-        let o = &self.s.offences;
-        let solved = (0..o.outcome.len())
-            .filter(|&i| {
-                self.outcome_known(i)
-                    .is_some_and(|(c, d)| self.solved[c] && w.contains_day(d))
-                    && self.cut.lpa(o.lpa[i])
-                    && self.cut.risk(o.risk[i])
-            })
-            .count() as u64;
+        let solved = self.memo.solved_by_outcome.get_or_init(|| {
+            let o = &self.s.offences;
+            Daily::build(
+                self.as_of,
+                (0..o.outcome.len())
+                    .filter(|&i| self.cut.lpa(o.lpa[i]) && self.cut.risk(o.risk[i]))
+                    .filter_map(|i| {
+                        self.outcome_known(i)
+                            .filter(|(c, _)| self.solved[*c])
+                            .map(|(_, d)| (d, [1]))
+                    }),
+            )
+        });
         Ratio {
-            numerator: solved,
+            numerator: solved.sum(w)[0],
             denominator: self.count_offences_recorded(w),
         }
     }
@@ -263,107 +442,67 @@ impl<'s> Frame<'s> {
     /// `positive_outcome_rate(cohort [a, b], as_of t)`: of offences recorded in the window,
     /// the share with a SOLVED outcome dated on or before `t` (the frame's `as_of`).
     pub fn positive_outcome_rate(&self, w: Window) -> Ratio {
-        let o = &self.s.offences;
-        let mut r = Ratio::default();
-        for i in 0..o.recorded_day.len() {
-            if w.contains_day(o.recorded_day[i]) && self.offence_kept(i) {
-                r.denominator += 1;
-                r.numerator +=
-                    u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
-            }
+        let v = self.recorded_days().sum(w);
+        Ratio {
+            numerator: v[1],
+            denominator: v[0],
         }
-        r
     }
 
     /// `positive_by_recording_delay(cohort, as_of)`: the cohort split by `recorded_date −
     /// offence_date` in days (0–7, 8–365, over 365; a negative delay cannot pass import).
     pub fn positive_by_recording_delay(&self, w: Window) -> [Ratio; 3] {
-        let o = &self.s.offences;
-        let mut bands = [Ratio::default(); 3];
-        for i in 0..o.recorded_day.len() {
-            if w.contains_day(o.recorded_day[i]) && self.offence_kept(i) {
-                let delay = o.recorded_day[i] - o.offence_day[i];
-                let b = if delay <= 7 {
-                    0
-                } else if delay <= 365 {
-                    1
-                } else {
-                    2
-                };
-                bands[b].denominator += 1;
-                bands[b].numerator +=
-                    u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
-            }
-        }
-        bands
+        let v = self.recorded_days().sum(w);
+        std::array::from_fn(|b| Ratio {
+            numerator: v[3 + 2 * b],
+            denominator: v[2 + 2 * b],
+        })
     }
 
     /// `offences_by_risk[a, b]` as of `t`: offences recorded in the window by risk level
     /// (index 3 is `not_assessed`), each with its SOLVED count.
     pub fn offences_by_risk(&self, w: Window) -> [Ratio; 4] {
-        let o = &self.s.offences;
-        let mut levels = [Ratio::default(); 4];
-        for i in 0..o.recorded_day.len() {
-            if w.contains_day(o.recorded_day[i]) && self.offence_kept(i) {
-                let level = if o.risk[i] == NONE {
-                    3
-                } else {
-                    usize::from(o.risk[i])
-                };
-                levels[level].denominator += 1;
-                levels[level].numerator +=
-                    u64::from(self.outcome_known(i).is_some_and(|(c, _)| self.solved[c]));
-            }
-        }
-        levels
+        let v = self.recorded_days().sum(w);
+        std::array::from_fn(|l| Ratio {
+            numerator: v[9 + 2 * l],
+            denominator: v[8 + 2 * l],
+        })
     }
 
     /// `days_to_finalise(month)`: mean of `outcome_date − recorded_date` in days over
     /// offences whose `outcome_date` falls in the month; absent for a month with none.
     pub fn days_to_finalise(&self) -> BTreeMap<Month, Option<f64>> {
-        let mut sums: BTreeMap<Month, (f64, f64)> =
-            self.months.iter().map(|m| (*m, (0.0, 0.0))).collect();
-        let o = &self.s.offences;
-        for i in 0..o.outcome.len() {
-            if let Some((_, day)) = self.outcome_known(i)
-                && self.cut.lpa(o.lpa[i])
-                && self.cut.risk(o.risk[i])
-                && let Some(e) = sums.get_mut(&Month::of_day(day))
-            {
-                e.0 += f64::from(day - o.recorded_day[i]);
-                e.1 += 1.0;
-            }
-        }
-        sums.into_iter()
-            .map(|(m, (s, n))| (m, (n > 0.0).then(|| s / n)))
+        let (_, days) = self.outcome_table();
+        self.months
+            .iter()
+            .zip(days)
+            .map(|(m, (sum, n))| (*m, (*n > 0.0).then(|| sum / n)))
             .collect()
     }
 
     /// `response_on_target(month)`: emergency incidents with `response_target_met = true`
     /// over emergency incidents whose `response_target_met` is known.
     pub fn response_on_target(&self) -> BTreeMap<Month, Ratio> {
-        let mut out: BTreeMap<Month, Ratio> =
-            self.months.iter().map(|m| (*m, Ratio::default())).collect();
+        let mut out = vec![Ratio::default(); self.months.len()];
         let inc = &self.s.incidents;
         for i in 0..inc.day.len() {
             if inc.call_grade[i] == CallGrade::Emergency as u8
                 && inc.target_met[i] != NONE
                 && self.incident_kept(i)
-                && let Some(r) = out.get_mut(&Month::of_day(inc.day[i]))
+                && let Some(k) = self.slot(inc.day[i])
             {
-                r.denominator += 1;
-                r.numerator += u64::from(inc.target_met[i] == 1);
+                out[k].denominator += 1;
+                out[k].numerator += u64::from(inc.target_met[i] == 1);
             }
         }
-        out
+        self.months.iter().copied().zip(out).collect()
     }
 
     /// `repeat_incident_rate(month)`: of incidents reported in the month, the share whose
     /// victim had an earlier incident (any suspect, any LPA) reported at most 365 days
     /// before (strictly earlier `reported_at`).
     pub fn repeat_incident_rate(&self, order: &[u32]) -> BTreeMap<Month, Ratio> {
-        let mut out: BTreeMap<Month, Ratio> =
-            self.months.iter().map(|m| (*m, Ratio::default())).collect();
+        let mut out = vec![Ratio::default(); self.months.len()];
         let inc = &self.s.incidents;
         let mut k = 0;
         while k < order.len() {
@@ -386,10 +525,10 @@ impl<'s> Frame<'s> {
                 for &x in &order[j..same] {
                     let x = x as usize;
                     if self.incident_kept(x)
-                        && let Some(r) = out.get_mut(&Month::of_day(inc.day[x]))
+                        && let Some(slot) = self.slot(inc.day[x])
                     {
-                        r.denominator += 1;
-                        r.numerator += u64::from(repeat);
+                        out[slot].denominator += 1;
+                        out[slot].numerator += u64::from(repeat);
                     }
                 }
                 last_earlier = Some(t);
@@ -397,7 +536,7 @@ impl<'s> Frame<'s> {
             }
             k = end;
         }
-        out
+        self.months.iter().copied().zip(out).collect()
     }
 
     fn referral_kept(&self, i: usize, kind: ReferralKind) -> bool {
@@ -407,17 +546,16 @@ impl<'s> Frame<'s> {
 
     /// `marac_referrals[a, b]`: MARAC referrals in the window, police and non-police.
     pub fn marac_referrals(&self, w: Window) -> (u64, u64) {
-        let r = &self.s.referrals;
-        let (mut police, mut other) = (0, 0);
-        for i in 0..r.kind.len() {
-            if self.referral_kept(i, ReferralKind::Marac) && w.contains_day(r.day[i]) {
-                if r.police[i] {
-                    police += 1;
-                } else {
-                    other += 1;
-                }
-            }
-        }
+        let marac = self.memo.marac.get_or_init(|| {
+            let r = &self.s.referrals;
+            Daily::build(
+                self.as_of,
+                (0..r.kind.len())
+                    .filter(|&i| self.referral_kept(i, ReferralKind::Marac))
+                    .map(|i| (r.day[i], [u64::from(r.police[i]), u64::from(!r.police[i])])),
+            )
+        });
+        let [police, other] = marac.sum(w);
         (police, other)
     }
 
@@ -446,67 +584,88 @@ impl<'s> Frame<'s> {
         out
     }
 
-    /// IDVA referrals dated in the window (the count the seed report quotes beside the rate).
-    pub fn idva_referrals(&self, w: Window) -> u64 {
-        let r = &self.s.referrals;
-        (0..r.kind.len())
-            .filter(|&i| self.referral_kept(i, ReferralKind::Idva) && w.contains_day(r.day[i]))
-            .count() as u64
-    }
-
     /// `idva_referral_rate[a, b]`: of incidents graded high reported in the window, the
     /// share whose victim has an IDVA referral dated from the incident's `reported_at` to
     /// 28 days after it.
     pub fn idva_referral_rate(&self, w: Window) -> Ratio {
-        let r = &self.s.referrals;
-        let mut idva: Vec<(u32, i64)> = (0..r.kind.len())
-            .filter(|&i| r.kind[i] == ReferralKind::Idva as u8 && r.day[i] <= self.as_of)
-            .map(|i| (r.person[i], r.at[i]))
-            .collect();
-        idva.sort_unstable();
-        let inc = &self.s.incidents;
-        let mut out = Ratio::default();
-        for i in 0..inc.day.len() {
-            if inc.risk[i] == vigil_domain::RiskGrade::High as u8
-                && w.contains_day(inc.day[i])
-                && self.incident_kept(i)
-            {
-                out.denominator += 1;
-                let (v, t) = (inc.victim[i], inc.reported[i]);
-                let first = idva.partition_point(|x| *x < (v, t));
-                out.numerator += u64::from(
-                    idva.get(first)
-                        .is_some_and(|x| x.0 == v && x.1 <= t + 28 * DAY_SECS),
-                );
-            }
+        let [high, referred, _] = self.idva_days().sum(w);
+        Ratio {
+            numerator: referred,
+            denominator: high,
         }
-        out
+    }
+
+    /// IDVA referrals in the window (the count the seed report quotes beside the rate).
+    pub fn idva_referrals(&self, w: Window) -> u64 {
+        self.idva_days().sum(w)[2]
+    }
+
+    /// By day: high-risk incidents, those whose victim had an IDVA referral within 28 days
+    /// of the report, and IDVA referrals made.
+    fn idva_days(&self) -> &Daily<3> {
+        self.memo.idva.get_or_init(|| {
+            let r = &self.s.referrals;
+            let mut idva: Vec<(u32, i64)> = (0..r.kind.len())
+                .filter(|&i| r.kind[i] == ReferralKind::Idva as u8 && r.day[i] <= self.as_of)
+                .map(|i| (r.person[i], r.at[i]))
+                .collect();
+            idva.sort_unstable();
+            let inc = &self.s.incidents;
+            let high = (0..inc.day.len())
+                .filter(|&i| {
+                    inc.risk[i] == vigil_domain::RiskGrade::High as u8 && self.incident_kept(i)
+                })
+                .map(|i| {
+                    let (v, t) = (inc.victim[i], inc.reported[i]);
+                    let first = idva.partition_point(|x| *x < (v, t));
+                    let hit = idva
+                        .get(first)
+                        .is_some_and(|x| x.0 == v && x.1 <= t + 28 * DAY_SECS);
+                    (inc.day[i], [1, u64::from(hit), 0])
+                });
+            let referrals = (0..r.kind.len())
+                .filter(|&i| self.referral_kept(i, ReferralKind::Idva))
+                .map(|i| (r.day[i], [0, 0, 1]));
+            Daily::build(self.as_of, high.chain(referrals))
+        })
     }
 
     /// `bwv_outcome_uplift[a, b]`: over arrests in the window with a disposal and a known
     /// `bwv_shown_in_interview`, the charge-or-caution rate where shown over the rate where
     /// not shown, minus 1. Returns (shown, not shown) ratios; the uplift is derived.
     pub fn bwv_outcome_uplift(&self, w: Window) -> (Ratio, Ratio) {
-        let a = &self.s.arrests;
-        let (mut shown, mut not) = (Ratio::default(), Ratio::default());
-        for i in 0..a.day.len() {
-            if !w.contains_day(a.day[i]) || a.day[i] > self.as_of || !self.cut.lpa(a.lpa[i]) {
-                continue;
-            }
-            if a.disposal[i] == NONE || a.bwv_shown[i] == NONE {
-                continue;
-            }
-            let positive = a.disposal[i] == ArrestDisposal::Charge as u8
-                || a.disposal[i] == ArrestDisposal::Caution as u8;
-            let r = if a.bwv_shown[i] == 1 {
-                &mut shown
-            } else {
-                &mut not
-            };
-            r.denominator += 1;
-            r.numerator += u64::from(positive);
-        }
-        (shown, not)
+        let bwv = self.memo.bwv.get_or_init(|| {
+            let a = &self.s.arrests;
+            Daily::build(
+                self.as_of,
+                (0..a.day.len())
+                    .filter(|&i| {
+                        self.cut.lpa(a.lpa[i]) && a.disposal[i] != NONE && a.bwv_shown[i] != NONE
+                    })
+                    .map(|i| {
+                        let positive = u64::from(
+                            a.disposal[i] == ArrestDisposal::Charge as u8
+                                || a.disposal[i] == ArrestDisposal::Caution as u8,
+                        );
+                        if a.bwv_shown[i] == 1 {
+                            (a.day[i], [1, positive, 0, 0])
+                        } else {
+                            (a.day[i], [0, 0, 1, positive])
+                        }
+                    }),
+            )
+        });
+        let [sn, sp, nn, np] = bwv.sum(w);
+        (
+            Ratio {
+                numerator: sp,
+                denominator: sn,
+            },
+            Ratio {
+                numerator: np,
+                denominator: nn,
+            },
+        )
     }
 
     /// `disclosure_timeliness[a, b]`: DVDS cases received in the window, by route: how many,

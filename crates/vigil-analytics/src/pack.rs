@@ -6,7 +6,7 @@
 use crate::calendar::{Month, Window, date, day};
 use crate::cohorts::{RfgvWeights, acute_victims, perpetrator_cohort};
 use crate::demand::{self, decompose};
-use crate::measures::{Cut, Frame, Ratio, Series, correlation, victim_order};
+use crate::measures::{Cut, Frame, Ratio, Series, correlation};
 use crate::snapshot::{NONE, Snapshot};
 use serde_json::{Map, Value, json};
 use vigil_domain::outcome::OutcomeGroups;
@@ -431,9 +431,9 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
         .map(Month::from_index)
         .collect();
     let as_of = day(cfg.as_of);
-    let order = victim_order(s);
+    let order = &s.victim_order;
     let frame = |cut| Frame::new(s, cut, as_of, months.clone(), &cfg.groups);
-    let force = measures(s, &frame(Cut::default()), cfg, &order, cfg.breakdown);
+    let force = measures(s, &frame(Cut::default()), cfg, order, cfg.breakdown);
     let mut by_lpa = Map::new();
     for (i, name) in s.lpas.iter().enumerate().filter(|_| cfg.breakdown) {
         let cut = Cut {
@@ -442,7 +442,7 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
         };
         by_lpa.insert(
             name.clone(),
-            Value::Object(measures(s, &frame(cut), cfg, &order, true)),
+            Value::Object(measures(s, &frame(cut), cfg, order, true)),
         );
     }
     let mut by_risk = Map::new();

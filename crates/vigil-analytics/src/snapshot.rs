@@ -19,7 +19,7 @@ fn grade(g: Option<RiskGrade>) -> u8 {
     g.map_or(NONE, |g| g as u8)
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Incidents {
     pub reported: Vec<i64>,
     pub day: Vec<i32>,
@@ -34,7 +34,7 @@ pub struct Incidents {
     pub has_offence: Vec<bool>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Offences {
     pub incident: Vec<u32>,
     pub lpa: Vec<u8>,
@@ -47,7 +47,7 @@ pub struct Offences {
     pub suspect: Vec<u32>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Arrests {
     pub at: Vec<i64>,
     pub day: Vec<i32>,
@@ -56,7 +56,7 @@ pub struct Arrests {
     pub disposal: Vec<u8>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Referrals {
     pub kind: Vec<u8>,
     pub person: Vec<u32>,
@@ -66,7 +66,7 @@ pub struct Referrals {
     pub police: Vec<bool>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Disclosures {
     pub route: Vec<u8>,
     pub lpa: Vec<u8>,
@@ -76,7 +76,7 @@ pub struct Disclosures {
     pub to_decision: Vec<i64>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Orders {
     pub kind: Vec<u8>,
     pub day: Vec<i32>,
@@ -84,7 +84,7 @@ pub struct Orders {
 }
 
 /// Everything the measures read.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Snapshot {
     pub as_of: Option<Date>,
     pub lpas: Vec<String>,
@@ -99,6 +99,9 @@ pub struct Snapshot {
     pub staffing: Vec<StaffingRecord>,
     /// Outcome codes by catalogue position (index into `OutcomeCode::all()`).
     pub outcome_codes: Vec<OutcomeCode>,
+    /// Incident indices ordered by victim, then time: the repeat measures walk it. Built
+    /// with the snapshot (and cached with it) because sorting is the costliest step.
+    pub victim_order: Vec<u32>,
 }
 
 impl Snapshot {
@@ -243,6 +246,7 @@ impl Snapshot {
             s.orders.lpa.push(l);
         }
         s.staffing = r.staffing.clone();
+        s.victim_order = crate::measures::victim_order(&s);
         s
     }
 }

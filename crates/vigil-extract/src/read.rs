@@ -41,7 +41,7 @@ impl IdTable {
             IdTable::Referral => "referral",
             IdTable::Disclosure => "disclosure",
             IdTable::Order => "protection order",
-            IdTable::Staffing => "staffing row for this date, team, LPA and rank",
+            IdTable::Staffing => "staffing row (date, team, LPA and rank)",
         }
     }
 }
@@ -93,11 +93,14 @@ impl Registry<'_> {
 
     fn unique(&self, t: IdTable, id: &str, col: usize, out: &mut Vec<CellProblem>) {
         if let Some(first) = self.seen[t as usize].get(id) {
-            out.push((
-                col,
-                id.to_owned(),
-                format!("duplicate {} id; first used on line {first}", t.noun()),
-            ));
+            let what = if t == IdTable::Staffing {
+                format!(
+                    "duplicate staffing row (same date, team, LPA and rank); first on line {first}"
+                )
+            } else {
+                format!("duplicate {} id; first used on line {first}", t.noun())
+            };
+            out.push((col, id.to_owned(), what));
         } else if self.known.contains(t, id) {
             out.push((
                 col,

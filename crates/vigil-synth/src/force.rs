@@ -1165,6 +1165,11 @@ impl Sim<'_> {
     }
 
     fn staffing(&mut self) {
+        let force_wide = self
+            .p
+            .force_wide_lpa
+            .as_deref()
+            .map(|l| Lpa::parse(l).expect("valid force code"));
         let mut d = self.start;
         let dait_share = [0.36, 0.36, 0.28];
         while d <= self.as_of {
@@ -1229,7 +1234,7 @@ impl Sim<'_> {
                 self.out.staffing.push(StaffingRecord {
                     as_of,
                     team: StaffTeam::Cru,
-                    lpa: None,
+                    lpa: force_wide.clone(),
                     rank,
                     establishment_fte: est,
                     strength_fte: strength,
@@ -1239,7 +1244,7 @@ impl Sim<'_> {
             self.out.staffing.push(StaffingRecord {
                 as_of,
                 team: StaffTeam::Mash,
-                lpa: None,
+                lpa: force_wide.clone(),
                 rank: Rank::Inspector,
                 establishment_fte: 1.0,
                 strength_fte: 1.0,

@@ -11,6 +11,9 @@ pub struct ForceParams {
     /// Prefix for every id, so forces of a national scenario never collide.
     pub id_prefix: String,
     pub name: String,
+    /// What force-wide teams (CRU, MASH) put in the staffing table's LPA column: empty for
+    /// a single force; the force's code in a national extract, where every force has them.
+    pub force_wide_lpa: Option<String>,
     pub lpas: Vec<(String, f64)>,
     /// Expected DA incidents a month, before the seasonal pattern.
     pub incidents_per_month: Curve,
@@ -104,6 +107,7 @@ pub fn essex_params(prefix: &str, name: &str, scale: f64) -> ForceParams {
     ForceParams {
         id_prefix: prefix.into(),
         name: name.into(),
+        force_wide_lpa: (!prefix.is_empty()).then(|| prefix.trim_end_matches('-').to_owned()),
         // A national scenario's forces each have their own LPAs, named after the force.
         lpas: [("North", 0.35), ("South", 0.37), ("West", 0.28)]
             .iter()

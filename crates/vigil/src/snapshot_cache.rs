@@ -56,9 +56,14 @@ pub async fn load(
     if let Some(p) = path(db)
         && let Ok(bytes) = std::fs::read(&p)
         && codec::revision(&bytes) == Some(revision)
-        && let Ok((snapshot, _)) = codec::decode(&bytes)
     {
-        return Ok((snapshot, info, Source::Cache));
+        match codec::decode(&bytes) {
+            Ok((snapshot, _)) => return Ok((snapshot, info, Source::Cache)),
+            Err(e) => eprintln!(
+                "note: the snapshot cache {} is unusable ({e}); rebuilding it",
+                p.display()
+            ),
+        }
     }
     let records = store.export_records().await?;
     let snapshot = Snapshot::from_records(&records, Some(info.as_of));
