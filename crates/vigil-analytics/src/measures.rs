@@ -96,6 +96,9 @@ impl<const K: usize> Daily<K> {
     }
 }
 
+/// Outcomes by month and code, and each month's (total days to finalise, outcomes).
+type OutcomeTable = (Vec<[f64; 23]>, Vec<(f64, f64)>);
+
 /// Tables each built on first use and shared by every window and series that needs them.
 #[derive(Default)]
 struct Memo {
@@ -106,7 +109,7 @@ struct Memo {
     marac: OnceCell<Daily<2>>,
     idva: OnceCell<Daily<3>>,
     bwv: OnceCell<Daily<4>>,
-    outcomes: OnceCell<(Vec<[f64; 23]>, Vec<(f64, f64)>)>,
+    outcomes: OnceCell<OutcomeTable>,
     groups: OnceCell<Vec<[f64; 8]>>,
 }
 
@@ -381,7 +384,7 @@ impl<'s> Frame<'s> {
 
     /// Outcomes known by `as_of`, by month of outcome and code, and each month's total
     /// and count of days from recording to outcome: one pass serves every outcome series.
-    fn outcome_table(&self) -> &(Vec<[f64; 23]>, Vec<(f64, f64)>) {
+    fn outcome_table(&self) -> &OutcomeTable {
         self.memo.outcomes.get_or_init(|| {
             let mut by_month = vec![[0.0; 23]; self.months.len()];
             let mut days = vec![(0.0, 0.0); self.months.len()];
@@ -390,12 +393,11 @@ impl<'s> Frame<'s> {
                 if let Some((code, day)) = self.outcome_known(i)
                     && self.cut.lpa(o.lpa[i])
                     && self.cut.risk(o.risk[i])
+                    && let Some(k) = self.slot(day)
                 {
-                    if let Some(k) = self.slot(day) {
-                        by_month[k][code] += 1.0;
-                        days[k].0 += f64::from(day - o.recorded_day[i]);
-                        days[k].1 += 1.0;
-                    }
+                    by_month[k][code] += 1.0;
+                    days[k].0 += f64::from(day - o.recorded_day[i]);
+                    days[k].1 += 1.0;
                 }
             }
             (by_month, days)
