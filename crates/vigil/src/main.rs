@@ -57,6 +57,8 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Pack(commands::pack::Args),
     /// Create a store seeded with the synthetic Essex scenario (reused on later runs).
     Demo(commands::demo::Args),
+    /// Write the board report (the deep-dive) as HTML, and PDF with headless Chromium.
+    Report(commands::report::Args),
 }
 
 /// How a command failed, which decides the exit code.
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
             Command::Synth(args) => commands::synth::run(args).await,
             Command::Pack(args) => commands::pack::run(&cli.db, args).await,
             Command::Demo(args) => commands::demo::run(&cli.db, args).await,
+            Command::Report(args) => commands::report::run(&cli.db, args).await,
         }
     });
     match result {

@@ -5,4 +5,5 @@ pub mod export;
 pub mod import;
 pub mod migrate;
 pub mod pack;
+pub mod report;
 pub mod synth;
