@@ -35,15 +35,31 @@ fn nice_scale(max: f64) -> (f64, f64) {
     }
     let raw = max / 5.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     ((max / step).ceil() * step, step)
 }
 
 fn marker(shape: &str, x: f64, y: f64, fill: &str) -> String {
     match shape {
-        "square" => format!("<rect x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"{fill}\"/>", x - 3.0, y - 3.0),
-        "triangle" => format!("<path d=\"M{:.1} {:.1} l3.5 6 h-7 z\" fill=\"{fill}\"/>", x, y - 3.5),
-        "diamond" => format!("<path d=\"M{:.1} {:.1} l3.5 3.5 l-3.5 3.5 l-3.5 -3.5 z\" fill=\"{fill}\"/>", x, y - 3.5),
+        "square" => format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"6\" height=\"6\" fill=\"{fill}\"/>",
+            x - 3.0,
+            y - 3.0
+        ),
+        "triangle" => format!(
+            "<path d=\"M{:.1} {:.1} l3.5 6 h-7 z\" fill=\"{fill}\"/>",
+            x,
+            y - 3.5
+        ),
+        "diamond" => format!(
+            "<path d=\"M{:.1} {:.1} l3.5 3.5 l-3.5 3.5 l-3.5 -3.5 z\" fill=\"{fill}\"/>",
+            x,
+            y - 3.5
+        ),
         _ => format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"{fill}\"/>"),
     }
 }
@@ -58,17 +74,34 @@ pub fn line_chart(
     periods: &[(Window, &str)],
     format: &dyn Fn(f64) -> String,
 ) -> String {
-    let months: Vec<Month> = lines.first().map(|l| l.points.iter().map(|(m, _)| *m).collect()).unwrap_or_default();
+    let months: Vec<Month> = lines
+        .first()
+        .map(|l| l.points.iter().map(|(m, _)| *m).collect())
+        .unwrap_or_default();
     let mut out = String::new();
-    let _ = write!(out, "<figure class=\"chart\" id=\"{id}\"><figcaption><h3 class=\"chart-title\">{}</h3></figcaption>", esc(title));
+    let _ = write!(
+        out,
+        "<figure class=\"chart\" id=\"{id}\"><figcaption><h3 class=\"chart-title\">{}</h3></figcaption>",
+        esc(title)
+    );
     if months.is_empty() {
         out.push_str("<p>No months to chart in this period.</p></figure>");
         return out;
     }
-    let max = lines.iter().flat_map(|l| l.points.iter().filter_map(|(_, v)| *v)).fold(0.0, f64::max);
+    let max = lines
+        .iter()
+        .flat_map(|l| l.points.iter().filter_map(|(_, v)| *v))
+        .fold(0.0, f64::max);
     let (ymax, step) = nice_scale(max);
     let n = months.len();
-    let x = |i: usize| LEFT + (W - LEFT - RIGHT) * if n > 1 { i as f64 / (n - 1) as f64 } else { 0.5 };
+    let x = |i: usize| {
+        LEFT + (W - LEFT - RIGHT)
+            * if n > 1 {
+                i as f64 / (n - 1) as f64
+            } else {
+                0.5
+            }
+    };
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / ymax);
     let _ = write!(
         out,
@@ -112,17 +145,43 @@ pub fn line_chart(
         );
         v += step;
     }
-    let _ = write!(out, "<line x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{:.1}\" stroke=\"#0b0c0c\"/>", H - BOTTOM);
-    let _ = write!(out, "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#0b0c0c\"/>", W - RIGHT, H - BOTTOM, H - BOTTOM);
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{:.1}\" stroke=\"#0b0c0c\"/>",
+        H - BOTTOM
+    );
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#0b0c0c\"/>",
+        W - RIGHT,
+        H - BOTTOM,
+        H - BOTTOM
+    );
     let every = n.div_ceil(12).max(1);
     for (i, m) in months.iter().enumerate() {
         // Ticks every `every` months, and the last month unless it would collide with a tick.
         if i % every == 0 || (i == n - 1 && (n - 1) % every >= every.div_ceil(2)) {
-            let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", x(i), H - BOTTOM + 16.0, m.key());
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                H - BOTTOM + 16.0,
+                m.key()
+            );
         }
     }
-    let _ = write!(out, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">Month</text>", (LEFT + W - RIGHT) / 2.0, H - 8.0);
-    let _ = write!(out, "<text transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>", (TOP + H - BOTTOM) / 2.0, esc(unit));
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">Month</text>",
+        (LEFT + W - RIGHT) / 2.0,
+        H - 8.0
+    );
+    let _ = write!(
+        out,
+        "<text transform=\"translate(14 {:.1}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+        (TOP + H - BOTTOM) / 2.0,
+        esc(unit)
+    );
     // The lines, broken where a value is missing or withheld.
     for (k, line) in lines.iter().enumerate() {
         let (shade, dash, shape) = STYLES[k % STYLES.len()];
@@ -131,13 +190,22 @@ pub fn line_chart(
         for (i, (_, v)) in line.points.iter().enumerate() {
             match v {
                 Some(v) => {
-                    let _ = write!(d, "{}{:.1} {:.1} ", if pen_down { "L" } else { "M" }, x(i), y(*v));
+                    let _ = write!(
+                        d,
+                        "{}{:.1} {:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        x(i),
+                        y(*v)
+                    );
                     pen_down = true;
                 }
                 None => pen_down = false,
             }
         }
-        let _ = write!(out, "<path d=\"{d}\" fill=\"none\" stroke=\"{shade}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>");
+        let _ = write!(
+            out,
+            "<path d=\"{d}\" fill=\"none\" stroke=\"{shade}\" stroke-width=\"2\" stroke-dasharray=\"{dash}\"/>"
+        );
         for (i, (_, v)) in line.points.iter().enumerate() {
             if let Some(v) = v
                 && (i % every == 0 || n <= 24)
@@ -159,15 +227,27 @@ pub fn line_chart(
     }
     out.push_str("</ul>");
     // The data table.
-    let _ = write!(out, "<details><summary>Data for this chart</summary><table class=\"data\"><caption>{}</caption><thead><tr><th scope=\"col\">Month</th>", esc(title));
+    let _ = write!(
+        out,
+        "<details><summary>Data for this chart</summary><table class=\"data\"><caption>{}</caption><thead><tr><th scope=\"col\">Month</th>",
+        esc(title)
+    );
     for line in lines {
-        let _ = write!(out, "<th scope=\"col\" class=\"num\">{}</th>", esc(line.label));
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            esc(line.label)
+        );
     }
     out.push_str("</tr></thead><tbody>");
     for (i, m) in months.iter().enumerate() {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", m.key());
         for line in lines {
-            let cell = line.points.get(i).and_then(|(_, v)| *v).map_or("–".to_owned(), |v| esc(&format(v)));
+            let cell = line
+                .points
+                .get(i)
+                .and_then(|(_, v)| *v)
+                .map_or("–".to_owned(), |v| esc(&format(v)));
             let _ = write!(out, "<td class=\"num\">{cell}</td>");
         }
         out.push_str("</tr>");
@@ -194,7 +274,10 @@ mod tests {
             "c",
             "Offences rose <sharply>",
             "Offences a month",
-            &[Line { label: "Offences", points: vec![(m(0), Some(10.0)), (m(1), None), (m(2), Some(30.0))] }],
+            &[Line {
+                label: "Offences",
+                points: vec![(m(0), Some(10.0)), (m(1), None), (m(2), Some(30.0))],
+            }],
             &[],
             &|v| format!("{v:.0}"),
         );
@@ -203,6 +286,9 @@ mod tests {
         assert!(svg.contains(">Month</text>"));
         assert!(svg.contains(">Offences a month</text>"));
         assert!(svg.contains("<details><summary>Data for this chart"));
-        assert!(svg.contains("<td class=\"num\">–</td>"), "a gap shows as a dash");
+        assert!(
+            svg.contains("<td class=\"num\">–</td>"),
+            "a gap shows as a dash"
+        );
     }
 }

@@ -45,9 +45,18 @@ pub fn signed_pct(x: f64) -> String {
 /// A table: caption, header, rows of already-escaped cells.
 pub fn table(caption: &str, header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
-    let _ = write!(out, "<table class=\"data\"><caption>{}</caption><thead><tr>", esc(caption));
+    let _ = write!(
+        out,
+        "<table class=\"data\"><caption>{}</caption><thead><tr>",
+        esc(caption)
+    );
     for (i, h) in header.iter().enumerate() {
-        let _ = write!(out, "<th scope=\"col\"{}>{}</th>", if i > 0 { " class=\"num\"" } else { "" }, esc(h));
+        let _ = write!(
+            out,
+            "<th scope=\"col\"{}>{}</th>",
+            if i > 0 { " class=\"num\"" } else { "" },
+            esc(h)
+        );
     }
     out.push_str("</tr></thead><tbody>");
     for r in rows {

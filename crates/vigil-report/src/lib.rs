@@ -40,15 +40,29 @@ pub struct ReportWindows {
 }
 
 fn month_window(from: Month, to: Month) -> Window {
-    Window { from: from.first_day(), to: to.last_day() }
+    Window {
+        from: from.first_day(),
+        to: to.last_day(),
+    }
 }
 
 pub fn report_windows(as_of: Date) -> ReportWindows {
     let last = vigil_analytics::pack::last_complete_month(as_of);
     let m = |k: i32| Month::from_index(last.index() + k);
-    let fy_end_year = if last.month >= 3 { last.year } else { last.year - 1 };
-    let fy_end = Month { year: fy_end_year, month: 3 };
-    let half_year = if last.month >= 6 { last.year } else { last.year - 1 };
+    let fy_end_year = if last.month >= 3 {
+        last.year
+    } else {
+        last.year - 1
+    };
+    let fy_end = Month {
+        year: fy_end_year,
+        month: 3,
+    };
+    let half_year = if last.month >= 6 {
+        last.year
+    } else {
+        last.year - 1
+    };
     let half = |y: i32| month_window(Month { year: y, month: 1 }, Month { year: y, month: 6 });
     let as_of_month = Month::of(as_of);
     ReportWindows {
@@ -102,7 +116,10 @@ struct Scope<'a> {
 
 fn month_of(key: &str) -> Option<Month> {
     let (y, m) = key.split_once('-')?;
-    Some(Month { year: y.parse().ok()?, month: m.parse().ok()? })
+    Some(Month {
+        year: y.parse().ok()?,
+        month: m.parse().ok()?,
+    })
 }
 
 /// Fewer cases than this make a comparison of rates or growth not meaningful.
@@ -110,14 +127,22 @@ const MIN_CASES: f64 = 20.0;
 
 impl Scope<'_> {
     fn series(&self, v: &Value) -> Vec<(Month, Option<f64>)> {
-        self.months.iter().map(|m| (*m, v.get(m.key()).and_then(Value::as_f64))).collect()
+        self.months
+            .iter()
+            .map(|m| (*m, v.get(m.key()).and_then(Value::as_f64)))
+            .collect()
     }
 
     /// A count series as published: cells that disclosure control hides become gaps.
     fn count_series(&self, v: &Value, people: bool) -> Vec<(Month, Option<f64>)> {
         self.series(v)
             .into_iter()
-            .map(|(m, x)| (m, x.filter(|x| !self.publish.is_some_and(|p| p.hides(*x, people)))))
+            .map(|(m, x)| {
+                (
+                    m,
+                    x.filter(|x| !self.publish.is_some_and(|p| p.hides(*x, people))),
+                )
+            })
             .collect()
     }
 
@@ -141,8 +166,13 @@ impl Scope<'_> {
     fn count(&self, n: Option<f64>, people: bool) -> String {
         match n {
             None => "not available".into(),
-            Some(n) if self.publish.is_some_and(|p| p.hides(n, people)) => "<span class=\"suppressed\">[c]</span>".into(),
-            Some(n) => format!("<span class=\"count\" data-value=\"{n:.0}\">{}</span>", count(n)),
+            Some(n) if self.publish.is_some_and(|p| p.hides(n, people)) => {
+                "<span class=\"suppressed\">[c]</span>".into()
+            }
+            Some(n) => format!(
+                "<span class=\"count\" data-value=\"{n:.0}\">{}</span>",
+                count(n)
+            ),
         }
     }
 
@@ -150,7 +180,13 @@ impl Scope<'_> {
     fn rate(&self, rate: Option<f64>, denominator: Option<f64>) -> String {
         match (rate, denominator) {
             (None, _) => "not available".into(),
-            (Some(_), Some(d)) if self.publish.is_some_and(|p| d < p.min_rate_denominator as f64) => "<span class=\"suppressed\">[u]</span>".into(),
+            (Some(_), Some(d))
+                if self
+                    .publish
+                    .is_some_and(|p| d < p.min_rate_denominator as f64) =>
+            {
+                "<span class=\"suppressed\">[u]</span>".into()
+            }
             (Some(r), _) => pct(r),
         }
     }
@@ -187,7 +223,20 @@ fn per_month(x: Option<f64>, window: Window) -> Option<f64> {
 }
 
 fn month_label(m: Month) -> String {
-    const NAMES: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     format!("{} {}", NAMES[m.month as usize - 1], m.year)
 }
 
@@ -217,14 +266,28 @@ details summary{cursor:pointer;color:#1d70b8;text-decoration:underline}
 
 /// Renders the report.
 pub fn render(pack: &Value, staffing: &[StaffingRecord], opts: &ReportOptions) -> String {
-    let as_of: Date = pack["as_of"].as_str().and_then(|s| vigil_domain::time::parse_date(s).ok()).unwrap_or_default();
+    let as_of: Date = pack["as_of"]
+        .as_str()
+        .and_then(|s| vigil_domain::time::parse_date(s).ok())
+        .unwrap_or_default();
     let rw = report_windows(as_of);
-    let months: Vec<Month> = pack["months"].as_array().map(|a| a.iter().filter_map(|m| m.as_str().and_then(month_of)).collect()).unwrap_or_default();
+    let months: Vec<Month> = pack["months"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().and_then(month_of))
+                .collect()
+        })
+        .unwrap_or_default();
     let scope_value = match &opts.lpa {
         Some(l) => &pack["by_lpa"][l.as_str()],
         None => &pack["force"],
     };
-    let s = Scope { m: scope_value, months, publish: opts.publish };
+    let s = Scope {
+        m: scope_value,
+        months,
+        publish: opts.publish,
+    };
     let area = match &opts.lpa {
         Some(l) => format!("{} — {} Local Policing Area", opts.force, l),
         None => opts.force.clone(),
@@ -292,11 +355,20 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
             signed_pct(d["recording_change_95"][1].as_f64().unwrap_or(f64::NAN)),
         );
     } else {
-        let _ = write!(out, "<p class=\"headline\">The change could not be split into genuine and recording effects: {}.</p>", esc(d["not_estimable"].as_str().unwrap_or("the series is too short")));
+        let _ = write!(
+            out,
+            "<p class=\"headline\">The change could not be split into genuine and recording effects: {}.</p>",
+            esc(d["not_estimable"]
+                .as_str()
+                .unwrap_or("the series is too short"))
+        );
     }
     let so = &m["solved_outcomes"];
     let (sa, sb) = (s.total(so, rw.previous), s.total(so, rw.latest));
-    let (ra, rb) = (w(&m["solved_rate"], rw.previous).as_f64(), w(&m["solved_rate"], rw.latest).as_f64());
+    let (ra, rb) = (
+        w(&m["solved_rate"], rw.previous).as_f64(),
+        w(&m["solved_rate"], rw.latest).as_f64(),
+    );
     let solved_sentence = match (sa, sb, ra, rb, a, b) {
         (Some(sa), Some(sb), Some(ra), Some(rb), Some(oa), Some(ob)) if oa >= MIN_CASES && ob >= MIN_CASES => format!(
             "Solved outcomes {} by {} ({}, {} solved outcomes), while the solved rate {} {:.1} percentage points to {}.",
@@ -341,15 +413,25 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         s.rate(w(share, latest).as_f64(), s.total(off, latest)),
     );
     // The month from which offences stayed above non-crime incidents to the end.
-    let pairs: Vec<(Month, Option<f64>, Option<f64>)> = s.series(off).into_iter().zip(s.series(nc)).map(|((m, o), (_, n))| (m, o, n)).collect();
-    let last_not_above = pairs.iter().rposition(|(_, o, n)| !matches!((o, n), (Some(o), Some(n)) if o > n));
+    let pairs: Vec<(Month, Option<f64>, Option<f64>)> = s
+        .series(off)
+        .into_iter()
+        .zip(s.series(nc))
+        .map(|((m, o), (_, n))| (m, o, n))
+        .collect();
+    let last_not_above = pairs
+        .iter()
+        .rposition(|(_, o, n)| !matches!((o, n), (Some(o), Some(n)) if o > n));
     let since = match last_not_above {
         None => pairs.first().map(|p| p.0),
         Some(i) => pairs.get(i + 1).map(|p| p.0),
     };
     let title = match since {
         Some(mo) if pairs.len() >= 6 && pairs.last().is_some_and(|p| p.0 != mo) => {
-            format!("DA crimes have exceeded DA non-crime incidents every month since {}", month_label(mo))
+            format!(
+                "DA crimes have exceeded DA non-crime incidents every month since {}",
+                month_label(mo)
+            )
         }
         _ => "DA crimes and DA non-crime incidents by month".into(),
     };
@@ -357,7 +439,16 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         "chart-volumes",
         &title,
         "Count per month",
-        &[Line { label: "DA offences recorded", points: s.count_series(off, false) }, Line { label: "DA non-crime incidents", points: s.count_series(nc, false) }],
+        &[
+            Line {
+                label: "DA offences recorded",
+                points: s.count_series(off, false),
+            },
+            Line {
+                label: "DA non-crime incidents",
+                points: s.count_series(nc, false),
+            },
+        ],
         &[(base, "base year"), (latest, "latest year")],
         &|v| count(v),
     ));
@@ -371,45 +462,134 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         twelve_to(latest)
     );
     let sh = &m["offence_group_series"]["stalking_harassment"];
-    let step = Month { year: 2018, month: 4 };
-    let before = s.months.iter().position(|m| *m == step).and_then(|i| i.checked_sub(1)).map(|i| s.months[i]);
-    let title = match (before.and_then(|b| sh[b.key()].as_f64()), sh[step.key()].as_f64()) {
-        (Some(a), Some(b)) if a >= MIN_CASES => format!("Stalking and harassment offences stepped from {} in March 2018 to {} in April 2018, when the counting rule changed", count(a), count(b)),
+    let step = Month {
+        year: 2018,
+        month: 4,
+    };
+    let before = s
+        .months
+        .iter()
+        .position(|m| *m == step)
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| s.months[i]);
+    let title = match (
+        before.and_then(|b| sh[b.key()].as_f64()),
+        sh[step.key()].as_f64(),
+    ) {
+        (Some(a), Some(b)) if a >= MIN_CASES => format!(
+            "Stalking and harassment offences stepped from {} in March 2018 to {} in April 2018, when the counting rule changed",
+            count(a),
+            count(b)
+        ),
         _ => "DA-related stalking and harassment offences by month".into(),
     };
-    out.push_str(&line_chart("chart-stalking", &title, "Offences per month", &[Line { label: "Stalking and harassment", points: s.count_series(sh, false) }], &[], &|v| count(v)));
+    out.push_str(&line_chart(
+        "chart-stalking",
+        &title,
+        "Offences per month",
+        &[Line {
+            label: "Stalking and harassment",
+            points: s.count_series(sh, false),
+        }],
+        &[],
+        &|v| count(v),
+    ));
 }
 
-fn resources(out: &mut String, s: &Scope, staffing: &[StaffingRecord], rw: &ReportWindows, lpa: Option<&str>) {
+fn resources(
+    out: &mut String,
+    s: &Scope,
+    staffing: &[StaffingRecord],
+    rw: &ReportWindows,
+    lpa: Option<&str>,
+) {
     out.push_str("<h2 id=\"resources\">3. Police resources</h2>");
     let latest_date = staffing.iter().map(|r| r.as_of).max();
     let Some(d) = latest_date else {
         out.push_str("<p>No staffing records are held, so establishment, strength and vacancies cannot be shown.</p>");
         return;
     };
-    let rows: Vec<&StaffingRecord> = staffing.iter().filter(|r| r.as_of == d && lpa.is_none_or(|l| r.lpa.as_ref().is_none_or(|x| x.as_str() == l))).collect();
+    let rows: Vec<&StaffingRecord> = staffing
+        .iter()
+        .filter(|r| {
+            r.as_of == d && lpa.is_none_or(|l| r.lpa.as_ref().is_none_or(|x| x.as_str() == l))
+        })
+        .collect();
     let mut table_rows = Vec::new();
     let mut teams: Vec<(String, f64, f64, f64)> = Vec::new();
     for r in &rows {
-        let name = format!("{} {}", r.team.as_str().to_uppercase(), r.lpa.as_ref().map_or(String::new(), |l| format!("({l})")));
+        let name = format!(
+            "{} {}",
+            r.team.as_str().to_uppercase(),
+            r.lpa.as_ref().map_or(String::new(), |l| format!("({l})"))
+        );
         let key = format!("{name} {}", r.rank);
-        teams.push((key.clone(), r.establishment_fte, r.strength_fte, r.deployable_fte));
+        teams.push((
+            key.clone(),
+            r.establishment_fte,
+            r.strength_fte,
+            r.deployable_fte,
+        ));
     }
     teams.sort_by(|a, b| a.0.cmp(&b.0));
     for (k, e, st, dep) in &teams {
-        table_rows.push(vec![esc(k), format!("{e:.2}"), format!("{st:.2}"), format!("{:.2}", e - st), format!("{dep:.2}")]);
+        table_rows.push(vec![
+            esc(k),
+            format!("{e:.2}"),
+            format!("{st:.2}"),
+            format!("{:.2}", e - st),
+            format!("{dep:.2}"),
+        ]);
     }
-    let _ = write!(out, "<p>Establishment, strength and vacancies (full-time equivalents) on {d}.</p>");
-    out.push_str(&table(&format!("Staffing on {d}"), &["Team and rank", "Establishment", "Strength", "Vacancies", "Deployable"], &table_rows));
-    let dait: f64 = rows.iter().filter(|r| r.team == vigil_domain::StaffTeam::Dait && matches!(r.rank, vigil_domain::Rank::Constable | vigil_domain::Rank::Sergeant)).map(|r| r.strength_fte).sum();
-    let dait_est: f64 = rows.iter().filter(|r| r.team == vigil_domain::StaffTeam::Dait && matches!(r.rank, vigil_domain::Rank::Constable | vigil_domain::Rank::Sergeant)).map(|r| r.establishment_fte).sum();
+    let _ = write!(
+        out,
+        "<p>Establishment, strength and vacancies (full-time equivalents) on {d}.</p>"
+    );
+    out.push_str(&table(
+        &format!("Staffing on {d}"),
+        &[
+            "Team and rank",
+            "Establishment",
+            "Strength",
+            "Vacancies",
+            "Deployable",
+        ],
+        &table_rows,
+    ));
+    let dait: f64 = rows
+        .iter()
+        .filter(|r| {
+            r.team == vigil_domain::StaffTeam::Dait
+                && matches!(
+                    r.rank,
+                    vigil_domain::Rank::Constable | vigil_domain::Rank::Sergeant
+                )
+        })
+        .map(|r| r.strength_fte)
+        .sum();
+    let dait_est: f64 = rows
+        .iter()
+        .filter(|r| {
+            r.team == vigil_domain::StaffTeam::Dait
+                && matches!(
+                    r.rank,
+                    vigil_domain::Rank::Constable | vigil_domain::Rank::Sergeant
+                )
+        })
+        .map(|r| r.establishment_fte)
+        .sum();
     let by_risk = w(&s.m["offences_by_risk"], rw.latest);
-    let specialist = by_risk["medium"]["offences"].as_f64().unwrap_or(0.0) + by_risk["high"]["offences"].as_f64().unwrap_or(0.0);
+    let specialist = by_risk["medium"]["offences"].as_f64().unwrap_or(0.0)
+        + by_risk["high"]["offences"].as_f64().unwrap_or(0.0);
     if dait > 0.0 {
         let _ = write!(
             out,
             "<p>DAIT sergeants and constables number {dait:.2} against an establishment of {dait_est:.2} ({:.1}% vacant). In {} they carried {} medium and high risk offences: {:.1} per investigator.</p>",
-            if dait_est > 0.0 { (dait_est - dait) / dait_est * 100.0 } else { 0.0 },
+            if dait_est > 0.0 {
+                (dait_est - dait) / dait_est * 100.0
+            } else {
+                0.0
+            },
             twelve_to(rw.latest),
             s.count(Some(specialist), false),
             specialist / dait
@@ -422,34 +602,91 @@ fn impact(out: &mut String, s: &Scope, rw: &ReportWindows) {
     out.push_str("<h2 id=\"impact\">4. Impact on performance</h2>");
     let rot = &m["response_on_target"];
     let series = s.series(rot);
-    let recent: Vec<(Month, f64)> = series.iter().rev().take(3).filter_map(|(mo, v)| v.map(|v| (*mo, v))).collect();
-    let typical: Vec<f64> = series.iter().rev().skip(3).filter_map(|(_, v)| *v).collect();
+    let recent: Vec<(Month, f64)> = series
+        .iter()
+        .rev()
+        .take(3)
+        .filter_map(|(mo, v)| v.map(|v| (*mo, v)))
+        .collect();
+    let typical: Vec<f64> = series
+        .iter()
+        .rev()
+        .skip(3)
+        .filter_map(|(_, v)| *v)
+        .collect();
     let typical = (!typical.is_empty()).then(|| typical.iter().sum::<f64>() / typical.len() as f64);
     let title = match (typical, recent.iter().map(|(_, v)| *v).reduce(f64::min)) {
-        (Some(t), Some(low)) if low < t - 0.05 => format!("Emergency responses on target fell to {} recently, against about {} before", pct(low), pct(t)),
+        (Some(t), Some(low)) if low < t - 0.05 => format!(
+            "Emergency responses on target fell to {} recently, against about {} before",
+            pct(low),
+            pct(t)
+        ),
         (Some(t), _) => format!("About {} of emergency responses arrived on target", pct(t)),
         _ => "Emergency responses arriving on target, by month".into(),
     };
-    out.push_str(&line_chart("chart-response", &title, "Share on target (%)", &[Line { label: "Emergency responses on target", points: series }], &[], &|v| format!("{:.0}%", v * 100.0)));
+    out.push_str(&line_chart(
+        "chart-response",
+        &title,
+        "Share on target (%)",
+        &[Line {
+            label: "Emergency responses on target",
+            points: series,
+        }],
+        &[],
+        &|v| format!("{:.0}%", v * 100.0),
+    ));
     let delay = w(&m["positive_by_recording_delay"], rw.financial_year);
     let _ = write!(
         out,
         "<p>Of the positive outcomes for crimes recorded in the financial year to {}, {} were for offences recorded within 7 days of being committed; of the {} offences recorded more than a year after, {} ({}) ended positively.</p>",
         month_name(rw.financial_year),
-        s.rate(delay["solved_share_0_7"].as_f64(), Some(delay["0-7"]["solved"].as_f64().unwrap_or(0.0) + delay["8-365"]["solved"].as_f64().unwrap_or(0.0) + delay["over_365"]["solved"].as_f64().unwrap_or(0.0))),
+        s.rate(
+            delay["solved_share_0_7"].as_f64(),
+            Some(
+                delay["0-7"]["solved"].as_f64().unwrap_or(0.0)
+                    + delay["8-365"]["solved"].as_f64().unwrap_or(0.0)
+                    + delay["over_365"]["solved"].as_f64().unwrap_or(0.0)
+            )
+        ),
         s.count(delay["over_365"]["offences"].as_f64(), false),
         s.count(delay["over_365"]["solved"].as_f64(), false),
-        s.rate(delay["over_365"]["rate"].as_f64(), delay["over_365"]["offences"].as_f64()),
+        s.rate(
+            delay["over_365"]["rate"].as_f64(),
+            delay["over_365"]["offences"].as_f64()
+        ),
     );
-    let rows: Vec<Vec<String>> = [("0–7 days", "0-7"), ("8–365 days", "8-365"), ("Over a year", "over_365")]
-        .iter()
-        .map(|(label, k)| vec![esc(label), s.count(delay[*k]["offences"].as_f64(), false), s.count(delay[*k]["solved"].as_f64(), false), s.rate(delay[*k]["rate"].as_f64(), delay[*k]["offences"].as_f64())])
-        .collect();
-    out.push_str(&table("Positive outcomes by time from offence to recording", &["Recorded after", "Offences", "Positive outcomes", "Positive rate"], &rows));
+    let rows: Vec<Vec<String>> = [
+        ("0–7 days", "0-7"),
+        ("8–365 days", "8-365"),
+        ("Over a year", "over_365"),
+    ]
+    .iter()
+    .map(|(label, k)| {
+        vec![
+            esc(label),
+            s.count(delay[*k]["offences"].as_f64(), false),
+            s.count(delay[*k]["solved"].as_f64(), false),
+            s.rate(delay[*k]["rate"].as_f64(), delay[*k]["offences"].as_f64()),
+        ]
+    })
+    .collect();
+    out.push_str(&table(
+        "Positive outcomes by time from offence to recording",
+        &[
+            "Recorded after",
+            "Offences",
+            "Positive outcomes",
+            "Positive rate",
+        ],
+        &rows,
+    ));
     let dtf = &m["days_to_finalise"];
     let last = s.months.last().copied();
     let prev = s.months.len().checked_sub(2).map(|i| s.months[i]);
-    let title = match (last.and_then(|l| dtf[l.key()].as_f64()), prev.and_then(|p| dtf[p.key()].as_f64())) {
+    let title = match (
+        last.and_then(|l| dtf[l.key()].as_f64()),
+        prev.and_then(|p| dtf[p.key()].as_f64()),
+    ) {
         (Some(a), Some(b)) => format!(
             "The average time to finalise an investigation was {a:.2} days in {}, {} {:.2} days on the month before",
             last.map(month_label).unwrap_or_default(),
@@ -458,7 +695,17 @@ fn impact(out: &mut String, s: &Scope, rw: &ReportWindows) {
         ),
         _ => "Average days to finalise an investigation, by month of finalisation".into(),
     };
-    out.push_str(&line_chart("chart-finalise", &title, "Days (mean)", &[Line { label: "Days from recording to outcome", points: s.series(dtf) }], &[], &|v| format!("{v:.1}")));
+    out.push_str(&line_chart(
+        "chart-finalise",
+        &title,
+        "Days (mean)",
+        &[Line {
+            label: "Days from recording to outcome",
+            points: s.series(dtf),
+        }],
+        &[],
+        &|v| format!("{v:.1}"),
+    ));
 }
 
 fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
@@ -474,55 +721,136 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
                 .iter()
                 .flat_map(|win| {
                     let x = &w(&m["offences_by_risk"], *win)[*l];
-                    [x["offences"].as_f64().unwrap_or(0.0), x["solved"].as_f64().unwrap_or(0.0)]
+                    [
+                        x["offences"].as_f64().unwrap_or(0.0),
+                        x["solved"].as_f64().unwrap_or(0.0),
+                    ]
                 })
                 .collect()
         })
         .collect();
-    let hidden = s.publish.map(|p| sdc::suppress(&values, &p, false, false, true));
+    let hidden = s
+        .publish
+        .map(|p| sdc::suppress(&values, &p, false, false, true));
     let rows: Vec<Vec<String>> = levels
         .iter()
         .enumerate()
         .map(|(i, l)| {
             let cell = |j: usize| {
-                if hidden.as_ref().is_some_and(|h| h[i][j]) { "<span class=\"suppressed\">[c]</span>".into() } else { s.count(Some(values[i][j]), false) }
+                if hidden.as_ref().is_some_and(|h| h[i][j]) {
+                    "<span class=\"suppressed\">[c]</span>".into()
+                } else {
+                    s.count(Some(values[i][j]), false)
+                }
             };
             let rate = |o: usize, so: usize| {
-                if hidden.as_ref().is_some_and(|h| h[i][o] || h[i][so]) || values[i][o] == 0.0 { "–".into() } else { s.rate(Some(values[i][so] / values[i][o]), Some(values[i][o])) }
+                if hidden.as_ref().is_some_and(|h| h[i][o] || h[i][so]) || values[i][o] == 0.0 {
+                    "–".into()
+                } else {
+                    s.rate(Some(values[i][so] / values[i][o]), Some(values[i][o]))
+                }
             };
-            vec![esc(&l.replace('_', " ")), cell(0), cell(1), rate(0, 1), cell(2), cell(3), rate(2, 3)]
+            vec![
+                esc(&l.replace('_', " ")),
+                cell(0),
+                cell(1),
+                rate(0, 1),
+                cell(2),
+                cell(3),
+                rate(2, 3),
+            ]
         })
         .collect();
     out.push_str(&table(
-        &format!("DA offences, solved outcomes and solved rate by risk level: {} and {}", twelve_to(base), twelve_to(latest)),
-        &["Risk level", "Offences (base)", "Solved (base)", "Rate (base)", "Offences (latest)", "Solved (latest)", "Rate (latest)"],
+        &format!(
+            "DA offences, solved outcomes and solved rate by risk level: {} and {}",
+            twelve_to(base),
+            twelve_to(latest)
+        ),
+        &[
+            "Risk level",
+            "Offences (base)",
+            "Solved (base)",
+            "Rate (base)",
+            "Offences (latest)",
+            "Solved (latest)",
+            "Rate (latest)",
+        ],
         &rows,
     ));
     let ar = &m["arrests"];
-    let (aa, ab) = (per_month(s.total(ar, base), base), per_month(s.total(ar, latest), latest));
+    let (aa, ab) = (
+        per_month(s.total(ar, base), base),
+        per_month(s.total(ar, latest), latest),
+    );
     let title = match (aa, ab) {
-        (Some(a), Some(b)) => format!("Arrests averaged {} a month in {}, against {} a month in {}", count(b), twelve_to(latest), count(a), twelve_to(base)),
+        (Some(a), Some(b)) => format!(
+            "Arrests averaged {} a month in {}, against {} a month in {}",
+            count(b),
+            twelve_to(latest),
+            count(a),
+            twelve_to(base)
+        ),
         _ => "DA-related arrests by month".into(),
     };
-    out.push_str(&line_chart("chart-arrests", &title, "Arrests per month", &[Line { label: "Arrests", points: s.count_series(ar, false) }], &[(base, "base year"), (latest, "latest year")], &|v| count(v)));
+    out.push_str(&line_chart(
+        "chart-arrests",
+        &title,
+        "Arrests per month",
+        &[Line {
+            label: "Arrests",
+            points: s.count_series(ar, false),
+        }],
+        &[(base, "base year"), (latest, "latest year")],
+        &|v| count(v),
+    ));
     let so = &m["solved_outcomes"];
-    let (sa, sb) = (per_month(s.total(so, base), base), per_month(s.total(so, latest), latest));
+    let (sa, sb) = (
+        per_month(s.total(so, base), base),
+        per_month(s.total(so, latest), latest),
+    );
     let title = match (sa, sb) {
-        (Some(a), Some(b)) => format!("Solved outcomes {} from an average of {} a month to {} a month", if b < a { "fell" } else { "rose" }, count(a), count(b)),
+        (Some(a), Some(b)) => format!(
+            "Solved outcomes {} from an average of {} a month to {} a month",
+            if b < a { "fell" } else { "rose" },
+            count(a),
+            count(b)
+        ),
         _ => "Solved outcomes by month".into(),
     };
-    out.push_str(&line_chart("chart-solved", &title, "Solved outcomes per month", &[Line { label: "Solved outcomes", points: s.count_series(so, false) }], &[(base, "base year"), (latest, "latest year")], &|v| count(v)));
+    out.push_str(&line_chart(
+        "chart-solved",
+        &title,
+        "Solved outcomes per month",
+        &[Line {
+            label: "Solved outcomes",
+            points: s.count_series(so, false),
+        }],
+        &[(base, "base year"), (latest, "latest year")],
+        &|v| count(v),
+    ));
     let o16 = &m["outcome_series"]["16"];
     let r = m["correlation"]["outcome_16~da_offences"].as_f64();
     let title = match r {
-        Some(r) => format!("Outcome 16 (victim does not support) moves with DA crime volume (correlation {r:.2})"),
+        Some(r) => format!(
+            "Outcome 16 (victim does not support) moves with DA crime volume (correlation {r:.2})"
+        ),
         None => "Outcome 16 (victim does not support) and DA offences by month".into(),
     };
     out.push_str(&line_chart(
         "chart-outcome16",
         &title,
         "Count per month",
-        &[Line { label: "Outcome 16", points: s.count_series(o16, false) }, Line { label: "DA offences recorded", points: s.count_series(&m["da_offences"], false) }],
+        &[
+            Line {
+                label: "Outcome 16",
+                points: s.count_series(o16, false),
+            },
+            Line {
+                label: "DA offences recorded",
+                points: s.count_series(&m["da_offences"], false),
+            },
+        ],
         &[],
         &|v| count(v),
     ));
@@ -534,43 +862,101 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
         twelve_to(base),
         twelve_to(latest)
     );
-    out.push_str(&line_chart("chart-resolved", "Resolved outcomes by month", "Outcomes per month", &[Line { label: "Resolved outcomes", points: s.count_series(rs, false) }], &[], &|v| count(v)));
+    out.push_str(&line_chart(
+        "chart-resolved",
+        "Resolved outcomes by month",
+        "Outcomes per month",
+        &[Line {
+            label: "Resolved outcomes",
+            points: s.count_series(rs, false),
+        }],
+        &[],
+        &|v| count(v),
+    ));
 }
 
 fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"repeats\">6. Repeat incidents, MARAC, IDVA and body-worn video</h2>");
     let rr = &m["repeat_incident_rate"];
-    let (a, b) = (rr[rw.trend_base.to.format("%Y-%m").to_string()].as_f64(), rr[rw.trend_latest.to.format("%Y-%m").to_string()].as_f64());
+    let (a, b) = (
+        rr[rw.trend_base.to.format("%Y-%m").to_string()].as_f64(),
+        rr[rw.trend_latest.to.format("%Y-%m").to_string()].as_f64(),
+    );
     let title = match (a, b) {
-        (Some(a), Some(b)) => format!("Repeat DA incidents {} from {:.2}% in {} to {:.2}% in {}", if b >= a { "rose" } else { "fell" }, a * 100.0, month_name(rw.trend_base), b * 100.0, month_name(rw.trend_latest)),
+        (Some(a), Some(b)) => format!(
+            "Repeat DA incidents {} from {:.2}% in {} to {:.2}% in {}",
+            if b >= a { "rose" } else { "fell" },
+            a * 100.0,
+            month_name(rw.trend_base),
+            b * 100.0,
+            month_name(rw.trend_latest)
+        ),
         _ => "Share of DA incidents that were repeats within 12 months".into(),
     };
-    out.push_str(&line_chart("chart-repeats", &title, "Repeat incidents (%)", &[Line { label: "Repeat incident rate", points: s.series(rr) }], &[], &|v| format!("{:.0}%", v * 100.0)));
+    out.push_str(&line_chart(
+        "chart-repeats",
+        &title,
+        "Repeat incidents (%)",
+        &[Line {
+            label: "Repeat incident rate",
+            points: s.series(rr),
+        }],
+        &[],
+        &|v| format!("{:.0}%", v * 100.0),
+    ));
     let mr = &m["marac_referrals"];
     let (ha, hb) = (w(mr, rw.half_previous), w(mr, rw.half_latest));
     let _ = write!(
         out,
         "<p>Non-police referrals to MARAC {} between January–June {} and January–June {}. Since {}, the police (the CRU) referred {} high-risk cases to MARAC.</p>",
-        change(s, ha["non_police"].as_f64(), hb["non_police"].as_f64(), true),
+        change(
+            s,
+            ha["non_police"].as_f64(),
+            hb["non_police"].as_f64(),
+            true
+        ),
         rw.half_previous.from.format("%Y"),
         rw.half_latest.from.format("%Y"),
         rw.recent.from.format("%B %Y"),
         s.count(w(mr, rw.recent)["police"].as_f64(), true),
     );
     let values = vec![
-        vec![ha["police"].as_f64().unwrap_or(0.0), ha["non_police"].as_f64().unwrap_or(0.0)],
-        vec![hb["police"].as_f64().unwrap_or(0.0), hb["non_police"].as_f64().unwrap_or(0.0)],
+        vec![
+            ha["police"].as_f64().unwrap_or(0.0),
+            ha["non_police"].as_f64().unwrap_or(0.0),
+        ],
+        vec![
+            hb["police"].as_f64().unwrap_or(0.0),
+            hb["non_police"].as_f64().unwrap_or(0.0),
+        ],
     ];
-    let hidden = s.publish.map(|p| sdc::suppress(&values, &p, true, true, false));
+    let hidden = s
+        .publish
+        .map(|p| sdc::suppress(&values, &p, true, true, false));
     let rows: Vec<Vec<String>> = [(rw.half_previous, 0), (rw.half_latest, 1)]
         .iter()
         .map(|(win, i)| {
-            let cell = |j: usize| if hidden.as_ref().is_some_and(|h| h[*i][j]) { "<span class=\"suppressed\">[c]</span>".into() } else { s.count(Some(values[*i][j]), true) };
-            vec![esc(&win.key()), cell(0), cell(1), s.count(Some(values[*i][0] + values[*i][1]), true)]
+            let cell = |j: usize| {
+                if hidden.as_ref().is_some_and(|h| h[*i][j]) {
+                    "<span class=\"suppressed\">[c]</span>".into()
+                } else {
+                    s.count(Some(values[*i][j]), true)
+                }
+            };
+            vec![
+                esc(&win.key()),
+                cell(0),
+                cell(1),
+                s.count(Some(values[*i][0] + values[*i][1]), true),
+            ]
         })
         .collect();
-    out.push_str(&table("MARAC referrals by referring agency", &["Period", "Police", "Other agencies", "Total"], &rows));
+    out.push_str(&table(
+        "MARAC referrals by referring agency",
+        &["Period", "Police", "Other agencies", "Total"],
+        &rows,
+    ));
     let idva = w(&m["idva_referral_rate"], rw.recent);
     let _ = write!(
         out,
@@ -581,7 +967,11 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
     );
     let bwv = w(&m["bwv_outcome_uplift"], rw.last_month);
     let (shown, not) = (&bwv["shown"], &bwv["not_shown"]);
-    let sentence = match (bwv["uplift"].as_f64(), shown["arrests"].as_f64(), not["arrests"].as_f64()) {
+    let sentence = match (
+        bwv["uplift"].as_f64(),
+        shown["arrests"].as_f64(),
+        not["arrests"].as_f64(),
+    ) {
         (Some(u), Some(a), Some(b)) if a >= MIN_CASES && b >= MIN_CASES => format!(
             "In {}, where body-worn video was shown in interview the charge or caution rate was {} ({} of {}) against {} where it was not: {} {}.",
             month_name(rw.last_month),
@@ -592,7 +982,10 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
             pct(u.abs()),
             if u >= 0.0 { "higher" } else { "lower" }
         ),
-        _ => format!("In {} there were too few interviews with a known use of body-worn video for a meaningful comparison.", month_name(rw.last_month)),
+        _ => format!(
+            "In {} there were too few interviews with a known use of body-worn video for a meaningful comparison.",
+            month_name(rw.last_month)
+        ),
     };
     let _ = write!(out, "<p>{sentence}</p>");
 }
@@ -601,17 +994,36 @@ fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"orders\">7. Protective orders</h2>");
     let dvpo = &m["protection_orders"]["dvpo"];
-    let (a, b) = (per_month(s.total(dvpo, rw.trend_base), rw.trend_base), per_month(s.total(dvpo, rw.trend_latest), rw.trend_latest));
+    let (a, b) = (
+        per_month(s.total(dvpo, rw.trend_base), rw.trend_base),
+        per_month(s.total(dvpo, rw.trend_latest), rw.trend_latest),
+    );
     let title = match (a, b) {
-        (Some(a), Some(b)) => format!("DVPOs averaged {b:.1} a month in {}, against {a:.1} a month in {}", twelve_to(rw.trend_latest), twelve_to(rw.trend_base)),
+        (Some(a), Some(b)) => format!(
+            "DVPOs averaged {b:.1} a month in {}, against {a:.1} a month in {}",
+            twelve_to(rw.trend_latest),
+            twelve_to(rw.trend_base)
+        ),
         _ => "Domestic Violence Protection Orders by month".into(),
     };
     out.push_str(&line_chart(
         "chart-orders",
         &title,
         "Orders per month",
-        &[Line { label: "DVPN", points: s.count_series(&m["protection_orders"]["dvpn"], false) }, Line { label: "DVPO", points: s.count_series(dvpo, false) }],
-        &[(rw.trend_base, "base year"), (rw.trend_latest, "latest year")],
+        &[
+            Line {
+                label: "DVPN",
+                points: s.count_series(&m["protection_orders"]["dvpn"], false),
+            },
+            Line {
+                label: "DVPO",
+                points: s.count_series(dvpo, false),
+            },
+        ],
+        &[
+            (rw.trend_base, "base year"),
+            (rw.trend_latest, "latest year"),
+        ],
         &|v| count(v),
     ));
     out.push_str("<h2 id=\"demand\">8. Demand: genuine change and recording practice</h2>");
@@ -620,16 +1032,51 @@ fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
         Some(method) => {
             let _ = write!(out, "<p>{}</p>", esc(method));
             let rows = vec![
-                vec!["Offences, earlier period".into(), s.count(d["earlier_offences"].as_f64(), false)],
-                vec!["Offences, later period".into(), s.count(d["later_offences"].as_f64(), false)],
-                vec!["Genuine change".into(), format!("{} ({})", signed_pct(d["genuine_change"].as_f64().unwrap_or(f64::NAN)), s.count(d["genuine_offences"].as_f64().map(f64::round), false))],
-                vec!["Recording-practice change".into(), format!("{} ({})", signed_pct(d["recording_change"].as_f64().unwrap_or(f64::NAN)), s.count(d["recording_offences"].as_f64().map(f64::round), false))],
-                vec!["Dispersion (quasi-Poisson)".into(), format!("{:.2}", d["dispersion"].as_f64().unwrap_or(f64::NAN))],
+                vec![
+                    "Offences, earlier period".into(),
+                    s.count(d["earlier_offences"].as_f64(), false),
+                ],
+                vec![
+                    "Offences, later period".into(),
+                    s.count(d["later_offences"].as_f64(), false),
+                ],
+                vec![
+                    "Genuine change".into(),
+                    format!(
+                        "{} ({})",
+                        signed_pct(d["genuine_change"].as_f64().unwrap_or(f64::NAN)),
+                        s.count(d["genuine_offences"].as_f64().map(f64::round), false)
+                    ),
+                ],
+                vec![
+                    "Recording-practice change".into(),
+                    format!(
+                        "{} ({})",
+                        signed_pct(d["recording_change"].as_f64().unwrap_or(f64::NAN)),
+                        s.count(d["recording_offences"].as_f64().map(f64::round), false)
+                    ),
+                ],
+                vec![
+                    "Dispersion (quasi-Poisson)".into(),
+                    format!("{:.2}", d["dispersion"].as_f64().unwrap_or(f64::NAN)),
+                ],
             ];
-            out.push_str(&table(&format!("Decomposition: {} → {}", d["earlier"].as_str().unwrap_or("?"), d["later"].as_str().unwrap_or("?")), &["", "Value"], &rows));
+            out.push_str(&table(
+                &format!(
+                    "Decomposition: {} → {}",
+                    d["earlier"].as_str().unwrap_or("?"),
+                    d["later"].as_str().unwrap_or("?")
+                ),
+                &["", "Value"],
+                &rows,
+            ));
         }
         None => {
-            let _ = write!(out, "<p>The decomposition could not be estimated: {}.</p>", esc(d["not_estimable"].as_str().unwrap_or("no series")));
+            let _ = write!(
+                out,
+                "<p>The decomposition could not be estimated: {}.</p>",
+                esc(d["not_estimable"].as_str().unwrap_or("no series"))
+            );
         }
     }
     let _ = rw;
@@ -638,28 +1085,82 @@ fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
 fn appendix(out: &mut String, pack: &Value, rw: &ReportWindows, opts: &ReportOptions) {
     out.push_str("<h2 id=\"appendix\">Appendix: definitions and data</h2>");
     let defs = [
-        ("DA offences", "Crimes flagged as domestic abuse, counted by the month they were recorded."),
-        ("Non-crime incidents", "DA incidents with no recorded offence, by the month they were reported."),
-        ("Crime share of incidents", "Incidents with at least one offence, as a share of all DA incidents reported in the period."),
-        ("Solved outcomes and solved rate", "Outcomes in the SOLVED group dated in the period; the rate divides them by offences recorded in the same period (the Home Office period method)."),
-        ("Positive outcome rate", "Of offences recorded in a period, the share with a SOLVED outcome by the data date."),
-        ("Resolved outcomes", "Outcomes in the RESOLVED group, by month of outcome."),
-        ("Repeat incident rate", "Of incidents reported in a month, the share whose victim had another incident reported in the 365 days before."),
-        ("Response on target", "Emergency-graded incidents whose response met its target, as a share of those where it is known."),
-        ("Days to finalise", "Mean days from recording to outcome, for outcomes given in the month."),
-        ("IDVA referral rate", "High-risk incidents whose victim was referred to an IDVA within 28 days of the report."),
-        ("BWV outcome uplift", "Charge-or-caution rate of arrests where body-worn video was shown in interview, over the rate where it was not, minus one."),
+        (
+            "DA offences",
+            "Crimes flagged as domestic abuse, counted by the month they were recorded.",
+        ),
+        (
+            "Non-crime incidents",
+            "DA incidents with no recorded offence, by the month they were reported.",
+        ),
+        (
+            "Crime share of incidents",
+            "Incidents with at least one offence, as a share of all DA incidents reported in the period.",
+        ),
+        (
+            "Solved outcomes and solved rate",
+            "Outcomes in the SOLVED group dated in the period; the rate divides them by offences recorded in the same period (the Home Office period method).",
+        ),
+        (
+            "Positive outcome rate",
+            "Of offences recorded in a period, the share with a SOLVED outcome by the data date.",
+        ),
+        (
+            "Resolved outcomes",
+            "Outcomes in the RESOLVED group, by month of outcome.",
+        ),
+        (
+            "Repeat incident rate",
+            "Of incidents reported in a month, the share whose victim had another incident reported in the 365 days before.",
+        ),
+        (
+            "Response on target",
+            "Emergency-graded incidents whose response met its target, as a share of those where it is known.",
+        ),
+        (
+            "Days to finalise",
+            "Mean days from recording to outcome, for outcomes given in the month.",
+        ),
+        (
+            "IDVA referral rate",
+            "High-risk incidents whose victim was referred to an IDVA within 28 days of the report.",
+        ),
+        (
+            "BWV outcome uplift",
+            "Charge-or-caution rate of arrests where body-worn video was shown in interview, over the rate where it was not, minus one.",
+        ),
     ];
     let rows: Vec<Vec<String>> = defs.iter().map(|(a, b)| vec![esc(a), esc(b)]).collect();
-    out.push_str(&table("Definitions used (after the project's METRICS.md)", &["Measure", "Definition"], &rows));
+    out.push_str(&table(
+        "Definitions used (after the project's METRICS.md)",
+        &["Measure", "Definition"],
+        &rows,
+    ));
     let groups = &pack["outcome_groups"];
-    let list = |k: &str| groups[k].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    let list = |k: &str| {
+        groups[k]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
     let rows = vec![
         vec!["SOLVED".into(), esc(&list("SOLVED"))],
         vec!["RESOLVED".into(), esc(&list("RESOLVED"))],
-        vec!["VICTIM_DOES_NOT_SUPPORT".into(), esc(&list("VICTIM_DOES_NOT_SUPPORT"))],
+        vec![
+            "VICTIM_DOES_NOT_SUPPORT".into(),
+            esc(&list("VICTIM_DOES_NOT_SUPPORT")),
+        ],
     ];
-    out.push_str(&table("Outcome groups in force", &["Group", "Home Office outcome codes"], &rows));
+    out.push_str(&table(
+        "Outcome groups in force",
+        &["Group", "Home Office outcome codes"],
+        &rows,
+    ));
     let periods: Vec<Vec<String>> = [
         ("Latest twelve months", rw.latest),
         ("Previous twelve months", rw.previous),

@@ -26,7 +26,11 @@ impl Default for Publish {
 
 impl Publish {
     pub fn hides(&self, n: f64, people: bool) -> bool {
-        let limit = if people { self.max_suppressed_people } else { self.max_suppressed };
+        let limit = if people {
+            self.max_suppressed_people
+        } else {
+            self.max_suppressed
+        };
         n >= 1.0 && n <= limit as f64
     }
 }
@@ -34,8 +38,17 @@ impl Publish {
 /// Marks the cells of a table to suppress: small counts first, then, in every row and
 /// column whose total is shown, one more cell where only one would otherwise be hidden
 /// (the smallest non-zero other cell), repeated until no total gives a cell away.
-pub fn suppress(values: &[Vec<f64>], policy: &Publish, people: bool, row_totals: bool, col_totals: bool) -> Vec<Vec<bool>> {
-    let mut hidden: Vec<Vec<bool>> = values.iter().map(|r| r.iter().map(|v| policy.hides(*v, people)).collect()).collect();
+pub fn suppress(
+    values: &[Vec<f64>],
+    policy: &Publish,
+    people: bool,
+    row_totals: bool,
+    col_totals: bool,
+) -> Vec<Vec<bool>> {
+    let mut hidden: Vec<Vec<bool>> = values
+        .iter()
+        .map(|r| r.iter().map(|v| policy.hides(*v, people)).collect())
+        .collect();
     loop {
         let mut changed = false;
         let fix = |cells: Vec<(usize, usize)>, hidden: &mut Vec<Vec<bool>>| {
@@ -52,14 +65,20 @@ pub fn suppress(values: &[Vec<f64>], policy: &Publish, people: bool, row_totals:
             false
         };
         if row_totals {
-            for r in 0..values.len() {
-                changed |= fix((0..values[r].len()).map(|c| (r, c)).collect(), &mut hidden);
+            for (r, row) in values.iter().enumerate() {
+                changed |= fix((0..row.len()).map(|c| (r, c)).collect(), &mut hidden);
             }
         }
         if col_totals {
             let width = values.iter().map(Vec::len).max().unwrap_or(0);
             for c in 0..width {
-                changed |= fix((0..values.len()).filter(|r| c < values[*r].len()).map(|r| (r, c)).collect(), &mut hidden);
+                changed |= fix(
+                    (0..values.len())
+                        .filter(|r| c < values[*r].len())
+                        .map(|r| (r, c))
+                        .collect(),
+                    &mut hidden,
+                );
             }
         }
         if !changed {

@@ -14,7 +14,11 @@ fn vigil(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 struct Essex {
@@ -44,51 +48,120 @@ fn report(db: &str, name: &str, extra: &[&str]) -> String {
 
 /// The numbers carried by `data-value` attributes, in document order.
 fn counts(html: &str) -> Vec<f64> {
-    html.split("data-value=\"").skip(1).map(|s| s.split('"').next().unwrap().parse().unwrap()).collect()
+    html.split("data-value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect()
 }
 
 fn total(series: &Value, from: &str, to: &str) -> f64 {
-    series.as_object().unwrap().iter().filter(|(m, _)| m.as_str() >= from && m.as_str() <= to).map(|(_, v)| v.as_f64().unwrap()).sum()
+    series
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(m, _)| m.as_str() >= from && m.as_str() <= to)
+        .map(|(_, v)| v.as_f64().unwrap())
+        .sum()
 }
 
 #[test]
 fn the_report_carries_the_packs_figures_where_the_seed_shows_them() {
     let e = essex();
-    let html = report(&e.db, "essex.html", &["--title", "Essex Police (synthetic)"]);
-    let pack: Value = serde_json::from_slice(&vigil(&["--db", &e.db, "pack", "--json"]).stdout).unwrap();
+    let html = report(
+        &e.db,
+        "essex.html",
+        &["--title", "Essex Police (synthetic)"],
+    );
+    let pack: Value =
+        serde_json::from_slice(&vigil(&["--db", &e.db, "pack", "--json"]).stdout).unwrap();
     let f = &pack["force"];
     let off = &f["da_offences"];
-    let (a, b) = (total(off, "2017-09", "2018-08"), total(off, "2018-09", "2019-08"));
+    let (a, b) = (
+        total(off, "2017-09", "2018-08"),
+        total(off, "2018-09", "2019-08"),
+    );
     let growth = format!("rose {:.1}%", (b - a) / a * 100.0);
     assert!(html.contains(&growth), "S2 {growth}");
     let c = counts(&html);
     assert_eq!(&c[..2], &[a, b], "S2 counts");
     let fy = &f["positive_outcome_rate"]["2018-04-01..2019-03-31"];
-    assert!(html.contains(&format!("{:.1}%", fy["rate"].as_f64().unwrap() * 100.0)), "S1 rate");
-    assert!(c.contains(&fy["solved"].as_f64().unwrap()) && c.contains(&fy["offences"].as_f64().unwrap()), "S1 counts");
+    assert!(
+        html.contains(&format!("{:.1}%", fy["rate"].as_f64().unwrap() * 100.0)),
+        "S1 rate"
+    );
+    assert!(
+        c.contains(&fy["solved"].as_f64().unwrap())
+            && c.contains(&fy["offences"].as_f64().unwrap()),
+        "S1 counts"
+    );
     let d = &f["demand_decomposition"];
-    assert!(html.contains(&format!("+{:.1}% of that change was a genuine change", d["genuine_change"].as_f64().unwrap() * 100.0)), "S3");
+    assert!(
+        html.contains(&format!(
+            "+{:.1}% of that change was a genuine change",
+            d["genuine_change"].as_f64().unwrap() * 100.0
+        )),
+        "S3"
+    );
     let arrests = (total(&f["arrests"], "2018-08", "2019-07") / 12.0).round();
-    assert!(html.contains(&format!("Arrests averaged {arrests} a month")), "S17 {arrests}");
+    assert!(
+        html.contains(&format!("Arrests averaged {arrests} a month")),
+        "S17 {arrests}"
+    );
     let rr = &f["repeat_incident_rate"];
-    assert!(html.contains(&format!("from {:.2}% in July 2016 to {:.2}% in July 2019", rr["2016-07"].as_f64().unwrap() * 100.0, rr["2019-07"].as_f64().unwrap() * 100.0)), "S9");
+    assert!(
+        html.contains(&format!(
+            "from {:.2}% in July 2016 to {:.2}% in July 2019",
+            rr["2016-07"].as_f64().unwrap() * 100.0,
+            rr["2019-07"].as_f64().unwrap() * 100.0
+        )),
+        "S9"
+    );
     let dtf = f["days_to_finalise"]["2019-08"].as_f64().unwrap();
-    assert!(html.contains(&format!("{dtf:.2} days in August 2019")), "S8");
+    assert!(
+        html.contains(&format!("{dtf:.2} days in August 2019")),
+        "S8"
+    );
     let r16 = f["correlation"]["outcome_16~da_offences"].as_f64().unwrap();
     assert!(html.contains(&format!("correlation {r16:.2}")), "S19");
     let marac = &f["marac_referrals"]["2019-02-01..2019-09-30"]["police"];
-    assert!(html.contains(&format!("referred <span class=\"count\" data-value=\"{}\"", marac)), "S10");
+    assert!(
+        html.contains(&format!(
+            "referred <span class=\"count\" data-value=\"{}\"",
+            marac
+        )),
+        "S10"
+    );
     // Structure: the seed's sections, every chart with a title, axes and a data table.
-    for id in ["summary", "volumes", "resources", "impact", "performance", "repeats", "orders", "demand", "appendix"] {
+    for id in [
+        "summary",
+        "volumes",
+        "resources",
+        "impact",
+        "performance",
+        "repeats",
+        "orders",
+        "demand",
+        "appendix",
+    ] {
         assert!(html.contains(&format!("<h2 id=\"{id}\">")), "section {id}");
     }
     let charts = html.matches("<figure class=\"chart\"").count();
     assert!(charts >= 9, "{charts} charts");
     assert_eq!(html.matches("role=\"img\"").count(), charts);
-    assert_eq!(html.matches("<details><summary>Data for this chart").count(), charts);
+    assert_eq!(
+        html.matches("<details><summary>Data for this chart")
+            .count(),
+        charts
+    );
     assert_eq!(html.matches(">Month</text>").count(), charts);
     assert!(html.contains("Input fingerprint"));
-    assert!(!html.contains("http://") || html.matches("http://").all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\"")), "no network resources");
+    assert!(
+        !html.contains("http://")
+            || html
+                .matches("http://")
+                .all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\"")),
+        "no network resources"
+    );
     assert!(!html.contains("<script"), "no scripts");
 }
 
@@ -97,13 +170,19 @@ fn a_published_report_shows_no_count_from_one_to_four() {
     let e = essex();
     let html = report(&e.db, "lpa-published.html", &["--lpa", "West", "--publish"]);
     assert!(html.contains("Published version"));
-    let small: Vec<f64> = counts(&html).into_iter().filter(|n| (1.0..=4.0).contains(n)).collect();
+    let small: Vec<f64> = counts(&html)
+        .into_iter()
+        .filter(|n| (1.0..=4.0).contains(n))
+        .collect();
     assert!(small.is_empty(), "small counts shown: {small:?}");
     // The chart tables print values too: none of them may be a count from 1 to 4.
     for cell in html.split("<td class=\"num\">").skip(1) {
         let v = cell.split('<').next().unwrap().replace(',', "");
         if let Ok(n) = v.parse::<f64>() {
-            assert!(!(n >= 1.0 && n <= 4.0 && !v.contains('.')), "a published table shows {v}");
+            assert!(
+                !(1.0..=4.0).contains(&n) || v.contains('.'),
+                "a published table shows {v}"
+            );
         }
     }
     let unpublished = report(&e.db, "lpa.html", &["--lpa", "West"]);
@@ -116,22 +195,53 @@ fn a_period_with_no_data_gives_a_readable_report() {
     let db = dir.path().join("hand.db");
     let db = db.to_str().unwrap();
     let hand = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwritten");
-    assert!(vigil(&["--db", db, "import", hand.to_str().unwrap(), "--as-of", "2019-09-01"]).status.success());
+    assert!(
+        vigil(&[
+            "--db",
+            db,
+            "import",
+            hand.to_str().unwrap(),
+            "--as-of",
+            "2019-09-01"
+        ])
+        .status
+        .success()
+    );
     let out = dir.path().join("r.html");
     let o = vigil(&["--db", db, "report", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     let html = std::fs::read_to_string(out).unwrap();
-    assert!(html.contains("cannot be compared"), "the report says the comparison is not meaningful");
-    assert!(html.contains("could not be"), "the decomposition says why it is missing");
+    assert!(
+        html.contains("cannot be compared"),
+        "the report says the comparison is not meaningful"
+    );
+    assert!(
+        html.contains("could not be"),
+        "the decomposition says why it is missing"
+    );
     assert!(html.contains("</html>"));
 }
 
 #[test]
 fn bad_report_requests_are_refused_clearly() {
     let e = essex();
-    let o = vigil(&["--db", &e.db, "report", "--lpa", "Narnia", "--out", "/dev/null"]);
+    let o = vigil(&[
+        "--db",
+        &e.db,
+        "report",
+        "--lpa",
+        "Narnia",
+        "--out",
+        "/dev/null",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("no Local Policing Area of that name; the records have North, South, West") || text(&o).contains("no Local Policing Area of that name"), "{}", text(&o));
+    assert!(
+        text(&o)
+            .contains("no Local Policing Area of that name; the records have North, South, West")
+            || text(&o).contains("no Local Policing Area of that name"),
+        "{}",
+        text(&o)
+    );
     let o = vigil(&["--db", &e.db, "report", "--as-of", "2019-13-01"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -141,8 +251,18 @@ fn pdf_through_headless_chromium() {
     let e = essex();
     let html = e.dir.path().join("p.html");
     let pdf = e.dir.path().join("p.pdf");
-    let o = vigil(&["--db", &e.db, "report", "--out", html.to_str().unwrap(), "--pdf", pdf.to_str().unwrap()]);
-    let has_chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().any(|p| Path::new(p).exists());
+    let o = vigil(&[
+        "--db",
+        &e.db,
+        "report",
+        "--out",
+        html.to_str().unwrap(),
+        "--pdf",
+        pdf.to_str().unwrap(),
+    ]);
+    let has_chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .any(|p| Path::new(p).exists());
     if has_chromium {
         assert!(o.status.success(), "{}", text(&o));
         let bytes = std::fs::read(&pdf).unwrap();
@@ -151,6 +271,9 @@ fn pdf_through_headless_chromium() {
     } else {
         assert_eq!(o.status.code(), Some(1));
         assert!(text(&o).contains("needs headless Chromium"), "{}", text(&o));
-        assert!(html.exists(), "the HTML is written even when the PDF cannot be");
+        assert!(
+            html.exists(),
+            "the HTML is written even when the PDF cannot be"
+        );
     }
 }

@@ -32,10 +32,15 @@ pub struct Args {
 
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+    .find(|p| p.is_file())
 }
 
 /// Prints an HTML file to PDF with headless Chromium.
@@ -45,10 +50,17 @@ pub fn print_pdf(html: &Path, pdf: &Path) -> Result<(), Failure> {
             "a PDF needs headless Chromium, which is not installed: install it (on Debian: apt-get install chromium), or open the HTML report in a browser and print it to PDF".into(),
         ));
     };
-    let html = std::fs::canonicalize(html).map_err(|e| Failure::Runtime(format!("{}: {e}", html.display())))?;
+    let html = std::fs::canonicalize(html)
+        .map_err(|e| Failure::Runtime(format!("{}: {e}", html.display())))?;
     let profile = tempfile_dir()?;
     let out = std::process::Command::new(&browser)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw"])
+        .args([
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("file://{}", html.display()))
@@ -58,7 +70,10 @@ pub fn print_pdf(html: &Path, pdf: &Path) -> Result<(), Failure> {
     if !out.status.success() || !pdf.exists() {
         return Err(Failure::Runtime(format!(
             "Chromium could not print the PDF: {}",
-            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("no message")
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("no message")
         )));
     }
     Ok(())
@@ -66,7 +81,8 @@ pub fn print_pdf(html: &Path, pdf: &Path) -> Result<(), Failure> {
 
 fn tempfile_dir() -> Result<PathBuf, Failure> {
     let dir = std::env::temp_dir().join(format!("vigil-chromium-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
     Ok(dir)
 }
 
@@ -108,7 +124,12 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     std::fs::write(&tmp, &html)
         .and_then(|_| std::fs::rename(&tmp, &args.out))
         .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", args.out.display())))?;
-    println!("Wrote {} ({} KB) in {:.2} s.", args.out.display(), html.len() / 1024, started.elapsed().as_secs_f64());
+    println!(
+        "Wrote {} ({} KB) in {:.2} s.",
+        args.out.display(),
+        html.len() / 1024,
+        started.elapsed().as_secs_f64()
+    );
     if let Some(pdf) = &args.pdf {
         print_pdf(&args.out, pdf)?;
         println!("Printed {} with headless Chromium.", pdf.display());
