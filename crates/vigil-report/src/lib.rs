@@ -461,6 +461,33 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         s.rate(w(rel, latest).as_f64(), s.total(nc, latest)),
         twelve_to(latest)
     );
+    let groups = &m["offence_group_series"];
+    let rows: Vec<Vec<String>> = vigil_domain::OffenceGroup::ALL
+        .iter()
+        .map(|g| {
+            let ser = &groups[g.as_str()];
+            let (x, y) = (s.total(ser, base), s.total(ser, latest));
+            let growth = match (x, y) {
+                (Some(x), Some(y)) if x >= MIN_CASES => signed_pct((y - x) / x),
+                _ => "–".into(),
+            };
+            vec![
+                esc(&g.as_str().replace('_', " ")),
+                s.count(x, false),
+                s.count(y, false),
+                growth,
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &format!(
+            "DA offences by type: {} and {}",
+            twelve_to(base),
+            twelve_to(latest)
+        ),
+        &["Offence group", "Base year", "Latest year", "Change"],
+        &rows,
+    ));
     let sh = &m["offence_group_series"]["stalking_harassment"];
     let step = Month {
         year: 2018,
