@@ -33,7 +33,7 @@ fn nice_scale(max: f64) -> (f64, f64) {
     if max <= 0.0 {
         return (1.0, 0.25);
     }
-    let raw = max / 5.0;
+    let raw = max / 6.0;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()

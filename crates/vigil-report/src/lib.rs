@@ -583,7 +583,7 @@ fn resources(
         ],
         &table_rows,
     ));
-    let dait: f64 = rows
+    let (dait, dait_est) = rows
         .iter()
         .filter(|r| {
             r.team == vigil_domain::StaffTeam::Dait
@@ -592,19 +592,9 @@ fn resources(
                     vigil_domain::Rank::Constable | vigil_domain::Rank::Sergeant
                 )
         })
-        .map(|r| r.strength_fte)
-        .sum();
-    let dait_est: f64 = rows
-        .iter()
-        .filter(|r| {
-            r.team == vigil_domain::StaffTeam::Dait
-                && matches!(
-                    r.rank,
-                    vigil_domain::Rank::Constable | vigil_domain::Rank::Sergeant
-                )
-        })
-        .map(|r| r.establishment_fte)
-        .sum();
+        .fold((0.0, 0.0), |(st, est), r| {
+            (st + r.strength_fte, est + r.establishment_fte)
+        });
     let by_risk = w(&s.m["offences_by_risk"], rw.latest);
     let specialist = by_risk["medium"]["offences"].as_f64().unwrap_or(0.0)
         + by_risk["high"]["offences"].as_f64().unwrap_or(0.0);

@@ -3,23 +3,9 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn vigil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .env_remove("VIGIL_DATABASE_URL")
-        .output()
-        .expect("vigil runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::*;
 
 struct Essex {
     dir: tempfile::TempDir,
@@ -52,16 +38,6 @@ fn counts(html: &str) -> Vec<f64> {
         .skip(1)
         .map(|s| s.split('"').next().unwrap().parse().unwrap())
         .collect()
-}
-
-fn total(series: &Value, from: &str, to: &str) -> f64 {
-    series
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(m, _)| m.as_str() >= from && m.as_str() <= to)
-        .map(|(_, v)| v.as_f64().unwrap())
-        .sum()
 }
 
 #[test]
