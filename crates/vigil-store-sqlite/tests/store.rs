@@ -157,3 +157,39 @@ async fn migrating_twice_is_harmless() {
     s.migrate().await.unwrap();
     assert_eq!(s.export_records().await.unwrap(), records());
 }
+
+#[tokio::test]
+async fn a_dangling_reference_into_an_empty_store_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.db");
+    let s = SqliteStore::open_and_migrate(path.to_str().unwrap())
+        .await
+        .unwrap();
+    let mut bad = records();
+    bad.offences[0].incident_id = IncidentId::parse("nowhere").unwrap();
+    let err = s
+        .import_records(
+            &bad,
+            &ExtractInfo {
+                source: "bad".into(),
+                as_of: d("2019-09-01"),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Integrity(_)), "{err}");
+    assert!(err.to_string().contains("nowhere"));
+    assert!(s.table_counts().await.unwrap().iter().all(|(_, n)| *n == 0));
+    assert!(s.extract_info().await.unwrap().is_none());
+    // The same set, mended, goes in.
+    s.import_records(
+        &records(),
+        &ExtractInfo {
+            source: "good".into(),
+            as_of: d("2019-09-01"),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.export_records().await.unwrap(), records());
+}
