@@ -352,4 +352,17 @@ impl RecordSet {
     pub fn total_rows(&self) -> usize {
         self.row_counts().iter().sum()
     }
+
+    /// Moves every record of `other` to the end of this set, table by table.
+    pub fn append(&mut self, other: RecordSet) {
+        self.persons.extend(other.persons);
+        self.incidents.extend(other.incidents);
+        self.offences.extend(other.offences);
+        self.arrests.extend(other.arrests);
+        self.risk_assessments.extend(other.risk_assessments);
+        self.referrals.extend(other.referrals);
+        self.disclosures.extend(other.disclosures);
+        self.protection_orders.extend(other.protection_orders);
+        self.staffing.extend(other.staffing);
+    }
 }

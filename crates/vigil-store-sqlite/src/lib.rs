@@ -119,6 +119,16 @@ impl Store for SqliteStore {
         Ok(n as u64)
     }
 
+    async fn export_chunks<'a>(
+        &'a self,
+        chunk: usize,
+        sink: &'a mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        read::each_chunk(&mut tx, chunk, sink).await?;
+        tx.commit().await.map_err(backend)
+    }
+
     async fn extract_info(&self) -> StoreResult<Option<ExtractInfo>> {
         let row = sqlx::query("SELECT source, as_of FROM extract_info WHERE id = 1")
             .fetch_optional(&self.pool)

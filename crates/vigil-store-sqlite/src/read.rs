@@ -206,21 +206,6 @@ fn select(table: &str, cols: &[&str]) -> String {
     format!("SELECT {} FROM {table} ORDER BY rowid", cols.join(","))
 }
 
-async fn fetch<R>(
-    conn: &mut SqliteConnection,
-    table: &'static str,
-    cols: &[&str],
-    map: fn(&mut Cols) -> StoreResult<R>,
-) -> StoreResult<Vec<R>> {
-    let sql = select(table, cols);
-    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
-    let mut out = Vec::new();
-    while let Some(row) = rows.try_next().await.map_err(backend)? {
-        out.push(map(&mut Cols::new(&row, table))?);
-    }
-    Ok(out)
-}
-
 fn small_count(n: Option<i64>) -> Option<u8> {
     n.and_then(|n| u8::try_from(n).ok())
 }
@@ -365,19 +350,171 @@ fn staffing(c: &mut Cols) -> StoreResult<StaffingRecord> {
     })
 }
 
-pub async fn all(conn: &mut SqliteConnection) -> StoreResult<RecordSet> {
+/// Where exported chunks go.
+pub type Sink<'a> = dyn FnMut(RecordSet) -> StoreResult<()> + Send + 'a;
+
+async fn stream<R>(
+    conn: &mut SqliteConnection,
+    table: &'static str,
+    cols: &[&str],
+    map: fn(&mut Cols) -> StoreResult<R>,
+    chunk: usize,
+    wrap: fn(Vec<R>) -> RecordSet,
+    sink: &mut Sink<'_>,
+) -> StoreResult<()> {
+    let sql = select(table, cols);
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+    let mut buf = Vec::with_capacity(chunk.min(1 << 16));
+    while let Some(row) = rows.try_next().await.map_err(backend)? {
+        buf.push(map(&mut Cols::new(&row, table))?);
+        if buf.len() >= chunk {
+            sink(wrap(std::mem::take(&mut buf)))?;
+        }
+    }
+    if !buf.is_empty() {
+        sink(wrap(buf))?;
+    }
+    Ok(())
+}
+
+/// Every table in stored order, in chunks of at most `chunk` rows; each chunk is a record
+/// set holding rows of one table only, so memory is bounded by the chunk, not the store.
+pub async fn each_chunk(
+    conn: &mut SqliteConnection,
+    chunk: usize,
+    sink: &mut Sink<'_>,
+) -> StoreResult<()> {
     use columns as c;
-    Ok(RecordSet {
-        persons: fetch(conn, "persons", c::PERSONS, person).await?,
-        incidents: fetch(conn, "incidents", c::INCIDENTS, incident).await?,
-        offences: fetch(conn, "offences", c::OFFENCES, offence_row).await?,
-        arrests: fetch(conn, "arrests", c::ARRESTS, arrest).await?,
-        risk_assessments: fetch(conn, "risk_assessments", c::RISK_ASSESSMENTS, assessment).await?,
-        referrals: fetch(conn, "referrals", c::REFERRALS, referral).await?,
-        disclosures: fetch(conn, "disclosures", c::DISCLOSURES, disclosure).await?,
-        protection_orders: fetch(conn, "protection_orders", c::PROTECTION_ORDERS, order).await?,
-        staffing: fetch(conn, "staffing", c::STAFFING, staffing).await?,
+    let chunk = chunk.max(1);
+    stream(
+        conn,
+        "persons",
+        c::PERSONS,
+        person,
+        chunk,
+        |v| RecordSet {
+            persons: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "incidents",
+        c::INCIDENTS,
+        incident,
+        chunk,
+        |v| RecordSet {
+            incidents: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "offences",
+        c::OFFENCES,
+        offence_row,
+        chunk,
+        |v| RecordSet {
+            offences: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "arrests",
+        c::ARRESTS,
+        arrest,
+        chunk,
+        |v| RecordSet {
+            arrests: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "risk_assessments",
+        c::RISK_ASSESSMENTS,
+        assessment,
+        chunk,
+        |v| RecordSet {
+            risk_assessments: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "referrals",
+        c::REFERRALS,
+        referral,
+        chunk,
+        |v| RecordSet {
+            referrals: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "disclosures",
+        c::DISCLOSURES,
+        disclosure,
+        chunk,
+        |v| RecordSet {
+            disclosures: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "protection_orders",
+        c::PROTECTION_ORDERS,
+        order,
+        chunk,
+        |v| RecordSet {
+            protection_orders: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "staffing",
+        c::STAFFING,
+        staffing,
+        chunk,
+        |v| RecordSet {
+            staffing: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every record in memory at once.
+pub async fn all(conn: &mut SqliteConnection) -> StoreResult<RecordSet> {
+    let mut out = RecordSet::default();
+    each_chunk(conn, usize::MAX, &mut |chunk| {
+        out.append(chunk);
+        Ok(())
     })
+    .await?;
+    Ok(out)
 }
 
 pub async fn offence<'e>(

@@ -34,6 +34,9 @@ pub enum StoreError {
     /// The database was made by a newer or different Vigil, or a migration changed.
     #[error("the database schema does not match this Vigil: {0}")]
     Schema(String),
+    /// Whoever received exported records could not take them (a file could not be written).
+    #[error("{0}")]
+    Export(String),
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Backend(String),
@@ -84,6 +87,14 @@ pub trait Store: Send + Sync {
 
     /// Every record, each table in the order it was stored.
     fn export_records(&self) -> impl Future<Output = StoreResult<RecordSet>> + Send;
+
+    /// Every record, each table in stored order, handed to `sink` in chunks of at most
+    /// `chunk` rows of one table each: an export of any size in bounded memory.
+    fn export_chunks<'a>(
+        &'a self,
+        chunk: usize,
+        sink: &'a mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> impl Future<Output = StoreResult<()>> + Send + 'a;
 
     /// A number that changes whenever the stored records change: caches built from the
     /// records compare it to know whether they are stale.

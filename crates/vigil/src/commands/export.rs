@@ -1,10 +1,9 @@
 //! `vigil export DIR`: write the store's records as an extract folder.
 
-use crate::progress::Bar;
 use crate::{Failure, open_store};
 use std::path::PathBuf;
 use std::time::Instant;
-use vigil_extract::{Format, WriteOptions, write_dir};
+use vigil_extract::{ExtractWriter, Format, Silent};
 use vigil_store::Store;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -34,28 +33,42 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             "the store {db} holds no records yet; load some with `vigil import DIR` first"
         )));
     };
-    let records = store.export_records().await?;
-    store.close().await;
-    let opts = WriteOptions {
-        format: match args.format {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Parquet => Format::Parquet,
-        },
-        include_identity: args.include_identity,
-        source: info.source,
-        as_of: info.as_of,
+    let format = match args.format {
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Parquet => Format::Parquet,
     };
     if args.include_identity {
         eprintln!(
             "warning: this export includes names and addresses (never confidential addresses); handle it as OFFICIAL-SENSITIVE"
         );
     }
-    let dir = args.dir.clone();
-    let manifest =
-        tokio::task::spawn_blocking(move || write_dir(&dir, &records, &opts, &Bar::default()))
-            .await
-            .map_err(|e| Failure::Runtime(format!("the writer stopped: {e}")))?
-            .map_err(|p| Failure::Runtime(p.to_string()))?;
+    // Records stream from the store to the files a chunk at a time, so an export of any
+    // size runs in bounded memory.
+    let total: u64 = store.table_counts().await?.iter().map(|(_, n)| n).sum();
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:24} [{bar:30}] {percent:>3}% {elapsed_precise}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message("exporting");
+    let mut writer = ExtractWriter::create(&args.dir, format, args.include_identity)
+        .map_err(|p| Failure::Runtime(p.to_string()))?;
+    store
+        .export_chunks(64 * 1024, &mut |chunk| {
+            bar.inc(chunk.total_rows() as u64);
+            writer
+                .append(&chunk, &Silent)
+                .map_err(|p| vigil_store::StoreError::Export(p.to_string()))
+        })
+        .await?;
+    bar.finish_and_clear();
+    store.close().await;
+    let manifest = writer
+        .finish(&info.source, info.as_of)
+        .map_err(|p| Failure::Runtime(p.to_string()))?;
     let rows: u64 = manifest.files.values().map(|f| f.rows).sum();
     println!(
         "Exported {rows} rows from {db} to {} in {:.2} s:",

@@ -85,16 +85,7 @@ pub fn generate(s: &Scenario, seed: u64) -> vigil_synth::ForceOutput {
     let mut all = vigil_synth::ForceOutput::default();
     for (k, force) in s.forces.iter().enumerate() {
         let out = vigil_synth::simulate(force, s.start, s.as_of, force_seed(seed, k));
-        let r = &mut all.records;
-        r.persons.extend(out.records.persons);
-        r.incidents.extend(out.records.incidents);
-        r.offences.extend(out.records.offences);
-        r.arrests.extend(out.records.arrests);
-        r.risk_assessments.extend(out.records.risk_assessments);
-        r.referrals.extend(out.records.referrals);
-        r.disclosures.extend(out.records.disclosures);
-        r.protection_orders.extend(out.records.protection_orders);
-        r.staffing.extend(out.records.staffing);
+        all.records.append(out.records);
         all.truth.extend(out.truth);
     }
     sp.finish_and_clear();
