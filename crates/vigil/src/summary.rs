@@ -26,14 +26,22 @@ fn num(v: Option<f64>) -> String {
 
 pub fn render(pack: &Value) -> String {
     let f = &pack["force"];
-    let windows: Vec<&str> = pack["windows"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let (earlier, later) = match windows.as_slice() {
-        [.., a, b] => (*a, *b),
-        _ => return "The pack has no windows.\n".into(),
+    // The latest twelve complete months beside the twelve before them.
+    let Some(as_of) = pack["as_of"]
+        .as_str()
+        .and_then(|d| vigil_domain::time::parse_date(d).ok())
+    else {
+        return "The pack has no extract date.\n".into();
     };
+    let last = vigil_analytics::pack::last_complete_month(as_of);
+    let (earlier, later) = (
+        vigil_analytics::Window::twelve_months_to(vigil_analytics::Month::from_index(
+            last.index() - 12,
+        ))
+        .key(),
+        vigil_analytics::Window::twelve_months_to(last).key(),
+    );
+    let (earlier, later) = (earlier.as_str(), later.as_str());
     let mut out = String::new();
     let _ = writeln!(
         out,
