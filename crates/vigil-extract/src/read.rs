@@ -260,20 +260,29 @@ fn map_header(
     }
 }
 
-/// Reads one table: every row parsed and checked; rows with problems are listed, the rest
-/// kept. Returns `Err` only for problems with the file as a whole.
-#[allow(clippy::too_many_arguments)]
-fn read_table<R>(
+/// One table read and parsed (but not yet checked against other tables): the rows that
+/// parsed, with their line numbers, the rows that did not, and notes.
+struct Parsed<R> {
+    rows: Vec<(u64, R)>,
+    rejects: Vec<Problem>,
+    notes: Vec<String>,
+}
+
+/// Reads and parses one table file. Returns `Err` only for problems with the file as a
+/// whole; row problems are in `rejects`. Progress is advanced by bytes read.
+fn parse_table<R>(
     dir: &Path,
     spec: &'static TableSpec,
     progress: &dyn Progress,
-    notes: &mut Vec<String>,
-    rejects: &mut Vec<Problem>,
     parse: fn(&mut Fields) -> Option<R>,
-    mut check: impl FnMut(&R, u64, &mut Vec<CellProblem>),
-) -> Result<Vec<R>, Vec<Problem>> {
+) -> Result<Parsed<R>, Vec<Problem>> {
     let file = spec.csv_file();
     let path = dir.join(&file);
+    let mut out = Parsed {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        notes: Vec::new(),
+    };
     if !path.exists() {
         if spec.required {
             return Err(vec![Problem::file(
@@ -284,7 +293,7 @@ fn read_table<R>(
                 ),
             )]);
         }
-        return Ok(Vec::new());
+        return Ok(out);
     }
     let text = read_text(&path, &file).map_err(|p| vec![p])?;
     let body = &text.bytes[text.start..];
@@ -301,13 +310,10 @@ fn read_table<R>(
             )]
         })?
         .clone();
-    let positions = map_header(spec, &header, &file, notes)?;
+    let positions = map_header(spec, &header, &file, &mut out.notes)?;
     let width = header.len();
-    progress.begin(&format!("reading {file}"), body.len() as u64);
-    let mut records = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut last_reported = 0u64;
-    let mut cell_problems = Vec::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -329,7 +335,7 @@ fn read_table<R>(
             last_reported = pos.byte();
         }
         if record.len() != width {
-            rejects.push(Problem {
+            out.rejects.push(Problem {
                 line: Some(line),
                 ..Problem::file(
                     &file,
@@ -361,37 +367,57 @@ fn read_table<R>(
             errors: Vec::new(),
         };
         let parsed = parse(&mut fields);
-        let mut row_problems: Vec<Problem> = fields
-            .errors
-            .into_iter()
-            .map(|e| Problem {
+        if fields.errors.is_empty()
+            && let Some(r) = parsed
+        {
+            out.rows.push((line, r));
+        }
+        out.rejects
+            .extend(fields.errors.into_iter().map(|e| Problem {
                 file: file.clone(),
                 line: Some(line),
                 column: Some(e.column.to_owned()),
                 value: Some(e.value),
                 reason: e.reason,
-            })
-            .collect();
-        if let Some(r) = parsed.filter(|_| row_problems.is_empty()) {
-            cell_problems.clear();
-            check(&r, line, &mut cell_problems);
-            if cell_problems.is_empty() {
-                records.push(r);
-            } else {
-                row_problems.extend(cell_problems.drain(..).map(|(col, value, reason)| Problem {
-                    file: file.clone(),
-                    line: Some(line),
-                    column: Some(spec.columns[col].name.to_owned()),
-                    value: Some(value),
-                    reason,
-                }));
-            }
-        }
-        rejects.extend(row_problems);
+            }));
     }
     progress.advance((body.len() as u64).saturating_sub(last_reported));
-    progress.end();
-    Ok(records)
+    Ok(out)
+}
+
+/// Checks parsed rows against the ids accepted so far (this extract's and the store's),
+/// keeping the rows that pass and registering their ids.
+fn check_rows<R>(
+    spec: &'static TableSpec,
+    parsed: Parsed<R>,
+    rejects: &mut Vec<Problem>,
+    notes: &mut Vec<String>,
+    mut check: impl FnMut(&R, u64, &mut Vec<CellProblem>),
+) -> Vec<R> {
+    let file = spec.csv_file();
+    let mut kept = Vec::with_capacity(parsed.rows.len());
+    let mut table_rejects = parsed.rejects;
+    let mut cell_problems = Vec::new();
+    for (line, r) in parsed.rows {
+        cell_problems.clear();
+        check(&r, line, &mut cell_problems);
+        if cell_problems.is_empty() {
+            kept.push(r);
+        } else {
+            table_rejects.extend(cell_problems.drain(..).map(|(col, value, reason)| Problem {
+                file: file.clone(),
+                line: Some(line),
+                column: Some(spec.columns[col].name.to_owned()),
+                value: Some(value),
+                reason,
+            }));
+        }
+    }
+    // Problems are listed in file order, whichever phase found them.
+    table_rejects.sort_by_key(|p| p.line);
+    rejects.extend(table_rejects);
+    notes.extend(parsed.notes);
+    kept
 }
 
 fn read_manifest(dir: &Path) -> Result<Option<Manifest>, Problem> {
@@ -489,25 +515,67 @@ pub fn read_dir(
     let mut ex = RecordSet::default();
     use IdTable::*;
 
+    // Phase 1: read and parse the files on two threads (the machine's cores), each taking
+    // a balanced share of the tables, so at most two files' bytes are in memory at once.
+    let total_bytes: u64 = spec::TABLES
+        .iter()
+        .filter_map(|t| std::fs::metadata(dir.join(t.csv_file())).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.begin("reading and checking", total_bytes);
+    let (
+        (persons, offences, referrals, disclosures, staffing),
+        (incidents, risk_assessments, arrests, protection_orders),
+    ) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            (
+                parse_table(dir, &spec::INCIDENTS, progress, tables::read_incident),
+                parse_table(
+                    dir,
+                    &spec::RISK_ASSESSMENTS,
+                    progress,
+                    tables::read_assessment,
+                ),
+                parse_table(dir, &spec::ARRESTS, progress, tables::read_arrest),
+                parse_table(dir, &spec::PROTECTION_ORDERS, progress, tables::read_order),
+            )
+        });
+        let first = (
+            parse_table(dir, &spec::PERSONS, progress, tables::read_person),
+            parse_table(dir, &spec::OFFENCES, progress, tables::read_offence),
+            parse_table(dir, &spec::REFERRALS, progress, tables::read_referral),
+            parse_table(dir, &spec::DISCLOSURES, progress, tables::read_disclosure),
+            parse_table(dir, &spec::STAFFING, progress, tables::read_staffing),
+        );
+        (
+            first,
+            second.join().expect("the reading thread does not panic"),
+        )
+    });
+    progress.end();
+
+    // Phase 2: duplicates and references, table by table in dependency order, against the
+    // rows accepted so far and the store's ids.
     macro_rules! table {
-        ($field:ident, $spec:expr, $parse:expr, |$r:ident, $out:ident| $body:block, $id:expr, $key:expr) => {
-            match read_table(dir, &$spec, progress, &mut notes, &mut rejects, $parse, |$r, line, $out| {
-                $body
-                if $out.is_empty() {
-                    let key: String = $key;
-                    reg.add($id, &key, line);
+        ($field:ident, $parsed:expr, $spec:expr, |$r:ident, $out:ident| $body:block, $id:expr, $key:expr) => {
+            match $parsed {
+                Ok(parsed) => {
+                    ex.$field = check_rows(&$spec, parsed, &mut rejects, &mut notes, |$r, line, $out| {
+                        $body
+                        if $out.is_empty() {
+                            let key: String = $key;
+                            reg.add($id, &key, line);
+                        }
+                    })
                 }
-            }) {
-                Ok(rows) => ex.$field = rows,
                 Err(p) => fatal.extend(p),
             }
         };
     }
-
     table!(
         persons,
+        persons,
         spec::PERSONS,
-        tables::read_person,
         |p, out| {
             reg.unique(Person, p.id.as_str(), 0, out);
         },
@@ -516,8 +584,8 @@ pub fn read_dir(
     );
     table!(
         incidents,
+        incidents,
         spec::INCIDENTS,
-        tables::read_incident,
         |i, out| {
             reg.unique(Incident, i.id.as_str(), 0, out);
             reg.refers(Person, Some(i.victim_id.as_str()), 6, out);
@@ -528,8 +596,8 @@ pub fn read_dir(
     );
     table!(
         offences,
+        offences,
         spec::OFFENCES,
-        tables::read_offence,
         |o, out| {
             reg.unique(Offence, o.id.as_str(), 0, out);
             reg.refers(Incident, Some(o.incident_id.as_str()), 1, out);
@@ -541,8 +609,8 @@ pub fn read_dir(
     );
     table!(
         arrests,
+        arrests,
         spec::ARRESTS,
-        tables::read_arrest,
         |a, out| {
             reg.unique(Arrest, a.id.as_str(), 0, out);
             reg.refers(Person, Some(a.person_id.as_str()), 1, out);
@@ -554,8 +622,8 @@ pub fn read_dir(
     );
     table!(
         risk_assessments,
+        risk_assessments,
         spec::RISK_ASSESSMENTS,
-        tables::read_assessment,
         |r, out| {
             reg.unique(Assessment, r.id.as_str(), 0, out);
             reg.refers(Incident, Some(r.incident_id.as_str()), 1, out);
@@ -565,8 +633,8 @@ pub fn read_dir(
     );
     table!(
         referrals,
+        referrals,
         spec::REFERRALS,
-        tables::read_referral,
         |r, out| {
             reg.unique(Referral, r.id.as_str(), 0, out);
             reg.refers(Person, Some(r.person_id.as_str()), 2, out);
@@ -577,8 +645,8 @@ pub fn read_dir(
     );
     table!(
         disclosures,
+        disclosures,
         spec::DISCLOSURES,
-        tables::read_disclosure,
         |d, out| {
             reg.unique(Disclosure, d.id.as_str(), 0, out);
             reg.refers(Person, Some(d.subject_id.as_str()), 2, out);
@@ -589,8 +657,8 @@ pub fn read_dir(
     );
     table!(
         protection_orders,
+        protection_orders,
         spec::PROTECTION_ORDERS,
-        tables::read_order,
         |o, out| {
             reg.unique(Order, o.id.as_str(), 0, out);
             reg.refers(Person, Some(o.subject_id.as_str()), 2, out);
@@ -602,8 +670,8 @@ pub fn read_dir(
     );
     table!(
         staffing,
+        staffing,
         spec::STAFFING,
-        tables::read_staffing,
         |s, out| {
             reg.unique(Staffing, &staffing_key(s), 0, out);
         },
