@@ -284,6 +284,15 @@ fn parse_table<R>(
         notes: Vec::new(),
     };
     if !path.exists() {
+        if dir.join(spec.parquet_file()).exists() {
+            return Err(vec![Problem::file(
+                &file,
+                format!(
+                    "is missing, but {} is there: import reads the CSV form of the extract (Parquet is written for analysis tools); export it again with --format csv",
+                    spec.parquet_file()
+                ),
+            )]);
+        }
         if spec.required {
             return Err(vec![Problem::file(
                 &file,

@@ -441,6 +441,14 @@ fn parquet_export_writes_every_table() {
     }
     let manifest = fs::read_to_string(Path::new(&out).join("manifest.json")).unwrap();
     assert!(manifest.contains("\"offences.parquet\""));
+    // Import reads the CSV form, and says so when handed Parquet.
+    let o = vigil(&["--db", &f.path("pq.db"), "import", &out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("import reads the CSV form"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
