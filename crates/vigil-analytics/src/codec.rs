@@ -8,7 +8,7 @@ use vigil_domain::time::Date;
 use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
 
 const MAGIC: &[u8; 8] = b"VIGILSNP";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 struct Out(Vec<u8>);
 
@@ -143,7 +143,9 @@ pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
     o.u64(revision);
     o.i32s(&[s.as_of.map_or(i32::MIN, crate::calendar::day)]);
     o.strs(&s.lpas);
-    o.strs(&s.person_ids);
+    let (text, ends) = s.person_ids.parts();
+    o.str(text);
+    o.u32s(ends);
     o.bytes(&s.person_lpa);
     let i = &s.incidents;
     o.i64s(&i.reported);
@@ -224,7 +226,11 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
     let mut s = Snapshot {
         as_of,
         lpas: i.strs()?,
-        person_ids: i.strs()?,
+        person_ids: {
+            let text = i.str()?;
+            PersonIds::from_parts(text, i.u32s()?)
+                .ok_or("the snapshot cache's person ids are damaged")?
+        },
         person_lpa: i.bytes()?,
         outcome_codes: vigil_domain::OutcomeCode::all().collect(),
         ..Default::default()

@@ -137,7 +137,11 @@ pub fn perpetrator_cohort(
         b.score
             .total_cmp(&a.score)
             .then(b.last_day.cmp(&a.last_day))
-            .then_with(|| s.person_ids[a.person as usize].cmp(&s.person_ids[b.person as usize]))
+            .then_with(|| {
+                s.person_ids
+                    .get(a.person as usize)
+                    .cmp(s.person_ids.get(b.person as usize))
+            })
     });
     out.truncate(n);
     out
@@ -182,7 +186,11 @@ pub fn acute_victims(s: &Snapshot, as_of: i32, lpa: Option<u8>, n: usize) -> Vec
             .cmp(&rank(a.grade))
             .then(b.incidents_12m.cmp(&a.incidents_12m))
             .then(b.last_day.cmp(&a.last_day))
-            .then_with(|| s.person_ids[a.person as usize].cmp(&s.person_ids[b.person as usize]))
+            .then_with(|| {
+                s.person_ids
+                    .get(a.person as usize)
+                    .cmp(s.person_ids.get(b.person as usize))
+            })
     });
     out.truncate(n);
     out

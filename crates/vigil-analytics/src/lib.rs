@@ -14,4 +14,4 @@ pub mod snapshot;
 
 pub use calendar::{Month, Window};
 pub use pack::{PackConfig, PackError, compute};
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, SnapshotBuilder};

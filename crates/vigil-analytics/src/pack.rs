@@ -384,7 +384,7 @@ fn measures(
     if cohorts {
         let as_of = day(cfg.as_of);
         let lpa = frame.cut.lpa;
-        let id = |p: u32| s.person_ids[p as usize].clone();
+        let id = |p: u32| s.person_ids.get(p as usize).to_owned();
         m.insert(
             "perpetrator_cohort".into(),
             Value::Array(

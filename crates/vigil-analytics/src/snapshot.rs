@@ -83,12 +83,57 @@ pub struct Orders {
     pub lpa: Vec<u8>,
 }
 
+/// Person ids packed into one buffer: a national store holds tens of millions, and one
+/// allocation each would dominate both memory and the time to load the cache.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PersonIds {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl PersonIds {
+    pub fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The packed form, for the cache: the text and the end offset of each id.
+    pub fn parts(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
+    /// Rebuilds from the packed form; `None` if the offsets do not fit the text.
+    pub fn from_parts(text: String, ends: Vec<u32>) -> Option<Self> {
+        let mut last = 0u32;
+        for e in &ends {
+            if *e < last || *e as usize > text.len() || !text.is_char_boundary(*e as usize) {
+                return None;
+            }
+            last = *e;
+        }
+        Some(PersonIds { text, ends })
+    }
+}
+
 /// Everything the measures read.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Snapshot {
     pub as_of: Option<Date>,
     pub lpas: Vec<String>,
-    pub person_ids: Vec<String>,
+    pub person_ids: PersonIds,
     pub person_lpa: Vec<u8>,
     pub incidents: Incidents,
     pub offences: Offences,
@@ -119,134 +164,182 @@ impl Snapshot {
 
     /// Builds the snapshot from a record set (as the store exports it).
     pub fn from_records(r: &RecordSet, as_of: Option<Date>) -> Self {
-        let mut s = Snapshot {
-            as_of,
-            outcome_codes: OutcomeCode::all().collect(),
-            ..Default::default()
-        };
-        let mut lpa_of: HashMap<String, u8> = HashMap::new();
-        let mut lpa = |name: &str, lpas: &mut Vec<String>| -> u8 {
-            if let Some(i) = lpa_of.get(name) {
-                return *i;
-            }
-            lpas.push(name.to_owned());
-            let i = (lpas.len() - 1) as u8;
-            lpa_of.insert(name.to_owned(), i);
-            i
-        };
-        let mut person_index: HashMap<&str, u32> = HashMap::with_capacity(r.persons.len());
-        for p in &r.persons {
-            person_index.insert(p.id.as_str(), s.person_ids.len() as u32);
-            s.person_ids.push(p.id.to_string());
-            let l = p
-                .lpa
-                .as_ref()
-                .map_or(NONE, |l| lpa(l.as_str(), &mut s.lpas));
-            s.person_lpa.push(l);
+        let mut b = SnapshotBuilder::new(as_of);
+        b.add(r);
+        b.finish()
+    }
+}
+
+/// Builds a snapshot from record sets handed over a piece at a time, tables in dependency
+/// order (persons, incidents, offences, then the rest), as the store streams them: a
+/// national store never has to be in memory as records at once.
+pub struct SnapshotBuilder {
+    s: Snapshot,
+    lpa_of: HashMap<String, u8>,
+    person_index: HashMap<String, u32>,
+    incident_index: HashMap<String, u32>,
+}
+
+impl SnapshotBuilder {
+    pub fn new(as_of: Option<Date>) -> Self {
+        SnapshotBuilder {
+            s: Snapshot {
+                as_of,
+                outcome_codes: OutcomeCode::all().collect(),
+                ..Default::default()
+            },
+            lpa_of: HashMap::new(),
+            person_index: HashMap::new(),
+            incident_index: HashMap::new(),
         }
-        let pidx = |id: &PersonId| person_index.get(id.as_str()).copied().unwrap_or(u32::MAX);
-        let mut incident_index: HashMap<&str, u32> = HashMap::with_capacity(r.incidents.len());
-        let inc = &mut s.incidents;
-        for (k, i) in r.incidents.iter().enumerate() {
-            incident_index.insert(i.id.as_str(), k as u32);
+    }
+
+    fn lpa(&mut self, name: &str) -> u8 {
+        if let Some(i) = self.lpa_of.get(name) {
+            return *i;
+        }
+        self.s.lpas.push(name.to_owned());
+        let i = (self.s.lpas.len() - 1) as u8;
+        self.lpa_of.insert(name.to_owned(), i);
+        i
+    }
+
+    fn person(&self, id: &PersonId) -> u32 {
+        self.person_index
+            .get(id.as_str())
+            .copied()
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The LPA of an incident, or else of a person: where a referral, arrest or order counts.
+    fn lpa_of_incident(&self, id: &Option<IncidentId>, person: u32) -> u8 {
+        id.as_ref()
+            .and_then(|i| self.incident_index.get(i.as_str()))
+            .map(|k| self.s.incidents.lpa[*k as usize])
+            .unwrap_or_else(|| {
+                self.s
+                    .person_lpa
+                    .get(person as usize)
+                    .copied()
+                    .unwrap_or(NONE)
+            })
+    }
+
+    /// Adds the records of every table in `r`.
+    pub fn add(&mut self, r: &RecordSet) {
+        for p in &r.persons {
+            let n = self.s.person_ids.len() as u32;
+            self.person_index.insert(p.id.as_str().to_owned(), n);
+            self.s.person_ids.push(p.id.as_str());
+            let l = p.lpa.as_ref().map_or(NONE, |l| self.lpa(l.as_str()));
+            self.s.person_lpa.push(l);
+        }
+        for i in &r.incidents {
+            let k = self.s.incidents.day.len() as u32;
+            self.incident_index.insert(i.id.as_str().to_owned(), k);
+            let l = self.lpa(i.lpa.as_str());
+            let (victim, suspect) = (
+                self.person(&i.victim_id),
+                i.suspect_id.as_ref().map_or(u32::MAX, |x| self.person(x)),
+            );
+            let inc = &mut self.s.incidents;
             inc.reported.push(secs(i.reported_at));
             inc.day.push(day(i.reported_at.date()));
-            inc.lpa.push(lpa(i.lpa.as_str(), &mut s.lpas));
+            inc.lpa.push(l);
             inc.call_grade.push(i.call_grade as u8);
             inc.target_met
                 .push(i.response_target_met.map_or(NONE, u8::from));
-            inc.victim.push(pidx(&i.victim_id));
-            inc.suspect
-                .push(i.suspect_id.as_ref().map_or(u32::MAX, pidx));
+            inc.victim.push(victim);
+            inc.suspect.push(suspect);
             inc.relationship.push(i.relationship as u8);
             inc.risk.push(grade(i.risk_level));
             inc.has_offence.push(false);
         }
-        let off = &mut s.offences;
         for o in &r.offences {
-            let k = incident_index
+            let k = self
+                .incident_index
                 .get(o.incident_id.as_str())
                 .copied()
                 .unwrap_or(u32::MAX);
-            if let Some(flag) = s.incidents.has_offence.get_mut(k as usize) {
+            if let Some(flag) = self.s.incidents.has_offence.get_mut(k as usize) {
                 *flag = true;
             }
+            let lpa = self
+                .s
+                .incidents
+                .lpa
+                .get(k as usize)
+                .copied()
+                .unwrap_or(NONE);
+            let suspect = o.suspect_id.as_ref().map_or(u32::MAX, |x| self.person(x));
+            let code = o.outcome.map(|x| {
+                self.s
+                    .outcome_codes
+                    .iter()
+                    .position(|c| *c == x.code)
+                    .map_or(NONE, |p| p as u8)
+            });
+            let off = &mut self.s.offences;
             off.incident.push(k);
-            off.lpa
-                .push(s.incidents.lpa.get(k as usize).copied().unwrap_or(NONE));
+            off.lpa.push(lpa);
             off.group.push(o.offence_group as u8);
             off.offence_day.push(day(o.offence_date));
             off.recorded_day.push(day(o.recorded_date));
             off.risk.push(grade(o.risk_level));
-            match o.outcome {
-                Some(x) => {
-                    off.outcome.push(
-                        s.outcome_codes
-                            .iter()
-                            .position(|c| *c == x.code)
-                            .map_or(NONE, |p| p as u8),
-                    );
-                    off.outcome_day.push(day(x.date));
-                }
-                None => {
-                    off.outcome.push(NONE);
-                    off.outcome_day.push(i32::MAX);
-                }
-            }
-            off.suspect
-                .push(o.suspect_id.as_ref().map_or(u32::MAX, pidx));
+            off.outcome.push(code.unwrap_or(NONE));
+            off.outcome_day
+                .push(o.outcome.map_or(i32::MAX, |x| day(x.date)));
+            off.suspect.push(suspect);
         }
-        let lpa_of_incident = |id: &Option<IncidentId>, person: u32, s: &Snapshot| -> u8 {
-            id.as_ref()
-                .and_then(|i| incident_index.get(i.as_str()))
-                .map(|k| s.incidents.lpa[*k as usize])
-                .unwrap_or_else(|| s.person_lpa.get(person as usize).copied().unwrap_or(NONE))
-        };
         for a in &r.arrests {
-            let person = pidx(&a.person_id);
-            let l = lpa_of_incident(&a.incident_id, person, &s);
-            s.arrests.at.push(secs(a.arrested_at));
-            s.arrests.day.push(day(a.arrested_at.date()));
-            s.arrests.lpa.push(l);
-            s.arrests
-                .bwv_shown
+            let l = self.lpa_of_incident(&a.incident_id, self.person(&a.person_id));
+            let ar = &mut self.s.arrests;
+            ar.at.push(secs(a.arrested_at));
+            ar.day.push(day(a.arrested_at.date()));
+            ar.lpa.push(l);
+            ar.bwv_shown
                 .push(a.bwv_shown_in_interview.map_or(NONE, u8::from));
-            s.arrests
-                .disposal
-                .push(a.disposal.map_or(NONE, |d| d as u8));
+            ar.disposal.push(a.disposal.map_or(NONE, |d| d as u8));
         }
         for f in &r.referrals {
-            let person = pidx(&f.person_id);
-            let l = lpa_of_incident(&f.incident_id, person, &s);
-            s.referrals.kind.push(f.kind as u8);
-            s.referrals.person.push(person);
-            s.referrals.at.push(secs(f.referred_at));
-            s.referrals.day.push(day(f.referred_at.date()));
-            s.referrals.lpa.push(l);
-            s.referrals.police.push(f.agency == Agency::Police);
+            let person = self.person(&f.person_id);
+            let l = self.lpa_of_incident(&f.incident_id, person);
+            let rf = &mut self.s.referrals;
+            rf.kind.push(f.kind as u8);
+            rf.person.push(person);
+            rf.at.push(secs(f.referred_at));
+            rf.day.push(day(f.referred_at.date()));
+            rf.lpa.push(l);
+            rf.police.push(f.agency == Agency::Police);
         }
         for d in &r.disclosures {
-            let l = s
+            let l = self
+                .s
                 .person_lpa
-                .get(pidx(&d.at_risk_id) as usize)
+                .get(self.person(&d.at_risk_id) as usize)
                 .copied()
                 .unwrap_or(NONE);
-            s.disclosures.route.push(d.route as u8);
-            s.disclosures.lpa.push(l);
-            s.disclosures.received.push(secs(d.received_at));
-            s.disclosures.received_day.push(day(d.received_at.date()));
-            s.disclosures
-                .to_decision
+            let ds = &mut self.s.disclosures;
+            ds.route.push(d.route as u8);
+            ds.lpa.push(l);
+            ds.received.push(secs(d.received_at));
+            ds.received_day.push(day(d.received_at.date()));
+            ds.to_decision
                 .push(d.decided_at.map_or(-1, |t| secs(t) - secs(d.received_at)));
         }
         for o in &r.protection_orders {
-            let l = lpa_of_incident(&o.incident_id, pidx(&o.protected_id), &s);
-            s.orders.kind.push(o.kind as u8);
-            s.orders.day.push(day(o.issued_at.date()));
-            s.orders.lpa.push(l);
+            let l = self.lpa_of_incident(&o.incident_id, self.person(&o.protected_id));
+            let or = &mut self.s.orders;
+            or.kind.push(o.kind as u8);
+            or.day.push(day(o.issued_at.date()));
+            or.lpa.push(l);
         }
-        s.staffing = r.staffing.clone();
-        s.victim_order = crate::measures::victim_order(&s);
-        s
+        self.s.staffing.extend(r.staffing.iter().cloned());
+    }
+
+    /// The finished snapshot, with its victim order built.
+    pub fn finish(mut self) -> Snapshot {
+        self.s.victim_order = crate::measures::victim_order(&self.s);
+        self.s
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::Failure;
 use std::path::PathBuf;
-use vigil_analytics::{Snapshot, codec};
+use vigil_analytics::{Snapshot, SnapshotBuilder, codec};
 use vigil_store::{ExtractInfo, Store};
 use vigil_store_sqlite::SqliteStore;
 
@@ -65,8 +65,16 @@ pub async fn load(
             ),
         }
     }
-    let records = store.export_records().await?;
-    let snapshot = Snapshot::from_records(&records, Some(info.as_of));
+    // Built from the store a chunk at a time, so even a national store is never held in
+    // memory as records.
+    let mut builder = SnapshotBuilder::new(Some(info.as_of));
+    store
+        .export_chunks(256 * 1024, &mut |chunk| {
+            builder.add(&chunk);
+            Ok(())
+        })
+        .await?;
+    let snapshot = builder.finish();
     write(db, &snapshot, revision);
     Ok((snapshot, info, Source::Store))
 }
