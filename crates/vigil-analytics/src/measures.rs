@@ -606,29 +606,44 @@ impl<'s> Frame<'s> {
     /// of the report, and IDVA referrals made.
     fn idva_days(&self) -> &Daily<3> {
         self.memo.idva.get_or_init(|| {
+            // Referrals and high-risk incidents each keyed by person then time in one u64
+            // (seconds counted from 1950, so they fit 32 bits until 2086) and sorted; one
+            // forward pointer then finds each incident's next referral: a merge join instead
+            // of a search per incident.
+            const BASE: i64 = -631_152_000;
+            let key = |person: u32, t: i64| {
+                (u64::from(person) << 32) | (t - BASE).clamp(0, u32::MAX as i64) as u64
+            };
             let r = &self.s.referrals;
-            let mut idva: Vec<(u32, i64)> = (0..r.kind.len())
+            let mut idva: Vec<u64> = (0..r.kind.len())
                 .filter(|&i| r.kind[i] == ReferralKind::Idva as u8 && r.day[i] <= self.as_of)
-                .map(|i| (r.person[i], r.at[i]))
+                .map(|i| key(r.person[i], r.at[i]))
                 .collect();
             idva.sort_unstable();
             let inc = &self.s.incidents;
-            let high = (0..inc.day.len())
-                .filter(|&i| {
-                    inc.risk[i] == vigil_domain::RiskGrade::High as u8 && self.incident_kept(i)
-                })
-                .map(|i| {
-                    let (v, t) = (inc.victim[i], inc.reported[i]);
-                    let first = idva.partition_point(|x| *x < (v, t));
-                    let hit = idva
-                        .get(first)
-                        .is_some_and(|x| x.0 == v && x.1 <= t + 28 * DAY_SECS);
-                    (inc.day[i], [1, u64::from(hit), 0])
-                });
+            let high = vigil_domain::RiskGrade::High as u8;
+            // High-risk incidents in the same (person, time) order, with their day.
+            let mut incidents: Vec<(u64, i32)> = (0..inc.day.len())
+                .filter(|&i| inc.risk[i] == high && self.incident_kept(i))
+                .map(|i| (key(inc.victim[i], inc.reported[i]), inc.day[i]))
+                .collect();
+            incidents.sort_unstable();
+            let mut j = 0;
+            let mut rows = Vec::with_capacity(incidents.len());
+            for (from, day) in incidents {
+                while j < idva.len() && idva[j] < from {
+                    j += 1;
+                }
+                let until = from.saturating_add(28 * DAY_SECS as u64);
+                let hit = idva
+                    .get(j)
+                    .is_some_and(|k| *k <= until && k >> 32 == from >> 32);
+                rows.push((day, [1, u64::from(hit), 0]));
+            }
             let referrals = (0..r.kind.len())
                 .filter(|&i| self.referral_kept(i, ReferralKind::Idva))
                 .map(|i| (r.day[i], [0, 0, 1]));
-            Daily::build(self.as_of, high.chain(referrals))
+            Daily::build(self.as_of, rows.into_iter().chain(referrals))
         })
     }
 
