@@ -9,6 +9,7 @@
 mod error;
 mod vocabulary;
 
+pub mod access;
 pub mod counting_rules;
 pub mod deadlines;
 pub mod ids;

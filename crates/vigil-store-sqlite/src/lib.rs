@@ -4,6 +4,7 @@
 //! domain records. Connections use WAL (readers do not block the writer), enforce foreign
 //! keys, and wait briefly on a busy database rather than failing at once.
 
+mod accounts;
 mod import;
 mod migrations;
 mod read;
@@ -12,10 +13,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
+use vigil_domain::access::Username;
 use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
 use vigil_domain::time::{format_date, parse_date};
 use vigil_domain::{Offence, OffenceId, Outcome, RecordSet};
-use vigil_store::{ExtractInfo, IdKind, Store, StoreError, StoreResult, Versioned};
+use vigil_store::{
+    AuditEntry, AuditQuery, AuditRow, ExtractInfo, IdKind, NewUser, Store, StoreError, StoreResult,
+    User, Versioned,
+};
 
 /// The SQLite implementation of [`Store`].
 #[derive(Clone)]
@@ -186,6 +191,51 @@ impl Store for SqliteStore {
 
     async fn offence(&self, id: &OffenceId) -> StoreResult<Versioned<Offence>> {
         read::offence(&self.pool, id).await
+    }
+
+    async fn add_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
+        accounts::add_user(&self.pool, user, audit).await
+    }
+
+    async fn user(&self, username: &Username) -> StoreResult<Option<User>> {
+        accounts::user(&self.pool, username).await
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        accounts::users(&self.pool).await
+    }
+
+    async fn set_user_disabled(
+        &self,
+        username: &Username,
+        disabled: bool,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_disabled(&self.pool, username, disabled, audit).await
+    }
+
+    async fn set_password_hash(
+        &self,
+        username: &Username,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_password_hash(&self.pool, username, password_hash, audit).await
+    }
+
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let row = accounts::append(&mut tx, entry).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(row)
+    }
+
+    async fn audit_trail(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
+        accounts::trail(&self.pool, query).await
+    }
+
+    async fn verify_audit_chain(&self) -> StoreResult<Option<i64>> {
+        accounts::verify(&self.pool).await
     }
 
     async fn record_outcome(

@@ -23,6 +23,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "store revision counter",
         sql: include_str!("../migrations/0002_revision.sql"),
     },
+    Migration {
+        version: 3,
+        description: "users and the hash-chained audit trail",
+        sql: include_str!("../migrations/0003_users_audit.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

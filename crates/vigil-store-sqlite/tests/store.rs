@@ -193,3 +193,117 @@ async fn a_dangling_reference_into_an_empty_store_writes_nothing() {
     .unwrap();
     assert_eq!(s.export_records().await.unwrap(), records());
 }
+
+fn entry(action: &str, subject: &str) -> vigil_store::AuditEntry {
+    vigil_store::AuditEntry {
+        at: parse_datetime("2026-11-27T09:00:00").unwrap(),
+        actor: "admin".into(),
+        action: action.into(),
+        subject_kind: "user".into(),
+        subject_id: subject.into(),
+        reason: None,
+    }
+}
+
+#[tokio::test]
+async fn users_are_added_once_disabled_and_reset_with_every_act_audited() {
+    use vigil_domain::access::{Role, Username};
+    use vigil_store::{AuditQuery, NewUser};
+    let (_dir, s) = store().await;
+    let ann = Username::parse("ann.smith").unwrap();
+    let new = NewUser {
+        username: ann.clone(),
+        display_name: "Ann Smith".into(),
+        role: Role::DaitSergeant,
+        agency: None,
+        password_hash: "$argon2id$stub".into(),
+    };
+    let u = s
+        .add_user(&new, &entry("user.add", "ann.smith"))
+        .await
+        .unwrap();
+    assert_eq!(u.role, Role::DaitSergeant);
+    assert!(matches!(
+        s.add_user(&new, &entry("user.add", "ann.smith")).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    s.set_user_disabled(&ann, true, &entry("user.disable", "ann.smith"))
+        .await
+        .unwrap();
+    assert!(s.user(&ann).await.unwrap().unwrap().disabled);
+    s.set_password_hash(&ann, "$argon2id$other", &entry("user.reset", "ann.smith"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.user(&ann).await.unwrap().unwrap().password_hash,
+        "$argon2id$other"
+    );
+    let nobody = Username::parse("nobody").unwrap();
+    assert!(matches!(
+        s.set_user_disabled(&nobody, true, &entry("user.disable", "nobody"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let trail = s
+        .audit_trail(&AuditQuery {
+            subject_id: Some("ann.smith".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|r| r.entry.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["user.reset", "user.disable", "user.add"],
+        "newest first; the refused duplicate left no entry"
+    );
+    assert_eq!(s.verify_audit_chain().await.unwrap(), None);
+    assert_eq!(s.users().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_audit_trail_cannot_be_altered_and_tampering_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let path = path.to_str().unwrap();
+    let s = SqliteStore::open_and_migrate(path).await.unwrap();
+    for i in 0..5 {
+        s.audit(&entry("person.read", &format!("P{i}")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(s.verify_audit_chain().await.unwrap(), None);
+    s.close().await;
+    // Someone with direct access to the file: the triggers refuse, and if they are dropped
+    // first, the chain shows where the record was changed.
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&opts)
+        .await
+        .unwrap();
+    let refused = sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 3")
+        .execute(&mut conn)
+        .await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be altered")
+    );
+    assert!(
+        sqlx::query("DELETE FROM audit_log WHERE seq = 3")
+            .execute(&mut conn)
+            .await
+            .is_err()
+    );
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'someone else' WHERE seq = 3")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let s = SqliteStore::open(path).await.unwrap();
+    assert_eq!(s.verify_audit_chain().await.unwrap(), Some(3));
+}

@@ -5,8 +5,10 @@
 //! above this line never knows which it is talking to.
 
 use std::future::Future;
+use vigil_domain::Agency;
+use vigil_domain::access::{Role, Username};
 use vigil_domain::outcome::OutcomeIssue;
-use vigil_domain::time::Date;
+use vigil_domain::time::{Date, DateTime};
 use vigil_domain::{Offence, OffenceId, Outcome, RecordSet};
 
 /// How a store operation failed.
@@ -64,6 +66,57 @@ pub enum IdKind {
     Order,
 }
 
+/// A new user account (the password already hashed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub agency: Option<Agency>,
+    pub password_hash: String,
+}
+
+/// A stored user account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub agency: Option<Agency>,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// One act to record in the audit trail. `at` is UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime,
+    pub actor: String,
+    pub action: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+    /// Why, for sensitive reads and administrative acts.
+    pub reason: Option<String>,
+}
+
+/// A recorded audit entry, with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What to look for in the audit trail; empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub subject_id: Option<String>,
+    pub limit: u32,
+}
+
 /// A record as read for editing, with the version the edit must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<T> {
@@ -117,6 +170,48 @@ pub trait Store: Send + Sync {
         &self,
         id: &OffenceId,
     ) -> impl Future<Output = StoreResult<Versioned<Offence>>> + Send;
+
+    /// Creates a user account and audits it, in one transaction. A taken username is a
+    /// `Conflict`.
+    fn add_user(
+        &self,
+        user: &NewUser,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<User>> + Send;
+
+    /// A user by sign-in name, enabled or not.
+    fn user(&self, username: &Username) -> impl Future<Output = StoreResult<Option<User>>> + Send;
+
+    /// Every user, by username.
+    fn users(&self) -> impl Future<Output = StoreResult<Vec<User>>> + Send;
+
+    /// Disables or re-enables a user, audited.
+    fn set_user_disabled(
+        &self,
+        username: &Username,
+        disabled: bool,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Replaces a user's password hash, audited.
+    fn set_password_hash(
+        &self,
+        username: &Username,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Appends to the audit trail (there is no way to change or remove an entry).
+    fn audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<AuditRow>> + Send;
+
+    /// Searches the audit trail, newest first.
+    fn audit_trail(
+        &self,
+        query: &AuditQuery,
+    ) -> impl Future<Output = StoreResult<Vec<AuditRow>>> + Send;
+
+    /// Recomputes the chain; `Some(seq)` is the first entry whose hash does not match.
+    fn verify_audit_chain(&self) -> impl Future<Output = StoreResult<Option<i64>>> + Send;
 
     /// Records the outcome of an offence, checked against the outcome rules, provided the
     /// offence is still at `expected_version`. Returns the new version. Warnings (such as

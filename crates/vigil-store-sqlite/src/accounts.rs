@@ -1,0 +1,256 @@
+//! Users and the hash-chained audit trail.
+
+use crate::backend;
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use vigil_domain::Agency;
+use vigil_domain::access::{Role, Username};
+use vigil_domain::time::{format_datetime, parse_datetime};
+use vigil_store::{AuditEntry, AuditQuery, AuditRow, NewUser, StoreError, StoreResult, User};
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of an entry chained to the one before. Each field is length-prefixed, so no
+/// choice of field contents can make two different entries hash alike.
+fn chain_hash(prev: &str, seq: i64, e: &AuditEntry) -> String {
+    let mut h = Sha256::new();
+    let at = format_datetime(e.at);
+    for field in [
+        prev,
+        &seq.to_string(),
+        &at,
+        &e.actor,
+        &e.action,
+        &e.subject_kind,
+        &e.subject_id,
+        e.reason.as_deref().unwrap_or(""),
+    ] {
+        h.update(field.len().to_string().as_bytes());
+        h.update(b":");
+        h.update(field.as_bytes());
+        h.update(b";");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends an entry inside the caller's transaction.
+pub async fn append(conn: &mut SqliteConnection, e: &AuditEntry) -> StoreResult<AuditRow> {
+    let last: Option<(i64, String)> =
+        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?
+            .map(|r| (r.get(0), r.get(1)));
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_owned()),
+    };
+    let hash = chain_hash(&prev, seq, e);
+    sqlx::query("INSERT INTO audit_log (seq, at, actor, action, subject_kind, subject_id, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(seq)
+        .bind(format_datetime(e.at))
+        .bind(e.actor.as_str())
+        .bind(e.action.as_str())
+        .bind(e.subject_kind.as_str())
+        .bind(e.subject_id.as_str())
+        .bind(e.reason.as_deref())
+        .bind(prev.as_str())
+        .bind(hash.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(AuditRow {
+        seq,
+        entry: e.clone(),
+        prev_hash: prev,
+        hash,
+    })
+}
+
+fn audit_row(r: &SqliteRow) -> StoreResult<AuditRow> {
+    let at: String = r.get(1);
+    Ok(AuditRow {
+        seq: r.get(0),
+        entry: AuditEntry {
+            at: parse_datetime(&at).map_err(|e| StoreError::Schema(format!("audit time: {e}")))?,
+            actor: r.get(2),
+            action: r.get(3),
+            subject_kind: r.get(4),
+            subject_id: r.get(5),
+            reason: r.get(6),
+        },
+        prev_hash: r.get(7),
+        hash: r.get(8),
+    })
+}
+
+const AUDIT_COLUMNS: &str =
+    "seq, at, actor, action, subject_kind, subject_id, reason, prev_hash, hash";
+
+pub async fn trail(pool: &SqlitePool, q: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
+    let limit = if q.limit == 0 {
+        100
+    } else {
+        q.limit.min(10_000)
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject_id = ?2) ORDER BY seq DESC LIMIT ?3"
+    )))
+    .bind(q.actor.as_deref())
+    .bind(q.subject_id.as_deref())
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter().map(audit_row).collect()
+}
+
+pub async fn verify(pool: &SqlitePool) -> StoreResult<Option<i64>> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq"
+    )))
+    .fetch(pool);
+    let mut prev = GENESIS.to_owned();
+    while let Some(r) = rows.try_next().await.map_err(backend)? {
+        let row = audit_row(&r)?;
+        if row.prev_hash != prev || chain_hash(&prev, row.seq, &row.entry) != row.hash {
+            return Ok(Some(row.seq));
+        }
+        prev = row.hash;
+    }
+    Ok(None)
+}
+
+fn user_row(r: &SqliteRow) -> StoreResult<User> {
+    let bad = |what: &str, e: vigil_domain::ValueError| {
+        StoreError::Schema(format!("stored user {what}: {e}"))
+    };
+    let username: String = r.get(1);
+    let role: String = r.get(3);
+    let agency: Option<String> = r.get(4);
+    Ok(User {
+        id: r.get(0),
+        username: Username::parse(&username).map_err(|e| bad("username", e))?,
+        display_name: r.get(2),
+        role: Role::parse(&role).map_err(|e| bad("role", e))?,
+        agency: agency
+            .map(|a| Agency::parse(&a))
+            .transpose()
+            .map_err(|e| bad("agency", e))?,
+        password_hash: r.get(5),
+        disabled: r.get::<i64, _>(6) != 0,
+    })
+}
+
+const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled";
+
+pub async fn add_user(pool: &SqlitePool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let result = sqlx::query("INSERT INTO users (username, display_name, role, agency, password_hash) VALUES (?, ?, ?, ?, ?)")
+        .bind(u.username.as_str())
+        .bind(u.display_name.as_str())
+        .bind(u.role.as_str())
+        .bind(u.agency.map(|a| a.as_str()))
+        .bind(u.password_hash.as_str())
+        .execute(&mut *tx)
+        .await;
+    if let Err(sqlx::Error::Database(db)) = &result
+        && db.message().contains("UNIQUE")
+    {
+        return Err(StoreError::Conflict {
+            what: "user",
+            id: u.username.to_string(),
+            expected: 0,
+            found: 1,
+        });
+    }
+    result.map_err(backend)?;
+    append(&mut tx, audit).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
+    )))
+    .bind(u.username.as_str())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let user = user_row(&row)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(user)
+}
+
+pub async fn user(pool: &SqlitePool, username: &Username) -> StoreResult<Option<User>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
+    )))
+    .bind(username.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?
+    .as_ref()
+    .map(user_row)
+    .transpose()
+}
+
+pub async fn users(pool: &SqlitePool) -> StoreResult<Vec<User>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+    )))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(user_row)
+    .collect()
+}
+
+/// Disables or re-enables a user, audited, in one transaction.
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    username: &Username,
+    disabled: bool,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let done =
+        sqlx::query("UPDATE users SET disabled = ?, version = version + 1 WHERE username = ?")
+            .bind(disabled)
+            .bind(username.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            id: username.to_string(),
+        });
+    }
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}
+
+/// Replaces a user's password hash, audited, in one transaction.
+pub async fn set_password_hash(
+    pool: &SqlitePool,
+    username: &Username,
+    hash: &str,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let done =
+        sqlx::query("UPDATE users SET password_hash = ?, version = version + 1 WHERE username = ?")
+            .bind(hash)
+            .bind(username.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            id: username.to_string(),
+        });
+    }
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}
