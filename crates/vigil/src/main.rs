@@ -59,6 +59,11 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Demo(commands::demo::Args),
     /// Write the board report (the deep-dive) as HTML, and PDF with headless Chromium.
     Report(commands::report::Args),
+    /// Manage the people who sign in to Vigil.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Search the audit trail, or verify its hash chain.
+    Audit(commands::user::AuditArgs),
 }
 
 /// How a command failed, which decides the exit code.
@@ -97,6 +102,8 @@ fn main() -> ExitCode {
             Command::Pack(args) => commands::pack::run(&cli.db, args).await,
             Command::Demo(args) => commands::demo::run(&cli.db, args).await,
             Command::Report(args) => commands::report::run(&cli.db, args).await,
+            Command::User(command) => commands::user::run(&cli.db, command).await,
+            Command::Audit(args) => commands::user::audit(&cli.db, args).await,
         }
     });
     match result {

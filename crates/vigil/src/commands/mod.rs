@@ -7,3 +7,4 @@ pub mod migrate;
 pub mod pack;
 pub mod report;
 pub mod synth;
+pub mod user;

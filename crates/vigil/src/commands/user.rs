@@ -1,0 +1,243 @@
+//! `vigil user` and `vigil audit`: manage sign-ins and read the audit trail.
+
+use crate::{Failure, open_store};
+use std::io::BufRead;
+use vigil_domain::Agency;
+use vigil_domain::access::{Role, Username, check_agency};
+use vigil_store::{AuditEntry, AuditQuery, NewUser, Store, StoreError};
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from standard input (one line).
+    Add {
+        username: String,
+        /// call_handler, response_officer, dait_investigator, dait_sergeant, cru_officer,
+        /// analyst, partner_agency or administrator.
+        #[arg(long)]
+        role: String,
+        /// The partner agency (partner_agency users only), e.g. health or childrens_services.
+        #[arg(long)]
+        agency: Option<String>,
+        /// The name shown in the application and the audit trail.
+        #[arg(long)]
+        name: String,
+    },
+    /// Stop a user signing in (their audit history stays).
+    Disable { username: String },
+    /// Let a disabled user sign in again.
+    Enable { username: String },
+    /// Set a new password, read from standard input (one line).
+    Reset { username: String },
+    /// List users (never their passwords).
+    List,
+}
+
+#[derive(clap::Args)]
+pub struct AuditArgs {
+    /// Only entries by this user.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Only entries about this record (a person, case or user id).
+    #[arg(long)]
+    subject: Option<String>,
+    /// At most this many entries, newest first.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Recompute the hash chain and report the first entry that does not match.
+    #[arg(long)]
+    verify: bool,
+}
+
+fn now_utc() -> vigil_domain::time::DateTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    chrono::DateTime::from_timestamp(secs, 0).map_or_else(Default::default, |t| t.naive_utc())
+}
+
+/// Who is acting from the command line, as the audit trail records it.
+fn cli_actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+fn entry(action: &str, subject: &str) -> AuditEntry {
+    AuditEntry {
+        at: now_utc(),
+        actor: cli_actor(),
+        action: action.into(),
+        subject_kind: "user".into(),
+        subject_id: subject.into(),
+        reason: None,
+    }
+}
+
+fn read_password(username: &Username) -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        Failure::BadInput(format!("cannot read the password from standard input: {e}"))
+    })?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(Failure::BadInput(
+            "give the password on standard input, for example: printf '%s\\n' \"$PASSWORD\" | vigil user add …".into(),
+        ));
+    }
+    vigil_auth::check_password(&password, username.as_str()).map_err(|e| Failure::BadInput(e.0))?;
+    Ok(password)
+}
+
+fn username(raw: &str) -> Result<Username, Failure> {
+    Username::parse(raw).map_err(|e| Failure::BadInput(e.reason))
+}
+
+fn not_found(e: StoreError) -> Failure {
+    match e {
+        StoreError::NotFound { id, .. } => {
+            Failure::BadInput(format!("there is no user '{id}' (see vigil user list)"))
+        }
+        other => other.into(),
+    }
+}
+
+pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
+    let store = open_store(db).await?;
+    match command {
+        UserCommand::Add {
+            username: raw,
+            role,
+            agency,
+            name,
+        } => {
+            let username = username(&raw)?;
+            let role = Role::parse(&role).map_err(|e| Failure::BadInput(format!("--role: {e}")))?;
+            let agency = agency
+                .as_deref()
+                .map(|a| Agency::parse(a).map_err(|e| Failure::BadInput(format!("--agency: {e}"))))
+                .transpose()?;
+            check_agency(role, agency).map_err(|e| Failure::BadInput(e.reason))?;
+            let display_name = name.trim().to_owned();
+            if display_name.is_empty() || display_name.chars().count() > 100 {
+                return Err(Failure::BadInput(
+                    "--name: give the user's name, at most 100 characters".into(),
+                ));
+            }
+            let password = read_password(&username)?;
+            let new = NewUser {
+                username: username.clone(),
+                display_name,
+                role,
+                agency,
+                password_hash: vigil_auth::hash_password(&password),
+            };
+            match store
+                .add_user(&new, &entry("user.add", username.as_str()))
+                .await
+            {
+                Ok(u) => println!("Added {} ({}) as {}.", u.username, u.display_name, u.role),
+                Err(StoreError::Conflict { .. }) => {
+                    return Err(Failure::BadInput(format!(
+                        "the username '{username}' is taken; choose another"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserCommand::Disable { username: raw } => {
+            let u = username(&raw)?;
+            store
+                .set_user_disabled(&u, true, &entry("user.disable", u.as_str()))
+                .await
+                .map_err(not_found)?;
+            println!("{u} can no longer sign in.");
+        }
+        UserCommand::Enable { username: raw } => {
+            let u = username(&raw)?;
+            store
+                .set_user_disabled(&u, false, &entry("user.enable", u.as_str()))
+                .await
+                .map_err(not_found)?;
+            println!("{u} can sign in again.");
+        }
+        UserCommand::Reset { username: raw } => {
+            let u = username(&raw)?;
+            if store.user(&u).await?.is_none() {
+                return Err(Failure::BadInput(format!(
+                    "there is no user '{u}' (see vigil user list)"
+                )));
+            }
+            let password = read_password(&u)?;
+            store
+                .set_password_hash(
+                    &u,
+                    &vigil_auth::hash_password(&password),
+                    &entry("user.reset", u.as_str()),
+                )
+                .await
+                .map_err(not_found)?;
+            println!("The password of {u} has been reset.");
+        }
+        UserCommand::List => {
+            println!(
+                "{:<24} {:<20} {:<20} {:<10} name",
+                "username", "role", "agency", "status"
+            );
+            for u in store.users().await? {
+                println!(
+                    "{:<24} {:<20} {:<20} {:<10} {}",
+                    u.username.as_str(),
+                    u.role.as_str(),
+                    u.agency.map_or("", |a| a.as_str()),
+                    if u.disabled { "disabled" } else { "active" },
+                    u.display_name
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn audit(db: &str, args: AuditArgs) -> Result<(), Failure> {
+    let store = open_store(db).await?;
+    if args.verify {
+        return match store.verify_audit_chain().await? {
+            None => {
+                println!("The audit trail's hash chain is intact.");
+                Ok(())
+            }
+            Some(seq) => Err(Failure::Runtime(format!(
+                "the audit trail has been tampered with: entry {seq} does not match its hash chain"
+            ))),
+        };
+    }
+    let rows = store
+        .audit_trail(&AuditQuery {
+            actor: args.actor,
+            subject_id: args.subject,
+            limit: args.limit,
+        })
+        .await?;
+    for r in &rows {
+        let e = &r.entry;
+        println!(
+            "{:>6}  {}Z  {:<20} {:<18} {}:{}{}",
+            r.seq,
+            vigil_domain::time::format_datetime(e.at),
+            e.actor,
+            e.action,
+            e.subject_kind,
+            e.subject_id,
+            e.reason
+                .as_deref()
+                .map_or(String::new(), |x| format!("  ({x})"))
+        );
+    }
+    if rows.is_empty() {
+        println!("No audit entries match.");
+    }
+    store.close().await;
+    Ok(())
+}

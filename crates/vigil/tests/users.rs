@@ -1,0 +1,121 @@
+//! `vigil user` and `vigil audit` as an administrator uses them.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+mod common;
+use common::*;
+
+fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(args)
+        .env_remove("VIGIL_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn users_are_managed_with_clear_refusals_and_every_act_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("u.db");
+    let db = db.to_str().unwrap();
+    let good = "lantern orbit velvet\n";
+    let add = |user: &str, role: &str, extra: &[&str], pw: &str| {
+        let mut a = vec![
+            "--db",
+            db,
+            "user",
+            "add",
+            user,
+            "--role",
+            role,
+            "--name",
+            "Test User",
+        ];
+        a.extend(extra);
+        with_stdin(&a, pw)
+    };
+    assert!(
+        add("ann.smith", "dait_sergeant", &[], good)
+            .status
+            .success()
+    );
+    for (o, expected) in [
+        (
+            add("ann.smith", "analyst", &[], good),
+            "the username 'ann.smith' is taken",
+        ),
+        (add("bob", "analyst", &[], "short\n"), "use at least 12"),
+        (add("Bob Smith", "analyst", &[], good), "is not a username"),
+        (
+            add("bob", "chief", &[], good),
+            "'chief' is not a known role",
+        ),
+        (add("carol", "partner_agency", &[], good), "needs an agency"),
+        (
+            add("carol", "partner_agency", &["--agency", "police"], good),
+            "cannot belong to the police",
+        ),
+        (
+            add("dave", "analyst", &["--agency", "health"], good),
+            "only partner-agency users belong to an agency",
+        ),
+        (
+            add("erin", "analyst", &[], "\n"),
+            "give the password on standard input",
+        ),
+    ] {
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains(expected),
+            "expected {expected:?} in {}",
+            text(&o)
+        );
+    }
+    assert!(
+        add("carol", "partner_agency", &["--agency", "health"], good)
+            .status
+            .success()
+    );
+    assert!(
+        vigil(&["--db", db, "user", "disable", "ann.smith"])
+            .status
+            .success()
+    );
+    assert!(
+        with_stdin(
+            &["--db", db, "user", "reset", "carol"],
+            "another three words\n"
+        )
+        .status
+        .success()
+    );
+    let o = vigil(&["--db", db, "user", "disable", "nobody"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("there is no user 'nobody'"));
+    let list = text(&vigil(&["--db", db, "user", "list"]));
+    assert!(list.contains("ann.smith") && list.contains("disabled") && list.contains("health"));
+    assert!(!list.contains("argon2"), "no password hash is ever printed");
+    let audit = text(&vigil(&["--db", db, "audit"]));
+    for action in ["user.add", "user.disable", "user.reset"] {
+        assert!(audit.contains(action), "{audit}");
+    }
+    assert_eq!(
+        audit.matches("user.add").count(),
+        2,
+        "refused additions leave no entry"
+    );
+    let carol = text(&vigil(&["--db", db, "audit", "--subject", "carol"]));
+    assert!(carol.contains("user.reset") && !carol.contains("ann.smith"));
+    assert!(text(&vigil(&["--db", db, "audit", "--verify"])).contains("intact"));
+}
