@@ -254,3 +254,77 @@ pub async fn set_password_hash(
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)
 }
+
+pub async fn create_session(
+    pool: &SqlitePool,
+    user_id: i64,
+    token_hash: &str,
+    csrf: &str,
+    created: vigil_domain::time::DateTime,
+    expires: vigil_domain::time::DateTime,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(format_datetime(created))
+        .bind(format_datetime(expires))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    // Expired sessions are cleared as new ones start: the table never grows without end.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+        .bind(format_datetime(created))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}
+
+pub async fn session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    now: vigil_domain::time::DateTime,
+) -> StoreResult<Option<vigil_store::Session>> {
+    let cols = USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {cols}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0"
+    )))
+    .bind(token_hash)
+    .bind(format_datetime(now))
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?;
+    row.map(|r| {
+        let expires: String = r.get(8);
+        Ok(vigil_store::Session {
+            user: user_row(&r)?,
+            csrf_token: r.get(7),
+            expires_at: parse_datetime(&expires)
+                .map_err(|e| StoreError::Schema(format!("session expiry: {e}")))?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn end_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}

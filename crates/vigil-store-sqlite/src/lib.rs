@@ -15,11 +15,12 @@ use std::str::FromStr;
 use std::time::Duration;
 use vigil_domain::access::Username;
 use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
+use vigil_domain::time::DateTime;
 use vigil_domain::time::{format_date, parse_date};
-use vigil_domain::{Offence, OffenceId, Outcome, RecordSet};
+use vigil_domain::{Incident, Offence, OffenceId, Outcome, Person, PersonId, RecordSet};
 use vigil_store::{
-    AuditEntry, AuditQuery, AuditRow, ExtractInfo, IdKind, NewUser, Store, StoreError, StoreResult,
-    User, Versioned,
+    AuditEntry, AuditQuery, AuditRow, ExtractInfo, IdKind, NewUser, Session, Store, StoreError,
+    StoreResult, User, Versioned,
 };
 
 /// The SQLite implementation of [`Store`].
@@ -221,6 +222,37 @@ impl Store for SqliteStore {
         audit: &AuditEntry,
     ) -> StoreResult<()> {
         accounts::set_password_hash(&self.pool, username, password_hash, audit).await
+    }
+
+    async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        created_at: DateTime,
+        expires_at: DateTime,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::create_session(
+            &self.pool, user_id, token_hash, csrf_token, created_at, expires_at, audit,
+        )
+        .await
+    }
+
+    async fn session(&self, token_hash: &str, now: DateTime) -> StoreResult<Option<Session>> {
+        accounts::session(&self.pool, token_hash, now).await
+    }
+
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> StoreResult<()> {
+        accounts::end_session(&self.pool, token_hash, audit).await
+    }
+
+    async fn person(&self, id: &PersonId) -> StoreResult<Versioned<Person>> {
+        read::person_by_id(&self.pool, id).await
+    }
+
+    async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>> {
+        read::incidents_of(&self.pool, id).await
     }
 
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow> {

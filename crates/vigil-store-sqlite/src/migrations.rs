@@ -28,6 +28,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "users and the hash-chained audit trail",
         sql: include_str!("../migrations/0003_users_audit.sql"),
     },
+    Migration {
+        version: 4,
+        description: "sign-in sessions",
+        sql: include_str!("../migrations/0004_sessions.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

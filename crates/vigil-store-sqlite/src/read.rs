@@ -539,3 +539,41 @@ pub async fn offence<'e>(
     let version = cols.opt_int()?.unwrap_or(1);
     Ok(Versioned { record, version })
 }
+
+pub async fn person_by_id(
+    pool: &sqlx::SqlitePool,
+    id: &PersonId,
+) -> StoreResult<Versioned<Person>> {
+    let sql = format!(
+        "SELECT {}, version FROM persons WHERE person_id = ?",
+        columns::PERSONS.join(",")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str().to_owned())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "person",
+            id: id.to_string(),
+        })?;
+    let mut cols = Cols::new(&row, "persons");
+    let record = person(&mut cols)?;
+    let version = cols.opt_int()?.unwrap_or(1);
+    Ok(Versioned { record, version })
+}
+
+pub async fn incidents_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult<Vec<Incident>> {
+    let sql = format!(
+        "SELECT {} FROM incidents WHERE victim_id = ?1 OR suspect_id = ?1 ORDER BY reported_at DESC LIMIT 500",
+        columns::INCIDENTS.join(",")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str().to_owned())
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| incident(&mut Cols::new(r, "incidents")))
+        .collect()
+}

@@ -307,3 +307,100 @@ async fn the_audit_trail_cannot_be_altered_and_tampering_is_detected() {
     let s = SqliteStore::open(path).await.unwrap();
     assert_eq!(s.verify_audit_chain().await.unwrap(), Some(3));
 }
+
+#[tokio::test]
+async fn sessions_live_until_they_expire_end_or_the_user_is_disabled() {
+    use vigil_domain::access::{Role, Username};
+    use vigil_store::NewUser;
+    let (_dir, s) = store().await;
+    let ann = Username::parse("ann").unwrap();
+    let u = s
+        .add_user(
+            &NewUser {
+                username: ann.clone(),
+                display_name: "Ann".into(),
+                role: Role::CruOfficer,
+                agency: None,
+                password_hash: "h".into(),
+            },
+            &entry("user.add", "ann"),
+        )
+        .await
+        .unwrap();
+    let t = |x: &str| parse_datetime(x).unwrap();
+    s.create_session(
+        u.id,
+        "tokenhash",
+        "csrf",
+        t("2026-11-27T09:00:00"),
+        t("2026-11-27T17:00:00"),
+        &entry("session.start", "ann"),
+    )
+    .await
+    .unwrap();
+    let live = s
+        .session("tokenhash", t("2026-11-27T10:00:00"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (live.user.username.as_str(), live.csrf_token.as_str()),
+        ("ann", "csrf")
+    );
+    assert!(
+        s.session("tokenhash", t("2026-11-27T17:00:01"))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert!(
+        s.session("other", t("2026-11-27T10:00:00"))
+            .await
+            .unwrap()
+            .is_none(),
+        "unknown"
+    );
+    s.set_user_disabled(&ann, true, &entry("user.disable", "ann"))
+        .await
+        .unwrap();
+    assert!(
+        s.session("tokenhash", t("2026-11-27T10:00:00"))
+            .await
+            .unwrap()
+            .is_none(),
+        "disabled"
+    );
+    s.set_user_disabled(&ann, false, &entry("user.enable", "ann"))
+        .await
+        .unwrap();
+    s.end_session("tokenhash", &entry("session.end", "ann"))
+        .await
+        .unwrap();
+    assert!(
+        s.session("tokenhash", t("2026-11-27T10:00:00"))
+            .await
+            .unwrap()
+            .is_none(),
+        "ended"
+    );
+    assert_eq!(s.verify_audit_chain().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_person_and_their_history() {
+    let (_dir, s) = store().await;
+    let v = s.person(&PersonId::parse("V").unwrap()).await.unwrap();
+    assert_eq!(v.record.sex, Sex::Female);
+    assert_eq!(
+        s.incidents_of(&PersonId::parse("S").unwrap())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(matches!(
+        s.person(&PersonId::parse("X").unwrap()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}

@@ -9,7 +9,7 @@ use vigil_domain::Agency;
 use vigil_domain::access::{Role, Username};
 use vigil_domain::outcome::OutcomeIssue;
 use vigil_domain::time::{Date, DateTime};
-use vigil_domain::{Offence, OffenceId, Outcome, RecordSet};
+use vigil_domain::{Incident, Offence, OffenceId, Outcome, Person, PersonId, RecordSet};
 
 /// How a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +117,15 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
+/// A signed-in session: who, the form token that must accompany every change, and when it
+/// ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: DateTime,
+}
+
 /// A record as read for editing, with the version the edit must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<T> {
@@ -200,6 +209,41 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Starts a session for a user (stores only the token's hash), audited.
+    fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        created_at: DateTime,
+        expires_at: DateTime,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The live session with this token hash at `now`: `None` if unknown, expired or the
+    /// user is disabled.
+    fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime,
+    ) -> impl Future<Output = StoreResult<Option<Session>>> + Send;
+
+    /// Ends a session, audited.
+    fn end_session(
+        &self,
+        token_hash: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// One person with their version, for viewing or editing.
+    fn person(&self, id: &PersonId) -> impl Future<Output = StoreResult<Versioned<Person>>> + Send;
+
+    /// Incidents in which the person is the victim or the suspect, newest first.
+    fn incidents_of(
+        &self,
+        id: &PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<Incident>>> + Send;
 
     /// Appends to the audit trail (there is no way to change or remove an entry).
     fn audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<AuditRow>> + Send;
