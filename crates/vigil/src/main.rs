@@ -55,7 +55,8 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Synth(commands::synth::Args),
     /// Compute the performance pack (every measure of METRICS.md) from the store.
     Pack(commands::pack::Args),
-    /// Create a store seeded with the synthetic Essex scenario (reused on later runs).
+    /// Start Vigil on a store seeded with the synthetic Essex scenario (created on the first
+    /// run, reused after), with one demo sign-in per role.
     Demo(commands::demo::Args),
     /// Write the board report (the deep-dive) as HTML, and PDF with headless Chromium.
     Report(commands::report::Args),
@@ -64,6 +65,8 @@ are imported and the bad ones are written to a rejects file with their reasons."
     User(commands::user::UserCommand),
     /// Search the audit trail, or verify its hash chain.
     Audit(commands::user::AuditArgs),
+    /// Serve the web application.
+    Serve(commands::serve::ServeArgs),
 }
 
 /// How a command failed, which decides the exit code.
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
             Command::Report(args) => commands::report::run(&cli.db, args).await,
             Command::User(command) => commands::user::run(&cli.db, command).await,
             Command::Audit(args) => commands::user::audit(&cli.db, args).await,
+            Command::Serve(args) => commands::serve::run(&cli.db, args).await,
         }
     });
     match result {

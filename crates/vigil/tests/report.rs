@@ -17,7 +17,7 @@ fn essex() -> &'static Essex {
     E.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("essex.db").to_string_lossy().into_owned();
-        let o = vigil(&["--db", &db, "demo"]);
+        let o = vigil(&["--db", &db, "demo", "--no-serve"]);
         assert!(o.status.success(), "{}", text(&o));
         Essex { dir, db }
     })

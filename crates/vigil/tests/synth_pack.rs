@@ -209,10 +209,10 @@ fn demo_creates_the_store_once_and_reuses_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     let db = db.to_str().unwrap();
-    let first = vigil(&["--db", db, "demo"]);
+    let first = vigil(&["--db", db, "demo", "--no-serve"]);
     assert!(first.status.success(), "{}", text(&first));
     assert!(text(&first).contains("Created"), "{}", text(&first));
-    let second = vigil(&["--db", db, "demo"]);
+    let second = vigil(&["--db", db, "demo", "--no-serve"]);
     assert!(second.status.success());
     assert!(
         text(&second).contains("Using the existing store"),
@@ -220,6 +220,34 @@ fn demo_creates_the_store_once_and_reuses_it() {
         text(&second)
     );
     assert!(text(&second).contains("incidents"));
+    // One demo sign-in per role, with a fresh password each start.
+    for role in [
+        "call_handler",
+        "response_officer",
+        "dait_investigator",
+        "dait_sergeant",
+        "cru_officer",
+        "analyst",
+        "partner_agency",
+        "administrator",
+    ] {
+        assert!(
+            text(&second).contains(&format!("username demo.{role}")),
+            "{role}"
+        );
+    }
+    let password = |o: &Output| {
+        text(o)
+            .lines()
+            .find(|l| l.contains("demo.analyst"))
+            .unwrap()
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_owned()
+    };
+    assert_ne!(password(&first), password(&second));
+    assert!(text(&vigil(&["--db", db, "audit", "--verify"])).contains("intact"));
 }
 
 #[test]

@@ -12,6 +12,57 @@ pub struct Args {
     /// The seed of the synthetic scenario (first run only).
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Prepare the store and the demo sign-ins, then exit instead of serving.
+    #[arg(long)]
+    no_serve: bool,
+    #[command(flatten)]
+    serve: crate::commands::serve::ServeArgs,
+}
+
+/// One demo sign-in per role. Their passwords are made afresh (and the change audited) each
+/// time the demo starts, so no password is ever in the repository or reused.
+async fn demo_users(
+    store: &vigil_store_sqlite::SqliteStore,
+) -> Result<Vec<(String, String, &'static str)>, Failure> {
+    use vigil_domain::access::{Role, Username};
+    use vigil_store::{AuditEntry, NewUser};
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let username =
+            Username::parse(&format!("demo.{}", role.as_str())).expect("valid demo username");
+        let password = vigil_auth::random_token()[..20].to_owned();
+        let hash = vigil_auth::hash_password(&password);
+        let entry = |action: &str| AuditEntry {
+            at: vigil_auth::now_utc(),
+            actor: "vigil demo".into(),
+            action: action.into(),
+            subject_kind: "user".into(),
+            subject_id: username.to_string(),
+            reason: Some("demonstration sign-in".into()),
+        };
+        if store.user(&username).await?.is_some() {
+            store
+                .set_password_hash(&username, &hash, &entry("user.reset"))
+                .await?;
+        } else {
+            let agency = (*role == Role::PartnerAgency).then_some(vigil_domain::Agency::Health);
+            let display_name = format!("Demo {}", role.as_str().replace('_', " "));
+            store
+                .add_user(
+                    &NewUser {
+                        username: username.clone(),
+                        display_name,
+                        role: *role,
+                        agency,
+                        password_hash: hash,
+                    },
+                    &entry("user.add"),
+                )
+                .await?;
+        }
+        out.push((username.to_string(), password, role.as_str()));
+    }
+    Ok(out)
 }
 
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
@@ -49,10 +100,22 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     for (table, n) in store.table_counts().await? {
         println!("  {table:<18} {n:>9}");
     }
-    store.close().await;
     println!(
-        "\nEverything in it is synthetic. Next: `vigil pack --db {db}` for the performance pack,"
+        "\nEverything in it is synthetic. `vigil pack --db {db}` prints the performance pack,"
     );
-    println!("`vigil export DIR --db {db}` for an extract.");
-    Ok(())
+    println!("`vigil report --db {db}` writes the board report.");
+    let users = demo_users(&store).await?;
+    println!("\nDemo sign-ins (new passwords each time the demo starts):");
+    for (username, password, role) in &users {
+        println!("  {role:<18} username {username:<26} password {password}");
+    }
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    println!(
+        "\nOpen http://{} and sign in. Stop with Ctrl+C.",
+        args.serve.bind
+    );
+    crate::commands::serve::serve(store, args.serve).await
 }

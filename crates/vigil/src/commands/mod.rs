@@ -6,5 +6,6 @@ pub mod import;
 pub mod migrate;
 pub mod pack;
 pub mod report;
+pub mod serve;
 pub mod synth;
 pub mod user;

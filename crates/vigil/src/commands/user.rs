@@ -48,13 +48,6 @@ pub struct AuditArgs {
     verify: bool,
 }
 
-fn now_utc() -> vigil_domain::time::DateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    chrono::DateTime::from_timestamp(secs, 0).map_or_else(Default::default, |t| t.naive_utc())
-}
-
 /// Who is acting from the command line, as the audit trail records it.
 fn cli_actor() -> String {
     format!(
@@ -65,7 +58,7 @@ fn cli_actor() -> String {
 
 fn entry(action: &str, subject: &str) -> AuditEntry {
     AuditEntry {
-        at: now_utc(),
+        at: vigil_auth::now_utc(),
         actor: cli_actor(),
         action: action.into(),
         subject_kind: "user".into(),

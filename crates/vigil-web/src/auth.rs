@@ -1,0 +1,262 @@
+//! Sign-in, sessions, sign-out and form tokens.
+
+use crate::App;
+use crate::layout::{esc, page};
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use vigil_domain::access::Username;
+use vigil_store::{AuditEntry, Session, Store};
+
+pub const SESSION_COOKIE: &str = "vigil_session";
+const SIGN_IN_COOKIE: &str = "vigil_signin";
+/// A session lasts a working shift.
+const SESSION_HOURS: i64 = 10;
+/// Failed sign-ins allowed for one username within the window before it is refused.
+const MAX_FAILURES: u32 = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn set_cookie(app: &App, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if app.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie values are hex")
+}
+
+pub fn audit_entry(
+    actor: &str,
+    action: &str,
+    kind: &str,
+    id: &str,
+    reason: Option<String>,
+) -> AuditEntry {
+    AuditEntry {
+        at: vigil_auth::now_utc(),
+        actor: actor.into(),
+        action: action.into(),
+        subject_kind: kind.into(),
+        subject_id: id.into(),
+        reason,
+    }
+}
+
+/// The signed-in session of a request, if any.
+pub async fn current(app: &App, headers: &HeaderMap) -> Option<Session> {
+    let token = cookie(headers, SESSION_COOKIE)?;
+    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    app.store
+        .session(&vigil_auth::token_hash(&token), vigil_auth::now_utc())
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The header's sign-out button, carrying the session's form token.
+pub fn sign_out_form(s: &Session) -> String {
+    format!(
+        "<form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><span style=\"color:#fff;margin-right:15px\">{} ({})</span><button class=\"button button-secondary\" type=\"submit\">Sign out</button></form>",
+        esc(&s.csrf_token),
+        esc(&s.user.display_name),
+        esc(s.user.role.as_str())
+    )
+}
+
+fn sign_in_form(token: &str, username: &str, error: Option<&str>) -> String {
+    let summary = error.map_or(String::new(), |e| {
+        format!("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>There is a problem</h2><p><a href=\"#username\">{}</a></p></div>", esc(e))
+    });
+    page(
+        "Sign in",
+        None,
+        &format!(
+            "{summary}<h1>Sign in to Vigil</h1><form method=\"post\" action=\"/sign-in\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"{token}\"><div class=\"field\"><label class=\"label\" for=\"username\">Username</label><input class=\"input\" id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" spellcheck=\"false\" value=\"{}\"></div><div class=\"field\"><label class=\"label\" for=\"password\">Password</label><input class=\"input\" id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\"></div><button class=\"button\" type=\"submit\">Sign in</button></form>",
+            esc(username)
+        ),
+    )
+}
+
+pub async fn sign_in_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if current(&app, &headers).await.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let token = vigil_auth::random_token();
+    let mut res = Html(sign_in_form(&token, "", None)).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(&app, SIGN_IN_COOKIE, &token, 3600),
+    );
+    res
+}
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn sign_in(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Form(form): Form<SignIn>,
+) -> Response {
+    let token = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if token.is_empty() || form.csrf != token {
+        return (StatusCode::FORBIDDEN, Html(page("Sign in", None, "<h1>Your sign-in form had expired</h1><p><a href=\"/sign-in\">Sign in again</a>.</p>"))).into_response();
+    }
+    let retry = |msg: &str, status: StatusCode| {
+        let mut res = (
+            status,
+            Html(sign_in_form(&token, &form.username, Some(msg))),
+        )
+            .into_response();
+        res.headers_mut().insert(
+            header::SET_COOKIE,
+            set_cookie(&app, SIGN_IN_COOKIE, &token, 3600),
+        );
+        res
+    };
+    let name = form.username.trim().to_lowercase();
+    if name.is_empty() || form.password.is_empty() {
+        return retry("Enter your username and password", StatusCode::BAD_REQUEST);
+    }
+    {
+        let throttle = app.throttle.lock().expect("throttle lock");
+        if let Some((n, first)) = throttle.get(&name)
+            && *n >= MAX_FAILURES
+            && first.elapsed() < FAILURE_WINDOW
+        {
+            return retry(
+                "Too many failed attempts. Wait 15 minutes, or ask an administrator to reset your password",
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+    }
+    let user = match Username::parse(&name) {
+        Ok(u) => app.store.user(&u).await.ok().flatten(),
+        Err(_) => None,
+    };
+    // The same work and the same message whether the user exists or not.
+    let ok = match &user {
+        Some(u) => vigil_auth::verify_password(&form.password, &u.password_hash) && !u.disabled,
+        None => {
+            let _ = vigil_auth::verify_password(
+                &form.password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            );
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        {
+            let mut throttle = app.throttle.lock().expect("throttle lock");
+            let e = throttle.entry(name.clone()).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= FAILURE_WINDOW {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+        }
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                &name,
+                "session.sign_in_failed",
+                "user",
+                &name,
+                None,
+            ))
+            .await;
+        return retry(
+            "The username or password is not right",
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    app.throttle.lock().expect("throttle lock").remove(&name);
+    let session_token = vigil_auth::random_token();
+    let now = vigil_auth::now_utc();
+    let created = app
+        .store
+        .create_session(
+            user.id,
+            &vigil_auth::token_hash(&session_token),
+            &vigil_auth::random_token(),
+            now,
+            now + chrono::Duration::hours(SESSION_HOURS),
+            &audit_entry(
+                user.username.as_str(),
+                "session.sign_in",
+                "user",
+                user.username.as_str(),
+                None,
+            ),
+        )
+        .await;
+    if created.is_err() {
+        return crate::pages::problem();
+    }
+    let mut res = Redirect::to("/").into_response();
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(&app, SESSION_COOKIE, &session_token, SESSION_HOURS * 3600),
+    );
+    h.append(header::SET_COOKIE, set_cookie(&app, SIGN_IN_COOKIE, "", 0));
+    res
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    if form.csrf != s.csrf_token {
+        return (StatusCode::FORBIDDEN, Html(page("Not signed out", None, "<h1>You have not been signed out</h1><p>The form had expired. <a href=\"/\">Go back</a> and try again.</p>"))).into_response();
+    }
+    let token = cookie(&headers, SESSION_COOKIE).unwrap_or_default();
+    let _ = app
+        .store
+        .end_session(
+            &vigil_auth::token_hash(&token),
+            &audit_entry(
+                s.user.username.as_str(),
+                "session.sign_out",
+                "user",
+                s.user.username.as_str(),
+                None,
+            ),
+        )
+        .await;
+    let mut res = Redirect::to("/sign-in").into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, set_cookie(&app, SESSION_COOKIE, "", 0));
+    res
+}

@@ -1,0 +1,227 @@
+//! The pages a signed-in user reads.
+
+use crate::App;
+use crate::auth::{audit_entry, current, sign_out_form};
+use crate::layout::{esc, page};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+use vigil_domain::PersonId;
+use vigil_domain::access::{Capability, allows};
+use vigil_domain::time::Datelike;
+use vigil_store::{Session, Store, StoreError};
+
+fn can(s: &Session, c: Capability) -> bool {
+    allows(s.user.role, c)
+}
+
+pub fn problem() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(page("Sorry, there is a problem", None, "<h1>Sorry, there is a problem with the service</h1><p>Try again later. Nothing you entered has been saved.</p>")),
+    )
+        .into_response()
+}
+
+fn not_found_page(s: Option<&Session>) -> Response {
+    let form = s.map(sign_out_form);
+    (
+        StatusCode::NOT_FOUND,
+        Html(page("Page not found", form.as_deref(), "<h1>Page not found</h1><p>If you typed the web address, check it is correct. If you followed a reference, the record may not exist or you may not have access to it.</p><p><a href=\"/\">Go to the start</a></p>")),
+    )
+        .into_response()
+}
+
+pub async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let s = current(&app, &headers).await;
+    not_found_page(s.as_ref())
+}
+
+pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let mut body = format!(
+        "<h1>{}</h1><p>You are signed in as {} ({}).</p>",
+        esc(&s.user.display_name),
+        esc(s.user.username.as_str()),
+        esc(s.user.role.as_str())
+    );
+    if can(&s, Capability::ReadCases) {
+        body.push_str("<h2>Find a person</h2><form method=\"get\" action=\"/people\"><div class=\"field\"><label class=\"label\" for=\"id\">Person reference</label><div class=\"hint\">For example, P0000123</div><input class=\"input\" id=\"id\" name=\"id\" type=\"text\" spellcheck=\"false\"></div><button class=\"button\" type=\"submit\">Find</button></form>");
+    } else {
+        body.push_str("<p>Your role does not give access to people's records.</p>");
+    }
+    Html(page("Home", Some(&sign_out_form(&s)), &body)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Find {
+    #[serde(default)]
+    id: String,
+}
+
+pub async fn find_person(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<Find>,
+) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    match PersonId::parse(q.id.trim()) {
+        Ok(id) => Redirect::to(&format!("/people/{}", id.as_str())).into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            Html(page("Find a person", Some(&sign_out_form(&s)), &format!("<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p><a href=\"/\">{}</a></p></div><p><a href=\"/\">Back</a></p>", esc(&e.reason)))),
+        )
+            .into_response(),
+    }
+}
+
+/// A person's record. Who may see what is decided by the permission table; a user who may
+/// not see people at all is told the record was not found, and the attempt is audited.
+pub async fn person(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let actor = s.user.username.as_str();
+    let Ok(id) = PersonId::parse(&raw) else {
+        return not_found_page(Some(&s));
+    };
+    if !can(&s, Capability::ReadCases) {
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                actor,
+                "person.read_denied",
+                "person",
+                id.as_str(),
+                None,
+            ))
+            .await;
+        return not_found_page(Some(&s));
+    }
+    let p = match app.store.person(&id).await {
+        Ok(p) => p.record,
+        Err(StoreError::NotFound { .. }) => return not_found_page(Some(&s)),
+        Err(_) => return problem(),
+    };
+    if app
+        .store
+        .audit(&audit_entry(
+            actor,
+            "person.read",
+            "person",
+            id.as_str(),
+            None,
+        ))
+        .await
+        .is_err()
+    {
+        // No audit row, no read.
+        return problem();
+    }
+    let history = match app.store.incidents_of(&id).await {
+        Ok(h) => h,
+        Err(_) => return problem(),
+    };
+    let mut rows = vec![
+        ("Reference".to_owned(), esc(id.as_str())),
+        ("Sex".into(), esc(p.sex.as_str())),
+        (
+            "Ethnicity".into(),
+            esc(&p.ethnicity.as_str().replace('_', " ")),
+        ),
+        (
+            "Local Policing Area".into(),
+            esc(p.lpa.as_ref().map_or("not recorded", |l| l.as_str())),
+        ),
+    ];
+    if let Some(b) = p.birth_date {
+        let today = vigil_auth::now_utc().date();
+        let age = today.year()
+            - b.year()
+            - i32::from((today.month(), today.day()) < (b.month(), b.day()));
+        rows.push(("Age".into(), age.to_string()));
+    }
+    if can(&s, Capability::SeeNames) {
+        let name = [
+            p.identity.given_names.as_deref(),
+            p.identity.family_name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        rows.push((
+            "Name".into(),
+            if name.is_empty() {
+                "not recorded".into()
+            } else {
+                esc(&name)
+            },
+        ));
+    }
+    if can(&s, Capability::SeeAddresses) {
+        let address = if p.address_confidential && !can(&s, Capability::SeeRefuge) {
+            "<strong class=\"tag\">Confidential</strong> Withheld: a refuge or new address that only the CRU may see".to_owned()
+        } else {
+            let parts: Vec<&str> = [
+                p.identity.address.as_deref(),
+                p.identity.postcode.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let shown = if parts.is_empty() {
+                "not recorded".into()
+            } else {
+                esc(&parts.join(", "))
+            };
+            if p.address_confidential {
+                format!("<strong class=\"tag\">Confidential</strong> {shown}")
+            } else {
+                shown
+            }
+        };
+        rows.push(("Address".into(), address));
+    }
+    let mut body = format!("<h1>Person {}</h1><dl>", esc(id.as_str()));
+    for (k, v) in rows {
+        body.push_str(&format!("<dt>{}</dt><dd>{v}</dd>", esc(&k)));
+    }
+    body.push_str("</dl><h2>History</h2>");
+    if history.is_empty() {
+        body.push_str("<p>No incidents are recorded for this person.</p>");
+    } else {
+        body.push_str("<table><caption class=\"label\">Incidents, newest first</caption><thead><tr><th scope=\"col\">Reported</th><th scope=\"col\">As</th><th scope=\"col\">Relationship</th><th scope=\"col\">Risk</th><th scope=\"col\">Incident</th></tr></thead><tbody>");
+        for i in &history {
+            let role = if i.victim_id == id {
+                "victim"
+            } else {
+                "suspect"
+            };
+            body.push_str(&format!(
+                "<tr><td>{}</td><td>{role}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                i.reported_at.format("%-d %B %Y %H:%M"),
+                esc(&i.relationship.as_str().replace('_', " ")),
+                i.risk_level.map_or("not assessed", |r| r.as_str()),
+                esc(i.id.as_str())
+            ));
+        }
+        body.push_str("</tbody></table>");
+    }
+    Html(page(
+        &format!("Person {}", id.as_str()),
+        Some(&sign_out_form(&s)),
+        &body,
+    ))
+    .into_response()
+}
