@@ -425,6 +425,12 @@ fn identity_is_left_out_unless_asked_and_confidential_addresses_never_leave() {
     assert!(p.contains("Smith,Ann,,,true"), "{p}");
     assert!(p.contains("Jones,Bob,2 High St,CM2 2BB,false"), "{p}");
     assert!(!p.contains("Refuge"), "{p}");
+    let audit = text(&vigil(&["--db", &f.db(), "audit"]));
+    assert_eq!(
+        audit.matches("extract.export_identity").count(),
+        1,
+        "only the identity export is audited: {audit}"
+    );
 }
 
 #[test]

@@ -38,6 +38,15 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         FormatArg::Parquet => Format::Parquet,
     };
     if args.include_identity {
+        // Names and addresses leaving Vigil: audited before a byte is written.
+        store
+            .audit(&super::cli_audit(
+                "extract.export_identity",
+                "extract",
+                &args.dir.display().to_string(),
+                Some("export with --include-identity".into()),
+            ))
+            .await?;
         eprintln!(
             "warning: this export includes names and addresses (never confidential addresses); handle it as OFFICIAL-SENSITIVE"
         );

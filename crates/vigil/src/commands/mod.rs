@@ -9,3 +9,23 @@ pub mod report;
 pub mod serve;
 pub mod synth;
 pub mod user;
+
+/// An audit entry for an act done from the command line, by the operating-system user.
+pub fn cli_audit(
+    action: &str,
+    subject_kind: &str,
+    subject_id: &str,
+    reason: Option<String>,
+) -> vigil_store::AuditEntry {
+    vigil_store::AuditEntry {
+        at: vigil_auth::now_utc(),
+        actor: format!(
+            "cli:{}",
+            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+        ),
+        action: action.into(),
+        subject_kind: subject_kind.into(),
+        subject_id: subject_id.into(),
+        reason,
+    }
+}

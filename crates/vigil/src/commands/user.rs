@@ -48,23 +48,8 @@ pub struct AuditArgs {
     verify: bool,
 }
 
-/// Who is acting from the command line, as the audit trail records it.
-fn cli_actor() -> String {
-    format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-    )
-}
-
 fn entry(action: &str, subject: &str) -> AuditEntry {
-    AuditEntry {
-        at: vigil_auth::now_utc(),
-        actor: cli_actor(),
-        action: action.into(),
-        subject_kind: "user".into(),
-        subject_id: subject.into(),
-        reason: None,
-    }
+    super::cli_audit(action, "user", subject, None)
 }
 
 fn read_password(username: &Username) -> Result<String, Failure> {
