@@ -251,6 +251,10 @@ impl Store for SqliteStore {
         read::person_by_id(&self.pool, id).await
     }
 
+    async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseFile> {
+        read::case_file(&self.pool, id).await
+    }
+
     async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>> {
         read::incidents_of(&self.pool, id).await
     }

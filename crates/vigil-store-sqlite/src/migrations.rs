@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "sign-in sessions",
         sql: include_str!("../migrations/0004_sessions.sql"),
     },
+    Migration {
+        version: 5,
+        description: "indexes for case and person pages",
+        sql: include_str!("../migrations/0005_case_indexes.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -577,3 +577,85 @@ pub async fn incidents_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult
         .map(|r| incident(&mut Cols::new(r, "incidents")))
         .collect()
 }
+
+async fn rows_for<R>(
+    pool: &sqlx::SqlitePool,
+    table: &'static str,
+    cols: &[&str],
+    filter: &str,
+    id: &str,
+    map: fn(&mut Cols) -> StoreResult<R>,
+) -> StoreResult<Vec<R>> {
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE {filter} = ? ORDER BY rowid",
+        cols.join(",")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter().map(|r| map(&mut Cols::new(r, table))).collect()
+}
+
+pub async fn case_file(
+    pool: &sqlx::SqlitePool,
+    id: &IncidentId,
+) -> StoreResult<vigil_store::CaseFile> {
+    use columns as c;
+    let key = id.as_str();
+    let incident = rows_for(
+        pool,
+        "incidents",
+        c::INCIDENTS,
+        "incident_id",
+        key,
+        incident,
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| StoreError::NotFound {
+        what: "incident",
+        id: id.to_string(),
+    })?;
+    Ok(vigil_store::CaseFile {
+        incident,
+        offences: rows_for(
+            pool,
+            "offences",
+            c::OFFENCES,
+            "incident_id",
+            key,
+            offence_row,
+        )
+        .await?,
+        assessments: rows_for(
+            pool,
+            "risk_assessments",
+            c::RISK_ASSESSMENTS,
+            "incident_id",
+            key,
+            assessment,
+        )
+        .await?,
+        arrests: rows_for(pool, "arrests", c::ARRESTS, "incident_id", key, arrest).await?,
+        referrals: rows_for(
+            pool,
+            "referrals",
+            c::REFERRALS,
+            "incident_id",
+            key,
+            referral,
+        )
+        .await?,
+        orders: rows_for(
+            pool,
+            "protection_orders",
+            c::PROTECTION_ORDERS,
+            "incident_id",
+            key,
+            order,
+        )
+        .await?,
+    })
+}

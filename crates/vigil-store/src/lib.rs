@@ -126,6 +126,17 @@ pub struct Session {
     pub expires_at: DateTime,
 }
 
+/// Everything recorded against one incident: the case file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFile {
+    pub incident: Incident,
+    pub offences: Vec<Offence>,
+    pub assessments: Vec<vigil_domain::RiskAssessment>,
+    pub arrests: Vec<vigil_domain::Arrest>,
+    pub referrals: Vec<vigil_domain::Referral>,
+    pub orders: Vec<vigil_domain::ProtectionOrder>,
+}
+
 /// A record as read for editing, with the version the edit must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<T> {
@@ -238,6 +249,12 @@ pub trait Store: Send + Sync {
 
     /// One person with their version, for viewing or editing.
     fn person(&self, id: &PersonId) -> impl Future<Output = StoreResult<Versioned<Person>>> + Send;
+
+    /// An incident with everything recorded against it.
+    fn case_file(
+        &self,
+        id: &vigil_domain::IncidentId,
+    ) -> impl Future<Output = StoreResult<CaseFile>> + Send;
 
     /// Incidents in which the person is the victim or the suspect, newest first.
     fn incidents_of(

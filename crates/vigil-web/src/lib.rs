@@ -48,6 +48,7 @@ pub fn router(store: SqliteStore, secure_cookies: bool) -> Router {
         .route("/sign-out", post(auth::sign_out))
         .route("/people", get(pages::find_person))
         .route("/people/{id}", get(pages::person))
+        .route("/cases/{id}", get(pages::case))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::map_response(security_headers))

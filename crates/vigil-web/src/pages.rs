@@ -13,6 +13,239 @@ use vigil_domain::access::{Capability, allows};
 use vigil_domain::time::Datelike;
 use vigil_store::{Session, Store, StoreError};
 
+fn link_case(id: &str) -> String {
+    format!("<a href=\"/cases/{0}\">{0}</a>", esc(id))
+}
+
+fn link_person(id: &str) -> String {
+    format!("<a href=\"/people/{0}\">{0}</a>", esc(id))
+}
+
+fn table(caption: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
+    if rows.is_empty() {
+        return format!("<h2>{}</h2><p>None recorded.</p>", esc(caption));
+    }
+    let mut out = format!("<h2>{}</h2><table><thead><tr>", esc(caption));
+    for h in header {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in rows {
+        out.push_str("<tr>");
+        for c in r {
+            out.push_str(&format!("<td>{c}</td>"));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn when(t: vigil_domain::time::DateTime) -> String {
+    t.format("%-d %B %Y %H:%M").to_string()
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not recorded",
+    }
+}
+
+/// A case: the incident and everything recorded against it. Audited like a person's record.
+pub async fn case(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let actor = s.user.username.as_str();
+    let Ok(id) = vigil_domain::IncidentId::parse(&raw) else {
+        return not_found_page(Some(&s));
+    };
+    if !can(&s, Capability::ReadCases) {
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                actor,
+                "case.read_denied",
+                "case",
+                id.as_str(),
+                None,
+            ))
+            .await;
+        return not_found_page(Some(&s));
+    }
+    let c = match app.store.case_file(&id).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound { .. }) => return not_found_page(Some(&s)),
+        Err(_) => return problem(),
+    };
+    if app
+        .store
+        .audit(&audit_entry(actor, "case.read", "case", id.as_str(), None))
+        .await
+        .is_err()
+    {
+        return problem();
+    }
+    let i = &c.incident;
+    let mut body = format!("<h1>Case {}</h1><dl>", esc(id.as_str()));
+    let rows = [
+        ("Reported", when(i.reported_at)),
+        ("Local Policing Area", esc(i.lpa.as_str())),
+        ("Call grade", esc(i.call_grade.as_str())),
+        (
+            "First officer arrived",
+            i.arrived_at.map_or("not attended".into(), when),
+        ),
+        ("Response on target", yes_no(i.response_target_met).into()),
+        ("Victim", link_person(i.victim_id.as_str())),
+        (
+            "Suspect",
+            i.suspect_id
+                .as_ref()
+                .map_or("not known".into(), |p| link_person(p.as_str())),
+        ),
+        (
+            "Relationship",
+            esc(&i.relationship.as_str().replace('_', " ")),
+        ),
+        ("Children present", yes_no(Some(i.children_present)).into()),
+        (
+            "Risk (primary assessment)",
+            i.risk_level.map_or("not assessed".into(), |r| {
+                format!("{r} ({} yes)", i.dash_yes_count.unwrap_or(0))
+            }),
+        ),
+    ];
+    for (k, v) in rows {
+        body.push_str(&format!("<dt>{k}</dt><dd>{v}</dd>"));
+    }
+    body.push_str("</dl>");
+    body.push_str(&table(
+        "Offences",
+        &[
+            "Crime reference",
+            "Offence",
+            "Committed",
+            "Recorded",
+            "Risk",
+            "Team",
+            "Outcome",
+        ],
+        c.offences
+            .iter()
+            .map(|o| {
+                vec![
+                    esc(o.id.as_str()),
+                    esc(&o.offence_group.as_str().replace('_', " ")),
+                    o.offence_date.to_string(),
+                    o.recorded_date.to_string(),
+                    o.risk_level
+                        .map_or("not assessed".into(), |r| r.to_string()),
+                    o.team.as_str().to_uppercase(),
+                    o.outcome.map_or("open".into(), |x| {
+                        format!("{} – {} ({})", x.code, esc(x.code.description()), x.date)
+                    }),
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Risk assessments",
+        &[
+            "Stage",
+            "Instrument",
+            "Assessed",
+            "Yes answers",
+            "Grade",
+            "Professional judgement",
+        ],
+        c.assessments
+            .iter()
+            .map(|a| {
+                vec![
+                    a.stage.to_string(),
+                    a.instrument.as_str().to_uppercase(),
+                    when(a.assessed_at),
+                    a.yes_count.to_string(),
+                    a.grade.to_string(),
+                    if a.judgement_raised {
+                        "raised the grade".into()
+                    } else {
+                        "–".into()
+                    },
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Arrests",
+        &[
+            "Arrest",
+            "Person",
+            "Arrested",
+            "BWV shown in interview",
+            "Disposal",
+        ],
+        c.arrests
+            .iter()
+            .map(|a| {
+                vec![
+                    esc(a.id.as_str()),
+                    link_person(a.person_id.as_str()),
+                    when(a.arrested_at),
+                    yes_no(a.bwv_shown_in_interview).into(),
+                    a.disposal
+                        .map_or("pending".into(), |d| d.as_str().replace('_', " ")),
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Referrals",
+        &["Referral", "To", "Person", "Made", "By"],
+        c.referrals
+            .iter()
+            .map(|r| {
+                vec![
+                    esc(r.id.as_str()),
+                    r.kind.as_str().to_uppercase(),
+                    link_person(r.person_id.as_str()),
+                    when(r.referred_at),
+                    esc(&r.agency.as_str().replace('_', " ")),
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Protective notices and orders",
+        &["Order", "Kind", "Issued", "Expires", "Breached"],
+        c.orders
+            .iter()
+            .map(|o| {
+                vec![
+                    esc(o.id.as_str()),
+                    o.kind.as_str().to_uppercase(),
+                    when(o.issued_at),
+                    o.expires_at.map_or("–".into(), when),
+                    o.breached_at.map_or("no".into(), when),
+                ]
+            })
+            .collect(),
+    ));
+    Html(page(
+        &format!("Case {}", id.as_str()),
+        Some(&sign_out_form(&s)),
+        &body,
+    ))
+    .into_response()
+}
+
 fn can(s: &Session, c: Capability) -> bool {
     allows(s.user.role, c)
 }
@@ -213,7 +446,7 @@ pub async fn person(
                 i.reported_at.format("%-d %B %Y %H:%M"),
                 esc(&i.relationship.as_str().replace('_', " ")),
                 i.risk_level.map_or("not assessed", |r| r.as_str()),
-                esc(i.id.as_str())
+                link_case(i.id.as_str())
             ));
         }
         body.push_str("</tbody></table>");

@@ -360,6 +360,44 @@ fn a_persons_record_follows_the_permission_table_and_every_read_is_audited() {
 }
 
 #[test]
+fn a_case_page_shows_the_incident_and_what_was_recorded_against_it() {
+    let srv = start();
+    let (cru, _) = sign_in(&srv, "cru");
+    let person = http(&srv.addr, "GET", "/people/P1", Some(&cru), None);
+    assert!(
+        person.body.contains("href=\"/cases/I1\""),
+        "the person's history links to the case"
+    );
+    let case = http(&srv.addr, "GET", "/cases/I1", Some(&cru), None);
+    assert_eq!(case.status, 200);
+    for text in [
+        "Case I1",
+        "emergency",
+        "href=\"/people/P1\"",
+        "href=\"/people/P2\"",
+        "high (15 yes)",
+        "Offences",
+        "None recorded.",
+    ] {
+        assert!(case.body.contains(text), "{text}");
+    }
+    let (analyst, _) = sign_in(&srv, "analyst");
+    assert_eq!(
+        http(&srv.addr, "GET", "/cases/I1", Some(&analyst), None).status,
+        404
+    );
+    assert_eq!(
+        http(&srv.addr, "GET", "/cases/NOPE", Some(&cru), None).status,
+        404
+    );
+    let trail = text(&vigil(&["--db", &srv.db, "audit", "--subject", "I1"]));
+    assert!(
+        trail.contains("case.read") && trail.contains("case.read_denied"),
+        "{trail}"
+    );
+}
+
+#[test]
 fn oversized_and_malformed_requests_never_break_the_server() {
     let srv = start();
     let big = "a".repeat(200 * 1024);
