@@ -5,8 +5,8 @@
 //! Every figure and every sentence is computed from the pack; where a comparison is not
 //! meaningful the sentence says so. Pure: no I/O, no clock.
 
-mod chart;
-mod html;
+pub mod chart;
+pub mod html;
 pub mod sdc;
 
 use chart::{Line, line_chart};

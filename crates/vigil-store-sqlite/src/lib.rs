@@ -8,6 +8,7 @@ mod accounts;
 mod import;
 mod migrations;
 mod read;
+pub mod snapshot_cache;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Row, SqlitePool};

@@ -7,6 +7,7 @@
 //! attempt audited).
 
 mod auth;
+mod dashboard;
 mod layout;
 mod pages;
 
@@ -22,6 +23,8 @@ use vigil_store_sqlite::SqliteStore;
 /// What the handlers share.
 pub struct App {
     pub store: SqliteStore,
+    /// Where the store lives, for the columnar cache beside it.
+    pub db: String,
     /// Mark cookies `Secure` (behind HTTPS). Off only for a demonstration on loopback.
     pub secure_cookies: bool,
     /// Failed sign-ins by username: count and when the first of them happened.
@@ -32,13 +35,16 @@ pub struct App {
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub bind: SocketAddr,
+    /// The store's location (for the analytics cache beside it).
+    pub db: String,
     pub secure_cookies: bool,
 }
 
 /// The application's routes.
-pub fn router(store: SqliteStore, secure_cookies: bool) -> Router {
+pub fn router(store: SqliteStore, db: String, secure_cookies: bool) -> Router {
     let app = Arc::new(App {
         store,
+        db,
         secure_cookies,
         throttle: Mutex::new(HashMap::new()),
     });
@@ -49,6 +55,8 @@ pub fn router(store: SqliteStore, secure_cookies: bool) -> Router {
         .route("/people", get(pages::find_person))
         .route("/people/{id}", get(pages::person))
         .route("/cases/{id}", get(pages::case))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/report", get(dashboard::report))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::map_response(security_headers))
@@ -84,7 +92,7 @@ pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String>
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
-    axum::serve(listener, router(store, opts.secure_cookies))
+    axum::serve(listener, router(store, opts.db, opts.secure_cookies))
         .await
         .map_err(|e| e.to_string())
 }

@@ -284,6 +284,8 @@ pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     );
     if can(&s, Capability::ReadCases) {
         body.push_str("<h2>Find a person</h2><form method=\"get\" action=\"/people\"><div class=\"field\"><label class=\"label\" for=\"id\">Person reference</label><div class=\"hint\">For example, P0000123</div><input class=\"input\" id=\"id\" name=\"id\" type=\"text\" spellcheck=\"false\"></div><button class=\"button\" type=\"submit\">Find</button></form>");
+    } else if can(&s, Capability::ReadAnalytics) {
+        body.push_str("<h2>Performance</h2><p><a href=\"/dashboard\">Dashboard</a>: the headline measures by area and period, and the board report.</p>");
     } else {
         body.push_str("<p>Your role does not give access to people's records.</p>");
     }

@@ -4,7 +4,6 @@
 
 mod commands;
 mod progress;
-mod snapshot_cache;
 mod summary;
 
 use clap::{Parser, Subcommand};
@@ -124,6 +123,26 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The store's analytics snapshot (from the columnar cache when current), or a clear error
+/// when the store is empty.
+pub async fn snapshot(
+    store: &vigil_store_sqlite::SqliteStore,
+    db: &str,
+) -> Result<
+    (
+        vigil_analytics::Snapshot,
+        vigil_store::ExtractInfo,
+        vigil_store_sqlite::snapshot_cache::Source,
+    ),
+    Failure,
+> {
+    vigil_store_sqlite::snapshot_cache::load(store, db).await?.ok_or_else(|| {
+        Failure::BadInput(format!(
+            "the store {db} holds no records yet; load some with `vigil import DIR` (or run `vigil demo`)"
+        ))
+    })
 }
 
 /// Opens the store named by `--db` and brings its schema up to date.

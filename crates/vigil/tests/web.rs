@@ -398,6 +398,73 @@ fn a_case_page_shows_the_incident_and_what_was_recorded_against_it() {
 }
 
 #[test]
+fn the_dashboard_and_board_report_are_for_analysts() {
+    let srv = start();
+    let (analyst, _) = sign_in(&srv, "analyst");
+    let d = http(&srv.addr, "GET", "/dashboard", Some(&analyst), None);
+    assert_eq!(d.status, 200, "{}", d.body);
+    for text in [
+        "Headline measures",
+        "DA offences recorded",
+        "role=\"img\"",
+        "<option value=\"North\">",
+        "/report?lpa=",
+    ] {
+        assert!(d.body.contains(text), "{text}");
+    }
+    assert!(
+        !d.body.contains("Smith"),
+        "no person's data on the dashboard"
+    );
+    let north = http(
+        &srv.addr,
+        "GET",
+        "/dashboard?lpa=North&as_of=2019-09-01",
+        Some(&analyst),
+        None,
+    );
+    assert_eq!(north.status, 200);
+    assert!(north.body.contains("North LPA"));
+    for (q, expected) in [
+        ("lpa=Narnia", "no Local Policing Area called"),
+        ("as_of=31%2F08%2F2019", "is not a date"),
+        ("as_of=2001-01-01", "before the data starts"),
+    ] {
+        let r = http(
+            &srv.addr,
+            "GET",
+            &format!("/dashboard?{q}"),
+            Some(&analyst),
+            None,
+        );
+        assert_eq!(r.status, 400, "{q}");
+        assert!(r.body.contains(expected), "{q}: {}", r.body);
+    }
+    let report = http(
+        &srv.addr,
+        "GET",
+        "/report?lpa=&as_of=2019-09-01",
+        Some(&analyst),
+        None,
+    );
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("Executive summary"));
+    for user in ["cru", "nhs"] {
+        let (s, _) = sign_in(&srv, user);
+        assert_eq!(
+            http(&srv.addr, "GET", "/dashboard", Some(&s), None).status,
+            404,
+            "{user}"
+        );
+        assert_eq!(
+            http(&srv.addr, "GET", "/report", Some(&s), None).status,
+            404,
+            "{user}"
+        );
+    }
+}
+
+#[test]
 fn oversized_and_malformed_requests_never_break_the_server() {
     let srv = start();
     let big = "a".repeat(200 * 1024);

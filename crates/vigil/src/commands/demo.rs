@@ -86,7 +86,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             let sp = spinner("importing into the store");
             store.import_records(&out.records, &info).await?;
             let snapshot = vigil_analytics::Snapshot::from_records(&out.records, Some(info.as_of));
-            crate::snapshot_cache::write(db, &snapshot, store.revision().await?);
+            vigil_store_sqlite::snapshot_cache::write(db, &snapshot, store.revision().await?);
             sp.finish_and_clear();
             println!(
                 "Created {db} with the synthetic {} scenario in {:.1} s.",
@@ -117,5 +117,5 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         "\nOpen http://{} and sign in. Stop with Ctrl+C.",
         args.serve.bind
     );
-    crate::commands::serve::serve(store, args.serve).await
+    crate::commands::serve::serve(store, db, args.serve).await
 }

@@ -128,7 +128,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         // The store now holds exactly these records: build the analytics cache from them
         // here rather than reading them all back on the first `vigil pack`.
         let snapshot = vigil_analytics::Snapshot::from_records(&loaded.records, Some(as_of));
-        crate::snapshot_cache::write(db, &snapshot, store.revision().await?);
+        vigil_store_sqlite::snapshot_cache::write(db, &snapshot, store.revision().await?);
     }
     store.close().await;
     let total = loaded.records.total_rows();

@@ -16,14 +16,19 @@ pub struct ServeArgs {
 
 pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
     let store = open_store(db).await?;
-    serve(store, args).await
+    serve(store, db, args).await
 }
 
-pub async fn serve(store: vigil_store_sqlite::SqliteStore, args: ServeArgs) -> Result<(), Failure> {
+pub async fn serve(
+    store: vigil_store_sqlite::SqliteStore,
+    db: &str,
+    args: ServeArgs,
+) -> Result<(), Failure> {
     vigil_web::serve(
         store,
         vigil_web::ServeOptions {
             bind: args.bind,
+            db: db.to_owned(),
             secure_cookies: args.secure_cookies,
         },
     )

@@ -2,11 +2,10 @@
 //! form, stamped with the store revision it was built from. Rebuilt whenever the revision
 //! differs, so it can never serve records the store no longer holds.
 
-use crate::Failure;
+use crate::SqliteStore;
 use std::path::PathBuf;
 use vigil_analytics::{Snapshot, SnapshotBuilder, codec};
-use vigil_store::{ExtractInfo, Store};
-use vigil_store_sqlite::SqliteStore;
+use vigil_store::{ExtractInfo, Store, StoreError};
 
 /// Where the cache of a database lives; `None` for a database that is not a plain file.
 pub fn path(db: &str) -> Option<PathBuf> {
@@ -42,15 +41,13 @@ pub enum Source {
 }
 
 /// The snapshot of the store's records: from the cache when it is current, else built from
-/// the store (and the cache refreshed).
+/// the store (and the cache refreshed). `Ok(None)` when the store holds no records yet.
 pub async fn load(
     store: &SqliteStore,
     db: &str,
-) -> Result<(Snapshot, ExtractInfo, Source), Failure> {
+) -> Result<Option<(Snapshot, ExtractInfo, Source)>, StoreError> {
     let Some(info) = store.extract_info().await? else {
-        return Err(Failure::BadInput(format!(
-            "the store {db} holds no records yet; load some with `vigil import DIR` (or run `vigil demo`)"
-        )));
+        return Ok(None);
     };
     let revision = store.revision().await?;
     if let Some(p) = path(db)
@@ -58,7 +55,7 @@ pub async fn load(
         && codec::revision(&bytes) == Some(revision)
     {
         match codec::decode(&bytes) {
-            Ok((snapshot, _)) => return Ok((snapshot, info, Source::Cache)),
+            Ok((snapshot, _)) => return Ok(Some((snapshot, info, Source::Cache))),
             Err(e) => eprintln!(
                 "note: the snapshot cache {} is unusable ({e}); rebuilding it",
                 p.display()
@@ -76,5 +73,5 @@ pub async fn load(
         .await?;
     let snapshot = builder.finish();
     write(db, &snapshot, revision);
-    Ok((snapshot, info, Source::Store))
+    Ok(Some((snapshot, info, Source::Store)))
 }
