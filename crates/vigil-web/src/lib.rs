@@ -57,6 +57,7 @@ pub fn router(store: SqliteStore, db: String, secure_cookies: bool) -> Router {
         .route("/cases/{id}", get(pages::case))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/report", get(dashboard::report))
+        .route("/audit", get(pages::audit))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::map_response(security_headers))

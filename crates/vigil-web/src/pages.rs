@@ -286,6 +286,9 @@ pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
         body.push_str("<h2>Find a person</h2><form method=\"get\" action=\"/people\"><div class=\"field\"><label class=\"label\" for=\"id\">Person reference</label><div class=\"hint\">For example, P0000123</div><input class=\"input\" id=\"id\" name=\"id\" type=\"text\" spellcheck=\"false\"></div><button class=\"button\" type=\"submit\">Find</button></form>");
     } else if can(&s, Capability::ReadAnalytics) {
         body.push_str("<h2>Performance</h2><p><a href=\"/dashboard\">Dashboard</a>: the headline measures by area and period, and the board report.</p>");
+        if can(&s, Capability::Administer) {
+            body.push_str("<h2>Administration</h2><p><a href=\"/audit\">Audit trail</a>: who read or changed which record, and when.</p>");
+        }
     } else {
         body.push_str("<p>Your role does not give access to people's records.</p>");
     }
@@ -459,4 +462,71 @@ pub async fn person(
         &body,
     ))
     .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    subject: String,
+}
+
+/// The audit trail, for administrators: search by who or by record, newest first, with the
+/// state of the hash chain. Entries cannot be changed from here or anywhere else.
+pub async fn audit(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<AuditFilter>,
+) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    if !can(&s, Capability::Administer) {
+        return not_found_page(Some(&s));
+    }
+    let clean = |v: &str| {
+        let v = v.trim();
+        (!v.is_empty()).then(|| v.chars().take(100).collect::<String>())
+    };
+    let query = vigil_store::AuditQuery {
+        actor: clean(&q.actor),
+        subject_id: clean(&q.subject),
+        limit: 200,
+    };
+    let (rows, chain) = match (
+        app.store.audit_trail(&query).await,
+        app.store.verify_audit_chain().await,
+    ) {
+        (Ok(r), Ok(c)) => (r, c),
+        _ => return problem(),
+    };
+    let mut body = String::from("<h1>Audit trail</h1>");
+    body.push_str(&match chain {
+        None => "<p>The hash chain is intact: no entry has been changed or removed.</p>".to_owned(),
+        Some(seq) => format!("<div class=\"error-summary\" role=\"alert\"><h2>The audit trail has been tampered with</h2><p>Entry {seq} does not match its hash chain.</p></div>"),
+    });
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"/audit\"><div class=\"field\"><label class=\"label\" for=\"actor\">User</label><input class=\"input\" id=\"actor\" name=\"actor\" type=\"text\" value=\"{}\"></div><div class=\"field\"><label class=\"label\" for=\"subject\">Record reference</label><div class=\"hint\">A person, case or username</div><input class=\"input\" id=\"subject\" name=\"subject\" type=\"text\" value=\"{}\"></div><button class=\"button\" type=\"submit\">Search</button></form>",
+        esc(&q.actor),
+        esc(&q.subject)
+    ));
+    body.push_str(&table(
+        "Entries, newest first (at most 200)",
+        &["#", "When (UTC)", "User", "Action", "Record", "Reason"],
+        rows.iter()
+            .map(|r| {
+                let e = &r.entry;
+                vec![
+                    r.seq.to_string(),
+                    when(e.at),
+                    esc(&e.actor),
+                    esc(&e.action),
+                    format!("{}: {}", esc(&e.subject_kind), esc(&e.subject_id)),
+                    e.reason.as_deref().map_or(String::new(), esc),
+                ]
+            })
+            .collect(),
+    ));
+    Html(page("Audit trail", Some(&sign_out_form(&s)), &body)).into_response()
 }

@@ -75,6 +75,7 @@ fn start() -> Server {
     add_user(&db, "officer", "response_officer", &[]);
     add_user(&db, "analyst", "analyst", &[]);
     add_user(&db, "nhs", "partner_agency", &["--agency", "health"]);
+    add_user(&db, "admin", "administrator", &[]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -462,6 +463,47 @@ fn the_dashboard_and_board_report_are_for_analysts() {
             "{user}"
         );
     }
+}
+
+#[test]
+fn administrators_search_the_audit_trail_and_no_one_else_can() {
+    let srv = start();
+    let (cru, _) = sign_in(&srv, "cru");
+    http(&srv.addr, "GET", "/people/P2", Some(&cru), None);
+    let (admin, _) = sign_in(&srv, "admin");
+    let page = http(&srv.addr, "GET", "/audit?subject=P2", Some(&admin), None);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("hash chain is intact"));
+    assert!(
+        page.body.contains("person.read") && page.body.contains("cru"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("session.sign_in<"),
+        "filtered to the record"
+    );
+    let all = http(
+        &srv.addr,
+        "GET",
+        "/audit?actor=%3Cscript%3E",
+        Some(&admin),
+        None,
+    );
+    assert!(
+        all.body.contains("&lt;script&gt;") && !all.body.contains("<script>"),
+        "input is escaped"
+    );
+    assert_eq!(
+        http(&srv.addr, "GET", "/audit", Some(&cru), None).status,
+        404,
+        "not for a CRU officer"
+    );
+    // Administrators manage users and read the trail, but not people's records.
+    assert_eq!(
+        http(&srv.addr, "GET", "/people/P2", Some(&admin), None).status,
+        404
+    );
 }
 
 #[test]
