@@ -205,21 +205,24 @@ pub async fn users(pool: &SqlitePool) -> StoreResult<Vec<User>> {
     .collect()
 }
 
-/// Disables or re-enables a user, audited, in one transaction.
-pub async fn set_disabled(
+/// Sets one column of a user (and bumps its version), audited, in one transaction.
+async fn update_user<V>(
     pool: &SqlitePool,
     username: &Username,
-    disabled: bool,
+    sql: &'static str,
+    value: V,
     audit: &AuditEntry,
-) -> StoreResult<()> {
+) -> StoreResult<()>
+where
+    V: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + 'static,
+{
     let mut tx = pool.begin().await.map_err(backend)?;
-    let done =
-        sqlx::query("UPDATE users SET disabled = ?, version = version + 1 WHERE username = ?")
-            .bind(disabled)
-            .bind(username.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+    let done = sqlx::query(sql)
+        .bind(value)
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound {
             what: "user",
@@ -230,29 +233,38 @@ pub async fn set_disabled(
     tx.commit().await.map_err(backend)
 }
 
-/// Replaces a user's password hash, audited, in one transaction.
+/// Disables or re-enables a user, audited.
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    username: &Username,
+    disabled: bool,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET disabled = ?, version = version + 1 WHERE username = ?",
+        disabled,
+        audit,
+    )
+    .await
+}
+
+/// Replaces a user's password hash, audited.
 pub async fn set_password_hash(
     pool: &SqlitePool,
     username: &Username,
     hash: &str,
     audit: &AuditEntry,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(backend)?;
-    let done =
-        sqlx::query("UPDATE users SET password_hash = ?, version = version + 1 WHERE username = ?")
-            .bind(hash)
-            .bind(username.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            what: "user",
-            id: username.to_string(),
-        });
-    }
-    append(&mut tx, audit).await?;
-    tx.commit().await.map_err(backend)
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET password_hash = ?, version = version + 1 WHERE username = ?",
+        hash.to_owned(),
+        audit,
+    )
+    .await
 }
 
 pub async fn create_session(

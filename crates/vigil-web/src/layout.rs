@@ -2,21 +2,7 @@
 //! headings, buttons, error summaries) in Vigil's own stylesheet, served inline so a page
 //! needs nothing from the network.
 
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use vigil_report::html::esc;
 
 const CSS: &str = r#"
 *{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;font-size:19px;line-height:1.32}

@@ -59,26 +59,19 @@ pub async fn case(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let (s, id) = match reader(
+        &app,
+        &headers,
+        "case",
+        &raw,
+        vigil_domain::IncidentId::parse,
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(response) => return response,
     };
     let actor = s.user.username.as_str();
-    let Ok(id) = vigil_domain::IncidentId::parse(&raw) else {
-        return not_found_page(Some(&s));
-    };
-    if !can(&s, Capability::ReadCases) {
-        let _ = app
-            .store
-            .audit(&audit_entry(
-                actor,
-                "case.read_denied",
-                "case",
-                id.as_str(),
-                None,
-            ))
-            .await;
-        return not_found_page(Some(&s));
-    }
     let c = match app.store.case_file(&id).await {
         Ok(c) => c,
         Err(StoreError::NotFound { .. }) => return not_found_page(Some(&s)),
@@ -246,6 +239,38 @@ pub async fn case(
     .into_response()
 }
 
+/// The checks before reading one record: a session, a well-formed reference, and a role
+/// that may read cases. A role that may not is told the record was not found, and the
+/// attempt is audited. `Err` is the response that ends the request.
+async fn reader<T>(
+    app: &App,
+    headers: &HeaderMap,
+    kind: &str,
+    raw: &str,
+    parse: fn(&str) -> Result<T, vigil_domain::ValueError>,
+) -> Result<(Session, T), Response> {
+    let Some(s) = current(app, headers).await else {
+        return Err(Redirect::to("/sign-in").into_response());
+    };
+    let Ok(id) = parse(raw) else {
+        return Err(not_found_page(Some(&s)));
+    };
+    if !can(&s, Capability::ReadCases) {
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                s.user.username.as_str(),
+                &format!("{kind}.read_denied"),
+                kind,
+                raw,
+                None,
+            ))
+            .await;
+        return Err(not_found_page(Some(&s)));
+    }
+    Ok((s, id))
+}
+
 fn can(s: &Session, c: Capability) -> bool {
     allows(s.user.role, c)
 }
@@ -326,26 +351,11 @@ pub async fn person(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let (s, id) = match reader(&app, &headers, "person", &raw, PersonId::parse).await {
+        Ok(x) => x,
+        Err(response) => return response,
     };
     let actor = s.user.username.as_str();
-    let Ok(id) = PersonId::parse(&raw) else {
-        return not_found_page(Some(&s));
-    };
-    if !can(&s, Capability::ReadCases) {
-        let _ = app
-            .store
-            .audit(&audit_entry(
-                actor,
-                "person.read_denied",
-                "person",
-                id.as_str(),
-                None,
-            ))
-            .await;
-        return not_found_page(Some(&s));
-    }
     let p = match app.store.person(&id).await {
         Ok(p) => p.record,
         Err(StoreError::NotFound { .. }) => return not_found_page(Some(&s)),

@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+use common::total;
+
 fn vigil(args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(args)
@@ -53,16 +56,6 @@ fn scenario() -> &'static Scenario {
             pack,
         }
     })
-}
-
-fn total(series: &Value, from: &str, to: &str) -> f64 {
-    series
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(m, _)| m.as_str() >= from && m.as_str() <= to)
-        .map(|(_, v)| v.as_f64().unwrap())
-        .sum()
 }
 
 /// One figure: what the seed says, what Vigil printed, and whether it is within tolerance.

@@ -1,16 +1,11 @@
 //! `vigil export DIR`: write the store's records as an extract folder.
 
+use super::FormatArg;
 use crate::{Failure, open_store};
 use std::path::PathBuf;
 use std::time::Instant;
 use vigil_extract::{ExtractWriter, Format, Silent};
 use vigil_store::Store;
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
-    Csv,
-    Parquet,
-}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,10 +28,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             "the store {db} holds no records yet; load some with `vigil import DIR` first"
         )));
     };
-    let format = match args.format {
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Parquet => Format::Parquet,
-    };
+    let format = Format::from(args.format);
     if args.include_identity {
         // Names and addresses leaving Vigil: audited before a byte is written.
         store

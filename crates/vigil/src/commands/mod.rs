@@ -29,3 +29,19 @@ pub fn cli_audit(
         reason,
     }
 }
+
+/// The extract formats a command can write.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Parquet,
+}
+
+impl From<FormatArg> for vigil_extract::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Csv => vigil_extract::Format::Csv,
+            FormatArg::Parquet => vigil_extract::Format::Parquet,
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! truth. Forces are simulated one at a time and appended to the files as they finish, so
 //! memory stays bounded by the largest force, not the nation.
 
+use super::FormatArg;
 use crate::Failure;
 use crate::progress::spinner;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,12 +19,6 @@ pub enum ScenarioArg {
     Essex2019,
     /// All 43 forces of England and Wales (about 1.4 million incidents a year); see --years.
     National,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
-    Csv,
-    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -134,10 +129,7 @@ fn write_streaming(
 pub async fn run(args: Args) -> Result<(), Failure> {
     let started = Instant::now();
     let s = scenario(args.scenario, args.years)?;
-    let format = match args.format {
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Parquet => Format::Parquet,
-    };
+    let format = Format::from(args.format);
     let dir = args.out.clone();
     let seed = args.seed;
     let name = s.name.clone();
