@@ -94,6 +94,50 @@ id_type!(
     OrderId, "order id"
 );
 
+/// The kinds of record whose keys other records refer to, or that must not repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Person,
+    Incident,
+    Offence,
+    Arrest,
+    Assessment,
+    Referral,
+    Disclosure,
+    Order,
+    /// Staffing rows are keyed by date, team, LPA and rank.
+    Staffing,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 9] = [
+        RecordKind::Person,
+        RecordKind::Incident,
+        RecordKind::Offence,
+        RecordKind::Arrest,
+        RecordKind::Assessment,
+        RecordKind::Referral,
+        RecordKind::Disclosure,
+        RecordKind::Order,
+        RecordKind::Staffing,
+    ];
+
+    /// What one record of the kind is called in a message.
+    pub fn noun(self) -> &'static str {
+        match self {
+            RecordKind::Person => "person",
+            RecordKind::Incident => "incident",
+            RecordKind::Offence => "offence",
+            RecordKind::Arrest => "arrest",
+            RecordKind::Assessment => "risk assessment",
+            RecordKind::Referral => "referral",
+            RecordKind::Disclosure => "disclosure",
+            RecordKind::Order => "protection order",
+            RecordKind::Staffing => "staffing row (date, team, LPA and rank)",
+        }
+    }
+}
+
 /// A Local Policing Area, by name (for example "North").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Lpa(String);

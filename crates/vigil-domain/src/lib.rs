@@ -23,7 +23,8 @@ pub mod time;
 
 pub use error::ValueError;
 pub use ids::{
-    ArrestId, AssessmentId, DisclosureId, IncidentId, Lpa, OffenceId, OrderId, PersonId, ReferralId,
+    ArrestId, AssessmentId, DisclosureId, IncidentId, Lpa, OffenceId, OrderId, PersonId,
+    RecordKind, ReferralId,
 };
 pub use outcome::{OutcomeCode, OutcomeGroups};
 pub use records::*;

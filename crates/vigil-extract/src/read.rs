@@ -13,38 +13,9 @@ use std::path::Path;
 use vigil_domain::RecordSet;
 use vigil_domain::time::{Date, parse_date};
 
-/// The kinds of record that have ids other records refer to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdTable {
-    Person,
-    Incident,
-    Offence,
-    Arrest,
-    Assessment,
-    Referral,
-    Disclosure,
-    Order,
-    /// Staffing rows are keyed by date, team, LPA and rank.
-    Staffing,
-}
+use vigil_domain::RecordKind as IdTable;
 
 const ID_TABLES: usize = 9;
-
-impl IdTable {
-    fn noun(self) -> &'static str {
-        match self {
-            IdTable::Person => "person",
-            IdTable::Incident => "incident",
-            IdTable::Offence => "offence",
-            IdTable::Arrest => "arrest",
-            IdTable::Assessment => "risk assessment",
-            IdTable::Referral => "referral",
-            IdTable::Disclosure => "disclosure",
-            IdTable::Order => "protection order",
-            IdTable::Staffing => "staffing row (date, team, LPA and rank)",
-        }
-    }
-}
 
 /// Ids already in the store, so an import into a non-empty store can refer to them and
 /// cannot repeat them.

@@ -18,9 +18,11 @@ use vigil_domain::access::Username;
 use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
 use vigil_domain::time::DateTime;
 use vigil_domain::time::{format_date, parse_date};
-use vigil_domain::{Incident, Offence, OffenceId, Outcome, Person, PersonId, RecordSet};
+use vigil_domain::{
+    Incident, Offence, OffenceId, Outcome, Person, PersonId, RecordKind, RecordSet,
+};
 use vigil_store::{
-    AuditEntry, AuditQuery, AuditRow, ExtractInfo, IdKind, NewUser, Session, Store, StoreError,
+    AuditEntry, AuditQuery, AuditRow, ExtractInfo, NewUser, Session, Store, StoreError,
     StoreResult, User, Versioned,
 };
 
@@ -165,30 +167,24 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    async fn ids(&self, kind: IdKind) -> StoreResult<Vec<String>> {
-        let (table, column) = match kind {
-            IdKind::Person => ("persons", "person_id"),
-            IdKind::Incident => ("incidents", "incident_id"),
-            IdKind::Offence => ("offences", "offence_id"),
-            IdKind::Arrest => ("arrests", "arrest_id"),
-            IdKind::Assessment => ("risk_assessments", "assessment_id"),
-            IdKind::Referral => ("referrals", "referral_id"),
-            IdKind::Disclosure => ("disclosures", "disclosure_id"),
-            IdKind::Order => ("protection_orders", "order_id"),
+    async fn ids(&self, kind: RecordKind) -> StoreResult<Vec<String>> {
+        let sql = match kind {
+            RecordKind::Person => "SELECT person_id FROM persons",
+            RecordKind::Incident => "SELECT incident_id FROM incidents",
+            RecordKind::Offence => "SELECT offence_id FROM offences",
+            RecordKind::Arrest => "SELECT arrest_id FROM arrests",
+            RecordKind::Assessment => "SELECT assessment_id FROM risk_assessments",
+            RecordKind::Referral => "SELECT referral_id FROM referrals",
+            RecordKind::Disclosure => "SELECT disclosure_id FROM disclosures",
+            RecordKind::Order => "SELECT order_id FROM protection_orders",
+            RecordKind::Staffing => {
+                "SELECT as_of || '|' || team || '|' || COALESCE(lpa, '') || '|' || rank FROM staffing"
+            }
         };
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {column} FROM {table}")))
+        sqlx::query_scalar(sql)
             .fetch_all(&self.pool)
             .await
             .map_err(backend)
-    }
-
-    async fn staffing_keys(&self) -> StoreResult<Vec<String>> {
-        sqlx::query_scalar(
-            "SELECT as_of || '|' || team || '|' || COALESCE(lpa, '') || '|' || rank FROM staffing",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)
     }
 
     async fn offence(&self, id: &OffenceId) -> StoreResult<Versioned<Offence>> {

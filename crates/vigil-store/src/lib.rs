@@ -5,10 +5,10 @@
 //! above this line never knows which it is talking to.
 
 use std::future::Future;
-use vigil_domain::Agency;
 use vigil_domain::access::{Role, Username};
 use vigil_domain::outcome::OutcomeIssue;
 use vigil_domain::time::{Date, DateTime};
+use vigil_domain::{Agency, RecordKind};
 use vigil_domain::{Incident, Offence, OffenceId, Outcome, Person, PersonId, RecordSet};
 
 /// How a store operation failed.
@@ -51,19 +51,6 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct ExtractInfo {
     pub source: String,
     pub as_of: Date,
-}
-
-/// The kinds of record that carry their own id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdKind {
-    Person,
-    Incident,
-    Offence,
-    Arrest,
-    Assessment,
-    Referral,
-    Disclosure,
-    Order,
 }
 
 /// A new user account (the password already hashed).
@@ -179,11 +166,9 @@ pub trait Store: Send + Sync {
     /// Row counts by table name, in the extract's table order.
     fn table_counts(&self) -> impl Future<Output = StoreResult<Vec<(&'static str, u64)>>> + Send;
 
-    /// The ids of one kind already stored (for checking an import against the store).
-    fn ids(&self, kind: IdKind) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
-
-    /// The staffing keys already stored (date, team, LPA, rank).
-    fn staffing_keys(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+    /// The keys of one kind already stored (for checking an import against the store):
+    /// ids, or for staffing the date, team, LPA and rank joined by `|`.
+    fn ids(&self, kind: RecordKind) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
 
     /// One offence for editing.
     fn offence(

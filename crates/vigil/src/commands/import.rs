@@ -5,8 +5,8 @@ use crate::{Failure, open_store};
 use std::path::PathBuf;
 use std::time::Instant;
 use vigil_domain::time::parse_date;
-use vigil_extract::{IdTable, KnownIds, listing, read_dir, write_rejects};
-use vigil_store::{ExtractInfo, IdKind, Store};
+use vigil_extract::{KnownIds, listing, read_dir, write_rejects};
+use vigil_store::{ExtractInfo, Store};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,22 +30,10 @@ async fn known_ids(store: &impl Store) -> Result<KnownIds, Failure> {
     {
         return Ok(known);
     }
-    for (kind, table) in [
-        (IdKind::Person, IdTable::Person),
-        (IdKind::Incident, IdTable::Incident),
-        (IdKind::Offence, IdTable::Offence),
-        (IdKind::Arrest, IdTable::Arrest),
-        (IdKind::Assessment, IdTable::Assessment),
-        (IdKind::Referral, IdTable::Referral),
-        (IdKind::Disclosure, IdTable::Disclosure),
-        (IdKind::Order, IdTable::Order),
-    ] {
+    for kind in vigil_domain::RecordKind::ALL {
         for id in store.ids(kind).await? {
-            known.insert(table, id);
+            known.insert(kind, id);
         }
-    }
-    for key in store.staffing_keys().await? {
-        known.insert(IdTable::Staffing, key);
     }
     Ok(known)
 }
