@@ -45,6 +45,49 @@ vocabulary! {
     }
 }
 
+/// The work queues: open investigations by the team that holds them, and the CRU's
+/// high-risk victims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Queue {
+    Lpt,
+    Dait,
+    Cru,
+}
+
+impl Queue {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Queue::Lpt => "lpt",
+            Queue::Dait => "dait",
+            Queue::Cru => "cru",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Queue::Lpt => "Local Policing Team: open standard-risk investigations",
+            Queue::Dait => "DAIT: open medium and high risk investigations",
+            Queue::Cru => "CRU: high-risk victims to safeguard",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Queue> {
+        [Queue::Lpt, Queue::Dait, Queue::Cru]
+            .into_iter()
+            .find(|q| q.slug() == s)
+    }
+}
+
+/// The queues a role works.
+pub fn queues(role: Role) -> &'static [Queue] {
+    match role {
+        Role::ResponseOfficer => &[Queue::Lpt],
+        Role::DaitInvestigator | Role::DaitSergeant => &[Queue::Dait],
+        Role::CruOfficer => &[Queue::Cru],
+        _ => &[],
+    }
+}
+
 /// The permission table.
 pub fn allows(role: Role, capability: Capability) -> bool {
     use Capability as C;

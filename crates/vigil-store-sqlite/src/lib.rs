@@ -248,6 +248,15 @@ impl Store for SqliteStore {
         read::person_by_id(&self.pool, id).await
     }
 
+    async fn queue(
+        &self,
+        queue: vigil_domain::access::Queue,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> StoreResult<Vec<vigil_store::QueueItem>> {
+        read::queue(&self.pool, queue, lpa, limit).await
+    }
+
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseFile> {
         read::case_file(&self.pool, id).await
     }

@@ -659,3 +659,50 @@ pub async fn case_file(
         .await?,
     })
 }
+
+/// Investigation queues: incidents with an open offence held by the team; the CRU queue:
+/// high-risk incidents whose victim has no MARAC referral since the incident.
+pub async fn queue(
+    pool: &sqlx::SqlitePool,
+    queue: vigil_domain::access::Queue,
+    lpa: Option<&Lpa>,
+    limit: u32,
+) -> StoreResult<Vec<vigil_store::QueueItem>> {
+    use vigil_domain::access::Queue;
+    let risk_order = "CASE i.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    let sql = match queue {
+        Queue::Lpt | Queue::Dait => format!(
+            "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, MIN(o.recorded_date) || 'T00:00:00', group_concat(o.offence_group, ', ')
+             FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+             WHERE o.outcome_code IS NULL AND o.team IN ({}) AND (?1 IS NULL OR i.lpa = ?1)
+             GROUP BY i.incident_id ORDER BY {risk_order}, MIN(o.recorded_date), i.incident_id LIMIT ?2",
+            if queue == Queue::Lpt { "'lpt'" } else { "'dait', 'cid'" }
+        ),
+        Queue::Cru => format!(
+            "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet'
+             FROM incidents i
+             WHERE i.risk_level = 'high' AND (?1 IS NULL OR i.lpa = ?1)
+               AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)
+             ORDER BY {risk_order}, i.reported_at, i.incident_id LIMIT ?2"
+        ),
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(lpa.map(|l| l.as_str().to_owned()))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let mut c = Cols::new(r, "incidents");
+            Ok(vigil_store::QueueItem {
+                incident_id: c.req(IncidentId::parse)?,
+                victim_id: c.req(PersonId::parse)?,
+                lpa: c.req(Lpa::parse)?,
+                risk: c.opt(RiskGrade::parse)?,
+                since: c.req(parse_datetime)?,
+                detail: c.opt_string()?.unwrap_or_default().replace('_', " "),
+            })
+        })
+        .collect()
+}

@@ -124,6 +124,19 @@ pub struct CaseFile {
     pub orders: Vec<vigil_domain::ProtectionOrder>,
 }
 
+/// One item of a work queue: an incident, why it is there, and how long it has waited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueItem {
+    pub incident_id: vigil_domain::IncidentId,
+    pub victim_id: PersonId,
+    pub lpa: vigil_domain::Lpa,
+    pub risk: Option<vigil_domain::RiskGrade>,
+    pub since: DateTime,
+    /// For investigation queues, the open offences; for the CRU, whether a MARAC referral
+    /// has been made for the victim since the incident.
+    pub detail: String,
+}
+
 /// A record as read for editing, with the version the edit must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<T> {
@@ -234,6 +247,14 @@ pub trait Store: Send + Sync {
 
     /// One person with their version, for viewing or editing.
     fn person(&self, id: &PersonId) -> impl Future<Output = StoreResult<Versioned<Person>>> + Send;
+
+    /// A work queue, highest risk first, then longest waiting; at most `limit` items.
+    fn queue(
+        &self,
+        queue: vigil_domain::access::Queue,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<QueueItem>>> + Send;
 
     /// An incident with everything recorded against it.
     fn case_file(

@@ -55,6 +55,7 @@ pub fn router(store: SqliteStore, db: String, secure_cookies: bool) -> Router {
         .route("/people", get(pages::find_person))
         .route("/people/{id}", get(pages::person))
         .route("/cases/{id}", get(pages::case))
+        .route("/queues/{queue}", get(pages::queue))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/report", get(dashboard::report))
         .route("/audit", get(pages::audit))

@@ -307,6 +307,13 @@ pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
         esc(s.user.username.as_str()),
         esc(s.user.role.as_str())
     );
+    for q in vigil_domain::access::queues(s.user.role) {
+        body.push_str(&format!(
+            "<h2>Your queue</h2><p><a href=\"/queues/{}\">{}</a></p>",
+            q.slug(),
+            esc(q.title())
+        ));
+    }
     if can(&s, Capability::ReadCases) {
         body.push_str("<h2>Find a person</h2><form method=\"get\" action=\"/people\"><div class=\"field\"><label class=\"label\" for=\"id\">Person reference</label><div class=\"hint\">For example, P0000123</div><input class=\"input\" id=\"id\" name=\"id\" type=\"text\" spellcheck=\"false\"></div><button class=\"button\" type=\"submit\">Find</button></form>");
     } else if can(&s, Capability::ReadAnalytics) {
@@ -539,4 +546,102 @@ pub async fn audit(
             .collect(),
     ));
     Html(page("Audit trail", Some(&sign_out_form(&s)), &body)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct QueueFilter {
+    #[serde(default)]
+    lpa: String,
+}
+
+/// A team's work queue, highest risk first, then longest waiting. Items waiting longer than
+/// the queue's mark (28 days for an open investigation, 7 days for a high-risk victim with no
+/// MARAC referral) are flagged. Waiting is counted to the data date of an imported store.
+pub async fn queue(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(q): Query<QueueFilter>,
+) -> Response {
+    let Some(s) = current(&app, &headers).await else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let Some(queue) = vigil_domain::access::Queue::from_slug(&slug)
+        .filter(|x| vigil_domain::access::queues(s.user.role).contains(x))
+    else {
+        return not_found_page(Some(&s));
+    };
+    let lpa = match q.lpa.trim() {
+        "" => None,
+        l => match vigil_domain::Lpa::parse(l) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Html(page(
+                        "Queue",
+                        Some(&sign_out_form(&s)),
+                        &format!(
+                            "<h1>Queue</h1><p class=\"error-message\">{}</p>",
+                            esc(&e.reason)
+                        ),
+                    )),
+                )
+                    .into_response();
+            }
+        },
+    };
+    let (items, info) = match (
+        app.store.queue(queue, lpa.as_ref(), 500).await,
+        app.store.extract_info().await,
+    ) {
+        (Ok(i), Ok(info)) => (i, info),
+        _ => return problem(),
+    };
+    let reference = info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of);
+    let mark = if queue == vigil_domain::access::Queue::Cru {
+        7
+    } else {
+        28
+    };
+    let mut body = format!(
+        "<h1>{}</h1><p>{} items{}, highest risk first, then longest waiting (waiting counted to {reference}). Flagged: waiting more than {mark} days.</p>",
+        esc(queue.title()),
+        items.len(),
+        lpa.as_ref()
+            .map_or(String::new(), |l| format!(" in {}", esc(l.as_str())))
+    );
+    body.push_str(&table(
+        "Queue",
+        &[
+            "Risk",
+            "Case",
+            "Victim",
+            "LPA",
+            "Waiting since",
+            "Days",
+            "Detail",
+        ],
+        items
+            .iter()
+            .map(|i| {
+                let days = (reference - i.since.date()).num_days();
+                let flag = if days > mark {
+                    " <strong class=\"tag\">Overdue</strong>"
+                } else {
+                    ""
+                };
+                vec![
+                    i.risk.map_or("not assessed".into(), |r| r.to_string()),
+                    link_case(i.incident_id.as_str()),
+                    link_person(i.victim_id.as_str()),
+                    esc(i.lpa.as_str()),
+                    i.since.date().to_string(),
+                    format!("{days}{flag}"),
+                    esc(&i.detail),
+                ]
+            })
+            .collect(),
+    ));
+    Html(page(queue.title(), Some(&sign_out_form(&s)), &body)).into_response()
 }

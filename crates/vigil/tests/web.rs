@@ -507,6 +507,51 @@ fn administrators_search_the_audit_trail_and_no_one_else_can() {
 }
 
 #[test]
+fn each_team_sees_its_own_queue_and_no_other() {
+    let srv = start();
+    let (cru, _) = sign_in(&srv, "cru");
+    let home = http(&srv.addr, "GET", "/", Some(&cru), None);
+    assert!(home.body.contains("href=\"/queues/cru\""));
+    let q = http(&srv.addr, "GET", "/queues/cru", Some(&cru), None);
+    assert_eq!(q.status, 200);
+    // I1 is high risk with no MARAC referral: on the CRU queue, overdue by the data date.
+    assert!(
+        q.body.contains("href=\"/cases/I1\"") && q.body.contains("Overdue"),
+        "{}",
+        q.body
+    );
+    assert!(!q.body.contains("href=\"/cases/I2\""), "I2 is medium risk");
+    assert_eq!(
+        http(&srv.addr, "GET", "/queues/dait", Some(&cru), None).status,
+        404,
+        "not the CRU's queue"
+    );
+    assert_eq!(
+        http(
+            &srv.addr,
+            "GET",
+            "/queues/cru?lpa=a%01b",
+            Some(&cru),
+            None
+        )
+        .status,
+        400
+    );
+    let (officer, _) = sign_in(&srv, "officer");
+    let lpt = http(&srv.addr, "GET", "/queues/lpt", Some(&officer), None);
+    assert_eq!(lpt.status, 200);
+    assert!(
+        lpt.body.contains("0 items"),
+        "no offences recorded, so no open investigations"
+    );
+    let (analyst, _) = sign_in(&srv, "analyst");
+    assert_eq!(
+        http(&srv.addr, "GET", "/queues/lpt", Some(&analyst), None).status,
+        404
+    );
+}
+
+#[test]
 fn oversized_and_malformed_requests_never_break_the_server() {
     let srv = start();
     let big = "a".repeat(200 * 1024);
