@@ -527,14 +527,7 @@ fn each_team_sees_its_own_queue_and_no_other() {
         "not the CRU's queue"
     );
     assert_eq!(
-        http(
-            &srv.addr,
-            "GET",
-            "/queues/cru?lpa=a%01b",
-            Some(&cru),
-            None
-        )
-        .status,
+        http(&srv.addr, "GET", "/queues/cru?lpa=a%01b", Some(&cru), None).status,
         400
     );
     let (officer, _) = sign_in(&srv, "officer");
