@@ -450,6 +450,35 @@ impl Sim<'_> {
         }
     }
 
+    /// Records a DASH assessment if it happened by `as_of`; returns whether it did.
+    #[allow(clippy::too_many_arguments)]
+    fn assess(
+        &mut self,
+        incident_id: &IncidentId,
+        stage: AssessmentStage,
+        assessed_at: DateTime,
+        answers: String,
+        yes_count: u8,
+        grade: RiskGrade,
+        judgement_raised: bool,
+    ) -> bool {
+        if !self.known(assessed_at) {
+            return false;
+        }
+        self.out.risk_assessments.push(RiskAssessment {
+            id: AssessmentId::parse(&self.ids.make(2, "RA", 8)).expect("valid id"),
+            incident_id: incident_id.clone(),
+            stage,
+            instrument: InstrumentKind::Dash,
+            assessed_at,
+            answers,
+            yes_count,
+            grade,
+            judgement_raised,
+        });
+        true
+    }
+
     fn write_incident(&mut self, at: DateTime, couple: usize, serious: bool) -> usize {
         let date = at.date();
         let (victim_i, suspect_i, relationship, urban, children, severity) = {
@@ -506,19 +535,15 @@ impl Sim<'_> {
             let (g, raised) = self.grade_with_judgement(yes, severity, date);
             let assessed_at =
                 arrived_at.unwrap_or(at) + Duration::minutes(20 + self.rng.below(90) as i64);
-            if self.known(assessed_at) {
-                self.out.risk_assessments.push(RiskAssessment {
-                    id: AssessmentId::parse(&self.ids.make(2, "RA", 8)).expect("valid id"),
-                    incident_id: incident_id.clone(),
-                    stage: AssessmentStage::Primary,
-                    instrument: InstrumentKind::Dash,
-                    assessed_at,
-                    answers,
-                    yes_count: yes,
-                    grade: g,
-                    judgement_raised: raised,
-                });
-            }
+            self.assess(
+                &incident_id,
+                AssessmentStage::Primary,
+                assessed_at,
+                answers,
+                yes,
+                g,
+                raised,
+            );
             grade = Some(g);
             yes_count = Some(yes);
         }
@@ -558,18 +583,15 @@ impl Sim<'_> {
             };
             let raised = g > score;
             let assessed_at = at + Duration::hours(18 + self.rng.below(60) as i64);
-            if self.known(assessed_at) {
-                self.out.risk_assessments.push(RiskAssessment {
-                    id: AssessmentId::parse(&self.ids.make(2, "RA", 8)).expect("valid id"),
-                    incident_id: incident_id.clone(),
-                    stage: AssessmentStage::Secondary,
-                    instrument: InstrumentKind::Dash,
-                    assessed_at,
-                    answers,
-                    yes_count: yes,
-                    grade: g,
-                    judgement_raised: raised,
-                });
+            if self.assess(
+                &incident_id,
+                AssessmentStage::Secondary,
+                assessed_at,
+                answers,
+                yes,
+                g,
+                raised,
+            ) {
                 final_grade = Some(g);
             }
         }

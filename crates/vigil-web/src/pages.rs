@@ -598,6 +598,26 @@ pub async fn queue(
         (Ok(i), Ok(info)) => (i, info),
         _ => return problem(),
     };
+    // A queue lists cases and victims: its view is audited like a record's.
+    let subject = format!(
+        "{}{}",
+        queue.slug(),
+        lpa.as_ref().map_or(String::new(), |l| format!(":{l}"))
+    );
+    if app
+        .store
+        .audit(&audit_entry(
+            s.user.username.as_str(),
+            "queue.read",
+            "queue",
+            &subject,
+            None,
+        ))
+        .await
+        .is_err()
+    {
+        return problem();
+    }
     let reference = info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of);
     let mark = if queue == vigil_domain::access::Queue::Cru {
         7
