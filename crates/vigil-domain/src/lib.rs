@@ -19,6 +19,8 @@ pub mod outcome;
 pub mod records;
 pub mod risk;
 pub mod routing;
+pub mod safeguarding;
+pub mod sharing;
 pub mod time;
 
 pub use error::ValueError;

@@ -147,7 +147,7 @@ fn user_row(r: &SqliteRow) -> StoreResult<User> {
 const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled";
 
 pub async fn add_user(pool: &SqlitePool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
-    let mut tx = pool.begin().await.map_err(backend)?;
+    let mut tx = crate::write_tx(pool).await?;
     let result = sqlx::query("INSERT INTO users (username, display_name, role, agency, password_hash) VALUES (?, ?, ?, ?, ?)")
         .bind(u.username.as_str())
         .bind(u.display_name.as_str())
@@ -216,7 +216,7 @@ async fn update_user<V>(
 where
     V: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send + 'static,
 {
-    let mut tx = pool.begin().await.map_err(backend)?;
+    let mut tx = crate::write_tx(pool).await?;
     let done = sqlx::query(sql)
         .bind(value)
         .bind(username.as_str())
@@ -276,7 +276,7 @@ pub async fn create_session(
     expires: vigil_domain::time::DateTime,
     audit: &AuditEntry,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(backend)?;
+    let mut tx = crate::write_tx(pool).await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
         .bind(token_hash)
         .bind(user_id)
@@ -331,7 +331,7 @@ pub async fn end_session(
     token_hash: &str,
     audit: &AuditEntry,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(backend)?;
+    let mut tx = crate::write_tx(pool).await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
         .execute(&mut *tx)

@@ -307,7 +307,7 @@ fn bind_staffing(b: &mut Row, r: &StaffingRecord) {
 }
 
 /// Inserts every table, referenced tables first.
-fn insert_all(db: *mut ffi::sqlite3, r: &RecordSet) -> StoreResult<()> {
+pub(crate) fn insert_all(db: *mut ffi::sqlite3, r: &RecordSet) -> StoreResult<()> {
     use crate::read::columns as c;
     insert(db, "persons", c::PERSONS, &r.persons, bind_person)?;
     insert(db, "incidents", c::INCIDENTS, &r.incidents, bind_incident)?;

@@ -9,6 +9,7 @@ mod import;
 mod migrations;
 mod read;
 pub mod snapshot_cache;
+mod write;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Row, SqlitePool};
@@ -42,6 +43,15 @@ pub(crate) fn backend(e: sqlx::Error) -> StoreError {
         }
     }
     StoreError::Backend(e.to_string())
+}
+
+/// Begins a transaction that writes. `BEGIN IMMEDIATE` takes the write lock at once, so
+/// two writers queue on the busy timeout instead of one failing when it tries to upgrade a
+/// read lock (which a WAL database cannot wait out).
+pub(crate) async fn write_tx(
+    pool: &SqlitePool,
+) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
 }
 
 /// Records that the stored records changed (inside the writing transaction).
@@ -266,7 +276,7 @@ impl Store for SqliteStore {
     }
 
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut tx = write_tx(&self.pool).await?;
         let row = accounts::append(&mut tx, entry).await?;
         tx.commit().await.map_err(backend)?;
         Ok(row)
@@ -286,8 +296,9 @@ impl Store for SqliteStore {
         outcome: Outcome,
         victim_withdrawal_recorded: bool,
         expected_version: i64,
+        audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut tx = write_tx(&self.pool).await?;
         let current = read::offence(&mut *tx, id).await?;
         if current.version != expected_version {
             return Err(StoreError::Conflict {
@@ -331,8 +342,55 @@ impl Store for SqliteStore {
                 found: expected_version + 1,
             });
         }
+        accounts::append(&mut tx, audit).await?;
         bump_revision(&mut tx).await?;
         tx.commit().await.map_err(backend)?;
         Ok(expected_version + 1)
+    }
+
+    async fn new_ids(&self, kind: RecordKind, n: usize) -> StoreResult<Vec<String>> {
+        write::new_ids(&self.pool, kind, n).await
+    }
+
+    async fn add_records(&self, records: &RecordSet, audit: &[AuditEntry]) -> StoreResult<()> {
+        write::add_records(&self.pool, records, audit).await
+    }
+
+    async fn add_secondary_assessment(
+        &self,
+        assessment: &vigil_domain::RiskAssessment,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        write::add_secondary_assessment(&self.pool, assessment, audit).await
+    }
+
+    async fn search_people(&self, search: &vigil_store::PersonSearch) -> StoreResult<Vec<Person>> {
+        read::search_people(&self.pool, search).await
+    }
+
+    async fn incidents_on(
+        &self,
+        day: vigil_domain::Date,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> StoreResult<Vec<Incident>> {
+        read::incidents_on(&self.pool, day, lpa, limit).await
+    }
+
+    async fn referrals_of(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Referral>> {
+        read::referrals_of(&self.pool, id).await
+    }
+
+    async fn shared_referrals(
+        &self,
+        kinds: &[vigil_domain::ReferralKind],
+        agency: vigil_domain::Agency,
+        limit: u32,
+    ) -> StoreResult<Vec<vigil_store::SharedReferral>> {
+        read::shared_referrals(&self.pool, kinds, agency, limit).await
+    }
+
+    async fn dait_load(&self, lpa: &vigil_domain::Lpa) -> StoreResult<vigil_store::DaitLoad> {
+        read::dait_load(&self.pool, lpa).await
     }
 }

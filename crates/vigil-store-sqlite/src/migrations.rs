@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "indexes for case and person pages",
         sql: include_str!("../migrations/0005_case_indexes.sql"),
     },
+    Migration {
+        version: 6,
+        description: "id counters for records made in Vigil; search indexes",
+        sql: include_str!("../migrations/0006_intake.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

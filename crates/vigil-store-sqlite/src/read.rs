@@ -706,3 +706,157 @@ pub async fn queue(
         })
         .collect()
 }
+
+/// LIKE treats `%` and `_` as wildcards; a name typed into a search box means them
+/// literally.
+fn like_prefix(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 1);
+    for ch in raw.trim().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+pub async fn search_people(
+    pool: &sqlx::SqlitePool,
+    q: &vigil_store::PersonSearch,
+) -> StoreResult<Vec<Person>> {
+    let sql = format!(
+        "SELECT {} FROM persons
+         WHERE family_name LIKE ?1 ESCAPE '\\' COLLATE NOCASE
+           AND (?2 IS NULL OR given_names LIKE ?2 ESCAPE '\\' COLLATE NOCASE)
+           AND (?3 IS NULL OR birth_date = ?3)
+         ORDER BY family_name = ?4 COLLATE NOCASE DESC, family_name COLLATE NOCASE, given_names COLLATE NOCASE, person_id
+         LIMIT ?5",
+        columns::PERSONS.join(",")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(like_prefix(&q.family_name))
+        .bind(q.given_names.as_deref().map(like_prefix))
+        .bind(q.birth_date.map(vigil_domain::time::format_date))
+        .bind(q.family_name.trim().to_owned())
+        .bind(i64::from(q.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| person(&mut Cols::new(r, "persons")))
+        .collect()
+}
+
+pub async fn incidents_on(
+    pool: &sqlx::SqlitePool,
+    day: vigil_domain::Date,
+    lpa: Option<&Lpa>,
+    limit: u32,
+) -> StoreResult<Vec<Incident>> {
+    let sql = format!(
+        "SELECT {} FROM incidents WHERE reported_at >= ?1 AND reported_at < ?2 AND (?3 IS NULL OR lpa = ?3)
+         ORDER BY reported_at, incident_id LIMIT ?4",
+        columns::INCIDENTS.join(",")
+    );
+    let next = day.succ_opt().unwrap_or(day);
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(format!("{}T00:00:00", vigil_domain::time::format_date(day)))
+        .bind(format!(
+            "{}T00:00:00",
+            vigil_domain::time::format_date(next)
+        ))
+        .bind(lpa.map(|l| l.as_str().to_owned()))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| incident(&mut Cols::new(r, "incidents")))
+        .collect()
+}
+
+pub async fn referrals_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult<Vec<Referral>> {
+    let sql = format!(
+        "SELECT {} FROM referrals WHERE person_id = ? ORDER BY referred_at DESC LIMIT 500",
+        columns::REFERRALS.join(",")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str().to_owned())
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| referral(&mut Cols::new(r, "referrals")))
+        .collect()
+}
+
+pub async fn shared_referrals(
+    pool: &sqlx::SqlitePool,
+    kinds: &[vigil_domain::ReferralKind],
+    agency: vigil_domain::Agency,
+    limit: u32,
+) -> StoreResult<Vec<vigil_store::SharedReferral>> {
+    // The kinds are closed-vocabulary words, never user text, so they can be spelled into
+    // the statement.
+    let kinds: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
+    let kinds = if kinds.is_empty() {
+        "NULL".to_owned()
+    } else {
+        kinds.join(",")
+    };
+    let cols: Vec<String> = columns::REFERRALS
+        .iter()
+        .map(|c| format!("r.{c}"))
+        .collect();
+    let sql = format!(
+        "SELECT {}, p.family_name, p.given_names, p.birth_date, i.risk_level, i.children_present
+         FROM referrals r JOIN persons p ON p.person_id = r.person_id
+         LEFT JOIN incidents i ON i.incident_id = r.incident_id
+         WHERE r.kind IN ({kinds}) OR r.agency = ?1
+         ORDER BY r.referred_at DESC, r.referral_id LIMIT ?2",
+        cols.join(",")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(agency.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let mut c = Cols::new(r, "referrals");
+            Ok(vigil_store::SharedReferral {
+                referral: referral(&mut c)?,
+                family_name: c.opt_string()?,
+                given_names: c.opt_string()?,
+                birth_date: c.opt(parse_date)?,
+                risk: c.opt(RiskGrade::parse)?,
+                children_present: c.opt_bool()?,
+            })
+        })
+        .collect()
+}
+
+pub async fn dait_load(pool: &sqlx::SqlitePool, lpa: &Lpa) -> StoreResult<vigil_store::DaitLoad> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT o.incident_id) FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+         WHERE o.outcome_code IS NULL AND o.team = 'dait' AND i.lpa = ?",
+    )
+    .bind(lpa.as_str().to_owned())
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    let fte: Option<f64> = sqlx::query_scalar(
+        "SELECT SUM(deployable_fte) FROM staffing
+         WHERE team = 'dait' AND lpa = ?1 AND as_of = (SELECT MAX(as_of) FROM staffing WHERE team = 'dait' AND lpa = ?1)",
+    )
+    .bind(lpa.as_str().to_owned())
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    Ok(vigil_store::DaitLoad {
+        open_cases: u32::try_from(open).unwrap_or(u32::MAX),
+        deployable_fte: fte,
+    })
+}

@@ -54,6 +54,17 @@ fn records() -> RecordSet {
     }
 }
 
+fn audit() -> vigil_store::AuditEntry {
+    vigil_store::AuditEntry {
+        at: parse_datetime("2019-09-01T12:00:00").unwrap(),
+        actor: "tester".into(),
+        action: "test.write".into(),
+        subject_kind: "test".into(),
+        subject_id: "x".into(),
+        reason: None,
+    }
+}
+
 async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
@@ -82,9 +93,17 @@ async fn outcomes_use_optimistic_concurrency_and_the_outcome_rules() {
         code: OutcomeCode::of("1"),
         date: d("2019-02-01"),
     };
-    assert_eq!(s.record_outcome(&id, charged, false, 1).await.unwrap(), 2);
+    assert_eq!(
+        s.record_outcome(&id, charged, false, 1, &audit())
+            .await
+            .unwrap(),
+        2
+    );
     // A second editor still holding version 1 is refused, and the first edit stands.
-    let err = s.record_outcome(&id, charged, false, 1).await.unwrap_err();
+    let err = s
+        .record_outcome(&id, charged, false, 1, &audit())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -102,18 +121,24 @@ async fn outcomes_use_optimistic_concurrency_and_the_outcome_rules() {
         date: d("2019-02-01"),
     };
     let err = s
-        .record_outcome(&id, withdrawn, false, 2)
+        .record_outcome(&id, withdrawn, false, 2, &audit())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)), "{err}");
     assert!(err.to_string().contains("withdrawal"));
-    assert_eq!(s.record_outcome(&id, withdrawn, true, 2).await.unwrap(), 3);
+    assert_eq!(
+        s.record_outcome(&id, withdrawn, true, 2, &audit())
+            .await
+            .unwrap(),
+        3
+    );
     let before_recording = Outcome {
         code: OutcomeCode::of("1"),
         date: d("2018-12-31"),
     };
     assert!(matches!(
-        s.record_outcome(&id, before_recording, false, 3).await,
+        s.record_outcome(&id, before_recording, false, 3, &audit())
+            .await,
         Err(StoreError::Rejected(_))
     ));
     let stored = s.offence(&id).await.unwrap();
@@ -403,4 +428,135 @@ async fn a_person_and_their_history() {
         s.person(&PersonId::parse("X").unwrap()).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+#[tokio::test]
+async fn records_made_in_vigil_get_fresh_ids_and_are_written_whole_or_not_at_all() {
+    let (_dir, s) = store().await;
+    let ids = s.new_ids(RecordKind::Incident, 2).await.unwrap();
+    assert_eq!(ids, ["VI0000001", "VI0000002"]);
+    assert_eq!(
+        s.new_ids(RecordKind::Incident, 1).await.unwrap(),
+        ["VI0000003"]
+    );
+    assert_eq!(
+        s.new_ids(RecordKind::Person, 1).await.unwrap(),
+        ["VP0000001"]
+    );
+    let before = s
+        .audit_trail(&vigil_store::AuditQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    let revision = s.revision().await.unwrap();
+
+    // An incident whose victim does not exist: nothing is written, not even the audit row.
+    let mut bad = records();
+    bad.persons.clear();
+    bad.offences.clear();
+    bad.incidents[0].id = IncidentId::parse(&ids[0]).unwrap();
+    bad.incidents[0].victim_id = PersonId::parse("nobody").unwrap();
+    let err = s.add_records(&bad, &[audit()]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Integrity(_)), "{err}");
+    assert!(s.case_file(&bad.incidents[0].id).await.is_err());
+    let after = s
+        .audit_trail(&vigil_store::AuditQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+    assert_eq!(s.revision().await.unwrap(), revision);
+
+    let mut good = bad.clone();
+    good.incidents[0].victim_id = PersonId::parse("V").unwrap();
+    s.add_records(&good, &[audit()]).await.unwrap();
+    assert_eq!(
+        s.case_file(&good.incidents[0].id).await.unwrap().incident,
+        good.incidents[0]
+    );
+    assert!(s.revision().await.unwrap() > revision);
+    assert_eq!(s.verify_audit_chain().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_secondary_assessment_regrades_the_offences() {
+    let (_dir, s) = store().await;
+    let a = RiskAssessment {
+        id: AssessmentId::parse("A2").unwrap(),
+        incident_id: IncidentId::parse("I").unwrap(),
+        stage: risk::AssessmentStage::Secondary,
+        instrument: risk::InstrumentKind::Dash,
+        assessed_at: parse_datetime("2019-01-02T10:00:00").unwrap(),
+        answers: String::new(),
+        yes_count: 15,
+        grade: RiskGrade::High,
+        judgement_raised: false,
+    };
+    s.add_secondary_assessment(&a, &audit()).await.unwrap();
+    let o = s.offence(&OffenceId::parse("O").unwrap()).await.unwrap();
+    assert_eq!(o.record.risk_level, Some(RiskGrade::High));
+    assert_eq!(o.version, 2);
+}
+
+#[tokio::test]
+async fn people_are_found_by_the_start_of_their_name_and_wildcards_are_literal() {
+    let (_dir, s) = store().await;
+    let mut set = RecordSet::default();
+    for (id, family, given) in [
+        ("A1", "Smith", "Ann"),
+        ("A2", "Smithson", "Bea"),
+        ("A3", "Smi%th", "Cat"),
+        ("A4", "Jones", "Ann"),
+    ] {
+        set.persons.push(Person {
+            id: PersonId::parse(id).unwrap(),
+            sex: Sex::Female,
+            birth_date: Some(d("1990-01-01")),
+            ethnicity: Ethnicity::White,
+            lpa: None,
+            identity: Identity {
+                family_name: Some(family.into()),
+                given_names: Some(given.into()),
+                ..Identity::default()
+            },
+            address_confidential: false,
+        });
+    }
+    s.add_records(&set, &[audit()]).await.unwrap();
+    let find = |family: &str, given: Option<&str>| {
+        let q = vigil_store::PersonSearch {
+            family_name: family.into(),
+            given_names: given.map(Into::into),
+            birth_date: None,
+            limit: 10,
+        };
+        let s = s.clone();
+        async move {
+            s.search_people(&q)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("smith", None).await, ["A1", "A2"]);
+    assert_eq!(find("SMITHSON", None).await, ["A2"]);
+    assert_eq!(find("smi%", None).await, ["A3"]);
+    assert_eq!(find("smith", Some("b")).await, ["A2"]);
+    assert!(find("brown", None).await.is_empty());
+    let day = s.incidents_on(d("2019-01-01"), None, 10).await.unwrap();
+    assert_eq!(day.len(), 1);
+    assert!(
+        s.incidents_on(d("2019-01-02"), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -138,6 +138,36 @@ pub struct QueueItem {
 }
 
 /// A record as read for editing, with the version the edit must name.
+/// A search for people by name and, optionally, date of birth. Names match from their
+/// start, ignoring case ("smi" finds Smith and Smithson).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonSearch {
+    pub family_name: String,
+    pub given_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub limit: u32,
+}
+
+/// A referral shared with a partner agency, with what that agency needs to act on it: who,
+/// born when, and the risk of the incident behind it. Never an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedReferral {
+    pub referral: vigil_domain::Referral,
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub risk: Option<vigil_domain::RiskGrade>,
+    pub children_present: Option<bool>,
+}
+
+/// The DAIT's load in one area, for routing: its open investigations and its deployable
+/// officers in the latest staffing return.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DaitLoad {
+    pub open_cases: u32,
+    pub deployable_fte: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<T> {
     pub record: T,
@@ -289,5 +319,68 @@ pub trait Store: Send + Sync {
         outcome: Outcome,
         victim_withdrawal_recorded: bool,
         expected_version: i64,
+        audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    /// Reserves `n` fresh ids for records of `kind` made in Vigil ("VI0000001" for an
+    /// incident). Ids of a save that then fails are not reused: a gap is harmless, a
+    /// collision is not.
+    fn new_ids(
+        &self,
+        kind: RecordKind,
+        n: usize,
+    ) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+
+    /// Adds records made in Vigil (an intake's people, incident and assessment; an
+    /// offence; an arrest; a referral) with their audit rows, all in one transaction: every
+    /// reference must resolve, and either everything is written or nothing is.
+    fn add_records(
+        &self,
+        records: &RecordSet,
+        audit: &[AuditEntry],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Adds a DAIT sergeant's secondary assessment and carries its grade to the incident's
+    /// offences (DATA.md: an offence's risk is the grade after any secondary assessment),
+    /// in one transaction with its audit row.
+    fn add_secondary_assessment(
+        &self,
+        assessment: &vigil_domain::RiskAssessment,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// People whose family name starts with the search's, closest first; at most `limit`.
+    fn search_people(
+        &self,
+        search: &PersonSearch,
+    ) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
+
+    /// Incidents reported on one day, optionally in one area, earliest first.
+    fn incidents_on(
+        &self,
+        day: Date,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Incident>>> + Send;
+
+    /// A person's referrals (to MARAC, IDVA, MASH, Encompass), newest first.
+    fn referrals_of(
+        &self,
+        id: &PersonId,
+    ) -> impl Future<Output = StoreResult<Vec<vigil_domain::Referral>>> + Send;
+
+    /// Referrals of the given kinds, or made by `agency`, newest first: what a partner
+    /// agency's users see (the sharing rule itself is `vigil_domain::sharing`).
+    fn shared_referrals(
+        &self,
+        kinds: &[vigil_domain::ReferralKind],
+        agency: Agency,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<SharedReferral>>> + Send;
+
+    /// The DAIT's open investigations and deployable officers in one area.
+    fn dait_load(
+        &self,
+        lpa: &vigil_domain::Lpa,
+    ) -> impl Future<Output = StoreResult<DaitLoad>> + Send;
 }
