@@ -110,3 +110,10 @@ mod tests {
         assert_ne!(a, b);
     }
 }
+
+/// Compares two tokens in time that does not depend on where they first differ, so a form
+/// token cannot be guessed a character at a time.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

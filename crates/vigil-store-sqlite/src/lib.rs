@@ -390,6 +390,19 @@ impl Store for SqliteStore {
         read::shared_referrals(&self.pool, kinds, agency, limit).await
     }
 
+    async fn lpas(&self) -> StoreResult<Vec<vigil_domain::Lpa>> {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT lpa FROM incidents UNION SELECT lpa FROM staffing WHERE lpa IS NOT NULL ORDER BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        names
+            .iter()
+            .map(|n| vigil_domain::Lpa::parse(n).map_err(|e| StoreError::Integrity(format!("an area name in the store is not valid: {}", e.reason))))
+            .collect()
+    }
+
     async fn dait_load(&self, lpa: &vigil_domain::Lpa) -> StoreResult<vigil_store::DaitLoad> {
         read::dait_load(&self.pool, lpa).await
     }

@@ -378,6 +378,9 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<SharedReferral>>> + Send;
 
+    /// The force's Local Policing Areas: those its incidents and staffing returns name.
+    fn lpas(&self) -> impl Future<Output = StoreResult<Vec<vigil_domain::Lpa>>> + Send;
+
     /// The DAIT's open investigations and deployable officers in one area.
     fn dait_load(
         &self,

@@ -1,7 +1,7 @@
 //! Sign-in, sessions, sign-out and form tokens.
 
 use crate::App;
-use crate::layout::{esc, page};
+use crate::layout::page;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -68,26 +68,27 @@ pub async fn current(app: &App, headers: &HeaderMap) -> Option<Session> {
         .flatten()
 }
 
-/// The header's sign-out button, carrying the session's form token.
-pub fn sign_out_form(s: &Session) -> String {
-    format!(
-        "<form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><span style=\"color:#fff;margin-right:15px\">{} ({})</span><button class=\"button button-secondary\" type=\"submit\">Sign out</button></form>",
-        esc(&s.csrf_token),
-        esc(&s.user.display_name),
-        esc(s.user.role.as_str())
-    )
-}
-
 fn sign_in_form(token: &str, username: &str, error: Option<&str>) -> String {
-    let summary = error.map_or(String::new(), |e| {
-        format!("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>There is a problem</h2><p><a href=\"#username\">{}</a></p></div>", esc(e))
-    });
+    use crate::components::{FieldError, Input, button, error_summary, h1};
+    let errors: Vec<FieldError> = error
+        .map(|e| FieldError::new("username", e))
+        .into_iter()
+        .collect();
+    let mut user = Input::text("username", "Username", username);
+    user.autocomplete = Some("username");
+    let mut password = Input::text("password", "Password", "");
+    password.kind = "password";
+    password.autocomplete = Some("current-password");
     page(
         "Sign in",
         None,
         &format!(
-            "{summary}<h1>Sign in to Vigil</h1><form method=\"post\" action=\"/sign-in\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"{token}\"><div class=\"field\"><label class=\"label\" for=\"username\">Username</label><input class=\"input\" id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" spellcheck=\"false\" value=\"{}\"></div><div class=\"field\"><label class=\"label\" for=\"password\">Password</label><input class=\"input\" id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\"></div><button class=\"button\" type=\"submit\">Sign in</button></form>",
-            esc(username)
+            "{}{}<form method=\"post\" action=\"/sign-in\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"{token}\">{}{}{}</form>",
+            error_summary(&errors),
+            h1("Sign in to Vigil"),
+            user.render(&errors),
+            password.render(&[]),
+            button("Sign in", None, false)
         ),
     )
 }
@@ -121,8 +122,8 @@ pub async fn sign_in(
     Form(form): Form<SignIn>,
 ) -> Response {
     let token = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if token.is_empty() || form.csrf != token {
-        return (StatusCode::FORBIDDEN, Html(page("Sign in", None, "<h1>Your sign-in form had expired</h1><p><a href=\"/sign-in\">Sign in again</a>.</p>"))).into_response();
+    if token.is_empty() || !vigil_auth::constant_time_eq(&form.csrf, &token) {
+        return (StatusCode::FORBIDDEN, Html(page("Sign in", None, "<h1 class=\"govuk-heading-l\">Your sign-in form had expired</h1><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/sign-in\">Sign in again</a>.</p>"))).into_response();
     }
     let retry = |msg: &str, status: StatusCode| {
         let mut res = (
@@ -238,8 +239,8 @@ pub async fn sign_out(
     let Some(s) = current(&app, &headers).await else {
         return Redirect::to("/sign-in").into_response();
     };
-    if form.csrf != s.csrf_token {
-        return (StatusCode::FORBIDDEN, Html(page("Not signed out", None, "<h1>You have not been signed out</h1><p>The form had expired. <a href=\"/\">Go back</a> and try again.</p>"))).into_response();
+    if !vigil_auth::constant_time_eq(&form.csrf, &s.csrf_token) {
+        return (StatusCode::FORBIDDEN, Html(page("Not signed out", None, "<h1 class=\"govuk-heading-l\">You have not been signed out</h1><p class=\"govuk-body\">The form had expired. <a class=\"govuk-link\" href=\"/\">Go back</a> and try again.</p>"))).into_response();
     }
     let token = cookie(&headers, SESSION_COOKIE).unwrap_or_default();
     let _ = app

@@ -3,8 +3,9 @@
 //! data is on these pages.
 
 use crate::App;
-use crate::auth::{current, sign_out_form};
-use crate::layout::{esc, page};
+use crate::auth::current;
+use crate::components::esc;
+use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -102,14 +103,14 @@ pub async fn dashboard(
     let Some(s) = current(&app, &headers).await else {
         return Redirect::to("/sign-in").into_response();
     };
-    let form = sign_out_form(&s);
+    
     if !allows(s.user.role, Capability::ReadAnalytics) {
         return (
             StatusCode::NOT_FOUND,
             Html(page(
                 "Page not found",
-                Some(&form),
-                "<h1>Page not found</h1><p><a href=\"/\">Go to the start</a></p>",
+                Some(&s),
+                "<h1 class=\"govuk-heading-l\">Page not found</h1><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/\">Go to the start</a></p>",
             )),
         )
             .into_response();
@@ -118,10 +119,10 @@ pub async fn dashboard(
         Ok(p) => p,
         Err((status, msg)) => {
             let body = format!(
-                "<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p><a href=\"/dashboard\">{}</a></p></div><h1>Dashboard</h1>",
-                esc(&msg)
+                "{}<h1 class=\"govuk-heading-l\">Dashboard</h1>",
+                crate::components::error_summary(&[crate::components::FieldError::new("as_of", msg)])
             );
-            return (status, Html(page("Dashboard", Some(&form), &body))).into_response();
+            return (status, Html(page("Dashboard", Some(&s), &body))).into_response();
         }
     };
     let lpa = f.lpa.trim();
@@ -149,7 +150,7 @@ pub async fn dashboard(
         vigil_report::report_windows(vigil_domain::time::parse_date(&as_of).unwrap_or_default());
     let (latest, previous) = (rw.latest, rw.previous);
     let mut body = format!(
-        "<h1>Dashboard</h1><p>{} · data as of {} · {}</p>",
+        "<h1 class=\"govuk-heading-l\">Dashboard</h1><p class=\"govuk-body\">{} · data as of {} · {}</p>",
         esc(&p.source),
         esc(&as_of),
         if lpa.is_empty() {
@@ -158,15 +159,17 @@ pub async fn dashboard(
             format!("{} LPA", esc(lpa))
         }
     );
-    body.push_str("<form method=\"get\" action=\"/dashboard\"><div class=\"field\"><label class=\"label\" for=\"lpa\">Local Policing Area</label><select class=\"input\" id=\"lpa\" name=\"lpa\"><option value=\"\">Whole force</option>");
-    for l in &p.lpas {
-        body.push_str(&format!(
-            "<option value=\"{0}\"{1}>{0}</option>",
-            esc(l),
-            if l == lpa { " selected" } else { "" }
-        ));
-    }
-    body.push_str(&format!("</select></div><div class=\"field\"><label class=\"label\" for=\"as_of\">Data as of</label><div class=\"hint\">For example, 2019-09-01</div><input class=\"input\" id=\"as_of\" name=\"as_of\" type=\"text\" value=\"{}\"></div><button class=\"button\" type=\"submit\">Show</button></form>", esc(&as_of)));
+    let mut lpa_options = vec![(String::new(), "Whole force".to_owned())];
+    lpa_options.extend(p.lpas.iter().map(|l| (l.clone(), l.clone())));
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"/dashboard\" novalidate>{}{}{}</form>",
+        crate::components::select("lpa", "Local Policing Area", &lpa_options, lpa, &[]),
+        crate::components::Input::text("as_of", "Data as of", &as_of)
+            .hint("For example, 2019-09-01")
+            .width("10")
+            .render(&[]),
+        crate::components::button("Show", None, true)
+    ));
     let off = &scope["da_offences"];
     let (a, b) = (total(off, previous), total(off, latest));
     let rows = [
@@ -200,13 +203,14 @@ pub async fn dashboard(
                 .map_or("–".into(), |x| format!("{:.1}%", x * 100.0)),
         ),
     ];
-    body.push_str(&format!("<h2>Headline measures</h2><table><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>", esc(&previous.key()), esc(&latest.key())));
+    body.push_str(&format!("<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">Headline measures</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Measure</th><th scope=\"col\" class=\"govuk-table__header\">{}</th><th scope=\"col\" class=\"govuk-table__header\">{}</th></tr></thead><tbody class=\"govuk-table__body\">", esc(&previous.key()), esc(&latest.key())));
     for (name, x, y) in rows {
         body.push_str(&format!(
-            "<tr><th scope=\"row\">{name}</th><td>{x}</td><td>{y}</td></tr>"
+            "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">{name}</th><td class=\"govuk-table__cell\">{x}</td><td class=\"govuk-table__cell\">{y}</td></tr>"
         ));
     }
     body.push_str("</tbody></table>");
+    body.push_str("<div class=\"vigil-chart\">");
     body.push_str(&line_chart(
         "d-volumes",
         "DA offences and non-crime incidents by month",
@@ -235,10 +239,15 @@ pub async fn dashboard(
         &[],
         &|v| format!("{v:.0}"),
     ));
+    body.push_str("</div>");
     let report_link = format!("/report?lpa={}&as_of={}", esc(lpa), esc(&as_of));
-    body.push_str(&format!("<h2>Board report</h2><p><a href=\"{report_link}\">Open the board report for this area and date</a> (the deep-dive, generated from the records now).</p>"));
-    Html(page("Dashboard", Some(&form), &body)).into_response()
+    body.push_str(&format!("<h2 class=\"govuk-heading-m\">Board report</h2><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"{report_link}\">Open the board report for this area and date</a> (the deep-dive, generated from the records now).</p>"));
+    Html(page("Dashboard", Some(&s), &body)).into_response()
 }
+
+/// The board report's content security policy: inline styles (the report is one
+/// self-contained file), images only as data, nothing else.
+pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 pub async fn report(
     State(app): State<Arc<App>>,
@@ -253,8 +262,8 @@ pub async fn report(
             StatusCode::NOT_FOUND,
             Html(page(
                 "Page not found",
-                Some(&sign_out_form(&s)),
-                "<h1>Page not found</h1>",
+                Some(&s),
+                "<h1 class=\"govuk-heading-l\">Page not found</h1>",
             )),
         )
             .into_response();
@@ -269,8 +278,15 @@ pub async fn report(
                 // The live records, computed on request: the CLI's report stamps a fingerprint.
                 fingerprint: "the live records at the time of the request".into(),
             };
-            Html(vigil_report::render(&p.pack, &p.staffing, &opts)).into_response()
+            // The report is one self-contained page with its own inline styles; it gets its
+            // own policy (still no script, no network).
+            let mut res = Html(vigil_report::render(&p.pack, &p.staffing, &opts)).into_response();
+            res.headers_mut().insert(
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                axum::http::HeaderValue::from_static(REPORT_CSP),
+            );
+            res
         }
-        Err((status, msg)) => (status, Html(page("Board report", Some(&sign_out_form(&s)), &format!("<h1>Board report</h1><p>{}</p><p><a href=\"/dashboard\">Back to the dashboard</a></p>", esc(&msg))))).into_response(),
+        Err((status, msg)) => (status, Html(page("Board report", Some(&s), &format!("<h1 class=\"govuk-heading-l\">Board report</h1><p class=\"govuk-body\">{}</p><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/dashboard\">Back to the dashboard</a></p>", esc(&msg))))).into_response(),
     }
 }

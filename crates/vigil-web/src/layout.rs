@@ -1,34 +1,94 @@
-//! The page shell: GOV.UK Design System conventions (header, width container, skip link,
-//! headings, buttons, error summaries) in Vigil's own stylesheet, served inline so a page
-//! needs nothing from the network.
+//! The page shell: the GOV.UK page template (skip link, service navigation, phase banner,
+//! width container, footer) around every page, with the navigation a role may use.
+//!
+//! Styles and scripts come from `/assets/` (built from `govuk-frontend` by
+//! `scripts/update-govuk-frontend`); nothing is inline, so the content security policy can
+//! forbid inline script and style outright.
 
-pub use vigil_report::html::esc;
+use crate::components::esc;
+use vigil_domain::access::{Capability, allows, queues};
+use vigil_store::Session;
 
-const CSS: &str = r#"
-*{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;font-size:19px;line-height:1.32}
-a{color:#1d70b8}a:focus,button:focus,input:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:inset 0 0 0 2px #0b0c0c}
-.skip{position:absolute;left:-9999px}.skip:focus{position:static}
-header{background:#0b0c0c;color:#fff;border-bottom:10px solid #1d70b8}header .w{display:flex;justify-content:space-between;align-items:center;padding:12px 15px}
-header a{color:#fff;font-weight:bold;font-size:24px;text-decoration:none}header form{margin:0}
-.w{max-width:960px;margin:0 auto;padding:0 15px}main{padding:30px 0}
-h1{font-size:36px;margin:0 0 30px}h2{font-size:27px;margin:30px 0 15px}
-.label{display:block;font-weight:bold;margin-bottom:5px}.input{font-size:19px;padding:5px;border:2px solid #0b0c0c;width:100%;max-width:20em;height:40px}
-.field{margin-bottom:30px}.hint{color:#505a5f;margin-bottom:5px}
-.button{background:#00703c;color:#fff;border:0;box-shadow:0 2px 0 #002d18;font-size:19px;padding:8px 10px 7px;cursor:pointer}
-.button-secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
-.error-summary{border:5px solid #d4351c;padding:15px;margin-bottom:30px}.error-summary h2{margin-top:0}
-.error-message{color:#d4351c;font-weight:bold}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:10px 20px 10px 0;border-bottom:1px solid #b1b4b6}
-dl{display:grid;grid-template-columns:12em 1fr;gap:0}dt,dd{margin:0;padding:10px 0;border-bottom:1px solid #b1b4b6}dt{font-weight:bold}
-.tag{display:inline-block;padding:2px 8px;background:#d4351c;color:#fff;font-weight:bold;font-size:16px}
-.phase{padding:10px 0;border-bottom:1px solid #b1b4b6;font-size:16px}
-"#;
+fn nav(s: &Session, current: &str) -> String {
+    let role = s.user.role;
+    let mut items: Vec<(String, &str)> = vec![("/".into(), "Home")];
+    if allows(role, Capability::RecordIncident) {
+        items.push(("/incidents/new".into(), "Record an incident"));
+    }
+    for q in queues(role) {
+        items.push((format!("/queues/{}", q.slug()), "Queue"));
+    }
+    if allows(role, Capability::ReadCases) {
+        items.push(("/search".into(), "Search"));
+    }
+    if allows(role, Capability::ReadShared) {
+        items.push(("/shared".into(), "Shared with us"));
+    }
+    if allows(role, Capability::ReadAnalytics) {
+        items.push(("/dashboard".into(), "Dashboard"));
+    }
+    if allows(role, Capability::Administer) {
+        items.push(("/audit".into(), "Audit trail"));
+    }
+    let mut out = String::from(
+        "<nav aria-label=\"Menu\" class=\"govuk-service-navigation__wrapper\"><ul class=\"govuk-service-navigation__list\" id=\"navigation\">",
+    );
+    for (href, text) in items {
+        let active = href == current;
+        out.push_str(&format!(
+            "<li class=\"govuk-service-navigation__item{}\"><a class=\"govuk-service-navigation__link\" href=\"{}\"{}>{}</a></li>",
+            if active { " govuk-service-navigation__item--active" } else { "" },
+            esc(&href),
+            if active { " aria-current=\"page\"" } else { "" },
+            esc(text)
+        ));
+    }
+    out.push_str("</ul></nav>");
+    out
+}
 
-/// A whole page. `user_form` is the header's sign-out form, when someone is signed in.
-pub fn page(title: &str, user_form: Option<&str>, body: &str) -> String {
+fn account(s: &Session) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} – Vigil</title><style>{CSS}</style></head><body><a class=\"skip\" href=\"#main\">Skip to main content</a><header><div class=\"w\"><a href=\"/\">Vigil</a>{}</div></header><div class=\"w\"><p class=\"phase\">Synthetic data only in this demonstration. This service holds OFFICIAL-SENSITIVE information.</p><main id=\"main\">{body}</main></div></body></html>",
-        esc(title),
-        user_form.unwrap_or("")
+        "<div class=\"govuk-width-container\"><form method=\"post\" action=\"/sign-out\" class=\"govuk-!-margin-top-2 govuk-!-margin-bottom-0\"><p class=\"govuk-body-s govuk-!-margin-bottom-1\">Signed in as {} ({}){}</p><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button class=\"govuk-button govuk-button--secondary govuk-!-margin-bottom-0\" data-module=\"govuk-button\" type=\"submit\">Sign out</button></form></div>",
+        esc(&s.user.display_name),
+        esc(&s.user.role.as_str().replace('_', " ")),
+        s.user
+            .agency
+            .map_or(String::new(), |a| format!(", {}", esc(&a.as_str().replace('_', " ")))),
+        esc(&s.csrf_token)
     )
 }
+
+/// A whole page. `current` is the navigation item to mark as the current page.
+pub fn page_at(title: &str, s: Option<&Session>, current: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en-GB\" class=\"govuk-template\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\"><meta name=\"robots\" content=\"noindex, nofollow\"><title>{} – Vigil</title><link rel=\"stylesheet\" href=\"/assets/vigil.css\"><script type=\"module\" src=\"/assets/vigil.js\"></script></head><body class=\"govuk-template__body\"><a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">Skip to main content</a><header><section aria-label=\"Service information\" class=\"govuk-service-navigation\" data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\"><div class=\"govuk-service-navigation__container\"><span class=\"govuk-service-navigation__service-name\"><a href=\"/\" class=\"govuk-service-navigation__link\">Vigil</a></span>{}</div></div></section>{}</header><div class=\"govuk-width-container\"><div class=\"govuk-phase-banner\"><p class=\"govuk-phase-banner__content\"><strong class=\"govuk-tag govuk-phase-banner__content__tag\">Demo</strong><span class=\"govuk-phase-banner__text\">Synthetic data only. This service holds OFFICIAL-SENSITIVE information.</span></p></div><main class=\"govuk-main-wrapper\" id=\"main-content\">{body}</main></div><footer class=\"govuk-footer\"><div class=\"govuk-width-container\"><div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\"><p class=\"govuk-body-s govuk-!-margin-0\">Vigil: domestic abuse response, investigation and safeguarding. Every view of a person's or case's record is written to the audit trail.</p></div></div></div></footer></body></html>",
+        esc(title),
+        s.map_or(String::new(), |s| nav(s, current)),
+        s.map_or(String::new(), account),
+    )
+}
+
+/// A whole page with no navigation item marked.
+pub fn page(title: &str, s: Option<&Session>, body: &str) -> String {
+    page_at(title, s, "", body)
+}
+
+/// Vigil's own script: marks the page as able to run GOV.UK Frontend's components, starts
+/// them, and keeps the DASH form's running count. Pages work without it.
+pub const VIGIL_JS: &str = r#"import { initAll } from "/assets/govuk-frontend.min.js";
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();
+const form = document.querySelector("[data-dash]");
+if (form) {
+  const medium = Number(form.dataset.mediumFrom), high = Number(form.dataset.highFrom);
+  const out = document.getElementById("dash-running-count");
+  const update = () => {
+    const yes = form.querySelectorAll("input[type=radio][value=yes]:checked").length;
+    const grade = yes >= high ? "high" : yes >= medium ? "medium" : "standard";
+    out.textContent = `${yes} yes so far: the score suggests ${grade} risk`;
+  };
+  form.addEventListener("change", update);
+  update();
+}
+"#;

@@ -6,15 +6,21 @@
 //! the audit trail, and a record the user may not see is answered as not found (and the
 //! attempt audited).
 
+pub mod api;
 mod auth;
+mod cases;
+pub mod components;
 mod dashboard;
+mod forms;
+mod intake;
 mod layout;
 mod pages;
+pub mod service;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -27,6 +33,8 @@ pub struct App {
     pub db: String,
     /// Mark cookies `Secure` (behind HTTPS). Off only for a demonstration on loopback.
     pub secure_cookies: bool,
+    /// The force's Local Policing Areas (for the forms' lists and to check an area typed in).
+    pub lpas: Vec<vigil_domain::Lpa>,
     /// Failed sign-ins by username: count and when the first of them happened.
     throttle: Mutex<HashMap<String, (u32, std::time::Instant)>>,
 }
@@ -40,21 +48,48 @@ pub struct ServeOptions {
     pub secure_cookies: bool,
 }
 
-/// The application's routes.
-pub fn router(store: SqliteStore, db: String, secure_cookies: bool) -> Router {
+/// The application's routes. `lpas` is the force's list of areas (`Store::lpas`).
+pub fn router(
+    store: SqliteStore,
+    db: String,
+    secure_cookies: bool,
+    lpas: Vec<vigil_domain::Lpa>,
+) -> Router {
     let app = Arc::new(App {
         store,
         db,
         secure_cookies,
+        lpas,
         throttle: Mutex::new(HashMap::new()),
     });
+    let api = Router::new()
+        .route("/openapi.json", get(api::openapi))
+        .route("/search", get(api::search))
+        .route("/people/{id}", get(api::person))
+        .route("/cases/{id}", get(api::case))
+        .route("/incidents", post(api::record_incident))
+        .route("/cases/{id}/offences", post(api::add_offence))
+        .route("/cases/{id}/arrests", post(api::add_arrest))
+        .route("/cases/{id}/referrals", post(api::add_referral))
+        .route("/cases/{id}/assessments", post(api::add_assessment))
+        .route("/offences/{id}/outcome", put(api::record_outcome))
+        .route("/queues/{queue}", get(api::queue))
+        .route("/shared", get(api::shared))
+        .fallback(api::not_found);
     Router::new()
+        .nest("/api/v1", api)
+        .route("/assets/{file}", get(assets))
+        .route("/incidents/new", get(intake::new_incident))
+        .route("/incidents", post(intake::record_incident))
+        .route("/cases/{id}/{task}/new", get(cases::task_form).post(cases::task_save))
+        .route("/offences/{id}/outcome", get(cases::outcome_form).post(cases::outcome_save))
+        .route("/search", get(pages::search))
+        .route("/shared", get(pages::shared))
         .route("/", get(pages::home))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
-        .route("/people", get(pages::find_person))
         .route("/people/{id}", get(pages::person))
-        .route("/cases/{id}", get(pages::case))
+        .route("/cases/{id}", get(cases::case))
         .route("/queues/{queue}", get(pages::queue))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/report", get(dashboard::report))
@@ -65,9 +100,32 @@ pub fn router(store: SqliteStore, db: String, secure_cookies: bool) -> Router {
         .with_state(app)
 }
 
+/// The stylesheet and scripts, compiled into the binary (see `scripts/update-govuk-frontend`).
+async fn assets(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (body, kind): (&'static [u8], &str) = match file.as_str() {
+        "vigil.css" => (include_bytes!("../assets/vigil.css"), "text/css; charset=utf-8"),
+        "govuk-frontend.min.js" => (include_bytes!("../assets/govuk-frontend.min.js"), "text/javascript; charset=utf-8"),
+        "vigil.js" => (layout::VIGIL_JS.as_bytes(), "text/javascript; charset=utf-8"),
+        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    };
+    let mut res = (
+        [(header::CONTENT_TYPE, kind)],
+        body,
+    )
+        .into_response();
+    // Assets hold no personal data; a day's caching spares every page load.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    res
+}
+
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"));
+    // Pages may load Vigil's own stylesheet and scripts and nothing else: no inline script
+    // or style, no other origin. (The board report sets a policy of its own.)
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"));
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -77,7 +135,9 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
         HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }
 
@@ -94,7 +154,8 @@ pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String>
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
-    axum::serve(listener, router(store, opts.db, opts.secure_cookies))
+    let lpas = vigil_store::Store::lpas(&store).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, router(store, opts.db, opts.secure_cookies, lpas))
         .await
         .map_err(|e| e.to_string())
 }

@@ -1,295 +1,110 @@
-//! The pages a signed-in user reads.
+//! The pages a signed-in user reads: home, person, search, team queues, what is shared
+//! with a partner agency, and the audit trail. Cases and intake have their own modules.
 
 use crate::App;
-use crate::auth::{audit_entry, current, sign_out_form};
-use crate::layout::{esc, page};
+use crate::auth::current;
+use crate::components::*;
+use crate::layout::{page, page_at};
+use crate::service::{self, Failure, Found, SearchInput};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::Arc;
-use vigil_domain::PersonId;
 use vigil_domain::access::{Capability, allows};
 use vigil_domain::time::Datelike;
-use vigil_store::{Session, Store, StoreError};
+use vigil_store::{Session, Store};
 
-fn link_case(id: &str) -> String {
-    format!("<a href=\"/cases/{0}\">{0}</a>", esc(id))
+pub fn link_case(id: &str) -> String {
+    link(&format!("/cases/{id}"), id)
 }
 
-fn link_person(id: &str) -> String {
-    format!("<a href=\"/people/{0}\">{0}</a>", esc(id))
+pub fn link_person(id: &str) -> String {
+    link(&format!("/people/{id}"), id)
 }
 
-fn table(caption: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
-    if rows.is_empty() {
-        return format!("<h2>{}</h2><p>None recorded.</p>", esc(caption));
-    }
-    let mut out = format!("<h2>{}</h2><table><thead><tr>", esc(caption));
-    for h in header {
-        out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for r in rows {
-        out.push_str("<tr>");
-        for c in r {
-            out.push_str(&format!("<td>{c}</td>"));
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>");
-    out
-}
-
-fn when(t: vigil_domain::time::DateTime) -> String {
-    t.format("%-d %B %Y %H:%M").to_string()
-}
-
-fn yes_no(b: Option<bool>) -> &'static str {
-    match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not recorded",
-    }
-}
-
-/// A case: the incident and everything recorded against it. Audited like a person's record.
-pub async fn case(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
-) -> Response {
-    let (s, id) = match reader(
-        &app,
-        &headers,
-        "case",
-        &raw,
-        vigil_domain::IncidentId::parse,
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(response) => return response,
-    };
-    let actor = s.user.username.as_str();
-    let c = match app.store.case_file(&id).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound { .. }) => return not_found_page(Some(&s)),
-        Err(_) => return problem(),
-    };
-    if app
-        .store
-        .audit(&audit_entry(actor, "case.read", "case", id.as_str(), None))
+/// The session of a request, or the redirect to sign in.
+pub async fn signed_in(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
+    current(app, headers)
         .await
-        .is_err()
-    {
-        return problem();
-    }
-    let i = &c.incident;
-    let mut body = format!("<h1>Case {}</h1><dl>", esc(id.as_str()));
-    let rows = [
-        ("Reported", when(i.reported_at)),
-        ("Local Policing Area", esc(i.lpa.as_str())),
-        ("Call grade", esc(i.call_grade.as_str())),
-        (
-            "First officer arrived",
-            i.arrived_at.map_or("not attended".into(), when),
-        ),
-        ("Response on target", yes_no(i.response_target_met).into()),
-        ("Victim", link_person(i.victim_id.as_str())),
-        (
-            "Suspect",
-            i.suspect_id
-                .as_ref()
-                .map_or("not known".into(), |p| link_person(p.as_str())),
-        ),
-        (
-            "Relationship",
-            esc(&i.relationship.as_str().replace('_', " ")),
-        ),
-        ("Children present", yes_no(Some(i.children_present)).into()),
-        (
-            "Risk (primary assessment)",
-            i.risk_level.map_or("not assessed".into(), |r| {
-                format!("{r} ({} yes)", i.dash_yes_count.unwrap_or(0))
-            }),
-        ),
-    ];
-    for (k, v) in rows {
-        body.push_str(&format!("<dt>{k}</dt><dd>{v}</dd>"));
-    }
-    body.push_str("</dl>");
-    body.push_str(&table(
-        "Offences",
-        &[
-            "Crime reference",
-            "Offence",
-            "Committed",
-            "Recorded",
-            "Risk",
-            "Team",
-            "Outcome",
-        ],
-        c.offences
-            .iter()
-            .map(|o| {
-                vec![
-                    esc(o.id.as_str()),
-                    esc(&o.offence_group.as_str().replace('_', " ")),
-                    o.offence_date.to_string(),
-                    o.recorded_date.to_string(),
-                    o.risk_level
-                        .map_or("not assessed".into(), |r| r.to_string()),
-                    o.team.as_str().to_uppercase(),
-                    o.outcome.map_or("open".into(), |x| {
-                        format!("{} – {} ({})", x.code, esc(x.code.description()), x.date)
-                    }),
-                ]
-            })
-            .collect(),
-    ));
-    body.push_str(&table(
-        "Risk assessments",
-        &[
-            "Stage",
-            "Instrument",
-            "Assessed",
-            "Yes answers",
-            "Grade",
-            "Professional judgement",
-        ],
-        c.assessments
-            .iter()
-            .map(|a| {
-                vec![
-                    a.stage.to_string(),
-                    a.instrument.as_str().to_uppercase(),
-                    when(a.assessed_at),
-                    a.yes_count.to_string(),
-                    a.grade.to_string(),
-                    if a.judgement_raised {
-                        "raised the grade".into()
-                    } else {
-                        "–".into()
-                    },
-                ]
-            })
-            .collect(),
-    ));
-    body.push_str(&table(
-        "Arrests",
-        &[
-            "Arrest",
-            "Person",
-            "Arrested",
-            "BWV shown in interview",
-            "Disposal",
-        ],
-        c.arrests
-            .iter()
-            .map(|a| {
-                vec![
-                    esc(a.id.as_str()),
-                    link_person(a.person_id.as_str()),
-                    when(a.arrested_at),
-                    yes_no(a.bwv_shown_in_interview).into(),
-                    a.disposal
-                        .map_or("pending".into(), |d| d.as_str().replace('_', " ")),
-                ]
-            })
-            .collect(),
-    ));
-    body.push_str(&table(
-        "Referrals",
-        &["Referral", "To", "Person", "Made", "By"],
-        c.referrals
-            .iter()
-            .map(|r| {
-                vec![
-                    esc(r.id.as_str()),
-                    r.kind.as_str().to_uppercase(),
-                    link_person(r.person_id.as_str()),
-                    when(r.referred_at),
-                    esc(&r.agency.as_str().replace('_', " ")),
-                ]
-            })
-            .collect(),
-    ));
-    body.push_str(&table(
-        "Protective notices and orders",
-        &["Order", "Kind", "Issued", "Expires", "Breached"],
-        c.orders
-            .iter()
-            .map(|o| {
-                vec![
-                    esc(o.id.as_str()),
-                    o.kind.as_str().to_uppercase(),
-                    when(o.issued_at),
-                    o.expires_at.map_or("–".into(), when),
-                    o.breached_at.map_or("no".into(), when),
-                ]
-            })
-            .collect(),
-    ));
-    Html(page(
-        &format!("Case {}", id.as_str()),
-        Some(&sign_out_form(&s)),
-        &body,
-    ))
-    .into_response()
-}
-
-/// The checks before reading one record: a session, a well-formed reference, and a role
-/// that may read cases. A role that may not is told the record was not found, and the
-/// attempt is audited. `Err` is the response that ends the request.
-async fn reader<T>(
-    app: &App,
-    headers: &HeaderMap,
-    kind: &str,
-    raw: &str,
-    parse: fn(&str) -> Result<T, vigil_domain::ValueError>,
-) -> Result<(Session, T), Response> {
-    let Some(s) = current(app, headers).await else {
-        return Err(Redirect::to("/sign-in").into_response());
-    };
-    let Ok(id) = parse(raw) else {
-        return Err(not_found_page(Some(&s)));
-    };
-    if !can(&s, Capability::ReadCases) {
-        let _ = app
-            .store
-            .audit(&audit_entry(
-                s.user.username.as_str(),
-                &format!("{kind}.read_denied"),
-                kind,
-                raw,
-                None,
-            ))
-            .await;
-        return Err(not_found_page(Some(&s)));
-    }
-    Ok((s, id))
-}
-
-fn can(s: &Session, c: Capability) -> bool {
-    allows(s.user.role, c)
+        .ok_or_else(|| Redirect::to("/sign-in").into_response())
 }
 
 pub fn problem() -> Response {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        Html(page("Sorry, there is a problem", None, "<h1>Sorry, there is a problem with the service</h1><p>Try again later. Nothing you entered has been saved.</p>")),
+        Html(page(
+            "Sorry, there is a problem",
+            None,
+            &format!(
+                "{}{}",
+                h1("Sorry, there is a problem with the service"),
+                p("Try again later. Nothing you entered has been saved.")
+            ),
+        )),
     )
         .into_response()
 }
 
-fn not_found_page(s: Option<&Session>) -> Response {
-    let form = s.map(sign_out_form);
+pub fn not_found_page(s: Option<&Session>) -> Response {
     (
         StatusCode::NOT_FOUND,
-        Html(page("Page not found", form.as_deref(), "<h1>Page not found</h1><p>If you typed the web address, check it is correct. If you followed a reference, the record may not exist or you may not have access to it.</p><p><a href=\"/\">Go to the start</a></p>")),
+        Html(page(
+            "Page not found",
+            s,
+            &format!(
+                "{}{}{}",
+                h1("Page not found"),
+                p("If you typed the web address, check it is correct. If you followed a reference, the record may not exist or you may not have access to it."),
+                p(&link("/", "Go to the start"))
+            ),
+        )),
     )
         .into_response()
+}
+
+pub fn forbidden_page(s: &Session) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(page(
+            "You cannot do this",
+            Some(s),
+            &format!(
+                "{}{}{}",
+                h1("You do not have permission to do this"),
+                p("Your role does not include this task. The attempt has been recorded. If you need it for your work, ask an administrator."),
+                p(&link("/", "Go to the start"))
+            ),
+        )),
+    )
+        .into_response()
+}
+
+/// The response for a failure that is not about the form's fields.
+pub fn failure_page(s: &Session, f: Failure) -> Response {
+    match f {
+        Failure::NotFound => not_found_page(Some(s)),
+        Failure::Forbidden => forbidden_page(s),
+        Failure::Conflict(msg) => (
+            StatusCode::CONFLICT,
+            Html(page(
+                "Changed by someone else",
+                Some(s),
+                &format!("{}{}", h1("Someone else changed this record"), p(&esc(&msg))),
+            )),
+        )
+            .into_response(),
+        Failure::Invalid(errors) => (
+            StatusCode::BAD_REQUEST,
+            Html(page(
+                "There is a problem",
+                Some(s),
+                &format!("{}{}", error_summary(&errors), p(&link("/", "Go to the start"))),
+            )),
+        )
+            .into_response(),
+        Failure::PossibleDuplicates { .. } | Failure::Problem(_) => problem(),
+    }
 }
 
 pub async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
@@ -298,187 +113,318 @@ pub async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Respo
 }
 
 pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
+    let role = s.user.role;
     let mut body = format!(
-        "<h1>{}</h1><p>You are signed in as {} ({}).</p>",
-        esc(&s.user.display_name),
+        "{}<p class=\"govuk-body\">You are signed in as {} ({}).</p>",
+        h1(&s.user.display_name),
         esc(s.user.username.as_str()),
-        esc(s.user.role.as_str())
+        words(role.as_str())
     );
-    for q in vigil_domain::access::queues(s.user.role) {
+    if allows(role, Capability::RecordIncident) {
         body.push_str(&format!(
-            "<h2>Your queue</h2><p><a href=\"/queues/{}\">{}</a></p>",
-            q.slug(),
-            esc(q.title())
+            "{}{}",
+            h2("Record an incident"),
+            p(&format!(
+                "{}: the call, the people, and the primary DASH risk assessment. Vigil routes the case and lists what must happen next.",
+                link("/incidents/new", "Record a domestic abuse incident")
+            ))
         ));
     }
-    if can(&s, Capability::ReadCases) {
-        body.push_str("<h2>Find a person</h2><form method=\"get\" action=\"/people\"><div class=\"field\"><label class=\"label\" for=\"id\">Person reference</label><div class=\"hint\">For example, P0000123</div><input class=\"input\" id=\"id\" name=\"id\" type=\"text\" spellcheck=\"false\"></div><button class=\"button\" type=\"submit\">Find</button></form>");
-    } else if can(&s, Capability::ReadAnalytics) {
-        body.push_str("<h2>Performance</h2><p><a href=\"/dashboard\">Dashboard</a>: the headline measures by area and period, and the board report.</p>");
-        if can(&s, Capability::Administer) {
-            body.push_str("<h2>Administration</h2><p><a href=\"/audit\">Audit trail</a>: who read or changed which record, and when.</p>");
-        }
-    } else {
-        body.push_str("<p>Your role does not give access to people's records.</p>");
+    for q in vigil_domain::access::queues(role) {
+        body.push_str(&format!(
+            "{}{}",
+            h2("Your team's queue"),
+            p(&link(&format!("/queues/{}", q.slug()), q.title()))
+        ));
     }
-    Html(page("Home", Some(&sign_out_form(&s)), &body)).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct Find {
-    #[serde(default)]
-    id: String,
-}
-
-pub async fn find_person(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(q): Query<Find>,
-) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
-    };
-    match PersonId::parse(q.id.trim()) {
-        Ok(id) => Redirect::to(&format!("/people/{}", id.as_str())).into_response(),
-        Err(e) => (
-            StatusCode::BAD_REQUEST,
-            Html(page("Find a person", Some(&sign_out_form(&s)), &format!("<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p><a href=\"/\">{}</a></p></div><p><a href=\"/\">Back</a></p>", esc(&e.reason)))),
-        )
-            .into_response(),
+    if allows(role, Capability::ReadCases) {
+        body.push_str(&format!(
+            "{}{}",
+            h2("Find a person or a case"),
+            p(&format!(
+                "{} by name and date of birth, by reference, or by the day an incident was reported.",
+                link("/search", "Search")
+            ))
+        ));
     }
+    if allows(role, Capability::ReadShared) {
+        body.push_str(&format!(
+            "{}{}",
+            h2("Shared with your agency"),
+            p(&link("/shared", "Referrals shared with your agency"))
+        ));
+    }
+    if allows(role, Capability::ReadAnalytics) {
+        body.push_str(&format!(
+            "{}{}",
+            h2("Performance"),
+            p(&format!(
+                "{}: the headline measures by area and period, and the board report.",
+                link("/dashboard", "Dashboard")
+            ))
+        ));
+    }
+    if allows(role, Capability::Administer) {
+        body.push_str(&format!(
+            "{}{}",
+            h2("Administration"),
+            p(&format!(
+                "{}: who read or changed which record, and when.",
+                link("/audit", "Audit trail")
+            ))
+        ));
+    }
+    Html(page_at("Home", Some(&s), "/", &body)).into_response()
 }
 
-/// A person's record. Who may see what is decided by the permission table; a user who may
-/// not see people at all is told the record was not found, and the attempt is audited.
+fn age_on(b: vigil_domain::Date, today: vigil_domain::Date) -> i32 {
+    today.year() - b.year() - i32::from((today.month(), today.day()) < (b.month(), b.day()))
+}
+
+pub fn full_name(p: &vigil_domain::Person) -> Option<String> {
+    let name = [
+        p.identity.given_names.as_deref(),
+        p.identity.family_name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    (!name.is_empty()).then_some(name)
+}
+
+/// A person's record. Names, addresses and refuge addresses follow the permission table;
+/// the read is audited before anything is shown.
 pub async fn person(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (s, id) = match reader(&app, &headers, "person", &raw, PersonId::parse).await {
-        Ok(x) => x,
-        Err(response) => return response,
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-    let actor = s.user.username.as_str();
-    let p = match app.store.person(&id).await {
-        Ok(p) => p.record,
-        Err(StoreError::NotFound { .. }) => return not_found_page(Some(&s)),
-        Err(_) => return problem(),
+    let record = match service::read_person(&app, &s, &raw).await {
+        Ok(r) => r,
+        Err(f) => return failure_page(&s, f),
     };
-    if app
-        .store
-        .audit(&audit_entry(
-            actor,
-            "person.read",
-            "person",
-            id.as_str(),
-            None,
-        ))
-        .await
-        .is_err()
-    {
-        // No audit row, no read.
-        return problem();
+    let id = record.person.id.clone();
+    let (p, withheld) = service::redact(&s, record.person);
+    let role = s.user.role;
+    let mut rows: Vec<(&str, String)> = vec![("Reference", esc(id.as_str()))];
+    if allows(role, Capability::SeeNames) {
+        rows.push(("Name", full_name(&p).map_or("not recorded".into(), |n| esc(&n))));
     }
-    let history = match app.store.incidents_of(&id).await {
-        Ok(h) => h,
-        Err(_) => return problem(),
-    };
-    let mut rows = vec![
-        ("Reference".to_owned(), esc(id.as_str())),
-        ("Sex".into(), esc(p.sex.as_str())),
-        (
-            "Ethnicity".into(),
-            esc(&p.ethnicity.as_str().replace('_', " ")),
-        ),
-        (
-            "Local Policing Area".into(),
-            esc(p.lpa.as_ref().map_or("not recorded", |l| l.as_str())),
-        ),
-    ];
+    rows.push(("Sex", words(p.sex.as_str())));
     if let Some(b) = p.birth_date {
-        let today = vigil_auth::now_utc().date();
-        let age = today.year()
-            - b.year()
-            - i32::from((today.month(), today.day()) < (b.month(), b.day()));
-        rows.push(("Age".into(), age.to_string()));
-    }
-    if can(&s, Capability::SeeNames) {
-        let name = [
-            p.identity.given_names.as_deref(),
-            p.identity.family_name.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
         rows.push((
-            "Name".into(),
-            if name.is_empty() {
-                "not recorded".into()
-            } else {
-                esc(&name)
-            },
+            "Date of birth",
+            format!("{} (age {})", b.format("%-d %B %Y"), age_on(b, vigil_auth::now_utc().date())),
         ));
     }
-    if can(&s, Capability::SeeAddresses) {
-        let address = if p.address_confidential && !can(&s, Capability::SeeRefuge) {
-            "<strong class=\"tag\">Confidential</strong> Withheld: a refuge or new address that only the CRU may see".to_owned()
-        } else {
-            let parts: Vec<&str> = [
-                p.identity.address.as_deref(),
-                p.identity.postcode.as_deref(),
-            ]
+    rows.push(("Ethnicity", words(p.ethnicity.as_str())));
+    rows.push((
+        "Local Policing Area",
+        esc(p.lpa.as_ref().map_or("not recorded", |l| l.as_str())),
+    ));
+    if allows(role, Capability::SeeAddresses) {
+        let shown = [p.identity.address.as_deref(), p.identity.postcode.as_deref()]
             .into_iter()
             .flatten()
-            .collect();
-            let shown = if parts.is_empty() {
-                "not recorded".into()
-            } else {
-                esc(&parts.join(", "))
-            };
-            if p.address_confidential {
-                format!("<strong class=\"tag\">Confidential</strong> {shown}")
-            } else {
-                shown
-            }
+            .collect::<Vec<_>>()
+            .join(", ");
+        let address = if withheld {
+            format!("{} Withheld: a refuge or new address that only the CRU may see", tag("Confidential", "red"))
+        } else if shown.is_empty() {
+            "not recorded".into()
+        } else if p.address_confidential {
+            format!("{} {}", tag("Confidential", "red"), esc(&shown))
+        } else {
+            esc(&shown)
         };
-        rows.push(("Address".into(), address));
+        rows.push(("Address", address));
     }
-    let mut body = format!("<h1>Person {}</h1><dl>", esc(id.as_str()));
-    for (k, v) in rows {
-        body.push_str(&format!("<dt>{}</dt><dd>{v}</dd>", esc(&k)));
+    let mut body = format!("{}{}", h1(&format!("Person {id}")), summary_list(&rows));
+
+    // Risk over time: each incident's grade as this person's victimisation went on.
+    let as_victim: Vec<_> = record.incidents.iter().filter(|i| i.victim_id == id).collect();
+    if !as_victim.is_empty() {
+        let grades: Vec<String> = as_victim
+            .iter()
+            .rev()
+            .map(|i| {
+                format!(
+                    "<li>{}: {}</li>",
+                    i.reported_at.format("%-d %b %Y"),
+                    risk_tag(i.risk_level)
+                )
+            })
+            .collect();
+        body.push_str(&format!(
+            "{}<p class=\"govuk-body\">{} incidents as a victim, oldest first.</p><ul class=\"govuk-list\">{}</ul>",
+            h2("Risk over time"),
+            as_victim.len(),
+            grades.join("")
+        ));
     }
-    body.push_str("</dl><h2>History</h2>");
-    if history.is_empty() {
-        body.push_str("<p>No incidents are recorded for this person.</p>");
-    } else {
-        body.push_str("<table><caption class=\"label\">Incidents, newest first</caption><thead><tr><th scope=\"col\">Reported</th><th scope=\"col\">As</th><th scope=\"col\">Relationship</th><th scope=\"col\">Risk</th><th scope=\"col\">Incident</th></tr></thead><tbody>");
-        for i in &history {
-            let role = if i.victim_id == id {
-                "victim"
-            } else {
-                "suspect"
-            };
-            body.push_str(&format!(
-                "<tr><td>{}</td><td>{role}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                i.reported_at.format("%-d %B %Y %H:%M"),
-                esc(&i.relationship.as_str().replace('_', " ")),
-                i.risk_level.map_or("not assessed", |r| r.as_str()),
-                link_case(i.id.as_str())
-            ));
+    body.push_str(&table(
+        "History, newest first",
+        &["Reported", "As", "Relationship", "Risk", "Other party", "Case"],
+        record
+            .incidents
+            .iter()
+            .map(|i| {
+                let (as_, other) = if i.victim_id == id {
+                    ("victim", i.suspect_id.as_ref())
+                } else {
+                    ("suspect", Some(&i.victim_id))
+                };
+                vec![
+                    when(i.reported_at),
+                    as_.into(),
+                    words(i.relationship.as_str()),
+                    risk_tag(i.risk_level),
+                    other.map_or("not known".into(), |o| link_person(o.as_str())),
+                    link_case(i.id.as_str()),
+                ]
+            })
+            .collect(),
+    ));
+    // Linked people: everyone this person has been party to an incident with.
+    let mut linked: Vec<(&str, &str)> = Vec::new();
+    for i in &record.incidents {
+        let (other, as_) = if i.victim_id == id {
+            (i.suspect_id.as_ref(), "suspect against them")
+        } else {
+            (Some(&i.victim_id), "their victim")
+        };
+        if let Some(o) = other
+            && !linked.iter().any(|(x, _)| *x == o.as_str())
+        {
+            linked.push((o.as_str(), as_));
         }
-        body.push_str("</tbody></table>");
     }
-    Html(page(
-        &format!("Person {}", id.as_str()),
-        Some(&sign_out_form(&s)),
-        &body,
-    ))
-    .into_response()
+    body.push_str(&table(
+        "Linked people",
+        &["Person", "Link"],
+        linked
+            .iter()
+            .map(|(o, as_)| vec![link_person(o), (*as_).to_owned()])
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Referrals",
+        &["Referral", "To", "Made", "By", "Consent", "Case"],
+        record
+            .referrals
+            .iter()
+            .map(|r| {
+                vec![
+                    esc(r.id.as_str()),
+                    r.kind.as_str().to_uppercase(),
+                    when(r.referred_at),
+                    words(r.agency.as_str()),
+                    yes_no(r.consent).into(),
+                    r.incident_id.as_ref().map_or("–".into(), |i| link_case(i.as_str())),
+                ]
+            })
+            .collect(),
+    ));
+    Html(page(&format!("Person {id}"), Some(&s), &body)).into_response()
+}
+
+fn search_form(q: &SearchInput, errors: &[FieldError], lpas: &[vigil_domain::Lpa]) -> String {
+    let mut lpa_options = vec![(String::new(), "Whole force".to_owned())];
+    lpa_options.extend(lpas.iter().map(|l| (l.to_string(), l.to_string())));
+    format!(
+        "{}<form method=\"get\" action=\"/search\" novalidate><div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-third\">{}{}</div><div class=\"govuk-grid-column-one-third\">{}{}{}</div><div class=\"govuk-grid-column-one-third\">{}{}</div></div>{}</form>",
+        error_summary(errors),
+        h2("By reference"),
+        Input::text("reference", "Person or case reference", &q.reference).hint("For example, P0000123 or I0004567").width("10").render(errors),
+        h2("By name"),
+        Input::text("family_name", "Family name", &q.family_name).hint("The start of the name is enough").width("20").render(errors),
+        Input::text("given_names", "Given names", &q.given_names).width("20").render(errors)
+            + &Input::text("birth_date", "Date of birth", &q.birth_date).hint("For example, 31/08/1990").width("10").render(errors),
+        h2("By day reported"),
+        Input::text("date", "Day", &q.date).hint("For example, 31/08/2019").width("10").render(errors)
+            + &select("lpa", "Local Policing Area", &lpa_options, &q.lpa, errors),
+        button("Search", None, false),
+    )
+}
+
+/// Search by reference (straight to the record), by name, or by day.
+pub async fn search(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<SearchInput>,
+) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (status, errors, results) = match service::search(&app, &s, &q).await {
+        Ok(Found::Person(id)) => return Redirect::to(&format!("/people/{id}")).into_response(),
+        Ok(Found::Case(id)) => return Redirect::to(&format!("/cases/{id}")).into_response(),
+        Ok(Found::Nothing) => (StatusCode::OK, Vec::new(), String::new()),
+        Ok(Found::People(people)) => {
+            let n = people.len();
+            let rows = people
+                .into_iter()
+                .map(|p| {
+                    let (p, _) = service::redact(&s, p);
+                    vec![
+                        link_person(p.id.as_str()),
+                        full_name(&p).map_or("–".into(), |n| esc(&n)),
+                        p.birth_date.map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+                        words(p.sex.as_str()),
+                        esc(p.lpa.as_ref().map_or("–", |l| l.as_str())),
+                    ]
+                })
+                .collect();
+            (
+                StatusCode::OK,
+                Vec::new(),
+                format!(
+                    "<p class=\"govuk-body\">{n} {} found{}.</p>{}",
+                    if n == 1 { "person" } else { "people" },
+                    if n == 50 { " (the first 50: add a given name or date of birth to narrow it)" } else { "" },
+                    table("People", &["Reference", "Name", "Date of birth", "Sex", "Area"], rows)
+                ),
+            )
+        }
+        Ok(Found::Incidents(list)) => {
+            let rows = list
+                .iter()
+                .map(|i| {
+                    vec![
+                        when(i.reported_at),
+                        link_case(i.id.as_str()),
+                        esc(i.lpa.as_str()),
+                        words(i.call_grade.as_str()),
+                        risk_tag(i.risk_level),
+                        link_person(i.victim_id.as_str()),
+                    ]
+                })
+                .collect();
+            (
+                StatusCode::OK,
+                Vec::new(),
+                format!(
+                    "<p class=\"govuk-body\">{} incidents reported that day.</p>{}",
+                    list.len(),
+                    table("Incidents", &["Reported", "Case", "Area", "Call grade", "Risk", "Victim"], rows)
+                ),
+            )
+        }
+        Err(Failure::Invalid(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
+        Err(f) => return failure_page(&s, f),
+    };
+    let body = format!("{}{}{}", h1("Search"), search_form(&q, &errors, &app.lpas), results);
+    (status, Html(page_at("Search", Some(&s), "/search", &body))).into_response()
 }
 
 #[derive(Deserialize)]
@@ -496,10 +442,11 @@ pub async fn audit(
     headers: HeaderMap,
     Query(q): Query<AuditFilter>,
 ) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-    if !can(&s, Capability::Administer) {
+    if !allows(s.user.role, Capability::Administer) {
         return not_found_page(Some(&s));
     }
     let clean = |v: &str| {
@@ -518,15 +465,18 @@ pub async fn audit(
         (Ok(r), Ok(c)) => (r, c),
         _ => return problem(),
     };
-    let mut body = String::from("<h1>Audit trail</h1>");
+    let mut body = h1("Audit trail");
     body.push_str(&match chain {
-        None => "<p>The hash chain is intact: no entry has been changed or removed.</p>".to_owned(),
-        Some(seq) => format!("<div class=\"error-summary\" role=\"alert\"><h2>The audit trail has been tampered with</h2><p>Entry {seq} does not match its hash chain.</p></div>"),
+        None => p("The hash chain is intact: no entry has been changed or removed."),
+        Some(seq) => format!(
+            "<div class=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">The audit trail has been tampered with</h2><div class=\"govuk-error-summary__body\"><p class=\"govuk-body\">Entry {seq} does not match its hash chain.</p></div></div></div>"
+        ),
     });
     body.push_str(&format!(
-        "<form method=\"get\" action=\"/audit\"><div class=\"field\"><label class=\"label\" for=\"actor\">User</label><input class=\"input\" id=\"actor\" name=\"actor\" type=\"text\" value=\"{}\"></div><div class=\"field\"><label class=\"label\" for=\"subject\">Record reference</label><div class=\"hint\">A person, case or username</div><input class=\"input\" id=\"subject\" name=\"subject\" type=\"text\" value=\"{}\"></div><button class=\"button\" type=\"submit\">Search</button></form>",
-        esc(&q.actor),
-        esc(&q.subject)
+        "<form method=\"get\" action=\"/audit\" novalidate>{}{}{}</form>",
+        Input::text("actor", "User", &q.actor).render(&[]),
+        Input::text("subject", "Record reference", &q.subject).hint("A person, case or username").render(&[]),
+        button("Search", None, false)
     ));
     body.push_str(&table(
         "Entries, newest first (at most 200)",
@@ -545,7 +495,7 @@ pub async fn audit(
             })
             .collect(),
     ));
-    Html(page("Audit trail", Some(&sign_out_form(&s)), &body)).into_response()
+    Html(page_at("Audit trail", Some(&s), "/audit", &body)).into_response()
 }
 
 #[derive(Deserialize)]
@@ -556,103 +506,75 @@ pub struct QueueFilter {
 
 /// A team's work queue, highest risk first, then longest waiting. Items waiting longer than
 /// the queue's mark (28 days for an open investigation, 7 days for a high-risk victim with no
-/// MARAC referral) are flagged. Waiting is counted to the data date of an imported store.
+/// MARAC referral) are flagged. Waiting is counted to the data date of an imported store
+/// (or today, for a store without one).
 pub async fn queue(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Path(slug): Path<String>,
     Query(q): Query<QueueFilter>,
 ) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let Some(queue) = vigil_domain::access::Queue::from_slug(&slug)
         .filter(|x| vigil_domain::access::queues(s.user.role).contains(x))
     else {
+        let _ = app
+            .store
+            .audit(&crate::auth::audit_entry(s.user.username.as_str(), "queue.read_denied", "queue", &slug, None))
+            .await;
         return not_found_page(Some(&s));
     };
+    let mut errors = Vec::new();
     let lpa = match q.lpa.trim() {
         "" => None,
         l => match vigil_domain::Lpa::parse(l) {
-            Ok(l) => Some(l),
+            Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
+            Ok(_) => {
+                errors.push(FieldError::new("lpa", format!("'{l}' is not one of this force's Local Policing Areas")));
+                None
+            }
             Err(e) => {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    Html(page(
-                        "Queue",
-                        Some(&sign_out_form(&s)),
-                        &format!(
-                            "<h1>Queue</h1><p class=\"error-message\">{}</p>",
-                            esc(&e.reason)
-                        ),
-                    )),
-                )
-                    .into_response();
+                errors.push(FieldError::new("lpa", e.reason));
+                None
             }
         },
     };
-    let (items, info) = match (
-        app.store.queue(queue, lpa.as_ref(), 500).await,
-        app.store.extract_info().await,
-    ) {
-        (Ok(i), Ok(info)) => (i, info),
-        _ => return problem(),
+    let items = match service::queue(&app, &s, queue, lpa.as_ref()).await {
+        Ok(i) => i,
+        Err(f) => return failure_page(&s, f),
     };
-    // A queue lists cases and victims: its view is audited like a record's.
-    let subject = format!(
-        "{}{}",
-        queue.slug(),
-        lpa.as_ref().map_or(String::new(), |l| format!(":{l}"))
-    );
-    if app
-        .store
-        .audit(&audit_entry(
-            s.user.username.as_str(),
-            "queue.read",
-            "queue",
-            &subject,
-            None,
-        ))
-        .await
-        .is_err()
-    {
-        return problem();
-    }
-    let reference = info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of);
-    let mark = if queue == vigil_domain::access::Queue::Cru {
-        7
-    } else {
-        28
-    };
+    let mut lpa_options = vec![(String::new(), "All areas".to_owned())];
+    lpa_options.extend(app.lpas.iter().map(|l| (l.to_string(), l.to_string())));
     let mut body = format!(
-        "<h1>{}</h1><p>{} items{}, highest risk first, then longest waiting (waiting counted to {reference}). Flagged: waiting more than {mark} days.</p>",
-        esc(queue.title()),
-        items.len(),
-        lpa.as_ref()
-            .map_or(String::new(), |l| format!(" in {}", esc(l.as_str())))
+        "{}{}<form method=\"get\" action=\"/queues/{}\" novalidate>{}{}</form>",
+        error_summary(&errors),
+        h1(queue.title()),
+        queue.slug(),
+        select("lpa", "Local Policing Area", &lpa_options, q.lpa.trim(), &errors),
+        button("Show", None, true)
     );
+    body.push_str(&p(&format!(
+        "{} items{}, highest risk first, then longest waiting (waiting counted to {}). {} marks items waiting more than {} days.",
+        items.items.len(),
+        lpa.as_ref().map_or(String::new(), |l| format!(" in {}", esc(l.as_str()))),
+        items.reference,
+        tag("Overdue", "red"),
+        items.mark_days
+    )));
     body.push_str(&table(
         "Queue",
-        &[
-            "Risk",
-            "Case",
-            "Victim",
-            "LPA",
-            "Waiting since",
-            "Days",
-            "Detail",
-        ],
+        &["Risk", "Case", "Victim", "Area", "Waiting since", "Days", "Detail"],
         items
+            .items
             .iter()
             .map(|i| {
-                let days = (reference - i.since.date()).num_days();
-                let flag = if days > mark {
-                    " <strong class=\"tag\">Overdue</strong>"
-                } else {
-                    ""
-                };
+                let days = (items.reference - i.since.date()).num_days().max(0);
+                let flag = if days > items.mark_days { format!(" {}", tag("Overdue", "red")) } else { String::new() };
                 vec![
-                    i.risk.map_or("not assessed".into(), |r| r.to_string()),
+                    risk_tag(i.risk),
                     link_case(i.incident_id.as_str()),
                     link_person(i.victim_id.as_str()),
                     esc(i.lpa.as_str()),
@@ -663,5 +585,65 @@ pub async fn queue(
             })
             .collect(),
     ));
-    Html(page(queue.title(), Some(&sign_out_form(&s)), &body)).into_response()
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let here = format!("/queues/{}", queue.slug());
+    (status, Html(page_at(queue.title(), Some(&s), &here, &body))).into_response()
+}
+
+/// A partner agency's list: the referrals shared with it, with who they are about. No
+/// address, no incident detail, no suspect.
+pub async fn shared(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let list = match service::shared(&app, &s).await {
+        Ok(l) => l,
+        Err(Failure::Forbidden) => return not_found_page(Some(&s)),
+        Err(f) => return failure_page(&s, f),
+    };
+    let agency = s.user.agency.map_or(String::new(), |a| a.as_str().replace('_', " "));
+    let mut body = h1(&format!("Shared with {agency}"));
+    body.push_str(&p("Referrals your agency takes part in: every MARAC referral, and the referrals made to or by your agency. Addresses and incident details stay with the police; ask the referring officer if you need them."));
+    body.push_str(&table(
+        "Referrals, newest first",
+        &["Referral", "Kind", "Made", "Name", "Date of birth", "Risk", "Children present", "Consent"],
+        list.iter()
+            .map(|r| {
+                let name = [r.given_names.as_deref(), r.family_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                vec![
+                    esc(r.referral.id.as_str()),
+                    r.referral.kind.as_str().to_uppercase(),
+                    when(r.referral.referred_at),
+                    esc(&name),
+                    r.birth_date.map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+                    risk_tag(r.risk),
+                    yes_no(r.children_present).into(),
+                    yes_no(r.referral.consent).into(),
+                ]
+            })
+            .collect(),
+    ));
+    Html(page_at("Shared with us", Some(&s), "/shared", &body)).into_response()
+}
+
+/// A form whose token does not match the session (expired, or sent from elsewhere).
+pub fn expired_form(s: &Session) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(page(
+            "Form expired",
+            Some(s),
+            &format!(
+                "{}{}",
+                h1("This form has expired"),
+                p("Nothing was saved. Go back, reload the page and try again.")
+            ),
+        )),
+    )
+        .into_response()
 }

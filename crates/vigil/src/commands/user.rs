@@ -30,6 +30,14 @@ pub enum UserCommand {
     Reset { username: String },
     /// List users (never their passwords).
     List,
+    /// Issue an API token for a user (for `Authorization: Bearer` on /api/v1). The token
+    /// is printed once and stored only as a hash; it acts with the user's role and expires.
+    Token {
+        username: String,
+        /// Hours until the token expires (at most 720, thirty days).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=720))]
+        hours: i64,
+    },
 }
 
 #[derive(clap::Args)]
@@ -156,6 +164,33 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                 .await
                 .map_err(not_found)?;
             println!("The password of {u} has been reset.");
+        }
+        UserCommand::Token { username: raw, hours } => {
+            let u = username(&raw)?;
+            let Some(user) = store.user(&u).await? else {
+                return Err(Failure::BadInput(format!(
+                    "there is no user '{u}' (see vigil user list)"
+                )));
+            };
+            if user.disabled {
+                return Err(Failure::BadInput(format!(
+                    "{u} is disabled; enable them first (vigil user enable {u})"
+                )));
+            }
+            let token = vigil_auth::random_token();
+            let now = vigil_auth::now_utc();
+            store
+                .create_session(
+                    user.id,
+                    &vigil_auth::token_hash(&token),
+                    &vigil_auth::random_token(),
+                    now,
+                    now + chrono::Duration::hours(hours),
+                    &entry("user.api_token", u.as_str()),
+                )
+                .await?;
+            eprintln!("API token for {u}, valid for {hours} hours. Send it as 'Authorization: Bearer <token>'. It is shown only now.");
+            println!("{token}");
         }
         UserCommand::List => {
             println!(

@@ -1,196 +1,7 @@
-//! The web application over real HTTP on loopback: sign-in, sessions, form tokens,
-//! throttling, the permission table on a person's record, and the audit trail.
+//! Pages over real HTTP on loopback: sign-in, sessions, form tokens, throttling, the
+//! permission table on a person's record, queues, the dashboard and the audit trail.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
-mod common;
-use common::*;
-
-struct Server {
-    child: Child,
-    addr: String,
-    db: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
-    let mut args = vec![
-        "--db", db, "user", "add", user, "--role", role, "--name", user,
-    ];
-    args.extend(extra);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"lantern orbit velvet\n")
-        .unwrap();
-    assert!(child.wait().unwrap().success());
-}
-
-fn start() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("web.db").to_string_lossy().into_owned();
-    let extract = dir.path().join("extract");
-    std::fs::create_dir_all(&extract).unwrap();
-    std::fs::write(
-        extract.join("persons.csv"),
-        "person_id,sex,birth_date,ethnicity,lpa,family_name,given_names,address,postcode,address_confidential\n\
-         P1,female,1990-01-01,white,North,Smith,Ann,1 High Street,ZZ1 1AA,false\n\
-         P2,male,1988-01-01,white,North,Jones,Bob,2 Low Road,ZZ1 2BB,false\n\
-         P3,female,1992-01-01,white,North,Brown,Cat,Refuge Lane,ZZ9 9ZZ,true\n",
-    )
-    .unwrap();
-    std::fs::write(
-        extract.join("incidents.csv"),
-        "incident_id,reported_at,lpa,call_grade,arrived_at,response_target_met,victim_id,suspect_id,relationship,children_present,risk_level,dash_yes_count\n\
-         I1,2019-05-01T10:00:00,North,emergency,,,P1,P2,partner,false,high,15\n\
-         I2,2019-06-01T10:00:00,North,priority,,,P3,P2,ex_partner,false,medium,11\n",
-    )
-    .unwrap();
-    let o = vigil(&[
-        "--db",
-        &db,
-        "import",
-        extract.to_str().unwrap(),
-        "--as-of",
-        "2019-09-01",
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
-    add_user(&db, "cru", "cru_officer", &[]);
-    add_user(&db, "officer", "response_officer", &[]);
-    add_user(&db, "analyst", "analyst", &[]);
-    add_user(&db, "nhs", "partner_agency", &["--agency", "health"]);
-    add_user(&db, "admin", "administrator", &[]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
-    assert!(addr.starts_with("127.0.0.1:"), "{line}");
-    Server {
-        child,
-        addr,
-        db,
-        _dir: dir,
-    }
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .iter()
-            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-            .find_map(|(_, v)| {
-                v.strip_prefix(&format!("{name}="))
-                    .map(|r| r.split(';').next().unwrap().to_owned())
-            })
-    }
-}
-
-fn http(addr: &str, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let body = form.unwrap_or("");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(c) = cookie {
-        req.push_str(&format!("Cookie: {c}\r\n"));
-    }
-    if form.is_some() {
-        req.push_str(&format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes()).unwrap();
-    s.write_all(body.as_bytes()).unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(": "))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_owned(),
-    }
-}
-
-fn csrf_in(body: &str) -> String {
-    body.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
-/// Signs in and returns the session cookie and its form token.
-fn sign_in(srv: &Server, user: &str) -> (String, String) {
-    let page = http(&srv.addr, "GET", "/sign-in", None, None);
-    let pre = page.cookie("vigil_signin").unwrap();
-    let form = format!(
-        "username={user}&password=lantern+orbit+velvet&csrf={}",
-        csrf_in(&page.body)
-    );
-    let r = http(
-        &srv.addr,
-        "POST",
-        "/sign-in",
-        Some(&format!("vigil_signin={pre}")),
-        Some(&form),
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    let session = format!("vigil_session={}", r.cookie("vigil_session").unwrap());
-    let home = http(&srv.addr, "GET", "/", Some(&session), None);
-    assert_eq!(home.status, 200);
-    (session, csrf_in(&home.body))
-}
+use crate::support::*;
 
 #[test]
 fn sign_in_sessions_and_form_tokens() {
@@ -247,7 +58,7 @@ fn sign_in_sessions_and_form_tokens() {
     }
     let (session, csrf) = sign_in(&srv, "cru");
     let home = http(&srv.addr, "GET", "/", Some(&session), None);
-    assert!(home.body.contains("cru_officer"));
+    assert!(home.body.contains("cru officer"));
     assert_eq!(home.header("cache-control"), Some("no-store"));
     // Signing out needs the form token, and ends the session.
     assert_eq!(
@@ -376,7 +187,8 @@ fn a_case_page_shows_the_incident_and_what_was_recorded_against_it() {
         "emergency",
         "href=\"/people/P1\"",
         "href=\"/people/P2\"",
-        "high (15 yes)",
+        "primary DASH: 15 yes",
+        "vigil-risk-high",
         "Offences",
         "None recorded.",
     ] {
@@ -560,7 +372,7 @@ fn oversized_and_malformed_requests_never_break_the_server() {
     assert!(r.status == 303 || r.status == 404);
     let (s, _) = sign_in(&srv, "cru");
     assert_eq!(
-        http(&srv.addr, "GET", "/people?id=%20", Some(&s), None).status,
+        http(&srv.addr, "GET", "/search?family_name=Smith&birth_date=31%2F02%2F1990", Some(&s), None).status,
         400
     );
     assert_eq!(

@@ -1,0 +1,776 @@
+//! The JSON API under `/api/v1`: the same use cases as the pages (`service`), the same
+//! permission table and audit, for other systems and scripts.
+//!
+//! Authentication: `Authorization: Bearer <token>` with a token from `vigil user token`, or
+//! the browser's session cookie, in which case a change must also carry the session's form
+//! token in `X-CSRF-Token`. Every error is one JSON shape, `{"error": {"code", "message",
+//! "fields"?, "matches"?}}`, with a machine-readable code. The OpenAPI description is served
+//! at `/api/v1/openapi.json` and snapshot-tested.
+
+use crate::App;
+use crate::auth::{SESSION_COOKIE, cookie};
+use crate::components::FieldError;
+use crate::service::{
+    self, ArrestInput, DashInput, Failure, Found, IntakeInput, OffenceInput, OutcomeInput,
+    ReferralInput, SearchInput,
+};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::{OpenApi, ToSchema};
+use vigil_domain::risk::AssessmentStage;
+use vigil_domain::time::{format_date, format_datetime};
+use vigil_store::{Session, Store};
+
+// ----- errors -----
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `unauthorised`, `forbidden`, `not_found`, `invalid_request`, `invalid_fields`,
+    /// `possible_duplicates`, `conflict`, `payload_too_large`, `unsupported_media_type`,
+    /// `form_token_missing` or `problem`.
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// For `possible_duplicates`: the people already recorded who may be the new person.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<PersonDto>,
+}
+
+pub struct ApiError(StatusCode, ErrorDetail);
+
+impl ApiError {
+    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError(
+            status,
+            ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+                fields: Vec::new(),
+                matches: Vec::new(),
+            },
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(ErrorBody { error: self.1 })).into_response()
+    }
+}
+
+fn from_failure(s: &Session, f: Failure) -> ApiError {
+    match f {
+        Failure::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such record, or not one you may see"),
+        Failure::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("Your role ({}) does not include this; the attempt has been recorded", s.user.role)),
+        Failure::Invalid(fields) => {
+            let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields have problems; nothing was saved");
+            e.1.fields = fields;
+            e
+        }
+        Failure::PossibleDuplicates { party, matches } => {
+            let mut e = ApiError::new(
+                StatusCode::CONFLICT,
+                "possible_duplicates",
+                format!("The {party} may already be recorded: send their reference as {party}.id, or set confirm_new_people"),
+            );
+            e.1.matches = matches.into_iter().map(|p| PersonDto::from(s, p)).collect();
+            e
+        }
+        Failure::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, "conflict", msg),
+        Failure::Problem(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "problem", "Sorry, there is a problem with the service; nothing was saved"),
+    }
+}
+
+fn json_problem(r: JsonRejection) -> ApiError {
+    let status = r.status();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "invalid_request",
+    };
+    ApiError::new(if code == "invalid_request" { StatusCode::BAD_REQUEST } else { status }, code, r.body_text())
+}
+
+fn query_problem(r: QueryRejection) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", r.body_text())
+}
+
+/// The caller's session: a bearer token, or the session cookie (with the form token on a
+/// change, so another site cannot make the browser act).
+async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Session, ApiError> {
+    let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "Sign in, or send 'Authorization: Bearer <token>' with a token from 'vigil user token'");
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let (token, from_cookie) = match bearer {
+        Some(t) => (t.to_owned(), false),
+        None => (cookie(headers, SESSION_COOKIE).ok_or_else(unauthorised)?, true),
+    };
+    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(unauthorised());
+    }
+    let s = app
+        .store
+        .session(&vigil_auth::token_hash(&token), vigil_auth::now_utc())
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "problem", "Sorry, there is a problem with the service"))?
+        .ok_or_else(unauthorised)?;
+    if from_cookie && !matches!(*method, Method::GET | Method::HEAD) {
+        let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !vigil_auth::constant_time_eq(sent, &s.csrf_token) {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "form_token_missing", "A change made with the session cookie must carry the session's form token in X-CSRF-Token"));
+        }
+    }
+    Ok(s)
+}
+
+macro_rules! session {
+    ($app:expr, $headers:expr, $method:expr) => {
+        match caller(&$app, &$headers, &$method).await {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        }
+    };
+}
+
+// ----- what the API returns -----
+
+/// A person as the caller's role may see them: names need the names permission,
+/// addresses the addresses permission, and a confidential (refuge) address the CRU's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: String,
+    pub sex: String,
+    pub birth_date: Option<String>,
+    pub ethnicity: String,
+    pub lpa: Option<String>,
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub address_confidential: bool,
+    /// An address exists but the caller's role may not see it.
+    pub address_withheld: bool,
+}
+
+impl PersonDto {
+    fn from(s: &Session, p: vigil_domain::Person) -> Self {
+        let (p, withheld) = service::redact(s, p);
+        PersonDto {
+            id: p.id.to_string(),
+            sex: p.sex.to_string(),
+            birth_date: p.birth_date.map(format_date),
+            ethnicity: p.ethnicity.to_string(),
+            lpa: p.lpa.map(|l| l.to_string()),
+            family_name: p.identity.family_name,
+            given_names: p.identity.given_names,
+            address: p.identity.address,
+            postcode: p.identity.postcode,
+            address_confidential: p.address_confidential,
+            address_withheld: withheld,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentDto {
+    pub id: String,
+    pub reported_at: String,
+    pub lpa: String,
+    pub call_grade: String,
+    pub arrived_at: Option<String>,
+    pub victim_id: String,
+    pub suspect_id: Option<String>,
+    pub relationship: String,
+    pub children_present: bool,
+    pub risk_level: Option<String>,
+    pub dash_yes_count: Option<u8>,
+}
+
+impl From<&vigil_domain::Incident> for IncidentDto {
+    fn from(i: &vigil_domain::Incident) -> Self {
+        IncidentDto {
+            id: i.id.to_string(),
+            reported_at: format_datetime(i.reported_at),
+            lpa: i.lpa.to_string(),
+            call_grade: i.call_grade.to_string(),
+            arrived_at: i.arrived_at.map(format_datetime),
+            victim_id: i.victim_id.to_string(),
+            suspect_id: i.suspect_id.as_ref().map(|p| p.to_string()),
+            relationship: i.relationship.to_string(),
+            children_present: i.children_present,
+            risk_level: i.risk_level.map(|r| r.to_string()),
+            dash_yes_count: i.dash_yes_count,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralDto {
+    pub id: String,
+    pub kind: String,
+    pub person_id: String,
+    pub incident_id: Option<String>,
+    pub referred_at: String,
+    /// The agency that made the referral.
+    pub agency: String,
+    pub consent: Option<bool>,
+}
+
+impl From<&vigil_domain::Referral> for ReferralDto {
+    fn from(r: &vigil_domain::Referral) -> Self {
+        ReferralDto {
+            id: r.id.to_string(),
+            kind: r.kind.to_string(),
+            person_id: r.person_id.to_string(),
+            incident_id: r.incident_id.as_ref().map(|i| i.to_string()),
+            referred_at: format_datetime(r.referred_at),
+            agency: r.agency.to_string(),
+            consent: r.consent,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonRecordDto {
+    pub person: PersonDto,
+    /// Incidents as victim or suspect, newest first.
+    pub incidents: Vec<IncidentDto>,
+    pub referrals: Vec<ReferralDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OffenceDto {
+    pub id: String,
+    pub offence_group: String,
+    pub ho_code: Option<String>,
+    pub offence_date: String,
+    pub recorded_date: String,
+    pub risk_level: Option<String>,
+    pub team: String,
+    pub outcome_code: Option<String>,
+    pub outcome_date: Option<String>,
+    pub bwv_captured: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentDto {
+    pub id: String,
+    pub stage: String,
+    pub instrument: String,
+    pub assessed_at: String,
+    pub yes_count: u8,
+    pub grade: String,
+    pub judgement_raised: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArrestDto {
+    pub id: String,
+    pub person_id: String,
+    pub offence_id: Option<String>,
+    pub arrested_at: String,
+    pub bwv_shown_in_interview: Option<bool>,
+    pub disposal: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderDto {
+    pub id: String,
+    pub kind: String,
+    pub issued_at: String,
+    pub expires_at: Option<String>,
+    pub breached_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutingDto {
+    /// `lpt`, `dait` or `cid`.
+    pub investigation: String,
+    /// `lpt`, `dait` or `cru`.
+    pub safeguarding: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionDto {
+    /// `marac_referral`, `idva_referral`, `encompass`, `clares_law_right_to_know` or
+    /// `secondary_assessment`.
+    pub code: String,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseDto {
+    pub incident: IncidentDto,
+    /// The grade after any secondary assessment.
+    pub risk: Option<String>,
+    pub routing: Option<RoutingDto>,
+    pub actions_due: Vec<ActionDto>,
+    pub offences: Vec<OffenceDto>,
+    pub assessments: Vec<AssessmentDto>,
+    pub arrests: Vec<ArrestDto>,
+    pub referrals: Vec<ReferralDto>,
+    pub orders: Vec<OrderDto>,
+}
+
+fn routing_dto(r: vigil_domain::routing::Routing) -> RoutingDto {
+    RoutingDto {
+        investigation: r.investigation.to_string(),
+        safeguarding: match r.safeguarding {
+            vigil_domain::routing::Safeguarding::Lpt => "lpt",
+            vigil_domain::routing::Safeguarding::Dait => "dait",
+            vigil_domain::routing::Safeguarding::Cru => "cru",
+        }
+        .into(),
+    }
+}
+
+fn actions_dto(a: &[vigil_domain::safeguarding::Action]) -> Vec<ActionDto> {
+    a.iter()
+        .map(|a| ActionDto {
+            code: a.code().into(),
+            description: a.describe(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedDto {
+    pub incident_id: String,
+    pub risk: Option<String>,
+    pub routing: Option<RoutingDto>,
+    pub actions_due: Vec<ActionDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedDto {
+    pub id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GradeDto {
+    pub grade: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionDto {
+    /// The offence's version after the change (send it with the next change).
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItemDto {
+    pub incident_id: String,
+    pub victim_id: String,
+    pub lpa: String,
+    pub risk: Option<String>,
+    pub since: String,
+    pub days_waiting: i64,
+    pub overdue: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueDto {
+    pub queue: String,
+    pub counted_to: String,
+    pub overdue_after_days: i64,
+    pub items: Vec<QueueItemDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedDto {
+    pub referral: ReferralDto,
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+    pub birth_date: Option<String>,
+    pub risk: Option<String>,
+    pub children_present: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchDto {
+    /// A reference found: `person` or `case`, with its id.
+    pub reference: Option<ReferenceDto>,
+    pub people: Vec<PersonDto>,
+    pub incidents: Vec<IncidentDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferenceDto {
+    pub kind: String,
+    pub id: String,
+}
+
+/// A risk assessment added to a case.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentInput {
+    /// `primary` (when the incident was recorded without one) or `secondary` (a DAIT
+    /// sergeant's review).
+    pub stage: String,
+    pub dash: DashInput,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    /// Limit the queue to one Local Policing Area.
+    #[serde(default)]
+    pub lpa: String,
+}
+
+// ----- handlers -----
+
+fn created<T: Serialize>(body: T) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
+    params(("id" = String, Path, description = "The person's reference")),
+    responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn person(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let s = session!(app, headers, method);
+    match service::read_person(&app, &s, &id).await {
+        Ok(r) => Json(PersonRecordDto {
+            incidents: r.incidents.iter().map(IncidentDto::from).collect(),
+            referrals: r.referrals.iter().map(ReferralDto::from).collect(),
+            person: PersonDto::from(&s, r.person),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "people",
+    params(SearchInput),
+    responses((status = 200, body = SearchDto), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn search(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, q: Result<Query<SearchInput>, QueryRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    let mut out = SearchDto { reference: None, people: Vec::new(), incidents: Vec::new() };
+    match service::search(&app, &s, &q).await {
+        Ok(Found::Nothing) => {}
+        Ok(Found::Person(id)) => out.reference = Some(ReferenceDto { kind: "person".into(), id: id.to_string() }),
+        Ok(Found::Case(id)) => out.reference = Some(ReferenceDto { kind: "case".into(), id: id.to_string() }),
+        Ok(Found::People(p)) => out.people = p.into_iter().map(|p| PersonDto::from(&s, p)).collect(),
+        Ok(Found::Incidents(i)) => out.incidents = i.iter().map(IncidentDto::from).collect(),
+        Err(f) => return from_failure(&s, f).into_response(),
+    }
+    Json(out).into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = String, Path, description = "The case (incident) reference")),
+    responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn case(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let s = session!(app, headers, method);
+    let c = match service::read_case(&app, &s, &id).await {
+        Ok(c) => c,
+        Err(f) => return from_failure(&s, f).into_response(),
+    };
+    let (routing, actions) = match (service::case_routing(&app, &c).await, service::case_actions(&app, &c).await) {
+        (Ok(r), Ok(a)) => (r, a),
+        (Err(f), _) | (_, Err(f)) => return from_failure(&s, f).into_response(),
+    };
+    Json(CaseDto {
+        incident: IncidentDto::from(&c.incident),
+        risk: service::current_grade(&c).map(|g| g.to_string()),
+        routing: routing.map(routing_dto),
+        actions_due: actions_dto(&actions),
+        offences: c
+            .offences
+            .iter()
+            .map(|o| OffenceDto {
+                id: o.id.to_string(),
+                offence_group: o.offence_group.to_string(),
+                ho_code: o.ho_code.clone(),
+                offence_date: format_date(o.offence_date),
+                recorded_date: format_date(o.recorded_date),
+                risk_level: o.risk_level.map(|r| r.to_string()),
+                team: o.team.to_string(),
+                outcome_code: o.outcome.map(|x| x.code.to_string()),
+                outcome_date: o.outcome.map(|x| format_date(x.date)),
+                bwv_captured: o.bwv_captured,
+            })
+            .collect(),
+        assessments: c
+            .assessments
+            .iter()
+            .map(|a| AssessmentDto {
+                id: a.id.to_string(),
+                stage: a.stage.to_string(),
+                instrument: a.instrument.to_string(),
+                assessed_at: format_datetime(a.assessed_at),
+                yes_count: a.yes_count,
+                grade: a.grade.to_string(),
+                judgement_raised: a.judgement_raised,
+            })
+            .collect(),
+        arrests: c
+            .arrests
+            .iter()
+            .map(|a| ArrestDto {
+                id: a.id.to_string(),
+                person_id: a.person_id.to_string(),
+                offence_id: a.offence_id.as_ref().map(|o| o.to_string()),
+                arrested_at: format_datetime(a.arrested_at),
+                bwv_shown_in_interview: a.bwv_shown_in_interview,
+                disposal: a.disposal.map(|d| d.to_string()),
+            })
+            .collect(),
+        referrals: c.referrals.iter().map(ReferralDto::from).collect(),
+        orders: c
+            .orders
+            .iter()
+            .map(|o| OrderDto {
+                id: o.id.to_string(),
+                kind: o.kind.to_string(),
+                issued_at: format_datetime(o.issued_at),
+                expires_at: o.expires_at.map(format_datetime),
+                breached_at: o.breached_at.map(format_datetime),
+            })
+            .collect(),
+    })
+    .into_response()
+}
+
+#[utoipa::path(post, path = "/api/v1/incidents", tag = "cases",
+    request_body = IntakeInput,
+    responses((status = 201, body = RecordedDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn record_incident(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Result<Json<IntakeInput>, JsonRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::record_incident(&app, &s, &input).await {
+        Ok(r) => created(RecordedDto {
+            incident_id: r.incident_id.to_string(),
+            risk: r.grade.map(|g| g.to_string()),
+            routing: r.routing.map(routing_dto),
+            actions_due: actions_dto(&r.actions),
+        }),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/offences", tag = "cases",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = OffenceInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_offence(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<OffenceInput>, JsonRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::add_offence(&app, &s, &id, &input).await {
+        Ok(id) => created(CreatedDto { id: id.to_string() }),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/arrests", tag = "cases",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = ArrestInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_arrest(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<ArrestInput>, JsonRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::add_arrest(&app, &s, &id, &input).await {
+        Ok(id) => created(CreatedDto { id: id.to_string() }),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", tag = "cases",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = ReferralInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_referral(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<ReferralInput>, JsonRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::add_referral(&app, &s, &id, &input).await {
+        Ok(id) => created(CreatedDto { id: id.to_string() }),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", tag = "cases",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = AssessmentInput,
+    responses((status = 201, body = GradeDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_assessment(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<AssessmentInput>, JsonRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    let stage = match AssessmentStage::parse(input.stage.trim()) {
+        Ok(st) => st,
+        Err(e) => return from_failure(&s, Failure::Invalid(vec![FieldError::new("stage", format!("Choose primary or secondary: {}", e.reason))])).into_response(),
+    };
+    match service::add_assessment(&app, &s, &id, stage, &input.dash).await {
+        Ok(g) => created(GradeDto { grade: g.to_string() }),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(put, path = "/api/v1/offences/{id}/outcome", tag = "cases",
+    params(("id" = String, Path, description = "The offence (crime) reference")),
+    request_body = OutcomeInput,
+    responses((status = 200, body = VersionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn record_outcome(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<OutcomeInput>, JsonRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::record_outcome(&app, &s, &id, &input).await {
+        Ok(v) => Json(VersionDto { version: v }).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/queues/{queue}", tag = "queues",
+    params(("queue" = String, Path, description = "`lpt`, `dait` or `cru`: the caller's own team's"), QueueParams),
+    responses((status = 200, body = QueueDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn queue(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(slug): Path<String>, q: Result<Query<QueueParams>, QueryRejection>) -> Response {
+    let s = session!(app, headers, method);
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    let Some(queue) = vigil_domain::access::Queue::from_slug(&slug) else {
+        return from_failure(&s, Failure::NotFound).into_response();
+    };
+    let lpa = match q.lpa.trim() {
+        "" => None,
+        l => match vigil_domain::Lpa::parse(l) {
+            Ok(l) => Some(l),
+            Err(e) => return from_failure(&s, Failure::Invalid(vec![FieldError::new("lpa", e.reason)])).into_response(),
+        },
+    };
+    match service::queue(&app, &s, queue, lpa.as_ref()).await {
+        Ok(v) => Json(QueueDto {
+            queue: queue.slug().into(),
+            counted_to: format_date(v.reference),
+            overdue_after_days: v.mark_days,
+            items: v
+                .items
+                .iter()
+                .map(|i| {
+                    let days = (v.reference - i.since.date()).num_days().max(0);
+                    QueueItemDto {
+                        incident_id: i.incident_id.to_string(),
+                        victim_id: i.victim_id.to_string(),
+                        lpa: i.lpa.to_string(),
+                        risk: i.risk.map(|r| r.to_string()),
+                        since: format_datetime(i.since),
+                        days_waiting: days,
+                        overdue: days > v.mark_days,
+                        detail: i.detail.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/shared", tag = "partners",
+    responses((status = 200, body = Vec<SharedDto>), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn shared(State(app): State<Arc<App>>, method: Method, headers: HeaderMap) -> Response {
+    let s = session!(app, headers, method);
+    match service::shared(&app, &s).await {
+        Ok(list) => Json(
+            list.iter()
+                .map(|r| SharedDto {
+                    referral: ReferralDto::from(&r.referral),
+                    family_name: r.family_name.clone(),
+                    given_names: r.given_names.clone(),
+                    birth_date: r.birth_date.map(format_date),
+                    risk: r.risk.map(|g| g.to_string()),
+                    children_present: r.children_present,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// Anything else under `/api/v1`: a JSON not-found, not the HTML page.
+pub async fn not_found() -> Response {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such API route; the routes are listed in /api/v1/openapi.json").into_response()
+}
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A token from 'vigil user token USERNAME'")).build()),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(SESSION_COOKIE, "The browser session; changes also need the X-CSRF-Token header"))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Vigil API", version = "1", description = "Domestic abuse response, investigation and safeguarding: the same operations and permission table as Vigil's pages."),
+    paths(person, search, case, record_incident, add_offence, add_arrest, add_referral, add_assessment, record_outcome, queue, shared),
+    modifiers(&Security),
+    tags((name = "people"), (name = "cases"), (name = "queues"), (name = "partners"))
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document, as served.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises")
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}

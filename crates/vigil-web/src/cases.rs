@@ -1,0 +1,637 @@
+//! A case: the incident and everything recorded against it (offences, risk history,
+//! arrests, referrals, orders, a timeline), the routing and the actions due; and the pages
+//! that add to it: an offence, an arrest, a referral, a risk assessment, an outcome.
+
+use crate::App;
+use crate::components::*;
+use crate::forms::{FormData, dash_fields, dash_input};
+use crate::layout::page;
+use crate::pages::{expired_form, failure_page, link_person, signed_in};
+use crate::service::{
+    self, ArrestInput, Failure, OffenceInput, OutcomeInput, ReferralInput, case_actions,
+    case_routing, current_grade,
+};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+use vigil_domain::access::{Capability, allows};
+use vigil_domain::risk::AssessmentStage;
+use vigil_domain::routing::Safeguarding;
+use vigil_store::{CaseFile, Session, Store};
+
+#[derive(Deserialize)]
+pub struct CaseQuery {
+    #[serde(default)]
+    recorded: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+fn team_name(t: vigil_domain::InvestigatingTeam) -> &'static str {
+    match t {
+        vigil_domain::InvestigatingTeam::Lpt => "Local Policing Team",
+        vigil_domain::InvestigatingTeam::Dait => "Domestic Abuse Investigation Team (DAIT)",
+        vigil_domain::InvestigatingTeam::Cid => "CID (the DAIT is at capacity)",
+        vigil_domain::InvestigatingTeam::Other => "another team",
+    }
+}
+
+fn safeguarding_name(s: Safeguarding) -> &'static str {
+    match s {
+        Safeguarding::Lpt => "Local Policing Team",
+        Safeguarding::Dait => "DAIT",
+        Safeguarding::Cru => "Central Referral Unit (CRU)",
+    }
+}
+
+/// Everything on the case in time order.
+fn timeline(c: &CaseFile) -> Vec<(vigil_domain::DateTime, String)> {
+    let mut t = vec![(c.incident.reported_at, "Call received".to_owned())];
+    if let Some(a) = c.incident.arrived_at {
+        t.push((a, "First officer arrived".into()));
+    }
+    for a in &c.assessments {
+        t.push((
+            a.assessed_at,
+            format!(
+                "{} risk assessment: {} ({} yes{})",
+                if a.stage == AssessmentStage::Primary { "Primary" } else { "Secondary" },
+                a.grade,
+                a.yes_count,
+                if a.judgement_raised { ", raised by professional judgement" } else { "" }
+            ),
+        ));
+    }
+    for o in &c.offences {
+        t.push((
+            o.recorded_date.and_hms_opt(0, 0, 0).expect("midnight"),
+            format!("Crime recorded: {} ({})", o.offence_group.as_str().replace('_', " "), o.id),
+        ));
+        if let Some(x) = o.outcome {
+            t.push((
+                x.date.and_hms_opt(0, 0, 0).expect("midnight"),
+                format!("Outcome {} on {}: {}", x.code, o.id, x.code.description()),
+            ));
+        }
+    }
+    for a in &c.arrests {
+        t.push((a.arrested_at, format!("Arrest of {}", a.person_id)));
+    }
+    for r in &c.referrals {
+        t.push((r.referred_at, format!("Referral to {}", r.kind.as_str().to_uppercase())));
+    }
+    for o in &c.orders {
+        t.push((o.issued_at, format!("{} issued", o.kind.as_str().to_uppercase())));
+    }
+    t.sort_by_key(|(at, _)| *at);
+    t
+}
+
+pub async fn case(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Query(q): Query<CaseQuery>,
+) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let c = match service::read_case(&app, &s, &raw).await {
+        Ok(c) => c,
+        Err(f) => return failure_page(&s, f),
+    };
+    let (routing, actions) = match (case_routing(&app, &c).await, case_actions(&app, &c).await) {
+        (Ok(r), Ok(a)) => (r, a),
+        (Err(f), _) | (_, Err(f)) => return failure_page(&s, f),
+    };
+    let i = &c.incident;
+    let id = i.id.as_str();
+    let role = s.user.role;
+    let mut body = String::new();
+    if q.recorded.is_some() {
+        body.push_str(&banner("Success", &format!("Incident recorded: case {id}"), &p("The case has been routed. The actions due are listed below."), true));
+    } else if let Some(what) = q.saved.as_deref() {
+        let what = match what {
+            "offence" => "Offence added",
+            "arrest" => "Arrest recorded",
+            "referral" => "Referral made",
+            "assessment" => "Risk assessment recorded",
+            "outcome" => "Outcome recorded",
+            _ => "Saved",
+        };
+        body.push_str(&banner("Success", what, "", true));
+    }
+    body.push_str(&format!("<span class=\"govuk-caption-l\">Case</span>{}", h1(id)));
+    body.push_str(&summary_list(&[
+        ("Reported", when(i.reported_at)),
+        ("Local Policing Area", esc(i.lpa.as_str())),
+        ("Call grade", words(i.call_grade.as_str())),
+        ("First officer arrived", i.arrived_at.map_or("not attended".into(), when)),
+        ("Victim", link_person(i.victim_id.as_str())),
+        ("Suspect", i.suspect_id.as_ref().map_or("not known".into(), |p| link_person(p.as_str()))),
+        ("Relationship", words(i.relationship.as_str())),
+        ("Children present", yes_no(Some(i.children_present)).into()),
+        (
+            "Risk",
+            format!(
+                "{} {}",
+                risk_tag(current_grade(&c)),
+                i.dash_yes_count.map_or(String::new(), |n| format!("(primary DASH: {n} yes)"))
+            ),
+        ),
+    ]));
+
+    body.push_str(&h2("Routing"));
+    body.push_str(&match routing {
+        Some(r) => summary_list(&[
+            ("Investigation", esc(team_name(r.investigation))),
+            ("Safeguarding", esc(safeguarding_name(r.safeguarding))),
+        ]),
+        None => p("Not routed yet: the primary risk assessment has not been recorded."),
+    });
+    body.push_str(&h2("Actions due"));
+    if actions.is_empty() && current_grade(&c).is_some() {
+        body.push_str(&p("None: every safeguarding action the rules ask for has been taken."));
+    } else {
+        let mut items: Vec<String> = actions.iter().map(|a| format!("<li>{}</li>", esc(&a.describe()))).collect();
+        if current_grade(&c).is_none() {
+            items.insert(0, "<li>Primary DASH risk assessment</li>".into());
+        }
+        body.push_str(&format!("<ul class=\"govuk-list govuk-list--bullet\">{}</ul>", items.join("")));
+    }
+    // What this user can add, as buttons to one-task pages.
+    let mut buttons = Vec::new();
+    if current_grade(&c).is_none() && allows(role, Capability::RecordIncident) {
+        buttons.push((format!("/cases/{id}/assessments/new?stage=primary"), "Record the primary risk assessment"));
+    }
+    if allows(role, Capability::SecondaryAssessment) && current_grade(&c).is_some() {
+        buttons.push((format!("/cases/{id}/assessments/new?stage=secondary"), "Secondary risk assessment"));
+    }
+    if allows(role, Capability::RecordInvestigation) {
+        buttons.push((format!("/cases/{id}/offences/new"), "Add an offence"));
+        buttons.push((format!("/cases/{id}/arrests/new"), "Record an arrest"));
+    }
+    if allows(role, Capability::RecordInvestigation) || allows(role, Capability::Safeguard) {
+        buttons.push((format!("/cases/{id}/referrals/new"), "Make a referral"));
+    }
+    if !buttons.is_empty() {
+        body.push_str("<div class=\"govuk-button-group\">");
+        for (href, text) in buttons {
+            body.push_str(&format!(
+                "<a href=\"{}\" role=\"button\" draggable=\"false\" class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\">{}</a>",
+                esc(&href),
+                esc(text)
+            ));
+        }
+        body.push_str("</div>");
+    }
+    let can_outcome = allows(role, Capability::RecordInvestigation);
+    body.push_str(&table(
+        "Offences",
+        &["Crime reference", "Offence", "Committed", "Recorded", "Risk", "Team", "Outcome"],
+        c.offences
+            .iter()
+            .map(|o| {
+                vec![
+                    esc(o.id.as_str()),
+                    words(o.offence_group.as_str()),
+                    o.offence_date.to_string(),
+                    o.recorded_date.to_string(),
+                    risk_tag(o.risk_level),
+                    o.team.as_str().to_uppercase(),
+                    match o.outcome {
+                        Some(x) => format!("{} – {} ({})", x.code, esc(x.code.description()), x.date),
+                        None if can_outcome => format!("open: {}", link(&format!("/offences/{}/outcome", o.id), "record the outcome")),
+                        None => "open".into(),
+                    },
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Risk history",
+        &["Stage", "Instrument", "Assessed", "Yes answers", "Grade", "Professional judgement"],
+        c.assessments
+            .iter()
+            .map(|a| {
+                vec![
+                    a.stage.to_string(),
+                    a.instrument.as_str().to_uppercase(),
+                    when(a.assessed_at),
+                    a.yes_count.to_string(),
+                    risk_tag(Some(a.grade)),
+                    if a.judgement_raised { "raised the grade".into() } else { "–".into() },
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Arrests",
+        &["Arrest", "Person", "Arrested", "BWV shown in interview", "Disposal"],
+        c.arrests
+            .iter()
+            .map(|a| {
+                vec![
+                    esc(a.id.as_str()),
+                    link_person(a.person_id.as_str()),
+                    when(a.arrested_at),
+                    yes_no(a.bwv_shown_in_interview).into(),
+                    a.disposal.map_or("pending".into(), |d| words(d.as_str())),
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Referrals",
+        &["Referral", "To", "Person", "Made", "By", "Consent"],
+        c.referrals
+            .iter()
+            .map(|r| {
+                vec![
+                    esc(r.id.as_str()),
+                    r.kind.as_str().to_uppercase(),
+                    link_person(r.person_id.as_str()),
+                    when(r.referred_at),
+                    words(r.agency.as_str()),
+                    yes_no(r.consent).into(),
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Protective notices and orders",
+        &["Order", "Kind", "Issued", "Expires", "Breached"],
+        c.orders
+            .iter()
+            .map(|o| {
+                vec![
+                    esc(o.id.as_str()),
+                    o.kind.as_str().to_uppercase(),
+                    when(o.issued_at),
+                    o.expires_at.map_or("–".into(), when),
+                    o.breached_at.map_or("no".into(), when),
+                ]
+            })
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Timeline",
+        &["When", "What"],
+        timeline(&c).into_iter().map(|(at, what)| vec![when(at), esc(&what)]).collect(),
+    ));
+    Html(page(&format!("Case {id}"), Some(&s), &body)).into_response()
+}
+
+/// The one-task pages that add to a case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Task {
+    Offence,
+    Arrest,
+    Referral,
+    Assessment(AssessmentStage),
+}
+
+impl Task {
+    fn title(self) -> &'static str {
+        match self {
+            Task::Offence => "Add an offence",
+            Task::Arrest => "Record an arrest",
+            Task::Referral => "Make a referral",
+            Task::Assessment(AssessmentStage::Primary) => "Primary risk assessment",
+            Task::Assessment(AssessmentStage::Secondary) => "Secondary risk assessment",
+        }
+    }
+
+    fn path(self, id: &str) -> String {
+        match self {
+            Task::Offence => format!("/cases/{id}/offences/new"),
+            Task::Arrest => format!("/cases/{id}/arrests/new"),
+            Task::Referral => format!("/cases/{id}/referrals/new"),
+            Task::Assessment(stage) => format!("/cases/{id}/assessments/new?stage={stage}"),
+        }
+    }
+
+    fn allowed(self, s: &Session) -> bool {
+        let r = s.user.role;
+        match self {
+            Task::Offence | Task::Arrest => allows(r, Capability::RecordInvestigation),
+            Task::Referral => allows(r, Capability::RecordInvestigation) || allows(r, Capability::Safeguard),
+            Task::Assessment(AssessmentStage::Primary) => allows(r, Capability::RecordIncident),
+            Task::Assessment(AssessmentStage::Secondary) => allows(r, Capability::SecondaryAssessment),
+        }
+    }
+}
+
+fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) -> String {
+    match task {
+        Task::Offence => {
+            let groups: Vec<(String, String)> = std::iter::once((String::new(), "Choose the offence".to_owned()))
+                .chain(vigil_domain::OffenceGroup::ALL.iter().map(|g| (g.as_str().to_owned(), g.as_str().replace('_', " "))))
+                .collect();
+            format!(
+                "{}{}{}{}{}{}",
+                select("offence_group", "Offence", &groups, f.get("offence_group"), errors),
+                Input::text("ho_code", "Home Office offence code (if known)", f.get("ho_code")).width("5").render(errors),
+                Input::text("offence_date", "Date committed", f.get("offence_date")).hint("For example, 31/08/2019").width("10").render(errors),
+                Input::text("recorded_date", "Date recorded as a crime", f.get("recorded_date")).hint("Leave empty for today").width("10").render(errors),
+                checkbox("bwv_captured", "Body-worn video captured evidence", f.flag("bwv_captured"), errors),
+                radios(
+                    "team",
+                    "Investigating team",
+                    Some("Leave as routed unless a supervisor has directed otherwise"),
+                    &[("", "As routed"), ("lpt", "LPT"), ("dait", "DAIT"), ("cid", "CID")],
+                    f.get("team"),
+                    true,
+                    errors
+                ),
+            )
+        }
+        Task::Arrest => {
+            let mut people = vec![];
+            if let Some(sus) = &c.incident.suspect_id {
+                people.push((sus.to_string(), format!("{sus} (suspect)")));
+            }
+            people.push((c.incident.victim_id.to_string(), format!("{} (victim)", c.incident.victim_id)));
+            let mut offences = vec![(String::new(), "Not for a particular offence".to_owned())];
+            offences.extend(c.offences.iter().map(|o| (o.id.to_string(), format!("{} – {}", o.id, o.offence_group.as_str().replace('_', " ")))));
+            let disposals: Vec<(String, String)> = std::iter::once((String::new(), "Pending".to_owned()))
+                .chain(vigil_domain::ArrestDisposal::ALL.iter().map(|d| (d.as_str().to_owned(), d.as_str().replace('_', " "))))
+                .collect();
+            format!(
+                "{}{}{}{}{}",
+                select("person_id", "Person arrested", &people, f.get("person_id"), errors),
+                select("offence_id", "For the offence", &offences, f.get("offence_id"), errors),
+                Input::text("arrested_at", "When arrested", f.get("arrested_at")).hint("Date and time, for example 31/08/2019 23:10").width("20").render(errors),
+                radios("bwv_shown_in_interview", "Was body-worn video shown in interview?", None, &[("yes", "Yes"), ("no", "No"), ("not_known", "Not known yet")], f.get("bwv_shown_in_interview"), true, errors),
+                select("disposal", "Disposal", &disposals, f.get("disposal"), errors),
+            )
+        }
+        Task::Referral => format!(
+            "{}{}",
+            radios(
+                "kind",
+                "Refer the victim to",
+                None,
+                &[("marac", "MARAC"), ("idva", "An IDVA"), ("mash", "The MASH"), ("encompass", "Operation Encompass (the children's school)"), ("other", "Another service")],
+                f.get("kind"),
+                false,
+                errors
+            ),
+            radios("consent", "Did the victim consent?", Some("A MARAC referral of a high-risk victim can go ahead without consent"), &[("yes", "Yes"), ("no", "No"), ("not_known", "Not asked")], f.get("consent"), true, errors),
+        ),
+        Task::Assessment(_) => dash_fields(f, errors),
+    }
+}
+
+fn task_page(task: Task, s: &Session, c: &CaseFile, f: &FormData, errors: &[FieldError]) -> String {
+    let id = c.incident.id.as_str();
+    let body = format!(
+        "{}{}<span class=\"govuk-caption-l\">Case {}</span>{}<form method=\"post\" action=\"{}\" novalidate>{}{}{}</form>",
+        back_link(&format!("/cases/{id}")),
+        error_summary(errors),
+        esc(id),
+        h1(task.title()),
+        esc(&task.path(id)),
+        csrf(&s.csrf_token),
+        task_fields(task, c, f, errors),
+        button("Save", Some(("action", "save")), false)
+    );
+    page(task.title(), Some(s), &body)
+}
+
+#[derive(Deserialize)]
+pub struct StageQuery {
+    #[serde(default)]
+    stage: String,
+}
+
+fn task_of(kind: &str, stage: &str) -> Option<Task> {
+    match (kind, stage) {
+        ("offences", _) => Some(Task::Offence),
+        ("arrests", _) => Some(Task::Arrest),
+        ("referrals", _) => Some(Task::Referral),
+        ("assessments", "primary") => Some(Task::Assessment(AssessmentStage::Primary)),
+        ("assessments", "secondary") => Some(Task::Assessment(AssessmentStage::Secondary)),
+        _ => None,
+    }
+}
+
+pub async fn task_form(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((raw, kind)): Path<(String, String)>,
+    Query(q): Query<StageQuery>,
+) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(task) = task_of(&kind, &q.stage) else {
+        return crate::pages::not_found_page(Some(&s));
+    };
+    let c = match service::read_case(&app, &s, &raw).await {
+        Ok(c) => c,
+        Err(f) => return failure_page(&s, f),
+    };
+    if !task.allowed(&s) {
+        return crate::pages::forbidden_page(&s);
+    }
+    Html(task_page(task, &s, &c, &FormData(Vec::new()), &[])).into_response()
+}
+
+pub async fn task_save(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((raw, kind)): Path<(String, String)>,
+    Query(q): Query<StageQuery>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let f = FormData(fields);
+    if !f.csrf_ok(&s) {
+        return expired_form(&s);
+    }
+    let Some(task) = task_of(&kind, &q.stage) else {
+        return crate::pages::not_found_page(Some(&s));
+    };
+    if task.allowed(&s) && f.get("action") == "check" {
+        // The no-JavaScript running count: show the form again with the answers kept.
+        return match app.store.case_file(&match vigil_domain::IncidentId::parse(&raw) {
+            Ok(id) => id,
+            Err(_) => return crate::pages::not_found_page(Some(&s)),
+        }).await {
+            Ok(c) => Html(task_page(task, &s, &c, &f, &[])).into_response(),
+            Err(_) => crate::pages::not_found_page(Some(&s)),
+        };
+    }
+    let result = match task {
+        Task::Offence => service::add_offence(
+            &app,
+            &s,
+            &raw,
+            &OffenceInput {
+                offence_group: f.get("offence_group").into(),
+                ho_code: f.get("ho_code").into(),
+                offence_date: f.get("offence_date").into(),
+                recorded_date: f.get("recorded_date").into(),
+                bwv_captured: f.flag("bwv_captured"),
+                team: f.get("team").into(),
+            },
+        )
+        .await
+        .map(|_| "offence"),
+        Task::Arrest => service::add_arrest(
+            &app,
+            &s,
+            &raw,
+            &ArrestInput {
+                person_id: f.get("person_id").into(),
+                offence_id: f.get("offence_id").into(),
+                arrested_at: f.get("arrested_at").into(),
+                bwv_shown_in_interview: f.get("bwv_shown_in_interview").into(),
+                disposal: f.get("disposal").into(),
+            },
+        )
+        .await
+        .map(|_| "arrest"),
+        Task::Referral => service::add_referral(
+            &app,
+            &s,
+            &raw,
+            &ReferralInput {
+                kind: f.get("kind").into(),
+                consent: f.get("consent").into(),
+            },
+        )
+        .await
+        .map(|_| "referral"),
+        Task::Assessment(stage) => service::add_assessment(&app, &s, &raw, stage, &dash_input(&f))
+            .await
+            .map(|_| "assessment"),
+    };
+    match result {
+        Ok(what) => Redirect::to(&format!("/cases/{raw}?saved={what}")).into_response(),
+        Err(Failure::Invalid(errors)) => {
+            // The case was readable (the use case got as far as validating), so show the
+            // form again with the user's answers and the problems.
+            let c = match vigil_domain::IncidentId::parse(&raw) {
+                Ok(id) => app.store.case_file(&id).await,
+                Err(_) => return crate::pages::not_found_page(Some(&s)),
+            };
+            match c {
+                Ok(c) => (StatusCode::BAD_REQUEST, Html(task_page(task, &s, &c, &f, &errors))).into_response(),
+                Err(_) => crate::pages::problem(),
+            }
+        }
+        Err(other) => failure_page(&s, other),
+    }
+}
+
+fn outcome_page(s: &Session, o: &vigil_domain::Offence, version: i64, f: &FormData, errors: &[FieldError]) -> String {
+    let codes: Vec<(String, String)> = std::iter::once((String::new(), "Choose the outcome".to_owned()))
+        .chain(vigil_domain::OutcomeCode::all().map(|c| (c.as_str().to_owned(), format!("{} – {}", c.as_str(), c.description()))))
+        .collect();
+    let version_value = if f.get("version").is_empty() { version.to_string() } else { f.get("version").to_owned() };
+    let confirm = if errors.iter().any(|e| e.field == "confirm_warnings") || f.flag("confirm_warnings") {
+        checkbox("confirm_warnings", "I have read the warning and this is the right outcome", f.flag("confirm_warnings"), errors)
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "{}{}<span class=\"govuk-caption-l\">Offence {} on case {}</span>{}{}<form method=\"post\" action=\"/offences/{}/outcome\" novalidate>{}<input type=\"hidden\" name=\"version\" value=\"{}\">{}{}{}{}{}</form>",
+        back_link(&format!("/cases/{}", o.incident_id)),
+        error_summary(errors),
+        esc(o.id.as_str()),
+        esc(o.incident_id.as_str()),
+        h1("Record the outcome"),
+        summary_list(&[
+            ("Offence", words(o.offence_group.as_str())),
+            ("Recorded", o.recorded_date.to_string()),
+        ]),
+        esc(o.id.as_str()),
+        csrf(&s.csrf_token),
+        esc(&version_value),
+        select("code", "Outcome", &codes, f.get("code"), errors),
+        Input::text("date", "Date of the outcome", f.get("date")).hint("Leave empty for today").width("10").render(errors),
+        checkbox("victim_withdrawal_recorded", "The victim's withdrawal of support is recorded (needed for outcome 16)", f.flag("victim_withdrawal_recorded"), errors),
+        confirm,
+        button("Save the outcome", None, false)
+    );
+    page("Record the outcome", Some(s), &body)
+}
+
+async fn readable_offence(app: &App, s: &Session, raw: &str) -> Result<vigil_store::Versioned<vigil_domain::Offence>, Response> {
+    if !allows(s.user.role, Capability::ReadCases) {
+        // Reading an offence is reading its case: refused as not found, and audited.
+        let _ = app
+            .store
+            .audit(&crate::auth::audit_entry(s.user.username.as_str(), "offence.read_denied", "offence", raw, None))
+            .await;
+        return Err(crate::pages::not_found_page(Some(s)));
+    }
+    let Ok(id) = vigil_domain::OffenceId::parse(raw) else {
+        return Err(crate::pages::not_found_page(Some(s)));
+    };
+    let Ok(o) = app.store.offence(&id).await else {
+        return Err(crate::pages::not_found_page(Some(s)));
+    };
+    // Audits the read of the case the offence belongs to.
+    service::read_case(app, s, o.record.incident_id.as_str())
+        .await
+        .map_err(|f| failure_page(s, f))?;
+    if !allows(s.user.role, Capability::RecordInvestigation) {
+        return Err(crate::pages::forbidden_page(s));
+    }
+    Ok(o)
+}
+
+pub async fn outcome_form(State(app): State<Arc<App>>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match readable_offence(&app, &s, &raw).await {
+        Ok(o) => Html(outcome_page(&s, &o.record, o.version, &FormData(Vec::new()), &[])).into_response(),
+        Err(r) => r,
+    }
+}
+
+pub async fn outcome_save(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let f = FormData(fields);
+    if !f.csrf_ok(&s) {
+        return expired_form(&s);
+    }
+    let input = OutcomeInput {
+        code: f.get("code").into(),
+        date: f.get("date").into(),
+        victim_withdrawal_recorded: f.flag("victim_withdrawal_recorded"),
+        version: f.get("version").trim().parse().unwrap_or(0),
+        confirm_warnings: f.flag("confirm_warnings"),
+    };
+    match service::record_outcome(&app, &s, &raw, &input).await {
+        Ok(_) => match app.store.offence(&vigil_domain::OffenceId::parse(&raw).expect("saved, so valid")).await {
+            Ok(o) => Redirect::to(&format!("/cases/{}?saved=outcome", o.record.incident_id)).into_response(),
+            Err(_) => crate::pages::problem(),
+        },
+        Err(Failure::Invalid(errors)) => match app.store.offence(&vigil_domain::OffenceId::parse(&raw).expect("validated, so valid")).await {
+            Ok(o) => (StatusCode::BAD_REQUEST, Html(outcome_page(&s, &o.record, o.version, &f, &errors))).into_response(),
+            Err(_) => crate::pages::problem(),
+        },
+        Err(other) => failure_page(&s, other),
+    }
+}

@@ -1,0 +1,154 @@
+//! What the HTML forms share: reading a submitted form, its form token, and the DASH
+//! checklist and person fields that more than one page asks for.
+
+use crate::components::*;
+use crate::service::{DashInput, PartyInput};
+use vigil_domain::risk::{GradeThresholds, InstrumentKind, instrument};
+use vigil_store::Session;
+
+/// A submitted form: the name–value pairs as sent (a field sent twice keeps its first
+/// value).
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name), "true" | "yes" | "on")
+    }
+
+    /// Whether the form carries the session's form token.
+    pub fn csrf_ok(&self, s: &Session) -> bool {
+        let sent = self.get("csrf");
+        !sent.is_empty() && vigil_auth::constant_time_eq(sent, &s.csrf_token)
+    }
+}
+
+pub fn party_input(f: &FormData, prefix: &str) -> PartyInput {
+    let g = |name: &str| f.get(&format!("{prefix}_{name}")).to_owned();
+    PartyInput {
+        id: g("id"),
+        family_name: g("family_name"),
+        given_names: g("given_names"),
+        sex: g("sex"),
+        birth_date: g("birth_date"),
+        address: g("address"),
+        postcode: g("postcode"),
+        address_confidential: f.flag(&format!("{prefix}_address_confidential")),
+    }
+}
+
+pub fn party_fields(f: &FormData, prefix: &str, legend: &str, errors: &[FieldError]) -> String {
+    let n = |name: &str| format!("{prefix}_{name}");
+    let (id, family, given, sex, birth, address, postcode, confidential) = (
+        n("id"),
+        n("family_name"),
+        n("given_names"),
+        n("sex"),
+        n("birth_date"),
+        n("address"),
+        n("postcode"),
+        n("address_confidential"),
+    );
+    format!(
+        "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">{}</h2></legend>{}<p class=\"govuk-body\">Or, for someone not yet recorded:</p>{}{}{}{}{}{}{}</fieldset>",
+        esc(legend),
+        Input::text(&id, "Reference of a person already recorded", f.get(&id))
+            .hint("Search first to avoid recording someone twice. For example, P0000123")
+            .width("10")
+            .render(errors),
+        Input::text(&family, "Family name", f.get(&family)).render(errors),
+        Input::text(&given, "Given names", f.get(&given)).render(errors),
+        radios(
+            &sex,
+            "Sex",
+            None,
+            &[("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known")],
+            f.get(&sex),
+            true,
+            errors
+        ),
+        Input::text(&birth, "Date of birth (if known)", f.get(&birth))
+            .hint("For example, 31/08/1990")
+            .width("10")
+            .render(errors),
+        Input::text(&address, "Address", f.get(&address)).width("30").render(errors),
+        Input::text(&postcode, "Postcode", f.get(&postcode)).width("10").render(errors),
+        checkbox(&confidential, "This is a refuge or other address that must be kept confidential", f.flag(&confidential), errors),
+    )
+}
+
+pub fn dash_input(f: &FormData) -> DashInput {
+    let inst = instrument(InstrumentKind::Dash).expect("DASH is defined");
+    DashInput {
+        answers: inst
+            .questions
+            .iter()
+            .map(|q| f.get(&format!("dash_{}", q.number)).to_owned())
+            .collect(),
+        judgement_grade: f.get("dash_judgement_grade").to_owned(),
+        judgement_reason: f.get("dash_judgement_reason").to_owned(),
+    }
+}
+
+/// The DASH checklist: every question with yes / no / not known, high-risk indicators
+/// marked, the running count and the grade it suggests (kept live by `vigil.js`; without
+/// JavaScript, "Check the grade" recounts on the server), and professional judgement.
+pub fn dash_fields(f: &FormData, errors: &[FieldError]) -> String {
+    let inst = instrument(InstrumentKind::Dash).expect("DASH is defined");
+    let t = GradeThresholds::default_for(inst);
+    let yes = inst
+        .questions
+        .iter()
+        .filter(|q| f.get(&format!("dash_{}", q.number)) == "yes")
+        .count();
+    let mut out = format!(
+        "<div id=\"dash\" data-dash data-medium-from=\"{}\" data-high-from=\"{}\"><h2 class=\"govuk-heading-m\">{} ({})</h2><p class=\"govuk-body\">Ask every question. Record \"not known\" when the victim cannot or will not answer. Questions marked as high-risk indicators should make you consider professional judgement whatever the count.</p><p class=\"govuk-body govuk-!-font-weight-bold vigil-dash-count\" id=\"dash-running-count\" aria-live=\"polite\">{yes} yes so far: the score suggests {} risk</p>",
+        t.medium_from(),
+        t.high_from(),
+        esc(inst.name),
+        esc(inst.version),
+        t.grade_for(yes)
+    );
+    for q in inst.questions {
+        let name = format!("dash_{}", q.number);
+        let legend = format!("{}. {}", q.number, q.label);
+        out.push_str(&radios(
+            &name,
+            &legend,
+            q.high_risk_indicator.then_some("High-risk indicator"),
+            &[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
+            f.get(&name),
+            true,
+            errors,
+        ));
+    }
+    out.push_str(&format!(
+        "<h3 class=\"govuk-heading-s\">Professional judgement</h3><p class=\"govuk-body\">Judgement can raise the grade the score gives, never lower it. Leave both empty to keep the score's grade.</p>{}{}{}</div>",
+        select(
+            "dash_judgement_grade",
+            "Raise the risk to",
+            &[
+                (String::new(), "Keep the score's grade".into()),
+                ("medium".into(), "Medium".into()),
+                ("high".into(), "High".into())
+            ],
+            f.get("dash_judgement_grade"),
+            errors
+        ),
+        textarea(
+            "dash_judgement_reason",
+            "Why",
+            Some("What you saw or heard that the questions do not capture"),
+            f.get("dash_judgement_reason"),
+            errors
+        ),
+        button("Check the grade", Some(("action", "check")), true),
+    ));
+    out
+}

@@ -1,0 +1,162 @@
+//! Recording a domestic abuse incident: the call, the people (found or created, with a
+//! duplicate check), the relationship and children, then the primary DASH on the same page.
+//! Saving routes the case and lists the safeguarding actions due (on the case page).
+
+use crate::App;
+use crate::components::*;
+use crate::forms::{FormData, dash_fields, dash_input, party_fields, party_input};
+use crate::layout::page_at;
+use crate::pages::{failure_page, full_name, link_person, signed_in};
+use crate::service::{self, Failure, IntakeInput};
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use std::sync::Arc;
+use vigil_domain::access::{Capability, allows};
+use vigil_store::Session;
+
+pub fn intake_input(f: &FormData) -> IntakeInput {
+    IntakeInput {
+        call_grade: f.get("call_grade").to_owned(),
+        reported_at: f.get("reported_at").to_owned(),
+        arrived_at: f.get("arrived_at").to_owned(),
+        lpa: f.get("lpa").to_owned(),
+        victim: party_input(f, "victim"),
+        suspect: party_input(f, "suspect"),
+        relationship: f.get("relationship").to_owned(),
+        children_present: match f.get("children_present") {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        dash: dash_input(f),
+        confirm_new_people: f.flag("confirm_new_people"),
+    }
+}
+
+fn form_page(app: &App, s: &Session, f: &FormData, errors: &[FieldError], notice: &str) -> String {
+    let mut lpas = vec![(String::new(), "Choose the area".to_owned())];
+    lpas.extend(app.lpas.iter().map(|l| (l.to_string(), l.to_string())));
+    let body = format!(
+        "{}{notice}<span class=\"govuk-caption-l\">New case</span>{}<form method=\"post\" action=\"/incidents\" novalidate>{}<h2 class=\"govuk-heading-m\">The call</h2>{}{}{}{}{}{}<h2 class=\"govuk-heading-m\">The relationship</h2>{}{}{}{}{}</form>",
+        error_summary(errors),
+        h1("Record a domestic abuse incident"),
+        csrf(&s.csrf_token),
+        radios(
+            "call_grade",
+            "Call grade",
+            None,
+            &[("emergency", "Emergency"), ("priority", "Priority"), ("scheduled", "Scheduled"), ("other", "Other")],
+            f.get("call_grade"),
+            true,
+            errors
+        ),
+        Input::text("reported_at", "When the call was received", f.get("reported_at"))
+            .hint("Date and time, for example 31/08/2019 21:30")
+            .width("20")
+            .render(errors),
+        Input::text("arrived_at", "When the first officer arrived (if attended)", f.get("arrived_at"))
+            .hint("Date and time, for example 31/08/2019 21:48")
+            .width("20")
+            .render(errors),
+        select("lpa", "Local Policing Area", &lpas, f.get("lpa"), errors),
+        party_fields(f, "victim", "The victim", errors),
+        party_fields(f, "suspect", "The suspect (leave empty if not known)", errors),
+        radios(
+            "relationship",
+            "The suspect is the victim's",
+            None,
+            &[
+                ("partner", "Partner"),
+                ("ex_partner", "Ex-partner"),
+                ("parent", "Parent"),
+                ("child", "Child"),
+                ("sibling", "Brother or sister"),
+                ("other_family", "Other family member")
+            ],
+            f.get("relationship"),
+            false,
+            errors
+        ),
+        radios(
+            "children_present",
+            "Were children present?",
+            Some("Yes starts Operation Encompass: the school is told before the next school day"),
+            &[("yes", "Yes"), ("no", "No")],
+            f.get("children_present"),
+            true,
+            errors
+        ),
+        dash_fields(f, errors),
+        if f.flag("confirm_new_people") || errors.iter().any(|e| e.field == "confirm_new_people") {
+            checkbox("confirm_new_people", "I have checked: the new people are not any of the people listed", f.flag("confirm_new_people"), errors)
+        } else {
+            String::new()
+        },
+        button("Save and route the case", Some(("action", "save")), false),
+    );
+    page_at("Record an incident", Some(s), "/incidents/new", &body)
+}
+
+pub async fn new_incident(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !allows(s.user.role, Capability::RecordIncident) {
+        return crate::pages::forbidden_page(&s);
+    }
+    Html(form_page(&app, &s, &FormData(Vec::new()), &[], "")).into_response()
+}
+
+pub async fn record_incident(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let s = match signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let f = FormData(fields);
+    if !f.csrf_ok(&s) {
+        return crate::pages::expired_form(&s);
+    }
+    if !allows(s.user.role, Capability::RecordIncident) {
+        return crate::pages::forbidden_page(&s);
+    }
+    // "Check the grade" recounts without saving (the no-JavaScript running count).
+    if f.get("action") == "check" {
+        return Html(form_page(&app, &s, &f, &[], "")).into_response();
+    }
+    let input = intake_input(&f);
+    match service::record_incident(&app, &s, &input).await {
+        Ok(r) => Redirect::to(&format!("/cases/{}?recorded=1", r.incident_id)).into_response(),
+        Err(Failure::Invalid(errors)) => {
+            (StatusCode::BAD_REQUEST, Html(form_page(&app, &s, &f, &errors, ""))).into_response()
+        }
+        Err(Failure::PossibleDuplicates { party, matches }) => {
+            let rows: Vec<Vec<String>> = matches
+                .into_iter()
+                .map(|p| {
+                    vec![
+                        link_person(p.id.as_str()),
+                        full_name(&p).map_or("–".into(), |n| esc(&n)),
+                        p.birth_date.map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+                    ]
+                })
+                .collect();
+            let errors = [FieldError::new(
+                "confirm_new_people",
+                format!("The {party} may already be recorded: enter their reference, or confirm they are someone new"),
+            )];
+            let notice = format!(
+                "{}{}",
+                warning(&format!("People already recorded with a similar name{}. If the {party} is one of them, enter their reference instead of new details.", if input.victim.birth_date.is_empty() { "" } else { " and date of birth" })),
+                table("Possible matches", &["Reference", "Name", "Date of birth"], rows)
+            );
+            (StatusCode::CONFLICT, Html(form_page(&app, &s, &f, &errors, &notice))).into_response()
+        }
+        Err(f) => failure_page(&s, f),
+    }
+}
