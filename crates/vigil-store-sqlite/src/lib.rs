@@ -399,7 +399,14 @@ impl Store for SqliteStore {
         .map_err(backend)?;
         names
             .iter()
-            .map(|n| vigil_domain::Lpa::parse(n).map_err(|e| StoreError::Integrity(format!("an area name in the store is not valid: {}", e.reason))))
+            .map(|n| {
+                vigil_domain::Lpa::parse(n).map_err(|e| {
+                    StoreError::Integrity(format!(
+                        "an area name in the store is not valid: {}",
+                        e.reason
+                    ))
+                })
+            })
             .collect()
     }
 

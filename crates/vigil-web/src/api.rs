@@ -71,10 +71,25 @@ impl IntoResponse for ApiError {
 
 fn from_failure(s: &Session, f: Failure) -> ApiError {
     match f {
-        Failure::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such record, or not one you may see"),
-        Failure::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("Your role ({}) does not include this; the attempt has been recorded", s.user.role)),
+        Failure::NotFound => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No such record, or not one you may see",
+        ),
+        Failure::Forbidden => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "Your role ({}) does not include this; the attempt has been recorded",
+                s.user.role
+            ),
+        ),
         Failure::Invalid(fields) => {
-            let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields have problems; nothing was saved");
+            let mut e = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fields",
+                "Some fields have problems; nothing was saved",
+            );
             e.1.fields = fields;
             e
         }
@@ -82,13 +97,19 @@ fn from_failure(s: &Session, f: Failure) -> ApiError {
             let mut e = ApiError::new(
                 StatusCode::CONFLICT,
                 "possible_duplicates",
-                format!("The {party} may already be recorded: send their reference as {party}.id, or set confirm_new_people"),
+                format!(
+                    "The {party} may already be recorded: send their reference as {party}.id, or set confirm_new_people"
+                ),
             );
             e.1.matches = matches.into_iter().map(|p| PersonDto::from(s, p)).collect();
             e
         }
         Failure::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, "conflict", msg),
-        Failure::Problem(_) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "problem", "Sorry, there is a problem with the service; nothing was saved"),
+        Failure::Problem(_) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "problem",
+            "Sorry, there is a problem with the service; nothing was saved",
+        ),
     }
 }
 
@@ -99,7 +120,15 @@ fn json_problem(r: JsonRejection) -> ApiError {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         _ => "invalid_request",
     };
-    ApiError::new(if code == "invalid_request" { StatusCode::BAD_REQUEST } else { status }, code, r.body_text())
+    ApiError::new(
+        if code == "invalid_request" {
+            StatusCode::BAD_REQUEST
+        } else {
+            status
+        },
+        code,
+        r.body_text(),
+    )
 }
 
 fn query_problem(r: QueryRejection) -> ApiError {
@@ -109,7 +138,13 @@ fn query_problem(r: QueryRejection) -> ApiError {
 /// The caller's session: a bearer token, or the session cookie (with the form token on a
 /// change, so another site cannot make the browser act).
 async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Session, ApiError> {
-    let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "Sign in, or send 'Authorization: Bearer <token>' with a token from 'vigil user token'");
+    let unauthorised = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorised",
+            "Sign in, or send 'Authorization: Bearer <token>' with a token from 'vigil user token'",
+        )
+    };
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -117,7 +152,10 @@ async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Sessi
         .map(str::trim);
     let (token, from_cookie) = match bearer {
         Some(t) => (t.to_owned(), false),
-        None => (cookie(headers, SESSION_COOKIE).ok_or_else(unauthorised)?, true),
+        None => (
+            cookie(headers, SESSION_COOKIE).ok_or_else(unauthorised)?,
+            true,
+        ),
     };
     if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(unauthorised());
@@ -126,12 +164,25 @@ async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Sessi
         .store
         .session(&vigil_auth::token_hash(&token), vigil_auth::now_utc())
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "problem", "Sorry, there is a problem with the service"))?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "problem",
+                "Sorry, there is a problem with the service",
+            )
+        })?
         .ok_or_else(unauthorised)?;
     if from_cookie && !matches!(*method, Method::GET | Method::HEAD) {
-        let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if !vigil_auth::constant_time_eq(sent, &s.csrf_token) {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "form_token_missing", "A change made with the session cookie must carry the session's form token in X-CSRF-Token"));
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "form_token_missing",
+                "A change made with the session cookie must carry the session's form token in X-CSRF-Token",
+            ));
         }
     }
     Ok(s)
@@ -443,7 +494,12 @@ fn created<T: Serialize>(body: T) -> Response {
     params(("id" = String, Path, description = "The person's reference")),
     responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn person(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn person(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let s = session!(app, headers, method);
     match service::read_person(&app, &s, &id).await {
         Ok(r) => Json(PersonRecordDto {
@@ -460,18 +516,39 @@ pub async fn person(State(app): State<Arc<App>>, method: Method, headers: Header
     params(SearchInput),
     responses((status = 200, body = SearchDto), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn search(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, q: Result<Query<SearchInput>, QueryRejection>) -> Response {
+pub async fn search(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    q: Result<Query<SearchInput>, QueryRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Query(q) = match q {
         Ok(q) => q,
         Err(r) => return query_problem(r).into_response(),
     };
-    let mut out = SearchDto { reference: None, people: Vec::new(), incidents: Vec::new() };
+    let mut out = SearchDto {
+        reference: None,
+        people: Vec::new(),
+        incidents: Vec::new(),
+    };
     match service::search(&app, &s, &q).await {
         Ok(Found::Nothing) => {}
-        Ok(Found::Person(id)) => out.reference = Some(ReferenceDto { kind: "person".into(), id: id.to_string() }),
-        Ok(Found::Case(id)) => out.reference = Some(ReferenceDto { kind: "case".into(), id: id.to_string() }),
-        Ok(Found::People(p)) => out.people = p.into_iter().map(|p| PersonDto::from(&s, p)).collect(),
+        Ok(Found::Person(id)) => {
+            out.reference = Some(ReferenceDto {
+                kind: "person".into(),
+                id: id.to_string(),
+            })
+        }
+        Ok(Found::Case(id)) => {
+            out.reference = Some(ReferenceDto {
+                kind: "case".into(),
+                id: id.to_string(),
+            })
+        }
+        Ok(Found::People(p)) => {
+            out.people = p.into_iter().map(|p| PersonDto::from(&s, p)).collect()
+        }
         Ok(Found::Incidents(i)) => out.incidents = i.iter().map(IncidentDto::from).collect(),
         Err(f) => return from_failure(&s, f).into_response(),
     }
@@ -482,13 +559,21 @@ pub async fn search(State(app): State<Arc<App>>, method: Method, headers: Header
     params(("id" = String, Path, description = "The case (incident) reference")),
     responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn case(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn case(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let s = session!(app, headers, method);
     let c = match service::read_case(&app, &s, &id).await {
         Ok(c) => c,
         Err(f) => return from_failure(&s, f).into_response(),
     };
-    let (routing, actions) = match (service::case_routing(&app, &c).await, service::case_actions(&app, &c).await) {
+    let (routing, actions) = match (
+        service::case_routing(&app, &c).await,
+        service::case_actions(&app, &c).await,
+    ) {
         (Ok(r), Ok(a)) => (r, a),
         (Err(f), _) | (_, Err(f)) => return from_failure(&s, f).into_response(),
     };
@@ -558,7 +643,12 @@ pub async fn case(State(app): State<Arc<App>>, method: Method, headers: HeaderMa
     request_body = IntakeInput,
     responses((status = 201, body = RecordedDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn record_incident(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, body: Result<Json<IntakeInput>, JsonRejection>) -> Response {
+pub async fn record_incident(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    body: Result<Json<IntakeInput>, JsonRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
@@ -580,7 +670,13 @@ pub async fn record_incident(State(app): State<Arc<App>>, method: Method, header
     request_body = OffenceInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn add_offence(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<OffenceInput>, JsonRejection>) -> Response {
+pub async fn add_offence(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<OffenceInput>, JsonRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
@@ -597,7 +693,13 @@ pub async fn add_offence(State(app): State<Arc<App>>, method: Method, headers: H
     request_body = ArrestInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn add_arrest(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<ArrestInput>, JsonRejection>) -> Response {
+pub async fn add_arrest(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<ArrestInput>, JsonRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
@@ -614,7 +716,13 @@ pub async fn add_arrest(State(app): State<Arc<App>>, method: Method, headers: He
     request_body = ReferralInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn add_referral(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<ReferralInput>, JsonRejection>) -> Response {
+pub async fn add_referral(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<ReferralInput>, JsonRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
@@ -631,7 +739,13 @@ pub async fn add_referral(State(app): State<Arc<App>>, method: Method, headers: 
     request_body = AssessmentInput,
     responses((status = 201, body = GradeDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn add_assessment(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<AssessmentInput>, JsonRejection>) -> Response {
+pub async fn add_assessment(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<AssessmentInput>, JsonRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
@@ -639,10 +753,21 @@ pub async fn add_assessment(State(app): State<Arc<App>>, method: Method, headers
     };
     let stage = match AssessmentStage::parse(input.stage.trim()) {
         Ok(st) => st,
-        Err(e) => return from_failure(&s, Failure::Invalid(vec![FieldError::new("stage", format!("Choose primary or secondary: {}", e.reason))])).into_response(),
+        Err(e) => {
+            return from_failure(
+                &s,
+                Failure::Invalid(vec![FieldError::new(
+                    "stage",
+                    format!("Choose primary or secondary: {}", e.reason),
+                )]),
+            )
+            .into_response();
+        }
     };
     match service::add_assessment(&app, &s, &id, stage, &input.dash).await {
-        Ok(g) => created(GradeDto { grade: g.to_string() }),
+        Ok(g) => created(GradeDto {
+            grade: g.to_string(),
+        }),
         Err(f) => from_failure(&s, f).into_response(),
     }
 }
@@ -652,7 +777,13 @@ pub async fn add_assessment(State(app): State<Arc<App>>, method: Method, headers
     request_body = OutcomeInput,
     responses((status = 200, body = VersionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn record_outcome(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(id): Path<String>, body: Result<Json<OutcomeInput>, JsonRejection>) -> Response {
+pub async fn record_outcome(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<OutcomeInput>, JsonRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
@@ -668,7 +799,13 @@ pub async fn record_outcome(State(app): State<Arc<App>>, method: Method, headers
     params(("queue" = String, Path, description = "`lpt`, `dait` or `cru`: the caller's own team's"), QueueParams),
     responses((status = 200, body = QueueDto), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn queue(State(app): State<Arc<App>>, method: Method, headers: HeaderMap, Path(slug): Path<String>, q: Result<Query<QueueParams>, QueryRejection>) -> Response {
+pub async fn queue(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    q: Result<Query<QueueParams>, QueryRejection>,
+) -> Response {
     let s = session!(app, headers, method);
     let Query(q) = match q {
         Ok(q) => q,
@@ -681,7 +818,10 @@ pub async fn queue(State(app): State<Arc<App>>, method: Method, headers: HeaderM
         "" => None,
         l => match vigil_domain::Lpa::parse(l) {
             Ok(l) => Some(l),
-            Err(e) => return from_failure(&s, Failure::Invalid(vec![FieldError::new("lpa", e.reason)])).into_response(),
+            Err(e) => {
+                return from_failure(&s, Failure::Invalid(vec![FieldError::new("lpa", e.reason)]))
+                    .into_response();
+            }
         },
     };
     match service::queue(&app, &s, queue, lpa.as_ref()).await {
@@ -737,22 +877,37 @@ pub async fn shared(State(app): State<Arc<App>>, method: Method, headers: Header
 
 /// Anything else under `/api/v1`: a JSON not-found, not the HTML page.
 pub async fn not_found() -> Response {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such API route; the routes are listed in /api/v1/openapi.json").into_response()
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "No such API route; the routes are listed in /api/v1/openapi.json",
+    )
+    .into_response()
 }
 
 struct Security;
 
 impl utoipa::Modify for Security {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let c = doc.components.get_or_insert_with(Default::default);
         c.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A token from 'vigil user token USERNAME'")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A token from 'vigil user token USERNAME'"))
+                    .build(),
+            ),
         );
         c.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(SESSION_COOKIE, "The browser session; changes also need the X-CSRF-Token header"))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "The browser session; changes also need the X-CSRF-Token header",
+            ))),
         );
     }
 }
@@ -768,7 +923,9 @@ pub struct ApiDoc;
 
 /// The OpenAPI document, as served.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises")
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
 }
 
 pub async fn openapi() -> Response {

@@ -57,17 +57,29 @@ fn timeline(c: &CaseFile) -> Vec<(vigil_domain::DateTime, String)> {
             a.assessed_at,
             format!(
                 "{} risk assessment: {} ({} yes{})",
-                if a.stage == AssessmentStage::Primary { "Primary" } else { "Secondary" },
+                if a.stage == AssessmentStage::Primary {
+                    "Primary"
+                } else {
+                    "Secondary"
+                },
                 a.grade,
                 a.yes_count,
-                if a.judgement_raised { ", raised by professional judgement" } else { "" }
+                if a.judgement_raised {
+                    ", raised by professional judgement"
+                } else {
+                    ""
+                }
             ),
         ));
     }
     for o in &c.offences {
         t.push((
             o.recorded_date.and_hms_opt(0, 0, 0).expect("midnight"),
-            format!("Crime recorded: {} ({})", o.offence_group.as_str().replace('_', " "), o.id),
+            format!(
+                "Crime recorded: {} ({})",
+                o.offence_group.as_str().replace('_', " "),
+                o.id
+            ),
         ));
         if let Some(x) = o.outcome {
             t.push((
@@ -80,10 +92,16 @@ fn timeline(c: &CaseFile) -> Vec<(vigil_domain::DateTime, String)> {
         t.push((a.arrested_at, format!("Arrest of {}", a.person_id)));
     }
     for r in &c.referrals {
-        t.push((r.referred_at, format!("Referral to {}", r.kind.as_str().to_uppercase())));
+        t.push((
+            r.referred_at,
+            format!("Referral to {}", r.kind.as_str().to_uppercase()),
+        ));
     }
     for o in &c.orders {
-        t.push((o.issued_at, format!("{} issued", o.kind.as_str().to_uppercase())));
+        t.push((
+            o.issued_at,
+            format!("{} issued", o.kind.as_str().to_uppercase()),
+        ));
     }
     t.sort_by_key(|(at, _)| *at);
     t
@@ -112,7 +130,12 @@ pub async fn case(
     let role = s.user.role;
     let mut body = String::new();
     if q.recorded.is_some() {
-        body.push_str(&banner("Success", &format!("Incident recorded: case {id}"), &p("The case has been routed. The actions due are listed below."), true));
+        body.push_str(&banner(
+            "Success",
+            &format!("Incident recorded: case {id}"),
+            &p("The case has been routed. The actions due are listed below."),
+            true,
+        ));
     } else if let Some(what) = q.saved.as_deref() {
         let what = match what {
             "offence" => "Offence added",
@@ -124,14 +147,25 @@ pub async fn case(
         };
         body.push_str(&banner("Success", what, "", true));
     }
-    body.push_str(&format!("<span class=\"govuk-caption-l\">Case</span>{}", h1(id)));
+    body.push_str(&format!(
+        "<span class=\"govuk-caption-l\">Case</span>{}",
+        h1(id)
+    ));
     body.push_str(&summary_list(&[
         ("Reported", when(i.reported_at)),
         ("Local Policing Area", esc(i.lpa.as_str())),
         ("Call grade", words(i.call_grade.as_str())),
-        ("First officer arrived", i.arrived_at.map_or("not attended".into(), when)),
+        (
+            "First officer arrived",
+            i.arrived_at.map_or("not attended".into(), when),
+        ),
         ("Victim", link_person(i.victim_id.as_str())),
-        ("Suspect", i.suspect_id.as_ref().map_or("not known".into(), |p| link_person(p.as_str()))),
+        (
+            "Suspect",
+            i.suspect_id
+                .as_ref()
+                .map_or("not known".into(), |p| link_person(p.as_str())),
+        ),
         ("Relationship", words(i.relationship.as_str())),
         ("Children present", yes_no(Some(i.children_present)).into()),
         (
@@ -139,7 +173,8 @@ pub async fn case(
             format!(
                 "{} {}",
                 risk_tag(current_grade(&c)),
-                i.dash_yes_count.map_or(String::new(), |n| format!("(primary DASH: {n} yes)"))
+                i.dash_yes_count
+                    .map_or(String::new(), |n| format!("(primary DASH: {n} yes)"))
             ),
         ),
     ]));
@@ -154,21 +189,35 @@ pub async fn case(
     });
     body.push_str(&h2("Actions due"));
     if actions.is_empty() && current_grade(&c).is_some() {
-        body.push_str(&p("None: every safeguarding action the rules ask for has been taken."));
+        body.push_str(&p(
+            "None: every safeguarding action the rules ask for has been taken.",
+        ));
     } else {
-        let mut items: Vec<String> = actions.iter().map(|a| format!("<li>{}</li>", esc(&a.describe()))).collect();
+        let mut items: Vec<String> = actions
+            .iter()
+            .map(|a| format!("<li>{}</li>", esc(&a.describe())))
+            .collect();
         if current_grade(&c).is_none() {
             items.insert(0, "<li>Primary DASH risk assessment</li>".into());
         }
-        body.push_str(&format!("<ul class=\"govuk-list govuk-list--bullet\">{}</ul>", items.join("")));
+        body.push_str(&format!(
+            "<ul class=\"govuk-list govuk-list--bullet\">{}</ul>",
+            items.join("")
+        ));
     }
     // What this user can add, as buttons to one-task pages.
     let mut buttons = Vec::new();
     if current_grade(&c).is_none() && allows(role, Capability::RecordIncident) {
-        buttons.push((format!("/cases/{id}/assessments/new?stage=primary"), "Record the primary risk assessment"));
+        buttons.push((
+            format!("/cases/{id}/assessments/new?stage=primary"),
+            "Record the primary risk assessment",
+        ));
     }
     if allows(role, Capability::SecondaryAssessment) && current_grade(&c).is_some() {
-        buttons.push((format!("/cases/{id}/assessments/new?stage=secondary"), "Secondary risk assessment"));
+        buttons.push((
+            format!("/cases/{id}/assessments/new?stage=secondary"),
+            "Secondary risk assessment",
+        ));
     }
     if allows(role, Capability::RecordInvestigation) {
         buttons.push((format!("/cases/{id}/offences/new"), "Add an offence"));
@@ -191,7 +240,15 @@ pub async fn case(
     let can_outcome = allows(role, Capability::RecordInvestigation);
     body.push_str(&table(
         "Offences",
-        &["Crime reference", "Offence", "Committed", "Recorded", "Risk", "Team", "Outcome"],
+        &[
+            "Crime reference",
+            "Offence",
+            "Committed",
+            "Recorded",
+            "Risk",
+            "Team",
+            "Outcome",
+        ],
         c.offences
             .iter()
             .map(|o| {
@@ -203,8 +260,13 @@ pub async fn case(
                     risk_tag(o.risk_level),
                     o.team.as_str().to_uppercase(),
                     match o.outcome {
-                        Some(x) => format!("{} – {} ({})", x.code, esc(x.code.description()), x.date),
-                        None if can_outcome => format!("open: {}", link(&format!("/offences/{}/outcome", o.id), "record the outcome")),
+                        Some(x) => {
+                            format!("{} – {} ({})", x.code, esc(x.code.description()), x.date)
+                        }
+                        None if can_outcome => format!(
+                            "open: {}",
+                            link(&format!("/offences/{}/outcome", o.id), "record the outcome")
+                        ),
                         None => "open".into(),
                     },
                 ]
@@ -213,7 +275,14 @@ pub async fn case(
     ));
     body.push_str(&table(
         "Risk history",
-        &["Stage", "Instrument", "Assessed", "Yes answers", "Grade", "Professional judgement"],
+        &[
+            "Stage",
+            "Instrument",
+            "Assessed",
+            "Yes answers",
+            "Grade",
+            "Professional judgement",
+        ],
         c.assessments
             .iter()
             .map(|a| {
@@ -223,14 +292,24 @@ pub async fn case(
                     when(a.assessed_at),
                     a.yes_count.to_string(),
                     risk_tag(Some(a.grade)),
-                    if a.judgement_raised { "raised the grade".into() } else { "–".into() },
+                    if a.judgement_raised {
+                        "raised the grade".into()
+                    } else {
+                        "–".into()
+                    },
                 ]
             })
             .collect(),
     ));
     body.push_str(&table(
         "Arrests",
-        &["Arrest", "Person", "Arrested", "BWV shown in interview", "Disposal"],
+        &[
+            "Arrest",
+            "Person",
+            "Arrested",
+            "BWV shown in interview",
+            "Disposal",
+        ],
         c.arrests
             .iter()
             .map(|a| {
@@ -280,7 +359,10 @@ pub async fn case(
     body.push_str(&table(
         "Timeline",
         &["When", "What"],
-        timeline(&c).into_iter().map(|(at, what)| vec![when(at), esc(&what)]).collect(),
+        timeline(&c)
+            .into_iter()
+            .map(|(at, what)| vec![when(at), esc(&what)])
+            .collect(),
     ));
     Html(page(&format!("Case {id}"), Some(&s), &body)).into_response()
 }
@@ -318,9 +400,13 @@ impl Task {
         let r = s.user.role;
         match self {
             Task::Offence | Task::Arrest => allows(r, Capability::RecordInvestigation),
-            Task::Referral => allows(r, Capability::RecordInvestigation) || allows(r, Capability::Safeguard),
+            Task::Referral => {
+                allows(r, Capability::RecordInvestigation) || allows(r, Capability::Safeguard)
+            }
             Task::Assessment(AssessmentStage::Primary) => allows(r, Capability::RecordIncident),
-            Task::Assessment(AssessmentStage::Secondary) => allows(r, Capability::SecondaryAssessment),
+            Task::Assessment(AssessmentStage::Secondary) => {
+                allows(r, Capability::SecondaryAssessment)
+            }
         }
     }
 }
@@ -328,21 +414,58 @@ impl Task {
 fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) -> String {
     match task {
         Task::Offence => {
-            let groups: Vec<(String, String)> = std::iter::once((String::new(), "Choose the offence".to_owned()))
-                .chain(vigil_domain::OffenceGroup::ALL.iter().map(|g| (g.as_str().to_owned(), g.as_str().replace('_', " "))))
-                .collect();
+            let groups: Vec<(String, String)> =
+                std::iter::once((String::new(), "Choose the offence".to_owned()))
+                    .chain(
+                        vigil_domain::OffenceGroup::ALL
+                            .iter()
+                            .map(|g| (g.as_str().to_owned(), g.as_str().replace('_', " "))),
+                    )
+                    .collect();
             format!(
                 "{}{}{}{}{}{}",
-                select("offence_group", "Offence", &groups, f.get("offence_group"), errors),
-                Input::text("ho_code", "Home Office offence code (if known)", f.get("ho_code")).width("5").render(errors),
-                Input::text("offence_date", "Date committed", f.get("offence_date")).hint("For example, 31/08/2019").width("10").render(errors),
-                Input::text("recorded_date", "Date recorded as a crime", f.get("recorded_date")).hint("Leave empty for today").width("10").render(errors),
-                checkbox("bwv_captured", "Body-worn video captured evidence", f.flag("bwv_captured"), errors),
+                select(
+                    "offence_group",
+                    "Offence",
+                    &groups,
+                    f.get("offence_group"),
+                    errors
+                ),
+                Input::text(
+                    "ho_code",
+                    "Home Office offence code (if known)",
+                    f.get("ho_code")
+                )
+                .width("5")
+                .render(errors),
+                Input::text("offence_date", "Date committed", f.get("offence_date"))
+                    .hint("For example, 31/08/2019")
+                    .width("10")
+                    .render(errors),
+                Input::text(
+                    "recorded_date",
+                    "Date recorded as a crime",
+                    f.get("recorded_date")
+                )
+                .hint("Leave empty for today")
+                .width("10")
+                .render(errors),
+                checkbox(
+                    "bwv_captured",
+                    "Body-worn video captured evidence",
+                    f.flag("bwv_captured"),
+                    errors
+                ),
                 radios(
                     "team",
                     "Investigating team",
                     Some("Leave as routed unless a supervisor has directed otherwise"),
-                    &[("", "As routed"), ("lpt", "LPT"), ("dait", "DAIT"), ("cid", "CID")],
+                    &[
+                        ("", "As routed"),
+                        ("lpt", "LPT"),
+                        ("dait", "DAIT"),
+                        ("cid", "CID")
+                    ],
                     f.get("team"),
                     true,
                     errors
@@ -354,19 +477,61 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
             if let Some(sus) = &c.incident.suspect_id {
                 people.push((sus.to_string(), format!("{sus} (suspect)")));
             }
-            people.push((c.incident.victim_id.to_string(), format!("{} (victim)", c.incident.victim_id)));
+            people.push((
+                c.incident.victim_id.to_string(),
+                format!("{} (victim)", c.incident.victim_id),
+            ));
             let mut offences = vec![(String::new(), "Not for a particular offence".to_owned())];
-            offences.extend(c.offences.iter().map(|o| (o.id.to_string(), format!("{} – {}", o.id, o.offence_group.as_str().replace('_', " ")))));
-            let disposals: Vec<(String, String)> = std::iter::once((String::new(), "Pending".to_owned()))
-                .chain(vigil_domain::ArrestDisposal::ALL.iter().map(|d| (d.as_str().to_owned(), d.as_str().replace('_', " "))))
-                .collect();
+            offences.extend(c.offences.iter().map(|o| {
+                (
+                    o.id.to_string(),
+                    format!("{} – {}", o.id, o.offence_group.as_str().replace('_', " ")),
+                )
+            }));
+            let disposals: Vec<(String, String)> =
+                std::iter::once((String::new(), "Pending".to_owned()))
+                    .chain(
+                        vigil_domain::ArrestDisposal::ALL
+                            .iter()
+                            .map(|d| (d.as_str().to_owned(), d.as_str().replace('_', " "))),
+                    )
+                    .collect();
             format!(
                 "{}{}{}{}{}",
-                select("person_id", "Person arrested", &people, f.get("person_id"), errors),
-                select("offence_id", "For the offence", &offences, f.get("offence_id"), errors),
-                Input::text("arrested_at", "When arrested", f.get("arrested_at")).hint("Date and time, for example 31/08/2019 23:10").width("20").render(errors),
-                radios("bwv_shown_in_interview", "Was body-worn video shown in interview?", None, &[("yes", "Yes"), ("no", "No"), ("not_known", "Not known yet")], f.get("bwv_shown_in_interview"), true, errors),
-                select("disposal", "Disposal", &disposals, f.get("disposal"), errors),
+                select(
+                    "person_id",
+                    "Person arrested",
+                    &people,
+                    f.get("person_id"),
+                    errors
+                ),
+                select(
+                    "offence_id",
+                    "For the offence",
+                    &offences,
+                    f.get("offence_id"),
+                    errors
+                ),
+                Input::text("arrested_at", "When arrested", f.get("arrested_at"))
+                    .hint("Date and time, for example 31/08/2019 23:10")
+                    .width("20")
+                    .render(errors),
+                radios(
+                    "bwv_shown_in_interview",
+                    "Was body-worn video shown in interview?",
+                    None,
+                    &[("yes", "Yes"), ("no", "No"), ("not_known", "Not known yet")],
+                    f.get("bwv_shown_in_interview"),
+                    true,
+                    errors
+                ),
+                select(
+                    "disposal",
+                    "Disposal",
+                    &disposals,
+                    f.get("disposal"),
+                    errors
+                ),
             )
         }
         Task::Referral => format!(
@@ -375,12 +540,26 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
                 "kind",
                 "Refer the victim to",
                 None,
-                &[("marac", "MARAC"), ("idva", "An IDVA"), ("mash", "The MASH"), ("encompass", "Operation Encompass (the children's school)"), ("other", "Another service")],
+                &[
+                    ("marac", "MARAC"),
+                    ("idva", "An IDVA"),
+                    ("mash", "The MASH"),
+                    ("encompass", "Operation Encompass (the children's school)"),
+                    ("other", "Another service")
+                ],
                 f.get("kind"),
                 false,
                 errors
             ),
-            radios("consent", "Did the victim consent?", Some("A MARAC referral of a high-risk victim can go ahead without consent"), &[("yes", "Yes"), ("no", "No"), ("not_known", "Not asked")], f.get("consent"), true, errors),
+            radios(
+                "consent",
+                "Did the victim consent?",
+                Some("A MARAC referral of a high-risk victim can go ahead without consent"),
+                &[("yes", "Yes"), ("no", "No"), ("not_known", "Not asked")],
+                f.get("consent"),
+                true,
+                errors
+            ),
         ),
         Task::Assessment(_) => dash_fields(f, errors),
     }
@@ -462,10 +641,14 @@ pub async fn task_save(
     };
     if task.allowed(&s) && f.get("action") == "check" {
         // The no-JavaScript running count: show the form again with the answers kept.
-        return match app.store.case_file(&match vigil_domain::IncidentId::parse(&raw) {
-            Ok(id) => id,
-            Err(_) => return crate::pages::not_found_page(Some(&s)),
-        }).await {
+        return match app
+            .store
+            .case_file(&match vigil_domain::IncidentId::parse(&raw) {
+                Ok(id) => id,
+                Err(_) => return crate::pages::not_found_page(Some(&s)),
+            })
+            .await
+        {
             Ok(c) => Html(task_page(task, &s, &c, &f, &[])).into_response(),
             Err(_) => crate::pages::not_found_page(Some(&s)),
         };
@@ -525,7 +708,11 @@ pub async fn task_save(
                 Err(_) => return crate::pages::not_found_page(Some(&s)),
             };
             match c {
-                Ok(c) => (StatusCode::BAD_REQUEST, Html(task_page(task, &s, &c, &f, &errors))).into_response(),
+                Ok(c) => (
+                    StatusCode::BAD_REQUEST,
+                    Html(task_page(task, &s, &c, &f, &errors)),
+                )
+                    .into_response(),
                 Err(_) => crate::pages::problem(),
             }
         }
@@ -533,16 +720,38 @@ pub async fn task_save(
     }
 }
 
-fn outcome_page(s: &Session, o: &vigil_domain::Offence, version: i64, f: &FormData, errors: &[FieldError]) -> String {
-    let codes: Vec<(String, String)> = std::iter::once((String::new(), "Choose the outcome".to_owned()))
-        .chain(vigil_domain::OutcomeCode::all().map(|c| (c.as_str().to_owned(), format!("{} – {}", c.as_str(), c.description()))))
-        .collect();
-    let version_value = if f.get("version").is_empty() { version.to_string() } else { f.get("version").to_owned() };
-    let confirm = if errors.iter().any(|e| e.field == "confirm_warnings") || f.flag("confirm_warnings") {
-        checkbox("confirm_warnings", "I have read the warning and this is the right outcome", f.flag("confirm_warnings"), errors)
+fn outcome_page(
+    s: &Session,
+    o: &vigil_domain::Offence,
+    version: i64,
+    f: &FormData,
+    errors: &[FieldError],
+) -> String {
+    let codes: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose the outcome".to_owned()))
+            .chain(vigil_domain::OutcomeCode::all().map(|c| {
+                (
+                    c.as_str().to_owned(),
+                    format!("{} – {}", c.as_str(), c.description()),
+                )
+            }))
+            .collect();
+    let version_value = if f.get("version").is_empty() {
+        version.to_string()
     } else {
-        String::new()
+        f.get("version").to_owned()
     };
+    let confirm =
+        if errors.iter().any(|e| e.field == "confirm_warnings") || f.flag("confirm_warnings") {
+            checkbox(
+                "confirm_warnings",
+                "I have read the warning and this is the right outcome",
+                f.flag("confirm_warnings"),
+                errors,
+            )
+        } else {
+            String::new()
+        };
     let body = format!(
         "{}{}<span class=\"govuk-caption-l\">Offence {} on case {}</span>{}{}<form method=\"post\" action=\"/offences/{}/outcome\" novalidate>{}<input type=\"hidden\" name=\"version\" value=\"{}\">{}{}{}{}{}</form>",
         back_link(&format!("/cases/{}", o.incident_id)),
@@ -558,20 +767,38 @@ fn outcome_page(s: &Session, o: &vigil_domain::Offence, version: i64, f: &FormDa
         csrf(&s.csrf_token),
         esc(&version_value),
         select("code", "Outcome", &codes, f.get("code"), errors),
-        Input::text("date", "Date of the outcome", f.get("date")).hint("Leave empty for today").width("10").render(errors),
-        checkbox("victim_withdrawal_recorded", "The victim's withdrawal of support is recorded (needed for outcome 16)", f.flag("victim_withdrawal_recorded"), errors),
+        Input::text("date", "Date of the outcome", f.get("date"))
+            .hint("Leave empty for today")
+            .width("10")
+            .render(errors),
+        checkbox(
+            "victim_withdrawal_recorded",
+            "The victim's withdrawal of support is recorded (needed for outcome 16)",
+            f.flag("victim_withdrawal_recorded"),
+            errors
+        ),
         confirm,
         button("Save the outcome", None, false)
     );
     page("Record the outcome", Some(s), &body)
 }
 
-async fn readable_offence(app: &App, s: &Session, raw: &str) -> Result<vigil_store::Versioned<vigil_domain::Offence>, Response> {
+async fn readable_offence(
+    app: &App,
+    s: &Session,
+    raw: &str,
+) -> Result<vigil_store::Versioned<vigil_domain::Offence>, Response> {
     if !allows(s.user.role, Capability::ReadCases) {
         // Reading an offence is reading its case: refused as not found, and audited.
         let _ = app
             .store
-            .audit(&crate::auth::audit_entry(s.user.username.as_str(), "offence.read_denied", "offence", raw, None))
+            .audit(&crate::auth::audit_entry(
+                s.user.username.as_str(),
+                "offence.read_denied",
+                "offence",
+                raw,
+                None,
+            ))
             .await;
         return Err(crate::pages::not_found_page(Some(s)));
     }
@@ -591,13 +818,24 @@ async fn readable_offence(app: &App, s: &Session, raw: &str) -> Result<vigil_sto
     Ok(o)
 }
 
-pub async fn outcome_form(State(app): State<Arc<App>>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+pub async fn outcome_form(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
     let s = match signed_in(&app, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     match readable_offence(&app, &s, &raw).await {
-        Ok(o) => Html(outcome_page(&s, &o.record, o.version, &FormData(Vec::new()), &[])).into_response(),
+        Ok(o) => Html(outcome_page(
+            &s,
+            &o.record,
+            o.version,
+            &FormData(Vec::new()),
+            &[],
+        ))
+        .into_response(),
         Err(r) => r,
     }
 }
@@ -624,12 +862,25 @@ pub async fn outcome_save(
         confirm_warnings: f.flag("confirm_warnings"),
     };
     match service::record_outcome(&app, &s, &raw, &input).await {
-        Ok(_) => match app.store.offence(&vigil_domain::OffenceId::parse(&raw).expect("saved, so valid")).await {
-            Ok(o) => Redirect::to(&format!("/cases/{}?saved=outcome", o.record.incident_id)).into_response(),
+        Ok(_) => match app
+            .store
+            .offence(&vigil_domain::OffenceId::parse(&raw).expect("saved, so valid"))
+            .await
+        {
+            Ok(o) => Redirect::to(&format!("/cases/{}?saved=outcome", o.record.incident_id))
+                .into_response(),
             Err(_) => crate::pages::problem(),
         },
-        Err(Failure::Invalid(errors)) => match app.store.offence(&vigil_domain::OffenceId::parse(&raw).expect("validated, so valid")).await {
-            Ok(o) => (StatusCode::BAD_REQUEST, Html(outcome_page(&s, &o.record, o.version, &f, &errors))).into_response(),
+        Err(Failure::Invalid(errors)) => match app
+            .store
+            .offence(&vigil_domain::OffenceId::parse(&raw).expect("validated, so valid"))
+            .await
+        {
+            Ok(o) => (
+                StatusCode::BAD_REQUEST,
+                Html(outcome_page(&s, &o.record, o.version, &f, &errors)),
+            )
+                .into_response(),
             Err(_) => crate::pages::problem(),
         },
         Err(other) => failure_page(&s, other),

@@ -65,7 +65,10 @@ fn error_message(id: &str, msg: Option<&str>) -> String {
 
 fn hint(id: &str, hint: Option<&str>) -> String {
     hint.map_or(String::new(), |h| {
-        format!("<div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>", esc(h))
+        format!(
+            "<div id=\"{id}-hint\" class=\"govuk-hint\">{}</div>",
+            esc(h)
+        )
     })
 }
 
@@ -123,12 +126,20 @@ impl<'a> Input<'a> {
         let err = error_for(errors, &id);
         format!(
             "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"{id}\">{}</label>{}{}<input class=\"govuk-input govuk-input--width-{}{}\" id=\"{id}\" name=\"{}\" type=\"{}\" value=\"{}\" spellcheck=\"false\"{}{}></div>",
-            if err.is_some() { " govuk-form-group--error" } else { "" },
+            if err.is_some() {
+                " govuk-form-group--error"
+            } else {
+                ""
+            },
             esc(self.label),
             hint(&id, self.hint),
             error_message(&id, err),
             self.width,
-            if err.is_some() { " govuk-input--error" } else { "" },
+            if err.is_some() {
+                " govuk-input--error"
+            } else {
+                ""
+            },
             esc(self.name),
             self.kind,
             esc(self.value),
@@ -151,11 +162,19 @@ pub fn textarea(
     let err = error_for(errors, &id);
     format!(
         "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"{id}\">{}</label>{}{}<textarea class=\"govuk-textarea{}\" id=\"{id}\" name=\"{}\" rows=\"3\"{}>{}</textarea></div>",
-        if err.is_some() { " govuk-form-group--error" } else { "" },
+        if err.is_some() {
+            " govuk-form-group--error"
+        } else {
+            ""
+        },
         esc(label),
         hint(&id, hint_text),
         error_message(&id, err),
-        if err.is_some() { " govuk-textarea--error" } else { "" },
+        if err.is_some() {
+            " govuk-textarea--error"
+        } else {
+            ""
+        },
         esc(name),
         described_by(&id, hint_text.is_some(), err.is_some()),
         esc(value)
@@ -176,13 +195,21 @@ pub fn radios(
     let err = error_for(errors, &id);
     let mut out = format!(
         "<div class=\"govuk-form-group{}\"><fieldset class=\"govuk-fieldset\"{}><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">{}</legend>{}{}<div class=\"govuk-radios{}{}\" data-module=\"govuk-radios\">",
-        if err.is_some() { " govuk-form-group--error" } else { "" },
+        if err.is_some() {
+            " govuk-form-group--error"
+        } else {
+            ""
+        },
         described_by(&id, hint_text.is_some(), err.is_some()),
         esc(legend),
         hint(&id, hint_text),
         error_message(&id, err),
         if inline { " govuk-radios--inline" } else { "" },
-        if options.len() > 3 && !inline { " govuk-radios--small" } else { "" },
+        if options.len() > 3 && !inline {
+            " govuk-radios--small"
+        } else {
+            ""
+        },
     );
     for (i, (value, label)) in options.iter().enumerate() {
         // The first option carries the field's id, so the error summary's link lands on it.
@@ -216,10 +243,18 @@ pub fn select(
     let err = error_for(errors, &id);
     let mut out = format!(
         "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"{id}\">{}</label>{}<select class=\"govuk-select{}\" id=\"{id}\" name=\"{}\"{}>",
-        if err.is_some() { " govuk-form-group--error" } else { "" },
+        if err.is_some() {
+            " govuk-form-group--error"
+        } else {
+            ""
+        },
         esc(label),
         error_message(&id, err),
-        if err.is_some() { " govuk-select--error" } else { "" },
+        if err.is_some() {
+            " govuk-select--error"
+        } else {
+            ""
+        },
         esc(name),
         described_by(&id, false, err.is_some()),
     );
@@ -241,7 +276,11 @@ pub fn checkbox(name: &str, label: &str, checked: bool, errors: &[FieldError]) -
     let err = error_for(errors, &id);
     format!(
         "<div class=\"govuk-form-group{}\">{}<div class=\"govuk-checkboxes govuk-checkboxes--small\" data-module=\"govuk-checkboxes\"><div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"{id}\" name=\"{}\" type=\"checkbox\" value=\"true\"{}><label class=\"govuk-label govuk-checkboxes__label\" for=\"{id}\">{}</label></div></div></div>",
-        if err.is_some() { " govuk-form-group--error" } else { "" },
+        if err.is_some() {
+            " govuk-form-group--error"
+        } else {
+            ""
+        },
         error_message(&id, err),
         esc(name),
         if checked { " checked" } else { "" },
@@ -409,7 +448,10 @@ mod tests {
 
     #[test]
     fn a_field_with_an_error_is_marked_and_described() {
-        let errors = [FieldError::new("victim.family_name", "Enter the family name")];
+        let errors = [FieldError::new(
+            "victim.family_name",
+            "Enter the family name",
+        )];
         let html = Input::text("victim.family_name", "Family name", "<b>").render(&errors);
         assert!(html.contains("govuk-form-group--error"));
         assert!(html.contains("id=\"victim_family_name\""));

@@ -103,7 +103,7 @@ pub async fn dashboard(
     let Some(s) = current(&app, &headers).await else {
         return Redirect::to("/sign-in").into_response();
     };
-    
+
     if !allows(s.user.role, Capability::ReadAnalytics) {
         return (
             StatusCode::NOT_FOUND,
@@ -120,7 +120,9 @@ pub async fn dashboard(
         Err((status, msg)) => {
             let body = format!(
                 "{}<h1 class=\"govuk-heading-l\">Dashboard</h1>",
-                crate::components::error_summary(&[crate::components::FieldError::new("as_of", msg)])
+                crate::components::error_summary(&[crate::components::FieldError::new(
+                    "as_of", msg
+                )])
             );
             return (status, Html(page("Dashboard", Some(&s), &body))).into_response();
         }

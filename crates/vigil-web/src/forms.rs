@@ -68,7 +68,12 @@ pub fn party_fields(f: &FormData, prefix: &str, legend: &str, errors: &[FieldErr
             &sex,
             "Sex",
             None,
-            &[("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known")],
+            &[
+                ("female", "Female"),
+                ("male", "Male"),
+                ("other", "Other"),
+                ("unknown", "Not known")
+            ],
             f.get(&sex),
             true,
             errors
@@ -77,9 +82,18 @@ pub fn party_fields(f: &FormData, prefix: &str, legend: &str, errors: &[FieldErr
             .hint("For example, 31/08/1990")
             .width("10")
             .render(errors),
-        Input::text(&address, "Address", f.get(&address)).width("30").render(errors),
-        Input::text(&postcode, "Postcode", f.get(&postcode)).width("10").render(errors),
-        checkbox(&confidential, "This is a refuge or other address that must be kept confidential", f.flag(&confidential), errors),
+        Input::text(&address, "Address", f.get(&address))
+            .width("30")
+            .render(errors),
+        Input::text(&postcode, "Postcode", f.get(&postcode))
+            .width("10")
+            .render(errors),
+        checkbox(
+            &confidential,
+            "This is a refuge or other address that must be kept confidential",
+            f.flag(&confidential),
+            errors
+        ),
     )
 }
 

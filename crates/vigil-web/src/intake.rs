@@ -46,22 +46,40 @@ fn form_page(app: &App, s: &Session, f: &FormData, errors: &[FieldError], notice
             "call_grade",
             "Call grade",
             None,
-            &[("emergency", "Emergency"), ("priority", "Priority"), ("scheduled", "Scheduled"), ("other", "Other")],
+            &[
+                ("emergency", "Emergency"),
+                ("priority", "Priority"),
+                ("scheduled", "Scheduled"),
+                ("other", "Other")
+            ],
             f.get("call_grade"),
             true,
             errors
         ),
-        Input::text("reported_at", "When the call was received", f.get("reported_at"))
-            .hint("Date and time, for example 31/08/2019 21:30")
-            .width("20")
-            .render(errors),
-        Input::text("arrived_at", "When the first officer arrived (if attended)", f.get("arrived_at"))
-            .hint("Date and time, for example 31/08/2019 21:48")
-            .width("20")
-            .render(errors),
+        Input::text(
+            "reported_at",
+            "When the call was received",
+            f.get("reported_at")
+        )
+        .hint("Date and time, for example 31/08/2019 21:30")
+        .width("20")
+        .render(errors),
+        Input::text(
+            "arrived_at",
+            "When the first officer arrived (if attended)",
+            f.get("arrived_at")
+        )
+        .hint("Date and time, for example 31/08/2019 21:48")
+        .width("20")
+        .render(errors),
         select("lpa", "Local Policing Area", &lpas, f.get("lpa"), errors),
         party_fields(f, "victim", "The victim", errors),
-        party_fields(f, "suspect", "The suspect (leave empty if not known)", errors),
+        party_fields(
+            f,
+            "suspect",
+            "The suspect (leave empty if not known)",
+            errors
+        ),
         radios(
             "relationship",
             "The suspect is the victim's",
@@ -89,7 +107,12 @@ fn form_page(app: &App, s: &Session, f: &FormData, errors: &[FieldError], notice
         ),
         dash_fields(f, errors),
         if f.flag("confirm_new_people") || errors.iter().any(|e| e.field == "confirm_new_people") {
-            checkbox("confirm_new_people", "I have checked: the new people are not any of the people listed", f.flag("confirm_new_people"), errors)
+            checkbox(
+                "confirm_new_people",
+                "I have checked: the new people are not any of the people listed",
+                f.flag("confirm_new_people"),
+                errors,
+            )
         } else {
             String::new()
         },
@@ -132,9 +155,11 @@ pub async fn record_incident(
     let input = intake_input(&f);
     match service::record_incident(&app, &s, &input).await {
         Ok(r) => Redirect::to(&format!("/cases/{}?recorded=1", r.incident_id)).into_response(),
-        Err(Failure::Invalid(errors)) => {
-            (StatusCode::BAD_REQUEST, Html(form_page(&app, &s, &f, &errors, ""))).into_response()
-        }
+        Err(Failure::Invalid(errors)) => (
+            StatusCode::BAD_REQUEST,
+            Html(form_page(&app, &s, &f, &errors, "")),
+        )
+            .into_response(),
         Err(Failure::PossibleDuplicates { party, matches }) => {
             let rows: Vec<Vec<String>> = matches
                 .into_iter()
@@ -142,20 +167,38 @@ pub async fn record_incident(
                     vec![
                         link_person(p.id.as_str()),
                         full_name(&p).map_or("–".into(), |n| esc(&n)),
-                        p.birth_date.map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+                        p.birth_date
+                            .map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
                     ]
                 })
                 .collect();
             let errors = [FieldError::new(
                 "confirm_new_people",
-                format!("The {party} may already be recorded: enter their reference, or confirm they are someone new"),
+                format!(
+                    "The {party} may already be recorded: enter their reference, or confirm they are someone new"
+                ),
             )];
             let notice = format!(
                 "{}{}",
-                warning(&format!("People already recorded with a similar name{}. If the {party} is one of them, enter their reference instead of new details.", if input.victim.birth_date.is_empty() { "" } else { " and date of birth" })),
-                table("Possible matches", &["Reference", "Name", "Date of birth"], rows)
+                warning(&format!(
+                    "People already recorded with a similar name{}. If the {party} is one of them, enter their reference instead of new details.",
+                    if input.victim.birth_date.is_empty() {
+                        ""
+                    } else {
+                        " and date of birth"
+                    }
+                )),
+                table(
+                    "Possible matches",
+                    &["Reference", "Name", "Date of birth"],
+                    rows
+                )
             );
-            (StatusCode::CONFLICT, Html(form_page(&app, &s, &f, &errors, &notice))).into_response()
+            (
+                StatusCode::CONFLICT,
+                Html(form_page(&app, &s, &f, &errors, &notice)),
+            )
+                .into_response()
         }
         Err(f) => failure_page(&s, f),
     }

@@ -81,8 +81,14 @@ pub fn router(
         .route("/assets/{file}", get(assets))
         .route("/incidents/new", get(intake::new_incident))
         .route("/incidents", post(intake::record_incident))
-        .route("/cases/{id}/{task}/new", get(cases::task_form).post(cases::task_save))
-        .route("/offences/{id}/outcome", get(cases::outcome_form).post(cases::outcome_save))
+        .route(
+            "/cases/{id}/{task}/new",
+            get(cases::task_form).post(cases::task_save),
+        )
+        .route(
+            "/offences/{id}/outcome",
+            get(cases::outcome_form).post(cases::outcome_save),
+        )
         .route("/search", get(pages::search))
         .route("/shared", get(pages::shared))
         .route("/", get(pages::home))
@@ -101,21 +107,31 @@ pub fn router(
 }
 
 /// The stylesheet and scripts, compiled into the binary (see `scripts/update-govuk-frontend`).
-async fn assets(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+async fn assets(
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let (body, kind): (&'static [u8], &str) = match file.as_str() {
-        "vigil.css" => (include_bytes!("../assets/vigil.css"), "text/css; charset=utf-8"),
-        "govuk-frontend.min.js" => (include_bytes!("../assets/govuk-frontend.min.js"), "text/javascript; charset=utf-8"),
-        "vigil.js" => (layout::VIGIL_JS.as_bytes(), "text/javascript; charset=utf-8"),
+        "vigil.css" => (
+            include_bytes!("../assets/vigil.css"),
+            "text/css; charset=utf-8",
+        ),
+        "govuk-frontend.min.js" => (
+            include_bytes!("../assets/govuk-frontend.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "vigil.js" => (
+            layout::VIGIL_JS.as_bytes(),
+            "text/javascript; charset=utf-8",
+        ),
         _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
-    let mut res = (
-        [(header::CONTENT_TYPE, kind)],
-        body,
-    )
-        .into_response();
+    let mut res = ([(header::CONTENT_TYPE, kind)], body).into_response();
     // Assets hold no personal data; a day's caching spares every page load.
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     res
 }
 
@@ -154,7 +170,9 @@ pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String>
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
-    let lpas = vigil_store::Store::lpas(&store).await.map_err(|e| e.to_string())?;
+    let lpas = vigil_store::Store::lpas(&store)
+        .await
+        .map_err(|e| e.to_string())?;
     axum::serve(listener, router(store, opts.db, opts.secure_cookies, lpas))
         .await
         .map_err(|e| e.to_string())

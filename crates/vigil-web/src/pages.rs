@@ -90,7 +90,11 @@ pub fn failure_page(s: &Session, f: Failure) -> Response {
             Html(page(
                 "Changed by someone else",
                 Some(s),
-                &format!("{}{}", h1("Someone else changed this record"), p(&esc(&msg))),
+                &format!(
+                    "{}{}",
+                    h1("Someone else changed this record"),
+                    p(&esc(&msg))
+                ),
             )),
         )
             .into_response(),
@@ -99,7 +103,11 @@ pub fn failure_page(s: &Session, f: Failure) -> Response {
             Html(page(
                 "There is a problem",
                 Some(s),
-                &format!("{}{}", error_summary(&errors), p(&link("/", "Go to the start"))),
+                &format!(
+                    "{}{}",
+                    error_summary(&errors),
+                    p(&link("/", "Go to the start"))
+                ),
             )),
         )
             .into_response(),
@@ -217,13 +225,20 @@ pub async fn person(
     let role = s.user.role;
     let mut rows: Vec<(&str, String)> = vec![("Reference", esc(id.as_str()))];
     if allows(role, Capability::SeeNames) {
-        rows.push(("Name", full_name(&p).map_or("not recorded".into(), |n| esc(&n))));
+        rows.push((
+            "Name",
+            full_name(&p).map_or("not recorded".into(), |n| esc(&n)),
+        ));
     }
     rows.push(("Sex", words(p.sex.as_str())));
     if let Some(b) = p.birth_date {
         rows.push((
             "Date of birth",
-            format!("{} (age {})", b.format("%-d %B %Y"), age_on(b, vigil_auth::now_utc().date())),
+            format!(
+                "{} (age {})",
+                b.format("%-d %B %Y"),
+                age_on(b, vigil_auth::now_utc().date())
+            ),
         ));
     }
     rows.push(("Ethnicity", words(p.ethnicity.as_str())));
@@ -232,13 +247,19 @@ pub async fn person(
         esc(p.lpa.as_ref().map_or("not recorded", |l| l.as_str())),
     ));
     if allows(role, Capability::SeeAddresses) {
-        let shown = [p.identity.address.as_deref(), p.identity.postcode.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let shown = [
+            p.identity.address.as_deref(),
+            p.identity.postcode.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
         let address = if withheld {
-            format!("{} Withheld: a refuge or new address that only the CRU may see", tag("Confidential", "red"))
+            format!(
+                "{} Withheld: a refuge or new address that only the CRU may see",
+                tag("Confidential", "red")
+            )
         } else if shown.is_empty() {
             "not recorded".into()
         } else if p.address_confidential {
@@ -251,7 +272,11 @@ pub async fn person(
     let mut body = format!("{}{}", h1(&format!("Person {id}")), summary_list(&rows));
 
     // Risk over time: each incident's grade as this person's victimisation went on.
-    let as_victim: Vec<_> = record.incidents.iter().filter(|i| i.victim_id == id).collect();
+    let as_victim: Vec<_> = record
+        .incidents
+        .iter()
+        .filter(|i| i.victim_id == id)
+        .collect();
     if !as_victim.is_empty() {
         let grades: Vec<String> = as_victim
             .iter()
@@ -273,7 +298,14 @@ pub async fn person(
     }
     body.push_str(&table(
         "History, newest first",
-        &["Reported", "As", "Relationship", "Risk", "Other party", "Case"],
+        &[
+            "Reported",
+            "As",
+            "Relationship",
+            "Risk",
+            "Other party",
+            "Case",
+        ],
         record
             .incidents
             .iter()
@@ -329,7 +361,9 @@ pub async fn person(
                     when(r.referred_at),
                     words(r.agency.as_str()),
                     yes_no(r.consent).into(),
-                    r.incident_id.as_ref().map_or("–".into(), |i| link_case(i.as_str())),
+                    r.incident_id
+                        .as_ref()
+                        .map_or("–".into(), |i| link_case(i.as_str())),
                 ]
             })
             .collect(),
@@ -344,13 +378,27 @@ fn search_form(q: &SearchInput, errors: &[FieldError], lpas: &[vigil_domain::Lpa
         "{}<form method=\"get\" action=\"/search\" novalidate><div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-one-third\">{}{}</div><div class=\"govuk-grid-column-one-third\">{}{}{}</div><div class=\"govuk-grid-column-one-third\">{}{}</div></div>{}</form>",
         error_summary(errors),
         h2("By reference"),
-        Input::text("reference", "Person or case reference", &q.reference).hint("For example, P0000123 or I0004567").width("10").render(errors),
+        Input::text("reference", "Person or case reference", &q.reference)
+            .hint("For example, P0000123 or I0004567")
+            .width("10")
+            .render(errors),
         h2("By name"),
-        Input::text("family_name", "Family name", &q.family_name).hint("The start of the name is enough").width("20").render(errors),
-        Input::text("given_names", "Given names", &q.given_names).width("20").render(errors)
-            + &Input::text("birth_date", "Date of birth", &q.birth_date).hint("For example, 31/08/1990").width("10").render(errors),
+        Input::text("family_name", "Family name", &q.family_name)
+            .hint("The start of the name is enough")
+            .width("20")
+            .render(errors),
+        Input::text("given_names", "Given names", &q.given_names)
+            .width("20")
+            .render(errors)
+            + &Input::text("birth_date", "Date of birth", &q.birth_date)
+                .hint("For example, 31/08/1990")
+                .width("10")
+                .render(errors),
         h2("By day reported"),
-        Input::text("date", "Day", &q.date).hint("For example, 31/08/2019").width("10").render(errors)
+        Input::text("date", "Day", &q.date)
+            .hint("For example, 31/08/2019")
+            .width("10")
+            .render(errors)
             + &select("lpa", "Local Policing Area", &lpa_options, &q.lpa, errors),
         button("Search", None, false),
     )
@@ -379,7 +427,8 @@ pub async fn search(
                     vec![
                         link_person(p.id.as_str()),
                         full_name(&p).map_or("–".into(), |n| esc(&n)),
-                        p.birth_date.map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+                        p.birth_date
+                            .map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
                         words(p.sex.as_str()),
                         esc(p.lpa.as_ref().map_or("–", |l| l.as_str())),
                     ]
@@ -391,8 +440,16 @@ pub async fn search(
                 format!(
                     "<p class=\"govuk-body\">{n} {} found{}.</p>{}",
                     if n == 1 { "person" } else { "people" },
-                    if n == 50 { " (the first 50: add a given name or date of birth to narrow it)" } else { "" },
-                    table("People", &["Reference", "Name", "Date of birth", "Sex", "Area"], rows)
+                    if n == 50 {
+                        " (the first 50: add a given name or date of birth to narrow it)"
+                    } else {
+                        ""
+                    },
+                    table(
+                        "People",
+                        &["Reference", "Name", "Date of birth", "Sex", "Area"],
+                        rows
+                    )
                 ),
             )
         }
@@ -416,14 +473,23 @@ pub async fn search(
                 format!(
                     "<p class=\"govuk-body\">{} incidents reported that day.</p>{}",
                     list.len(),
-                    table("Incidents", &["Reported", "Case", "Area", "Call grade", "Risk", "Victim"], rows)
+                    table(
+                        "Incidents",
+                        &["Reported", "Case", "Area", "Call grade", "Risk", "Victim"],
+                        rows
+                    )
                 ),
             )
         }
         Err(Failure::Invalid(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
         Err(f) => return failure_page(&s, f),
     };
-    let body = format!("{}{}{}", h1("Search"), search_form(&q, &errors, &app.lpas), results);
+    let body = format!(
+        "{}{}{}",
+        h1("Search"),
+        search_form(&q, &errors, &app.lpas),
+        results
+    );
     (status, Html(page_at("Search", Some(&s), "/search", &body))).into_response()
 }
 
@@ -475,7 +541,9 @@ pub async fn audit(
     body.push_str(&format!(
         "<form method=\"get\" action=\"/audit\" novalidate>{}{}{}</form>",
         Input::text("actor", "User", &q.actor).render(&[]),
-        Input::text("subject", "Record reference", &q.subject).hint("A person, case or username").render(&[]),
+        Input::text("subject", "Record reference", &q.subject)
+            .hint("A person, case or username")
+            .render(&[]),
         button("Search", None, false)
     ));
     body.push_str(&table(
@@ -523,7 +591,13 @@ pub async fn queue(
     else {
         let _ = app
             .store
-            .audit(&crate::auth::audit_entry(s.user.username.as_str(), "queue.read_denied", "queue", &slug, None))
+            .audit(&crate::auth::audit_entry(
+                s.user.username.as_str(),
+                "queue.read_denied",
+                "queue",
+                &slug,
+                None,
+            ))
             .await;
         return not_found_page(Some(&s));
     };
@@ -533,7 +607,10 @@ pub async fn queue(
         l => match vigil_domain::Lpa::parse(l) {
             Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
             Ok(_) => {
-                errors.push(FieldError::new("lpa", format!("'{l}' is not one of this force's Local Policing Areas")));
+                errors.push(FieldError::new(
+                    "lpa",
+                    format!("'{l}' is not one of this force's Local Policing Areas"),
+                ));
                 None
             }
             Err(e) => {
@@ -553,7 +630,13 @@ pub async fn queue(
         error_summary(&errors),
         h1(queue.title()),
         queue.slug(),
-        select("lpa", "Local Policing Area", &lpa_options, q.lpa.trim(), &errors),
+        select(
+            "lpa",
+            "Local Policing Area",
+            &lpa_options,
+            q.lpa.trim(),
+            &errors
+        ),
         button("Show", None, true)
     );
     body.push_str(&p(&format!(
@@ -566,13 +649,25 @@ pub async fn queue(
     )));
     body.push_str(&table(
         "Queue",
-        &["Risk", "Case", "Victim", "Area", "Waiting since", "Days", "Detail"],
+        &[
+            "Risk",
+            "Case",
+            "Victim",
+            "Area",
+            "Waiting since",
+            "Days",
+            "Detail",
+        ],
         items
             .items
             .iter()
             .map(|i| {
                 let days = (items.reference - i.since.date()).num_days().max(0);
-                let flag = if days > items.mark_days { format!(" {}", tag("Overdue", "red")) } else { String::new() };
+                let flag = if days > items.mark_days {
+                    format!(" {}", tag("Overdue", "red"))
+                } else {
+                    String::new()
+                };
                 vec![
                     risk_tag(i.risk),
                     link_case(i.incident_id.as_str()),
@@ -585,7 +680,11 @@ pub async fn queue(
             })
             .collect(),
     ));
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     let here = format!("/queues/{}", queue.slug());
     (status, Html(page_at(queue.title(), Some(&s), &here, &body))).into_response()
 }
@@ -602,12 +701,24 @@ pub async fn shared(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         Err(Failure::Forbidden) => return not_found_page(Some(&s)),
         Err(f) => return failure_page(&s, f),
     };
-    let agency = s.user.agency.map_or(String::new(), |a| a.as_str().replace('_', " "));
+    let agency = s
+        .user
+        .agency
+        .map_or(String::new(), |a| a.as_str().replace('_', " "));
     let mut body = h1(&format!("Shared with {agency}"));
     body.push_str(&p("Referrals your agency takes part in: every MARAC referral, and the referrals made to or by your agency. Addresses and incident details stay with the police; ask the referring officer if you need them."));
     body.push_str(&table(
         "Referrals, newest first",
-        &["Referral", "Kind", "Made", "Name", "Date of birth", "Risk", "Children present", "Consent"],
+        &[
+            "Referral",
+            "Kind",
+            "Made",
+            "Name",
+            "Date of birth",
+            "Risk",
+            "Children present",
+            "Consent",
+        ],
         list.iter()
             .map(|r| {
                 let name = [r.given_names.as_deref(), r.family_name.as_deref()]
@@ -620,7 +731,8 @@ pub async fn shared(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
                     r.referral.kind.as_str().to_uppercase(),
                     when(r.referral.referred_at),
                     esc(&name),
-                    r.birth_date.map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+                    r.birth_date
+                        .map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
                     risk_tag(r.risk),
                     yes_no(r.children_present).into(),
                     yes_no(r.referral.consent).into(),

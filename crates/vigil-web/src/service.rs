@@ -29,7 +29,10 @@ pub enum Failure {
     /// The input has problems; nothing was written.
     Invalid(Vec<FieldError>),
     /// A new person looks like people already recorded; the user must pick one or confirm.
-    PossibleDuplicates { party: &'static str, matches: Vec<Person> },
+    PossibleDuplicates {
+        party: &'static str,
+        matches: Vec<Person>,
+    },
     /// Someone else changed the record first.
     Conflict(String),
     /// The store failed; nothing was written.
@@ -108,7 +111,12 @@ async fn audited(app: &App, e: AuditEntry) -> Outcome<()> {
 
 // ----- parsing helpers: each returns a field error naming the field -----
 
-fn required<'a>(errors: &mut Vec<FieldError>, field: &str, raw: &'a str, what: &str) -> Option<&'a str> {
+fn required<'a>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &'a str,
+    what: &str,
+) -> Option<&'a str> {
     let v = raw.trim();
     if v.is_empty() {
         errors.push(FieldError::new(field, format!("Enter {what}")));
@@ -133,7 +141,10 @@ fn choice<T>(
     match parse(v) {
         Ok(x) => Some(x),
         Err(e) => {
-            errors.push(FieldError::new(field, format!("Choose {what}: {}", e.reason)));
+            errors.push(FieldError::new(
+                field,
+                format!("Choose {what}: {}", e.reason),
+            ));
             None
         }
     }
@@ -181,7 +192,10 @@ fn when_field(
     let v = required(errors, field, raw, what)?;
     match parse_when(v) {
         Ok(t) if t > now + chrono::Duration::minutes(5) => {
-            errors.push(FieldError::new(field, format!("{} must not be in the future", capitalise(what))));
+            errors.push(FieldError::new(
+                field,
+                format!("{} must not be in the future", capitalise(what)),
+            ));
             None
         }
         Ok(t) => Some(t),
@@ -192,11 +206,20 @@ fn when_field(
     }
 }
 
-fn day_field(errors: &mut Vec<FieldError>, field: &str, raw: &str, what: &str, today: Date) -> Option<Date> {
+fn day_field(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    what: &str,
+    today: Date,
+) -> Option<Date> {
     let v = required(errors, field, raw, what)?;
     match parse_day(v) {
         Ok(d) if d > today => {
-            errors.push(FieldError::new(field, format!("{} must not be in the future", capitalise(what))));
+            errors.push(FieldError::new(
+                field,
+                format!("{} must not be in the future", capitalise(what)),
+            ));
             None
         }
         Ok(d) => Some(d),
@@ -215,7 +238,12 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn yes_no_unknown(errors: &mut Vec<FieldError>, field: &str, raw: &str, what: &str) -> Option<Option<bool>> {
+fn yes_no_unknown(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    what: &str,
+) -> Option<Option<bool>> {
     match raw.trim() {
         "yes" => Some(Some(true)),
         "no" => Some(Some(false)),
@@ -225,7 +253,10 @@ fn yes_no_unknown(errors: &mut Vec<FieldError>, field: &str, raw: &str, what: &s
             None
         }
         other => {
-            errors.push(FieldError::new(field, format!("'{other}' is not an answer; choose yes, no or not known")));
+            errors.push(FieldError::new(
+                field,
+                format!("'{other}' is not an answer; choose yes, no or not known"),
+            ));
             None
         }
     }
@@ -238,7 +269,10 @@ fn text_limit(errors: &mut Vec<FieldError>, field: &str, raw: &str, max: usize) 
         return None;
     }
     if v.chars().count() > max {
-        errors.push(FieldError::new(field, format!("Use {max} characters or fewer")));
+        errors.push(FieldError::new(
+            field,
+            format!("Use {max} characters or fewer"),
+        ));
         return None;
     }
     (!v.is_empty()).then(|| v.to_owned())
@@ -267,7 +301,9 @@ pub struct PartyInput {
 
 impl PartyInput {
     fn is_empty(&self) -> bool {
-        self.id.trim().is_empty() && self.family_name.trim().is_empty() && self.given_names.trim().is_empty()
+        self.id.trim().is_empty()
+            && self.family_name.trim().is_empty()
+            && self.given_names.trim().is_empty()
     }
 }
 
@@ -335,38 +371,72 @@ fn validate_dash(errors: &mut Vec<FieldError>, d: &DashInput) -> Option<ValidDas
     if d.answers.len() > inst.question_count() {
         errors.push(FieldError::new(
             "dash.answers",
-            format!("{} answers given; the DASH has {} questions", d.answers.len(), inst.question_count()),
+            format!(
+                "{} answers given; the DASH has {} questions",
+                d.answers.len(),
+                inst.question_count()
+            ),
         ));
         return None;
     }
     let mut answers = Vec::with_capacity(inst.question_count());
     for q in inst.questions {
-        let raw = d.answers.get(usize::from(q.number) - 1).map_or("", |s| s.trim());
+        let raw = d
+            .answers
+            .get(usize::from(q.number) - 1)
+            .map_or("", |s| s.trim());
         let field = format!("dash.{}", q.number);
         match raw {
             "yes" => answers.push(Answer::Yes),
             "no" => answers.push(Answer::No),
             "not_known" => answers.push(Answer::Unknown),
-            "" => errors.push(FieldError::new(field, format!("Answer question {} ({}): yes, no or not known", q.number, q.label.to_lowercase()))),
-            other => errors.push(FieldError::new(field, format!("Question {}: '{other}' is not an answer; choose yes, no or not known", q.number))),
+            "" => errors.push(FieldError::new(
+                field,
+                format!(
+                    "Answer question {} ({}): yes, no or not known",
+                    q.number,
+                    q.label.to_lowercase()
+                ),
+            )),
+            other => errors.push(FieldError::new(
+                field,
+                format!(
+                    "Question {}: '{other}' is not an answer; choose yes, no or not known",
+                    q.number
+                ),
+            )),
         }
     }
     let judgement = match (d.judgement_grade.trim(), d.judgement_reason.trim()) {
         ("", "") => None,
         ("", _) => {
-            errors.push(FieldError::new("dash.judgement_grade", "Choose the grade professional judgement raises the risk to, or clear the reason"));
+            errors.push(FieldError::new(
+                "dash.judgement_grade",
+                "Choose the grade professional judgement raises the risk to, or clear the reason",
+            ));
             None
         }
         (g, r) => {
-            let grade = choice(errors, "dash.judgement_grade", g, "the grade professional judgement raises the risk to", RiskGrade::parse);
+            let grade = choice(
+                errors,
+                "dash.judgement_grade",
+                g,
+                "the grade professional judgement raises the risk to",
+                RiskGrade::parse,
+            );
             let reason = match JudgementReason::parse(r) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    errors.push(FieldError::new("dash.judgement_reason", format!("Give the reason for professional judgement: {}", e.reason)));
+                    errors.push(FieldError::new(
+                        "dash.judgement_reason",
+                        format!("Give the reason for professional judgement: {}", e.reason),
+                    ));
                     None
                 }
             };
-            grade.zip(reason).map(|(grade, reason)| ProfessionalJudgement { grade, reason })
+            grade
+                .zip(reason)
+                .map(|(grade, reason)| ProfessionalJudgement { grade, reason })
         }
     };
     if errors.len() > before {
@@ -374,7 +444,10 @@ fn validate_dash(errors: &mut Vec<FieldError>, d: &DashInput) -> Option<ValidDas
     }
     let answers = Answers::from_vec(answers);
     match assess(&answers, GradeThresholds::default_for(inst), judgement) {
-        Ok(assessment) => Some(ValidDash { answers, assessment }),
+        Ok(assessment) => Some(ValidDash {
+            answers,
+            assessment,
+        }),
         Err(e) => {
             errors.push(FieldError::new("dash.judgement_grade", e.reason));
             None
@@ -387,7 +460,13 @@ enum Party {
     New(Person),
 }
 
-fn validate_party(errors: &mut Vec<FieldError>, prefix: &str, p: &PartyInput, lpa: Option<&Lpa>, today: Date) -> Option<Party> {
+fn validate_party(
+    errors: &mut Vec<FieldError>,
+    prefix: &str,
+    p: &PartyInput,
+    lpa: Option<&Lpa>,
+    today: Date,
+) -> Option<Party> {
     if !p.id.trim().is_empty() {
         return match PersonId::parse(p.id.trim()) {
             Ok(id) => Some(Party::Existing(id)),
@@ -398,17 +477,47 @@ fn validate_party(errors: &mut Vec<FieldError>, prefix: &str, p: &PartyInput, lp
         };
     }
     let before = errors.len();
-    let family = required(errors, &format!("{prefix}.family_name"), &p.family_name, "the family name, or the reference of a person already recorded")
-        .and_then(|_| text_limit(errors, &format!("{prefix}.family_name"), &p.family_name, 100));
-    let given = text_limit(errors, &format!("{prefix}.given_names"), &p.given_names, 100);
-    let sex = choice(errors, &format!("{prefix}.sex"), &p.sex, "the sex", Sex::parse);
+    let family = required(
+        errors,
+        &format!("{prefix}.family_name"),
+        &p.family_name,
+        "the family name, or the reference of a person already recorded",
+    )
+    .and_then(|_| {
+        text_limit(
+            errors,
+            &format!("{prefix}.family_name"),
+            &p.family_name,
+            100,
+        )
+    });
+    let given = text_limit(
+        errors,
+        &format!("{prefix}.given_names"),
+        &p.given_names,
+        100,
+    );
+    let sex = choice(
+        errors,
+        &format!("{prefix}.sex"),
+        &p.sex,
+        "the sex",
+        Sex::parse,
+    );
     let birth = if p.birth_date.trim().is_empty() {
         None
     } else {
-        day_field(errors, &format!("{prefix}.birth_date"), &p.birth_date, "the date of birth", today)
+        day_field(
+            errors,
+            &format!("{prefix}.birth_date"),
+            &p.birth_date,
+            "the date of birth",
+            today,
+        )
     };
     let address = text_limit(errors, &format!("{prefix}.address"), &p.address, 200);
-    let postcode = text_limit(errors, &format!("{prefix}.postcode"), &p.postcode, 10).map(|s| s.to_uppercase());
+    let postcode = text_limit(errors, &format!("{prefix}.postcode"), &p.postcode, 10)
+        .map(|s| s.to_uppercase());
     if errors.len() > before {
         return None;
     }
@@ -433,9 +542,9 @@ fn validate_party(errors: &mut Vec<FieldError>, prefix: &str, p: &PartyInput, lp
 /// officers. Without a staffing return the DAIT is taken to have room.
 async fn dait_load(app: &App, lpa: &Lpa) -> Outcome<TeamLoad> {
     let load = app.store.dait_load(lpa).await?;
-    let capacity = load
-        .deployable_fte
-        .map_or(u32::MAX, |fte| (fte * DAIT_CASES_PER_OFFICER).round().max(0.0) as u32);
+    let capacity = load.deployable_fte.map_or(u32::MAX, |fte| {
+        (fte * DAIT_CASES_PER_OFFICER).round().max(0.0) as u32
+    });
     Ok(TeamLoad {
         open_cases: load.open_cases,
         capacity,
@@ -447,32 +556,67 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     let now = vigil_auth::now_utc();
     let today = now.date();
     let mut errors = Vec::new();
-    let call_grade = choice(&mut errors, "call_grade", &input.call_grade, "the call grade", CallGrade::parse);
-    let reported_at = when_field(&mut errors, "reported_at", &input.reported_at, "when the call was received", now);
+    let call_grade = choice(
+        &mut errors,
+        "call_grade",
+        &input.call_grade,
+        "the call grade",
+        CallGrade::parse,
+    );
+    let reported_at = when_field(
+        &mut errors,
+        "reported_at",
+        &input.reported_at,
+        "when the call was received",
+        now,
+    );
     let arrived_at = if input.arrived_at.trim().is_empty() {
         None
     } else {
-        when_field(&mut errors, "arrived_at", &input.arrived_at, "when the first officer arrived", now)
+        when_field(
+            &mut errors,
+            "arrived_at",
+            &input.arrived_at,
+            "when the first officer arrived",
+            now,
+        )
     };
     if let (Some(r), Some(a)) = (reported_at, arrived_at)
         && a < r
     {
-        errors.push(FieldError::new("arrived_at", "The first officer cannot arrive before the call was received"));
+        errors.push(FieldError::new(
+            "arrived_at",
+            "The first officer cannot arrive before the call was received",
+        ));
     }
-    let lpa = required(&mut errors, "lpa", &input.lpa, "the Local Policing Area").and_then(|l| match Lpa::parse(l) {
-        Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
-        Ok(l) => {
-            errors.push(FieldError::new("lpa", format!("'{l}' is not one of this force's Local Policing Areas")));
-            None
-        }
-        Err(e) => {
-            errors.push(FieldError::new("lpa", e.reason));
-            None
+    let lpa = required(&mut errors, "lpa", &input.lpa, "the Local Policing Area").and_then(|l| {
+        match Lpa::parse(l) {
+            Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
+            Ok(l) => {
+                errors.push(FieldError::new(
+                    "lpa",
+                    format!("'{l}' is not one of this force's Local Policing Areas"),
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(FieldError::new("lpa", e.reason));
+                None
+            }
         }
     });
-    let relationship = choice(&mut errors, "relationship", &input.relationship, "the relationship of the suspect to the victim", Relationship::parse);
+    let relationship = choice(
+        &mut errors,
+        "relationship",
+        &input.relationship,
+        "the relationship of the suspect to the victim",
+        Relationship::parse,
+    );
     if input.children_present.is_none() {
-        errors.push(FieldError::new("children_present", "Choose whether children were present"));
+        errors.push(FieldError::new(
+            "children_present",
+            "Choose whether children were present",
+        ));
     }
     let victim = validate_party(&mut errors, "victim", &input.victim, lpa.as_ref(), today);
     let suspect = if input.suspect.is_empty() {
@@ -487,7 +631,10 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     };
     // Existing people must exist (and a reference typed wrongly is a field error, not a
     // failure of the whole request).
-    for (field, party) in [("victim.id", victim.as_ref()), ("suspect.id", suspect.as_ref())] {
+    for (field, party) in [
+        ("victim.id", victim.as_ref()),
+        ("suspect.id", suspect.as_ref()),
+    ] {
         if let Some(Party::Existing(id)) = party {
             match app.store.person(id).await {
                 Ok(_) => {}
@@ -499,7 +646,10 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     if let (Some(Party::Existing(v)), Some(Party::Existing(x))) = (&victim, &suspect)
         && v == x
     {
-        errors.push(FieldError::new("suspect.id", "The suspect cannot be the victim"));
+        errors.push(FieldError::new(
+            "suspect.id",
+            "The suspect cannot be the victim",
+        ));
     }
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
@@ -531,16 +681,26 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     }
 
     // Ids, then one all-or-nothing write.
-    let new_people = [Some(&victim), suspect.as_ref()].iter().flatten().filter(|p| matches!(p, Party::New(_))).count();
-    let mut person_ids = app.store.new_ids(RecordKind::Person, new_people).await?.into_iter();
-    let incident_id = IncidentId::parse(&app.store.new_ids(RecordKind::Incident, 1).await?[0]).map_err(|e| Failure::Problem(e.reason))?;
+    let new_people = [Some(&victim), suspect.as_ref()]
+        .iter()
+        .flatten()
+        .filter(|p| matches!(p, Party::New(_)))
+        .count();
+    let mut person_ids = app
+        .store
+        .new_ids(RecordKind::Person, new_people)
+        .await?
+        .into_iter();
+    let incident_id = IncidentId::parse(&app.store.new_ids(RecordKind::Incident, 1).await?[0])
+        .map_err(|e| Failure::Problem(e.reason))?;
     let mut records = RecordSet::default();
     let mut audit = Vec::new();
     let mut resolve = |party: Party, records: &mut RecordSet| -> Outcome<PersonId> {
         match party {
             Party::Existing(id) => Ok(id),
             Party::New(mut p) => {
-                p.id = PersonId::parse(&person_ids.next().expect("one id per new person")).map_err(|e| Failure::Problem(e.reason))?;
+                p.id = PersonId::parse(&person_ids.next().expect("one id per new person"))
+                    .map_err(|e| Failure::Problem(e.reason))?;
                 let id = p.id.clone();
                 records.persons.push(p);
                 Ok(id)
@@ -553,7 +713,13 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
         None => None,
     };
     for p in &records.persons {
-        audit.push(audit_entry(actor(s), "person.create", "person", p.id.as_str(), None));
+        audit.push(audit_entry(
+            actor(s),
+            "person.create",
+            "person",
+            p.id.as_str(),
+            None,
+        ));
     }
     let grade = dash.as_ref().map(|d| d.assessment.grade);
     records.incidents.push(Incident {
@@ -570,16 +736,32 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
         risk_level: grade,
         dash_yes_count: dash.as_ref().map(|d| d.assessment.yes_count as u8),
     });
-    audit.push(audit_entry(actor(s), "case.create", "case", incident_id.as_str(), None));
+    audit.push(audit_entry(
+        actor(s),
+        "case.create",
+        "case",
+        incident_id.as_str(),
+        None,
+    ));
     if let Some(d) = &dash {
-        let id = AssessmentId::parse(&app.store.new_ids(RecordKind::Assessment, 1).await?[0]).map_err(|e| Failure::Problem(e.reason))?;
-        records.risk_assessments.push(assessment_record(id, &incident_id, AssessmentStage::Primary, now, d));
+        let id = AssessmentId::parse(&app.store.new_ids(RecordKind::Assessment, 1).await?[0])
+            .map_err(|e| Failure::Problem(e.reason))?;
+        records.risk_assessments.push(assessment_record(
+            id,
+            &incident_id,
+            AssessmentStage::Primary,
+            now,
+            d,
+        ));
         audit.push(audit_entry(
             actor(s),
             "assessment.create",
             "case",
             incident_id.as_str(),
-            d.assessment.judgement.as_ref().map(|j| format!("professional judgement: {}", j.reason.as_str())),
+            d.assessment
+                .judgement
+                .as_ref()
+                .map(|j| format!("professional judgement: {}", j.reason.as_str())),
         ));
     }
     app.store.add_records(&records, &audit).await?;
@@ -597,7 +779,13 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     })
 }
 
-fn assessment_record(id: AssessmentId, incident: &IncidentId, stage: AssessmentStage, at: DateTime, d: &ValidDash) -> RiskAssessment {
+fn assessment_record(
+    id: AssessmentId,
+    incident: &IncidentId,
+    stage: AssessmentStage,
+    at: DateTime,
+    d: &ValidDash,
+) -> RiskAssessment {
     RiskAssessment {
         id,
         incident_id: incident.clone(),
@@ -619,7 +807,12 @@ pub fn current_grade(c: &CaseFile) -> Option<RiskGrade> {
         .max_by_key(|a| a.assessed_at)
         .map(|a| a.grade)
         .or(c.incident.risk_level)
-        .or_else(|| c.assessments.iter().max_by_key(|a| a.assessed_at).map(|a| a.grade))
+        .or_else(|| {
+            c.assessments
+                .iter()
+                .max_by_key(|a| a.assessed_at)
+                .map(|a| a.grade)
+        })
 }
 
 /// The actions due on a case, from its facts and the victim's and suspect's histories.
@@ -684,7 +877,11 @@ pub async fn read_case(app: &App, s: &Session, raw: &str) -> Outcome<CaseFile> {
     require_read(app, s, "case", raw).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let c = app.store.case_file(&id).await?;
-    audited(app, audit_entry(actor(s), "case.read", "case", id.as_str(), None)).await?;
+    audited(
+        app,
+        audit_entry(actor(s), "case.read", "case", id.as_str(), None),
+    )
+    .await?;
     Ok(c)
 }
 
@@ -699,7 +896,11 @@ pub async fn read_person(app: &App, s: &Session, raw: &str) -> Outcome<PersonRec
     require_read(app, s, "person", raw).await?;
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     let person = app.store.person(&id).await?.record;
-    audited(app, audit_entry(actor(s), "person.read", "person", id.as_str(), None)).await?;
+    audited(
+        app,
+        audit_entry(actor(s), "person.read", "person", id.as_str(), None),
+    )
+    .await?;
     Ok(PersonRecord {
         incidents: app.store.incidents_of(&id).await?,
         referrals: app.store.referrals_of(&id).await?,
@@ -716,7 +917,9 @@ pub fn redact(s: &Session, mut p: Person) -> (Person, bool) {
         p.identity.given_names = None;
     }
     let mut withheld = false;
-    if !allows(role, Capability::SeeAddresses) || (p.address_confidential && !allows(role, Capability::SeeRefuge)) {
+    if !allows(role, Capability::SeeAddresses)
+        || (p.address_confidential && !allows(role, Capability::SeeRefuge))
+    {
         withheld = p.identity.address.is_some() || p.identity.postcode.is_some();
         p.identity.address = None;
         p.identity.postcode = None;
@@ -767,14 +970,23 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
         {
             return Ok(Found::Case(id));
         }
-        errors.push(FieldError::new("reference", format!("No person or case has the reference '{r}'")));
+        errors.push(FieldError::new(
+            "reference",
+            format!("No person or case has the reference '{r}'"),
+        ));
         return Err(Failure::Invalid(errors));
     }
     if !q.family_name.trim().is_empty() {
         let birth = if q.birth_date.trim().is_empty() {
             None
         } else {
-            day_field(&mut errors, "birth_date", &q.birth_date, "the date of birth", today)
+            day_field(
+                &mut errors,
+                "birth_date",
+                &q.birth_date,
+                "the date of birth",
+                today,
+            )
         };
         text_limit(&mut errors, "family_name", &q.family_name, 100);
         text_limit(&mut errors, "given_names", &q.given_names, 100);
@@ -792,7 +1004,11 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
             .await?;
         // Names were read: the people listed are audited as a search.
         let ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
-        audited(app, audit_entry(actor(s), "person.search", "person", &ids.join(" "), None)).await?;
+        audited(
+            app,
+            audit_entry(actor(s), "person.search", "person", &ids.join(" "), None),
+        )
+        .await?;
         return Ok(Found::People(people));
     }
     if !q.date.trim().is_empty() {
@@ -811,9 +1027,16 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
         if !errors.is_empty() {
             return Err(Failure::Invalid(errors));
         }
-        let found = app.store.incidents_on(day.expect("checked"), lpa.as_ref(), 200).await?;
+        let found = app
+            .store
+            .incidents_on(day.expect("checked"), lpa.as_ref(), 200)
+            .await?;
         let ids: Vec<&str> = found.iter().map(|i| i.id.as_str()).collect();
-        audited(app, audit_entry(actor(s), "case.search", "case", &ids.join(" "), None)).await?;
+        audited(
+            app,
+            audit_entry(actor(s), "case.search", "case", &ids.join(" "), None),
+        )
+        .await?;
         return Ok(Found::Incidents(found));
     }
     Ok(Found::Nothing)
@@ -822,7 +1045,13 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
 // ----- recording on a case -----
 
 /// A case the user may change: it must exist and the role must hold `c`.
-async fn writable_case(app: &App, s: &Session, raw: &str, c: Capability, what: &str) -> Outcome<CaseFile> {
+async fn writable_case(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    c: Capability,
+    what: &str,
+) -> Outcome<CaseFile> {
     require_read(app, s, "case", raw).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let case = app.store.case_file(&id).await?;
@@ -847,33 +1076,74 @@ pub struct OffenceInput {
     pub team: String,
 }
 
-pub async fn add_offence(app: &App, s: &Session, case_id: &str, input: &OffenceInput) -> Outcome<OffenceId> {
+pub async fn add_offence(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &OffenceInput,
+) -> Outcome<OffenceId> {
     let case = writable_case(app, s, case_id, Capability::RecordInvestigation, "offence").await?;
     let today = vigil_auth::now_utc().date();
     let i = &case.incident;
     let mut errors = Vec::new();
-    let group = choice(&mut errors, "offence_group", &input.offence_group, "the offence", OffenceGroup::parse);
-    let committed = day_field(&mut errors, "offence_date", &input.offence_date, "the date the offence was committed", today);
+    let group = choice(
+        &mut errors,
+        "offence_group",
+        &input.offence_group,
+        "the offence",
+        OffenceGroup::parse,
+    );
+    let committed = day_field(
+        &mut errors,
+        "offence_date",
+        &input.offence_date,
+        "the date the offence was committed",
+        today,
+    );
     let recorded = if input.recorded_date.trim().is_empty() {
         Some(today)
     } else {
-        day_field(&mut errors, "recorded_date", &input.recorded_date, "the date the crime was recorded", today)
+        day_field(
+            &mut errors,
+            "recorded_date",
+            &input.recorded_date,
+            "the date the crime was recorded",
+            today,
+        )
     };
     if let Some(d) = committed
         && d > i.reported_at.date()
     {
-        errors.push(FieldError::new("offence_date", format!("The offence cannot be committed after the incident was reported ({})", i.reported_at.date())));
+        errors.push(FieldError::new(
+            "offence_date",
+            format!(
+                "The offence cannot be committed after the incident was reported ({})",
+                i.reported_at.date()
+            ),
+        ));
     }
     if let Some(d) = recorded
         && d < i.reported_at.date()
     {
-        errors.push(FieldError::new("recorded_date", format!("The crime cannot be recorded before the incident was reported ({})", i.reported_at.date())));
+        errors.push(FieldError::new(
+            "recorded_date",
+            format!(
+                "The crime cannot be recorded before the incident was reported ({})",
+                i.reported_at.date()
+            ),
+        ));
     }
     let ho_code = text_limit(&mut errors, "ho_code", &input.ho_code, 10);
     let team = if input.team.trim().is_empty() {
         None
     } else {
-        choice(&mut errors, "team", &input.team, "the investigating team", InvestigatingTeam::parse)
+        choice(
+            &mut errors,
+            "team",
+            &input.team,
+            "the investigating team",
+            InvestigatingTeam::parse,
+        )
     };
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
@@ -881,9 +1151,12 @@ pub async fn add_offence(app: &App, s: &Session, case_id: &str, input: &OffenceI
     let grade = current_grade(&case);
     let team = match team {
         Some(t) => t,
-        None => case_routing(app, &case).await?.map_or(InvestigatingTeam::Lpt, |r| r.investigation),
+        None => case_routing(app, &case)
+            .await?
+            .map_or(InvestigatingTeam::Lpt, |r| r.investigation),
     };
-    let id = OffenceId::parse(&app.store.new_ids(RecordKind::Offence, 1).await?[0]).map_err(|e| Failure::Problem(e.reason))?;
+    let id = OffenceId::parse(&app.store.new_ids(RecordKind::Offence, 1).await?[0])
+        .map_err(|e| Failure::Problem(e.reason))?;
     let records = RecordSet {
         offences: vec![Offence {
             id: id.clone(),
@@ -902,7 +1175,16 @@ pub async fn add_offence(app: &App, s: &Session, case_id: &str, input: &OffenceI
         ..Default::default()
     };
     app.store
-        .add_records(&records, &[audit_entry(actor(s), "offence.create", "case", i.id.as_str(), Some(format!("offence {id}")))])
+        .add_records(
+            &records,
+            &[audit_entry(
+                actor(s),
+                "offence.create",
+                "case",
+                i.id.as_str(),
+                Some(format!("offence {id}")),
+            )],
+        )
         .await?;
     Ok(id)
 }
@@ -922,7 +1204,12 @@ pub struct ArrestInput {
     pub disposal: String,
 }
 
-pub async fn add_arrest(app: &App, s: &Session, case_id: &str, input: &ArrestInput) -> Outcome<ArrestId> {
+pub async fn add_arrest(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &ArrestInput,
+) -> Outcome<ArrestId> {
     let case = writable_case(app, s, case_id, Capability::RecordInvestigation, "arrest").await?;
     let now = vigil_auth::now_utc();
     let i = &case.incident;
@@ -951,34 +1238,62 @@ pub async fn add_arrest(app: &App, s: &Session, case_id: &str, input: &ArrestInp
     let offence = if input.offence_id.trim().is_empty() {
         None
     } else {
-        match case.offences.iter().find(|o| o.id.as_str() == input.offence_id.trim()) {
+        match case
+            .offences
+            .iter()
+            .find(|o| o.id.as_str() == input.offence_id.trim())
+        {
             Some(o) => Some(o.id.clone()),
             None => {
-                errors.push(FieldError::new("offence_id", "Choose one of this case's offences, or none"));
+                errors.push(FieldError::new(
+                    "offence_id",
+                    "Choose one of this case's offences, or none",
+                ));
                 None
             }
         }
     };
-    let at = when_field(&mut errors, "arrested_at", &input.arrested_at, "when the arrest was made", now);
+    let at = when_field(
+        &mut errors,
+        "arrested_at",
+        &input.arrested_at,
+        "when the arrest was made",
+        now,
+    );
     if let Some(t) = at
         && t < i.reported_at
     {
-        errors.push(FieldError::new("arrested_at", "The arrest cannot be before the incident was reported"));
+        errors.push(FieldError::new(
+            "arrested_at",
+            "The arrest cannot be before the incident was reported",
+        ));
     }
     let bwv = if input.bwv_shown_in_interview.trim().is_empty() {
         Some(None)
     } else {
-        yes_no_unknown(&mut errors, "bwv_shown_in_interview", &input.bwv_shown_in_interview, "body-worn video was shown in interview")
+        yes_no_unknown(
+            &mut errors,
+            "bwv_shown_in_interview",
+            &input.bwv_shown_in_interview,
+            "body-worn video was shown in interview",
+        )
     };
     let disposal = if input.disposal.trim().is_empty() {
         None
     } else {
-        choice(&mut errors, "disposal", &input.disposal, "the disposal", ArrestDisposal::parse)
+        choice(
+            &mut errors,
+            "disposal",
+            &input.disposal,
+            "the disposal",
+            ArrestDisposal::parse,
+        )
     };
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
-    let id = ArrestId::parse(&app.store.new_ids(RecordKind::Arrest, 1).await?[0]).map_err(|e| Failure::Problem(e.reason))?;
+    let id = ArrestId::parse(&app.store.new_ids(RecordKind::Arrest, 1).await?[0])
+        .map_err(|e| Failure::Problem(e.reason))?;
     let records = RecordSet {
         arrests: vec![Arrest {
             id: id.clone(),
@@ -992,7 +1307,16 @@ pub async fn add_arrest(app: &App, s: &Session, case_id: &str, input: &ArrestInp
         ..Default::default()
     };
     app.store
-        .add_records(&records, &[audit_entry(actor(s), "arrest.create", "case", i.id.as_str(), Some(format!("arrest {id}")))])
+        .add_records(
+            &records,
+            &[audit_entry(
+                actor(s),
+                "arrest.create",
+                "case",
+                i.id.as_str(),
+                Some(format!("arrest {id}")),
+            )],
+        )
         .await?;
     Ok(id)
 }
@@ -1006,7 +1330,12 @@ pub struct ReferralInput {
     pub consent: String,
 }
 
-pub async fn add_referral(app: &App, s: &Session, case_id: &str, input: &ReferralInput) -> Outcome<ReferralId> {
+pub async fn add_referral(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &ReferralInput,
+) -> Outcome<ReferralId> {
     require_read(app, s, "case", case_id).await?;
     let id = IncidentId::parse(case_id).map_err(|_| Failure::NotFound)?;
     let case = app.store.case_file(&id).await?;
@@ -1015,12 +1344,24 @@ pub async fn add_referral(app: &App, s: &Session, case_id: &str, input: &Referra
         require(app, s, Capability::Safeguard, "referral", case_id).await?;
     }
     let mut errors = Vec::new();
-    let kind = choice(&mut errors, "kind", &input.kind, "where the referral goes", ReferralKind::parse);
-    let consent = yes_no_unknown(&mut errors, "consent", &input.consent, "the victim consented");
+    let kind = choice(
+        &mut errors,
+        "kind",
+        &input.kind,
+        "where the referral goes",
+        ReferralKind::parse,
+    );
+    let consent = yes_no_unknown(
+        &mut errors,
+        "consent",
+        &input.consent,
+        "the victim consented",
+    );
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
-    let rid = ReferralId::parse(&app.store.new_ids(RecordKind::Referral, 1).await?[0]).map_err(|e| Failure::Problem(e.reason))?;
+    let rid = ReferralId::parse(&app.store.new_ids(RecordKind::Referral, 1).await?[0])
+        .map_err(|e| Failure::Problem(e.reason))?;
     let records = RecordSet {
         referrals: vec![Referral {
             id: rid.clone(),
@@ -1034,20 +1375,39 @@ pub async fn add_referral(app: &App, s: &Session, case_id: &str, input: &Referra
         ..Default::default()
     };
     app.store
-        .add_records(&records, &[audit_entry(actor(s), "referral.create", "case", id.as_str(), Some(format!("referral {rid}")))])
+        .add_records(
+            &records,
+            &[audit_entry(
+                actor(s),
+                "referral.create",
+                "case",
+                id.as_str(),
+                Some(format!("referral {rid}")),
+            )],
+        )
         .await?;
     Ok(rid)
 }
 
 /// Adds a DASH assessment to a case: the primary one when the incident was recorded without
 /// it (any role that records incidents), or the DAIT sergeant's secondary review.
-pub async fn add_assessment(app: &App, s: &Session, case_id: &str, stage: AssessmentStage, input: &DashInput) -> Outcome<RiskGrade> {
+pub async fn add_assessment(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    stage: AssessmentStage,
+    input: &DashInput,
+) -> Outcome<RiskGrade> {
     let needed = match stage {
         AssessmentStage::Primary => Capability::RecordIncident,
         AssessmentStage::Secondary => Capability::SecondaryAssessment,
     };
     let case = writable_case(app, s, case_id, needed, "assessment").await?;
-    let has_primary = case.incident.risk_level.is_some() || case.assessments.iter().any(|a| a.stage == AssessmentStage::Primary);
+    let has_primary = case.incident.risk_level.is_some()
+        || case
+            .assessments
+            .iter()
+            .any(|a| a.stage == AssessmentStage::Primary);
     let mut errors = Vec::new();
     match stage {
         AssessmentStage::Primary if has_primary => errors.push(FieldError::new("dash", "This case already has a primary assessment; a DAIT sergeant reviews it with a secondary assessment")),
@@ -1059,17 +1419,34 @@ pub async fn add_assessment(app: &App, s: &Session, case_id: &str, stage: Assess
         return Err(Failure::Invalid(errors));
     }
     let d = dash.expect("checked");
-    let id = AssessmentId::parse(&app.store.new_ids(RecordKind::Assessment, 1).await?[0]).map_err(|e| Failure::Problem(e.reason))?;
+    let id = AssessmentId::parse(&app.store.new_ids(RecordKind::Assessment, 1).await?[0])
+        .map_err(|e| Failure::Problem(e.reason))?;
     let record = assessment_record(id, &case.incident.id, stage, vigil_auth::now_utc(), &d);
-    let reason = d.assessment.judgement.as_ref().map(|j| format!("professional judgement: {}", j.reason.as_str()));
-    let entry = audit_entry(actor(s), &format!("assessment.{stage}"), "case", case.incident.id.as_str(), reason);
+    let reason = d
+        .assessment
+        .judgement
+        .as_ref()
+        .map(|j| format!("professional judgement: {}", j.reason.as_str()));
+    let entry = audit_entry(
+        actor(s),
+        &format!("assessment.{stage}"),
+        "case",
+        case.incident.id.as_str(),
+        reason,
+    );
     match stage {
         AssessmentStage::Secondary => app.store.add_secondary_assessment(&record, &entry).await?,
         AssessmentStage::Primary => {
             // The incident carries the primary grade; it was recorded without one, so the
             // assessment row is the record of it.
             app.store
-                .add_records(&RecordSet { risk_assessments: vec![record], ..Default::default() }, &[entry])
+                .add_records(
+                    &RecordSet {
+                        risk_assessments: vec![record],
+                        ..Default::default()
+                    },
+                    &[entry],
+                )
                 .await?
         }
     }
@@ -1091,26 +1468,56 @@ pub struct OutcomeInput {
     pub confirm_warnings: bool,
 }
 
-pub async fn record_outcome(app: &App, s: &Session, offence_raw: &str, input: &OutcomeInput) -> Outcome<i64> {
+pub async fn record_outcome(
+    app: &App,
+    s: &Session,
+    offence_raw: &str,
+    input: &OutcomeInput,
+) -> Outcome<i64> {
     require_read(app, s, "offence", offence_raw).await?;
     let id = OffenceId::parse(offence_raw).map_err(|_| Failure::NotFound)?;
     let current = app.store.offence(&id).await?;
-    require(app, s, Capability::RecordInvestigation, "offence", offence_raw).await?;
+    require(
+        app,
+        s,
+        Capability::RecordInvestigation,
+        "offence",
+        offence_raw,
+    )
+    .await?;
     let today = vigil_auth::now_utc().date();
     let mut errors = Vec::new();
-    let code = choice(&mut errors, "code", &input.code, "the outcome", OutcomeCode::parse);
+    let code = choice(
+        &mut errors,
+        "code",
+        &input.code,
+        "the outcome",
+        OutcomeCode::parse,
+    );
     let date = if input.date.trim().is_empty() {
         Some(today)
     } else {
-        day_field(&mut errors, "date", &input.date, "the date of the outcome", today)
+        day_field(
+            &mut errors,
+            "date",
+            &input.date,
+            "the date of the outcome",
+            today,
+        )
     };
     if input.version < 1 {
-        errors.push(FieldError::new("version", "Reload the offence: the form did not say which version you edited"));
+        errors.push(FieldError::new(
+            "version",
+            "Reload the offence: the form did not say which version you edited",
+        ));
     }
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
-    let outcome = vigil_domain::Outcome { code: code.expect("checked"), date: date.expect("checked") };
+    let outcome = vigil_domain::Outcome {
+        code: code.expect("checked"),
+        date: date.expect("checked"),
+    };
     let issues = vigil_domain::outcome::validate_outcome(&vigil_domain::outcome::OutcomeContext {
         code: outcome.code,
         outcome_date: outcome.date,
@@ -1119,22 +1526,45 @@ pub async fn record_outcome(app: &App, s: &Session, offence_raw: &str, input: &O
         victim_withdrawal_recorded: input.victim_withdrawal_recorded,
         provenance: vigil_domain::outcome::Provenance::RecordedInVigil,
     });
-    let (errs, warns): (Vec<_>, Vec<_>) = issues.into_iter().partition(|i| i.severity == vigil_domain::outcome::Severity::Error);
+    let (errs, warns): (Vec<_>, Vec<_>) = issues
+        .into_iter()
+        .partition(|i| i.severity == vigil_domain::outcome::Severity::Error);
     if !errs.is_empty() {
-        return Err(Failure::Invalid(errs.into_iter().map(|i| FieldError::new("code", i.message)).collect()));
+        return Err(Failure::Invalid(
+            errs.into_iter()
+                .map(|i| FieldError::new("code", i.message))
+                .collect(),
+        ));
     }
     if !warns.is_empty() && !input.confirm_warnings {
         return Err(Failure::Invalid(
             warns
                 .into_iter()
-                .map(|i| FieldError::new("confirm_warnings", format!("{} Tick to confirm you have read this.", i.message)))
+                .map(|i| {
+                    FieldError::new(
+                        "confirm_warnings",
+                        format!("{} Tick to confirm you have read this.", i.message),
+                    )
+                })
                 .collect(),
         ));
     }
-    let entry = audit_entry(actor(s), "offence.outcome", "case", current.record.incident_id.as_str(), Some(format!("offence {id}: outcome {}", outcome.code)));
+    let entry = audit_entry(
+        actor(s),
+        "offence.outcome",
+        "case",
+        current.record.incident_id.as_str(),
+        Some(format!("offence {id}: outcome {}", outcome.code)),
+    );
     Ok(app
         .store
-        .record_outcome(&id, outcome, input.victim_withdrawal_recorded, input.version, &entry)
+        .record_outcome(
+            &id,
+            outcome,
+            input.victim_withdrawal_recorded,
+            input.version,
+            &entry,
+        )
         .await?)
 }
 
@@ -1148,10 +1578,24 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
     };
     let list = app
         .store
-        .shared_referrals(vigil_domain::sharing::kinds_shared_with(agency), agency, 500)
+        .shared_referrals(
+            vigil_domain::sharing::kinds_shared_with(agency),
+            agency,
+            500,
+        )
         .await?;
     let ids: Vec<&str> = list.iter().map(|r| r.referral.person_id.as_str()).collect();
-    audited(app, audit_entry(actor(s), "shared.read", "person", &ids.join(" "), Some(format!("shared with {agency}")))).await?;
+    audited(
+        app,
+        audit_entry(
+            actor(s),
+            "shared.read",
+            "person",
+            &ids.join(" "),
+            Some(format!("shared with {agency}")),
+        ),
+    )
+    .await?;
     Ok(list)
 }
 
@@ -1167,22 +1611,45 @@ pub struct QueueView {
     pub mark_days: i64,
 }
 
-pub async fn queue(app: &App, s: &Session, queue: vigil_domain::access::Queue, lpa: Option<&Lpa>) -> Outcome<QueueView> {
+pub async fn queue(
+    app: &App,
+    s: &Session,
+    queue: vigil_domain::access::Queue,
+    lpa: Option<&Lpa>,
+) -> Outcome<QueueView> {
     if !vigil_domain::access::queues(s.user.role).contains(&queue) {
         let _ = app
             .store
-            .audit(&audit_entry(actor(s), "queue.read_denied", "queue", queue.slug(), None))
+            .audit(&audit_entry(
+                actor(s),
+                "queue.read_denied",
+                "queue",
+                queue.slug(),
+                None,
+            ))
             .await;
         return Err(Failure::NotFound);
     }
     let items = app.store.queue(queue, lpa, 500).await?;
     let info = app.store.extract_info().await?;
     // A queue lists cases and victims: its view is audited like a record's.
-    let subject = format!("{}{}", queue.slug(), lpa.map_or(String::new(), |l| format!(":{l}")));
-    audited(app, audit_entry(actor(s), "queue.read", "queue", &subject, None)).await?;
+    let subject = format!(
+        "{}{}",
+        queue.slug(),
+        lpa.map_or(String::new(), |l| format!(":{l}"))
+    );
+    audited(
+        app,
+        audit_entry(actor(s), "queue.read", "queue", &subject, None),
+    )
+    .await?;
     Ok(QueueView {
         items,
         reference: info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of),
-        mark_days: if queue == vigil_domain::access::Queue::Cru { 7 } else { 28 },
+        mark_days: if queue == vigil_domain::access::Queue::Cru {
+            7
+        } else {
+            28
+        },
     })
 }

@@ -165,7 +165,10 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                 .map_err(not_found)?;
             println!("The password of {u} has been reset.");
         }
-        UserCommand::Token { username: raw, hours } => {
+        UserCommand::Token {
+            username: raw,
+            hours,
+        } => {
             let u = username(&raw)?;
             let Some(user) = store.user(&u).await? else {
                 return Err(Failure::BadInput(format!(
@@ -189,7 +192,9 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                     &entry("user.api_token", u.as_str()),
                 )
                 .await?;
-            eprintln!("API token for {u}, valid for {hours} hours. Send it as 'Authorization: Bearer <token>'. It is shown only now.");
+            eprintln!(
+                "API token for {u}, valid for {hours} hours. Send it as 'Authorization: Bearer <token>'. It is shown only now."
+            );
             println!("{token}");
         }
         UserCommand::List => {

@@ -372,7 +372,14 @@ fn oversized_and_malformed_requests_never_break_the_server() {
     assert!(r.status == 303 || r.status == 404);
     let (s, _) = sign_in(&srv, "cru");
     assert_eq!(
-        http(&srv.addr, "GET", "/search?family_name=Smith&birth_date=31%2F02%2F1990", Some(&s), None).status,
+        http(
+            &srv.addr,
+            "GET",
+            "/search?family_name=Smith&birth_date=31%2F02%2F1990",
+            Some(&s),
+            None
+        )
+        .status,
         400
     );
     assert_eq!(

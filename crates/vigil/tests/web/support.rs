@@ -131,7 +131,13 @@ impl Reply {
     }
 }
 
-pub fn http(addr: &str, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>) -> Reply {
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> Reply {
     let mut headers = Vec::new();
     if let Some(c) = cookie {
         headers.push(("Cookie", c));
@@ -225,4 +231,3 @@ pub fn sign_in(srv: &Server, user: &str) -> (String, String) {
     assert_eq!(home.status, 200);
     (session, csrf_in(&home.body))
 }
-

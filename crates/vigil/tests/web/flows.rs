@@ -1,0 +1,669 @@
+//! The main flows through the HTML forms, as a browser without JavaScript sends them:
+//! intake with DASH to routing and actions, duplicate warnings, the one-task pages on a
+//! case, and outcomes with the catalogue's rules. Every bad input is answered with
+//! field-level messages and nothing is written.
+
+use crate::support::*;
+
+/// A form body from pairs, percent-encoding the values.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    b' ' => "+".into(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A complete intake for a new victim and suspect with `yes` yes-answers of 27.
+pub fn intake(csrf: &str, yes: usize, extra: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf.into()),
+        ("call_grade".into(), "emergency".into()),
+        ("reported_at".into(), "01/09/2019 21:30".into()),
+        ("arrived_at".into(), "01/09/2019 21:48".into()),
+        ("lpa".into(), "North".into()),
+        ("victim_family_name".into(), "Newfield".into()),
+        ("victim_given_names".into(), "Dana".into()),
+        ("victim_sex".into(), "female".into()),
+        ("victim_birth_date".into(), "12/03/1991".into()),
+        ("victim_address".into(), "3 Mill Lane".into()),
+        ("victim_postcode".into(), "zz1 3cc".into()),
+        ("suspect_family_name".into(), "Newfield".into()),
+        ("suspect_given_names".into(), "Evan".into()),
+        ("suspect_sex".into(), "male".into()),
+        ("relationship".into(), "partner".into()),
+        ("children_present".into(), "yes".into()),
+        ("action".into(), "save".into()),
+    ];
+    for q in 1..=27 {
+        pairs.push((
+            format!("dash_{q}"),
+            if q <= yes { "yes" } else { "no" }.into(),
+        ));
+    }
+    for (k, v) in extra {
+        if let Some(p) = pairs.iter_mut().find(|(pk, _)| pk == k) {
+            p.1 = (*v).into();
+        } else {
+            pairs.push(((*k).into(), (*v).into()));
+        }
+    }
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form(&refs)
+}
+
+/// Rows of a table, counted from a fresh export of the store (what a user would do).
+fn count(srv: &Server, table: &str) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    let o = vigil(&["--db", &srv.db, "export", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(out.join(format!("{table}.csv"))).unwrap();
+    csv.lines().count() - 1
+}
+
+#[test]
+fn intake_with_dash_routes_the_case_and_lists_the_actions_due() {
+    let srv = start();
+    let (officer, csrf) = sign_in(&srv, "officer");
+    let page = http(&srv.addr, "GET", "/incidents/new", Some(&officer), None);
+    assert_eq!(page.status, 200);
+    for text in [
+        "Record a domestic abuse incident",
+        "dash_27",
+        "High-risk indicator",
+        "dash-running-count",
+        "Professional judgement",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let incidents_before = count(&srv, "incidents");
+
+    // Nothing filled in: every required field is named, nothing is written.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&form(&[("csrf", &csrf), ("dash_1", "yes")])),
+    );
+    assert_eq!(r.status, 400);
+    for text in [
+        "There is a problem",
+        "href=\"#call_grade\"",
+        "href=\"#reported_at\"",
+        "href=\"#lpa\"",
+        "href=\"#victim_family_name\"",
+        "href=\"#children_present\"",
+        "href=\"#dash_2\"",
+        "govuk-form-group--error",
+    ] {
+        assert!(r.body.contains(text), "{text}\n{}", r.body);
+    }
+    // Impossible times and an unknown area.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(
+            &csrf,
+            3,
+            &[
+                ("arrived_at", "01/09/2019 21:00"),
+                ("lpa", "Atlantis"),
+                ("victim_birth_date", "31/02/1990"),
+            ],
+        )),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body
+            .contains("cannot arrive before the call was received"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("not one of this force"));
+    assert!(r.body.contains("is not a date"));
+    // What the user typed is kept.
+    assert!(r.body.contains("value=\"Newfield\""));
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(&csrf, 3, &[("reported_at", "01/09/2999 21:30")])),
+    );
+    assert!(r.body.contains("must not be in the future"));
+    // Judgement can only raise.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(
+            &csrf,
+            16,
+            &[
+                ("dash_judgement_grade", "medium"),
+                ("dash_judgement_reason", "seems calmer"),
+            ],
+        )),
+    );
+    assert!(r.body.contains("can only raise the grade"), "{}", r.body);
+    // A forged form (no token) is refused.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake("forged", 3, &[])),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        count(&srv, "incidents"),
+        incidents_before,
+        "nothing written"
+    );
+
+    // "Check the grade" recounts without saving (the no-JavaScript running count).
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(&csrf, 15, &[("action", "check")])),
+    );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("15 yes so far: the score suggests high risk"),
+        "{}",
+        r.body
+    );
+    assert_eq!(count(&srv, "incidents"), incidents_before);
+
+    // Saved: high risk with children present.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(&csrf, 15, &[])),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.header("location").unwrap().to_owned();
+    assert!(location.starts_with("/cases/VI"), "{location}");
+    let case = http(&srv.addr, "GET", &location, Some(&officer), None);
+    assert_eq!(case.status, 200);
+    for text in [
+        "Incident recorded",
+        "Domestic Abuse Investigation Team (DAIT)",
+        "Central Referral Unit (CRU)",
+        "Refer to MARAC: visible high risk",
+        "Refer the victim to an IDVA",
+        "Operation Encompass: tell the children&#39;s school by 2 September 2019 08:30",
+        "Secondary risk assessment by a DAIT sergeant",
+        "vigil-risk-high",
+    ] {
+        assert!(case.body.contains(text), "{text}\n{}", case.body);
+    }
+    assert_eq!(count(&srv, "incidents"), incidents_before + 1);
+
+    // The same people again: a duplicate warning, then a deliberate confirmation.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(&csrf, 2, &[])),
+    );
+    assert_eq!(r.status, 409);
+    assert!(
+        r.body.contains("Possible matches") && r.body.contains("href=\"/people/VP"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("confirm_new_people"));
+    let victim = r
+        .body
+        .split("href=\"/people/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Using the existing victim's reference (and no new suspect): a repeat victim, so the
+    // suspect's earlier partner makes no Clare's Law prompt, but a standard case is routed
+    // to the Local Policing Team.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(
+            &csrf,
+            2,
+            &[
+                ("victim_id", &victim),
+                ("suspect_family_name", ""),
+                ("suspect_given_names", ""),
+                ("suspect_sex", ""),
+                ("children_present", "no"),
+                ("reported_at", "02/09/2019 10:00"),
+                ("arrived_at", ""),
+            ],
+        )),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case = http(
+        &srv.addr,
+        "GET",
+        r.header("location").unwrap(),
+        Some(&officer),
+        None,
+    );
+    assert!(case.body.contains("Local Policing Team"), "{}", case.body);
+    assert!(!case.body.contains("Operation Encompass:"));
+
+    // Every write is in the audit trail.
+    let o = vigil(&[
+        "--db", &srv.db, "audit", "--actor", "officer", "--limit", "50",
+    ]);
+    let t = text(&o);
+    for action in [
+        "case.create",
+        "person.create",
+        "assessment.create",
+        "case.read",
+    ] {
+        assert!(t.contains(action), "{action}\n{t}");
+    }
+}
+
+#[test]
+fn a_suspect_who_abused_another_partner_prompts_a_clares_law_check() {
+    let srv = start();
+    let (officer, csrf) = sign_in(&srv, "officer");
+    // P2 was the suspect against P1 (partner) and P3 (ex-partner) in the fixture.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&intake(
+            &csrf,
+            4,
+            &[
+                ("suspect_id", "P2"),
+                ("suspect_family_name", ""),
+                ("suspect_given_names", ""),
+                ("suspect_sex", ""),
+                ("victim_family_name", "Other"),
+                ("victim_given_names", "Fay"),
+            ],
+        )),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case = http(
+        &srv.addr,
+        "GET",
+        r.header("location").unwrap(),
+        Some(&officer),
+        None,
+    );
+    assert!(case.body.contains("Clare&#39;s Law: consider a right-to-know disclosure; the suspect has been reported for abusing 2 other partners"), "{}", case.body);
+}
+
+#[test]
+fn investigation_tasks_secondary_assessment_and_outcomes() {
+    let srv = start();
+    let (sergeant, csrf) = sign_in(&srv, "sergeant");
+    // I2 is medium risk: the sergeant's secondary assessment raises it to high.
+    let page = http(
+        &srv.addr,
+        "GET",
+        "/cases/I2/assessments/new?stage=secondary",
+        Some(&sergeant),
+        None,
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    let mut pairs: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+    for q in 1..=27 {
+        pairs.push((
+            format!("dash_{q}"),
+            if q <= 12 { "yes" } else { "not_known" }.into(),
+        ));
+    }
+    pairs.push(("dash_judgement_grade".into(), "high".into()));
+    pairs.push((
+        "dash_judgement_reason".into(),
+        "Threats to kill repeated to the IDVA after the call".into(),
+    ));
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/assessments/new?stage=secondary",
+        Some(&sergeant),
+        Some(&form(&refs)),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/cases/I2?saved=assessment"));
+    let case = http(&srv.addr, "GET", r.header("location").unwrap(), Some(&sergeant), None);
+    assert!(case.body.contains("Risk assessment recorded"));
+    assert!(case.body.contains("raised the grade"));
+    assert!(
+        case.body.contains("Central Referral Unit (CRU)"),
+        "secondary grade routes: {}",
+        case.body
+    );
+
+    // An offence: dates checked against the incident.
+    let bad = form(&[
+        ("csrf", &csrf),
+        ("offence_group", "coercive_control"),
+        ("offence_date", "01/07/2019"),
+    ]);
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/offences/new",
+        Some(&sergeant),
+        Some(&bad),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body
+            .contains("cannot be committed after the incident was reported"),
+        "{}",
+        r.body
+    );
+    let good = form(&[
+        ("csrf", &csrf),
+        ("offence_group", "coercive_control"),
+        ("offence_date", "01/06/2019"),
+        ("recorded_date", "02/06/2019"),
+        ("bwv_captured", "true"),
+    ]);
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/offences/new",
+        Some(&sergeant),
+        Some(&good),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case = http(&srv.addr, "GET", "/cases/I2", Some(&sergeant), None);
+    let offence = case
+        .body
+        .split("href=\"/offences/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(offence.starts_with("VO"), "{offence}");
+    // Routed to the DAIT, at the secondary grade.
+    assert!(case.body.contains(">DAIT<"), "{}", case.body);
+
+    // An arrest before the incident is impossible.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/arrests/new",
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("person_id", "P2"),
+            ("arrested_at", "01/01/2019 10:00"),
+        ])),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("cannot be before the incident"));
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/arrests/new",
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("person_id", "P2"),
+            ("offence_id", &offence),
+            ("arrested_at", "02/06/2019 10:00"),
+            ("bwv_shown_in_interview", "yes"),
+            ("disposal", "charge"),
+        ])),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // Outcomes: 16 needs the withdrawal recorded; 21 warns; a stale version is refused.
+    let path = format!("/offences/{offence}/outcome");
+    let page = http(&srv.addr, "GET", &path, Some(&sergeant), None);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("name=\"version\" value=\"1\""));
+    let r = http(
+        &srv.addr,
+        "POST",
+        &path,
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("code", "16"),
+            ("date", "03/06/2019"),
+        ])),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("withdrawal"), "{}", r.body);
+    let r = http(
+        &srv.addr,
+        "POST",
+        &path,
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("code", "1"),
+            ("date", "01/06/2019"),
+        ])),
+    );
+    assert_eq!(r.status, 400, "before it was recorded");
+    let r = http(
+        &srv.addr,
+        "POST",
+        &path,
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("code", "21"),
+            ("date", "03/06/2019"),
+        ])),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Tick to confirm"), "{}", r.body);
+    let r = http(
+        &srv.addr,
+        "POST",
+        &path,
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("code", "1"),
+            ("date", "03/06/2019"),
+        ])),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = http(
+        &srv.addr,
+        "POST",
+        &path,
+        Some(&sergeant),
+        Some(&form(&[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("code", "16"),
+            ("date", "04/06/2019"),
+            ("victim_withdrawal_recorded", "true"),
+        ])),
+    );
+    assert_eq!(r.status, 409, "someone else's change: {}", r.body);
+    let case = http(&srv.addr, "GET", "/cases/I2", Some(&sergeant), None);
+    assert!(case.body.contains("1 – "), "{}", case.body);
+
+    // A referral clears its action.
+    let (cru, cru_csrf) = sign_in(&srv, "cru");
+    let before = http(&srv.addr, "GET", "/cases/I2", Some(&cru), None);
+    assert!(before.body.contains("Refer the victim to an IDVA"));
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/referrals/new",
+        Some(&cru),
+        Some(&form(&[
+            ("csrf", &cru_csrf),
+            ("kind", "idva"),
+            ("consent", "yes"),
+        ])),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = http(&srv.addr, "GET", "/cases/I2", Some(&cru), None);
+    assert!(
+        !after.body.contains("Refer the victim to an IDVA"),
+        "{}",
+        after.body
+    );
+    // The CRU cannot add offences; a response officer cannot do the secondary assessment.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/offences/new",
+        Some(&cru),
+        Some(&good.replace(&csrf, &cru_csrf)),
+    );
+    assert_eq!(r.status, 403);
+    let (officer, officer_csrf) = sign_in(&srv, "officer");
+    let r = http(
+        &srv.addr,
+        "GET",
+        "/cases/I2/assessments/new?stage=secondary",
+        Some(&officer),
+        None,
+    );
+    assert_eq!(r.status, 403);
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/assessments/new?stage=secondary",
+        Some(&officer),
+        Some(&form(&refs).replace(&csrf, &officer_csrf)),
+    );
+    assert_eq!(r.status, 403);
+    let o = vigil(&[
+        "--db", &srv.db, "audit", "--actor", "officer", "--limit", "20",
+    ]);
+    assert!(text(&o).contains("assessment.denied"), "{}", text(&o));
+}
+
+#[test]
+fn search_by_name_reference_and_day() {
+    let srv = start();
+    let (cru, _) = sign_in(&srv, "cru");
+    let r = http(
+        &srv.addr,
+        "GET",
+        "/search?family_name=smi",
+        Some(&cru),
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("href=\"/people/P1\"") && r.body.contains("Ann Smith"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("href=\"/people/P2\""));
+    let r = http(&srv.addr, "GET", "/search?reference=I2", Some(&cru), None);
+    assert_eq!((r.status, r.header("location")), (303, Some("/cases/I2")));
+    let r = http(&srv.addr, "GET", "/search?reference=P3", Some(&cru), None);
+    assert_eq!((r.status, r.header("location")), (303, Some("/people/P3")));
+    let r = http(&srv.addr, "GET", "/search?reference=NOPE", Some(&cru), None);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("No person or case has the reference"));
+    let r = http(
+        &srv.addr,
+        "GET",
+        "/search?date=2019-06-01",
+        Some(&cru),
+        None,
+    );
+    assert!(
+        r.body.contains("href=\"/cases/I2\"") && !r.body.contains("href=\"/cases/I1\""),
+        "{}",
+        r.body
+    );
+    let r = http(&srv.addr, "GET", "/search?date=yesterday", Some(&cru), None);
+    assert_eq!(r.status, 400);
+    let o = vigil(&["--db", &srv.db, "audit", "--actor", "cru"]);
+    assert!(text(&o).contains("person.search"));
+    // An analyst has no access to people: searching is not found, and audited.
+    let (analyst, _) = sign_in(&srv, "analyst");
+    assert_eq!(
+        http(
+            &srv.addr,
+            "GET",
+            "/search?family_name=smi",
+            Some(&analyst),
+            None
+        )
+        .status,
+        404
+    );
+}
+
+#[test]
+fn partner_agencies_see_only_what_is_shared_with_them() {
+    let srv = start();
+    let (nhs, _) = sign_in(&srv, "nhs");
+    let r = http(&srv.addr, "GET", "/shared", Some(&nhs), None);
+    assert_eq!(r.status, 200);
+    // Health sits at MARAC (R1) but is not told of Operation Encompass notifications (R2).
+    assert!(
+        r.body.contains("R1") && !r.body.contains("R2"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Ann Smith"));
+    assert!(!r.body.contains("High Street"), "no addresses");
+    let (school, _) = sign_in(&srv, "school");
+    let r = http(&srv.addr, "GET", "/shared", Some(&school), None);
+    assert!(r.body.contains("R1") && r.body.contains("R2"), "{}", r.body);
+    assert!(!r.body.contains("Refuge Lane"));
+    let (officer, _) = sign_in(&srv, "officer");
+    assert_eq!(
+        http(&srv.addr, "GET", "/shared", Some(&officer), None).status,
+        404
+    );
+}
