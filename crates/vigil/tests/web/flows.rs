@@ -369,7 +369,13 @@ fn investigation_tasks_secondary_assessment_and_outcomes() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.header("location"), Some("/cases/I2?saved=assessment"));
-    let case = http(&srv.addr, "GET", r.header("location").unwrap(), Some(&sergeant), None);
+    let case = http(
+        &srv.addr,
+        "GET",
+        r.header("location").unwrap(),
+        Some(&sergeant),
+        None,
+    );
     assert!(case.body.contains("Risk assessment recorded"));
     assert!(case.body.contains("raised the grade"));
     assert!(

@@ -1,6 +1,7 @@
 //! The web application, driven over real HTTP on loopback against the real binary: one
 //! test binary, one module per concern.
 
+mod api;
 #[path = "../common/mod.rs"]
 mod common;
 mod flows;

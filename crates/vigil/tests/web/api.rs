@@ -1,0 +1,368 @@
+//! The JSON API: token and session authentication, the same rules as the pages, one error
+//! shape with a machine-readable code, and the OpenAPI document held to a snapshot.
+
+use crate::support::*;
+use serde_json::{Value, json};
+
+/// A bearer token for `user`, issued by the CLI as an administrator would.
+pub fn token(srv: &Server, user: &str) -> String {
+    let o = vigil(&["--db", &srv.db, "user", "token", user, "--hours", "1"]);
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8(o.stdout).unwrap().trim().to_owned()
+}
+
+pub fn api(
+    srv: &Server,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let auth = format!("Bearer {token}");
+    let body_text = body.map(|b| b.to_string());
+    let r = request(
+        &srv.addr,
+        method,
+        path,
+        &[("Authorization", &auth)],
+        body_text.as_deref().map(|b| ("application/json", b)),
+    );
+    let v = serde_json::from_str(&r.body)
+        .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {}", r.body));
+    (r.status, v)
+}
+
+fn intake_body(yes: usize) -> Value {
+    let answers: Vec<&str> = (1..=27)
+        .map(|q| if q <= yes { "yes" } else { "no" })
+        .collect();
+    json!({
+        "call_grade": "priority",
+        "reported_at": "2019-08-30T18:05",
+        "lpa": "North",
+        "victim": {"family_name": "Quill", "given_names": "Hana", "sex": "female", "birth_date": "1988-02-29"},
+        "suspect": {"id": "P2"},
+        "relationship": "ex_partner",
+        "children_present": false,
+        "dash": {"answers": answers}
+    })
+}
+
+#[test]
+fn the_openapi_document_matches_its_snapshot() {
+    let srv = start();
+    let r = http(&srv.addr, "GET", "/api/v1/openapi.json", None, None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let served: Value = serde_json::from_str(&r.body).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(
+            path,
+            format!("{}\n", serde_json::to_string_pretty(&served).unwrap()),
+        )
+        .unwrap();
+    }
+    let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        served == snapshot,
+        "the API changed: review the difference, then run UPDATE_SNAPSHOTS=1 cargo test -p vigil --test web openapi"
+    );
+    // Every operation the router serves is described.
+    let paths = served["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/incidents",
+        "/api/v1/cases/{id}",
+        "/api/v1/people/{id}",
+        "/api/v1/offences/{id}/outcome",
+        "/api/v1/queues/{queue}",
+        "/api/v1/shared",
+        "/api/v1/search",
+        "/api/v1/cases/{id}/assessments",
+    ] {
+        assert!(paths.contains_key(p), "{p}");
+    }
+}
+
+#[test]
+fn intake_through_the_api_routes_and_returns_the_actions_due() {
+    let srv = start();
+    let t = token(&srv, "officer");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/incidents",
+        &t,
+        Some(&intake_body(11)),
+    );
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["risk"], "medium");
+    assert_eq!(v["routing"]["investigation"], "dait");
+    assert_eq!(v["routing"]["safeguarding"], "dait");
+    let codes: Vec<&str> = v["actions_due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"clares_law_right_to_know") && codes.contains(&"secondary_assessment"),
+        "{codes:?}"
+    );
+    let id = v["incident_id"].as_str().unwrap().to_owned();
+    let (status, case) = api(&srv, "GET", &format!("/api/v1/cases/{id}"), &t, None);
+    assert_eq!(status, 200);
+    assert_eq!(case["incident"]["suspect_id"], "P2");
+    assert_eq!(case["assessments"][0]["stage"], "primary");
+
+    // Possible duplicate: the same new victim again.
+    let (status, v) = api(&srv, "POST", "/api/v1/incidents", &t, Some(&intake_body(3)));
+    assert_eq!(status, 409);
+    assert_eq!(v["error"]["code"], "possible_duplicates");
+    assert_eq!(v["error"]["matches"][0]["family_name"], "Quill");
+    let mut confirmed = intake_body(3);
+    confirmed["confirm_new_people"] = json!(true);
+    assert_eq!(
+        api(&srv, "POST", "/api/v1/incidents", &t, Some(&confirmed)).0,
+        201
+    );
+}
+
+#[test]
+fn bad_requests_get_one_error_shape_and_write_nothing() {
+    let srv = start();
+    let t = token(&srv, "officer");
+    let auth = format!("Bearer {t}");
+    let send = |body: &str, kind: &str| {
+        request(
+            &srv.addr,
+            "POST",
+            "/api/v1/incidents",
+            &[("Authorization", &auth)],
+            Some((kind, body)),
+        )
+    };
+    let code = |r: &Reply| {
+        serde_json::from_str::<Value>(&r.body).unwrap()["error"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    let r = send("{\"call_grade\": ", "application/json");
+    assert_eq!(
+        (r.status, code(&r).as_str()),
+        (400, "invalid_request"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        "{\"call_grade\": \"priority\", \"colour\": \"red\"}",
+        "application/json",
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("colour"),
+        "names the unknown field: {}",
+        r.body
+    );
+    let r = send("{\"children_present\": \"perhaps\"}", "application/json");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("children_present"), "{}", r.body);
+    let r = send("call_grade=priority", "application/x-www-form-urlencoded");
+    assert_eq!(
+        (r.status, code(&r).as_str()),
+        (415, "unsupported_media_type")
+    );
+    let big = format!("{{\"lpa\": \"{}\"}}", "x".repeat(100 * 1024));
+    let r = send(&big, "application/json");
+    assert_eq!((r.status, code(&r).as_str()), (413, "payload_too_large"));
+
+    let mut impossible = intake_body(2);
+    impossible["arrived_at"] = json!("2019-08-30T17:00");
+    impossible["reported_at"] = json!("2019-08-30T18:05");
+    impossible["dash"]["answers"] = json!(["yes", "maybe"]);
+    let (status, v) = api(&srv, "POST", "/api/v1/incidents", &t, Some(&impossible));
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["code"], "invalid_fields");
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"arrived_at") && fields.contains(&"dash.2") && fields.contains(&"dash.27"),
+        "{fields:?}"
+    );
+
+    // Unknown ids are field errors; a case the role may not touch is not found.
+    let mut unknown = intake_body(2);
+    unknown["suspect"] = json!({"id": "NOBODY"});
+    let (status, v) = api(&srv, "POST", "/api/v1/incidents", &t, Some(&unknown));
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "suspect.id");
+
+    // Nothing above was written.
+    let (_, found) = api(&srv, "GET", "/api/v1/search?family_name=Quill", &t, None);
+    assert_eq!(found["people"].as_array().unwrap().len(), 0);
+    let (status, v) = api(&srv, "GET", "/api/v1/search?surname=Quill", &t, None);
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let (status, v) = api(&srv, "GET", "/api/v1/nothing/here", &t, None);
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    assert_eq!(
+        http(&srv.addr, "GET", "/", None, None).status,
+        303,
+        "still serving"
+    );
+}
+
+#[test]
+fn authentication_tokens_sessions_and_form_tokens() {
+    let srv = start();
+    let r = request(&srv.addr, "GET", "/api/v1/cases/I1", &[], None);
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("\"unauthorised\""));
+    let r = request(
+        &srv.addr,
+        "GET",
+        "/api/v1/cases/I1",
+        &[(
+            "Authorization",
+            "Bearer 0000000000000000000000000000000000000000000000000000000000000000",
+        )],
+        None,
+    );
+    assert_eq!(r.status, 401);
+    // The browser session works for reads; a change also needs the form token.
+    let (cookie, csrf) = sign_in(&srv, "cru");
+    let r = request(
+        &srv.addr,
+        "GET",
+        "/api/v1/cases/I1",
+        &[("Cookie", &cookie)],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = json!({"kind": "marac", "consent": "yes"}).to_string();
+    let r = request(
+        &srv.addr,
+        "POST",
+        "/api/v1/cases/I1/referrals",
+        &[("Cookie", &cookie)],
+        Some(("application/json", &body)),
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("form_token_missing"));
+    let r = request(
+        &srv.addr,
+        "POST",
+        "/api/v1/cases/I1/referrals",
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        Some(("application/json", &body)),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    // A disabled user's token stops working.
+    let t = token(&srv, "officer");
+    assert_eq!(api(&srv, "GET", "/api/v1/cases/I1", &t, None).0, 200);
+    assert!(
+        vigil(&["--db", &srv.db, "user", "disable", "officer"])
+            .status
+            .success()
+    );
+    assert_eq!(api(&srv, "GET", "/api/v1/cases/I1", &t, None).0, 401);
+}
+
+#[test]
+fn outcomes_and_records_a_role_may_not_see() {
+    let srv = start();
+    let t = token(&srv, "investigator");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/cases/I1/offences",
+        &t,
+        Some(
+            &json!({"offence_group": "violence_with_injury", "offence_date": "2019-05-01", "recorded_date": "2019-05-02"}),
+        ),
+    );
+    assert_eq!(status, 201, "{v}");
+    let offence = v["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/offences/{offence}/outcome");
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &t,
+        Some(&json!({"code": "16", "date": "2019-06-01", "version": 1})),
+    );
+    assert_eq!(status, 422);
+    assert!(
+        v["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("withdrawal"),
+        "{v}"
+    );
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &t,
+        Some(
+            &json!({"code": "16", "date": "2019-06-01", "version": 1, "victim_withdrawal_recorded": true}),
+        ),
+    );
+    assert_eq!((status, v["version"].as_i64()), (200, Some(2)), "{v}");
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &t,
+        Some(&json!({"code": "1", "date": "2019-06-02", "version": 1})),
+    );
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (409, Some("conflict")),
+        "{v}"
+    );
+
+    // An analyst may not read cases: not found, and the attempt audited.
+    let a = token(&srv, "analyst");
+    let (status, v) = api(&srv, "GET", "/api/v1/people/P3", &a, None);
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let o = vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--actor",
+        "analyst",
+        "--subject",
+        "P3",
+    ]);
+    assert!(text(&o).contains("person.read_denied"), "{}", text(&o));
+    // A response officer sees P3's record but not the refuge address; the CRU does.
+    let officer = token(&srv, "officer");
+    let (_, p) = api(&srv, "GET", "/api/v1/people/P3", &officer, None);
+    assert_eq!(p["person"]["address"], Value::Null);
+    assert_eq!(p["person"]["address_withheld"], true);
+    let cru = token(&srv, "cru");
+    let (_, p) = api(&srv, "GET", "/api/v1/people/P3", &cru, None);
+    assert_eq!(p["person"]["address"], "Refuge Lane");
+    // A partner agency sees only what is shared with it.
+    let nhs = token(&srv, "nhs");
+    let (status, v) = api(&srv, "GET", "/api/v1/shared", &nhs, None);
+    assert_eq!(status, 200);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["referral"]["kind"], "marac");
+    assert_eq!(api(&srv, "GET", "/api/v1/cases/I1", &nhs, None).0, 404);
+}
