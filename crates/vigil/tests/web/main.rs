@@ -2,6 +2,7 @@
 //! test binary, one module per concern.
 
 mod api;
+mod authorisation;
 #[path = "../common/mod.rs"]
 mod common;
 mod flows;
