@@ -3,6 +3,7 @@
 
 mod api;
 mod authorisation;
+mod browser;
 #[path = "../common/mod.rs"]
 mod common;
 mod flows;

@@ -176,8 +176,35 @@ pub fn request(
         // The server may answer (413) and close before reading a large body.
         let _ = s.write_all(b.as_bytes());
     }
+    // Read the head, then the body by its Content-Length when given (a peer such as
+    // ChromeDriver keeps the connection open), else to the end.
     let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
+    let mut buf = [0u8; 8192];
+    let mut need: Option<usize> = None;
+    loop {
+        if let Some(n) = need
+            && raw.len() >= n
+        {
+            break;
+        }
+        let got = match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => k,
+        };
+        raw.extend_from_slice(&buf[..got]);
+        if need.is_none()
+            && let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n")
+        {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            if let Some(len) = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+            {
+                need = Some(end + 4 + len);
+            }
+        }
+    }
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let mut lines = head.lines();

@@ -1,0 +1,417 @@
+//! The main flows in a real browser: headless Chromium driven through ChromeDriver (the W3C
+//! WebDriver protocol, spoken directly over HTTP), with GOV.UK Frontend's JavaScript running,
+//! and an axe-core accessibility check of each main page.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`, and axe-core from `web/` (`npm ci`);
+//! `./scripts/test` installs all three when missing.
+
+use crate::support::*;
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+
+struct Driver {
+    process: Child,
+    addr: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+struct Browser {
+    driver: Driver,
+    session: String,
+    base: String,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = wd(
+            &self.driver.addr,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+    }
+}
+
+fn wd(addr: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    let text = body.map(|b| b.to_string());
+    let r = request(
+        addr,
+        method,
+        path,
+        &[],
+        text.as_deref().map(|t| ("application/json", t)),
+    );
+    let v: Value = serde_json::from_str(&r.body)
+        .unwrap_or_else(|_| panic!("WebDriver {method} {path}: {}", r.body));
+    if r.status >= 400 {
+        panic!(
+            "WebDriver {method} {path} failed ({}): {}",
+            r.status, v["value"]["message"]
+        );
+    }
+    v["value"].clone()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Browser {
+    fn open(srv: &Server) -> Browser {
+        let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("ChromeDriver is not installed: run ./scripts/test, which installs Debian's chromium and chromium-driver");
+        let port = free_port();
+        let process = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let addr = format!("127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(&addr).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let driver = Driver { process, addr };
+        let profile = tempfile::tempdir().unwrap().keep();
+        // The flags keep Chromium from reaching for the network (closed here) and from
+        // needing a sandbox when the tests run as root in CI.
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={}", profile.display())]
+        }}}});
+        let v = wd(&driver.addr, "POST", "/session", Some(caps));
+        Browser {
+            session: v["sessionId"].as_str().unwrap().to_owned(),
+            driver,
+            base: format!("http://{}", srv.addr),
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        if std::env::var_os("VIGIL_BROWSER_TRACE").is_some() {
+            eprintln!("webdriver {method} {path}");
+        }
+        wd(
+            &self.driver.addr,
+            method,
+            &format!("/session/{}{path}", self.session),
+            body,
+        )
+    }
+
+    fn go(&self, path: &str) {
+        self.call(
+            "POST",
+            "/url",
+            Some(json!({"url": format!("{}{path}", self.base)})),
+        );
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element '{css}' on {}: {v}", self.path()))
+            .to_owned()
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    /// Clicks something that loads a new page, and waits until the new page has loaded.
+    fn submit(&self, css: &str) {
+        self.script("window.__vigilOldPage = true;", json!([]));
+        self.click(css);
+        for _ in 0..200 {
+            let done = self.script(
+                "return window.__vigilOldPage === undefined && document.readyState === 'complete';",
+                json!([]),
+            );
+            if done == json!(true) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("clicking '{css}' did not load a page");
+    }
+
+    fn type_into(&self, id: &str, text: &str) {
+        let e = self.find(&format!("#{id}"));
+        self.call("POST", &format!("/element/{e}/clear"), Some(json!({})));
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Chooses a radio or ticks a checkbox as a person does: by clicking its label.
+    fn choose(&self, name: &str, value: &str) {
+        let id: Value = self.script(
+            "return document.querySelector(`input[name='${arguments[0]}'][value='${arguments[1]}']`).id;",
+            json!([name, value]),
+        );
+        self.click(&format!("label[for='{}']", id.as_str().unwrap()));
+    }
+
+    fn select(&self, id: &str, value: &str) {
+        self.click(&format!("#{id} option[value='{value}']"));
+    }
+
+    fn script(&self, js: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": js, "args": args})),
+        )
+    }
+
+    fn text(&self) -> String {
+        self.script("return document.body.innerText;", json!([]))
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn path(&self) -> String {
+        self.script("return location.pathname + location.search;", json!([]))
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn sign_in(&self, user: &str) {
+        self.call("DELETE", "/cookie", None);
+        self.go("/sign-in");
+        self.type_into("username", user);
+        self.type_into("password", "lantern orbit velvet");
+        self.submit("main button[type=submit]");
+        assert!(
+            self.text().contains("You are signed in as"),
+            "{user} signed in: {}",
+            self.text()
+        );
+    }
+
+    /// Runs axe-core on the page and returns its serious and critical violations.
+    fn accessibility_problems(&self) -> Vec<String> {
+        let axe_path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../web/node_modules/axe-core/axe.min.js"
+        );
+        let axe = std::fs::read_to_string(axe_path).unwrap_or_else(|_| panic!("axe-core is not installed at {axe_path}: run ./scripts/test (it runs npm ci in web/)"));
+        // Injected as the test's own script: the page's policy forbids inline script, and
+        // WebDriver's scripts run outside it.
+        self.script(&format!("{axe}\nreturn true;"), json!([]));
+        self.call("POST", "/timeouts", Some(json!({"script": 30000})));
+        let v = self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": "const done = arguments[arguments.length - 1]; axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')')));", "args": []})),
+        );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn assert_accessible(&self, page: &str) {
+        let problems = self.accessibility_problems();
+        assert!(problems.is_empty(), "{page}: {}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
+    let srv = start();
+    let b = Browser::open(&srv);
+
+    b.go("/sign-in");
+    b.assert_accessible("sign-in");
+    // The checker itself finds a real problem: a form field with no label.
+    b.script("document.querySelector('main form').insertAdjacentHTML('beforeend', '<input type=\"text\" name=\"unlabelled\">');", json!([]));
+    let found = b.accessibility_problems();
+    assert!(
+        found.iter().any(|p| p.starts_with("label")),
+        "axe-core ran and saw the unlabelled field: {found:?}"
+    );
+
+    // A response officer records an incident with the DASH; the running count is live.
+    b.sign_in("officer");
+    b.assert_accessible("home");
+    b.go("/incidents/new");
+    assert_eq!(
+        b.script(
+            "return document.body.classList.contains('govuk-frontend-supported');",
+            json!([])
+        ),
+        json!(true),
+        "GOV.UK Frontend's JavaScript runs"
+    );
+    b.assert_accessible("intake");
+    b.choose("call_grade", "emergency");
+    b.type_into("reported_at", "01/09/2019 21:30");
+    b.type_into("arrived_at", "01/09/2019 21:41");
+    b.select("lpa", "North");
+    b.type_into("victim_family_name", "Browne");
+    b.type_into("victim_given_names", "Isla");
+    b.choose("victim_sex", "female");
+    b.type_into("victim_birth_date", "04/04/1994");
+    b.type_into("suspect_id", "P2");
+    b.choose("relationship", "partner");
+    b.choose("children_present", "yes");
+    for q in 1..=27 {
+        b.choose(&format!("dash_{q}"), if q <= 14 { "yes" } else { "no" });
+    }
+    let count = b.script(
+        "return document.getElementById('dash-running-count').textContent;",
+        json!([]),
+    );
+    assert_eq!(count, json!("14 yes so far: the score suggests high risk"));
+    b.submit("button[value=save]");
+    assert!(b.path().starts_with("/cases/VI"), "{}", b.path());
+    let case_path = b.path().split('?').next().unwrap().to_owned();
+    let page = b.text();
+    for text in [
+        "Incident recorded",
+        "Central Referral Unit (CRU)",
+        "Refer to MARAC",
+        "Operation Encompass",
+        "Clare's Law",
+    ] {
+        assert!(page.contains(text), "{text}\n{page}");
+    }
+    b.assert_accessible("case");
+
+    // A field error is shown next to its field and in the summary, with focus on the summary.
+    b.go("/incidents/new");
+    b.submit("button[value=save]");
+    assert!(b.text().contains("There is a problem"));
+    b.assert_accessible("intake with errors");
+
+    // The DAIT sergeant's secondary assessment.
+    b.sign_in("sergeant");
+    b.go(&case_path);
+    b.submit("a[href$='stage=secondary']");
+    for q in 1..=27 {
+        b.choose(
+            &format!("dash_{q}"),
+            if q <= 16 { "yes" } else { "not_known" },
+        );
+    }
+    b.assert_accessible("secondary assessment");
+    b.submit("button[value=save]");
+    assert!(
+        b.text().contains("Risk assessment recorded"),
+        "{}",
+        b.text()
+    );
+
+    // An investigator adds the offence and records its outcome.
+    b.sign_in("investigator");
+    b.go(&case_path);
+    b.submit(&format!("a[href='{case_path}/offences/new']"));
+    b.select("offence_group", "violence_with_injury");
+    b.type_into("offence_date", "01/09/2019");
+    b.type_into("recorded_date", "02/09/2019");
+    b.submit("button[value=save]");
+    assert!(b.text().contains("Offence added"), "{}", b.text());
+    b.submit("a[href^='/offences/']");
+    b.assert_accessible("outcome");
+    b.select("code", "16");
+    b.type_into("date", "03/09/2019");
+    b.submit("main button[type=submit]");
+    assert!(
+        b.text().contains("withdrawal"),
+        "the rule is shown: {}",
+        b.text()
+    );
+    b.choose("victim_withdrawal_recorded", "true");
+    b.submit("main button[type=submit]");
+    assert!(b.text().contains("Outcome recorded"), "{}", b.text());
+
+    // The CRU's queue.
+    b.sign_in("cru");
+    b.go("/queues/cru");
+    assert!(b.text().contains("CRU: high-risk victims to safeguard"));
+    b.assert_accessible("CRU queue");
+    b.go("/people/P3");
+    assert!(
+        b.text().contains("Refuge Lane"),
+        "the CRU sees the refuge address"
+    );
+    b.assert_accessible("person");
+
+    // The analyst's dashboard.
+    b.sign_in("analyst");
+    b.go("/dashboard");
+    assert!(b.text().contains("Headline measures"), "{}", b.text());
+    assert_eq!(
+        b.script(
+            "return document.querySelectorAll('svg').length > 0;",
+            json!([])
+        ),
+        json!(true)
+    );
+    b.assert_accessible("dashboard");
+
+    // What a partner agency user and a response officer must not reach, even by typing.
+    b.sign_in("nhs");
+    b.go("/shared");
+    b.assert_accessible("shared");
+    for path in [
+        "/cases/I1",
+        "/people/P1",
+        "/queues/cru",
+        "/audit",
+        "/dashboard",
+        &case_path,
+    ] {
+        b.go(path);
+        assert!(
+            b.text().contains("Page not found"),
+            "nhs {path}: {}",
+            b.text()
+        );
+        assert!(!b.text().contains("Smith"));
+    }
+    b.sign_in("officer");
+    for path in ["/queues/cru", "/audit", "/dashboard", "/shared"] {
+        b.go(path);
+        assert!(
+            b.text().contains("Page not found"),
+            "officer {path}: {}",
+            b.text()
+        );
+    }
+    b.go("/people/P3");
+    assert!(
+        !b.text().contains("Refuge Lane") && b.text().contains("Withheld"),
+        "{}",
+        b.text()
+    );
+}
