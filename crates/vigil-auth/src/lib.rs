@@ -80,6 +80,13 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// Compares two tokens in time that does not depend on where they first differ, so a form
+/// token cannot be guessed a character at a time.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,11 +116,12 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
     }
-}
 
-/// Compares two tokens in time that does not depend on where they first differ, so a form
-/// token cannot be guessed a character at a time.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+        assert!(!constant_time_eq("", "a"));
+    }
 }
