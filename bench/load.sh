@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A short load test on loopback: requests a second and latency percentiles for a team queue
+# page (the DAIT's, every area: the largest queue) and for intake (the HTML form with a full
+# DASH, a new victim and suspect, routing and the actions due), against `vigil serve` over
+# the synthetic essex-2019 store, measured with wrk.
+#
+#   bench/load.sh [SECONDS] [CONNECTIONS]      # defaults: 20 s, 16 connections
+#
+# Needs wrk (apt-get install wrk) and curl. On a 2-core machine wrk and the server share the
+# cores, so the figures are a floor.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-20}
+conns=${2:-16}
+for tool in wrk curl; do
+  command -v "$tool" >/dev/null || { echo "bench/load.sh needs $tool: apt-get install -y $tool" >&2; exit 1; }
+done
+cargo build --release -q -p vigil
+bin=$PWD/target/release/vigil
+tmp=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+db=$tmp/load.db
+echo "== seeding the synthetic essex-2019 store"
+"$bin" --db "$db" demo --no-serve >/dev/null
+password="lantern orbit velvet"
+echo "$password" | "$bin" --db "$db" user add load.dait --role dait_investigator --name "Load DAIT" >/dev/null
+echo "$password" | "$bin" --db "$db" user add load.officer --role response_officer --name "Load officer" >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base=http://127.0.0.1:$port
+"$bin" --db "$db" serve --bind "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -s -o /dev/null "$base/sign-in" && break; sleep 0.1; done
+
+# Signs in as $1 and sets COOKIE and CSRF (the session's form token).
+sign_in() {
+  local jar=$tmp/jar.$1 token
+  token=$(curl -s -c "$jar" "$base/sign-in" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=$password" --data-urlencode "csrf=$token" "$base/sign-in"
+  COOKIE="vigil_session=$(awk '$6 == "vigil_session" {print $7}' "$jar")"
+  CSRF=$(curl -s -H "Cookie: $COOKIE" "$base/" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+}
+
+sign_in load.dait
+items=$(curl -s -H "Cookie: $COOKIE" "$base/queues/dait" | grep -o 'href="/cases/' | wc -l)
+echo "== queue page: GET /queues/dait ($items cases listed), $conns connections, ${secs}s"
+wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Cookie: $COOKIE" "$base/queues/dait" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+
+sign_in load.officer
+echo "== intake: POST /incidents (new victim and suspect, 27 DASH answers), $conns connections, ${secs}s"
+VIGIL_COOKIE=$COOKIE VIGIL_CSRF=$CSRF wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/intake.lua "$base/incidents" | sed -n '/Latency Distribution/,/Requests\/sec/p' | grep -v "^intake answered 303"
+recorded=$("$bin" --db "$db" audit --actor load.officer --limit 1000000 | grep -c "case.create" || true)
+echo "incidents recorded by the load test: $recorded (each with two people, a DASH and five audit rows)"
