@@ -1,19 +1,25 @@
 -- wrk script for bench/load.sh: each request records a new domestic abuse incident through
 -- the intake form (new victim and suspect, full DASH), as a browser without JavaScript
--- sends it. Names differ per request so the duplicate check searches but never stops it.
+-- sends it. Names differ per request, so the duplicate check searches but never stops a
+-- save; any answer other than the redirect after saving is counted and reported.
 local cookie = os.getenv("VIGIL_COOKIE")
 local csrf = os.getenv("VIGIL_CSRF")
-local n = 0
-local thread_id = 0
+local threads = {}
 
 function setup(thread)
-  thread_id = thread_id + 1
-  thread:set("tid", thread_id)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  n = 0
+  saved = 0
+  other = 0
 end
 
 function request()
   n = n + 1
-  local name = string.format("Load%dx%d", tid or 0, n)
+  local name = string.format("Load%dx%d", tid, n)
   local parts = {
     "csrf=" .. csrf, "action=save", "call_grade=priority",
     "reported_at=01%2F09%2F2019+21%3A30", "arrived_at=01%2F09%2F2019+21%3A52", "lpa=North",
@@ -32,7 +38,18 @@ function request()
 end
 
 function response(status, headers, body)
-  if status ~= 303 then
-    print("intake answered " .. status)
+  if status == 303 then
+    saved = saved + 1
+  else
+    other = other + 1
   end
+end
+
+function done(summary, latency, requests)
+  local s, o = 0, 0
+  for _, t in ipairs(threads) do
+    s = s + t:get("saved")
+    o = o + t:get("other")
+  end
+  print(string.format("Saved: %d incidents recorded (303), %d other answers", s, o))
 end

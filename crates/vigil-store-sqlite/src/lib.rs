@@ -81,8 +81,10 @@ impl SqliteStore {
         .busy_timeout(Duration::from_secs(10))
         // 64 MiB of page cache: bulk imports touch large B-trees.
         .pragma("cache_size", "-65536");
+        // WAL lets readers run beside the one writer: enough connections that a page's reads
+        // do not queue behind another request's audit write.
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(8)
             .connect_with(opts.clone())
             .await
             .map_err(|e| {

@@ -43,6 +43,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "id counters for records made in Vigil; search indexes",
         sql: include_str!("../migrations/0006_intake.sql"),
     },
+    Migration {
+        version: 7,
+        description: "partial index of open offences, for queues and routing",
+        sql: include_str!("../migrations/0007_open_offences.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

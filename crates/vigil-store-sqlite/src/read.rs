@@ -727,19 +727,30 @@ pub async fn search_people(
 ) -> StoreResult<Vec<Person>> {
     let sql = format!(
         "SELECT {} FROM persons
-         WHERE family_name LIKE ?1 ESCAPE '\\' COLLATE NOCASE
+         WHERE family_name >= ?1 COLLATE NOCASE AND family_name <= ?6 COLLATE NOCASE
            AND (?2 IS NULL OR given_names LIKE ?2 ESCAPE '\\' COLLATE NOCASE)
            AND (?3 IS NULL OR birth_date = ?3)
          ORDER BY family_name = ?4 COLLATE NOCASE DESC, family_name COLLATE NOCASE, given_names COLLATE NOCASE, person_id
          LIMIT ?5",
         columns::PERSONS.join(",")
     );
+    // The family name as a range rather than LIKE: SQLite will not use an index for a LIKE
+    // with an ESCAPE clause, and a name typed in is literal text. Every name starting with
+    // the prefix (ignoring ASCII case) sorts between the prefix and the prefix followed by
+    // the highest code point.
+    let prefix = q.family_name.trim().to_owned();
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(like_prefix(&q.family_name))
+        .bind(prefix.clone())
         .bind(q.given_names.as_deref().map(like_prefix))
         .bind(q.birth_date.map(vigil_domain::time::format_date))
         .bind(q.family_name.trim().to_owned())
         .bind(i64::from(q.limit))
+        .bind(if q.whole_family_name {
+            // [name, name] under NOCASE: the whole name, any case.
+            prefix.clone()
+        } else {
+            format!("{prefix}\u{10FFFF}")
+        })
         .fetch_all(pool)
         .await
         .map_err(backend)?;

@@ -532,6 +532,7 @@ async fn people_are_found_by_the_start_of_their_name_and_wildcards_are_literal()
     let find = |family: &str, given: Option<&str>| {
         let q = vigil_store::PersonSearch {
             family_name: family.into(),
+            whole_family_name: false,
             given_names: given.map(Into::into),
             birth_date: None,
             limit: 10,
@@ -551,6 +552,20 @@ async fn people_are_found_by_the_start_of_their_name_and_wildcards_are_literal()
     assert_eq!(find("smi%", None).await, ["A3"]);
     assert_eq!(find("smith", Some("b")).await, ["A2"]);
     assert!(find("brown", None).await.is_empty());
+    let whole = vigil_store::PersonSearch {
+        family_name: "SMITH".into(),
+        whole_family_name: true,
+        limit: 10,
+        ..Default::default()
+    };
+    let ids: Vec<String> = s
+        .search_people(&whole)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    assert_eq!(ids, ["A1"], "the whole name: Smith, not Smithson");
     let day = s.incidents_on(d("2019-01-01"), None, 10).await.unwrap();
     assert_eq!(day.len(), 1);
     assert!(

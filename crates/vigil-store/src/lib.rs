@@ -139,10 +139,12 @@ pub struct QueueItem {
 
 /// A record as read for editing, with the version the edit must name.
 /// A search for people by name and, optionally, date of birth. Names match from their
-/// start, ignoring case ("smi" finds Smith and Smithson).
+/// start, ignoring case ("smi" finds Smith and Smithson), unless `whole_family_name` asks
+/// for the whole family name (the duplicate check: "Smith" is not "Smithson").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonSearch {
     pub family_name: String,
+    pub whole_family_name: bool,
     pub given_names: Option<String>,
     pub birth_date: Option<Date>,
     pub limit: u32,

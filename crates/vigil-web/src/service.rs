@@ -668,6 +668,7 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
                     .store
                     .search_people(&PersonSearch {
                         family_name: p.identity.family_name.clone().unwrap_or_default(),
+                        whole_family_name: true,
                         given_names: p.identity.given_names.clone(),
                         birth_date: p.birth_date,
                         limit: 10,
@@ -997,6 +998,7 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
             .store
             .search_people(&PersonSearch {
                 family_name: q.family_name.trim().to_owned(),
+                whole_family_name: false,
                 given_names: Some(q.given_names.trim().to_owned()).filter(|g| !g.is_empty()),
                 birth_date: birth,
                 limit: 50,
