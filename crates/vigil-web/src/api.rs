@@ -213,13 +213,28 @@ pub struct PersonDto {
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub address_confidential: bool,
-    /// An address exists but the caller's role may not see it.
+    /// An address exists but the caller may not see it (or, for a confidential address the
+    /// caller's role may see, has not given a `reason`).
     pub address_withheld: bool,
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+pub struct PersonParams {
+    /// Why the caller needs a confidential (refuge) address: required to receive one, and
+    /// written to the audit trail.
+    pub reason: String,
+}
+
 impl PersonDto {
+    /// A person in a list (search results, possible duplicates): never a confidential
+    /// address, which is read one person at a time with a reason.
     fn from(s: &Session, p: vigil_domain::Person) -> Self {
-        let (p, withheld) = service::redact(s, p);
+        let (p, withheld) = service::redact(s, p, false);
+        Self::shown(p, withheld)
+    }
+
+    fn shown(p: vigil_domain::Person, withheld: bool) -> Self {
         PersonDto {
             id: p.id.to_string(),
             sex: p.sex.to_string(),
@@ -491,7 +506,7 @@ fn created<T: Serialize>(body: T) -> Response {
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
-    params(("id" = String, Path, description = "The person's reference")),
+    params(("id" = String, Path, description = "The person's reference"), PersonParams),
     responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn person(
@@ -499,13 +514,18 @@ pub async fn person(
     method: Method,
     headers: HeaderMap,
     Path(id): Path<String>,
+    q: Result<Query<PersonParams>, QueryRejection>,
 ) -> Response {
     let s = session!(app, headers, method);
-    match service::read_person(&app, &s, &id).await {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    match service::read_person(&app, &s, &id, &q.reason).await {
         Ok(r) => Json(PersonRecordDto {
             incidents: r.incidents.iter().map(IncidentDto::from).collect(),
             referrals: r.referrals.iter().map(ReferralDto::from).collect(),
-            person: PersonDto::from(&s, r.person),
+            person: PersonDto::shown(r.person, r.address_withheld),
         })
         .into_response(),
         Err(f) => from_failure(&s, f).into_response(),

@@ -207,21 +207,34 @@ pub fn full_name(p: &vigil_domain::Person) -> Option<String> {
 
 /// A person's record. Names, addresses and refuge addresses follow the permission table;
 /// the read is audited before anything is shown.
+#[derive(Deserialize, Default)]
+pub struct PersonQuery {
+    #[serde(default)]
+    reason: String,
+}
+
 pub async fn person(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     Path(raw): Path<String>,
+    Query(q): Query<PersonQuery>,
 ) -> Response {
     let s = match signed_in(&app, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let record = match service::read_person(&app, &s, &raw).await {
-        Ok(r) => r,
+    let (record, errors) = match service::read_person(&app, &s, &raw, &q.reason).await {
+        Ok(r) => (r, Vec::new()),
+        // A reason too short: read the record without the address, and say why.
+        Err(Failure::Invalid(errors)) => match service::read_person(&app, &s, &raw, "").await {
+            Ok(r) => (r, errors),
+            Err(f) => return failure_page(&s, f),
+        },
         Err(f) => return failure_page(&s, f),
     };
     let id = record.person.id.clone();
-    let (p, withheld) = service::redact(&s, record.person);
+    let p = record.person;
+    let withheld = record.address_withheld;
     let role = s.user.role;
     let mut rows: Vec<(&str, String)> = vec![("Reference", esc(id.as_str()))];
     if allows(role, Capability::SeeNames) {
@@ -255,7 +268,17 @@ pub async fn person(
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
-        let address = if withheld {
+        let address = if record.reason_needed {
+            format!(
+                "{} A refuge or new address. To see it, say why you need it: the reason is kept in the audit trail.<form method=\"get\" action=\"/people/{}\" novalidate class=\"govuk-!-margin-top-3\">{}{}</form>",
+                tag("Confidential", "red"),
+                esc(id.as_str()),
+                Input::text("reason", "Why you need the address", &q.reason)
+                    .width("30")
+                    .render(&errors),
+                button("Show the address", None, true)
+            )
+        } else if withheld {
             format!(
                 "{} Withheld: a refuge or new address that only the CRU may see",
                 tag("Confidential", "red")
@@ -269,7 +292,12 @@ pub async fn person(
         };
         rows.push(("Address", address));
     }
-    let mut body = format!("{}{}", h1(&format!("Person {id}")), summary_list(&rows));
+    let mut body = format!(
+        "{}{}{}",
+        error_summary(&errors),
+        h1(&format!("Person {id}")),
+        summary_list(&rows)
+    );
 
     // Risk over time: each incident's grade as this person's victimisation went on.
     let as_victim: Vec<_> = record
@@ -368,7 +396,12 @@ pub async fn person(
             })
             .collect(),
     ));
-    Html(page(&format!("Person {id}"), Some(&s), &body)).into_response()
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    (status, Html(page(&format!("Person {id}"), Some(&s), &body))).into_response()
 }
 
 fn search_form(q: &SearchInput, errors: &[FieldError], lpas: &[vigil_domain::Lpa]) -> String {
@@ -423,7 +456,7 @@ pub async fn search(
             let rows = people
                 .into_iter()
                 .map(|p| {
-                    let (p, _) = service::redact(&s, p);
+                    let (p, _) = service::redact(&s, p, false);
                     vec![
                         link_person(p.id.as_str()),
                         full_name(&p).map_or("–".into(), |n| esc(&n)),

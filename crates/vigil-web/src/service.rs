@@ -888,30 +888,65 @@ pub async fn read_case(app: &App, s: &Session, raw: &str) -> Outcome<CaseFile> {
 
 /// A person's record and what is linked to it.
 pub struct PersonRecord {
+    /// Already redacted for the reader's role (see [`redact`]).
     pub person: Person,
+    /// An address exists that the reader may not see.
+    pub address_withheld: bool,
+    /// The reader may see a confidential address but must first say why.
+    pub reason_needed: bool,
     pub incidents: Vec<Incident>,
     pub referrals: Vec<Referral>,
 }
 
-pub async fn read_person(app: &App, s: &Session, raw: &str) -> Outcome<PersonRecord> {
+/// Reads a person's record. A confidential (refuge) address is a sensitive read: even a
+/// role that may see it gets it only when the reader gives a reason, and the reason is
+/// written to the audit trail with the read.
+pub async fn read_person(app: &App, s: &Session, raw: &str, reason: &str) -> Outcome<PersonRecord> {
     require_read(app, s, "person", raw).await?;
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     let person = app.store.person(&id).await?.record;
+    let reason = reason.trim();
+    let sensitive = person.address_confidential && allows(s.user.role, Capability::SeeRefuge);
+    let reason_ok = sensitive && !reason.is_empty();
+    if reason_ok {
+        let mut errors = Vec::new();
+        if reason.chars().count() < 10 {
+            errors.push(FieldError::new("reason", "Say why you need the confidential address (at least 10 characters); it is written to the audit trail"));
+        }
+        text_limit(&mut errors, "reason", reason, 500);
+        if !errors.is_empty() {
+            return Err(Failure::Invalid(errors));
+        }
+    }
     audited(
         app,
-        audit_entry(actor(s), "person.read", "person", id.as_str(), None),
+        if reason_ok {
+            audit_entry(
+                actor(s),
+                "person.read_confidential_address",
+                "person",
+                id.as_str(),
+                Some(reason.to_owned()),
+            )
+        } else {
+            audit_entry(actor(s), "person.read", "person", id.as_str(), None)
+        },
     )
     .await?;
+    let (person, address_withheld) = redact(s, person, reason_ok);
     Ok(PersonRecord {
         incidents: app.store.incidents_of(&id).await?,
         referrals: app.store.referrals_of(&id).await?,
+        reason_needed: sensitive && !reason_ok,
+        address_withheld,
         person,
     })
 }
 
 /// A person as a role may see them: names only with `SeeNames`, addresses only with
-/// `SeeAddresses`, and a confidential (refuge) address only with `SeeRefuge`.
-pub fn redact(s: &Session, mut p: Person) -> (Person, bool) {
+/// `SeeAddresses`, and a confidential (refuge) address only with `SeeRefuge` and a reason
+/// given for this read (`reason_given`). Returns whether an address was withheld.
+pub fn redact(s: &Session, mut p: Person, reason_given: bool) -> (Person, bool) {
     let role = s.user.role;
     if !allows(role, Capability::SeeNames) {
         p.identity.family_name = None;
@@ -919,7 +954,7 @@ pub fn redact(s: &Session, mut p: Person) -> (Person, bool) {
     }
     let mut withheld = false;
     if !allows(role, Capability::SeeAddresses)
-        || (p.address_confidential && !allows(role, Capability::SeeRefuge))
+        || (p.address_confidential && !(allows(role, Capability::SeeRefuge) && reason_given))
     {
         withheld = p.identity.address.is_some() || p.identity.postcode.is_some();
         p.identity.address = None;

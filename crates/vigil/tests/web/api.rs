@@ -357,7 +357,20 @@ fn outcomes_and_records_a_role_may_not_see() {
     assert_eq!(p["person"]["address_withheld"], true);
     let cru = token(&srv, "cru");
     let (_, p) = api(&srv, "GET", "/api/v1/people/P3", &cru, None);
+    assert_eq!(p["person"]["address_withheld"], true, "a reason first");
+    let (_, p) = api(
+        &srv,
+        "GET",
+        "/api/v1/people/P3?reason=Safety%20plan%20visit%20today",
+        &cru,
+        None,
+    );
     assert_eq!(p["person"]["address"], "Refuge Lane");
+    let (status, v) = api(&srv, "GET", "/api/v1/people/P3?reason=x", &cru, None);
+    assert_eq!(
+        (status, v["error"]["fields"][0]["field"].as_str()),
+        (422, Some("reason"))
+    );
     // A partner agency sees only what is shared with it.
     let nhs = token(&srv, "nhs");
     let (status, v) = api(&srv, "GET", "/api/v1/shared", &nhs, None);

@@ -128,11 +128,35 @@ fn a_persons_record_follows_the_permission_table_and_every_read_is_audited() {
     let (cru, _) = sign_in(&srv, "cru");
     let p3 = http(&srv.addr, "GET", "/people/P3", Some(&cru), None);
     assert_eq!(p3.status, 200);
+    // A refuge address is a sensitive read: even the CRU says why first.
+    assert!(!p3.body.contains("Refuge Lane") && p3.body.contains("Show the address"));
+    assert!(p3.body.contains("Cat Brown"));
+    let short = http(
+        &srv.addr,
+        "GET",
+        "/people/P3?reason=because",
+        Some(&cru),
+        None,
+    );
+    assert_eq!(short.status, 400);
+    assert!(short.body.contains("at least 10 characters") && !short.body.contains("Refuge Lane"));
+    let p3 = http(
+        &srv.addr,
+        "GET",
+        "/people/P3?reason=Safety+plan+visit+with+the+IDVA",
+        Some(&cru),
+        None,
+    );
     assert!(
         p3.body.contains("Refuge Lane"),
-        "the CRU sees a refuge address"
+        "the CRU sees a refuge address, having said why"
     );
-    assert!(p3.body.contains("Cat Brown"));
+    let trail = text(&vigil(&["--db", &srv.db, "audit", "--subject", "P3"]));
+    assert!(
+        trail.contains("person.read_confidential_address")
+            && trail.contains("Safety plan visit with the IDVA"),
+        "{trail}"
+    );
     let (officer, _) = sign_in(&srv, "officer");
     let p3 = http(&srv.addr, "GET", "/people/P3", Some(&officer), None);
     assert_eq!(p3.status, 200);
