@@ -49,13 +49,12 @@ fn nav(s: &Session, current: &str) -> String {
 
 fn account(s: &Session) -> String {
     format!(
-        "<div class=\"govuk-width-container\"><form method=\"post\" action=\"/sign-out\" class=\"govuk-!-margin-top-2 govuk-!-margin-bottom-0\"><p class=\"govuk-body-s govuk-!-margin-bottom-1\">Signed in as {} ({}){}</p><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button class=\"govuk-button govuk-button--secondary govuk-!-margin-bottom-0\" data-module=\"govuk-button\" type=\"submit\">Sign out</button></form></div>",
+        "<div class=\"govuk-width-container\"><form method=\"post\" action=\"/sign-out\" class=\"vigil-account\"><p class=\"govuk-body-s\">Signed in as {} ({}{})</p><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\" type=\"submit\">Sign out</button></form></div>",
         esc(&s.user.display_name),
         esc(&s.user.role.as_str().replace('_', " ")),
-        s.user.agency.map_or(String::new(), |a| format!(
-            ", {}",
-            esc(&a.as_str().replace('_', " "))
-        )),
+        s.user
+            .agency
+            .map_or(String::new(), |a| format!(", {}", esc(&a.as_str().replace('_', " ")))),
         esc(&s.csrf_token)
     )
 }

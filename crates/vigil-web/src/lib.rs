@@ -15,6 +15,7 @@ mod forms;
 mod intake;
 mod layout;
 mod pages;
+mod risk_chart;
 pub mod service;
 
 use axum::Router;

@@ -299,31 +299,14 @@ pub async fn person(
         summary_list(&rows)
     );
 
-    // Risk over time: each incident's grade as this person's victimisation went on.
-    let as_victim: Vec<_> = record
+    // Risk over time: each incident's grade and DASH count as this person's victimisation
+    // went on.
+    let as_victim: Vec<&vigil_domain::Incident> = record
         .incidents
         .iter()
         .filter(|i| i.victim_id == id)
         .collect();
-    if !as_victim.is_empty() {
-        let grades: Vec<String> = as_victim
-            .iter()
-            .rev()
-            .map(|i| {
-                format!(
-                    "<li>{}: {}</li>",
-                    i.reported_at.format("%-d %b %Y"),
-                    risk_tag(i.risk_level)
-                )
-            })
-            .collect();
-        body.push_str(&format!(
-            "{}<p class=\"govuk-body\">{} incidents as a victim, oldest first.</p><ul class=\"govuk-list\">{}</ul>",
-            h2("Risk over time"),
-            as_victim.len(),
-            grades.join("")
-        ));
-    }
+    body.push_str(&crate::risk_chart::risk_over_time(&as_victim));
     body.push_str(&table(
         "History, newest first",
         &[
