@@ -895,6 +895,59 @@ pub async fn shared(State(app): State<Arc<App>>, method: Method, headers: Header
     }
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+pub struct PackParams {
+    /// The data date (`YYYY-MM-DD`); the store's own when empty.
+    pub as_of: String,
+    /// Add the breakdown by Local Policing Area, checking this area exists.
+    pub lpa: String,
+}
+
+/// The performance pack: every measure of METRICS.md, as `vigil pack --json` prints it.
+#[utoipa::path(get, path = "/api/v1/pack", tag = "analysis",
+    params(PackParams),
+    responses((status = 200, description = "The pack, keyed by the measures' names in METRICS.md", body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn pack(
+    State(app): State<Arc<App>>,
+    method: Method,
+    headers: HeaderMap,
+    q: Result<Query<PackParams>, QueryRejection>,
+) -> Response {
+    let s = session!(app, headers, method);
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    if !vigil_domain::access::allows(s.user.role, vigil_domain::access::Capability::ReadAnalytics) {
+        return from_failure(&s, Failure::Forbidden).into_response();
+    }
+    let filter = crate::dashboard::Filter {
+        lpa: q.lpa,
+        as_of: q.as_of,
+    };
+    match crate::dashboard::pack_json(&app, &filter).await {
+        Ok(v) => Json(v).into_response(),
+        Err((status, msg)) if status.is_client_error() => from_failure(
+            &s,
+            Failure::Invalid(vec![FieldError::new(
+                if msg.contains("Local Policing Area") {
+                    "lpa"
+                } else {
+                    "as_of"
+                },
+                msg,
+            )]),
+        )
+        .into_response(),
+        Err((_, msg)) if msg.contains("No records") => {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", msg).into_response()
+        }
+        Err((_, _)) => from_failure(&s, Failure::Problem(String::new())).into_response(),
+    }
+}
+
 /// Anything else under `/api/v1`: a JSON not-found, not the HTML page.
 pub async fn not_found() -> Response {
     ApiError::new(
@@ -935,9 +988,9 @@ impl utoipa::Modify for Security {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Vigil API", version = "1", description = "Domestic abuse response, investigation and safeguarding: the same operations and permission table as Vigil's pages."),
-    paths(person, search, case, record_incident, add_offence, add_arrest, add_referral, add_assessment, record_outcome, queue, shared),
+    paths(person, search, case, record_incident, add_offence, add_arrest, add_referral, add_assessment, record_outcome, queue, shared, pack),
     modifiers(&Security),
-    tags((name = "people"), (name = "cases"), (name = "queues"), (name = "partners"))
+    tags((name = "people"), (name = "cases"), (name = "queues"), (name = "partners"), (name = "analysis"))
 )]
 pub struct ApiDoc;
 

@@ -15,12 +15,18 @@ use vigil_analytics::{Month, PackConfig, Window, compute};
 use vigil_domain::access::{Capability, allows};
 use vigil_report::chart::{Line, line_chart};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct Filter {
     #[serde(default)]
-    lpa: String,
+    pub lpa: String,
     #[serde(default)]
-    as_of: String,
+    pub as_of: String,
+}
+
+/// The performance pack (every measure of METRICS.md, as `vigil pack --json` prints it) for
+/// the API; with an area, its breakdown by area too. Aggregates only.
+pub async fn pack_json(app: &App, f: &Filter) -> Result<serde_json::Value, (StatusCode, String)> {
+    prepare(app, f).await.map(|p| p.pack)
 }
 
 struct Prepared {

@@ -52,9 +52,10 @@ fn account(s: &Session) -> String {
         "<div class=\"govuk-width-container\"><form method=\"post\" action=\"/sign-out\" class=\"vigil-account\"><p class=\"govuk-body-s\">Signed in as {} ({}{})</p><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button class=\"govuk-button govuk-button--secondary\" data-module=\"govuk-button\" type=\"submit\">Sign out</button></form></div>",
         esc(&s.user.display_name),
         esc(&s.user.role.as_str().replace('_', " ")),
-        s.user
-            .agency
-            .map_or(String::new(), |a| format!(", {}", esc(&a.as_str().replace('_', " ")))),
+        s.user.agency.map_or(String::new(), |a| format!(
+            ", {}",
+            esc(&a.as_str().replace('_', " "))
+        )),
         esc(&s.csrf_token)
     )
 }

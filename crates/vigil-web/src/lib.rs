@@ -76,6 +76,7 @@ pub fn router(
         .route("/offences/{id}/outcome", put(api::record_outcome))
         .route("/queues/{queue}", get(api::queue))
         .route("/shared", get(api::shared))
+        .route("/pack", get(api::pack))
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)

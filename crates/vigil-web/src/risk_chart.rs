@@ -180,10 +180,17 @@ mod tests {
         let b = incident(1, Some(2), Some(RiskGrade::Standard));
         let c = incident(2, None, None);
         let html = risk_over_time(&[&a, &b, &c]);
-        assert!(html.contains("3 incidents as a victim from Jan 2019 to Jan 2019; 1 assessed high risk"));
+        assert!(
+            html.contains(
+                "3 incidents as a victim from Jan 2019 to Jan 2019; 1 assessed high risk"
+            )
+        );
         assert_eq!(html.matches("<circle").count(), 1);
         assert_eq!(html.matches("fill=\"#d4351c\"").count(), 1);
-        assert_eq!(html.matches("<tr class=\"govuk-table__row\"><td").count(), 3);
+        assert_eq!(
+            html.matches("<tr class=\"govuk-table__row\"><td").count(),
+            3
+        );
         // Oldest first in the table.
         assert!(html.find("1 Jan 2019").unwrap() < html.find("3 Jan 2019").unwrap());
         assert!(risk_over_time(&[]).is_empty());

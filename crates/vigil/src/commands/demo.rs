@@ -66,6 +66,9 @@ async fn demo_users(
 }
 
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
+    if !args.no_serve {
+        crate::commands::serve::check_bind(&args.serve)?;
+    }
     let started = Instant::now();
     let store = open_store(db).await?;
     let info = match store.extract_info().await? {

@@ -14,7 +14,20 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
 }
 
+/// Refuses to send session cookies over plain HTTP beyond this machine: Vigil speaks plain
+/// HTTP and relies on a proxy in front of it for HTTPS, which `--secure-cookies` declares.
+pub fn check_bind(args: &ServeArgs) -> Result<(), Failure> {
+    if !args.bind.ip().is_loopback() && !args.secure_cookies {
+        return Err(Failure::BadInput(format!(
+            "refusing to listen on {} without --secure-cookies: sign-in cookies would cross the network unprotected. Put Vigil behind HTTPS (a reverse proxy) and add --secure-cookies, or listen on 127.0.0.1",
+            args.bind
+        )));
+    }
+    Ok(())
+}
+
 pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
+    check_bind(&args)?;
     let store = open_store(db).await?;
     serve(store, db, args).await
 }

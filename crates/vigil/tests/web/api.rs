@@ -379,3 +379,32 @@ fn outcomes_and_records_a_role_may_not_see() {
     assert_eq!(v[0]["referral"]["kind"], "marac");
     assert_eq!(api(&srv, "GET", "/api/v1/cases/I1", &nhs, None).0, 404);
 }
+
+#[test]
+fn analysts_get_the_performance_pack() {
+    let srv = start();
+    let analyst = token(&srv, "analyst");
+    let (status, v) = api(&srv, "GET", "/api/v1/pack?as_of=2019-09-01", &analyst, None);
+    assert_eq!(status, 200, "{v}");
+    assert!(v["force"]["da_offences"].is_object(), "{v}");
+    assert!(!v.to_string().contains("Smith"), "aggregates only");
+    let (status, v) = api(
+        &srv,
+        "GET",
+        "/api/v1/pack?as_of=31%2F08%2F2019",
+        &analyst,
+        None,
+    );
+    assert_eq!(
+        (status, v["error"]["fields"][0]["field"].as_str()),
+        (422, Some("as_of"))
+    );
+    let (status, _) = api(&srv, "GET", "/api/v1/pack?lpa=Narnia", &analyst, None);
+    assert_eq!(status, 422);
+    let officer = token(&srv, "officer");
+    let (status, v) = api(&srv, "GET", "/api/v1/pack", &officer, None);
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+}

@@ -416,3 +416,12 @@ fn oversized_and_malformed_requests_never_break_the_server() {
         "still serving"
     );
 }
+
+#[test]
+fn serving_beyond_this_machine_needs_secure_cookies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let o = vigil(&["--db", db.to_str().unwrap(), "serve", "--bind", "0.0.0.0:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--secure-cookies"), "{}", text(&o));
+}
