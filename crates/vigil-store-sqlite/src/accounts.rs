@@ -274,15 +274,17 @@ pub async fn create_session(
     csrf: &str,
     created: vigil_domain::time::DateTime,
     expires: vigil_domain::time::DateTime,
+    idle_expires: Option<vigil_domain::time::DateTime>,
     audit: &AuditEntry,
 ) -> StoreResult<()> {
     let mut tx = crate::write_tx(pool).await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, idle_expires_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
         .bind(format_datetime(created))
         .bind(format_datetime(expires))
+        .bind(idle_expires.map(format_datetime))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -307,7 +309,8 @@ pub async fn session(
         .collect::<Vec<_>>()
         .join(", ");
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {cols}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0"
+        "SELECT {cols}, s.csrf_token, s.expires_at, s.idle_expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND (s.idle_expires_at IS NULL OR s.idle_expires_at > ?2) AND u.disabled = 0"
     )))
     .bind(token_hash)
     .bind(format_datetime(now))
@@ -316,14 +319,33 @@ pub async fn session(
     .map_err(backend)?;
     row.map(|r| {
         let expires: String = r.get(8);
+        let idle: Option<String> = r.get(9);
         Ok(vigil_store::Session {
             user: user_row(&r)?,
             csrf_token: r.get(7),
             expires_at: parse_datetime(&expires)
                 .map_err(|e| StoreError::Schema(format!("session expiry: {e}")))?,
+            idle_expires_at: idle
+                .map(|t| parse_datetime(&t))
+                .transpose()
+                .map_err(|e| StoreError::Schema(format!("session idle expiry: {e}")))?,
         })
     })
     .transpose()
+}
+
+pub async fn touch_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    idle_expires: vigil_domain::time::DateTime,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET idle_expires_at = ? WHERE token_hash = ? AND idle_expires_at IS NOT NULL")
+        .bind(format_datetime(idle_expires))
+        .bind(token_hash)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(())
 }
 
 pub async fn end_session(

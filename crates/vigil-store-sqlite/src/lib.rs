@@ -240,12 +240,24 @@ impl Store for SqliteStore {
         csrf_token: &str,
         created_at: DateTime,
         expires_at: DateTime,
+        idle_expires_at: Option<DateTime>,
         audit: &AuditEntry,
     ) -> StoreResult<()> {
         accounts::create_session(
-            &self.pool, user_id, token_hash, csrf_token, created_at, expires_at, audit,
+            &self.pool,
+            user_id,
+            token_hash,
+            csrf_token,
+            created_at,
+            expires_at,
+            idle_expires_at,
+            audit,
         )
         .await
+    }
+
+    async fn touch_session(&self, token_hash: &str, idle_expires_at: DateTime) -> StoreResult<()> {
+        accounts::touch_session(&self.pool, token_hash, idle_expires_at).await
     }
 
     async fn session(&self, token_hash: &str, now: DateTime) -> StoreResult<Option<Session>> {

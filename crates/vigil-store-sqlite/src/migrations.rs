@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "partial index of open offences, for queues and routing",
         sql: include_str!("../migrations/0007_open_offences.sql"),
     },
+    Migration {
+        version: 8,
+        description: "sessions end after inactivity",
+        sql: include_str!("../migrations/0008_session_idle.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -359,10 +359,29 @@ async fn sessions_live_until_they_expire_end_or_the_user_is_disabled() {
         "csrf",
         t("2026-11-27T09:00:00"),
         t("2026-11-27T17:00:00"),
+        Some(t("2026-11-27T10:30:00")),
         &entry("session.start", "ann"),
     )
     .await
     .unwrap();
+    // Left unused past its inactivity deadline, a session is over; used, it moves on.
+    assert!(
+        s.session("tokenhash", t("2026-11-27T10:30:01"))
+            .await
+            .unwrap()
+            .is_none(),
+        "idle"
+    );
+    s.touch_session("tokenhash", t("2026-11-27T11:00:00"))
+        .await
+        .unwrap();
+    assert!(
+        s.session("tokenhash", t("2026-11-27T10:45:00"))
+            .await
+            .unwrap()
+            .is_some(),
+        "touched"
+    );
     let live = s
         .session("tokenhash", t("2026-11-27T10:00:00"))
         .await

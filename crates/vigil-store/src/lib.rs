@@ -111,6 +111,9 @@ pub struct Session {
     pub user: User,
     pub csrf_token: String,
     pub expires_at: DateTime,
+    /// When the session ends if not used before then (browser sessions); `None` for an API
+    /// token, which lasts until `expires_at`.
+    pub idle_expires_at: Option<DateTime>,
 }
 
 /// Everything recorded against one incident: the case file.
@@ -259,7 +262,15 @@ pub trait Store: Send + Sync {
         csrf_token: &str,
         created_at: DateTime,
         expires_at: DateTime,
+        idle_expires_at: Option<DateTime>,
         audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Moves a browser session's inactivity deadline on (no effect on an API token).
+    fn touch_session(
+        &self,
+        token_hash: &str,
+        idle_expires_at: DateTime,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// The live session with this token hash at `now`: `None` if unknown, expired or the

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use utoipa::{OpenApi, ToSchema};
 use vigil_domain::risk::AssessmentStage;
 use vigil_domain::time::{format_date, format_datetime};
-use vigil_store::{Session, Store};
+use vigil_store::Session;
 
 // ----- errors -----
 
@@ -157,20 +157,8 @@ async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Sessi
             true,
         ),
     };
-    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(unauthorised());
-    }
-    let s = app
-        .store
-        .session(&vigil_auth::token_hash(&token), vigil_auth::now_utc())
+    let s = crate::auth::session_for_token(app, &token)
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "problem",
-                "Sorry, there is a problem with the service",
-            )
-        })?
         .ok_or_else(unauthorised)?;
     if from_cookie && !matches!(*method, Method::GET | Method::HEAD) {
         let sent = headers

@@ -15,6 +15,8 @@ pub const SESSION_COOKIE: &str = "vigil_session";
 const SIGN_IN_COOKIE: &str = "vigil_signin";
 /// A session lasts a working shift.
 const SESSION_HOURS: i64 = 10;
+/// ...and ends sooner when it is left unused this long (an unattended terminal).
+pub const IDLE_MINUTES: i64 = 30;
 /// Failed sign-ins allowed for one username within the window before it is refused.
 const MAX_FAILURES: u32 = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -55,17 +57,30 @@ pub fn audit_entry(
     }
 }
 
-/// The signed-in session of a request, if any.
+/// The signed-in session of a request, if any. Using a browser session moves its
+/// inactivity deadline on (written at most once a minute, not on every request).
 pub async fn current(app: &App, headers: &HeaderMap) -> Option<Session> {
     let token = cookie(headers, SESSION_COOKIE)?;
+    session_for_token(app, &token).await
+}
+
+/// The session a token (cookie or bearer) belongs to, if it is live.
+pub async fn session_for_token(app: &App, token: &str) -> Option<Session> {
     if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
-    app.store
-        .session(&vigil_auth::token_hash(&token), vigil_auth::now_utc())
-        .await
-        .ok()
-        .flatten()
+    let hash = vigil_auth::token_hash(token);
+    let now = vigil_auth::now_utc();
+    let s = app.store.session(&hash, now).await.ok().flatten()?;
+    if let Some(idle) = s.idle_expires_at
+        && idle - now < chrono::Duration::minutes(IDLE_MINUTES - 1)
+    {
+        let _ = app
+            .store
+            .touch_session(&hash, now + chrono::Duration::minutes(IDLE_MINUTES))
+            .await;
+    }
+    Some(s)
 }
 
 fn sign_in_form(token: &str, username: &str, error: Option<&str>) -> String {
@@ -203,6 +218,7 @@ pub async fn sign_in(
             &vigil_auth::random_token(),
             now,
             now + chrono::Duration::hours(SESSION_HOURS),
+            Some(now + chrono::Duration::minutes(IDLE_MINUTES)),
             &audit_entry(
                 user.username.as_str(),
                 "session.sign_in",

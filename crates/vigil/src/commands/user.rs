@@ -189,6 +189,7 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                     &vigil_auth::random_token(),
                     now,
                     now + chrono::Duration::hours(hours),
+                    None,
                     &entry("user.api_token", u.as_str()),
                 )
                 .await?;
