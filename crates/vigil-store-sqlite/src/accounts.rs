@@ -269,28 +269,23 @@ pub async fn set_password_hash(
 
 pub async fn create_session(
     pool: &SqlitePool,
-    user_id: i64,
-    token_hash: &str,
-    csrf: &str,
-    created: vigil_domain::time::DateTime,
-    expires: vigil_domain::time::DateTime,
-    idle_expires: Option<vigil_domain::time::DateTime>,
+    n: &vigil_store::NewSession<'_>,
     audit: &AuditEntry,
 ) -> StoreResult<()> {
     let mut tx = crate::write_tx(pool).await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, idle_expires_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf)
-        .bind(format_datetime(created))
-        .bind(format_datetime(expires))
-        .bind(idle_expires.map(format_datetime))
+        .bind(n.token_hash)
+        .bind(n.user_id)
+        .bind(n.csrf_token)
+        .bind(format_datetime(n.created_at))
+        .bind(format_datetime(n.expires_at))
+        .bind(n.idle_expires_at.map(format_datetime))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
     // Expired sessions are cleared as new ones start: the table never grows without end.
     sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
-        .bind(format_datetime(created))
+        .bind(format_datetime(n.created_at))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;

@@ -235,25 +235,10 @@ impl Store for SqliteStore {
 
     async fn create_session(
         &self,
-        user_id: i64,
-        token_hash: &str,
-        csrf_token: &str,
-        created_at: DateTime,
-        expires_at: DateTime,
-        idle_expires_at: Option<DateTime>,
+        session: &vigil_store::NewSession<'_>,
         audit: &AuditEntry,
     ) -> StoreResult<()> {
-        accounts::create_session(
-            &self.pool,
-            user_id,
-            token_hash,
-            csrf_token,
-            created_at,
-            expires_at,
-            idle_expires_at,
-            audit,
-        )
-        .await
+        accounts::create_session(&self.pool, session, audit).await
     }
 
     async fn touch_session(&self, token_hash: &str, idle_expires_at: DateTime) -> StoreResult<()> {

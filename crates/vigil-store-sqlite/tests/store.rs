@@ -354,12 +354,14 @@ async fn sessions_live_until_they_expire_end_or_the_user_is_disabled() {
         .unwrap();
     let t = |x: &str| parse_datetime(x).unwrap();
     s.create_session(
-        u.id,
-        "tokenhash",
-        "csrf",
-        t("2026-11-27T09:00:00"),
-        t("2026-11-27T17:00:00"),
-        Some(t("2026-11-27T10:30:00")),
+        &vigil_store::NewSession {
+            user_id: u.id,
+            token_hash: "tokenhash",
+            csrf_token: "csrf",
+            created_at: t("2026-11-27T09:00:00"),
+            expires_at: t("2026-11-27T17:00:00"),
+            idle_expires_at: Some(t("2026-11-27T10:30:00")),
+        },
         &entry("session.start", "ann"),
     )
     .await

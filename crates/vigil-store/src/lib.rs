@@ -106,6 +106,18 @@ pub struct AuditQuery {
 
 /// A signed-in session: who, the form token that must accompany every change, and when it
 /// ends.
+/// A session to start: only the token's hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession<'a> {
+    pub user_id: i64,
+    pub token_hash: &'a str,
+    pub csrf_token: &'a str,
+    pub created_at: DateTime,
+    pub expires_at: DateTime,
+    /// When it ends if left unused (browser sessions); `None` for an API token.
+    pub idle_expires_at: Option<DateTime>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub user: User,
@@ -257,12 +269,7 @@ pub trait Store: Send + Sync {
     /// Starts a session for a user (stores only the token's hash), audited.
     fn create_session(
         &self,
-        user_id: i64,
-        token_hash: &str,
-        csrf_token: &str,
-        created_at: DateTime,
-        expires_at: DateTime,
-        idle_expires_at: Option<DateTime>,
+        session: &NewSession<'_>,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 

@@ -213,12 +213,14 @@ pub async fn sign_in(
     let created = app
         .store
         .create_session(
-            user.id,
-            &vigil_auth::token_hash(&session_token),
-            &vigil_auth::random_token(),
-            now,
-            now + chrono::Duration::hours(SESSION_HOURS),
-            Some(now + chrono::Duration::minutes(IDLE_MINUTES)),
+            &vigil_store::NewSession {
+                user_id: user.id,
+                token_hash: &vigil_auth::token_hash(&session_token),
+                csrf_token: &vigil_auth::random_token(),
+                created_at: now,
+                expires_at: now + chrono::Duration::hours(SESSION_HOURS),
+                idle_expires_at: Some(now + chrono::Duration::minutes(IDLE_MINUTES)),
+            },
             &audit_entry(
                 user.username.as_str(),
                 "session.sign_in",

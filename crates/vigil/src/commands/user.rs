@@ -184,12 +184,14 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
             let now = vigil_auth::now_utc();
             store
                 .create_session(
-                    user.id,
-                    &vigil_auth::token_hash(&token),
-                    &vigil_auth::random_token(),
-                    now,
-                    now + chrono::Duration::hours(hours),
-                    None,
+                    &vigil_store::NewSession {
+                        user_id: user.id,
+                        token_hash: &vigil_auth::token_hash(&token),
+                        csrf_token: &vigil_auth::random_token(),
+                        created_at: now,
+                        expires_at: now + chrono::Duration::hours(hours),
+                        idle_expires_at: None,
+                    },
                     &entry("user.api_token", u.as_str()),
                 )
                 .await?;
