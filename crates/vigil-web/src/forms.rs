@@ -43,7 +43,16 @@ pub fn party_input(f: &FormData, prefix: &str) -> PartyInput {
     }
 }
 
-pub fn party_fields(f: &FormData, prefix: &str, legend: &str, errors: &[FieldError]) -> String {
+/// A party to an incident: a person already recorded (found by name, or by reference) or
+/// the details of a new one. `found` is the result of this form's "Find" for the party: the
+/// people it found are offered as choices.
+pub fn party_fields(
+    f: &FormData,
+    prefix: &str,
+    legend: &str,
+    errors: &[FieldError],
+    found: Option<&[vigil_domain::Person]>,
+) -> String {
     let n = |name: &str| format!("{prefix}_{name}");
     let (id, family, given, sex, birth, address, postcode, confidential) = (
         n("id"),
@@ -55,15 +64,78 @@ pub fn party_fields(f: &FormData, prefix: &str, legend: &str, errors: &[FieldErr
         n("postcode"),
         n("address_confidential"),
     );
-    format!(
-        "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">{}</h2></legend>{}<p class=\"govuk-body\">Or, for someone not yet recorded:</p>{}{}{}{}{}{}{}</fieldset>",
-        esc(legend),
-        Input::text(&id, "Reference of a person already recorded", f.get(&id))
-            .hint("Search first to avoid recording someone twice. For example, P0000123")
+    let who = match found {
+        Some(people) if !people.is_empty() => {
+            let labels: Vec<(String, String)> = people
+                .iter()
+                .map(|p| {
+                    let name = [
+                        p.identity.given_names.as_deref(),
+                        p.identity.family_name.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                    let born = p
+                        .birth_date
+                        .map_or("date of birth not recorded".to_owned(), |b| {
+                            format!("born {}", b.format("%-d %B %Y"))
+                        });
+                    (p.id.to_string(), format!("{name}, {born} ({})", p.id))
+                })
+                .chain(std::iter::once((
+                    String::new(),
+                    "None of these: a new person (enter their details below)".to_owned(),
+                )))
+                .collect();
+            let options: Vec<(&str, &str)> = labels
+                .iter()
+                .map(|(v, l)| (v.as_str(), l.as_str()))
+                .collect();
+            radios(
+                &id,
+                "Is it one of these people?",
+                Some("People already recorded whose names start the same"),
+                &options,
+                f.get(&id),
+                false,
+                errors,
+            )
+        }
+        Some(_) => format!(
+            "{}{}",
+            p("Nobody already recorded has that name: enter the new person's details."),
+            Input::text(&id, "Reference of a person already recorded", f.get(&id))
+                .width("10")
+                .render(errors)
+        ),
+        None => Input::text(&id, "Reference of a person already recorded", f.get(&id))
+            .hint("Or type their name below and use Find. For example, P0000123")
             .width("10")
             .render(errors),
+    };
+    format!(
+        "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">{}</h2></legend>{}{}{}{}{who}<p class=\"govuk-body\">For a new person:</p>{}{}{}{}</fieldset>",
+        esc(legend),
         Input::text(&family, "Family name", f.get(&family)).render(errors),
         Input::text(&given, "Given names", f.get(&given)).render(errors),
+        Input::text(&birth, "Date of birth (if known)", f.get(&birth))
+            .hint("For example, 31/08/1990")
+            .width("10")
+            .render(errors),
+        button(
+            &format!(
+                "Find people with this name ({})",
+                legend
+                    .trim_start_matches("The ")
+                    .split(' ')
+                    .next()
+                    .unwrap_or("person")
+            ),
+            Some(("action", &format!("find_{prefix}"))),
+            true
+        ),
         radios(
             &sex,
             "Sex",
@@ -78,10 +150,6 @@ pub fn party_fields(f: &FormData, prefix: &str, legend: &str, errors: &[FieldErr
             true,
             errors
         ),
-        Input::text(&birth, "Date of birth (if known)", f.get(&birth))
-            .hint("For example, 31/08/1990")
-            .width("10")
-            .render(errors),
         Input::text(&address, "Address", f.get(&address))
             .width("30")
             .render(errors),

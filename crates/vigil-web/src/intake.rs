@@ -34,7 +34,18 @@ pub fn intake_input(f: &FormData) -> IntakeInput {
     }
 }
 
-fn form_page(app: &App, s: &Session, f: &FormData, errors: &[FieldError], notice: &str) -> String {
+/// What the form's "Find" found for a party: which party, and the people.
+type FoundParty<'a> = Option<(&'a str, &'a [vigil_domain::Person])>;
+
+fn form_page(
+    app: &App,
+    s: &Session,
+    f: &FormData,
+    errors: &[FieldError],
+    notice: &str,
+    found: FoundParty<'_>,
+) -> String {
+    let found_for = |party: &str| found.filter(|(p, _)| *p == party).map(|(_, people)| people);
     let mut lpas = vec![(String::new(), "Choose the area".to_owned())];
     lpas.extend(app.lpas.iter().map(|l| (l.to_string(), l.to_string())));
     let body = format!(
@@ -73,12 +84,13 @@ fn form_page(app: &App, s: &Session, f: &FormData, errors: &[FieldError], notice
         .width("20")
         .render(errors),
         select("lpa", "Local Policing Area", &lpas, f.get("lpa"), errors),
-        party_fields(f, "victim", "The victim", errors),
+        party_fields(f, "victim", "The victim", errors, found_for("victim")),
         party_fields(
             f,
             "suspect",
             "The suspect (leave empty if not known)",
-            errors
+            errors,
+            found_for("suspect")
         ),
         radios(
             "relationship",
@@ -129,7 +141,7 @@ pub async fn new_incident(State(app): State<Arc<App>>, headers: HeaderMap) -> Re
     if !allows(s.user.role, Capability::RecordIncident) {
         return crate::pages::forbidden_page(&s);
     }
-    Html(form_page(&app, &s, &FormData(Vec::new()), &[], "")).into_response()
+    Html(form_page(&app, &s, &FormData(Vec::new()), &[], "", None)).into_response()
 }
 
 pub async fn record_incident(
@@ -150,14 +162,57 @@ pub async fn record_incident(
     }
     // "Check the grade" recounts without saving (the no-JavaScript running count).
     if f.get("action") == "check" {
-        return Html(form_page(&app, &s, &f, &[], "")).into_response();
+        return Html(form_page(&app, &s, &f, &[], "", None)).into_response();
+    }
+    // "Find people with this name": search without saving, and offer who was found.
+    if let Some(party) = f
+        .get("action")
+        .strip_prefix("find_")
+        .filter(|p| matches!(*p, "victim" | "suspect"))
+    {
+        let field = |name: &str| f.get(&format!("{party}_{name}")).to_owned();
+        if field("family_name").trim().is_empty() {
+            let errors = [FieldError::new(
+                format!("{party}_family_name"),
+                format!("Enter the {party}'s family name to search for them"),
+            )];
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(form_page(&app, &s, &f, &errors, "", None)),
+            )
+                .into_response();
+        }
+        let q = service::SearchInput {
+            family_name: field("family_name"),
+            given_names: field("given_names"),
+            birth_date: field("birth_date"),
+            ..Default::default()
+        };
+        return match service::search(&app, &s, &q).await {
+            Ok(service::Found::People(people)) => {
+                Html(form_page(&app, &s, &f, &[], "", Some((party, &people)))).into_response()
+            }
+            Ok(_) => Html(form_page(&app, &s, &f, &[], "", Some((party, &[])))).into_response(),
+            Err(Failure::Invalid(errors)) => {
+                let errors: Vec<FieldError> = errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("{party}_{}", e.field), e.message))
+                    .collect();
+                (
+                    StatusCode::BAD_REQUEST,
+                    Html(form_page(&app, &s, &f, &errors, "", None)),
+                )
+                    .into_response()
+            }
+            Err(other) => failure_page(&s, other),
+        };
     }
     let input = intake_input(&f);
     match service::record_incident(&app, &s, &input).await {
         Ok(r) => Redirect::to(&format!("/cases/{}?recorded=1", r.incident_id)).into_response(),
         Err(Failure::Invalid(errors)) => (
             StatusCode::BAD_REQUEST,
-            Html(form_page(&app, &s, &f, &errors, "")),
+            Html(form_page(&app, &s, &f, &errors, "", None)),
         )
             .into_response(),
         Err(Failure::PossibleDuplicates { party, matches }) => {
@@ -196,7 +251,7 @@ pub async fn record_incident(
             );
             (
                 StatusCode::CONFLICT,
-                Html(form_page(&app, &s, &f, &errors, &notice)),
+                Html(form_page(&app, &s, &f, &errors, &notice, None)),
             )
                 .into_response()
         }

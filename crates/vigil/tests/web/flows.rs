@@ -298,6 +298,86 @@ fn intake_with_dash_routes_the_case_and_lists_the_actions_due() {
 }
 
 #[test]
+fn intake_finds_people_already_recorded_by_name() {
+    let srv = start();
+    let (officer, csrf) = sign_in(&srv, "officer");
+    let find = intake(
+        &csrf,
+        2,
+        &[
+            ("action", "find_victim"),
+            ("victim_family_name", "smi"),
+            ("victim_given_names", ""),
+            ("victim_birth_date", ""),
+        ],
+    );
+    let r = http(&srv.addr, "POST", "/incidents", Some(&officer), Some(&find));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Is it one of these people?"), "{}", r.body);
+    assert!(
+        r.body.contains("Ann Smith, born 1 January 1990 (P1)"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("None of these: a new person"));
+    // Nothing is saved by a search, and the search is audited.
+    assert!(
+        text(&vigil(&["--db", &srv.db, "audit", "--actor", "officer"])).contains("person.search")
+    );
+    // Choosing the person found records the incident against them.
+    let save = intake(
+        &csrf,
+        2,
+        &[
+            ("victim_id", "P1"),
+            ("victim_family_name", ""),
+            ("victim_given_names", ""),
+            ("victim_sex", ""),
+        ],
+    );
+    let r = http(&srv.addr, "POST", "/incidents", Some(&officer), Some(&save));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case = http(
+        &srv.addr,
+        "GET",
+        r.header("location").unwrap(),
+        Some(&officer),
+        None,
+    );
+    assert!(case.body.contains("href=\"/people/P1\""), "{}", case.body);
+    // Nobody by that name: say so.
+    let none = intake(
+        &csrf,
+        2,
+        &[("action", "find_suspect"), ("suspect_family_name", "Zzyzx")],
+    );
+    let r = http(&srv.addr, "POST", "/incidents", Some(&officer), Some(&none));
+    assert!(
+        r.body.contains("Nobody already recorded has that name"),
+        "{}",
+        r.body
+    );
+    let empty = intake(
+        &csrf,
+        2,
+        &[("action", "find_suspect"), ("suspect_family_name", "")],
+    );
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&empty),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("href=\"#suspect_family_name\""),
+        "{}",
+        r.body
+    );
+}
+
+#[test]
 fn a_suspect_who_abused_another_partner_prompts_a_clares_law_check() {
     let srv = start();
     let (officer, csrf) = sign_in(&srv, "officer");
