@@ -109,6 +109,35 @@ async fn audited(app: &App, e: AuditEntry) -> Outcome<()> {
     app.store.audit(&e).await.map(|_| ()).map_err(Failure::from)
 }
 
+/// One fresh id for a record made in Vigil, as its typed id.
+async fn new_id<T>(
+    app: &App,
+    kind: RecordKind,
+    parse: fn(&str) -> Result<T, ValueError>,
+) -> Outcome<T> {
+    let ids = app.store.new_ids(kind, 1).await?;
+    parse(&ids[0]).map_err(|e| Failure::Problem(e.reason))
+}
+
+/// Writes records added to a case, with the audit row that names what was added.
+async fn add_to_case(
+    app: &App,
+    s: &Session,
+    case: &IncidentId,
+    what: &str,
+    id: &str,
+    records: RecordSet,
+) -> Outcome<()> {
+    let entry = audit_entry(
+        actor(s),
+        &format!("{what}.create"),
+        "case",
+        case.as_str(),
+        Some(format!("{what} {id}")),
+    );
+    Ok(app.store.add_records(&records, &[entry]).await?)
+}
+
 // ----- parsing helpers: each returns a field error naming the field -----
 
 fn required<'a>(
@@ -692,8 +721,7 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
         .new_ids(RecordKind::Person, new_people)
         .await?
         .into_iter();
-    let incident_id = IncidentId::parse(&app.store.new_ids(RecordKind::Incident, 1).await?[0])
-        .map_err(|e| Failure::Problem(e.reason))?;
+    let incident_id = new_id(app, RecordKind::Incident, IncidentId::parse).await?;
     let mut records = RecordSet::default();
     let mut audit = Vec::new();
     let mut resolve = |party: Party, records: &mut RecordSet| -> Outcome<PersonId> {
@@ -745,8 +773,7 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
         None,
     ));
     if let Some(d) = &dash {
-        let id = AssessmentId::parse(&app.store.new_ids(RecordKind::Assessment, 1).await?[0])
-            .map_err(|e| Failure::Problem(e.reason))?;
+        let id = new_id(app, RecordKind::Assessment, AssessmentId::parse).await?;
         records.risk_assessments.push(assessment_record(
             id,
             &incident_id,
@@ -1192,8 +1219,7 @@ pub async fn add_offence(
             .await?
             .map_or(InvestigatingTeam::Lpt, |r| r.investigation),
     };
-    let id = OffenceId::parse(&app.store.new_ids(RecordKind::Offence, 1).await?[0])
-        .map_err(|e| Failure::Problem(e.reason))?;
+    let id = new_id(app, RecordKind::Offence, OffenceId::parse).await?;
     let records = RecordSet {
         offences: vec![Offence {
             id: id.clone(),
@@ -1211,18 +1237,7 @@ pub async fn add_offence(
         }],
         ..Default::default()
     };
-    app.store
-        .add_records(
-            &records,
-            &[audit_entry(
-                actor(s),
-                "offence.create",
-                "case",
-                i.id.as_str(),
-                Some(format!("offence {id}")),
-            )],
-        )
-        .await?;
+    add_to_case(app, s, &i.id, "offence", id.as_str(), records).await?;
     Ok(id)
 }
 
@@ -1329,8 +1344,7 @@ pub async fn add_arrest(
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
-    let id = ArrestId::parse(&app.store.new_ids(RecordKind::Arrest, 1).await?[0])
-        .map_err(|e| Failure::Problem(e.reason))?;
+    let id = new_id(app, RecordKind::Arrest, ArrestId::parse).await?;
     let records = RecordSet {
         arrests: vec![Arrest {
             id: id.clone(),
@@ -1343,18 +1357,7 @@ pub async fn add_arrest(
         }],
         ..Default::default()
     };
-    app.store
-        .add_records(
-            &records,
-            &[audit_entry(
-                actor(s),
-                "arrest.create",
-                "case",
-                i.id.as_str(),
-                Some(format!("arrest {id}")),
-            )],
-        )
-        .await?;
+    add_to_case(app, s, &i.id, "arrest", id.as_str(), records).await?;
     Ok(id)
 }
 
@@ -1397,8 +1400,7 @@ pub async fn add_referral(
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
-    let rid = ReferralId::parse(&app.store.new_ids(RecordKind::Referral, 1).await?[0])
-        .map_err(|e| Failure::Problem(e.reason))?;
+    let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
     let records = RecordSet {
         referrals: vec![Referral {
             id: rid.clone(),
@@ -1411,18 +1413,7 @@ pub async fn add_referral(
         }],
         ..Default::default()
     };
-    app.store
-        .add_records(
-            &records,
-            &[audit_entry(
-                actor(s),
-                "referral.create",
-                "case",
-                id.as_str(),
-                Some(format!("referral {rid}")),
-            )],
-        )
-        .await?;
+    add_to_case(app, s, &id, "referral", rid.as_str(), records).await?;
     Ok(rid)
 }
 
@@ -1456,8 +1447,7 @@ pub async fn add_assessment(
         return Err(Failure::Invalid(errors));
     }
     let d = dash.expect("checked");
-    let id = AssessmentId::parse(&app.store.new_ids(RecordKind::Assessment, 1).await?[0])
-        .map_err(|e| Failure::Problem(e.reason))?;
+    let id = new_id(app, RecordKind::Assessment, AssessmentId::parse).await?;
     let record = assessment_record(id, &case.incident.id, stage, vigil_auth::now_utc(), &d);
     let reason = d
         .assessment
