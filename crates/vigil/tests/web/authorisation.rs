@@ -17,7 +17,8 @@ const USERS: [(&str, Role); 8] = [
     ("admin", Role::Administrator),
 ];
 
-/// A route and the status the permission table implies for a role.
+/// A route and the status the permission table implies for a role. `{offence}` in a path
+/// stands for an offence the test records first.
 struct Route {
     method: &'static str,
     path: &'static str,
@@ -26,6 +27,10 @@ struct Route {
     json: Option<&'static str>,
     expect: fn(Role) -> u16,
 }
+
+/// A form submitted with the session's form token and nothing else: an allowed role gets
+/// the form back with its problems (400), and nothing is written.
+const FORM: Option<&str> = Some("form");
 
 fn reads_cases(r: Role, then: u16) -> u16 {
     if allows(r, C::ReadCases) { then } else { 404 }
@@ -37,6 +42,147 @@ fn queue(r: Role, q: Queue) -> u16 {
 
 fn routes() -> Vec<Route> {
     vec![
+        Route {
+            method: "GET",
+            path: "/report",
+            json: None,
+            expect: |r| {
+                if allows(r, C::ReadAnalytics) {
+                    200
+                } else {
+                    404
+                }
+            },
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/pack",
+            json: None,
+            expect: |r| {
+                if allows(r, C::ReadAnalytics) {
+                    200
+                } else {
+                    403
+                }
+            },
+        },
+        Route {
+            method: "GET",
+            path: "/offences/{offence}/outcome",
+            json: None,
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::RecordInvestigation) {
+                        200
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
+        Route {
+            method: "POST",
+            path: "/offences/{offence}/outcome",
+            json: FORM,
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::RecordInvestigation) {
+                        400
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
+        Route {
+            method: "PUT",
+            path: "/api/v1/offences/{offence}/outcome",
+            json: Some("{}"),
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::RecordInvestigation) {
+                        422
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
+        Route {
+            method: "POST",
+            path: "/incidents",
+            json: FORM,
+            expect: |r| {
+                if allows(r, C::RecordIncident) {
+                    400
+                } else {
+                    403
+                }
+            },
+        },
+        Route {
+            method: "POST",
+            path: "/cases/I1/offences/new",
+            json: FORM,
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::RecordInvestigation) {
+                        400
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
+        Route {
+            method: "POST",
+            path: "/cases/I1/arrests/new",
+            json: FORM,
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::RecordInvestigation) {
+                        400
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
+        Route {
+            method: "POST",
+            path: "/cases/I1/referrals/new",
+            json: FORM,
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::RecordInvestigation) || allows(r, C::Safeguard) {
+                        400
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
+        Route {
+            method: "POST",
+            path: "/cases/I1/assessments/new?stage=secondary",
+            json: FORM,
+            expect: |r| {
+                reads_cases(
+                    r,
+                    if allows(r, C::SecondaryAssessment) {
+                        400
+                    } else {
+                        403
+                    },
+                )
+            },
+        },
         Route {
             method: "GET",
             path: "/",
@@ -301,33 +447,47 @@ fn routes() -> Vec<Route> {
 #[test]
 fn every_route_with_every_role_holds_to_the_permission_table() {
     let srv = start();
+    // An offence to record outcomes on.
+    let investigator = crate::api::token(&srv, "investigator");
+    let (status, v) = crate::api::api(
+        &srv,
+        "POST",
+        "/api/v1/cases/I1/offences",
+        &investigator,
+        Some(
+            &serde_json::json!({"offence_group": "violence_with_injury", "offence_date": "2019-05-01", "recorded_date": "2019-05-02"}),
+        ),
+    );
+    assert_eq!(status, 201, "{v}");
+    let offence = v["id"].as_str().unwrap().to_owned();
     let mut wrong = Vec::new();
     for (user, role) in USERS {
         let (cookie, csrf) = sign_in(&srv, user);
+        let form = format!("csrf={csrf}");
         for route in routes() {
+            let path = route.path.replace("{offence}", &offence);
             let mut headers = vec![("Cookie", cookie.as_str())];
-            if route.json.is_some() {
-                headers.push(("X-CSRF-Token", csrf.as_str()));
-            }
-            let r = request(
-                &srv.addr,
-                route.method,
-                route.path,
-                &headers,
-                route.json.map(|b| ("application/json", b)),
-            );
+            let body = match route.json {
+                None => None,
+                Some("form") => Some(("application/x-www-form-urlencoded", form.as_str())),
+                Some(json) => {
+                    headers.push(("X-CSRF-Token", csrf.as_str()));
+                    Some(("application/json", json))
+                }
+            };
+            let r = request(&srv.addr, route.method, &path, &headers, body);
             let expected = (route.expect)(role);
             if r.status != expected {
                 wrong.push(format!(
-                    "{role} {} {}: {} (expected {expected})",
-                    route.method, route.path, r.status
+                    "{role} {} {path}: {} (expected {expected})",
+                    route.method, r.status
                 ));
             }
             // A page that was refused or not found must not leak a name from the fixture.
             if r.status >= 400 && (r.body.contains("Smith") || r.body.contains("Refuge Lane")) {
                 wrong.push(format!(
-                    "{role} {} {}: a refused answer shows personal data",
-                    route.method, route.path
+                    "{role} {} {path}: a refused answer shows personal data",
+                    route.method
                 ));
             }
         }
@@ -365,13 +525,13 @@ fn every_route_with_every_role_holds_to_the_permission_table() {
 fn signed_out_requests_are_sent_to_sign_in_or_refused() {
     let srv = start();
     for route in routes() {
-        let r = request(
-            &srv.addr,
-            route.method,
-            route.path,
-            &[],
-            route.json.map(|b| ("application/json", b)),
-        );
+        let path = route.path.replace("{offence}", "O1");
+        let body = match route.json {
+            None => None,
+            Some("form") => Some(("application/x-www-form-urlencoded", "csrf=x")),
+            Some(json) => Some(("application/json", json)),
+        };
+        let r = request(&srv.addr, route.method, &path, &[], body);
         if route.path.starts_with("/api/") {
             assert_eq!(r.status, 401, "{} {}", route.method, route.path);
         } else {

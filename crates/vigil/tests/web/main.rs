@@ -1,7 +1,7 @@
 //! The web application, driven over real HTTP on loopback against the real binary: one
 //! test binary, one module per concern.
 
-mod api;
+pub mod api;
 mod authorisation;
 mod browser;
 #[path = "../common/mod.rs"]
