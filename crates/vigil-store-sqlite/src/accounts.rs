@@ -141,19 +141,26 @@ fn user_row(r: &SqliteRow) -> StoreResult<User> {
             .map_err(|e| bad("agency", e))?,
         password_hash: r.get(5),
         disabled: r.get::<i64, _>(6) != 0,
+        lpa: r
+            .get::<Option<String>, _>(7)
+            .map(|l| vigil_domain::Lpa::parse(&l))
+            .transpose()
+            .map_err(|e| bad("area", e))?,
     })
 }
 
-const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled";
+const USER_COLUMNS: &str =
+    "user_id, username, display_name, role, agency, password_hash, disabled, lpa";
 
 pub async fn add_user(pool: &SqlitePool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = crate::write_tx(pool).await?;
-    let result = sqlx::query("INSERT INTO users (username, display_name, role, agency, password_hash) VALUES (?, ?, ?, ?, ?)")
+    let result = sqlx::query("INSERT INTO users (username, display_name, role, agency, password_hash, lpa) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(u.username.as_str())
         .bind(u.display_name.as_str())
         .bind(u.role.as_str())
         .bind(u.agency.map(|a| a.as_str()))
         .bind(u.password_hash.as_str())
+        .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
         .execute(&mut *tx)
         .await;
     if let Err(sqlx::Error::Database(db)) = &result
@@ -313,11 +320,12 @@ pub async fn session(
     .await
     .map_err(backend)?;
     row.map(|r| {
-        let expires: String = r.get(8);
-        let idle: Option<String> = r.get(9);
+        // The user's columns come first; the session's follow.
+        let expires: String = r.get(9);
+        let idle: Option<String> = r.get(10);
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(7),
+            csrf_token: r.get(8),
             expires_at: parse_datetime(&expires)
                 .map_err(|e| StoreError::Schema(format!("session expiry: {e}")))?,
             idle_expires_at: idle

@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "sessions end after inactivity",
         sql: include_str!("../migrations/0008_session_idle.sql"),
     },
+    Migration {
+        version: 9,
+        description: "users' home areas",
+        sql: include_str!("../migrations/0009_user_lpa.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -241,6 +241,7 @@ async fn users_are_added_once_disabled_and_reset_with_every_act_audited() {
         display_name: "Ann Smith".into(),
         role: Role::DaitSergeant,
         agency: None,
+        lpa: Some(Lpa::parse("North").unwrap()),
         password_hash: "$argon2id$stub".into(),
     };
     let u = s
@@ -248,6 +249,7 @@ async fn users_are_added_once_disabled_and_reset_with_every_act_audited() {
         .await
         .unwrap();
     assert_eq!(u.role, Role::DaitSergeant);
+    assert_eq!(u.lpa.as_ref().map(|l| l.as_str()), Some("North"));
     assert!(matches!(
         s.add_user(&new, &entry("user.add", "ann.smith")).await,
         Err(StoreError::Conflict { .. })
@@ -346,6 +348,7 @@ async fn sessions_live_until_they_expire_end_or_the_user_is_disabled() {
                 display_name: "Ann".into(),
                 role: Role::CruOfficer,
                 agency: None,
+                lpa: None,
                 password_hash: "h".into(),
             },
             &entry("user.add", "ann"),

@@ -60,6 +60,8 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     pub agency: Option<Agency>,
+    /// The officer's home Local Policing Area, where their team queue opens.
+    pub lpa: Option<vigil_domain::Lpa>,
     pub password_hash: String,
 }
 
@@ -71,6 +73,7 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub agency: Option<Agency>,
+    pub lpa: Option<vigil_domain::Lpa>,
     pub password_hash: String,
     pub disabled: bool,
 }

@@ -482,9 +482,9 @@ pub struct AssessmentInput {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
-    /// Limit the queue to one Local Policing Area.
+    /// One Local Policing Area, or `all`; the caller's home area when not given.
     #[serde(default)]
-    pub lpa: String,
+    pub lpa: Option<String>,
 }
 
 // ----- handlers -----
@@ -822,7 +822,7 @@ pub async fn queue(
     let Some(queue) = vigil_domain::access::Queue::from_slug(&slug) else {
         return from_failure(&s, Failure::NotFound).into_response();
     };
-    let lpa = match q.lpa.trim() {
+    let lpa = match service::queue_area(&s, q.lpa.as_deref()) {
         "" => None,
         l => match vigil_domain::Lpa::parse(l) {
             Ok(l) => Some(l),

@@ -585,7 +585,7 @@ pub async fn audit(
 #[derive(Deserialize)]
 pub struct QueueFilter {
     #[serde(default)]
-    lpa: String,
+    lpa: Option<String>,
 }
 
 /// A team's work queue, highest risk first, then longest waiting. Items waiting longer than
@@ -618,7 +618,8 @@ pub async fn queue(
         return not_found_page(Some(&s));
     };
     let mut errors = Vec::new();
-    let lpa = match q.lpa.trim() {
+    let area = service::queue_area(&s, q.lpa.as_deref());
+    let lpa = match area {
         "" => None,
         l => match vigil_domain::Lpa::parse(l) {
             Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
@@ -639,7 +640,7 @@ pub async fn queue(
         Ok(i) => i,
         Err(f) => return failure_page(&s, f),
     };
-    let mut lpa_options = vec![(String::new(), "All areas".to_owned())];
+    let mut lpa_options = vec![("all".to_owned(), "All areas".to_owned())];
     lpa_options.extend(app.lpas.iter().map(|l| (l.to_string(), l.to_string())));
     let mut body = format!(
         "{}{}<form method=\"get\" action=\"/queues/{}\" novalidate>{}{}</form>",
@@ -650,7 +651,7 @@ pub async fn queue(
             "lpa",
             "Local Policing Area",
             &lpa_options,
-            q.lpa.trim(),
+            if area.is_empty() { "all" } else { area },
             &errors
         ),
         button("Show", None, true)

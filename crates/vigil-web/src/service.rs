@@ -1628,6 +1628,16 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
 
 // ----- team queues -----
 
+/// The area a queue shows: the one asked for, `all` (or empty) for every area, and, when
+/// none is asked for, the user's home area.
+pub fn queue_area<'a>(s: &'a Session, asked: Option<&'a str>) -> &'a str {
+    match asked.map(str::trim) {
+        None => s.user.lpa.as_ref().map_or("", |l| l.as_str()),
+        Some("all") => "",
+        Some(l) => l,
+    }
+}
+
 /// A team's queue and how to read its ages.
 pub struct QueueView {
     pub items: Vec<vigil_store::QueueItem>,

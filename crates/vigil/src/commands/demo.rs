@@ -50,6 +50,7 @@ async fn demo_users(
             store
                 .add_user(
                     &NewUser {
+                        lpa: None,
                         username: username.clone(),
                         display_name,
                         role: *role,

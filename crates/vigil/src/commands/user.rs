@@ -21,6 +21,9 @@ pub enum UserCommand {
         /// The name shown in the application and the audit trail.
         #[arg(long)]
         name: String,
+        /// The officer's home Local Policing Area: their team queue opens on it.
+        #[arg(long)]
+        lpa: Option<String>,
     },
     /// Stop a user signing in (their audit history stays).
     Disable { username: String },
@@ -96,6 +99,7 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
             role,
             agency,
             name,
+            lpa,
         } => {
             let username = username(&raw)?;
             let role = Role::parse(&role).map_err(|e| Failure::BadInput(format!("--role: {e}")))?;
@@ -110,12 +114,29 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                     "--name: give the user's name, at most 100 characters".into(),
                 ));
             }
+            let lpa = match lpa.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(l) => {
+                    let l = vigil_domain::Lpa::parse(l)
+                        .map_err(|e| Failure::BadInput(format!("--lpa: {e}")))?;
+                    let known = store.lpas().await?;
+                    if !known.is_empty() && !known.contains(&l) {
+                        let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
+                        return Err(Failure::BadInput(format!(
+                            "--lpa: '{l}' is not one of this force's Local Policing Areas ({})",
+                            names.join(", ")
+                        )));
+                    }
+                    Some(l)
+                }
+            };
             let password = read_password(&username)?;
             let new = NewUser {
                 username: username.clone(),
                 display_name,
                 role,
                 agency,
+                lpa,
                 password_hash: vigil_auth::hash_password(&password),
             };
             match store
@@ -202,15 +223,16 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
         }
         UserCommand::List => {
             println!(
-                "{:<24} {:<20} {:<20} {:<10} name",
-                "username", "role", "agency", "status"
+                "{:<24} {:<20} {:<20} {:<12} {:<10} name",
+                "username", "role", "agency", "area", "status"
             );
             for u in store.users().await? {
                 println!(
-                    "{:<24} {:<20} {:<20} {:<10} {}",
+                    "{:<24} {:<20} {:<20} {:<12} {:<10} {}",
                     u.username.as_str(),
                     u.role.as_str(),
                     u.agency.map_or("", |a| a.as_str()),
+                    u.lpa.as_ref().map_or("", |l| l.as_str()),
                     if u.disabled { "disabled" } else { "active" },
                     u.display_name
                 );

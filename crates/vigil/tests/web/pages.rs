@@ -425,3 +425,64 @@ fn serving_beyond_this_machine_needs_secure_cookies() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("--secure-cookies"), "{}", text(&o));
 }
+
+#[test]
+fn a_team_queue_opens_on_the_officers_home_area() {
+    let srv = start();
+    add_user(
+        &srv.db,
+        "north.dait",
+        "dait_investigator",
+        &["--lpa", "North"],
+    );
+    let (s, _) = sign_in(&srv, "north.dait");
+    let q = http(&srv.addr, "GET", "/queues/dait", Some(&s), None);
+    assert_eq!(q.status, 200);
+    assert!(
+        q.body.contains("<option value=\"North\" selected>"),
+        "{}",
+        q.body
+    );
+    assert!(q.body.contains(" in North"));
+    let all = http(&srv.addr, "GET", "/queues/dait?lpa=all", Some(&s), None);
+    assert!(
+        all.body.contains("<option value=\"all\" selected>"),
+        "{}",
+        all.body
+    );
+    assert!(!all.body.contains(" in North"));
+    // An area the force does not have is refused when the user is added.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args([
+            "--db",
+            &srv.db,
+            "user",
+            "add",
+            "south.dait",
+            "--role",
+            "dait_investigator",
+            "--name",
+            "S",
+            "--lpa",
+            "Atlantis",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"lantern orbit velvet\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("not one of this force's Local Policing Areas (North)"),
+        "{}",
+        text(&o)
+    );
+}
