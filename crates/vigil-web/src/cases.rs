@@ -6,7 +6,7 @@ use crate::App;
 use crate::components::*;
 use crate::forms::{FormData, dash_fields, dash_input};
 use crate::layout::page;
-use crate::pages::{expired_form, failure_page, link_person, signed_in};
+use crate::pages::{failure_page, link_person, signed_in};
 use crate::service::{
     self, ArrestInput, Failure, OffenceInput, OutcomeInput, ReferralInput, case_actions,
     case_routing, current_grade,
@@ -628,14 +628,10 @@ pub async fn task_save(
     Query(q): Query<StageQuery>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
+    let (s, f) = match crate::pages::signed_form(&app, &headers, fields).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = FormData(fields);
-    if !f.csrf_ok(&s) {
-        return expired_form(&s);
-    }
     let Some(task) = task_of(&kind, &q.stage) else {
         return crate::pages::not_found_page(Some(&s));
     };
@@ -846,14 +842,10 @@ pub async fn outcome_save(
     Path(raw): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
+    let (s, f) = match crate::pages::signed_form(&app, &headers, fields).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = FormData(fields);
-    if !f.csrf_ok(&s) {
-        return expired_form(&s);
-    }
     let input = OutcomeInput {
         code: f.get("code").into(),
         date: f.get("date").into(),
@@ -861,28 +853,27 @@ pub async fn outcome_save(
         version: f.get("version").trim().parse().unwrap_or(0),
         confirm_warnings: f.flag("confirm_warnings"),
     };
-    match service::record_outcome(&app, &s, &raw, &input).await {
-        Ok(_) => match app
-            .store
-            .offence(&vigil_domain::OffenceId::parse(&raw).expect("saved, so valid"))
-            .await
-        {
-            Ok(o) => Redirect::to(&format!("/cases/{}?saved=outcome", o.record.incident_id))
-                .into_response(),
-            Err(_) => crate::pages::problem(),
-        },
-        Err(Failure::Invalid(errors)) => match app
-            .store
-            .offence(&vigil_domain::OffenceId::parse(&raw).expect("validated, so valid"))
-            .await
-        {
-            Ok(o) => (
-                StatusCode::BAD_REQUEST,
-                Html(outcome_page(&s, &o.record, o.version, &f, &errors)),
-            )
-                .into_response(),
-            Err(_) => crate::pages::problem(),
-        },
-        Err(other) => failure_page(&s, other),
+    let result = match service::record_outcome(&app, &s, &raw, &input).await {
+        Ok(v) => Ok(v),
+        Err(Failure::Invalid(errors)) => Err(errors),
+        Err(other) => return failure_page(&s, other),
+    };
+    // Saved, or refused field by field: either way the offence exists and was readable.
+    let offence = match vigil_domain::OffenceId::parse(&raw) {
+        Ok(id) => app.store.offence(&id).await,
+        Err(_) => return crate::pages::not_found_page(Some(&s)),
+    };
+    let Ok(o) = offence else {
+        return crate::pages::problem();
+    };
+    match result {
+        Ok(_) => {
+            Redirect::to(&format!("/cases/{}?saved=outcome", o.record.incident_id)).into_response()
+        }
+        Err(errors) => (
+            StatusCode::BAD_REQUEST,
+            Html(outcome_page(&s, &o.record, o.version, &f, &errors)),
+        )
+            .into_response(),
     }
 }

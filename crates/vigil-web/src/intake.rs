@@ -149,14 +149,10 @@ pub async fn record_incident(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
+    let (s, f) = match crate::pages::signed_form(&app, &headers, fields).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = FormData(fields);
-    if !f.csrf_ok(&s) {
-        return crate::pages::expired_form(&s);
-    }
     if !allows(s.user.role, Capability::RecordIncident) {
         return crate::pages::forbidden_page(&s);
     }

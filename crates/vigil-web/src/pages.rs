@@ -23,6 +23,21 @@ pub fn link_person(id: &str) -> String {
     link(&format!("/people/{id}"), id)
 }
 
+/// A submitted form with its session: the redirect to sign in, or the "form expired" page
+/// when the form does not carry the session's token.
+pub async fn signed_form(
+    app: &App,
+    headers: &HeaderMap,
+    fields: Vec<(String, String)>,
+) -> Result<(Session, crate::forms::FormData), Response> {
+    let s = signed_in(app, headers).await?;
+    let f = crate::forms::FormData(fields);
+    if !f.csrf_ok(&s) {
+        return Err(expired_form(&s));
+    }
+    Ok((s, f))
+}
+
 /// The session of a request, or the redirect to sign in.
 pub async fn signed_in(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
     current(app, headers)
@@ -621,20 +636,9 @@ pub async fn queue(
     let area = service::queue_area(&s, q.lpa.as_deref());
     let lpa = match area {
         "" => None,
-        l => match vigil_domain::Lpa::parse(l) {
-            Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
-            Ok(_) => {
-                errors.push(FieldError::new(
-                    "lpa",
-                    format!("'{l}' is not one of this force's Local Policing Areas"),
-                ));
-                None
-            }
-            Err(e) => {
-                errors.push(FieldError::new("lpa", e.reason));
-                None
-            }
-        },
+        l => service::known_lpa(&app, l)
+            .map_err(|e| errors.push(FieldError::new("lpa", e)))
+            .ok(),
     };
     let items = match service::queue(&app, &s, queue, lpa.as_ref()).await {
         Ok(i) => i,

@@ -109,6 +109,18 @@ async fn audited(app: &App, e: AuditEntry) -> Outcome<()> {
     app.store.audit(&e).await.map(|_| ()).map_err(Failure::from)
 }
 
+/// An area typed or chosen by a user: a valid name, and one of the force's areas (when the
+/// store knows them).
+pub fn known_lpa(app: &App, raw: &str) -> Result<Lpa, String> {
+    match Lpa::parse(raw.trim()) {
+        Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Ok(l),
+        Ok(l) => Err(format!(
+            "'{l}' is not one of this force's Local Policing Areas"
+        )),
+        Err(e) => Err(e.reason),
+    }
+}
+
 /// One fresh id for a record made in Vigil, as its typed id.
 async fn new_id<T>(
     app: &App,
@@ -619,20 +631,9 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
         ));
     }
     let lpa = required(&mut errors, "lpa", &input.lpa, "the Local Policing Area").and_then(|l| {
-        match Lpa::parse(l) {
-            Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Some(l),
-            Ok(l) => {
-                errors.push(FieldError::new(
-                    "lpa",
-                    format!("'{l}' is not one of this force's Local Policing Areas"),
-                ));
-                None
-            }
-            Err(e) => {
-                errors.push(FieldError::new("lpa", e.reason));
-                None
-            }
-        }
+        known_lpa(app, l)
+            .map_err(|e| errors.push(FieldError::new("lpa", e)))
+            .ok()
     });
     let relationship = choice(
         &mut errors,

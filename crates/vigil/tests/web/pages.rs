@@ -452,33 +452,12 @@ fn a_team_queue_opens_on_the_officers_home_area() {
     );
     assert!(!all.body.contains(" in North"));
     // An area the force does not have is refused when the user is added.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args([
-            "--db",
-            &srv.db,
-            "user",
-            "add",
-            "south.dait",
-            "--role",
-            "dait_investigator",
-            "--name",
-            "S",
-            "--lpa",
-            "Atlantis",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"lantern orbit velvet\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_user_add(
+        &srv.db,
+        "south.dait",
+        "dait_investigator",
+        &["--lpa", "Atlantis"],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).contains("not one of this force's Local Policing Areas (North)"),

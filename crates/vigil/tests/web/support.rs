@@ -21,7 +21,8 @@ impl Drop for Server {
     }
 }
 
-pub fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
+/// Runs `vigil user add` with the fixture's password on standard input.
+pub fn run_user_add(db: &str, user: &str, role: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "--db", db, "user", "add", user, "--role", role, "--name", user,
     ];
@@ -29,7 +30,8 @@ pub fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(&args)
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child
@@ -38,7 +40,12 @@ pub fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
         .unwrap()
         .write_all(b"lantern orbit velvet\n")
         .unwrap();
-    assert!(child.wait().unwrap().success());
+    child.wait_with_output().unwrap()
+}
+
+pub fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
+    let o = run_user_add(db, user, role, extra);
+    assert!(o.status.success(), "{}", text(&o));
 }
 
 pub fn start() -> Server {
