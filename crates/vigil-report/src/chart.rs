@@ -158,9 +158,12 @@ pub fn line_chart(
         H - BOTTOM
     );
     let every = n.div_ceil(12).max(1);
+    // The last month is labelled too when there is room for its label (about 56 units for
+    // "YYYY-MM") after the last regular tick.
+    let last_tick = (n - 1) / every * every;
+    let last_fits = x(n - 1) - x(last_tick) >= 56.0;
     for (i, m) in months.iter().enumerate() {
-        // Ticks every `every` months, and the last month unless it would collide with a tick.
-        if i % every == 0 || (i == n - 1 && (n - 1) % every >= every.div_ceil(2)) {
+        if i % every == 0 || (i == n - 1 && last_fits) {
             let _ = write!(
                 out,
                 "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",

@@ -24,7 +24,8 @@ pub struct Filter {
 }
 
 /// The performance pack (every measure of METRICS.md, as `vigil pack --json` prints it) for
-/// the API; with an area, its breakdown by area too. Aggregates only.
+/// the API; with an area, its breakdown by area too. Aggregates, and the cohorts' person
+/// references (no name, address or detail: reading those needs a role that reads cases).
 pub async fn pack_json(app: &App, f: &Filter) -> Result<serde_json::Value, (StatusCode, String)> {
     prepare(app, f).await.map(|p| p.pack)
 }
@@ -210,6 +211,24 @@ pub async fn dashboard(
                 .as_f64()
                 .map_or("–".into(), |x| format!("{:.1}%", x * 100.0)),
         ),
+        (
+            "Arrests per 100 DA offences",
+            scope["arrest_rate"][previous.key()]
+                .as_f64()
+                .map_or("–".into(), |x| format!("{x:.1}")),
+            scope["arrest_rate"][latest.key()]
+                .as_f64()
+                .map_or("–".into(), |x| format!("{x:.1}")),
+        ),
+        (
+            "MARAC referrals",
+            scope["marac_referrals"][previous.key()]["total"]
+                .as_f64()
+                .map_or("–".into(), |x| format!("{x:.0}")),
+            scope["marac_referrals"][latest.key()]["total"]
+                .as_f64()
+                .map_or("–".into(), |x| format!("{x:.0}")),
+        ),
     ];
     body.push_str(&format!("<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">Headline measures</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Measure</th><th scope=\"col\" class=\"govuk-table__header\">{}</th><th scope=\"col\" class=\"govuk-table__header\">{}</th></tr></thead><tbody class=\"govuk-table__body\">", esc(&previous.key()), esc(&latest.key())));
     for (name, x, y) in rows {
@@ -243,6 +262,37 @@ pub async fn dashboard(
         &[Line {
             label: "Solved outcomes",
             points: series(&scope["solved_outcomes"], &months),
+        }],
+        &[],
+        &|v| format!("{v:.0}"),
+    ));
+    // The monthly rates of METRICS.md, as they are defined (per month): a trend, not a
+    // window total.
+    let percent = |v: f64| format!("{:.0}%", v * 100.0);
+    body.push_str(&line_chart(
+        "d-repeat",
+        "Repeat victims and emergency response by month",
+        "Share of the month's incidents",
+        &[
+            Line {
+                label: "Incidents with a repeat victim (12 months)",
+                points: series(&scope["repeat_incident_rate"], &months),
+            },
+            Line {
+                label: "Emergency responses on target",
+                points: series(&scope["response_on_target"], &months),
+            },
+        ],
+        &[(previous, "previous year"), (latest, "latest year")],
+        &percent,
+    ));
+    body.push_str(&line_chart(
+        "d-finalise",
+        "Days from recording to outcome by month",
+        "Mean days, offences finalised that month",
+        &[Line {
+            label: "Days to finalise",
+            points: series(&scope["days_to_finalise"], &months),
         }],
         &[],
         &|v| format!("{v:.0}"),
