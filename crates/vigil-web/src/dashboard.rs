@@ -73,7 +73,18 @@ async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)
         }
     }
     cfg.breakdown = !lpa.is_empty();
-    let pack = compute(&snapshot, &cfg).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+    // The measures are CPU work: off the async workers, so other requests keep being
+    // served while a pack is computed.
+    let (pack, snapshot) =
+        tokio::task::spawn_blocking(move || (compute(&snapshot, &cfg), snapshot))
+            .await
+            .map_err(|_| {
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The measures could not be computed. Try again later.".to_owned(),
+                )
+            })?;
+    let pack = pack.map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
     Ok(Prepared {
         pack,
         lpas: snapshot.lpas.clone(),

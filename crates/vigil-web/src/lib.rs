@@ -176,6 +176,29 @@ pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String>
         .await
         .map_err(|e| e.to_string())?;
     axum::serve(listener, router(store, opts.db, opts.secure_cookies, lpas))
+        // Ctrl+C or a service manager's stop: finish the requests in flight (a half-saved
+        // form is never possible, but a reply cut short is still a poor answer), then exit.
+        .with_graceful_shutdown(async {
+            let interrupt = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                        .expect("a SIGTERM handler can be installed");
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = term.recv() => {}
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = interrupt.await;
+            // Standard output may be gone (a closed pipe): saying so must not fail the stop.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stdout(),
+                "Vigil is stopping: finishing the requests in flight."
+            );
+        })
         .await
         .map_err(|e| e.to_string())
 }

@@ -465,3 +465,23 @@ fn a_team_queue_opens_on_the_officers_home_area() {
         text(&o)
     );
 }
+
+#[test]
+fn the_server_stops_cleanly_when_asked() {
+    use std::io::Read;
+    let mut srv = start();
+    assert_eq!(http(&srv.addr, "GET", "/sign-in", None, None).status, 200);
+    let pid = srv.child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = srv.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut said = String::new();
+    srv.stdout.read_to_string(&mut said).unwrap();
+    assert!(said.contains("Vigil is stopping"), "{said}");
+}

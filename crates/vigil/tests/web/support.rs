@@ -8,7 +8,10 @@ use std::process::{Child, Command, Stdio};
 pub use crate::common::*;
 
 pub struct Server {
-    child: Child,
+    pub child: Child,
+    /// The server's standard output after its first line (kept open, so it can still say
+    /// things).
+    pub stdout: BufReader<std::process::ChildStdout>,
     pub addr: String,
     pub db: String,
     _dir: tempfile::TempDir,
@@ -100,13 +103,13 @@ pub fn start() -> Server {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
     let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
     Server {
         child,
+        stdout,
         addr,
         db,
         _dir: dir,
