@@ -475,6 +475,7 @@ pub struct ReferenceDto {
 pub struct AssessmentInput {
     /// `primary` (when the incident was recorded without one) or `secondary` (a DAIT
     /// sergeant's review).
+    #[schema(required = true, pattern = "^(primary|secondary)$")]
     pub stage: String,
     pub dash: DashInput,
 }
@@ -495,7 +496,7 @@ fn created<T: Serialize>(body: T) -> Response {
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = String, Path, description = "The person's reference"), PersonParams),
-    responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)),
+    responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn person(
     State(app): State<Arc<App>>,
@@ -522,7 +523,7 @@ pub async fn person(
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "people",
     params(SearchInput),
-    responses((status = 200, body = SearchDto), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody)),
+    responses((status = 404, body = ErrorBody, description = "The caller's role does not read people's records"), (status = 200, body = SearchDto), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn search(
     State(app): State<Arc<App>>,
@@ -565,7 +566,7 @@ pub async fn search(
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "The case (incident) reference")),
-    responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn case(
     State(app): State<Arc<App>>,
@@ -649,7 +650,7 @@ pub async fn case(
 
 #[utoipa::path(post, path = "/api/v1/incidents", tag = "cases",
     request_body = IntakeInput,
-    responses((status = 201, body = RecordedDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)),
+    responses((status = 201, body = RecordedDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn record_incident(
     State(app): State<Arc<App>>,
@@ -676,7 +677,7 @@ pub async fn record_incident(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/offences", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = OffenceInput,
-    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_offence(
     State(app): State<Arc<App>>,
@@ -699,7 +700,7 @@ pub async fn add_offence(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/arrests", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = ArrestInput,
-    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_arrest(
     State(app): State<Arc<App>>,
@@ -722,7 +723,7 @@ pub async fn add_arrest(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = ReferralInput,
-    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_referral(
     State(app): State<Arc<App>>,
@@ -745,7 +746,7 @@ pub async fn add_referral(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = AssessmentInput,
-    responses((status = 201, body = GradeDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 201, body = GradeDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_assessment(
     State(app): State<Arc<App>>,
@@ -783,7 +784,7 @@ pub async fn add_assessment(
 #[utoipa::path(put, path = "/api/v1/offences/{id}/outcome", tag = "cases",
     params(("id" = String, Path, description = "The offence (crime) reference")),
     request_body = OutcomeInput,
-    responses((status = 200, body = VersionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 200, body = VersionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn record_outcome(
     State(app): State<Arc<App>>,
@@ -805,7 +806,7 @@ pub async fn record_outcome(
 
 #[utoipa::path(get, path = "/api/v1/queues/{queue}", tag = "queues",
     params(("queue" = String, Path, description = "`lpt`, `dait` or `cru`: the caller's own team's"), QueueParams),
-    responses((status = 200, body = QueueDto), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = QueueDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn queue(
     State(app): State<Arc<App>>,
@@ -861,7 +862,7 @@ pub async fn queue(
 }
 
 #[utoipa::path(get, path = "/api/v1/shared", tag = "partners",
-    responses((status = 200, body = Vec<SharedDto>), (status = 403, body = ErrorBody)),
+    responses((status = 200, body = Vec<SharedDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn shared(State(app): State<Arc<App>>, method: Method, headers: HeaderMap) -> Response {
     let s = session!(app, headers, method);
@@ -895,7 +896,7 @@ pub struct PackParams {
 /// The performance pack: every measure of METRICS.md, as `vigil pack --json` prints it.
 #[utoipa::path(get, path = "/api/v1/pack", tag = "analysis",
     params(PackParams),
-    responses((status = 200, description = "The pack, keyed by the measures' names in METRICS.md", body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, description = "The pack, keyed by the measures' names in METRICS.md", body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn pack(
     State(app): State<Arc<App>>,

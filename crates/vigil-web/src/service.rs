@@ -1491,6 +1491,7 @@ pub struct OutcomeInput {
     /// The victim's withdrawal of support is recorded (needed for outcome 16).
     pub victim_withdrawal_recorded: bool,
     /// The offence's version as read; a change by someone else since is refused.
+    #[serde(deserialize_with = "whole_number")]
     pub version: i64,
     /// Set after reading the warnings about an unusual outcome.
     pub confirm_warnings: bool,
@@ -1594,6 +1595,19 @@ pub async fn record_outcome(
             &entry,
         )
         .await?)
+}
+
+/// A whole number however JSON spells it: `3` or `3.0` (JSON does not tell integers from
+/// other numbers; a client may send either).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
 }
 
 // ----- partner agencies -----

@@ -332,6 +332,27 @@ fn outcomes_and_records_a_role_may_not_see() {
         (409, Some("conflict")),
         "{v}"
     );
+    // JSON does not tell 2 from 2.0: both are the version.
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &t,
+        Some(&json!({"code": "1", "date": "2019-06-02", "version": 2.0})),
+    );
+    assert_eq!((status, v["version"].as_i64()), (200, Some(3)), "{v}");
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &t,
+        Some(&json!({"code": "1", "version": 2.5})),
+    );
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{v}"
+    );
 
     // An analyst may not read cases: not found, and the attempt audited.
     let a = token(&srv, "analyst");
