@@ -60,10 +60,27 @@ fn account(s: &Session) -> String {
     )
 }
 
+/// What the phase banner says: set once when the server starts, from what the store holds.
+static BANNER: std::sync::OnceLock<(&'static str, &'static str)> = std::sync::OnceLock::new();
+
+/// Marks every page as a demonstration over synthetic records, or as the live service.
+pub fn set_synthetic(synthetic: bool) {
+    let _ = BANNER.set(if synthetic {
+        ("Demo", "Synthetic data only: nobody in these records is real.")
+    } else {
+        ("Official-sensitive", "This service holds personal data about victims of domestic abuse. Every view is recorded.")
+    });
+}
+
 /// A whole page. `current` is the navigation item to mark as the current page.
 pub fn page_at(title: &str, s: Option<&Session>, current: &str, body: &str) -> String {
+    // Until told otherwise, say the cautious thing: this may be real personal data.
+    let (tag, banner) = BANNER.get().copied().unwrap_or((
+        "Official-sensitive",
+        "This service holds personal data about victims of domestic abuse. Every view is recorded.",
+    ));
     format!(
-        "<!DOCTYPE html><html lang=\"en-GB\" class=\"govuk-template\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\"><meta name=\"robots\" content=\"noindex, nofollow\"><title>{} – Vigil</title><link rel=\"stylesheet\" href=\"/assets/vigil.css\"><script type=\"module\" src=\"/assets/vigil.js\"></script></head><body class=\"govuk-template__body\"><a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">Skip to main content</a><header><section aria-label=\"Service information\" class=\"govuk-service-navigation\" data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\"><div class=\"govuk-service-navigation__container\"><span class=\"govuk-service-navigation__service-name\"><a href=\"/\" class=\"govuk-service-navigation__link\">Vigil</a></span>{}</div></div></section>{}</header><div class=\"govuk-width-container\"><div class=\"govuk-phase-banner\"><p class=\"govuk-phase-banner__content\"><strong class=\"govuk-tag govuk-phase-banner__content__tag\">Demo</strong><span class=\"govuk-phase-banner__text\">Synthetic data only. This service holds OFFICIAL-SENSITIVE information.</span></p></div><main class=\"govuk-main-wrapper\" id=\"main-content\">{body}</main></div><footer class=\"govuk-footer\"><div class=\"govuk-width-container\"><div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\"><p class=\"govuk-body-s govuk-!-margin-0\">Vigil: domestic abuse response, investigation and safeguarding. Every view of a person's or case's record is written to the audit trail.</p></div></div></div></footer></body></html>",
+        "<!DOCTYPE html><html lang=\"en-GB\" class=\"govuk-template\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\"><meta name=\"robots\" content=\"noindex, nofollow\"><title>{} – Vigil</title><link rel=\"stylesheet\" href=\"/assets/vigil.css\"><script type=\"module\" src=\"/assets/vigil.js\"></script></head><body class=\"govuk-template__body\"><a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">Skip to main content</a><header><section aria-label=\"Service information\" class=\"govuk-service-navigation\" data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\"><div class=\"govuk-service-navigation__container\"><span class=\"govuk-service-navigation__service-name\"><a href=\"/\" class=\"govuk-service-navigation__link\">Vigil</a></span>{}</div></div></section>{}</header><div class=\"govuk-width-container\"><div class=\"govuk-phase-banner\"><p class=\"govuk-phase-banner__content\"><strong class=\"govuk-tag govuk-phase-banner__content__tag\">{tag}</strong><span class=\"govuk-phase-banner__text\">{banner}</span></p></div><main class=\"govuk-main-wrapper\" id=\"main-content\">{body}</main></div><footer class=\"govuk-footer\"><div class=\"govuk-width-container\"><div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\"><p class=\"govuk-body-s govuk-!-margin-0\">Vigil: domestic abuse response, investigation and safeguarding. Every view of a person's or case's record is written to the audit trail.</p></div></div></div></footer></body></html>",
         esc(title),
         s.map_or(String::new(), |s| nav(s, current)),
         s.map_or(String::new(), account),

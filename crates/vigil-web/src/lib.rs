@@ -175,6 +175,11 @@ pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String>
     let lpas = vigil_store::Store::lpas(&store)
         .await
         .map_err(|e| e.to_string())?;
+    let synthetic = vigil_store::Store::extract_info(&store)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some_and(|i| i.source.contains("synthetic"));
+    layout::set_synthetic(synthetic);
     axum::serve(listener, router(store, opts.db, opts.secure_cookies, lpas))
         // Ctrl+C or a service manager's stop: finish the requests in flight (a half-saved
         // form is never possible, but a reply cut short is still a poor answer), then exit.

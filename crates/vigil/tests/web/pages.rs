@@ -485,3 +485,13 @@ fn the_server_stops_cleanly_when_asked() {
     srv.stdout.read_to_string(&mut said).unwrap();
     assert!(said.contains("Vigil is stopping"), "{said}");
 }
+
+#[test]
+fn the_banner_says_whether_the_records_are_synthetic() {
+    // The fixture is an extract written by hand, not the synthetic generator's: Vigil
+    // cannot know it is not real, so it says what a live service says.
+    let srv = start();
+    let page = http(&srv.addr, "GET", "/sign-in", None, None);
+    assert!(page.body.contains("Official-sensitive"), "{}", page.body);
+    assert!(!page.body.contains("Synthetic data only"));
+}
