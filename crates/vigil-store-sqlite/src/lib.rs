@@ -261,9 +261,10 @@ impl Store for SqliteStore {
         &self,
         queue: vigil_domain::access::Queue,
         lpa: Option<&vigil_domain::Lpa>,
+        since: Option<DateTime>,
         limit: u32,
     ) -> StoreResult<Vec<vigil_store::QueueItem>> {
-        read::queue(&self.pool, queue, lpa, limit).await
+        read::queue(&self.pool, queue, lpa, since, limit).await
     }
 
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseFile> {

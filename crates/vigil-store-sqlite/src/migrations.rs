@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "users' home areas",
         sql: include_str!("../migrations/0009_user_lpa.sql"),
     },
+    Migration {
+        version: 10,
+        description: "partial index of high-risk incidents, for the CRU queue",
+        sql: include_str!("../migrations/0010_high_risk_recent.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -666,6 +666,7 @@ pub async fn queue(
     pool: &sqlx::SqlitePool,
     queue: vigil_domain::access::Queue,
     lpa: Option<&Lpa>,
+    since: Option<vigil_domain::DateTime>,
     limit: u32,
 ) -> StoreResult<Vec<vigil_store::QueueItem>> {
     use vigil_domain::access::Queue;
@@ -674,14 +675,14 @@ pub async fn queue(
         Queue::Lpt | Queue::Dait => format!(
             "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, MIN(o.recorded_date) || 'T00:00:00', group_concat(o.offence_group, ', ')
              FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
-             WHERE o.outcome_code IS NULL AND o.team IN ({}) AND (?1 IS NULL OR i.lpa = ?1)
+             WHERE o.outcome_code IS NULL AND o.team IN ({}) AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR 1)
              GROUP BY i.incident_id ORDER BY {risk_order}, MIN(o.recorded_date), i.incident_id LIMIT ?2",
             if queue == Queue::Lpt { "'lpt'" } else { "'dait', 'cid'" }
         ),
         Queue::Cru => format!(
             "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet'
              FROM incidents i
-             WHERE i.risk_level = 'high' AND (?1 IS NULL OR i.lpa = ?1)
+             WHERE i.risk_level = 'high' AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR i.reported_at >= ?3)
                AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)
              ORDER BY {risk_order}, i.reported_at, i.incident_id LIMIT ?2"
         ),
@@ -689,6 +690,7 @@ pub async fn queue(
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(lpa.map(|l| l.as_str().to_owned()))
         .bind(i64::from(limit))
+        .bind(since.map(vigil_domain::time::format_datetime))
         .fetch_all(pool)
         .await
         .map_err(backend)?;

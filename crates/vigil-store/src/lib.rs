@@ -302,10 +302,13 @@ pub trait Store: Send + Sync {
     fn person(&self, id: &PersonId) -> impl Future<Output = StoreResult<Versioned<Person>>> + Send;
 
     /// A work queue, highest risk first, then longest waiting; at most `limit` items.
+    /// `since` bounds the CRU's queue (high-risk incidents reported since then); open
+    /// investigations are listed whatever their age.
     fn queue(
         &self,
         queue: vigil_domain::access::Queue,
         lpa: Option<&vigil_domain::Lpa>,
+        since: Option<DateTime>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<QueueItem>>> + Send;
 

@@ -442,6 +442,8 @@ pub struct QueueDto {
     pub queue: String,
     pub counted_to: String,
     pub overdue_after_days: i64,
+    /// The CRU's queue: high-risk incidents reported since this day (`YYYY-MM-DD`).
+    pub since: Option<String>,
     pub items: Vec<QueueItemDto>,
 }
 
@@ -838,6 +840,7 @@ pub async fn queue(
             queue: queue.slug().into(),
             counted_to: format_date(v.reference),
             overdue_after_days: v.mark_days,
+            since: v.since.map(format_date),
             items: v
                 .items
                 .iter()

@@ -660,6 +660,12 @@ pub async fn queue(
         ),
         button("Show", None, true)
     );
+    if let Some(since) = items.since {
+        body.push_str(&p(&format!(
+            "High-risk incidents reported since {} whose victim has not been referred to MARAC since the incident. Older ones are found by search and on the person's page.",
+            since.format("%-d %B %Y")
+        )));
+    }
     body.push_str(&p(&format!(
         "{} items{}, highest risk first, then longest waiting (waiting counted to {}). {} marks items waiting more than {} days.",
         items.items.len(),

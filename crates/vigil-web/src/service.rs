@@ -1661,7 +1661,14 @@ pub struct QueueView {
     /// Items waiting longer than this are overdue: 7 days for a high-risk victim without a
     /// MARAC referral, 28 for an open investigation.
     pub mark_days: i64,
+    /// The CRU's queue holds the high-risk incidents reported since this day.
+    pub since: Option<Date>,
 }
+
+/// How far back the CRU's queue looks: six months of high-risk incidents whose victim has
+/// not been referred to MARAC since. Older ones are history (the person page and search
+/// still find them), not a safeguarding queue. Vigil's default.
+pub const CRU_WINDOW_DAYS: i64 = 183;
 
 pub async fn queue(
     app: &App,
@@ -1682,8 +1689,19 @@ pub async fn queue(
             .await;
         return Err(Failure::NotFound);
     }
-    let items = app.store.queue(queue, lpa, 500).await?;
     let info = app.store.extract_info().await?;
+    let reference = info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of);
+    let since = (queue == vigil_domain::access::Queue::Cru)
+        .then(|| reference - chrono::Duration::days(CRU_WINDOW_DAYS));
+    let items = app
+        .store
+        .queue(
+            queue,
+            lpa,
+            since.map(|d| d.and_hms_opt(0, 0, 0).expect("midnight")),
+            500,
+        )
+        .await?;
     // A queue lists cases and victims: its view is audited like a record's.
     let subject = format!(
         "{}{}",
@@ -1697,7 +1715,8 @@ pub async fn queue(
     .await?;
     Ok(QueueView {
         items,
-        reference: info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of),
+        reference,
+        since,
         mark_days: if queue == vigil_domain::access::Queue::Cru {
             7
         } else {

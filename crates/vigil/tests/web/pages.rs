@@ -495,3 +495,42 @@ fn the_banner_says_whether_the_records_are_synthetic() {
     assert!(page.body.contains("Official-sensitive"), "{}", page.body);
     assert!(!page.body.contains("Synthetic data only"));
 }
+
+#[test]
+fn the_cru_queue_holds_the_last_six_months() {
+    let srv = start();
+    let officer = crate::api::token(&srv, "officer");
+    let record = |when: &str, name: &str| {
+        let answers: Vec<&str> = (1..=27)
+            .map(|q| if q <= 15 { "yes" } else { "no" })
+            .collect();
+        let (status, v) = crate::api::api(
+            &srv,
+            "POST",
+            "/api/v1/incidents",
+            &officer,
+            Some(&serde_json::json!({
+                "call_grade": "emergency", "reported_at": when, "lpa": "North",
+                "victim": {"family_name": name, "sex": "female"},
+                "relationship": "partner", "children_present": false,
+                "dash": {"answers": answers}
+            })),
+        );
+        assert_eq!(status, 201, "{v}");
+        v["incident_id"].as_str().unwrap().to_owned()
+    };
+    let old = record("2018-12-01T10:00", "Oldcase");
+    let recent = record("2019-08-01T10:00", "Newcase");
+    let (cru, _) = sign_in(&srv, "cru");
+    let q = http(&srv.addr, "GET", "/queues/cru", Some(&cru), None);
+    assert!(
+        q.body.contains(&format!("href=\"/cases/{recent}\"")),
+        "{}",
+        q.body
+    );
+    assert!(
+        !q.body.contains(&format!("href=\"/cases/{old}\"")),
+        "older than six months"
+    );
+    assert!(q.body.contains("reported since 2 March 2019"), "{}", q.body);
+}
