@@ -517,85 +517,113 @@ pub async fn all(conn: &mut SqliteConnection) -> StoreResult<RecordSet> {
     Ok(out)
 }
 
-pub async fn offence<'e>(
+/// One row by its key, with its `version` (for optimistic concurrency).
+async fn versioned<'e, R>(
     exec: impl SqliteExecutor<'e>,
-    id: &OffenceId,
-) -> StoreResult<Versioned<Offence>> {
+    (table, what): (&'static str, &'static str),
+    cols: &[&str],
+    key: &str,
+    id: &str,
+    map: fn(&mut Cols) -> StoreResult<R>,
+) -> StoreResult<Versioned<R>> {
     let sql = format!(
-        "SELECT {}, version FROM offences WHERE offence_id = ?",
-        columns::OFFENCES.join(",")
+        "SELECT {}, version FROM {table} WHERE {key} = ?",
+        cols.join(",")
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.as_str().to_owned())
+        .bind(id.to_owned())
         .fetch_optional(exec)
         .await
         .map_err(backend)?
         .ok_or_else(|| StoreError::NotFound {
-            what: "offence",
-            id: id.to_string(),
+            what,
+            id: id.to_owned(),
         })?;
-    let mut cols = Cols::new(&row, "offences");
-    let record = offence_row(&mut cols)?;
+    let mut cols = Cols::new(&row, table);
+    let record = map(&mut cols)?;
     let version = cols.opt_int()?.unwrap_or(1);
     Ok(Versioned { record, version })
+}
+
+pub async fn offence<'e>(
+    exec: impl SqliteExecutor<'e>,
+    id: &OffenceId,
+) -> StoreResult<Versioned<Offence>> {
+    versioned(
+        exec,
+        ("offences", "offence"),
+        columns::OFFENCES,
+        "offence_id",
+        id.as_str(),
+        offence_row,
+    )
+    .await
 }
 
 pub async fn person_by_id(
     pool: &sqlx::SqlitePool,
     id: &PersonId,
 ) -> StoreResult<Versioned<Person>> {
-    let sql = format!(
-        "SELECT {}, version FROM persons WHERE person_id = ?",
-        columns::PERSONS.join(",")
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.as_str().to_owned())
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "person",
-            id: id.to_string(),
-        })?;
-    let mut cols = Cols::new(&row, "persons");
-    let record = person(&mut cols)?;
-    let version = cols.opt_int()?.unwrap_or(1);
-    Ok(Versioned { record, version })
+    versioned(
+        pool,
+        ("persons", "person"),
+        columns::PERSONS,
+        "person_id",
+        id.as_str(),
+        person,
+    )
+    .await
 }
 
 pub async fn incidents_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult<Vec<Incident>> {
-    let sql = format!(
-        "SELECT {} FROM incidents WHERE victim_id = ?1 OR suspect_id = ?1 ORDER BY reported_at DESC LIMIT 500",
-        columns::INCIDENTS.join(",")
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.as_str().to_owned())
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    rows.iter()
-        .map(|r| incident(&mut Cols::new(r, "incidents")))
-        .collect()
+    rows_where(
+        pool,
+        "incidents",
+        columns::INCIDENTS,
+        "victim_id = ?1 OR suspect_id = ?1 ORDER BY reported_at DESC LIMIT 500",
+        id.as_str(),
+        incident,
+    )
+    .await
 }
 
-async fn rows_for<R>(
+/// The rows of `table` matching `condition` (the SQL after `WHERE`, ordering included),
+/// which names its one value as `?1`.
+async fn rows_where<R>(
     pool: &sqlx::SqlitePool,
     table: &'static str,
     cols: &[&str],
-    filter: &str,
-    id: &str,
+    condition: &str,
+    value: &str,
     map: fn(&mut Cols) -> StoreResult<R>,
 ) -> StoreResult<Vec<R>> {
-    let sql = format!(
-        "SELECT {} FROM {table} WHERE {filter} = ? ORDER BY rowid",
-        cols.join(",")
-    );
+    let sql = format!("SELECT {} FROM {table} WHERE {condition}", cols.join(","));
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.to_owned())
+        .bind(value.to_owned())
         .fetch_all(pool)
         .await
         .map_err(backend)?;
     rows.iter().map(|r| map(&mut Cols::new(r, table))).collect()
+}
+
+/// The rows of `table` whose `column` is `id`, in stored order.
+async fn rows_for<R>(
+    pool: &sqlx::SqlitePool,
+    table: &'static str,
+    cols: &[&str],
+    column: &str,
+    id: &str,
+    map: fn(&mut Cols) -> StoreResult<R>,
+) -> StoreResult<Vec<R>> {
+    rows_where(
+        pool,
+        table,
+        cols,
+        &format!("{column} = ?1 ORDER BY rowid"),
+        id,
+        map,
+    )
+    .await
 }
 
 pub async fn case_file(
@@ -790,18 +818,15 @@ pub async fn incidents_on(
 }
 
 pub async fn referrals_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult<Vec<Referral>> {
-    let sql = format!(
-        "SELECT {} FROM referrals WHERE person_id = ? ORDER BY referred_at DESC LIMIT 500",
-        columns::REFERRALS.join(",")
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.as_str().to_owned())
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    rows.iter()
-        .map(|r| referral(&mut Cols::new(r, "referrals")))
-        .collect()
+    rows_where(
+        pool,
+        "referrals",
+        columns::REFERRALS,
+        "person_id = ?1 ORDER BY referred_at DESC LIMIT 500",
+        id.as_str(),
+        referral,
+    )
+    .await
 }
 
 pub async fn shared_referrals(

@@ -3,12 +3,11 @@
 //! data is on these pages.
 
 use crate::App;
-use crate::auth::current;
 use crate::components::esc;
 use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use vigil_analytics::{Month, PackConfig, Window, compute};
@@ -118,20 +117,12 @@ pub async fn dashboard(
     headers: HeaderMap,
     Query(f): Query<Filter>,
 ) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let s = match crate::pages::signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-
     if !allows(s.user.role, Capability::ReadAnalytics) {
-        return (
-            StatusCode::NOT_FOUND,
-            Html(page(
-                "Page not found",
-                Some(&s),
-                "<h1 class=\"govuk-heading-l\">Page not found</h1><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/\">Go to the start</a></p>",
-            )),
-        )
-            .into_response();
+        return crate::pages::not_found_page(Some(&s));
     }
     let p = match prepare(&app, &f).await {
         Ok(p) => p,
@@ -323,19 +314,12 @@ pub async fn report(
     headers: HeaderMap,
     Query(f): Query<Filter>,
 ) -> Response {
-    let Some(s) = current(&app, &headers).await else {
-        return Redirect::to("/sign-in").into_response();
+    let s = match crate::pages::signed_in(&app, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     if !allows(s.user.role, Capability::ReadAnalytics) {
-        return (
-            StatusCode::NOT_FOUND,
-            Html(page(
-                "Page not found",
-                Some(&s),
-                "<h1 class=\"govuk-heading-l\">Page not found</h1>",
-            )),
-        )
-            .into_response();
+        return crate::pages::not_found_page(Some(&s));
     }
     match prepare(&app, &f).await {
         Ok(p) => {

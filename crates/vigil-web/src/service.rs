@@ -705,6 +705,19 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
                     })
                     .await?;
                 if !matches.is_empty() {
+                    // The matches are shown to the user: a read of those people's records.
+                    let ids: Vec<&str> = matches.iter().map(|m| m.id.as_str()).collect();
+                    audited(
+                        app,
+                        audit_entry(
+                            actor(s),
+                            "person.search",
+                            "person",
+                            &ids.join(" "),
+                            Some(format!("possible duplicates of a new {party}")),
+                        ),
+                    )
+                    .await?;
                     return Err(Failure::PossibleDuplicates { party, matches });
                 }
             }

@@ -240,6 +240,12 @@ fn intake_with_dash_routes_the_case_and_lists_the_actions_due() {
         r.body
     );
     assert!(r.body.contains("confirm_new_people"));
+    // Showing the possible matches is a read of their records: audited.
+    let trail = text(&vigil(&["--db", &srv.db, "audit", "--actor", "officer"]));
+    assert!(
+        trail.contains("possible duplicates of a new victim"),
+        "{trail}"
+    );
     let victim = r
         .body
         .split("href=\"/people/")
