@@ -1,38 +1,13 @@
 //! Users and the hash-chained audit trail.
 
 use crate::backend;
-use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use vigil_domain::Agency;
 use vigil_domain::access::{Role, Username};
 use vigil_domain::time::{format_datetime, parse_datetime};
+use vigil_store::audit_chain::{ChainCheck, GENESIS, chain_hash};
 use vigil_store::{AuditEntry, AuditQuery, AuditRow, NewUser, StoreError, StoreResult, User};
-
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The hash of an entry chained to the one before. Each field is length-prefixed, so no
-/// choice of field contents can make two different entries hash alike.
-fn chain_hash(prev: &str, seq: i64, e: &AuditEntry) -> String {
-    let mut h = Sha256::new();
-    let at = format_datetime(e.at);
-    for field in [
-        prev,
-        &seq.to_string(),
-        &at,
-        &e.actor,
-        &e.action,
-        &e.subject_kind,
-        &e.subject_id,
-        e.reason.as_deref().unwrap_or(""),
-    ] {
-        h.update(field.len().to_string().as_bytes());
-        h.update(b":");
-        h.update(field.as_bytes());
-        h.update(b";");
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Appends an entry inside the caller's transaction.
 pub async fn append(conn: &mut SqliteConnection, e: &AuditEntry) -> StoreResult<AuditRow> {
@@ -112,13 +87,11 @@ pub async fn verify(pool: &SqlitePool) -> StoreResult<Option<i64>> {
         "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq"
     )))
     .fetch(pool);
-    let mut prev = GENESIS.to_owned();
+    let mut check = ChainCheck::default();
     while let Some(r) = rows.try_next().await.map_err(backend)? {
-        let row = audit_row(&r)?;
-        if row.prev_hash != prev || chain_hash(&prev, row.seq, &row.entry) != row.hash {
-            return Ok(Some(row.seq));
+        if let Some(broken) = check.next(&audit_row(&r)?) {
+            return Ok(Some(broken));
         }
-        prev = row.hash;
     }
     Ok(None)
 }

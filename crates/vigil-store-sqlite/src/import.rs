@@ -12,6 +12,7 @@ use std::ffi::{CStr, CString, c_int};
 use std::ptr;
 use vigil_domain::time::{Date, DateTime, push_date, push_datetime};
 use vigil_domain::*;
+use vigil_store::rows::{TableWriter, Values, write_all};
 use vigil_store::{StoreError, StoreResult};
 
 /// Binds one row's values to a prepared statement, in column order.
@@ -62,68 +63,37 @@ impl Row {
         let rc = unsafe { ffi::sqlite3_bind_double(self.stmt, self.next, v) };
         self.check(rc);
     }
+}
 
-    fn opt_text(&mut self, v: Option<&str>) {
-        match v {
-            Some(s) => self.text(s),
-            None => self.null(),
-        }
+impl Values for Row {
+    fn text(&mut self, s: &str) {
+        Row::text(self, s)
     }
-
-    fn word(&mut self, v: &'static str) {
-        self.text(v);
+    fn null(&mut self) {
+        Row::null(self)
     }
-
-    fn opt_word(&mut self, v: Option<&'static str>) {
-        self.opt_text(v);
+    fn int(&mut self, v: i64) {
+        Row::int(self, v)
     }
-
+    fn real(&mut self, v: f64) {
+        Row::real(self, v)
+    }
     fn bool(&mut self, v: bool) {
-        self.int(i64::from(v));
+        Row::int(self, i64::from(v))
     }
-
-    fn opt_bool(&mut self, v: Option<bool>) {
-        match v {
-            Some(b) => self.bool(b),
-            None => self.null(),
-        }
-    }
-
-    fn opt_int(&mut self, v: Option<i64>) {
-        match v {
-            Some(n) => self.int(n),
-            None => self.null(),
-        }
-    }
-
     fn date(&mut self, d: Date) {
         let mut s = std::mem::take(&mut self.scratch);
         s.clear();
         push_date(&mut s, d);
-        self.text(&s);
+        Row::text(self, &s);
         self.scratch = s;
     }
-
-    fn opt_date(&mut self, d: Option<Date>) {
-        match d {
-            Some(d) => self.date(d),
-            None => self.null(),
-        }
-    }
-
     fn datetime(&mut self, t: DateTime) {
         let mut s = std::mem::take(&mut self.scratch);
         s.clear();
         push_datetime(&mut s, t);
-        self.text(&s);
+        Row::text(self, &s);
         self.scratch = s;
-    }
-
-    fn opt_datetime(&mut self, t: Option<DateTime>) {
-        match t {
-            Some(t) => self.datetime(t),
-            None => self.null(),
-        }
     }
 }
 
@@ -190,153 +160,25 @@ fn insert<R>(
     result
 }
 
-fn id(v: &Option<String>) -> Option<&str> {
-    v.as_deref()
+/// Inserts every table through one prepared statement each, referenced tables first, on a
+/// connection inside the caller's open transaction.
+struct Inserts(*mut ffi::sqlite3);
+
+impl TableWriter for Inserts {
+    type Row = Row;
+    fn table<R>(
+        &mut self,
+        name: &'static str,
+        columns: &'static [&'static str],
+        rows: &[R],
+        values: fn(&mut Row, &R),
+    ) -> StoreResult<()> {
+        insert(self.0, name, columns, rows, values)
+    }
 }
 
-fn pid(v: &Option<PersonId>) -> Option<&str> {
-    v.as_ref().map(PersonId::as_str)
-}
-
-fn bind_person(b: &mut Row, p: &Person) {
-    b.text(p.id.as_str());
-    b.word(p.sex.as_str());
-    b.opt_date(p.birth_date);
-    b.word(p.ethnicity.as_str());
-    b.opt_text(p.lpa.as_ref().map(Lpa::as_str));
-    b.opt_text(id(&p.identity.family_name));
-    b.opt_text(id(&p.identity.given_names));
-    b.opt_text(id(&p.identity.address));
-    b.opt_text(id(&p.identity.postcode));
-    b.bool(p.address_confidential);
-}
-
-fn bind_incident(b: &mut Row, i: &Incident) {
-    b.text(i.id.as_str());
-    b.datetime(i.reported_at);
-    b.text(i.lpa.as_str());
-    b.word(i.call_grade.as_str());
-    b.opt_datetime(i.arrived_at);
-    b.opt_bool(i.response_target_met);
-    b.text(i.victim_id.as_str());
-    b.opt_text(pid(&i.suspect_id));
-    b.word(i.relationship.as_str());
-    b.bool(i.children_present);
-    b.opt_word(i.risk_level.map(|r| r.as_str()));
-    b.opt_int(i.dash_yes_count.map(i64::from));
-}
-
-fn bind_offence(b: &mut Row, o: &Offence) {
-    b.text(o.id.as_str());
-    b.text(o.incident_id.as_str());
-    b.opt_text(id(&o.ho_code));
-    b.word(o.offence_group.as_str());
-    b.date(o.offence_date);
-    b.date(o.recorded_date);
-    b.text(o.victim_id.as_str());
-    b.opt_text(pid(&o.suspect_id));
-    b.opt_word(o.risk_level.map(|r| r.as_str()));
-    b.word(o.team.as_str());
-    b.opt_word(o.outcome.map(|x| x.code.as_str()));
-    b.opt_date(o.outcome.map(|x| x.date));
-    b.bool(o.bwv_captured);
-}
-
-fn bind_arrest(b: &mut Row, r: &Arrest) {
-    b.text(r.id.as_str());
-    b.text(r.person_id.as_str());
-    b.opt_text(r.incident_id.as_ref().map(IncidentId::as_str));
-    b.opt_text(r.offence_id.as_ref().map(OffenceId::as_str));
-    b.datetime(r.arrested_at);
-    b.opt_bool(r.bwv_shown_in_interview);
-    b.opt_word(r.disposal.map(|d| d.as_str()));
-}
-
-fn bind_assessment(b: &mut Row, r: &RiskAssessment) {
-    b.text(r.id.as_str());
-    b.text(r.incident_id.as_str());
-    b.word(r.stage.as_str());
-    b.word(r.instrument.as_str());
-    b.datetime(r.assessed_at);
-    b.text(&r.answers);
-    b.int(i64::from(r.yes_count));
-    b.word(r.grade.as_str());
-    b.bool(r.judgement_raised);
-}
-
-fn bind_referral(b: &mut Row, r: &Referral) {
-    b.text(r.id.as_str());
-    b.word(r.kind.as_str());
-    b.text(r.person_id.as_str());
-    b.opt_text(r.incident_id.as_ref().map(IncidentId::as_str));
-    b.datetime(r.referred_at);
-    b.word(r.agency.as_str());
-    b.opt_bool(r.consent);
-}
-
-fn bind_disclosure(b: &mut Row, d: &Disclosure) {
-    b.text(d.id.as_str());
-    b.word(d.route.as_str());
-    b.text(d.subject_id.as_str());
-    b.text(d.at_risk_id.as_str());
-    b.datetime(d.received_at);
-    b.opt_datetime(d.decided_at);
-    b.opt_word(d.decision.map(|x| x.as_str()));
-    b.opt_datetime(d.disclosed_at);
-}
-
-fn bind_order(b: &mut Row, o: &ProtectionOrder) {
-    b.text(o.id.as_str());
-    b.word(o.kind.as_str());
-    b.text(o.subject_id.as_str());
-    b.text(o.protected_id.as_str());
-    b.opt_text(o.incident_id.as_ref().map(IncidentId::as_str));
-    b.datetime(o.issued_at);
-    b.opt_datetime(o.expires_at);
-    b.opt_datetime(o.breached_at);
-}
-
-fn bind_staffing(b: &mut Row, r: &StaffingRecord) {
-    b.date(r.as_of);
-    b.word(r.team.as_str());
-    b.opt_text(r.lpa.as_ref().map(Lpa::as_str));
-    b.word(r.rank.as_str());
-    b.real(r.establishment_fte);
-    b.real(r.strength_fte);
-    b.real(r.deployable_fte);
-}
-
-/// Inserts every table, referenced tables first.
 pub(crate) fn insert_all(db: *mut ffi::sqlite3, r: &RecordSet) -> StoreResult<()> {
-    use crate::read::columns as c;
-    insert(db, "persons", c::PERSONS, &r.persons, bind_person)?;
-    insert(db, "incidents", c::INCIDENTS, &r.incidents, bind_incident)?;
-    insert(db, "offences", c::OFFENCES, &r.offences, bind_offence)?;
-    insert(db, "arrests", c::ARRESTS, &r.arrests, bind_arrest)?;
-    insert(
-        db,
-        "risk_assessments",
-        c::RISK_ASSESSMENTS,
-        &r.risk_assessments,
-        bind_assessment,
-    )?;
-    insert(db, "referrals", c::REFERRALS, &r.referrals, bind_referral)?;
-    insert(
-        db,
-        "disclosures",
-        c::DISCLOSURES,
-        &r.disclosures,
-        bind_disclosure,
-    )?;
-    insert(
-        db,
-        "protection_orders",
-        c::PROTECTION_ORDERS,
-        &r.protection_orders,
-        bind_order,
-    )?;
-    insert(db, "staffing", c::STAFFING, &r.staffing, bind_staffing)?;
-    Ok(())
+    write_all(&mut Inserts(db), r)
 }
 
 /// Checks that every reference in a record set resolves within it (what the schema's

@@ -8,13 +8,11 @@ mod accounts;
 mod import;
 mod migrations;
 mod read;
-pub mod snapshot_cache;
 mod write;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Row, SqlitePool};
 use std::str::FromStr;
-use std::time::Duration;
 use vigil_domain::access::Username;
 use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
 use vigil_domain::time::DateTime;
@@ -33,6 +31,19 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Kept to open a dedicated connection for bulk imports (see `import_records`).
     options: SqliteConnectOptions,
+    /// The columnar cache beside the database file; `None` in memory.
+    cache: Option<std::path::PathBuf>,
+}
+
+/// Where the cache of a database lives; `None` for a database that is not a plain file.
+fn cache_path(db: &str) -> Option<std::path::PathBuf> {
+    let file = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .unwrap_or(db);
+    let file = file.split('?').next().unwrap_or(file);
+    (!file.is_empty() && file != ":memory:")
+        .then(|| std::path::PathBuf::from(format!("{file}.snapshot")))
 }
 
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
@@ -66,7 +77,7 @@ pub(crate) async fn bump_revision(conn: &mut sqlx::SqliteConnection) -> StoreRes
 impl SqliteStore {
     /// Opens (creating if needed) the database at `location`: a file path, or a
     /// `sqlite:` URL. Does not migrate; call [`Store::migrate`].
-    pub async fn open(location: &str) -> StoreResult<Self> {
+    pub async fn open(location: &str, options: &vigil_store::StoreOptions) -> StoreResult<Self> {
         let opts = if location.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(location).map_err(|e| {
                 StoreError::Backend(format!("'{location}' is not a SQLite URL: {e}"))
@@ -78,13 +89,14 @@ impl SqliteStore {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(options.acquire_timeout)
         // 64 MiB of page cache: bulk imports touch large B-trees.
         .pragma("cache_size", "-65536");
         // WAL lets readers run beside the one writer: enough connections that a page's reads
         // do not queue behind another request's audit write.
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(options.pool_size.max(1))
+            .acquire_timeout(options.acquire_timeout)
             .connect_with(opts.clone())
             .await
             .map_err(|e| {
@@ -93,22 +105,32 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             options: opts,
+            cache: cache_path(location),
         })
     }
 
     /// Opens and migrates: what every command that uses the store does first.
     pub async fn open_and_migrate(location: &str) -> StoreResult<Self> {
-        let store = Self::open(location).await?;
+        let store = Self::open(location, &vigil_store::StoreOptions::default()).await?;
         store.migrate().await?;
         Ok(store)
     }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
+#[async_trait::async_trait]
 impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn cache_path(&self) -> Option<std::path::PathBuf> {
+        self.cache.clone()
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn migrate(&self) -> StoreResult<()> {
         migrations::run(&self.pool).await
     }
@@ -140,10 +162,10 @@ impl Store for SqliteStore {
         Ok(n as u64)
     }
 
-    async fn export_chunks<'a>(
-        &'a self,
+    async fn export_chunks(
+        &self,
         chunk: usize,
-        sink: &'a mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+        sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         read::each_chunk(&mut tx, chunk, sink).await?;

@@ -7,125 +7,12 @@ use crate::backend;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqliteExecutor};
-use vigil_domain::risk::{AssessmentStage, InstrumentKind, RiskGrade};
-use vigil_domain::time::{parse_date, parse_datetime};
+use vigil_domain::time::{Date, DateTime, parse_date, parse_datetime};
 use vigil_domain::*;
+use vigil_store::rows::{self, Cells};
 use vigil_store::{StoreError, StoreResult, Versioned};
 
-pub const TABLE_NAMES: [&str; 9] = [
-    "persons",
-    "incidents",
-    "offences",
-    "arrests",
-    "risk_assessments",
-    "referrals",
-    "disclosures",
-    "protection_orders",
-    "staffing",
-];
-
-/// Each table's columns in the extract's order; shared by insert and select.
-pub mod columns {
-    pub const PERSONS: &[&str] = &[
-        "person_id",
-        "sex",
-        "birth_date",
-        "ethnicity",
-        "lpa",
-        "family_name",
-        "given_names",
-        "address",
-        "postcode",
-        "address_confidential",
-    ];
-    pub const INCIDENTS: &[&str] = &[
-        "incident_id",
-        "reported_at",
-        "lpa",
-        "call_grade",
-        "arrived_at",
-        "response_target_met",
-        "victim_id",
-        "suspect_id",
-        "relationship",
-        "children_present",
-        "risk_level",
-        "dash_yes_count",
-    ];
-    pub const OFFENCES: &[&str] = &[
-        "offence_id",
-        "incident_id",
-        "ho_code",
-        "offence_group",
-        "offence_date",
-        "recorded_date",
-        "victim_id",
-        "suspect_id",
-        "risk_level",
-        "team",
-        "outcome_code",
-        "outcome_date",
-        "bwv_captured",
-    ];
-    pub const ARRESTS: &[&str] = &[
-        "arrest_id",
-        "person_id",
-        "incident_id",
-        "offence_id",
-        "arrested_at",
-        "bwv_shown_in_interview",
-        "disposal",
-    ];
-    pub const RISK_ASSESSMENTS: &[&str] = &[
-        "assessment_id",
-        "incident_id",
-        "stage",
-        "instrument",
-        "assessed_at",
-        "answers",
-        "yes_count",
-        "grade",
-        "judgement_raised",
-    ];
-    pub const REFERRALS: &[&str] = &[
-        "referral_id",
-        "kind",
-        "person_id",
-        "incident_id",
-        "referred_at",
-        "agency",
-        "consent",
-    ];
-    pub const DISCLOSURES: &[&str] = &[
-        "disclosure_id",
-        "route",
-        "subject_id",
-        "at_risk_id",
-        "received_at",
-        "decided_at",
-        "decision",
-        "disclosed_at",
-    ];
-    pub const PROTECTION_ORDERS: &[&str] = &[
-        "order_id",
-        "kind",
-        "subject_id",
-        "protected_id",
-        "incident_id",
-        "issued_at",
-        "expires_at",
-        "breached_at",
-    ];
-    pub const STAFFING: &[&str] = &[
-        "as_of",
-        "team",
-        "lpa",
-        "rank",
-        "establishment_fte",
-        "strength_fte",
-        "deployable_fte",
-    ];
-}
+pub use vigil_store::rows::{TABLE_NAMES, columns};
 
 /// One stored row, read column by column in select order, with the table named in errors.
 struct Cols<'r> {
@@ -143,211 +30,53 @@ impl<'r> Cols<'r> {
         }
     }
 
-    fn bad(&self, i: usize, e: impl std::fmt::Display) -> StoreError {
-        StoreError::Schema(format!(
-            "stored {} column {} holds an unreadable value: {e}",
-            self.table,
-            i + 1
-        ))
-    }
-
-    fn opt_text(&mut self) -> StoreResult<Option<&'r str>> {
+    fn get<T>(&mut self) -> StoreResult<T>
+    where
+        T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
         let i = self.next;
         self.next += 1;
-        self.row
-            .try_get::<Option<&str>, _>(i)
-            .map_err(|e| self.bad(i, e))
+        self.row.try_get::<T, _>(i).map_err(|e| self.bad(e))
     }
 
-    fn opt<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<Option<T>> {
-        let i = self.next;
-        match self.opt_text()? {
+    fn parsed<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<Option<T>> {
+        match self.get::<Option<&str>>()? {
             None => Ok(None),
-            Some(v) => parse(v).map(Some).map_err(|e| self.bad(i, e)),
+            Some(v) => parse(v).map(Some).map_err(|e| self.bad(e)),
         }
     }
+}
 
-    fn req<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<T> {
-        let i = self.next;
-        self.opt(parse)?
-            .ok_or_else(|| self.bad(i, "empty where a value is required"))
+/// SQLite keeps dates and datetimes as text and booleans as 0/1.
+impl Cells for Cols<'_> {
+    fn table(&self) -> &'static str {
+        self.table
     }
-
+    fn column(&self) -> usize {
+        self.next
+    }
     fn opt_string(&mut self) -> StoreResult<Option<String>> {
-        Ok(self.opt_text()?.map(str::to_owned))
+        self.get::<Option<String>>()
     }
-
     fn opt_int(&mut self) -> StoreResult<Option<i64>> {
-        let i = self.next;
-        self.next += 1;
-        self.row
-            .try_get::<Option<i64>, _>(i)
-            .map_err(|e| self.bad(i, e))
+        self.get::<Option<i64>>()
     }
-
+    fn opt_real(&mut self) -> StoreResult<Option<f64>> {
+        self.get::<Option<f64>>()
+    }
     fn opt_bool(&mut self) -> StoreResult<Option<bool>> {
-        Ok(self.opt_int()?.map(|n| n != 0))
+        Ok(self.get::<Option<i64>>()?.map(|n| n != 0))
     }
-
-    fn bool(&mut self) -> StoreResult<bool> {
-        let i = self.next;
-        self.opt_bool()?
-            .ok_or_else(|| self.bad(i, "empty where a value is required"))
+    fn opt_date(&mut self) -> StoreResult<Option<Date>> {
+        self.parsed(parse_date)
     }
-
-    fn real(&mut self) -> StoreResult<f64> {
-        let i = self.next;
-        self.next += 1;
-        self.row.try_get::<f64, _>(i).map_err(|e| self.bad(i, e))
+    fn opt_datetime(&mut self) -> StoreResult<Option<DateTime>> {
+        self.parsed(parse_datetime)
     }
 }
 
 fn select(table: &str, cols: &[&str]) -> String {
     format!("SELECT {} FROM {table} ORDER BY rowid", cols.join(","))
-}
-
-fn small_count(n: Option<i64>) -> Option<u8> {
-    n.and_then(|n| u8::try_from(n).ok())
-}
-
-fn person(c: &mut Cols) -> StoreResult<Person> {
-    Ok(Person {
-        id: c.req(PersonId::parse)?,
-        sex: c.req(Sex::parse)?,
-        birth_date: c.opt(parse_date)?,
-        ethnicity: c.req(Ethnicity::parse)?,
-        lpa: c.opt(Lpa::parse)?,
-        identity: Identity {
-            family_name: c.opt_string()?,
-            given_names: c.opt_string()?,
-            address: c.opt_string()?,
-            postcode: c.opt_string()?,
-        },
-        address_confidential: c.bool()?,
-    })
-}
-
-fn incident(c: &mut Cols) -> StoreResult<Incident> {
-    Ok(Incident {
-        id: c.req(IncidentId::parse)?,
-        reported_at: c.req(parse_datetime)?,
-        lpa: c.req(Lpa::parse)?,
-        call_grade: c.req(CallGrade::parse)?,
-        arrived_at: c.opt(parse_datetime)?,
-        response_target_met: c.opt_bool()?,
-        victim_id: c.req(PersonId::parse)?,
-        suspect_id: c.opt(PersonId::parse)?,
-        relationship: c.req(Relationship::parse)?,
-        children_present: c.bool()?,
-        risk_level: c.opt(RiskGrade::parse)?,
-        dash_yes_count: small_count(c.opt_int()?),
-    })
-}
-
-fn offence_row(c: &mut Cols) -> StoreResult<Offence> {
-    let id = c.req(OffenceId::parse)?;
-    let incident_id = c.req(IncidentId::parse)?;
-    let ho_code = c.opt_string()?;
-    let offence_group = c.req(OffenceGroup::parse)?;
-    let offence_date = c.req(parse_date)?;
-    let recorded_date = c.req(parse_date)?;
-    let victim_id = c.req(PersonId::parse)?;
-    let suspect_id = c.opt(PersonId::parse)?;
-    let risk_level = c.opt(RiskGrade::parse)?;
-    let team = c.req(InvestigatingTeam::parse)?;
-    let code = c.opt(OutcomeCode::parse)?;
-    let date = c.opt(parse_date)?;
-    let bwv_captured = c.bool()?;
-    Ok(Offence {
-        id,
-        incident_id,
-        ho_code,
-        offence_group,
-        offence_date,
-        recorded_date,
-        victim_id,
-        suspect_id,
-        risk_level,
-        team,
-        outcome: code.zip(date).map(|(code, date)| Outcome { code, date }),
-        bwv_captured,
-    })
-}
-
-fn arrest(c: &mut Cols) -> StoreResult<Arrest> {
-    Ok(Arrest {
-        id: c.req(ArrestId::parse)?,
-        person_id: c.req(PersonId::parse)?,
-        incident_id: c.opt(IncidentId::parse)?,
-        offence_id: c.opt(OffenceId::parse)?,
-        arrested_at: c.req(parse_datetime)?,
-        bwv_shown_in_interview: c.opt_bool()?,
-        disposal: c.opt(ArrestDisposal::parse)?,
-    })
-}
-
-fn assessment(c: &mut Cols) -> StoreResult<RiskAssessment> {
-    Ok(RiskAssessment {
-        id: c.req(AssessmentId::parse)?,
-        incident_id: c.req(IncidentId::parse)?,
-        stage: c.req(AssessmentStage::parse)?,
-        instrument: c.req(InstrumentKind::parse)?,
-        assessed_at: c.req(parse_datetime)?,
-        answers: c.opt_string()?.unwrap_or_default(),
-        yes_count: small_count(c.opt_int()?).unwrap_or(0),
-        grade: c.req(RiskGrade::parse)?,
-        judgement_raised: c.bool()?,
-    })
-}
-
-fn referral(c: &mut Cols) -> StoreResult<Referral> {
-    Ok(Referral {
-        id: c.req(ReferralId::parse)?,
-        kind: c.req(ReferralKind::parse)?,
-        person_id: c.req(PersonId::parse)?,
-        incident_id: c.opt(IncidentId::parse)?,
-        referred_at: c.req(parse_datetime)?,
-        agency: c.req(Agency::parse)?,
-        consent: c.opt_bool()?,
-    })
-}
-
-fn disclosure(c: &mut Cols) -> StoreResult<Disclosure> {
-    Ok(Disclosure {
-        id: c.req(DisclosureId::parse)?,
-        route: c.req(DisclosureRoute::parse)?,
-        subject_id: c.req(PersonId::parse)?,
-        at_risk_id: c.req(PersonId::parse)?,
-        received_at: c.req(parse_datetime)?,
-        decided_at: c.opt(parse_datetime)?,
-        decision: c.opt(DisclosureDecision::parse)?,
-        disclosed_at: c.opt(parse_datetime)?,
-    })
-}
-
-fn order(c: &mut Cols) -> StoreResult<ProtectionOrder> {
-    Ok(ProtectionOrder {
-        id: c.req(OrderId::parse)?,
-        kind: c.req(OrderKind::parse)?,
-        subject_id: c.req(PersonId::parse)?,
-        protected_id: c.req(PersonId::parse)?,
-        incident_id: c.opt(IncidentId::parse)?,
-        issued_at: c.req(parse_datetime)?,
-        expires_at: c.opt(parse_datetime)?,
-        breached_at: c.opt(parse_datetime)?,
-    })
-}
-
-fn staffing(c: &mut Cols) -> StoreResult<StaffingRecord> {
-    Ok(StaffingRecord {
-        as_of: c.req(parse_date)?,
-        team: c.req(StaffTeam::parse)?,
-        lpa: c.opt(Lpa::parse)?,
-        rank: c.req(Rank::parse)?,
-        establishment_fte: c.real()?,
-        strength_fte: c.real()?,
-        deployable_fte: c.real()?,
-    })
 }
 
 /// Where exported chunks go.
@@ -357,7 +86,7 @@ async fn stream<R>(
     conn: &mut SqliteConnection,
     table: &'static str,
     cols: &[&str],
-    map: fn(&mut Cols) -> StoreResult<R>,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
     chunk: usize,
     wrap: fn(Vec<R>) -> RecordSet,
     sink: &mut Sink<'_>,
@@ -390,7 +119,7 @@ pub async fn each_chunk(
         conn,
         "persons",
         c::PERSONS,
-        person,
+        |c| rows::person(c),
         chunk,
         |v| RecordSet {
             persons: v,
@@ -403,7 +132,7 @@ pub async fn each_chunk(
         conn,
         "incidents",
         c::INCIDENTS,
-        incident,
+        |c| rows::incident(c),
         chunk,
         |v| RecordSet {
             incidents: v,
@@ -416,7 +145,7 @@ pub async fn each_chunk(
         conn,
         "offences",
         c::OFFENCES,
-        offence_row,
+        |c| rows::offence(c),
         chunk,
         |v| RecordSet {
             offences: v,
@@ -429,7 +158,7 @@ pub async fn each_chunk(
         conn,
         "arrests",
         c::ARRESTS,
-        arrest,
+        |c| rows::arrest(c),
         chunk,
         |v| RecordSet {
             arrests: v,
@@ -442,7 +171,7 @@ pub async fn each_chunk(
         conn,
         "risk_assessments",
         c::RISK_ASSESSMENTS,
-        assessment,
+        |c| rows::assessment(c),
         chunk,
         |v| RecordSet {
             risk_assessments: v,
@@ -455,7 +184,7 @@ pub async fn each_chunk(
         conn,
         "referrals",
         c::REFERRALS,
-        referral,
+        |c| rows::referral(c),
         chunk,
         |v| RecordSet {
             referrals: v,
@@ -468,7 +197,7 @@ pub async fn each_chunk(
         conn,
         "disclosures",
         c::DISCLOSURES,
-        disclosure,
+        |c| rows::disclosure(c),
         chunk,
         |v| RecordSet {
             disclosures: v,
@@ -481,7 +210,7 @@ pub async fn each_chunk(
         conn,
         "protection_orders",
         c::PROTECTION_ORDERS,
-        order,
+        |c| rows::order(c),
         chunk,
         |v| RecordSet {
             protection_orders: v,
@@ -494,7 +223,7 @@ pub async fn each_chunk(
         conn,
         "staffing",
         c::STAFFING,
-        staffing,
+        |c| rows::staffing(c),
         chunk,
         |v| RecordSet {
             staffing: v,
@@ -524,7 +253,7 @@ async fn versioned<'e, R>(
     cols: &[&str],
     key: &str,
     id: &str,
-    map: fn(&mut Cols) -> StoreResult<R>,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
 ) -> StoreResult<Versioned<R>> {
     let sql = format!(
         "SELECT {}, version FROM {table} WHERE {key} = ?",
@@ -555,7 +284,7 @@ pub async fn offence<'e>(
         columns::OFFENCES,
         "offence_id",
         id.as_str(),
-        offence_row,
+        |c| rows::offence(c),
     )
     .await
 }
@@ -570,7 +299,7 @@ pub async fn person_by_id(
         columns::PERSONS,
         "person_id",
         id.as_str(),
-        person,
+        |c| rows::person(c),
     )
     .await
 }
@@ -582,7 +311,7 @@ pub async fn incidents_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult
         columns::INCIDENTS,
         "victim_id = ?1 OR suspect_id = ?1 ORDER BY reported_at DESC LIMIT 500",
         id.as_str(),
-        incident,
+        |c| rows::incident(c),
     )
     .await
 }
@@ -595,7 +324,7 @@ async fn rows_where<R>(
     cols: &[&str],
     condition: &str,
     value: &str,
-    map: fn(&mut Cols) -> StoreResult<R>,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
 ) -> StoreResult<Vec<R>> {
     let sql = format!("SELECT {} FROM {table} WHERE {condition}", cols.join(","));
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -613,7 +342,7 @@ async fn rows_for<R>(
     cols: &[&str],
     column: &str,
     id: &str,
-    map: fn(&mut Cols) -> StoreResult<R>,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
 ) -> StoreResult<Vec<R>> {
     rows_where(
         pool,
@@ -632,14 +361,9 @@ pub async fn case_file(
 ) -> StoreResult<vigil_store::CaseFile> {
     use columns as c;
     let key = id.as_str();
-    let incident = rows_for(
-        pool,
-        "incidents",
-        c::INCIDENTS,
-        "incident_id",
-        key,
-        incident,
-    )
+    let incident = rows_for(pool, "incidents", c::INCIDENTS, "incident_id", key, |c| {
+        rows::incident(c)
+    })
     .await?
     .pop()
     .ok_or_else(|| StoreError::NotFound {
@@ -648,14 +372,9 @@ pub async fn case_file(
     })?;
     Ok(vigil_store::CaseFile {
         incident,
-        offences: rows_for(
-            pool,
-            "offences",
-            c::OFFENCES,
-            "incident_id",
-            key,
-            offence_row,
-        )
+        offences: rows_for(pool, "offences", c::OFFENCES, "incident_id", key, |c| {
+            rows::offence(c)
+        })
         .await?,
         assessments: rows_for(
             pool,
@@ -663,18 +382,16 @@ pub async fn case_file(
             c::RISK_ASSESSMENTS,
             "incident_id",
             key,
-            assessment,
+            |c| rows::assessment(c),
         )
         .await?,
-        arrests: rows_for(pool, "arrests", c::ARRESTS, "incident_id", key, arrest).await?,
-        referrals: rows_for(
-            pool,
-            "referrals",
-            c::REFERRALS,
-            "incident_id",
-            key,
-            referral,
-        )
+        arrests: rows_for(pool, "arrests", c::ARRESTS, "incident_id", key, |c| {
+            rows::arrest(c)
+        })
+        .await?,
+        referrals: rows_for(pool, "referrals", c::REFERRALS, "incident_id", key, |c| {
+            rows::referral(c)
+        })
         .await?,
         orders: rows_for(
             pool,
@@ -682,7 +399,7 @@ pub async fn case_file(
             c::PROTECTION_ORDERS,
             "incident_id",
             key,
-            order,
+            |c| rows::order(c),
         )
         .await?,
     })
@@ -723,17 +440,7 @@ pub async fn queue(
         .await
         .map_err(backend)?;
     rows.iter()
-        .map(|r| {
-            let mut c = Cols::new(r, "incidents");
-            Ok(vigil_store::QueueItem {
-                incident_id: c.req(IncidentId::parse)?,
-                victim_id: c.req(PersonId::parse)?,
-                lpa: c.req(Lpa::parse)?,
-                risk: c.opt(RiskGrade::parse)?,
-                since: c.req(parse_datetime)?,
-                detail: c.opt_string()?.unwrap_or_default().replace('_', " "),
-            })
-        })
+        .map(|r| rows::queue_item(&mut Cols::new(r, "incidents")))
         .collect()
 }
 
@@ -785,7 +492,7 @@ pub async fn search_people(
         .await
         .map_err(backend)?;
     rows.iter()
-        .map(|r| person(&mut Cols::new(r, "persons")))
+        .map(|r| rows::person(&mut Cols::new(r, "persons")))
         .collect()
 }
 
@@ -813,7 +520,7 @@ pub async fn incidents_on(
         .await
         .map_err(backend)?;
     rows.iter()
-        .map(|r| incident(&mut Cols::new(r, "incidents")))
+        .map(|r| rows::incident(&mut Cols::new(r, "incidents")))
         .collect()
 }
 
@@ -824,7 +531,7 @@ pub async fn referrals_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult
         columns::REFERRALS,
         "person_id = ?1 ORDER BY referred_at DESC LIMIT 500",
         id.as_str(),
-        referral,
+        |c| rows::referral(c),
     )
     .await
 }
@@ -862,17 +569,7 @@ pub async fn shared_referrals(
         .await
         .map_err(backend)?;
     rows.iter()
-        .map(|r| {
-            let mut c = Cols::new(r, "referrals");
-            Ok(vigil_store::SharedReferral {
-                referral: referral(&mut c)?,
-                family_name: c.opt_string()?,
-                given_names: c.opt_string()?,
-                birth_date: c.opt(parse_date)?,
-                risk: c.opt(RiskGrade::parse)?,
-                children_present: c.opt_bool()?,
-            })
-        })
+        .map(|r| rows::shared_referral(&mut Cols::new(r, "referrals")))
         .collect()
 }
 

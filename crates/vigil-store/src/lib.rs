@@ -1,10 +1,18 @@
 //! The storage boundary: what Vigil's use cases ask of a database, and how it can fail.
 //!
-//! One method per use case, typed errors, no SQL. Each backend (`vigil-store-sqlite` now,
-//! PostgreSQL later) owns its schema, migrations and SQL, and implements [`Store`]; code
-//! above this line never knows which it is talking to.
+//! One method per use case, typed errors, no SQL. Each backend (`vigil-store-sqlite`,
+//! `vigil-store-postgres`) owns its schema, migrations and SQL, and implements [`Store`];
+//! code above this line holds a [`DynStore`] and never knows which it is talking to.
+//! What every backend shares lives here too: the mapping between records and rows
+//! ([`rows`]), the audit chain's hash ([`audit_chain`]) and the columnar cache
+//! ([`snapshot_cache`]).
 
-use std::future::Future;
+pub mod audit_chain;
+pub mod rows;
+pub mod snapshot_cache;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 use vigil_domain::access::{Role, Username};
 use vigil_domain::outcome::OutcomeIssue;
 use vigil_domain::time::{Date, DateTime};
@@ -47,6 +55,29 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Where the records in the store came from, as the latest import's manifest said.
+/// How a store connects: the pool's size and how long to wait. The defaults suit one
+/// server process of a force; `vigil serve` takes them as options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Connections held open at most.
+    pub pool_size: u32,
+    /// How long a request waits for a free connection (SQLite: for the write lock) before
+    /// it fails.
+    pub acquire_timeout: std::time::Duration,
+    /// How long one statement may run before the database cancels it (PostgreSQL).
+    pub statement_timeout: std::time::Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            pool_size: 8,
+            acquire_timeout: std::time::Duration::from_secs(10),
+            statement_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtractInfo {
     pub source: String,
@@ -196,220 +227,182 @@ pub struct Versioned<T> {
 
 /// What a force's database does for Vigil. Every method that writes more than one row does
 /// so in one transaction: it happens completely or not at all.
+#[async_trait::async_trait]
 pub trait Store: Send + Sync {
+    /// Which backend this is ("sqlite", "postgres"), for logs and `vigil copy`.
+    fn backend(&self) -> &'static str;
+
+    /// Where this store's columnar cache lives (see [`snapshot_cache`]); `None` when it has
+    /// nowhere to keep one (an in-memory database).
+    fn cache_path(&self) -> Option<PathBuf>;
+
+    /// Closes the store's connections, waiting for work in flight.
+    async fn close(&self);
+
     /// Creates or upgrades the schema to this Vigil's version.
-    fn migrate(&self) -> impl Future<Output = StoreResult<()>> + Send;
+    async fn migrate(&self) -> StoreResult<()>;
 
     /// Adds a validated set of records in one transaction and records where they came from.
     /// References must resolve within the set or to records already stored.
-    fn import_records(
-        &self,
-        records: &RecordSet,
-        info: &ExtractInfo,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()>;
 
     /// Every record, each table in the order it was stored.
-    fn export_records(&self) -> impl Future<Output = StoreResult<RecordSet>> + Send;
+    async fn export_records(&self) -> StoreResult<RecordSet>;
 
     /// Every record, each table in stored order, handed to `sink` in chunks of at most
     /// `chunk` rows of one table each: an export of any size in bounded memory.
-    fn export_chunks<'a>(
-        &'a self,
+    async fn export_chunks(
+        &self,
         chunk: usize,
-        sink: &'a mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
-    ) -> impl Future<Output = StoreResult<()>> + Send + 'a;
+        sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> StoreResult<()>;
 
     /// A number that changes whenever the stored records change: caches built from the
     /// records compare it to know whether they are stale.
-    fn revision(&self) -> impl Future<Output = StoreResult<u64>> + Send;
+    async fn revision(&self) -> StoreResult<u64>;
 
     /// Where the stored records came from; `None` for an empty store.
-    fn extract_info(&self) -> impl Future<Output = StoreResult<Option<ExtractInfo>>> + Send;
+    async fn extract_info(&self) -> StoreResult<Option<ExtractInfo>>;
 
     /// Row counts by table name, in the extract's table order.
-    fn table_counts(&self) -> impl Future<Output = StoreResult<Vec<(&'static str, u64)>>> + Send;
+    async fn table_counts(&self) -> StoreResult<Vec<(&'static str, u64)>>;
 
     /// The keys of one kind already stored (for checking an import against the store):
     /// ids, or for staffing the date, team, LPA and rank joined by `|`.
-    fn ids(&self, kind: RecordKind) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+    async fn ids(&self, kind: RecordKind) -> StoreResult<Vec<String>>;
 
     /// One offence for editing.
-    fn offence(
-        &self,
-        id: &OffenceId,
-    ) -> impl Future<Output = StoreResult<Versioned<Offence>>> + Send;
+    async fn offence(&self, id: &OffenceId) -> StoreResult<Versioned<Offence>>;
 
     /// Creates a user account and audits it, in one transaction. A taken username is a
     /// `Conflict`.
-    fn add_user(
-        &self,
-        user: &NewUser,
-        audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<User>> + Send;
+    async fn add_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<User>;
 
     /// A user by sign-in name, enabled or not.
-    fn user(&self, username: &Username) -> impl Future<Output = StoreResult<Option<User>>> + Send;
+    async fn user(&self, username: &Username) -> StoreResult<Option<User>>;
 
     /// Every user, by username.
-    fn users(&self) -> impl Future<Output = StoreResult<Vec<User>>> + Send;
+    async fn users(&self) -> StoreResult<Vec<User>>;
 
     /// Disables or re-enables a user, audited.
-    fn set_user_disabled(
+    async fn set_user_disabled(
         &self,
         username: &Username,
         disabled: bool,
         audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> StoreResult<()>;
 
     /// Replaces a user's password hash, audited.
-    fn set_password_hash(
+    async fn set_password_hash(
         &self,
         username: &Username,
         password_hash: &str,
         audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> StoreResult<()>;
 
     /// Starts a session for a user (stores only the token's hash), audited.
-    fn create_session(
-        &self,
-        session: &NewSession<'_>,
-        audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    async fn create_session(&self, session: &NewSession<'_>, audit: &AuditEntry)
+    -> StoreResult<()>;
 
     /// Moves a browser session's inactivity deadline on (no effect on an API token).
-    fn touch_session(
-        &self,
-        token_hash: &str,
-        idle_expires_at: DateTime,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    async fn touch_session(&self, token_hash: &str, idle_expires_at: DateTime) -> StoreResult<()>;
 
     /// The live session with this token hash at `now`: `None` if unknown, expired or the
     /// user is disabled.
-    fn session(
-        &self,
-        token_hash: &str,
-        now: DateTime,
-    ) -> impl Future<Output = StoreResult<Option<Session>>> + Send;
+    async fn session(&self, token_hash: &str, now: DateTime) -> StoreResult<Option<Session>>;
 
     /// Ends a session, audited.
-    fn end_session(
-        &self,
-        token_hash: &str,
-        audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> StoreResult<()>;
 
     /// One person with their version, for viewing or editing.
-    fn person(&self, id: &PersonId) -> impl Future<Output = StoreResult<Versioned<Person>>> + Send;
+    async fn person(&self, id: &PersonId) -> StoreResult<Versioned<Person>>;
 
     /// A work queue, highest risk first, then longest waiting; at most `limit` items.
     /// `since` bounds the CRU's queue (high-risk incidents reported since then); open
     /// investigations are listed whatever their age.
-    fn queue(
+    async fn queue(
         &self,
         queue: vigil_domain::access::Queue,
         lpa: Option<&vigil_domain::Lpa>,
         since: Option<DateTime>,
         limit: u32,
-    ) -> impl Future<Output = StoreResult<Vec<QueueItem>>> + Send;
+    ) -> StoreResult<Vec<QueueItem>>;
 
     /// An incident with everything recorded against it.
-    fn case_file(
-        &self,
-        id: &vigil_domain::IncidentId,
-    ) -> impl Future<Output = StoreResult<CaseFile>> + Send;
+    async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<CaseFile>;
 
     /// Incidents in which the person is the victim or the suspect, newest first.
-    fn incidents_of(
-        &self,
-        id: &PersonId,
-    ) -> impl Future<Output = StoreResult<Vec<Incident>>> + Send;
+    async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>>;
 
     /// Appends to the audit trail (there is no way to change or remove an entry).
-    fn audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<AuditRow>> + Send;
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow>;
 
     /// Searches the audit trail, newest first.
-    fn audit_trail(
-        &self,
-        query: &AuditQuery,
-    ) -> impl Future<Output = StoreResult<Vec<AuditRow>>> + Send;
+    async fn audit_trail(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRow>>;
 
     /// Recomputes the chain; `Some(seq)` is the first entry whose hash does not match.
-    fn verify_audit_chain(&self) -> impl Future<Output = StoreResult<Option<i64>>> + Send;
+    async fn verify_audit_chain(&self) -> StoreResult<Option<i64>>;
 
     /// Records the outcome of an offence, checked against the outcome rules, provided the
     /// offence is still at `expected_version`. Returns the new version. Warnings (such as
     /// outcome 21 on domestic abuse) are the caller's to show before calling.
-    fn record_outcome(
+    async fn record_outcome(
         &self,
         id: &OffenceId,
         outcome: Outcome,
         victim_withdrawal_recorded: bool,
         expected_version: i64,
         audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<i64>> + Send;
+    ) -> StoreResult<i64>;
 
     /// Reserves `n` fresh ids for records of `kind` made in Vigil ("VI0000001" for an
     /// incident). Ids of a save that then fails are not reused: a gap is harmless, a
     /// collision is not.
-    fn new_ids(
-        &self,
-        kind: RecordKind,
-        n: usize,
-    ) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+    async fn new_ids(&self, kind: RecordKind, n: usize) -> StoreResult<Vec<String>>;
 
     /// Adds records made in Vigil (an intake's people, incident and assessment; an
     /// offence; an arrest; a referral) with their audit rows, all in one transaction: every
     /// reference must resolve, and either everything is written or nothing is.
-    fn add_records(
-        &self,
-        records: &RecordSet,
-        audit: &[AuditEntry],
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    async fn add_records(&self, records: &RecordSet, audit: &[AuditEntry]) -> StoreResult<()>;
 
     /// Adds a DAIT sergeant's secondary assessment and carries its grade to the incident's
     /// offences (DATA.md: an offence's risk is the grade after any secondary assessment),
     /// in one transaction with its audit row.
-    fn add_secondary_assessment(
+    async fn add_secondary_assessment(
         &self,
         assessment: &vigil_domain::RiskAssessment,
         audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> StoreResult<()>;
 
     /// People whose family name starts with the search's, closest first; at most `limit`.
-    fn search_people(
-        &self,
-        search: &PersonSearch,
-    ) -> impl Future<Output = StoreResult<Vec<Person>>> + Send;
+    async fn search_people(&self, search: &PersonSearch) -> StoreResult<Vec<Person>>;
 
     /// Incidents reported on one day, optionally in one area, earliest first.
-    fn incidents_on(
+    async fn incidents_on(
         &self,
         day: Date,
         lpa: Option<&vigil_domain::Lpa>,
         limit: u32,
-    ) -> impl Future<Output = StoreResult<Vec<Incident>>> + Send;
+    ) -> StoreResult<Vec<Incident>>;
 
     /// A person's referrals (to MARAC, IDVA, MASH, Encompass), newest first.
-    fn referrals_of(
-        &self,
-        id: &PersonId,
-    ) -> impl Future<Output = StoreResult<Vec<vigil_domain::Referral>>> + Send;
+    async fn referrals_of(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Referral>>;
 
     /// Referrals of the given kinds, or made by `agency`, newest first: what a partner
     /// agency's users see (the sharing rule itself is `vigil_domain::sharing`).
-    fn shared_referrals(
+    async fn shared_referrals(
         &self,
         kinds: &[vigil_domain::ReferralKind],
         agency: Agency,
         limit: u32,
-    ) -> impl Future<Output = StoreResult<Vec<SharedReferral>>> + Send;
+    ) -> StoreResult<Vec<SharedReferral>>;
 
     /// The force's Local Policing Areas: those its incidents and staffing returns name.
-    fn lpas(&self) -> impl Future<Output = StoreResult<Vec<vigil_domain::Lpa>>> + Send;
+    async fn lpas(&self) -> StoreResult<Vec<vigil_domain::Lpa>>;
 
     /// The DAIT's open investigations and deployable officers in one area.
-    fn dait_load(
-        &self,
-        lpa: &vigil_domain::Lpa,
-    ) -> impl Future<Output = StoreResult<DaitLoad>> + Send;
+    async fn dait_load(&self, lpa: &vigil_domain::Lpa) -> StoreResult<DaitLoad>;
 }
+
+/// A store of either backend, shared by the handlers and commands that use it.
+pub type DynStore = Arc<dyn Store>;

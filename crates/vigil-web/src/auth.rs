@@ -9,7 +9,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vigil_domain::access::Username;
-use vigil_store::{AuditEntry, Session, Store};
+use vigil_store::{AuditEntry, Session};
 
 pub const SESSION_COOKIE: &str = "vigil_session";
 const SIGN_IN_COOKIE: &str = "vigil_signin";

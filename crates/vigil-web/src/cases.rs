@@ -19,7 +19,7 @@ use std::sync::Arc;
 use vigil_domain::access::{Capability, allows};
 use vigil_domain::risk::AssessmentStage;
 use vigil_domain::routing::Safeguarding;
-use vigil_store::{CaseFile, Session, Store};
+use vigil_store::{CaseFile, Session};
 
 #[derive(Deserialize)]
 pub struct CaseQuery {

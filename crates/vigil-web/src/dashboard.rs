@@ -38,7 +38,7 @@ struct Prepared {
 
 /// Computes the pack for the filter, or the message to show for a bad filter.
 async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)> {
-    let loaded = vigil_store_sqlite::snapshot_cache::load(&app.store, &app.db)
+    let loaded = vigil_store::snapshot_cache::load(app.store.as_ref())
         .await
         .map_err(|_| {
             (

@@ -25,13 +25,12 @@ use axum::routing::{get, post, put};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use vigil_store_sqlite::SqliteStore;
+use vigil_store::DynStore;
 
 /// What the handlers share.
 pub struct App {
-    pub store: SqliteStore,
-    /// Where the store lives, for the columnar cache beside it.
-    pub db: String,
+    /// The store, whichever backend the database URL named.
+    pub store: DynStore,
     /// Mark cookies `Secure` (behind HTTPS). Off only for a demonstration on loopback.
     pub secure_cookies: bool,
     /// The force's Local Policing Areas (for the forms' lists and to check an area typed in).
@@ -44,21 +43,13 @@ pub struct App {
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub bind: SocketAddr,
-    /// The store's location (for the analytics cache beside it).
-    pub db: String,
     pub secure_cookies: bool,
 }
 
 /// The application's routes. `lpas` is the force's list of areas (`Store::lpas`).
-pub fn router(
-    store: SqliteStore,
-    db: String,
-    secure_cookies: bool,
-    lpas: Vec<vigil_domain::Lpa>,
-) -> Router {
+pub fn router(store: DynStore, secure_cookies: bool, lpas: Vec<vigil_domain::Lpa>) -> Router {
     let app = Arc::new(App {
         store,
-        db,
         secure_cookies,
         lpas,
         throttle: Mutex::new(HashMap::new()),
@@ -94,6 +85,8 @@ pub fn router(
         .route("/search", get(pages::search))
         .route("/shared", get(pages::shared))
         .route("/", get(pages::home))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/people/{id}", get(pages::person))
@@ -106,6 +99,29 @@ pub fn router(
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(app)
+}
+
+/// The process is up and answering (for a load balancer or service manager). Needs no
+/// sign-in and says nothing about the store.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// The store answers: 200 when a trivial read succeeds, 503 otherwise (the cause goes to
+/// the log, not to the caller). Needs no sign-in; reveals no data.
+async fn readyz(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+) -> (axum::http::StatusCode, &'static str) {
+    match app.store.revision().await {
+        Ok(_) => (axum::http::StatusCode::OK, "ready\n"),
+        Err(e) => {
+            eprintln!("readyz: the store is not reachable: {e}");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "the store is not reachable\n",
+            )
+        }
+    }
 }
 
 /// The stylesheet and scripts, compiled into the binary (see `scripts/update-govuk-frontend`).
@@ -161,7 +177,7 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
 
 /// Serves until the process is stopped. Prints the address it listens on (useful when
 /// `bind` asks for port 0).
-pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String> {
+pub async fn serve(store: DynStore, opts: ServeOptions) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(opts.bind)
         .await
         .map_err(|e| {
@@ -172,15 +188,14 @@ pub async fn serve(store: SqliteStore, opts: ServeOptions) -> Result<(), String>
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
-    let lpas = vigil_store::Store::lpas(&store)
-        .await
-        .map_err(|e| e.to_string())?;
-    let synthetic = vigil_store::Store::extract_info(&store)
+    let lpas = store.lpas().await.map_err(|e| e.to_string())?;
+    let synthetic = store
+        .extract_info()
         .await
         .map_err(|e| e.to_string())?
         .is_some_and(|i| i.source.contains("synthetic"));
     layout::set_synthetic(synthetic);
-    axum::serve(listener, router(store, opts.db, opts.secure_cookies, lpas))
+    axum::serve(listener, router(store, opts.secure_cookies, lpas))
         // Ctrl+C or a service manager's stop: finish the requests in flight (a half-saved
         // form is never possible, but a reply cut short is still a poor answer), then exit.
         .with_graceful_shutdown(async {

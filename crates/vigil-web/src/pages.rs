@@ -13,7 +13,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use vigil_domain::access::{Capability, allows};
 use vigil_domain::time::Datelike;
-use vigil_store::{Session, Store};
+use vigil_store::Session;
 
 pub fn link_case(id: &str) -> String {
     link(&format!("/cases/{id}"), id)

@@ -17,7 +17,7 @@ use vigil_domain::routing::{Routing, TeamLoad, route};
 use vigil_domain::safeguarding::{Action, CaseFacts, actions_due};
 use vigil_domain::time::{Date, DateTime};
 use vigil_domain::*;
-use vigil_store::{AuditEntry, CaseFile, PersonSearch, Session, Store, StoreError};
+use vigil_store::{AuditEntry, CaseFile, PersonSearch, Session, StoreError};
 
 /// Why a use case did not complete.
 #[derive(Debug)]

@@ -7,7 +7,7 @@ use std::time::Instant;
 use vigil_domain::time::{Duration, parse_date};
 use vigil_domain::*;
 use vigil_extract::{Format, KnownIds, Silent, WriteOptions, read_dir, write_dir};
-use vigil_store::{ExtractInfo, Store};
+use vigil_store::ExtractInfo;
 
 /// A small deterministic generator (not the calibrated scenario): enough variety that
 /// every column is exercised and ids are realistic.
@@ -127,7 +127,7 @@ fn main() {
     let read = started.elapsed().as_secs_f64();
     let write_started = Instant::now();
     runtime.block_on(async {
-        let store = vigil_store_sqlite::SqliteStore::open_and_migrate(db.to_str().unwrap())
+        let store = vigil_store_open::open_and_migrate(db.to_str().unwrap(), &Default::default())
             .await
             .expect("store opens");
         store

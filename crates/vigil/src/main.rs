@@ -21,7 +21,8 @@ produces the measures and the board report from them.\n\nStart with `vigil impor
 an extract (see DATA.md for the format), and `vigil export DIR` to write one."
 )]
 struct Cli {
-    /// The database: a SQLite file path or a sqlite: URL. Created if missing.
+    /// The database: a SQLite file path (created if missing) or sqlite: URL, or a
+    /// PostgreSQL URL (postgres://user:password@host:5432/dbname; the database must exist).
     #[arg(
         long,
         global = true,
@@ -128,31 +129,42 @@ fn main() -> ExitCode {
 /// The store's analytics snapshot (from the columnar cache when current), or a clear error
 /// when the store is empty.
 pub async fn snapshot(
-    store: &vigil_store_sqlite::SqliteStore,
+    store: &dyn vigil_store::Store,
     db: &str,
 ) -> Result<
     (
         vigil_analytics::Snapshot,
         vigil_store::ExtractInfo,
-        vigil_store_sqlite::snapshot_cache::Source,
+        vigil_store::snapshot_cache::Source,
     ),
     Failure,
 > {
-    vigil_store_sqlite::snapshot_cache::load(store, db).await?.ok_or_else(|| {
+    vigil_store::snapshot_cache::load(store).await?.ok_or_else(|| {
         Failure::BadInput(format!(
-            "the store {db} holds no records yet; load some with `vigil import DIR` (or run `vigil demo`)"
+            "the store {} holds no records yet; load some with `vigil import DIR` (or run `vigil demo`)",
+            shown(db)
         ))
     })
 }
 
+/// A database location fit to print: a URL's password hidden.
+pub fn shown(db: &str) -> String {
+    vigil_store_open::redact(db)
+}
+
 /// Opens the store named by `--db` and brings its schema up to date.
-pub async fn open_store(db: &str) -> Result<vigil_store_sqlite::SqliteStore, Failure> {
-    if db.starts_with("postgres:") || db.starts_with("postgresql:") {
-        return Err(Failure::BadInput(format!(
-            "--db {db}: this build of Vigil stores its records in SQLite; give a file path such as vigil.db"
-        )));
-    }
-    if let Some(parent) = PathBuf::from(db.trim_start_matches("sqlite:")).parent()
+pub async fn open_store(db: &str) -> Result<vigil_store::DynStore, Failure> {
+    open_store_with(db, &vigil_store::StoreOptions::default()).await
+}
+
+/// As [`open_store`], with the pool's size and time limits given.
+pub async fn open_store_with(
+    db: &str,
+    options: &vigil_store::StoreOptions,
+) -> Result<vigil_store::DynStore, Failure> {
+    vigil_store_open::check_location(db).map_err(|e| Failure::BadInput(e.to_string()))?;
+    if vigil_store_open::backend_of(db) == vigil_store_open::Backend::Sqlite
+        && let Some(parent) = PathBuf::from(db.trim_start_matches("sqlite:")).parent()
         && !parent.as_os_str().is_empty()
         && !parent.exists()
     {
@@ -161,5 +173,5 @@ pub async fn open_store(db: &str) -> Result<vigil_store_sqlite::SqliteStore, Fai
             parent.display()
         )));
     }
-    Ok(vigil_store_sqlite::SqliteStore::open_and_migrate(db).await?)
+    Ok(vigil_store_open::open_and_migrate(db, options).await?)
 }

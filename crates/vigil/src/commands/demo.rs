@@ -21,9 +21,7 @@ pub struct Args {
 
 /// One demo sign-in per role. Their passwords are made afresh (and the change audited) each
 /// time the demo starts, so no password is ever in the repository or reused.
-async fn demo_users(
-    store: &vigil_store_sqlite::SqliteStore,
-) -> Result<Vec<(String, String, &'static str)>, Failure> {
+async fn demo_users(store: &dyn Store) -> Result<Vec<(String, String, &'static str)>, Failure> {
     use vigil_domain::access::{Role, Username};
     use vigil_store::{AuditEntry, NewUser};
     let mut out = Vec::new();
@@ -67,6 +65,7 @@ async fn demo_users(
 }
 
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
+    let db_shown = crate::shown(db);
     if !args.no_serve {
         crate::commands::serve::check_bind(&args.serve)?;
     }
@@ -75,7 +74,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     let info = match store.extract_info().await? {
         Some(info) => {
             println!(
-                "Using the existing store {db} ({}, as of {}).",
+                "Using the existing store {db_shown} ({}, as of {}).",
                 info.source, info.as_of
             );
             info
@@ -90,25 +89,25 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             let sp = spinner("importing into the store");
             store.import_records(&out.records, &info).await?;
             let snapshot = vigil_analytics::Snapshot::from_records(&out.records, Some(info.as_of));
-            vigil_store_sqlite::snapshot_cache::write(db, &snapshot, store.revision().await?);
+            vigil_store::snapshot_cache::write(store.as_ref(), &snapshot, store.revision().await?);
             sp.finish_and_clear();
             println!(
-                "Created {db} with the synthetic {} scenario in {:.1} s.",
+                "Created {db_shown} with the synthetic {} scenario in {:.1} s.",
                 s.name,
                 started.elapsed().as_secs_f64()
             );
             info
         }
     };
-    println!("Records in {db} (as of {}):", info.as_of);
+    println!("Records in {db_shown} (as of {}):", info.as_of);
     for (table, n) in store.table_counts().await? {
         println!("  {table:<18} {n:>9}");
     }
     println!(
-        "\nEverything in it is synthetic. `vigil pack --db {db}` prints the performance pack,"
+        "\nEverything in it is synthetic. `vigil pack --db {db_shown}` prints the performance pack,"
     );
-    println!("`vigil report --db {db}` writes the board report.");
-    let users = demo_users(&store).await?;
+    println!("`vigil report --db {db_shown}` writes the board report.");
+    let users = demo_users(store.as_ref()).await?;
     println!("\nDemo sign-ins (new passwords each time the demo starts):");
     for (username, password, role) in &users {
         println!("  {role:<18} username {username:<26} password {password}");
@@ -121,5 +120,5 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         "\nOpen http://{} and sign in. Stop with Ctrl+C.",
         args.serve.bind
     );
-    crate::commands::serve::serve(store, db, args.serve).await
+    crate::commands::serve::serve(store, args.serve).await
 }

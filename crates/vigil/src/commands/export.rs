@@ -5,7 +5,6 @@ use crate::{Failure, open_store};
 use std::path::PathBuf;
 use std::time::Instant;
 use vigil_extract::{ExtractWriter, Format, Silent};
-use vigil_store::Store;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -21,11 +20,12 @@ pub struct Args {
 }
 
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
+    let db_shown = crate::shown(db);
     let started = Instant::now();
     let store = open_store(db).await?;
     let Some(info) = store.extract_info().await? else {
         return Err(Failure::BadInput(format!(
-            "the store {db} holds no records yet; load some with `vigil import DIR` first"
+            "the store {db_shown} holds no records yet; load some with `vigil import DIR` first"
         )));
     };
     let format = Format::from(args.format);
@@ -72,7 +72,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .map_err(|p| Failure::Runtime(p.to_string()))?;
     let rows: u64 = manifest.files.values().map(|f| f.rows).sum();
     println!(
-        "Exported {rows} rows from {db} to {} in {:.2} s:",
+        "Exported {rows} rows from {db_shown} to {} in {:.2} s:",
         args.dir.display(),
         started.elapsed().as_secs_f64()
     );

@@ -23,7 +23,7 @@ pub struct Args {
     as_of: Option<String>,
 }
 
-async fn known_ids(store: &impl Store) -> Result<KnownIds, Failure> {
+async fn known_ids(store: &dyn Store) -> Result<KnownIds, Failure> {
     let mut known = KnownIds::default();
     if store.extract_info().await?.is_none()
         && store.table_counts().await?.iter().all(|(_, n)| *n == 0)
@@ -39,6 +39,7 @@ async fn known_ids(store: &impl Store) -> Result<KnownIds, Failure> {
 }
 
 pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
+    let db_shown = crate::shown(db);
     let as_of_override = args
         .as_of
         .as_deref()
@@ -46,7 +47,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .transpose()?;
     let started = Instant::now();
     let store = open_store(db).await?;
-    let known = known_ids(&store).await?;
+    let known = known_ids(store.as_ref()).await?;
     let was_empty = known.is_empty();
     let bar = Bar::default();
     let dir = args.dir.clone();
@@ -116,11 +117,14 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         // The store now holds exactly these records: build the analytics cache from them
         // here rather than reading them all back on the first `vigil pack`.
         let snapshot = vigil_analytics::Snapshot::from_records(&loaded.records, Some(as_of));
-        vigil_store_sqlite::snapshot_cache::write(db, &snapshot, store.revision().await?);
+        vigil_store::snapshot_cache::write(store.as_ref(), &snapshot, store.revision().await?);
     }
     store.close().await;
     let total = loaded.records.total_rows();
-    println!("Imported {} into {db} (as of {as_of}):", args.dir.display());
+    println!(
+        "Imported {} into {db_shown} (as of {as_of}):",
+        args.dir.display()
+    );
     for (spec, n) in vigil_extract::spec::TABLES
         .iter()
         .zip(loaded.records.row_counts())

@@ -41,7 +41,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .collect::<Result<_, _>>()?;
     let t0 = Instant::now();
     let store = open_store(db).await?;
-    let (snapshot, info, source) = crate::snapshot(&store, db).await?;
+    let (snapshot, info, source) = crate::snapshot(store.as_ref(), db).await?;
     store.close().await;
     let load = t0.elapsed();
     let mut cfg = PackConfig::new(as_of.unwrap_or(info.as_of));
@@ -68,9 +68,8 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             "snapshot load {:.3} s ({}), measures {:.3} s",
             load.as_secs_f64(),
             match source {
-                vigil_store_sqlite::snapshot_cache::Source::Cache => "from the columnar cache",
-                vigil_store_sqlite::snapshot_cache::Source::Store =>
-                    "from the store; cache rebuilt",
+                vigil_store::snapshot_cache::Source::Cache => "from the columnar cache",
+                vigil_store::snapshot_cache::Source::Store => "from the store; cache rebuilt",
             },
             measure.as_secs_f64()
         );

@@ -94,7 +94,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .map(|s| parse_date(s).map_err(|e| Failure::BadInput(format!("--as-of: {e}"))))
         .transpose()?;
     let store = open_store(db).await?;
-    let (snapshot, info, _) = crate::snapshot(&store, db).await?;
+    let (snapshot, info, _) = crate::snapshot(store.as_ref(), db).await?;
     store.close().await;
     if let Some(l) = &args.lpa
         && snapshot.lpa_index(l).is_none()

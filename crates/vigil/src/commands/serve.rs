@@ -1,6 +1,6 @@
 //! `vigil serve`: the web application over the store.
 
-use crate::{Failure, open_store};
+use crate::{Failure, open_store_with};
 use std::net::SocketAddr;
 
 #[derive(clap::Args)]
@@ -12,6 +12,26 @@ pub struct ServeArgs {
     /// demonstration on this machine).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Database connections held open at most.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=512))]
+    pub pool_size: u32,
+    /// Seconds a request waits for a free database connection before it fails.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub acquire_timeout: u64,
+    /// Seconds one database statement may run before PostgreSQL cancels it.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub statement_timeout: u64,
+}
+
+impl ServeArgs {
+    /// The store's connection settings these options give.
+    pub fn store_options(&self) -> vigil_store::StoreOptions {
+        vigil_store::StoreOptions {
+            pool_size: self.pool_size,
+            acquire_timeout: std::time::Duration::from_secs(self.acquire_timeout),
+            statement_timeout: std::time::Duration::from_secs(self.statement_timeout),
+        }
+    }
 }
 
 /// Refuses to send session cookies over plain HTTP beyond this machine: Vigil speaks plain
@@ -28,20 +48,15 @@ pub fn check_bind(args: &ServeArgs) -> Result<(), Failure> {
 
 pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
     check_bind(&args)?;
-    let store = open_store(db).await?;
-    serve(store, db, args).await
+    let store = open_store_with(db, &args.store_options()).await?;
+    serve(store, args).await
 }
 
-pub async fn serve(
-    store: vigil_store_sqlite::SqliteStore,
-    db: &str,
-    args: ServeArgs,
-) -> Result<(), Failure> {
+pub async fn serve(store: vigil_store::DynStore, args: ServeArgs) -> Result<(), Failure> {
     vigil_web::serve(
         store,
         vigil_web::ServeOptions {
             bind: args.bind,
-            db: db.to_owned(),
             secure_cookies: args.secure_cookies,
         },
     )

@@ -4,7 +4,7 @@ use crate::{Failure, open_store};
 use std::io::BufRead;
 use vigil_domain::Agency;
 use vigil_domain::access::{Role, Username, check_agency};
-use vigil_store::{AuditEntry, AuditQuery, NewUser, Store, StoreError};
+use vigil_store::{AuditEntry, AuditQuery, NewUser, StoreError};
 
 #[derive(clap::Subcommand)]
 pub enum UserCommand {

@@ -1,26 +1,19 @@
-//! The columnar cache beside the store (`DB.snapshot`): the analytics snapshot in binary
-//! form, stamped with the store revision it was built from. Rebuilt whenever the revision
-//! differs, so it can never serve records the store no longer holds.
+//! The columnar cache of a store: the analytics snapshot in binary form, stamped with the
+//! store revision it was built from, kept where the store says ([`Store::cache_path`]: beside
+//! a SQLite file, in the cache directory for a server database). Rebuilt whenever the
+//! revision differs, so it can never serve records the store no longer holds. A cache that
+//! cannot be written only costs speed.
 
-use crate::SqliteStore;
-use std::path::PathBuf;
+use crate::{ExtractInfo, Store, StoreError};
 use vigil_analytics::{Snapshot, SnapshotBuilder, codec};
-use vigil_store::{ExtractInfo, Store, StoreError};
 
-/// Where the cache of a database lives; `None` for a database that is not a plain file.
-pub fn path(db: &str) -> Option<PathBuf> {
-    let file = db
-        .strip_prefix("sqlite://")
-        .or_else(|| db.strip_prefix("sqlite:"))
-        .unwrap_or(db);
-    let file = file.split('?').next().unwrap_or(file);
-    (!file.is_empty() && file != ":memory:").then(|| PathBuf::from(format!("{file}.snapshot")))
-}
-
-/// Writes the cache atomically (temporary file, then rename). A cache that cannot be
-/// written only costs speed, so the failure is reported and otherwise ignored.
-pub fn write(db: &str, snapshot: &Snapshot, revision: u64) {
-    let Some(p) = path(db) else { return };
+/// Writes the cache atomically (temporary file, then rename). A failure is reported and
+/// otherwise ignored.
+pub fn write(store: &dyn Store, snapshot: &Snapshot, revision: u64) {
+    let Some(p) = store.cache_path() else { return };
+    if let Some(dir) = p.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
     let tmp = p.with_extension("snapshot.partial");
     let result = std::fs::write(&tmp, codec::encode(snapshot, revision))
         .and_then(|_| std::fs::rename(&tmp, &p));
@@ -43,14 +36,13 @@ pub enum Source {
 /// The snapshot of the store's records: from the cache when it is current, else built from
 /// the store (and the cache refreshed). `Ok(None)` when the store holds no records yet.
 pub async fn load(
-    store: &SqliteStore,
-    db: &str,
+    store: &dyn Store,
 ) -> Result<Option<(Snapshot, ExtractInfo, Source)>, StoreError> {
     let Some(info) = store.extract_info().await? else {
         return Ok(None);
     };
     let revision = store.revision().await?;
-    if let Some(p) = path(db)
+    if let Some(p) = store.cache_path()
         && let Ok(bytes) = std::fs::read(&p)
         && codec::revision(&bytes) == Some(revision)
     {
@@ -72,6 +64,6 @@ pub async fn load(
         })
         .await?;
     let snapshot = builder.finish();
-    write(db, &snapshot, revision);
+    write(store, &snapshot, revision);
     Ok(Some((snapshot, info, Source::Store)))
 }

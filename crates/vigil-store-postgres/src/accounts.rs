@@ -1,0 +1,335 @@
+//! Users, sessions and the hash-chained audit trail.
+
+use crate::backend;
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
+use vigil_domain::Agency;
+use vigil_domain::access::{Role, Username};
+use vigil_domain::time::DateTime;
+use vigil_store::audit_chain::{ChainCheck, GENESIS, chain_hash};
+use vigil_store::{AuditEntry, AuditQuery, AuditRow, NewUser, StoreError, StoreResult, User};
+
+/// The advisory lock that serialises appends to the audit trail: each entry hashes the one
+/// before it, so two transactions must not both read the same "last entry". Held until the
+/// caller's transaction ends.
+const AUDIT_LOCK: i64 = 0x7669_6769_6c00_0002;
+
+/// Appends an entry inside the caller's transaction.
+pub async fn append(conn: &mut PgConnection, e: &AuditEntry) -> StoreResult<AuditRow> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(AUDIT_LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    let last: Option<(i64, String)> =
+        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(backend)?
+            .map(|r| (r.get(0), r.get(1)));
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_owned()),
+    };
+    let row = AuditRow {
+        seq,
+        hash: chain_hash(&prev, seq, e),
+        entry: e.clone(),
+        prev_hash: prev,
+    };
+    insert_row(conn, &row).await?;
+    Ok(row)
+}
+
+/// Writes one audit row exactly as given (an append, or a trail copied from another store).
+pub async fn insert_row(conn: &mut PgConnection, row: &AuditRow) -> StoreResult<()> {
+    let e = &row.entry;
+    sqlx::query("INSERT INTO audit_log (seq, at, actor, action, subject_kind, subject_id, reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(row.seq)
+        .bind(e.at)
+        .bind(e.actor.as_str())
+        .bind(e.action.as_str())
+        .bind(e.subject_kind.as_str())
+        .bind(e.subject_id.as_str())
+        .bind(e.reason.as_deref())
+        .bind(row.prev_hash.as_str())
+        .bind(row.hash.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+fn audit_row(r: &PgRow) -> AuditRow {
+    AuditRow {
+        seq: r.get(0),
+        entry: AuditEntry {
+            at: r.get(1),
+            actor: r.get(2),
+            action: r.get(3),
+            subject_kind: r.get(4),
+            subject_id: r.get(5),
+            reason: r.get(6),
+        },
+        prev_hash: r.get(7),
+        hash: r.get(8),
+    }
+}
+
+const AUDIT_COLUMNS: &str =
+    "seq, at, actor, action, subject_kind, subject_id, reason, prev_hash, hash";
+
+pub async fn trail(pool: &PgPool, q: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
+    let limit = if q.limit == 0 {
+        100
+    } else {
+        q.limit.min(10_000)
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR subject_id = $2) ORDER BY seq DESC LIMIT $3"
+    )))
+    .bind(q.actor.as_deref())
+    .bind(q.subject_id.as_deref())
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(rows.iter().map(audit_row).collect())
+}
+
+pub async fn verify(pool: &PgPool) -> StoreResult<Option<i64>> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq"
+    )))
+    .fetch(pool);
+    let mut check = ChainCheck::default();
+    while let Some(r) = rows.try_next().await.map_err(backend)? {
+        if let Some(broken) = check.next(&audit_row(&r)) {
+            return Ok(Some(broken));
+        }
+    }
+    Ok(None)
+}
+
+fn user_row(r: &PgRow) -> StoreResult<User> {
+    let bad = |what: &str, e: vigil_domain::ValueError| {
+        StoreError::Schema(format!("stored user {what}: {e}"))
+    };
+    let username: String = r.get(1);
+    let role: String = r.get(3);
+    let agency: Option<String> = r.get(4);
+    Ok(User {
+        id: r.get(0),
+        username: Username::parse(&username).map_err(|e| bad("username", e))?,
+        display_name: r.get(2),
+        role: Role::parse(&role).map_err(|e| bad("role", e))?,
+        agency: agency
+            .map(|a| Agency::parse(&a))
+            .transpose()
+            .map_err(|e| bad("agency", e))?,
+        password_hash: r.get(5),
+        disabled: r.get(6),
+        lpa: r
+            .get::<Option<String>, _>(7)
+            .map(|l| vigil_domain::Lpa::parse(&l))
+            .transpose()
+            .map_err(|e| bad("area", e))?,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "user_id, username, display_name, role, agency, password_hash, disabled, lpa";
+
+pub async fn add_user(pool: &PgPool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let result = sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO users (username, display_name, role, agency, password_hash, lpa) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}")))
+        .bind(u.username.as_str())
+        .bind(u.display_name.as_str())
+        .bind(u.role.as_str())
+        .bind(u.agency.map(|a| a.as_str()))
+        .bind(u.password_hash.as_str())
+        .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
+        .fetch_one(&mut *tx)
+        .await;
+    if let Err(sqlx::Error::Database(db)) = &result
+        && db.code().as_deref() == Some("23505")
+    {
+        return Err(StoreError::Conflict {
+            what: "user",
+            id: u.username.to_string(),
+            expected: 0,
+            found: 1,
+        });
+    }
+    let user = user_row(&result.map_err(backend)?)?;
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(user)
+}
+
+pub async fn user(pool: &PgPool, username: &Username) -> StoreResult<Option<User>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+    )))
+    .bind(username.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?
+    .as_ref()
+    .map(user_row)
+    .transpose()
+}
+
+pub async fn users(pool: &PgPool) -> StoreResult<Vec<User>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY username COLLATE \"C\""
+    )))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(user_row)
+    .collect()
+}
+
+/// Sets one column of a user (and bumps its version), audited, in one transaction.
+async fn update_user<V>(
+    pool: &PgPool,
+    username: &Username,
+    sql: &'static str,
+    value: V,
+    audit: &AuditEntry,
+) -> StoreResult<()>
+where
+    V: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + 'static,
+{
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let done = sqlx::query(sql)
+        .bind(value)
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            id: username.to_string(),
+        });
+    }
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}
+
+pub async fn set_disabled(
+    pool: &PgPool,
+    username: &Username,
+    disabled: bool,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET disabled = $1, version = version + 1 WHERE username = $2",
+        disabled,
+        audit,
+    )
+    .await
+}
+
+pub async fn set_password_hash(
+    pool: &PgPool,
+    username: &Username,
+    hash: &str,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET password_hash = $1, version = version + 1 WHERE username = $2",
+        hash.to_owned(),
+        audit,
+    )
+    .await
+}
+
+pub async fn create_session(
+    pool: &PgPool,
+    n: &vigil_store::NewSession<'_>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, idle_expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(n.token_hash)
+        .bind(n.user_id)
+        .bind(n.csrf_token)
+        .bind(n.created_at)
+        .bind(n.expires_at)
+        .bind(n.idle_expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    // Expired sessions are cleared as new ones start: the table never grows without end.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(n.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}
+
+pub async fn session(
+    pool: &PgPool,
+    token_hash: &str,
+    now: DateTime,
+) -> StoreResult<Option<vigil_store::Session>> {
+    let cols = USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {cols}, s.csrf_token, s.expires_at, s.idle_expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND (s.idle_expires_at IS NULL OR s.idle_expires_at > $2) AND NOT u.disabled"
+    )))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?;
+    row.map(|r| {
+        Ok(vigil_store::Session {
+            user: user_row(&r)?,
+            csrf_token: r.get(8),
+            expires_at: r.get(9),
+            idle_expires_at: r.get(10),
+        })
+    })
+    .transpose()
+}
+
+pub async fn touch_session(
+    pool: &PgPool,
+    token_hash: &str,
+    idle_expires: DateTime,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET idle_expires_at = $1 WHERE token_hash = $2 AND idle_expires_at IS NOT NULL")
+        .bind(idle_expires)
+        .bind(token_hash)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub async fn end_session(pool: &PgPool, token_hash: &str, audit: &AuditEntry) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}

@@ -1,0 +1,464 @@
+//! Vigil's store on PostgreSQL, for a force's database server: hundreds of users at once,
+//! backups and replication with PostgreSQL's own tools.
+//!
+//! Implements the same [`Store`] trait as the embedded SQLite store, with its own schema
+//! (`migrations/`, PostgreSQL's types), SQL and bulk path: imports and every multi-row
+//! write go through `COPY`. What both backends share — which field is which column, the
+//! audit chain's hash — is `vigil_store::rows` and `vigil_store::audit_chain`, so the two
+//! cannot drift apart. Every read is parsed back through the domain's constructors.
+
+mod accounts;
+mod migrations;
+mod read;
+mod rows;
+mod write;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Row};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::OnceLock;
+use vigil_domain::access::Username;
+use vigil_domain::{
+    Incident, Offence, OffenceId, Outcome, Person, PersonId, RecordKind, RecordSet,
+};
+use vigil_store::{
+    AuditEntry, AuditQuery, AuditRow, ExtractInfo, NewUser, Session, Store, StoreError,
+    StoreOptions, StoreResult, User, Versioned,
+};
+
+/// The PostgreSQL implementation of [`Store`].
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    /// The store's identity (set at migration), which names its columnar cache.
+    store_id: std::sync::Arc<OnceLock<String>>,
+}
+
+/// A database error as the store reports it: broken integrity (a duplicate or dangling id,
+/// a failed check) is `Integrity`; anything else is `Backend`, with PostgreSQL's words.
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let code = db.code().unwrap_or_default();
+        let msg = db.message().to_owned();
+        match code.as_ref() {
+            // unique, foreign key, check, not null
+            "23505" | "23503" | "23514" | "23502" => {
+                let detail = db
+                    .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .and_then(|p| p.detail().map(str::to_owned));
+                return StoreError::Integrity(match detail {
+                    Some(d) => format!("{msg} ({d})"),
+                    None => msg,
+                });
+            }
+            "57014" => {
+                return StoreError::Backend(format!(
+                    "the database took too long and cancelled the statement ({msg}); try again, or raise --statement-timeout"
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let sqlx::Error::PoolTimedOut = e {
+        return StoreError::Backend(
+            "every database connection is busy; try again in a moment (or raise --pool-size)"
+                .into(),
+        );
+    }
+    StoreError::Backend(e.to_string())
+}
+
+/// Records that the stored records changed (inside the writing transaction).
+pub(crate) async fn bump_revision(conn: &mut sqlx::PgConnection) -> StoreResult<()> {
+    sqlx::query("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")
+        .execute(conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+/// Where caches of server databases live: `VIGIL_CACHE_DIR`, else the user's cache folder,
+/// else the temporary folder.
+fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("VIGIL_CACHE_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("vigil");
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        return PathBuf::from(home).join(".cache").join("vigil");
+    }
+    std::env::temp_dir().join("vigil-cache")
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/dbname`).
+    /// Does not migrate; call [`Store::migrate`].
+    pub async fn open(url: &str, options: &StoreOptions) -> StoreResult<Self> {
+        let shown = redacted(url);
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("'{shown}' is not a PostgreSQL URL: {e}")))?
+            .application_name("vigil")
+            // A statement that runs away is cancelled by the server rather than holding a
+            // connection (and its locks) for ever; the same for a transaction left idle.
+            .options([
+                (
+                    "statement_timeout",
+                    format!("{}ms", options.statement_timeout.as_millis()),
+                ),
+                (
+                    "idle_in_transaction_session_timeout",
+                    format!("{}ms", options.statement_timeout.as_millis().max(1000) * 2),
+                ),
+                ("timezone", "UTC".to_owned()),
+            ]);
+        let pool = PgPoolOptions::new()
+            .max_connections(options.pool_size.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Backend(format!("cannot connect to {shown}: {e}")))?;
+        let store = PostgresStore {
+            pool,
+            store_id: Default::default(),
+        };
+        store.load_store_id().await;
+        Ok(store)
+    }
+
+    /// Reads the store's identity if the schema exists (before migration it may not).
+    async fn load_store_id(&self) {
+        if self.store_id.get().is_some() {
+            return;
+        }
+        if let Ok(id) = sqlx::query_scalar::<_, String>(
+            "SELECT store_id::text FROM store_revision WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await
+        {
+            let _ = self.store_id.set(id);
+        }
+    }
+
+    /// Runs `sql` as it is: for tests and administration (never with user input).
+    pub async fn execute_admin(&self, sql: &'static str) -> StoreResult<()> {
+        sqlx::raw_sql(sql)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// A URL with its password hidden, for messages.
+fn redacted(url: &str) -> String {
+    match PgConnectOptions::from_str(url) {
+        Ok(_) => {
+            let Some((scheme, rest)) = url.split_once("://") else {
+                return url.to_owned();
+            };
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            match authority.rsplit_once('@') {
+                Some((user, host)) => {
+                    let user = user.split(':').next().unwrap_or("");
+                    format!("{scheme}://{user}:***@{host}{tail}")
+                }
+                None => url.to_owned(),
+            }
+        }
+        Err(_) => "the given PostgreSQL URL".to_owned(),
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn cache_path(&self) -> Option<PathBuf> {
+        self.store_id
+            .get()
+            .map(|id| cache_dir().join(format!("{id}.snapshot")))
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        migrations::run(&self.pool).await?;
+        self.load_store_id().await;
+        Ok(())
+    }
+
+    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
+        write::import(&self.pool, records, info).await
+    }
+
+    async fn export_records(&self) -> StoreResult<RecordSet> {
+        let mut out = RecordSet::default();
+        self.export_chunks(usize::MAX, &mut |chunk| {
+            out.append(chunk);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    async fn export_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        // One repeatable-read transaction: every table is read as of the same moment, even
+        // while others write.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        read::each_chunk(&mut tx, chunk, sink).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn revision(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT revision FROM store_revision WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(n as u64)
+    }
+
+    async fn extract_info(&self) -> StoreResult<Option<ExtractInfo>> {
+        let row = sqlx::query("SELECT source, as_of FROM extract_info WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.map(|r| ExtractInfo {
+            source: r.get(0),
+            as_of: r.get(1),
+        }))
+    }
+
+    async fn table_counts(&self) -> StoreResult<Vec<(&'static str, u64)>> {
+        let mut out = Vec::new();
+        for table in vigil_store::rows::TABLE_NAMES {
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend)?;
+            out.push((table, n as u64));
+        }
+        Ok(out)
+    }
+
+    async fn ids(&self, kind: RecordKind) -> StoreResult<Vec<String>> {
+        let sql = match kind {
+            RecordKind::Person => "SELECT person_id FROM persons",
+            RecordKind::Incident => "SELECT incident_id FROM incidents",
+            RecordKind::Offence => "SELECT offence_id FROM offences",
+            RecordKind::Arrest => "SELECT arrest_id FROM arrests",
+            RecordKind::Assessment => "SELECT assessment_id FROM risk_assessments",
+            RecordKind::Referral => "SELECT referral_id FROM referrals",
+            RecordKind::Disclosure => "SELECT disclosure_id FROM disclosures",
+            RecordKind::Order => "SELECT order_id FROM protection_orders",
+            RecordKind::Staffing => {
+                "SELECT to_char(as_of, 'YYYY-MM-DD') || '|' || team || '|' || COALESCE(lpa, '') || '|' || rank FROM staffing"
+            }
+        };
+        sqlx::query_scalar(sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn offence(&self, id: &OffenceId) -> StoreResult<Versioned<Offence>> {
+        read::offence(&self.pool, id, false).await
+    }
+
+    async fn add_user(&self, user: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
+        accounts::add_user(&self.pool, user, audit).await
+    }
+
+    async fn user(&self, username: &Username) -> StoreResult<Option<User>> {
+        accounts::user(&self.pool, username).await
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        accounts::users(&self.pool).await
+    }
+
+    async fn set_user_disabled(
+        &self,
+        username: &Username,
+        disabled: bool,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_disabled(&self.pool, username, disabled, audit).await
+    }
+
+    async fn set_password_hash(
+        &self,
+        username: &Username,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_password_hash(&self.pool, username, password_hash, audit).await
+    }
+
+    async fn create_session(
+        &self,
+        session: &vigil_store::NewSession<'_>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::create_session(&self.pool, session, audit).await
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        idle_expires_at: vigil_domain::DateTime,
+    ) -> StoreResult<()> {
+        accounts::touch_session(&self.pool, token_hash, idle_expires_at).await
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: vigil_domain::DateTime,
+    ) -> StoreResult<Option<Session>> {
+        accounts::session(&self.pool, token_hash, now).await
+    }
+
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> StoreResult<()> {
+        accounts::end_session(&self.pool, token_hash, audit).await
+    }
+
+    async fn person(&self, id: &PersonId) -> StoreResult<Versioned<Person>> {
+        read::person_by_id(&self.pool, id).await
+    }
+
+    async fn queue(
+        &self,
+        queue: vigil_domain::access::Queue,
+        lpa: Option<&vigil_domain::Lpa>,
+        since: Option<vigil_domain::DateTime>,
+        limit: u32,
+    ) -> StoreResult<Vec<vigil_store::QueueItem>> {
+        read::queue(&self.pool, queue, lpa, since, limit).await
+    }
+
+    async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseFile> {
+        read::case_file(&self.pool, id).await
+    }
+
+    async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>> {
+        read::incidents_of(&self.pool, id).await
+    }
+
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<AuditRow> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let row = accounts::append(&mut tx, entry).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(row)
+    }
+
+    async fn audit_trail(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
+        accounts::trail(&self.pool, query).await
+    }
+
+    async fn verify_audit_chain(&self) -> StoreResult<Option<i64>> {
+        accounts::verify(&self.pool).await
+    }
+
+    async fn record_outcome(
+        &self,
+        id: &OffenceId,
+        outcome: Outcome,
+        victim_withdrawal_recorded: bool,
+        expected_version: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64> {
+        write::record_outcome(
+            &self.pool,
+            id,
+            outcome,
+            victim_withdrawal_recorded,
+            expected_version,
+            audit,
+        )
+        .await
+    }
+
+    async fn new_ids(&self, kind: RecordKind, n: usize) -> StoreResult<Vec<String>> {
+        write::new_ids(&self.pool, kind, n).await
+    }
+
+    async fn add_records(&self, records: &RecordSet, audit: &[AuditEntry]) -> StoreResult<()> {
+        write::add_records(&self.pool, records, audit).await
+    }
+
+    async fn add_secondary_assessment(
+        &self,
+        assessment: &vigil_domain::RiskAssessment,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        write::add_secondary_assessment(&self.pool, assessment, audit).await
+    }
+
+    async fn search_people(&self, search: &vigil_store::PersonSearch) -> StoreResult<Vec<Person>> {
+        read::search_people(&self.pool, search).await
+    }
+
+    async fn incidents_on(
+        &self,
+        day: vigil_domain::Date,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> StoreResult<Vec<Incident>> {
+        read::incidents_on(&self.pool, day, lpa, limit).await
+    }
+
+    async fn referrals_of(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Referral>> {
+        read::referrals_of(&self.pool, id).await
+    }
+
+    async fn shared_referrals(
+        &self,
+        kinds: &[vigil_domain::ReferralKind],
+        agency: vigil_domain::Agency,
+        limit: u32,
+    ) -> StoreResult<Vec<vigil_store::SharedReferral>> {
+        read::shared_referrals(&self.pool, kinds, agency, limit).await
+    }
+
+    async fn lpas(&self) -> StoreResult<Vec<vigil_domain::Lpa>> {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT lpa FROM incidents UNION SELECT lpa FROM staffing WHERE lpa IS NOT NULL ORDER BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        names
+            .iter()
+            .map(|n| {
+                vigil_domain::Lpa::parse(n).map_err(|e| {
+                    StoreError::Integrity(format!(
+                        "an area name in the store is not valid: {}",
+                        e.reason
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    async fn dait_load(&self, lpa: &vigil_domain::Lpa) -> StoreResult<vigil_store::DaitLoad> {
+        read::dait_load(&self.pool, lpa).await
+    }
+}

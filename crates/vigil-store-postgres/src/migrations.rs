@@ -1,0 +1,106 @@
+//! Embedded schema migrations, applied in order, each in its own transaction, and checked
+//! by checksum so a database migrated by a different build of Vigil is noticed rather than
+//! silently misread. Two servers starting at once take turns (an advisory lock).
+
+use crate::backend;
+use sha2::{Digest, Sha256};
+use sqlx::{PgPool, Row};
+use vigil_store::{StoreError, StoreResult};
+
+struct Migration {
+    version: i64,
+    description: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "records of the extract format, version 1; revision; id counters; indexes",
+        sql: include_str!("../migrations/0001_records.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "users, sessions and the append-only, hash-chained audit trail",
+        sql: include_str!("../migrations/0002_accounts.sql"),
+    },
+];
+
+/// The advisory lock key that serialises migrations (any fixed number unique to Vigil).
+const MIGRATION_LOCK: i64 = 0x7669_6769_6c00_0001;
+
+fn checksum(sql: &str) -> String {
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub async fn run(pool: &PgPool) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS _vigil_migrations (
+            version bigint PRIMARY KEY,
+            description text NOT NULL,
+            checksum text NOT NULL
+        )",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let applied: Vec<(i64, String)> =
+        sqlx::query("SELECT version, checksum FROM _vigil_migrations ORDER BY version")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    for (version, sum) in &applied {
+        match MIGRATIONS.iter().find(|m| m.version == *version) {
+            None => {
+                return Err(StoreError::Schema(format!(
+                    "the database has migration {version}, which this Vigil does not know; use the newer Vigil that made it"
+                )));
+            }
+            Some(m) if checksum(m.sql) != *sum => {
+                return Err(StoreError::Schema(format!(
+                    "migration {version} ({}) differs from the one applied to this database",
+                    m.description
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    // All pending migrations in the one locked transaction: a failure leaves the schema as
+    // it was.
+    for m in MIGRATIONS {
+        if applied.iter().any(|(v, _)| *v == m.version) {
+            continue;
+        }
+        sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                StoreError::Schema(format!(
+                    "migration {} ({}) failed: {e}",
+                    m.version, m.description
+                ))
+            })?;
+        sqlx::query(
+            "INSERT INTO _vigil_migrations (version, description, checksum) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(checksum(m.sql))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    tx.commit().await.map_err(backend)
+}

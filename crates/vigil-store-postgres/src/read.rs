@@ -1,0 +1,481 @@
+//! Reading stored rows back into domain records (through `vigil_store::rows`, so every
+//! value is re-parsed by the domain's constructors).
+//!
+//! Text is ordered with the "C" collation wherever order is visible, so PostgreSQL lists
+//! rows exactly as SQLite (which compares bytes) does, whatever the database's locale.
+
+use crate::backend;
+use crate::rows::Cols;
+use futures_util::TryStreamExt;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use vigil_domain::*;
+use vigil_store::rows::{self, Cells, columns};
+use vigil_store::{StoreError, StoreResult, Versioned};
+
+/// Where exported chunks go.
+pub type Sink<'a> = dyn FnMut(RecordSet) -> StoreResult<()> + Send + 'a;
+
+async fn stream<R>(
+    conn: &mut PgConnection,
+    table: &'static str,
+    cols: &[&str],
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+    chunk: usize,
+    wrap: fn(Vec<R>) -> RecordSet,
+    sink: &mut Sink<'_>,
+) -> StoreResult<()> {
+    let sql = format!("SELECT {} FROM {table} ORDER BY stored", cols.join(","));
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+    let mut buf = Vec::with_capacity(chunk.min(1 << 16));
+    while let Some(row) = rows.try_next().await.map_err(backend)? {
+        buf.push(map(&mut Cols::new(&row, table))?);
+        if buf.len() >= chunk {
+            sink(wrap(std::mem::take(&mut buf)))?;
+        }
+    }
+    if !buf.is_empty() {
+        sink(wrap(buf))?;
+    }
+    Ok(())
+}
+
+/// Every table in stored order, in chunks of at most `chunk` rows of one table each.
+pub async fn each_chunk(
+    conn: &mut PgConnection,
+    chunk: usize,
+    sink: &mut Sink<'_>,
+) -> StoreResult<()> {
+    use columns as c;
+    let chunk = chunk.max(1);
+    stream(
+        conn,
+        "persons",
+        c::PERSONS,
+        |c| rows::person(c),
+        chunk,
+        |v| RecordSet {
+            persons: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "incidents",
+        c::INCIDENTS,
+        |c| rows::incident(c),
+        chunk,
+        |v| RecordSet {
+            incidents: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "offences",
+        c::OFFENCES,
+        |c| rows::offence(c),
+        chunk,
+        |v| RecordSet {
+            offences: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "arrests",
+        c::ARRESTS,
+        |c| rows::arrest(c),
+        chunk,
+        |v| RecordSet {
+            arrests: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "risk_assessments",
+        c::RISK_ASSESSMENTS,
+        |c| rows::assessment(c),
+        chunk,
+        |v| RecordSet {
+            risk_assessments: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "referrals",
+        c::REFERRALS,
+        |c| rows::referral(c),
+        chunk,
+        |v| RecordSet {
+            referrals: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "disclosures",
+        c::DISCLOSURES,
+        |c| rows::disclosure(c),
+        chunk,
+        |v| RecordSet {
+            disclosures: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "protection_orders",
+        c::PROTECTION_ORDERS,
+        |c| rows::order(c),
+        chunk,
+        |v| RecordSet {
+            protection_orders: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    stream(
+        conn,
+        "staffing",
+        c::STAFFING,
+        |c| rows::staffing(c),
+        chunk,
+        |v| RecordSet {
+            staffing: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await?;
+    Ok(())
+}
+
+/// One offence with its version; `for_update` locks the row for the caller's transaction.
+pub async fn offence<'e>(
+    exec: impl PgExecutor<'e>,
+    id: &OffenceId,
+    for_update: bool,
+) -> StoreResult<Versioned<Offence>> {
+    let sql = format!(
+        "SELECT {}, version FROM offences WHERE offence_id = $1{}",
+        columns::OFFENCES.join(","),
+        if for_update { " FOR UPDATE" } else { "" }
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str())
+        .fetch_optional(exec)
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "offence",
+            id: id.to_string(),
+        })?;
+    let mut c = Cols::new(&row, "offences");
+    let record = rows::offence(&mut c)?;
+    let version = c.opt_int()?.unwrap_or(1);
+    Ok(Versioned { record, version })
+}
+
+pub async fn person_by_id(pool: &PgPool, id: &PersonId) -> StoreResult<Versioned<Person>> {
+    let sql = format!(
+        "SELECT {}, version FROM persons WHERE person_id = $1",
+        columns::PERSONS.join(",")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "person",
+            id: id.to_string(),
+        })?;
+    let mut c = Cols::new(&row, "persons");
+    let record = rows::person(&mut c)?;
+    let version = c.opt_int()?.unwrap_or(1);
+    Ok(Versioned { record, version })
+}
+
+/// The rows of `table` matching `condition` (the SQL after `WHERE`, ordering included),
+/// which names its one value as `$1`.
+async fn rows_where<R>(
+    pool: &PgPool,
+    table: &'static str,
+    cols: &[&str],
+    condition: &str,
+    value: &str,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+) -> StoreResult<Vec<R>> {
+    let sql = format!("SELECT {} FROM {table} WHERE {condition}", cols.join(","));
+    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value.to_owned())
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    found
+        .iter()
+        .map(|r| map(&mut Cols::new(r, table)))
+        .collect()
+}
+
+pub async fn incidents_of(pool: &PgPool, id: &PersonId) -> StoreResult<Vec<Incident>> {
+    rows_where(
+        pool,
+        "incidents",
+        columns::INCIDENTS,
+        "victim_id = $1 OR suspect_id = $1 ORDER BY reported_at DESC, stored DESC LIMIT 500",
+        id.as_str(),
+        |c| rows::incident(c),
+    )
+    .await
+}
+
+pub async fn case_file(pool: &PgPool, id: &IncidentId) -> StoreResult<vigil_store::CaseFile> {
+    use columns as c;
+    let key = id.as_str();
+    let by = "incident_id = $1 ORDER BY stored";
+    let incident = rows_where(pool, "incidents", c::INCIDENTS, by, key, |c| {
+        rows::incident(c)
+    })
+    .await?
+    .pop()
+    .ok_or_else(|| StoreError::NotFound {
+        what: "incident",
+        id: id.to_string(),
+    })?;
+    Ok(vigil_store::CaseFile {
+        incident,
+        offences: rows_where(pool, "offences", c::OFFENCES, by, key, |c| rows::offence(c)).await?,
+        assessments: rows_where(
+            pool,
+            "risk_assessments",
+            c::RISK_ASSESSMENTS,
+            by,
+            key,
+            |c| rows::assessment(c),
+        )
+        .await?,
+        arrests: rows_where(pool, "arrests", c::ARRESTS, by, key, |c| rows::arrest(c)).await?,
+        referrals: rows_where(pool, "referrals", c::REFERRALS, by, key, |c| {
+            rows::referral(c)
+        })
+        .await?,
+        orders: rows_where(
+            pool,
+            "protection_orders",
+            c::PROTECTION_ORDERS,
+            by,
+            key,
+            |c| rows::order(c),
+        )
+        .await?,
+    })
+}
+
+/// Investigation queues: incidents with an open offence held by the team; the CRU queue:
+/// high-risk incidents whose victim has no MARAC referral since the incident.
+pub async fn queue(
+    pool: &PgPool,
+    queue: vigil_domain::access::Queue,
+    lpa: Option<&Lpa>,
+    since: Option<DateTime>,
+    limit: u32,
+) -> StoreResult<Vec<vigil_store::QueueItem>> {
+    use vigil_domain::access::Queue;
+    let risk_order = "CASE i.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    let sql = match queue {
+        Queue::Lpt | Queue::Dait => format!(
+            "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, MIN(o.recorded_date)::timestamp,
+                    string_agg(o.offence_group, ', ' ORDER BY o.stored)
+             FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+             WHERE o.outcome_code IS NULL AND o.team IN ({}) AND ($1::text IS NULL OR i.lpa = $1)
+             GROUP BY i.incident_id, i.victim_id, i.lpa, i.risk_level
+             ORDER BY {risk_order}, MIN(o.recorded_date), i.incident_id COLLATE \"C\" LIMIT $2",
+            if queue == Queue::Lpt { "'lpt'" } else { "'dait', 'cid'" }
+        ),
+        Queue::Cru => format!(
+            "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet'
+             FROM incidents i
+             WHERE i.risk_level = 'high' AND ($1::text IS NULL OR i.lpa = $1)
+               AND ($3::timestamp IS NULL OR i.reported_at >= $3)
+               AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)
+             ORDER BY {risk_order}, i.reported_at, i.incident_id COLLATE \"C\" LIMIT $2"
+        ),
+    };
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(lpa.map(|l| l.as_str().to_owned()))
+        .bind(i64::from(limit));
+    if queue == Queue::Cru {
+        q = q.bind(since);
+    }
+    let found = q.fetch_all(pool).await.map_err(backend)?;
+    found
+        .iter()
+        .map(|r| rows::queue_item(&mut Cols::new(r, "incidents")))
+        .collect()
+}
+
+/// LIKE treats `%` and `_` as wildcards; a name typed into a search box means them
+/// literally.
+fn like_prefix(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 1);
+    for ch in raw.trim().to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+pub async fn search_people(
+    pool: &PgPool,
+    q: &vigil_store::PersonSearch,
+) -> StoreResult<Vec<Person>> {
+    // The family name as an index range over lower(family_name) (text_pattern_ops), the
+    // whole name when the duplicate check asks for it.
+    let family = if q.whole_family_name {
+        "lower(family_name) = lower($1)"
+    } else {
+        "lower(family_name) LIKE $1 ESCAPE '\\'"
+    };
+    let sql = format!(
+        "SELECT {} FROM persons
+         WHERE {family}
+           AND ($2::text IS NULL OR lower(given_names) LIKE $2 ESCAPE '\\')
+           AND ($3::date IS NULL OR birth_date = $3)
+         ORDER BY lower(family_name) = lower($4) DESC, lower(family_name) COLLATE \"C\",
+                  lower(given_names) COLLATE \"C\", person_id COLLATE \"C\"
+         LIMIT $5",
+        columns::PERSONS.join(",")
+    );
+    let name = q.family_name.trim().to_owned();
+    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(if q.whole_family_name {
+            name.clone()
+        } else {
+            like_prefix(&name)
+        })
+        .bind(q.given_names.as_deref().map(like_prefix))
+        .bind(q.birth_date)
+        .bind(name)
+        .bind(i64::from(q.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    found
+        .iter()
+        .map(|r| rows::person(&mut Cols::new(r, "persons")))
+        .collect()
+}
+
+pub async fn incidents_on(
+    pool: &PgPool,
+    day: Date,
+    lpa: Option<&Lpa>,
+    limit: u32,
+) -> StoreResult<Vec<Incident>> {
+    let sql = format!(
+        "SELECT {} FROM incidents WHERE reported_at >= $1 AND reported_at < $2 AND ($3::text IS NULL OR lpa = $3)
+         ORDER BY reported_at, incident_id COLLATE \"C\" LIMIT $4",
+        columns::INCIDENTS.join(",")
+    );
+    let next = day.succ_opt().unwrap_or(day);
+    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(day.and_hms_opt(0, 0, 0))
+        .bind(next.and_hms_opt(0, 0, 0))
+        .bind(lpa.map(|l| l.as_str().to_owned()))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    found
+        .iter()
+        .map(|r| rows::incident(&mut Cols::new(r, "incidents")))
+        .collect()
+}
+
+pub async fn referrals_of(pool: &PgPool, id: &PersonId) -> StoreResult<Vec<Referral>> {
+    rows_where(
+        pool,
+        "referrals",
+        columns::REFERRALS,
+        "person_id = $1 ORDER BY referred_at DESC, stored DESC LIMIT 500",
+        id.as_str(),
+        |c| rows::referral(c),
+    )
+    .await
+}
+
+pub async fn shared_referrals(
+    pool: &PgPool,
+    kinds: &[ReferralKind],
+    agency: Agency,
+    limit: u32,
+) -> StoreResult<Vec<vigil_store::SharedReferral>> {
+    let kinds: Vec<String> = kinds.iter().map(|k| k.as_str().to_owned()).collect();
+    let cols: Vec<String> = columns::REFERRALS
+        .iter()
+        .map(|c| format!("r.{c}"))
+        .collect();
+    let sql = format!(
+        "SELECT {}, p.family_name, p.given_names, p.birth_date, i.risk_level, i.children_present
+         FROM referrals r JOIN persons p ON p.person_id = r.person_id
+         LEFT JOIN incidents i ON i.incident_id = r.incident_id
+         WHERE r.kind = ANY($1) OR r.agency = $2
+         ORDER BY r.referred_at DESC, r.referral_id COLLATE \"C\" LIMIT $3",
+        cols.join(",")
+    );
+    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(kinds)
+        .bind(agency.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    found
+        .iter()
+        .map(|r| rows::shared_referral(&mut Cols::new(r, "referrals")))
+        .collect()
+}
+
+pub async fn dait_load(pool: &PgPool, lpa: &Lpa) -> StoreResult<vigil_store::DaitLoad> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT o.incident_id) FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+         WHERE o.outcome_code IS NULL AND o.team = 'dait' AND i.lpa = $1",
+    )
+    .bind(lpa.as_str())
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    let fte: Option<f64> = sqlx::query_scalar(
+        "SELECT SUM(deployable_fte) FROM staffing
+         WHERE team = 'dait' AND lpa = $1 AND as_of = (SELECT MAX(as_of) FROM staffing WHERE team = 'dait' AND lpa = $1)",
+    )
+    .bind(lpa.as_str())
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    Ok(vigil_store::DaitLoad {
+        open_cases: u32::try_from(open).unwrap_or(u32::MAX),
+        deployable_fte: fte,
+    })
+}

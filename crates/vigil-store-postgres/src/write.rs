@@ -1,0 +1,260 @@
+//! Writing records: bulk imports and records made in Vigil, through `COPY`, each in one
+//! transaction with its audit rows; ids from per-kind counters; outcomes under optimistic
+//! concurrency.
+
+use crate::rows::CopyText;
+use crate::{accounts, backend, bump_revision};
+use sqlx::{PgConnection, PgPool};
+use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
+use vigil_domain::{OffenceId, Outcome, RecordKind, RecordSet};
+use vigil_store::rows::{self, columns};
+use vigil_store::{AuditEntry, ExtractInfo, StoreError, StoreResult};
+
+/// How much `COPY` text is sent at a time.
+const COPY_BATCH: usize = 1 << 20;
+
+/// Streams `records` into `table` with `COPY … FROM STDIN`, inside the caller's transaction.
+async fn copy_table<R>(
+    conn: &mut PgConnection,
+    table: &'static str,
+    cols: &[&str],
+    records: &[R],
+    values: fn(&mut CopyText, &R),
+) -> StoreResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let statement = format!("COPY {table} ({}) FROM STDIN", cols.join(","));
+    let mut copy = conn.copy_in_raw(&statement).await.map_err(backend)?;
+    let mut text = CopyText::default();
+    for r in records {
+        text.start_row();
+        values(&mut text, r);
+        text.end_row();
+        if text.buf.len() >= COPY_BATCH {
+            copy.send(text.buf.as_bytes()).await.map_err(backend)?;
+            text.buf.clear();
+        }
+    }
+    if !text.buf.is_empty() {
+        copy.send(text.buf.as_bytes()).await.map_err(backend)?;
+    }
+    copy.finish().await.map_err(|e| match backend(e) {
+        StoreError::Integrity(m) => StoreError::Integrity(format!("{table}: {m}")),
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// Every table of `r`, referenced tables first; foreign keys are checked as rows arrive.
+pub async fn copy_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()> {
+    use columns as c;
+    copy_table(conn, "persons", c::PERSONS, &r.persons, rows::person_values).await?;
+    copy_table(
+        conn,
+        "incidents",
+        c::INCIDENTS,
+        &r.incidents,
+        rows::incident_values,
+    )
+    .await?;
+    copy_table(
+        conn,
+        "offences",
+        c::OFFENCES,
+        &r.offences,
+        rows::offence_values,
+    )
+    .await?;
+    copy_table(conn, "arrests", c::ARRESTS, &r.arrests, rows::arrest_values).await?;
+    copy_table(
+        conn,
+        "risk_assessments",
+        c::RISK_ASSESSMENTS,
+        &r.risk_assessments,
+        rows::assessment_values,
+    )
+    .await?;
+    copy_table(
+        conn,
+        "referrals",
+        c::REFERRALS,
+        &r.referrals,
+        rows::referral_values,
+    )
+    .await?;
+    copy_table(
+        conn,
+        "disclosures",
+        c::DISCLOSURES,
+        &r.disclosures,
+        rows::disclosure_values,
+    )
+    .await?;
+    copy_table(
+        conn,
+        "protection_orders",
+        c::PROTECTION_ORDERS,
+        &r.protection_orders,
+        rows::order_values,
+    )
+    .await?;
+    copy_table(
+        conn,
+        "staffing",
+        c::STAFFING,
+        &r.staffing,
+        rows::staffing_values,
+    )
+    .await?;
+    Ok(())
+}
+
+/// An import: every row through `COPY` in one transaction, with the extract's provenance.
+pub async fn import(pool: &PgPool, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    copy_all(&mut tx, records).await?;
+    bump_revision(&mut tx).await?;
+    sqlx::query(
+        "INSERT INTO extract_info (id, source, as_of) VALUES (1, $1, $2)
+         ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of",
+    )
+    .bind(info.source.as_str())
+    .bind(info.as_of)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    tx.commit().await.map_err(backend)
+}
+
+/// The prefix of ids made in Vigil: "V" (so they never look like a source system's
+/// reference) and a letter for the kind.
+fn prefix(kind: RecordKind) -> StoreResult<&'static str> {
+    Ok(match kind {
+        RecordKind::Person => "VP",
+        RecordKind::Incident => "VI",
+        RecordKind::Offence => "VO",
+        RecordKind::Arrest => "VA",
+        RecordKind::Assessment => "VR",
+        RecordKind::Referral => "VF",
+        RecordKind::Disclosure => "VD",
+        RecordKind::Order => "VN",
+        RecordKind::Staffing => {
+            return Err(StoreError::Backend(
+                "staffing rows are keyed by date, team, area and rank, not by an id".into(),
+            ));
+        }
+    })
+}
+
+pub async fn new_ids(pool: &PgPool, kind: RecordKind, n: usize) -> StoreResult<Vec<String>> {
+    let prefix = prefix(kind)?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    // One statement: the row lock it takes makes concurrent reservations queue, never
+    // overlap.
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO id_sequences (kind, next) VALUES ($1, $2)
+         ON CONFLICT (kind) DO UPDATE SET next = id_sequences.next + excluded.next RETURNING next",
+    )
+    .bind(prefix)
+    .bind(n as i64)
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    let first = last - n as i64 + 1;
+    Ok((first..=last).map(|i| format!("{prefix}{i:07}")).collect())
+}
+
+pub async fn add_records(
+    pool: &PgPool,
+    records: &RecordSet,
+    audit: &[AuditEntry],
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    copy_all(&mut tx, records).await?;
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    bump_revision(&mut tx).await?;
+    tx.commit().await.map_err(backend)
+}
+
+pub async fn add_secondary_assessment(
+    pool: &PgPool,
+    a: &vigil_domain::RiskAssessment,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    copy_table(
+        &mut tx,
+        "risk_assessments",
+        columns::RISK_ASSESSMENTS,
+        std::slice::from_ref(a),
+        rows::assessment_values,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE offences SET risk_level = $1, version = version + 1 WHERE incident_id = $2",
+    )
+    .bind(a.grade.as_str())
+    .bind(a.incident_id.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    accounts::append(&mut tx, audit).await?;
+    bump_revision(&mut tx).await?;
+    tx.commit().await.map_err(backend)
+}
+
+pub async fn record_outcome(
+    pool: &PgPool,
+    id: &OffenceId,
+    outcome: Outcome,
+    victim_withdrawal_recorded: bool,
+    expected_version: i64,
+    audit: &AuditEntry,
+) -> StoreResult<i64> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    // The row is locked until commit: a second editor waits, then sees the new version.
+    let current = crate::read::offence(&mut *tx, id, true).await?;
+    if current.version != expected_version {
+        return Err(StoreError::Conflict {
+            what: "offence",
+            id: id.to_string(),
+            expected: expected_version,
+            found: current.version,
+        });
+    }
+    let errors: Vec<_> = validate_outcome(&OutcomeContext {
+        code: outcome.code,
+        outcome_date: outcome.date,
+        recorded_date: current.record.recorded_date,
+        domestic_abuse: true,
+        victim_withdrawal_recorded,
+        provenance: Provenance::RecordedInVigil,
+    })
+    .into_iter()
+    .filter(|i| i.severity == Severity::Error)
+    .collect();
+    if !errors.is_empty() {
+        return Err(StoreError::Rejected(errors));
+    }
+    sqlx::query(
+        "UPDATE offences SET outcome_code = $1, outcome_date = $2, victim_withdrawal_recorded = $3, version = version + 1
+         WHERE offence_id = $4 AND version = $5",
+    )
+    .bind(outcome.code.as_str())
+    .bind(outcome.date)
+    .bind(victim_withdrawal_recorded)
+    .bind(id.as_str())
+    .bind(expected_version)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    accounts::append(&mut tx, audit).await?;
+    bump_revision(&mut tx).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(expected_version + 1)
+}

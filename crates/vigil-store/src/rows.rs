@@ -1,0 +1,574 @@
+//! The one mapping between domain records and table rows, for every backend.
+//!
+//! Each backend stores the records of the extract format in tables of the same names and
+//! columns (in the extract's column order). How a value is written or read differs — SQLite
+//! keeps dates as text and booleans as 0/1, PostgreSQL has `date`, `timestamp` and
+//! `boolean` — so a backend supplies the primitive values ([`Values`], [`Cells`]) and this
+//! module decides which field goes in which column and re-parses every value through the
+//! domain's constructors. A column added to a record is added here once, not per backend.
+
+use crate::{StoreError, StoreResult};
+use vigil_domain::risk::{AssessmentStage, InstrumentKind, RiskGrade};
+use vigil_domain::time::{Date, DateTime};
+use vigil_domain::*;
+
+/// The record tables, in the order an extract lists them and an import fills them
+/// (referenced tables first).
+pub const TABLE_NAMES: [&str; 9] = [
+    "persons",
+    "incidents",
+    "offences",
+    "arrests",
+    "risk_assessments",
+    "referrals",
+    "disclosures",
+    "protection_orders",
+    "staffing",
+];
+
+/// Each table's columns in the extract's order; shared by insert, copy and select.
+pub mod columns {
+    pub const PERSONS: &[&str] = &[
+        "person_id",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "lpa",
+        "family_name",
+        "given_names",
+        "address",
+        "postcode",
+        "address_confidential",
+    ];
+    pub const INCIDENTS: &[&str] = &[
+        "incident_id",
+        "reported_at",
+        "lpa",
+        "call_grade",
+        "arrived_at",
+        "response_target_met",
+        "victim_id",
+        "suspect_id",
+        "relationship",
+        "children_present",
+        "risk_level",
+        "dash_yes_count",
+    ];
+    pub const OFFENCES: &[&str] = &[
+        "offence_id",
+        "incident_id",
+        "ho_code",
+        "offence_group",
+        "offence_date",
+        "recorded_date",
+        "victim_id",
+        "suspect_id",
+        "risk_level",
+        "team",
+        "outcome_code",
+        "outcome_date",
+        "bwv_captured",
+    ];
+    pub const ARRESTS: &[&str] = &[
+        "arrest_id",
+        "person_id",
+        "incident_id",
+        "offence_id",
+        "arrested_at",
+        "bwv_shown_in_interview",
+        "disposal",
+    ];
+    pub const RISK_ASSESSMENTS: &[&str] = &[
+        "assessment_id",
+        "incident_id",
+        "stage",
+        "instrument",
+        "assessed_at",
+        "answers",
+        "yes_count",
+        "grade",
+        "judgement_raised",
+    ];
+    pub const REFERRALS: &[&str] = &[
+        "referral_id",
+        "kind",
+        "person_id",
+        "incident_id",
+        "referred_at",
+        "agency",
+        "consent",
+    ];
+    pub const DISCLOSURES: &[&str] = &[
+        "disclosure_id",
+        "route",
+        "subject_id",
+        "at_risk_id",
+        "received_at",
+        "decided_at",
+        "decision",
+        "disclosed_at",
+    ];
+    pub const PROTECTION_ORDERS: &[&str] = &[
+        "order_id",
+        "kind",
+        "subject_id",
+        "protected_id",
+        "incident_id",
+        "issued_at",
+        "expires_at",
+        "breached_at",
+    ];
+    pub const STAFFING: &[&str] = &[
+        "as_of",
+        "team",
+        "lpa",
+        "rank",
+        "establishment_fte",
+        "strength_fte",
+        "deployable_fte",
+    ];
+}
+
+/// A row being written, one value at a time in column order: a bound statement, a line of
+/// `COPY` data.
+pub trait Values {
+    fn text(&mut self, s: &str);
+    fn null(&mut self);
+    fn int(&mut self, v: i64);
+    fn real(&mut self, v: f64);
+    fn bool(&mut self, v: bool);
+    fn date(&mut self, d: Date);
+    fn datetime(&mut self, t: DateTime);
+
+    fn opt_text(&mut self, v: Option<&str>) {
+        match v {
+            Some(s) => self.text(s),
+            None => self.null(),
+        }
+    }
+    fn opt_bool(&mut self, v: Option<bool>) {
+        match v {
+            Some(b) => self.bool(b),
+            None => self.null(),
+        }
+    }
+    fn opt_int(&mut self, v: Option<i64>) {
+        match v {
+            Some(n) => self.int(n),
+            None => self.null(),
+        }
+    }
+    fn opt_date(&mut self, v: Option<Date>) {
+        match v {
+            Some(d) => self.date(d),
+            None => self.null(),
+        }
+    }
+    fn opt_datetime(&mut self, v: Option<DateTime>) {
+        match v {
+            Some(t) => self.datetime(t),
+            None => self.null(),
+        }
+    }
+}
+
+fn pid(v: &Option<PersonId>) -> Option<&str> {
+    v.as_ref().map(PersonId::as_str)
+}
+
+pub fn person_values<V: Values>(b: &mut V, p: &Person) {
+    b.text(p.id.as_str());
+    b.text(p.sex.as_str());
+    b.opt_date(p.birth_date);
+    b.text(p.ethnicity.as_str());
+    b.opt_text(p.lpa.as_ref().map(Lpa::as_str));
+    b.opt_text(p.identity.family_name.as_deref());
+    b.opt_text(p.identity.given_names.as_deref());
+    b.opt_text(p.identity.address.as_deref());
+    b.opt_text(p.identity.postcode.as_deref());
+    b.bool(p.address_confidential);
+}
+
+pub fn incident_values<V: Values>(b: &mut V, i: &Incident) {
+    b.text(i.id.as_str());
+    b.datetime(i.reported_at);
+    b.text(i.lpa.as_str());
+    b.text(i.call_grade.as_str());
+    b.opt_datetime(i.arrived_at);
+    b.opt_bool(i.response_target_met);
+    b.text(i.victim_id.as_str());
+    b.opt_text(pid(&i.suspect_id));
+    b.text(i.relationship.as_str());
+    b.bool(i.children_present);
+    b.opt_text(i.risk_level.map(|r| r.as_str()));
+    b.opt_int(i.dash_yes_count.map(i64::from));
+}
+
+pub fn offence_values<V: Values>(b: &mut V, o: &Offence) {
+    b.text(o.id.as_str());
+    b.text(o.incident_id.as_str());
+    b.opt_text(o.ho_code.as_deref());
+    b.text(o.offence_group.as_str());
+    b.date(o.offence_date);
+    b.date(o.recorded_date);
+    b.text(o.victim_id.as_str());
+    b.opt_text(pid(&o.suspect_id));
+    b.opt_text(o.risk_level.map(|r| r.as_str()));
+    b.text(o.team.as_str());
+    b.opt_text(o.outcome.map(|x| x.code.as_str()));
+    b.opt_date(o.outcome.map(|x| x.date));
+    b.bool(o.bwv_captured);
+}
+
+pub fn arrest_values<V: Values>(b: &mut V, r: &Arrest) {
+    b.text(r.id.as_str());
+    b.text(r.person_id.as_str());
+    b.opt_text(r.incident_id.as_ref().map(IncidentId::as_str));
+    b.opt_text(r.offence_id.as_ref().map(OffenceId::as_str));
+    b.datetime(r.arrested_at);
+    b.opt_bool(r.bwv_shown_in_interview);
+    b.opt_text(r.disposal.map(|d| d.as_str()));
+}
+
+pub fn assessment_values<V: Values>(b: &mut V, r: &RiskAssessment) {
+    b.text(r.id.as_str());
+    b.text(r.incident_id.as_str());
+    b.text(r.stage.as_str());
+    b.text(r.instrument.as_str());
+    b.datetime(r.assessed_at);
+    b.text(&r.answers);
+    b.int(i64::from(r.yes_count));
+    b.text(r.grade.as_str());
+    b.bool(r.judgement_raised);
+}
+
+pub fn referral_values<V: Values>(b: &mut V, r: &Referral) {
+    b.text(r.id.as_str());
+    b.text(r.kind.as_str());
+    b.text(r.person_id.as_str());
+    b.opt_text(r.incident_id.as_ref().map(IncidentId::as_str));
+    b.datetime(r.referred_at);
+    b.text(r.agency.as_str());
+    b.opt_bool(r.consent);
+}
+
+pub fn disclosure_values<V: Values>(b: &mut V, d: &Disclosure) {
+    b.text(d.id.as_str());
+    b.text(d.route.as_str());
+    b.text(d.subject_id.as_str());
+    b.text(d.at_risk_id.as_str());
+    b.datetime(d.received_at);
+    b.opt_datetime(d.decided_at);
+    b.opt_text(d.decision.map(|x| x.as_str()));
+    b.opt_datetime(d.disclosed_at);
+}
+
+pub fn order_values<V: Values>(b: &mut V, o: &ProtectionOrder) {
+    b.text(o.id.as_str());
+    b.text(o.kind.as_str());
+    b.text(o.subject_id.as_str());
+    b.text(o.protected_id.as_str());
+    b.opt_text(o.incident_id.as_ref().map(IncidentId::as_str));
+    b.datetime(o.issued_at);
+    b.opt_datetime(o.expires_at);
+    b.opt_datetime(o.breached_at);
+}
+
+pub fn staffing_values<V: Values>(b: &mut V, r: &StaffingRecord) {
+    b.date(r.as_of);
+    b.text(r.team.as_str());
+    b.opt_text(r.lpa.as_ref().map(Lpa::as_str));
+    b.text(r.rank.as_str());
+    b.real(r.establishment_fte);
+    b.real(r.strength_fte);
+    b.real(r.deployable_fte);
+}
+
+/// Hands every table of a record set, referenced tables first, to `table`: its name, its
+/// columns, its row count and a writer of row `i`'s values. A backend's bulk writer (SQLite's
+/// prepared statements, PostgreSQL's `COPY`) is written once against this.
+pub trait TableWriter {
+    fn table<R>(
+        &mut self,
+        name: &'static str,
+        columns: &'static [&'static str],
+        rows: &[R],
+        values: fn(&mut Self::Row, &R),
+    ) -> StoreResult<()>;
+    type Row: Values;
+}
+
+/// Writes every table of `r` through `w`, referenced tables first.
+pub fn write_all<W: TableWriter>(w: &mut W, r: &RecordSet) -> StoreResult<()> {
+    use columns as c;
+    w.table("persons", c::PERSONS, &r.persons, person_values)?;
+    w.table("incidents", c::INCIDENTS, &r.incidents, incident_values)?;
+    w.table("offences", c::OFFENCES, &r.offences, offence_values)?;
+    w.table("arrests", c::ARRESTS, &r.arrests, arrest_values)?;
+    w.table(
+        "risk_assessments",
+        c::RISK_ASSESSMENTS,
+        &r.risk_assessments,
+        assessment_values,
+    )?;
+    w.table("referrals", c::REFERRALS, &r.referrals, referral_values)?;
+    w.table(
+        "disclosures",
+        c::DISCLOSURES,
+        &r.disclosures,
+        disclosure_values,
+    )?;
+    w.table(
+        "protection_orders",
+        c::PROTECTION_ORDERS,
+        &r.protection_orders,
+        order_values,
+    )?;
+    w.table("staffing", c::STAFFING, &r.staffing, staffing_values)?;
+    Ok(())
+}
+
+/// A stored row being read, one column at a time in select order. A backend reads its own
+/// column types; the domain's parsers then decide whether the value is valid.
+pub trait Cells {
+    /// The table being read, for messages.
+    fn table(&self) -> &'static str;
+    /// The 1-based number of the column read last, for messages.
+    fn column(&self) -> usize;
+    fn opt_string(&mut self) -> StoreResult<Option<String>>;
+    fn opt_int(&mut self) -> StoreResult<Option<i64>>;
+    fn opt_real(&mut self) -> StoreResult<Option<f64>>;
+    fn opt_bool(&mut self) -> StoreResult<Option<bool>>;
+    fn opt_date(&mut self) -> StoreResult<Option<Date>>;
+    fn opt_datetime(&mut self) -> StoreResult<Option<DateTime>>;
+
+    fn bad(&self, e: impl std::fmt::Display) -> StoreError
+    where
+        Self: Sized,
+    {
+        StoreError::Schema(format!(
+            "stored {} column {} holds an unreadable value: {e}",
+            self.table(),
+            self.column()
+        ))
+    }
+
+    fn opt<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<Option<T>>
+    where
+        Self: Sized,
+    {
+        match self.opt_string()? {
+            None => Ok(None),
+            Some(v) => parse(&v).map(Some).map_err(|e| self.bad(e)),
+        }
+    }
+
+    fn req<T>(&mut self, parse: fn(&str) -> Result<T, ValueError>) -> StoreResult<T>
+    where
+        Self: Sized,
+    {
+        let v = self.opt(parse)?;
+        v.ok_or_else(|| self.bad("empty where a value is required"))
+    }
+
+    fn bool(&mut self) -> StoreResult<bool>
+    where
+        Self: Sized,
+    {
+        let v = self.opt_bool()?;
+        v.ok_or_else(|| self.bad("empty where a value is required"))
+    }
+
+    fn real(&mut self) -> StoreResult<f64>
+    where
+        Self: Sized,
+    {
+        let v = self.opt_real()?;
+        v.ok_or_else(|| self.bad("empty where a value is required"))
+    }
+
+    fn date(&mut self) -> StoreResult<Date>
+    where
+        Self: Sized,
+    {
+        let v = self.opt_date()?;
+        v.ok_or_else(|| self.bad("empty where a value is required"))
+    }
+
+    fn datetime(&mut self) -> StoreResult<DateTime>
+    where
+        Self: Sized,
+    {
+        let v = self.opt_datetime()?;
+        v.ok_or_else(|| self.bad("empty where a value is required"))
+    }
+}
+
+fn small_count(n: Option<i64>) -> Option<u8> {
+    n.and_then(|n| u8::try_from(n).ok())
+}
+
+pub fn person<C: Cells>(c: &mut C) -> StoreResult<Person> {
+    Ok(Person {
+        id: c.req(PersonId::parse)?,
+        sex: c.req(Sex::parse)?,
+        birth_date: c.opt_date()?,
+        ethnicity: c.req(Ethnicity::parse)?,
+        lpa: c.opt(Lpa::parse)?,
+        identity: Identity {
+            family_name: c.opt_string()?,
+            given_names: c.opt_string()?,
+            address: c.opt_string()?,
+            postcode: c.opt_string()?,
+        },
+        address_confidential: c.bool()?,
+    })
+}
+
+pub fn incident<C: Cells>(c: &mut C) -> StoreResult<Incident> {
+    Ok(Incident {
+        id: c.req(IncidentId::parse)?,
+        reported_at: c.datetime()?,
+        lpa: c.req(Lpa::parse)?,
+        call_grade: c.req(CallGrade::parse)?,
+        arrived_at: c.opt_datetime()?,
+        response_target_met: c.opt_bool()?,
+        victim_id: c.req(PersonId::parse)?,
+        suspect_id: c.opt(PersonId::parse)?,
+        relationship: c.req(Relationship::parse)?,
+        children_present: c.bool()?,
+        risk_level: c.opt(RiskGrade::parse)?,
+        dash_yes_count: small_count(c.opt_int()?),
+    })
+}
+
+pub fn offence<C: Cells>(c: &mut C) -> StoreResult<Offence> {
+    let id = c.req(OffenceId::parse)?;
+    let incident_id = c.req(IncidentId::parse)?;
+    let ho_code = c.opt_string()?;
+    let offence_group = c.req(OffenceGroup::parse)?;
+    let offence_date = c.date()?;
+    let recorded_date = c.date()?;
+    let victim_id = c.req(PersonId::parse)?;
+    let suspect_id = c.opt(PersonId::parse)?;
+    let risk_level = c.opt(RiskGrade::parse)?;
+    let team = c.req(InvestigatingTeam::parse)?;
+    let code = c.opt(OutcomeCode::parse)?;
+    let date = c.opt_date()?;
+    let bwv_captured = c.bool()?;
+    Ok(Offence {
+        id,
+        incident_id,
+        ho_code,
+        offence_group,
+        offence_date,
+        recorded_date,
+        victim_id,
+        suspect_id,
+        risk_level,
+        team,
+        outcome: code.zip(date).map(|(code, date)| Outcome { code, date }),
+        bwv_captured,
+    })
+}
+
+pub fn arrest<C: Cells>(c: &mut C) -> StoreResult<Arrest> {
+    Ok(Arrest {
+        id: c.req(ArrestId::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        incident_id: c.opt(IncidentId::parse)?,
+        offence_id: c.opt(OffenceId::parse)?,
+        arrested_at: c.datetime()?,
+        bwv_shown_in_interview: c.opt_bool()?,
+        disposal: c.opt(ArrestDisposal::parse)?,
+    })
+}
+
+pub fn assessment<C: Cells>(c: &mut C) -> StoreResult<RiskAssessment> {
+    Ok(RiskAssessment {
+        id: c.req(AssessmentId::parse)?,
+        incident_id: c.req(IncidentId::parse)?,
+        stage: c.req(AssessmentStage::parse)?,
+        instrument: c.req(InstrumentKind::parse)?,
+        assessed_at: c.datetime()?,
+        answers: c.opt_string()?.unwrap_or_default(),
+        yes_count: small_count(c.opt_int()?).unwrap_or(0),
+        grade: c.req(RiskGrade::parse)?,
+        judgement_raised: c.bool()?,
+    })
+}
+
+pub fn referral<C: Cells>(c: &mut C) -> StoreResult<Referral> {
+    Ok(Referral {
+        id: c.req(ReferralId::parse)?,
+        kind: c.req(ReferralKind::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        incident_id: c.opt(IncidentId::parse)?,
+        referred_at: c.datetime()?,
+        agency: c.req(Agency::parse)?,
+        consent: c.opt_bool()?,
+    })
+}
+
+pub fn disclosure<C: Cells>(c: &mut C) -> StoreResult<Disclosure> {
+    Ok(Disclosure {
+        id: c.req(DisclosureId::parse)?,
+        route: c.req(DisclosureRoute::parse)?,
+        subject_id: c.req(PersonId::parse)?,
+        at_risk_id: c.req(PersonId::parse)?,
+        received_at: c.datetime()?,
+        decided_at: c.opt_datetime()?,
+        decision: c.opt(DisclosureDecision::parse)?,
+        disclosed_at: c.opt_datetime()?,
+    })
+}
+
+pub fn order<C: Cells>(c: &mut C) -> StoreResult<ProtectionOrder> {
+    Ok(ProtectionOrder {
+        id: c.req(OrderId::parse)?,
+        kind: c.req(OrderKind::parse)?,
+        subject_id: c.req(PersonId::parse)?,
+        protected_id: c.req(PersonId::parse)?,
+        incident_id: c.opt(IncidentId::parse)?,
+        issued_at: c.datetime()?,
+        expires_at: c.opt_datetime()?,
+        breached_at: c.opt_datetime()?,
+    })
+}
+
+pub fn staffing<C: Cells>(c: &mut C) -> StoreResult<StaffingRecord> {
+    Ok(StaffingRecord {
+        as_of: c.date()?,
+        team: c.req(StaffTeam::parse)?,
+        lpa: c.opt(Lpa::parse)?,
+        rank: c.req(Rank::parse)?,
+        establishment_fte: c.real()?,
+        strength_fte: c.real()?,
+        deployable_fte: c.real()?,
+    })
+}
+
+/// A queue item as the store selects it: incident, victim, area, risk, since, detail.
+pub fn queue_item<C: Cells>(c: &mut C) -> StoreResult<crate::QueueItem> {
+    Ok(crate::QueueItem {
+        incident_id: c.req(IncidentId::parse)?,
+        victim_id: c.req(PersonId::parse)?,
+        lpa: c.req(Lpa::parse)?,
+        risk: c.opt(RiskGrade::parse)?,
+        since: c.datetime()?,
+        detail: c.opt_string()?.unwrap_or_default().replace('_', " "),
+    })
+}
+
+/// A referral with what a partner agency sees beside it: the referral's columns, then
+/// family name, given names, date of birth, the incident's risk and children present.
+pub fn shared_referral<C: Cells>(c: &mut C) -> StoreResult<crate::SharedReferral> {
+    Ok(crate::SharedReferral {
+        referral: referral(c)?,
+        family_name: c.opt_string()?,
+        given_names: c.opt_string()?,
+        birth_date: c.opt_date()?,
+        risk: c.opt(RiskGrade::parse)?,
+        children_present: c.opt_bool()?,
+    })
+}
