@@ -1,0 +1,92 @@
+//! What only the PostgreSQL store has: a server others can connect to. The audit trail stays
+//! append-only against the application's own database role (its rights are revoked) and
+//! against a superuser (the triggers refuse); a superuser who removes the triggers is caught
+//! by the chain.
+
+use crate::fresh::{Backend, try_empty};
+use sqlx::Connection;
+use vigil_domain::time::parse_datetime;
+
+fn entry(subject: &str) -> vigil_store::AuditEntry {
+    vigil_store::AuditEntry {
+        at: parse_datetime("2026-11-27T09:00:00").unwrap(),
+        actor: "admin".into(),
+        action: "person.read".into(),
+        subject_kind: "person".into(),
+        subject_id: subject.into(),
+        reason: None,
+    }
+}
+
+/// The same database, reached as the cluster's superuser.
+fn as_superuser(location: &str) -> Option<String> {
+    let admin = std::env::var("VIGIL_TEST_POSTGRES_ADMIN_URL").ok()?;
+    let (admin_prefix, _) = admin.rsplit_once('/')?;
+    let (_, db) = location.rsplit_once('/')?;
+    Some(format!("{admin_prefix}/{db}"))
+}
+
+#[tokio::test]
+async fn the_audit_trail_cannot_be_altered_by_the_application_role_or_a_superuser() {
+    let Some(s) = try_empty(Backend::Postgres).await else {
+        return;
+    };
+    for i in 0..5 {
+        s.audit(&entry(&format!("P{i}"))).await.unwrap();
+    }
+    assert_eq!(s.verify_audit_chain().await.unwrap(), None);
+
+    // The role Vigil connects as has given up the right to change the trail.
+    let mut app = sqlx::PgConnection::connect(&s.location).await.unwrap();
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone else' WHERE seq = 3",
+        "DELETE FROM audit_log WHERE seq = 3",
+        "TRUNCATE audit_log",
+    ] {
+        let err = sqlx::query(sql).execute(&mut app).await.unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{sql}: {err}"
+        );
+    }
+
+    // A superuser is refused by the triggers...
+    let admin_url = as_superuser(&s.location)
+        .expect("VIGIL_TEST_POSTGRES_ADMIN_URL names the cluster's superuser");
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    for sql in [
+        "UPDATE audit_log SET actor = 'someone else' WHERE seq = 3",
+        "DELETE FROM audit_log WHERE seq = 3",
+        "TRUNCATE audit_log",
+    ] {
+        let err = sqlx::query(sql).execute(&mut admin).await.unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be altered"),
+            "{sql}: {err}"
+        );
+    }
+    // ...and one who disables them leaves a broken chain that `verify` points at.
+    sqlx::raw_sql(
+        "ALTER TABLE audit_log DISABLE TRIGGER USER;
+         UPDATE audit_log SET actor = 'someone else' WHERE seq = 3;",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(s.verify_audit_chain().await.unwrap(), Some(3));
+}
+
+#[tokio::test]
+async fn a_trail_written_on_postgres_hashes_as_on_sqlite() {
+    // The chain is Vigil's own computation, not the database's: the same entries give the
+    // same hashes on both backends, so a trail copied between them still verifies.
+    let Some(pg) = try_empty(Backend::Postgres).await else {
+        return;
+    };
+    let lite = try_empty(Backend::Sqlite).await.unwrap();
+    for i in 0..3 {
+        let a = pg.audit(&entry(&format!("P{i}"))).await.unwrap();
+        let b = lite.audit(&entry(&format!("P{i}"))).await.unwrap();
+        assert_eq!(a.hash, b.hash);
+    }
+}
