@@ -6,6 +6,7 @@ mod authorisation;
 mod browser;
 #[path = "../common/mod.rs"]
 mod common;
+mod concurrency;
 mod flows;
 mod pages;
 mod support;
