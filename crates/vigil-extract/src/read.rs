@@ -1,14 +1,22 @@
 //! Reading an extract folder: file checks, CSV parsing, per-cell validation, duplicate and
-//! dangling-id checks, and the manifest's checksums. Nothing here writes anywhere: the
-//! caller gets either every record (and the rejected rows) or every reason it cannot.
+//! dangling-id checks, and the manifest's checksums. Nothing here writes anywhere.
+//!
+//! [`stream_dir`] reads an extract of any size in bounded memory: each file is read a row
+//! at a time, in the order tables refer to each other (persons, incidents, offences, …),
+//! and the rows that pass every check are handed to the caller in chunks as they are read
+//! (the import writes them inside one transaction). What is kept is compact: a 64-bit key
+//! and a line number per id that later rows may refer to, and the problems found.
+//! [`read_dir`] gathers everything into memory, for small extracts and tests.
 
 use crate::cell::unguard;
-use crate::manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, sha256_hex};
+use crate::manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest};
 use crate::problem::Problem;
 use crate::progress::Progress;
 use crate::spec::{self, Kind, TableSpec};
 use crate::tables::{self, Fields};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use vigil_domain::RecordSet;
 use vigil_domain::time::{Date, parse_date};
@@ -17,20 +25,57 @@ use vigil_domain::RecordKind as IdTable;
 
 const ID_TABLES: usize = 9;
 
+/// How many rows are handed on at a time.
+pub const CHUNK_ROWS: usize = 64 * 1024;
+
+/// The 64-bit key an id is kept as. Two different ids sharing a key (about one chance in
+/// ten million for a national extract's tens of millions of ids) would make the second
+/// look like a duplicate: it is reported, never silently merged.
+fn key(id: &str) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+}
+
+/// The keys are hashes already; hashing them again would only cost time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Keys = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+type KeyLines = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
 /// Ids already in the store, so an import into a non-empty store can refer to them and
-/// cannot repeat them.
+/// cannot repeat them (kept as keys).
 #[derive(Debug, Default)]
 pub struct KnownIds {
-    sets: [HashSet<String>; ID_TABLES],
+    sets: [Keys; ID_TABLES],
+}
+
+impl std::fmt::Debug for KeyHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyHasher")
+    }
 }
 
 impl KnownIds {
     pub fn insert(&mut self, table: IdTable, id: String) {
-        self.sets[table as usize].insert(id);
+        self.sets[table as usize].insert(key(&id));
     }
 
     pub fn contains(&self, table: IdTable, id: &str) -> bool {
-        self.sets[table as usize].contains(id)
+        self.sets[table as usize].contains(&key(id))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -52,18 +97,20 @@ pub fn staffing_key(s: &vigil_domain::StaffingRecord) -> String {
 /// Ids accepted from this extract so far (with their line), beside those in the store.
 struct Registry<'k> {
     known: &'k KnownIds,
-    seen: [HashMap<String, u64>; ID_TABLES],
+    seen: [KeyLines; ID_TABLES],
 }
 
 type CellProblem = (usize, String, String);
 
 impl Registry<'_> {
     fn exists(&self, t: IdTable, id: &str) -> bool {
-        self.seen[t as usize].contains_key(id) || self.known.contains(t, id)
+        let k = key(id);
+        self.seen[t as usize].contains_key(&k) || self.known.sets[t as usize].contains(&k)
     }
 
     fn unique(&self, t: IdTable, id: &str, col: usize, out: &mut Vec<CellProblem>) {
-        if let Some(first) = self.seen[t as usize].get(id) {
+        let k = key(id);
+        if let Some(first) = self.seen[t as usize].get(&k) {
             let what = if t == IdTable::Staffing {
                 format!(
                     "duplicate staffing row (same date, team, LPA and rank); first on line {first}"
@@ -72,7 +119,7 @@ impl Registry<'_> {
                 format!("duplicate {} id; first used on line {first}", t.noun())
             };
             out.push((col, id.to_owned(), what));
-        } else if self.known.contains(t, id) {
+        } else if self.known.sets[t as usize].contains(&k) {
             out.push((
                 col,
                 id.to_owned(),
@@ -97,11 +144,30 @@ impl Registry<'_> {
     }
 
     fn add(&mut self, t: IdTable, id: &str, line: u64) {
-        self.seen[t as usize].insert(id.to_owned(), line);
+        self.seen[t as usize].insert(key(id), u32::try_from(line).unwrap_or(u32::MAX));
+    }
+
+    /// Forgets a table's ids once no later table can refer to them.
+    fn forget(&mut self, t: IdTable) {
+        self.seen[t as usize] = KeyLines::default();
     }
 }
 
-/// What reading an extract gave.
+/// What reading an extract gave, beside the records themselves.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    /// Rows that cannot be imported, with every reason; empty when the extract is clean.
+    pub rejects: Vec<Problem>,
+    pub manifest: Option<Manifest>,
+    /// The extract date: from the manifest, else the latest date in the records.
+    pub as_of: Option<Date>,
+    /// Things worth telling the user that do not stop the import.
+    pub notes: Vec<String>,
+    /// Rows accepted, per table in the extract's order.
+    pub counts: [usize; ID_TABLES],
+}
+
+/// What reading an extract into memory gave.
 #[derive(Debug)]
 pub struct Loaded {
     pub records: RecordSet,
@@ -114,50 +180,25 @@ pub struct Loaded {
     pub notes: Vec<String>,
 }
 
-/// One table file read into memory and checked as text.
-struct TableText {
-    bytes: Vec<u8>,
-    /// Offset of the content after any UTF-8 byte-order mark.
-    start: usize,
+fn has_utf16_mark(head: &[u8]) -> bool {
+    head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF])
 }
 
-fn line_of(bytes: &[u8], offset: usize) -> u64 {
-    bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64 + 1
-}
-
-fn read_text(path: &Path, file: &str) -> Result<TableText, Problem> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Problem::file(file, format!("cannot be read: {e}")))?;
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Problem::file(
-            file,
-            "is UTF-16 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
-        ));
-    }
-    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    if bytes[start..].iter().all(u8::is_ascii_whitespace) {
-        return Err(Problem::file(
-            file,
-            "is empty; a table file needs at least its header row",
-        ));
-    }
-    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
-        return Err(Problem {
-            line: Some(line_of(&bytes, pos)),
+/// A text problem in a record's bytes: binary data or bytes that are not UTF-8.
+fn text_problem(bytes: &[u8], file: &str, line: u64) -> Option<Problem> {
+    if bytes.contains(&0) {
+        return Some(Problem {
+            line: Some(line),
             ..Problem::file(
                 file,
                 "contains binary data (a NUL byte), so it is not a CSV text file",
             )
         });
     }
-    if let Err(e) = std::str::from_utf8(&bytes[start..]) {
-        let at = start + e.valid_up_to();
-        return Err(Problem {
-            line: Some(line_of(&bytes, at)),
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        return Some(Problem {
+            line: Some(line),
             value: Some(format!("byte 0x{:02X}", bytes[at])),
             ..Problem::file(
                 file,
@@ -165,7 +206,7 @@ fn read_text(path: &Path, file: &str) -> Result<TableText, Problem> {
             )
         });
     }
-    Ok(TableText { bytes, start })
+    None
 }
 
 /// Maps the file's header onto the table's columns: for each spec column, its position
@@ -231,29 +272,19 @@ fn map_header(
     }
 }
 
-/// One table read and parsed (but not yet checked against other tables): the rows that
-/// parsed, with their line numbers, the rows that did not, and notes.
-struct Parsed<R> {
-    rows: Vec<(u64, R)>,
-    rejects: Vec<Problem>,
-    notes: Vec<String>,
-}
-
-/// Reads and parses one table file. Returns `Err` only for problems with the file as a
-/// whole; row problems are in `rejects`. Progress is advanced by bytes read.
-fn parse_table<R>(
+/// Reads one table file a row at a time, parsing each row; hands rows on in chunks of
+/// [`CHUNK_ROWS`] with their line numbers, and the rows that did not parse as problems
+/// (`on_rows` returns `false` to stop). `Err` is a problem with the file as a whole.
+fn stream_table<R>(
     dir: &Path,
     spec: &'static TableSpec,
     progress: &dyn Progress,
     parse: fn(&mut Fields) -> Option<R>,
-) -> Result<Parsed<R>, Vec<Problem>> {
+    notes: &mut Vec<String>,
+    on_rows: &mut dyn FnMut(Vec<(u64, R)>, Vec<Problem>) -> bool,
+) -> Result<(), Vec<Problem>> {
     let file = spec.csv_file();
     let path = dir.join(&file);
-    let mut out = Parsed {
-        rows: Vec::new(),
-        rejects: Vec::new(),
-        notes: Vec::new(),
-    };
     if !path.exists() {
         if dir.join(spec.parquet_file()).exists() {
             return Err(vec![Problem::file(
@@ -273,14 +304,46 @@ fn parse_table<R>(
                 ),
             )]);
         }
-        return Ok(out);
+        return Ok(());
     }
-    let text = read_text(&path, &file).map_err(|p| vec![p])?;
-    let body = &text.bytes[text.start..];
+    let cannot = |e: std::io::Error| vec![Problem::file(&file, format!("cannot be read: {e}"))];
+    let size = std::fs::metadata(&path).map_err(cannot)?.len();
+    let mut input = BufReader::with_capacity(1 << 20, std::fs::File::open(&path).map_err(cannot)?);
+    let head = input.fill_buf().map_err(cannot)?;
+    if has_utf16_mark(head) {
+        return Err(vec![Problem::file(
+            &file,
+            "is UTF-16 text; save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
+        )]);
+    }
+    // Binary content is named as such before its bytes are read as text (the first block
+    // here; any later NUL byte when its row is read).
+    if let Some(pos) = head.iter().position(|b| *b == 0) {
+        let line = head[..pos].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        return Err(vec![Problem {
+            line: Some(line),
+            ..Problem::file(
+                &file,
+                "contains binary data (a NUL byte), so it is not a CSV text file",
+            )
+        }]);
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    if (size as usize) <= head.len() && head[bom..].iter().all(u8::is_ascii_whitespace) {
+        return Err(vec![Problem::file(
+            &file,
+            "is empty; a table file needs at least its header row",
+        )]);
+    }
+    input.consume(bom);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(body);
+        .from_reader(input);
     let header = reader
         .byte_headers()
         .map_err(|e| {
@@ -290,10 +353,15 @@ fn parse_table<R>(
             )]
         })?
         .clone();
-    let positions = map_header(spec, &header, &file, &mut out.notes)?;
+    if let Some(p) = text_problem(header.as_slice(), &file, 1) {
+        return Err(vec![p]);
+    }
+    let positions = map_header(spec, &header, &file, notes)?;
     let width = header.len();
     let mut record = csv::ByteRecord::new();
     let mut last_reported = 0u64;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -314,8 +382,11 @@ fn parse_table<R>(
             progress.advance(pos.byte() - last_reported);
             last_reported = pos.byte();
         }
+        if let Some(p) = text_problem(record.as_slice(), &file, line) {
+            return Err(vec![p]);
+        }
         if record.len() != width {
-            out.rejects.push(Problem {
+            problems.push(Problem {
                 line: Some(line),
                 ..Problem::file(
                     &file,
@@ -330,8 +401,8 @@ fn parse_table<R>(
         let mut values: Vec<&str> = Vec::with_capacity(spec.columns.len());
         for (c, p) in spec.columns.iter().zip(&positions) {
             let raw = match p {
-                // The whole file was checked as UTF-8 above, so this cannot fail; a field
-                // boundary never splits a character because the delimiters are ASCII.
+                // The record was checked as UTF-8 above, and a field boundary never splits
+                // a character because the delimiters are ASCII.
                 Some(i) => std::str::from_utf8(&record[*i]).unwrap_or(""),
                 None => "",
             };
@@ -350,41 +421,44 @@ fn parse_table<R>(
         if fields.errors.is_empty()
             && let Some(r) = parsed
         {
-            out.rows.push((line, r));
+            rows.push((line, r));
         }
-        out.rejects
-            .extend(fields.errors.into_iter().map(|e| Problem {
-                file: file.clone(),
-                line: Some(line),
-                column: Some(e.column.to_owned()),
-                value: Some(e.value),
-                reason: e.reason,
-            }));
+        problems.extend(fields.errors.into_iter().map(|e| Problem {
+            file: file.clone(),
+            line: Some(line),
+            column: Some(e.column.to_owned()),
+            value: Some(e.value),
+            reason: e.reason,
+        }));
+        if rows.len() >= CHUNK_ROWS
+            && !on_rows(std::mem::take(&mut rows), std::mem::take(&mut problems))
+        {
+            return Ok(());
+        }
     }
-    progress.advance((body.len() as u64).saturating_sub(last_reported));
-    Ok(out)
+    progress.advance(size.saturating_sub(last_reported));
+    on_rows(rows, problems);
+    Ok(())
 }
 
-/// Checks parsed rows against the ids accepted so far (this extract's and the store's),
-/// keeping the rows that pass and registering their ids.
-fn check_rows<R>(
+/// Checks a chunk of parsed rows against the ids accepted so far (this extract's and the
+/// store's), keeping the rows that pass; the chunk's problems come back in line order.
+fn check_chunk<R>(
     spec: &'static TableSpec,
-    parsed: Parsed<R>,
-    rejects: &mut Vec<Problem>,
-    notes: &mut Vec<String>,
+    rows: Vec<(u64, R)>,
+    mut problems: Vec<Problem>,
     mut check: impl FnMut(&R, u64, &mut Vec<CellProblem>),
-) -> Vec<R> {
+) -> (Vec<R>, Vec<Problem>) {
     let file = spec.csv_file();
-    let mut kept = Vec::with_capacity(parsed.rows.len());
-    let mut table_rejects = parsed.rejects;
+    let mut kept = Vec::with_capacity(rows.len());
     let mut cell_problems = Vec::new();
-    for (line, r) in parsed.rows {
+    for (line, r) in rows {
         cell_problems.clear();
         check(&r, line, &mut cell_problems);
         if cell_problems.is_empty() {
             kept.push(r);
         } else {
-            table_rejects.extend(cell_problems.drain(..).map(|(col, value, reason)| Problem {
+            problems.extend(cell_problems.drain(..).map(|(col, value, reason)| Problem {
                 file: file.clone(),
                 line: Some(line),
                 column: Some(spec.columns[col].name.to_owned()),
@@ -394,10 +468,58 @@ fn check_rows<R>(
         }
     }
     // Problems are listed in file order, whichever phase found them.
-    table_rejects.sort_by_key(|p| p.line);
-    rejects.extend(table_rejects);
-    notes.extend(parsed.notes);
-    kept
+    problems.sort_by_key(|p| p.line);
+    (kept, problems)
+}
+
+/// Checks each file the manifest lists against its checksum, before anything is parsed,
+/// reading each a block at a time.
+fn verify_checksums(dir: &Path, manifest: &Manifest) -> Vec<Problem> {
+    use sha2::{Digest, Sha256};
+    let mut problems = Vec::new();
+    for (name, entry) in &manifest.files {
+        if !name.ends_with(".csv") {
+            continue;
+        }
+        let Ok(mut f) = std::fs::File::open(dir.join(name)) else {
+            problems.push(Problem::file(
+                name,
+                "is listed in manifest.json but is not in the folder",
+            ));
+            continue;
+        };
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let read = loop {
+            match f.read(&mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(e) => break Err(e),
+            }
+        };
+        if let Err(e) = read {
+            problems.push(Problem::file(name, format!("cannot be read: {e}")));
+            continue;
+        }
+        let sum: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if sum != entry.sha256 {
+            problems.push(Problem {
+                value: Some(sum),
+                ..Problem::file(
+                    name,
+                    format!(
+                        "its SHA-256 does not match manifest.json ({}); the file was changed or damaged after it was exported",
+                        entry.sha256
+                    ),
+                )
+            });
+        }
+    }
+    problems
 }
 
 fn read_manifest(dir: &Path) -> Result<Option<Manifest>, Problem> {
@@ -429,49 +551,22 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>, Problem> {
     Ok(Some(manifest))
 }
 
-/// Checks each file the manifest lists against its checksum, before anything is parsed.
-fn verify_checksums(dir: &Path, manifest: &Manifest) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (name, entry) in &manifest.files {
-        if !name.ends_with(".csv") {
-            continue;
-        }
-        match std::fs::read(dir.join(name)) {
-            Err(_) => problems.push(Problem::file(
-                name,
-                "is listed in manifest.json but is not in the folder",
-            )),
-            Ok(bytes) => {
-                let sum = sha256_hex(&bytes);
-                if sum != entry.sha256 {
-                    problems.push(Problem {
-                        value: Some(sum),
-                        ..Problem::file(
-                            name,
-                            format!(
-                                "its SHA-256 does not match manifest.json ({}); the file was changed or damaged after it was exported",
-                                entry.sha256
-                            ),
-                        )
-                    });
-                }
-            }
-        }
-    }
-    problems
-}
-
-/// Reads and checks a whole extract folder.
+/// Reads and checks a whole extract folder in bounded memory, handing the rows that pass
+/// every check to `sink` in chunks (each a record set of one table), referenced tables
+/// first. Once any row has been rejected, rows are handed on only if `partial` (an import
+/// that takes the good rows); either way every row is still checked, so every problem is
+/// listed. `sink` returns `false` to stop reading (the store failed).
 ///
 /// `Err` carries problems that make the extract unreadable (a missing or damaged file, a
-/// bad header). Otherwise every row that could be read is in `extract`, and every row that
-/// could not is described in `rejects`: the caller decides whether a partial import is
-/// acceptable.
-pub fn read_dir(
+/// bad header, a file that is not UTF-8 text). Otherwise `rejects` describes every row that
+/// could not be read: the caller decides whether a partial import is acceptable.
+pub fn stream_dir(
     dir: &Path,
     known: &KnownIds,
     progress: &dyn Progress,
-) -> Result<Loaded, Vec<Problem>> {
+    partial: bool,
+    sink: &mut dyn FnMut(RecordSet) -> bool,
+) -> Result<Streamed, Vec<Problem>> {
     if !dir.is_dir() {
         return Err(vec![Problem::file(
             dir.display().to_string(),
@@ -485,99 +580,101 @@ pub fn read_dir(
             return Err(problems);
         }
     }
-    let mut notes = Vec::new();
-    let mut rejects = Vec::new();
+    let mut out = Streamed {
+        manifest,
+        ..Streamed::default()
+    };
     let mut fatal = Vec::new();
     let mut reg = Registry {
         known,
         seen: Default::default(),
     };
-    let mut ex = RecordSet::default();
+    // Rows read (accepted or rejected) per table, for the manifest's counts.
+    let mut read_rows = [0u64; ID_TABLES];
+    let mut latest: Option<Date> = None;
+    let mut stopped = false;
     use IdTable::*;
 
-    // Phase 1: read and parse the files on two threads (the machine's cores), each taking
-    // a balanced share of the tables, so at most two files' bytes are in memory at once.
     let total_bytes: u64 = spec::TABLES
         .iter()
         .filter_map(|t| std::fs::metadata(dir.join(t.csv_file())).ok())
         .map(|m| m.len())
         .sum();
     progress.begin("reading and checking", total_bytes);
-    let (
-        (persons, offences, referrals, disclosures, staffing),
-        (incidents, risk_assessments, arrests, protection_orders),
-    ) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| {
-            (
-                parse_table(dir, &spec::INCIDENTS, progress, tables::read_incident),
-                parse_table(
-                    dir,
-                    &spec::RISK_ASSESSMENTS,
-                    progress,
-                    tables::read_assessment,
-                ),
-                parse_table(dir, &spec::ARRESTS, progress, tables::read_arrest),
-                parse_table(dir, &spec::PROTECTION_ORDERS, progress, tables::read_order),
-            )
-        });
-        let first = (
-            parse_table(dir, &spec::PERSONS, progress, tables::read_person),
-            parse_table(dir, &spec::OFFENCES, progress, tables::read_offence),
-            parse_table(dir, &spec::REFERRALS, progress, tables::read_referral),
-            parse_table(dir, &spec::DISCLOSURES, progress, tables::read_disclosure),
-            parse_table(dir, &spec::STAFFING, progress, tables::read_staffing),
-        );
-        (
-            first,
-            second.join().expect("the reading thread does not panic"),
-        )
-    });
-    progress.end();
 
-    // Phase 2: duplicates and references, table by table in dependency order, against the
-    // rows accepted so far and the store's ids.
+    // Each table in dependency order: read, parse and check a chunk at a time against the
+    // rows accepted so far and the store's ids, and hand on what passes.
     macro_rules! table {
-        ($field:ident, $parsed:expr, $spec:expr, |$r:ident, $out:ident| $body:block, $id:expr, $key:expr) => {
-            match $parsed {
-                Ok(parsed) => {
-                    ex.$field = check_rows(&$spec, parsed, &mut rejects, &mut notes, |$r, line, $out| {
+        ($field:ident, $index:expr, $spec:expr, $parse:expr, |$r:ident, $out:ident| $body:block, $id:expr, $key:expr, $dates:expr) => {
+            if !stopped {
+                let result = stream_table(dir, &$spec, progress, $parse, &mut out.notes, &mut |rows, problems| {
+                    let (kept, problems) = check_chunk(&$spec, rows, problems, |$r, line, $out| {
                         $body
                         if $out.is_empty() {
                             let key: String = $key;
                             reg.add($id, &key, line);
                         }
-                    })
+                    });
+                    let mut lines: Vec<u64> = problems.iter().filter_map(|p| p.line).collect();
+                    lines.dedup();
+                    read_rows[$index] += kept.len() as u64 + lines.len() as u64;
+                    out.counts[$index] += kept.len();
+                    let dates: fn(&_) -> Option<Date> = $dates;
+                    for r in &kept {
+                        if let Some(d) = dates(r) {
+                            latest = latest.max(Some(d));
+                        }
+                    }
+                    out.rejects.extend(problems);
+                    if kept.is_empty() || stopped || !(partial || (out.rejects.is_empty() && fatal.is_empty())) {
+                        return !stopped;
+                    }
+                    let chunk = RecordSet {
+                        $field: kept,
+                        ..RecordSet::default()
+                    };
+                    if !sink(chunk) {
+                        stopped = true;
+                    }
+                    !stopped
+                });
+                if let Err(p) = result {
+                    fatal.extend(p);
                 }
-                Err(p) => fatal.extend(p),
             }
         };
     }
     table!(
         persons,
-        persons,
+        0,
         spec::PERSONS,
+        tables::read_person,
         |p, out| {
             reg.unique(Person, p.id.as_str(), 0, out);
         },
         Person,
-        p.id.as_str().to_owned()
+        p.id.as_str().to_owned(),
+        |_| None
     );
     table!(
         incidents,
-        incidents,
+        1,
         spec::INCIDENTS,
+        tables::read_incident,
         |i, out| {
             reg.unique(Incident, i.id.as_str(), 0, out);
             reg.refers(Person, Some(i.victim_id.as_str()), 6, out);
             reg.refers(Person, i.suspect_id.as_ref().map(|s| s.as_str()), 7, out);
         },
         Incident,
-        i.id.as_str().to_owned()
+        i.id.as_str().to_owned(),
+        |i: &vigil_domain::Incident| Some(i.reported_at.date())
     );
     table!(
         offences,
-        offences,
+        2,
         spec::OFFENCES,
+        tables::read_offence,
         |o, out| {
             reg.unique(Offence, o.id.as_str(), 0, out);
             reg.refers(Incident, Some(o.incident_id.as_str()), 1, out);
@@ -585,12 +682,17 @@ pub fn read_dir(
             reg.refers(Person, o.suspect_id.as_ref().map(|s| s.as_str()), 7, out);
         },
         Offence,
-        o.id.as_str().to_owned()
+        o.id.as_str().to_owned(),
+        |o: &vigil_domain::Offence| Some(
+            o.outcome
+                .map_or(o.recorded_date, |x| x.date.max(o.recorded_date))
+        )
     );
     table!(
         arrests,
-        arrests,
+        3,
         spec::ARRESTS,
+        tables::read_arrest,
         |a, out| {
             reg.unique(Arrest, a.id.as_str(), 0, out);
             reg.refers(Person, Some(a.person_id.as_str()), 1, out);
@@ -598,47 +700,61 @@ pub fn read_dir(
             reg.refers(Offence, a.offence_id.as_ref().map(|s| s.as_str()), 3, out);
         },
         Arrest,
-        a.id.as_str().to_owned()
+        a.id.as_str().to_owned(),
+        |_| None
     );
+    // Nothing later refers to an arrest or an offence.
+    reg.forget(Arrest);
+    reg.forget(Offence);
     table!(
         risk_assessments,
-        risk_assessments,
+        4,
         spec::RISK_ASSESSMENTS,
+        tables::read_assessment,
         |r, out| {
             reg.unique(Assessment, r.id.as_str(), 0, out);
             reg.refers(Incident, Some(r.incident_id.as_str()), 1, out);
         },
         Assessment,
-        r.id.as_str().to_owned()
+        r.id.as_str().to_owned(),
+        |_| None
     );
+    reg.forget(Assessment);
     table!(
         referrals,
-        referrals,
+        5,
         spec::REFERRALS,
+        tables::read_referral,
         |r, out| {
             reg.unique(Referral, r.id.as_str(), 0, out);
             reg.refers(Person, Some(r.person_id.as_str()), 2, out);
             reg.refers(Incident, r.incident_id.as_ref().map(|s| s.as_str()), 3, out);
         },
         Referral,
-        r.id.as_str().to_owned()
+        r.id.as_str().to_owned(),
+        |_| None
     );
+    reg.forget(Referral);
     table!(
         disclosures,
-        disclosures,
+        6,
         spec::DISCLOSURES,
+        tables::read_disclosure,
         |d, out| {
             reg.unique(Disclosure, d.id.as_str(), 0, out);
             reg.refers(Person, Some(d.subject_id.as_str()), 2, out);
             reg.refers(Person, Some(d.at_risk_id.as_str()), 3, out);
         },
         Disclosure,
-        d.id.as_str().to_owned()
+        d.id.as_str().to_owned(),
+        |_| None
     );
+    reg.forget(Disclosure);
     table!(
         protection_orders,
-        protection_orders,
+        7,
         spec::PROTECTION_ORDERS,
+        tables::read_order,
         |o, out| {
             reg.unique(Order, o.id.as_str(), 0, out);
             reg.refers(Person, Some(o.subject_id.as_str()), 2, out);
@@ -646,50 +762,49 @@ pub fn read_dir(
             reg.refers(Incident, o.incident_id.as_ref().map(|s| s.as_str()), 4, out);
         },
         Order,
-        o.id.as_str().to_owned()
+        o.id.as_str().to_owned(),
+        |_| None
     );
+    reg.forget(Order);
     table!(
         staffing,
-        staffing,
+        8,
         spec::STAFFING,
+        tables::read_staffing,
         |s, out| {
             reg.unique(Staffing, &staffing_key(s), 0, out);
         },
         Staffing,
-        staffing_key(s)
+        staffing_key(s),
+        |_| None
     );
+    progress.end();
 
     if !fatal.is_empty() {
         return Err(fatal);
     }
-    if let Some(m) = &manifest {
-        for spec in spec::TABLES {
-            let counts = ex.row_counts();
-            let idx = spec::TABLES
-                .iter()
-                .position(|s| s.name == spec.name)
-                .expect("listed");
-            if let Some(entry) = m.files.get(&spec.csv_file()) {
-                let read = counts[idx] as u64
-                    + rejects
-                        .iter()
-                        .filter(|p| p.file == spec.csv_file())
-                        .map(|p| p.line)
-                        .collect::<HashSet<_>>()
-                        .len() as u64;
-                if read != entry.rows {
-                    fatal.push(Problem::file(
-                        spec.csv_file(),
-                        format!("holds {read} rows but manifest.json says {}", entry.rows),
-                    ));
-                }
+    if stopped {
+        return Ok(out);
+    }
+    if let Some(m) = &out.manifest {
+        for (idx, spec) in spec::TABLES.iter().enumerate() {
+            if let Some(entry) = m.files.get(&spec.csv_file())
+                && read_rows[idx] != entry.rows
+            {
+                fatal.push(Problem::file(
+                    spec.csv_file(),
+                    format!(
+                        "holds {} rows but manifest.json says {}",
+                        read_rows[idx], entry.rows
+                    ),
+                ));
             }
         }
         if !fatal.is_empty() {
             return Err(fatal);
         }
     }
-    let as_of = match &manifest {
+    out.as_of = match &out.manifest {
         Some(m) => Some(parse_date(&m.as_of).map_err(|e| {
             vec![Problem {
                 column: Some("as_of".into()),
@@ -698,29 +813,33 @@ pub fn read_dir(
             }]
         })?),
         None => {
-            notes.push(
+            out.notes.push(
                 "no manifest.json: the extract date is taken as the latest date in the records"
                     .into(),
             );
-            latest_date(&ex)
+            latest
         }
     };
-    Ok(Loaded {
-        records: ex,
-        rejects,
-        manifest,
-        as_of,
-        notes,
-    })
+    Ok(out)
 }
 
-/// The latest date any record carries: the extract date when no manifest says it.
-fn latest_date(ex: &RecordSet) -> Option<Date> {
-    let incidents = ex.incidents.iter().map(|i| i.reported_at.date());
-    let offences = ex
-        .offences
-        .iter()
-        .flat_map(|o| [Some(o.recorded_date), o.outcome.map(|x| x.date)])
-        .flatten();
-    incidents.chain(offences).max()
+/// Reads and checks a whole extract folder into memory (see [`stream_dir`]): every row
+/// that could be read is in `records`, and every row that could not is in `rejects`.
+pub fn read_dir(
+    dir: &Path,
+    known: &KnownIds,
+    progress: &dyn Progress,
+) -> Result<Loaded, Vec<Problem>> {
+    let mut records = RecordSet::default();
+    let streamed = stream_dir(dir, known, progress, true, &mut |chunk| {
+        records.append(chunk);
+        true
+    })?;
+    Ok(Loaded {
+        records,
+        rejects: streamed.rejects,
+        manifest: streamed.manifest,
+        as_of: streamed.as_of,
+        notes: streamed.notes,
+    })
 }

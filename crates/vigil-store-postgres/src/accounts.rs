@@ -60,6 +60,56 @@ pub async fn insert_row(conn: &mut PgConnection, row: &AuditRow) -> StoreResult<
     Ok(())
 }
 
+/// The trail in sequence order, a chunk at a time.
+pub async fn chunks(
+    pool: &PgPool,
+    chunk: usize,
+    sink: &mut (dyn FnMut(Vec<AuditRow>) -> StoreResult<()> + Send),
+) -> StoreResult<()> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq"
+    )))
+    .fetch(pool);
+    let mut buf = Vec::new();
+    while let Some(r) = rows.try_next().await.map_err(backend)? {
+        buf.push(audit_row(&r));
+        if buf.len() >= chunk.max(1) {
+            sink(std::mem::take(&mut buf))?;
+        }
+    }
+    if !buf.is_empty() {
+        sink(buf)?;
+    }
+    Ok(())
+}
+
+/// Users exactly as another store holds them, ids included (for `vigil copy`); the id
+/// counter then moves past them.
+pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResult<()> {
+    for u in users {
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(u.id)
+            .bind(u.username.as_str())
+            .bind(u.display_name.as_str())
+            .bind(u.role.as_str())
+            .bind(u.agency.map(|a| a.as_str()))
+            .bind(u.password_hash.as_str())
+            .bind(u.disabled)
+            .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    if !users.is_empty() {
+        sqlx::query("SELECT setval(pg_get_serial_sequence('users', 'user_id'), (SELECT MAX(user_id) FROM users))")
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
 fn audit_row(r: &PgRow) -> AuditRow {
     AuditRow {
         seq: r.get(0),

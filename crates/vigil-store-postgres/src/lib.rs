@@ -196,8 +196,16 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
-        write::import(&self.pool, records, info).await
+    async fn begin_import(&self) -> StoreResult<Box<dyn vigil_store::ImportSession>> {
+        Ok(Box::new(write::PgImport::begin(&self.pool).await?))
+    }
+
+    async fn audit_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(Vec<AuditRow>) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        accounts::chunks(&self.pool, chunk, sink).await
     }
 
     async fn export_records(&self) -> StoreResult<RecordSet> {

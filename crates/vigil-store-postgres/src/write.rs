@@ -110,21 +110,52 @@ pub async fn copy_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()>
     Ok(())
 }
 
-/// An import: every row through `COPY` in one transaction, with the extract's provenance.
-pub async fn import(pool: &PgPool, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(backend)?;
-    copy_all(&mut tx, records).await?;
-    bump_revision(&mut tx).await?;
-    sqlx::query(
-        "INSERT INTO extract_info (id, source, as_of) VALUES (1, $1, $2)
-         ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of",
-    )
-    .bind(info.source.as_str())
-    .bind(info.as_of)
-    .execute(&mut *tx)
-    .await
-    .map_err(backend)?;
-    tx.commit().await.map_err(backend)
+/// An import: every chunk through `COPY` inside one transaction (foreign keys checked as
+/// rows arrive). Dropped without `commit`, the transaction is rolled back.
+pub struct PgImport {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+}
+
+impl PgImport {
+    pub async fn begin(pool: &PgPool) -> StoreResult<Self> {
+        Ok(PgImport {
+            tx: pool.begin().await.map_err(backend)?,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl vigil_store::ImportSession for PgImport {
+    async fn add(&mut self, records: &RecordSet) -> StoreResult<()> {
+        copy_all(&mut self.tx, records).await
+    }
+
+    async fn add_users(&mut self, users: &[vigil_store::User]) -> StoreResult<()> {
+        accounts::insert_users(&mut self.tx, users).await
+    }
+
+    async fn add_audit_rows(&mut self, rows: &[vigil_store::AuditRow]) -> StoreResult<()> {
+        for row in rows {
+            accounts::insert_row(&mut self.tx, row).await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(mut self: Box<Self>, info: Option<&ExtractInfo>) -> StoreResult<()> {
+        bump_revision(&mut self.tx).await?;
+        if let Some(info) = info {
+            sqlx::query(
+                "INSERT INTO extract_info (id, source, as_of) VALUES (1, $1, $2)
+                 ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of",
+            )
+            .bind(info.source.as_str())
+            .bind(info.as_of)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        }
+        self.tx.commit().await.map_err(backend)
+    }
 }
 
 /// The prefix of ids made in Vigil: "V" (so they never look like a source system's

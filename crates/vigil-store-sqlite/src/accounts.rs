@@ -21,26 +21,76 @@ pub async fn append(conn: &mut SqliteConnection, e: &AuditEntry) -> StoreResult<
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_owned()),
     };
-    let hash = chain_hash(&prev, seq, e);
+    let row = AuditRow {
+        seq,
+        hash: chain_hash(&prev, seq, e),
+        entry: e.clone(),
+        prev_hash: prev,
+    };
+    insert_row(conn, &row).await?;
+    Ok(row)
+}
+
+/// Writes one audit row exactly as given (an append, or a trail copied from another store).
+pub async fn insert_row(conn: &mut SqliteConnection, row: &AuditRow) -> StoreResult<()> {
+    let e = &row.entry;
     sqlx::query("INSERT INTO audit_log (seq, at, actor, action, subject_kind, subject_id, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(seq)
+        .bind(row.seq)
         .bind(format_datetime(e.at))
         .bind(e.actor.as_str())
         .bind(e.action.as_str())
         .bind(e.subject_kind.as_str())
         .bind(e.subject_id.as_str())
         .bind(e.reason.as_deref())
-        .bind(prev.as_str())
-        .bind(hash.as_str())
+        .bind(row.prev_hash.as_str())
+        .bind(row.hash.as_str())
         .execute(&mut *conn)
         .await
         .map_err(backend)?;
-    Ok(AuditRow {
-        seq,
-        entry: e.clone(),
-        prev_hash: prev,
-        hash,
-    })
+    Ok(())
+}
+
+/// The trail in sequence order, a chunk at a time.
+pub async fn chunks(
+    pool: &SqlitePool,
+    chunk: usize,
+    sink: &mut (dyn FnMut(Vec<AuditRow>) -> StoreResult<()> + Send),
+) -> StoreResult<()> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq"
+    )))
+    .fetch(pool);
+    let mut buf = Vec::new();
+    while let Some(r) = rows.try_next().await.map_err(backend)? {
+        buf.push(audit_row(&r)?);
+        if buf.len() >= chunk.max(1) {
+            sink(std::mem::take(&mut buf))?;
+        }
+    }
+    if !buf.is_empty() {
+        sink(buf)?;
+    }
+    Ok(())
+}
+
+/// Users exactly as another store holds them, ids included (for `vigil copy`).
+pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreResult<()> {
+    for u in users {
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(u.id)
+            .bind(u.username.as_str())
+            .bind(u.display_name.as_str())
+            .bind(u.role.as_str())
+            .bind(u.agency.map(|a| a.as_str()))
+            .bind(u.password_hash.as_str())
+            .bind(u.disabled)
+            .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
 }
 
 fn audit_row(r: &SqliteRow) -> StoreResult<AuditRow> {

@@ -8,6 +8,7 @@
 
 use libsqlite3_sys as ffi;
 use sqlx::SqliteConnection;
+use std::collections::HashSet;
 use std::ffi::{CStr, CString, c_int};
 use std::ptr;
 use vigil_domain::time::{Date, DateTime, push_date, push_datetime};
@@ -181,152 +182,219 @@ pub(crate) fn insert_all(db: *mut ffi::sqlite3, r: &RecordSet) -> StoreResult<()
     write_all(&mut Inserts(db), r)
 }
 
-/// Checks that every reference in a record set resolves within it (what the schema's
-/// foreign keys require when the store was empty).
-fn check_references(r: &RecordSet) -> StoreResult<()> {
-    use std::collections::HashSet;
-    let persons: HashSet<&str> = r.persons.iter().map(|p| p.id.as_str()).collect();
-    let incidents: HashSet<&str> = r.incidents.iter().map(|i| i.id.as_str()).collect();
-    let offences: HashSet<&str> = r.offences.iter().map(|o| o.id.as_str()).collect();
-    let missing = |table: &str, what: &str, id: &str| {
-        StoreError::Integrity(format!(
-            "a row of {table} refers to {what} '{id}', which does not exist"
-        ))
-    };
-    let person = |table: &str, id: &PersonId| {
-        if persons.contains(id.as_str()) {
-            Ok(())
-        } else {
-            Err(missing(table, "person", id.as_str()))
-        }
-    };
-    let incident = |table: &str, id: &IncidentId| {
-        if incidents.contains(id.as_str()) {
-            Ok(())
-        } else {
-            Err(missing(table, "incident", id.as_str()))
-        }
-    };
-    for i in &r.incidents {
-        person("incidents", &i.victim_id)?;
-        i.suspect_id
-            .iter()
-            .try_for_each(|s| person("incidents", s))?;
-    }
-    for o in &r.offences {
-        incident("offences", &o.incident_id)?;
-        person("offences", &o.victim_id)?;
-        o.suspect_id
-            .iter()
-            .try_for_each(|s| person("offences", s))?;
-    }
-    for a in &r.arrests {
-        person("arrests", &a.person_id)?;
-        a.incident_id
-            .iter()
-            .try_for_each(|i| incident("arrests", i))?;
-        if let Some(o) = &a.offence_id
-            && !offences.contains(o.as_str())
-        {
-            return Err(missing("arrests", "offence", o.as_str()));
-        }
-    }
-    for x in &r.risk_assessments {
-        incident("risk_assessments", &x.incident_id)?;
-    }
-    for x in &r.referrals {
-        person("referrals", &x.person_id)?;
-        x.incident_id
-            .iter()
-            .try_for_each(|i| incident("referrals", i))?;
-    }
-    for x in &r.disclosures {
-        person("disclosures", &x.subject_id)?;
-        person("disclosures", &x.at_risk_id)?;
-    }
-    for x in &r.protection_orders {
-        person("protection_orders", &x.subject_id)?;
-        person("protection_orders", &x.protected_id)?;
-        x.incident_id
-            .iter()
-            .try_for_each(|i| incident("protection_orders", i))?;
-    }
-    Ok(())
+/// The ids an import into an empty store has added so far, as 64-bit hashes: every
+/// reference must resolve among them (what the schema's foreign keys require), and a hash
+/// lookup per reference is far faster than SQLite's per-row index probes. A collision
+/// could only let a dangling reference through to the store's own check, never reject a
+/// good row.
+#[derive(Default)]
+struct AddedIds {
+    persons: HashSet<u64>,
+    incidents: HashSet<u64>,
+    offences: HashSet<u64>,
 }
 
-/// The whole import on a dedicated connection: one transaction; secondary indexes dropped
-/// and rebuilt when the store is empty (building an index once over sorted data is far
-/// cheaper than maintaining it row by row); foreign keys checked once for the whole
-/// transaction instead of per row (in memory when the store was empty); the extract's
-/// provenance recorded.
-pub async fn import(
-    conn: &mut SqliteConnection,
-    records: &RecordSet,
-    info: &vigil_store::ExtractInfo,
-) -> StoreResult<()> {
-    use crate::backend;
-    use sqlx::{Connection, Row as _};
-    sqlx::query("PRAGMA foreign_keys = OFF")
-        .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
-    let mut tx = conn.begin().await.map_err(backend)?;
-    let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM persons)")
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(backend)?;
-    let indexes: Vec<(String, String)> = if empty {
-        sqlx::query(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(backend)?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect()
-    } else {
-        Vec::new()
-    };
-    for (name, _) in &indexes {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-    }
-    {
-        let mut handle = tx.lock_handle().await.map_err(backend)?;
-        insert_all(handle.as_raw_handle().as_ptr(), records)?;
-    }
-    for (_, sql) in &indexes {
-        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-    }
-    if empty {
-        // Into an empty store every reference must resolve within the set itself, which a
-        // hash lookup per reference checks far faster than SQLite's per-row index probes.
-        check_references(records)?;
-    } else {
-        let violation = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if let Some(v) = violation {
-            let table: String = v.get(0);
-            let parent: String = v.get(2);
-            return Err(StoreError::Integrity(format!(
-                "a row of {table} refers to a {parent} row that does not exist"
-            )));
+fn key(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+}
+
+impl AddedIds {
+    /// Registers the set's ids and checks its references against everything added so far.
+    fn add(&mut self, r: &RecordSet) -> StoreResult<()> {
+        self.persons
+            .extend(r.persons.iter().map(|p| key(p.id.as_str())));
+        self.incidents
+            .extend(r.incidents.iter().map(|i| key(i.id.as_str())));
+        self.offences
+            .extend(r.offences.iter().map(|o| key(o.id.as_str())));
+        let missing = |table: &str, what: &str, id: &str| {
+            StoreError::Integrity(format!(
+                "a row of {table} refers to {what} '{id}', which does not exist"
+            ))
+        };
+        let person = |table: &str, id: &PersonId| {
+            if self.persons.contains(&key(id.as_str())) {
+                Ok(())
+            } else {
+                Err(missing(table, "person", id.as_str()))
+            }
+        };
+        let incident = |table: &str, id: &IncidentId| {
+            if self.incidents.contains(&key(id.as_str())) {
+                Ok(())
+            } else {
+                Err(missing(table, "incident", id.as_str()))
+            }
+        };
+        for i in &r.incidents {
+            person("incidents", &i.victim_id)?;
+            i.suspect_id
+                .iter()
+                .try_for_each(|s| person("incidents", s))?;
         }
+        for o in &r.offences {
+            incident("offences", &o.incident_id)?;
+            person("offences", &o.victim_id)?;
+            o.suspect_id
+                .iter()
+                .try_for_each(|s| person("offences", s))?;
+        }
+        for a in &r.arrests {
+            person("arrests", &a.person_id)?;
+            a.incident_id
+                .iter()
+                .try_for_each(|i| incident("arrests", i))?;
+            if let Some(o) = &a.offence_id
+                && !self.offences.contains(&key(o.as_str()))
+            {
+                return Err(missing("arrests", "offence", o.as_str()));
+            }
+        }
+        for x in &r.risk_assessments {
+            incident("risk_assessments", &x.incident_id)?;
+        }
+        for x in &r.referrals {
+            person("referrals", &x.person_id)?;
+            x.incident_id
+                .iter()
+                .try_for_each(|i| incident("referrals", i))?;
+        }
+        for x in &r.disclosures {
+            person("disclosures", &x.subject_id)?;
+            person("disclosures", &x.at_risk_id)?;
+        }
+        for x in &r.protection_orders {
+            person("protection_orders", &x.subject_id)?;
+            person("protection_orders", &x.protected_id)?;
+            x.incident_id
+                .iter()
+                .try_for_each(|i| incident("protection_orders", i))?;
+        }
+        Ok(())
     }
-    crate::bump_revision(&mut tx).await?;
-    sqlx::query("INSERT INTO extract_info (id, source, as_of) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of")
-        .bind(info.source.as_str())
-        .bind(vigil_domain::time::format_date(info.as_of))
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-    tx.commit().await.map_err(backend)
+}
+
+/// An import on a dedicated connection: one transaction (`BEGIN IMMEDIATE`, so it holds
+/// the write lock from the start); secondary indexes dropped and rebuilt at the end when
+/// the store is empty (building an index once over sorted data is far cheaper than
+/// maintaining it row by row); foreign keys checked once for the whole transaction
+/// instead of per row (in memory when the store was empty). Dropped without `commit`, the
+/// connection closes and SQLite rolls the transaction back.
+pub struct SqliteImport {
+    conn: SqliteConnection,
+    /// For an import into an empty store: the indexes to rebuild, and the ids added.
+    empty: Option<(Vec<(String, String)>, AddedIds)>,
+}
+
+impl SqliteImport {
+    pub async fn begin(mut conn: SqliteConnection) -> StoreResult<Self> {
+        use crate::backend;
+        use sqlx::Row as _;
+        // Per-row foreign-key enforcement is off on this connection only (it is never
+        // pooled): references are checked once, before commit.
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut conn)
+            .await
+            .map_err(backend)?;
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut conn)
+            .await
+            .map_err(backend)?;
+        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM persons)")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(backend)?;
+        let empty = if empty {
+            let indexes: Vec<(String, String)> = sqlx::query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+            for (name, _) in &indexes {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .map_err(backend)?;
+            }
+            Some((indexes, AddedIds::default()))
+        } else {
+            None
+        };
+        Ok(SqliteImport { conn, empty })
+    }
+}
+
+#[async_trait::async_trait]
+impl vigil_store::ImportSession for SqliteImport {
+    async fn add(&mut self, records: &RecordSet) -> StoreResult<()> {
+        use crate::backend;
+        if let Some((_, added)) = &mut self.empty {
+            added.add(records)?;
+        }
+        let mut handle = self.conn.lock_handle().await.map_err(backend)?;
+        insert_all(handle.as_raw_handle().as_ptr(), records)
+    }
+
+    async fn add_users(&mut self, users: &[vigil_store::User]) -> StoreResult<()> {
+        crate::accounts::insert_users(&mut self.conn, users).await
+    }
+
+    async fn add_audit_rows(&mut self, rows: &[vigil_store::AuditRow]) -> StoreResult<()> {
+        for row in rows {
+            crate::accounts::insert_row(&mut self.conn, row).await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(
+        mut self: Box<Self>,
+        info: Option<&vigil_store::ExtractInfo>,
+    ) -> StoreResult<()> {
+        use crate::backend;
+        use sqlx::Row as _;
+        let conn = &mut self.conn;
+        match &self.empty {
+            Some((indexes, _)) => {
+                for (_, sql) in indexes {
+                    sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(backend)?;
+                }
+            }
+            None => {
+                let violation = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(backend)?;
+                if let Some(v) = violation {
+                    let table: String = v.get(0);
+                    let parent: String = v.get(2);
+                    return Err(StoreError::Integrity(format!(
+                        "a row of {table} refers to a {parent} row that does not exist"
+                    )));
+                }
+            }
+        }
+        crate::bump_revision(conn).await?;
+        if let Some(info) = info {
+            sqlx::query("INSERT INTO extract_info (id, source, as_of) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of")
+                .bind(info.source.as_str())
+                .bind(vigil_domain::time::format_date(info.as_of))
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        sqlx::query("COMMIT")
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        let _ = sqlx::Connection::close(self.conn).await;
+        Ok(())
+    }
 }

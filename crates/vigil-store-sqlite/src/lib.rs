@@ -29,7 +29,7 @@ use vigil_store::{
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// Kept to open a dedicated connection for bulk imports (see `import_records`).
+    /// Kept to open a dedicated connection for bulk imports (see `begin_import`).
     options: SqliteConnectOptions,
     /// The columnar cache beside the database file; `None` in memory.
     cache: Option<std::path::PathBuf>,
@@ -135,14 +135,20 @@ impl Store for SqliteStore {
         migrations::run(&self.pool).await
     }
 
-    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
+    async fn begin_import(&self) -> StoreResult<Box<dyn vigil_store::ImportSession>> {
         // A dedicated connection, because the import switches off per-row foreign-key
         // enforcement (checked once, in bulk, before commit) and that setting must never
-        // leak into a pooled connection. The connection is closed afterwards.
-        let mut conn = self.options.connect().await.map_err(backend)?;
-        let result = import::import(&mut conn, records, info).await;
-        let _ = sqlx::Connection::close(conn).await;
-        result
+        // leak into a pooled connection. It is closed when the import ends.
+        let conn = self.options.connect().await.map_err(backend)?;
+        Ok(Box::new(import::SqliteImport::begin(conn).await?))
+    }
+
+    async fn audit_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(Vec<AuditRow>) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        accounts::chunks(&self.pool, chunk, sink).await
     }
 
     async fn export_records(&self) -> StoreResult<RecordSet> {

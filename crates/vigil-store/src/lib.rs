@@ -242,9 +242,21 @@ pub trait Store: Send + Sync {
     /// Creates or upgrades the schema to this Vigil's version.
     async fn migrate(&self) -> StoreResult<()>;
 
+    /// Starts an import: records are added chunk by chunk inside one transaction, so an
+    /// import of any size runs in bounded memory and still happens completely or not at
+    /// all. Nothing is visible to others until [`ImportSession::commit`]; dropping the
+    /// session without committing rolls everything back. Chunks must arrive with referenced
+    /// tables first (persons, then incidents, then offences, …), as an extract and
+    /// [`Store::export_chunks`] give them.
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportSession>>;
+
     /// Adds a validated set of records in one transaction and records where they came from.
     /// References must resolve within the set or to records already stored.
-    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()>;
+    async fn import_records(&self, records: &RecordSet, info: &ExtractInfo) -> StoreResult<()> {
+        let mut session = self.begin_import().await?;
+        session.add(records).await?;
+        session.commit(Some(info)).await
+    }
 
     /// Every record, each table in the order it was stored.
     async fn export_records(&self) -> StoreResult<RecordSet>;
@@ -340,6 +352,14 @@ pub trait Store: Send + Sync {
     /// Searches the audit trail, newest first.
     async fn audit_trail(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRow>>;
 
+    /// The whole audit trail in sequence order, handed to `sink` in chunks of at most
+    /// `chunk` rows: for `vigil copy`.
+    async fn audit_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(Vec<AuditRow>) -> StoreResult<()> + Send),
+    ) -> StoreResult<()>;
+
     /// Recomputes the chain; `Some(seq)` is the first entry whose hash does not match.
     async fn verify_audit_chain(&self) -> StoreResult<Option<i64>>;
 
@@ -402,6 +422,25 @@ pub trait Store: Send + Sync {
 
     /// The DAIT's open investigations and deployable officers in one area.
     async fn dait_load(&self, lpa: &vigil_domain::Lpa) -> StoreResult<DaitLoad>;
+}
+
+/// An import in progress (see [`Store::begin_import`]).
+#[async_trait::async_trait]
+pub trait ImportSession: Send {
+    /// Adds records (any tables, referenced tables first across calls).
+    async fn add(&mut self, records: &RecordSet) -> StoreResult<()>;
+
+    /// Adds user accounts exactly as another store holds them (ids, password hashes,
+    /// disabled or not): for `vigil copy`, into a store that has no users yet.
+    async fn add_users(&mut self, users: &[User]) -> StoreResult<()>;
+
+    /// Adds audit rows exactly as another store holds them (sequence, time, hashes): for
+    /// `vigil copy`, into a store whose trail is empty, so the chain still verifies.
+    async fn add_audit_rows(&mut self, rows: &[AuditRow]) -> StoreResult<()>;
+
+    /// Makes everything added visible at once, recording where the records came from
+    /// (`None` keeps what the store said before).
+    async fn commit(self: Box<Self>, info: Option<&ExtractInfo>) -> StoreResult<()>;
 }
 
 /// A store of either backend, shared by the handlers and commands that use it.

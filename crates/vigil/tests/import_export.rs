@@ -15,12 +15,14 @@ fn handwritten() -> PathBuf {
 
 struct Fixture {
     dir: tempfile::TempDir,
+    db: std::cell::OnceCell<String>,
 }
 
 impl Fixture {
     fn new() -> Self {
         Fixture {
             dir: tempfile::tempdir().unwrap(),
+            db: std::cell::OnceCell::new(),
         }
     }
 
@@ -28,8 +30,17 @@ impl Fixture {
         self.dir.path().join(name).to_string_lossy().into_owned()
     }
 
+    /// The fixture's store: a SQLite file, or a PostgreSQL database when the suite runs
+    /// on PostgreSQL (`VIGIL_TEST_BACKEND=postgres`).
     fn db(&self) -> String {
-        self.path("vigil.db")
+        self.db
+            .get_or_init(|| new_store(self.dir.path(), "vigil.db"))
+            .clone()
+    }
+
+    /// Another new store of the same backend.
+    fn other_store(&self, name: &str) -> String {
+        new_store(self.dir.path(), name)
     }
 
     /// A store holding the hand-written extract, and its export as the reference state.
@@ -122,7 +133,7 @@ fn replace_in(dir: &Path, file: &str, from: &str, to: &str) {
 fn hand_written_extract_imports_and_round_trips_byte_identical() {
     let f = Fixture::new();
     let first = f.seeded();
-    let db2 = f.path("second.db");
+    let db2 = f.other_store("second.db");
     let o = vigil(&["import", &first, "--db", &db2]);
     assert!(o.status.success(), "{}", text(&o));
     let second = f.path("second");
@@ -328,7 +339,7 @@ fn a_damaged_file_is_caught_by_the_manifest_checksum() {
         fs::copy(e.path(), Path::new(&copy).join(e.file_name())).unwrap();
     }
     replace_in(Path::new(&copy), "incidents.csv", "emergency", "priority");
-    let o = vigil(&["--db", &f.path("fresh.db"), "import", &copy]);
+    let o = vigil(&["--db", &f.other_store("fresh.db"), "import", &copy]);
     assert_eq!(o.status.code(), Some(2));
     let out = text(&o);
     assert!(out.contains("incidents.csv, value '"), "{out}");
@@ -373,7 +384,7 @@ fn spreadsheet_formulas_are_neutralised_and_read_back() {
         persons.contains(",\"'=HYPERLINK(\"\"x\"\")\","),
         "{persons}"
     );
-    let db2 = f.path("again.db");
+    let db2 = f.other_store("again.db");
     assert!(vigil(&["--db", &db2, "import", &out]).status.success());
     let out2 = f.path("out2");
     assert!(
@@ -448,7 +459,7 @@ fn parquet_export_writes_every_table() {
     let manifest = fs::read_to_string(Path::new(&out).join("manifest.json")).unwrap();
     assert!(manifest.contains("\"offences.parquet\""));
     // Import reads the CSV form, and says so when handed Parquet.
-    let o = vigil(&["--db", &f.path("pq.db"), "import", &out]);
+    let o = vigil(&["--db", &f.other_store("pq.db"), "import", &out]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).contains("import reads the CSV form"),

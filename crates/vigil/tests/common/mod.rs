@@ -33,3 +33,33 @@ pub fn total(series: &serde_json::Value, from: &str, to: &str) -> f64 {
         .map(|(_, v)| v.as_f64().unwrap())
         .sum()
 }
+
+/// A new, empty store for a test: a SQLite file `name` in `dir`, or, when `VIGIL_TEST_BACKEND` is
+/// `postgres` (`scripts/test` runs this suite once each way), a new database in the
+/// PostgreSQL cluster `VIGIL_TEST_POSTGRES_URL` names.
+pub fn new_store(dir: &std::path::Path, name: &str) -> String {
+    match std::env::var("VIGIL_TEST_BACKEND").as_deref() {
+        Ok("postgres") => {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static N: AtomicU32 = AtomicU32::new(0);
+            let base = std::env::var("VIGIL_TEST_POSTGRES_URL").expect(
+                "VIGIL_TEST_BACKEND=postgres needs VIGIL_TEST_POSTGRES_URL (scripts/pg-cluster)",
+            );
+            let name = format!(
+                "vigil_it_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            );
+            let o = Command::new("psql")
+                .args([&base, "-q", "-v", "ON_ERROR_STOP=1", "-c"])
+                .arg(format!("CREATE DATABASE {name} TEMPLATE template0"))
+                .output()
+                .expect("psql runs");
+            assert!(o.status.success(), "{}", text(&o));
+            let (prefix, _) = base.rsplit_once('/').unwrap();
+            format!("{prefix}/{name}")
+        }
+        Ok("sqlite") | Err(_) => dir.join(name).to_string_lossy().into_owned(),
+        Ok(other) => panic!("VIGIL_TEST_BACKEND={other}: expected sqlite or postgres"),
+    }
+}

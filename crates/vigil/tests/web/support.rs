@@ -51,39 +51,9 @@ pub fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
     assert!(o.status.success(), "{}", text(&o));
 }
 
-/// The store a test server uses: a SQLite file in `dir`, or, when `VIGIL_TEST_BACKEND` is
-/// `postgres` (`scripts/test` runs this suite once each way), a new database in the
-/// PostgreSQL cluster `VIGIL_TEST_POSTGRES_URL` names.
-pub fn new_store(dir: &std::path::Path) -> String {
-    match std::env::var("VIGIL_TEST_BACKEND").as_deref() {
-        Ok("postgres") => {
-            use std::sync::atomic::{AtomicU32, Ordering};
-            static N: AtomicU32 = AtomicU32::new(0);
-            let base = std::env::var("VIGIL_TEST_POSTGRES_URL").expect(
-                "VIGIL_TEST_BACKEND=postgres needs VIGIL_TEST_POSTGRES_URL (scripts/pg-cluster)",
-            );
-            let name = format!(
-                "vigil_web_{}_{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            );
-            let o = Command::new("psql")
-                .args([&base, "-q", "-v", "ON_ERROR_STOP=1", "-c"])
-                .arg(format!("CREATE DATABASE {name} TEMPLATE template0"))
-                .output()
-                .expect("psql runs");
-            assert!(o.status.success(), "{}", text(&o));
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
-        }
-        Ok("sqlite") | Err(_) => dir.join("web.db").to_string_lossy().into_owned(),
-        Ok(other) => panic!("VIGIL_TEST_BACKEND={other}: expected sqlite or postgres"),
-    }
-}
-
 pub fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path());
+    let db = new_store(dir.path(), "web.db");
     let extract = dir.path().join("extract");
     std::fs::create_dir_all(&extract).unwrap();
     std::fs::write(
