@@ -200,6 +200,20 @@ impl Store for PostgresStore {
         Ok(Box::new(write::PgImport::begin(&self.pool).await?))
     }
 
+    async fn id_counters(&self) -> StoreResult<Vec<(String, i64)>> {
+        sqlx::query_as("SELECT kind, next FROM id_sequences ORDER BY kind")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn backup(&self, out: &std::path::Path) -> StoreResult<()> {
+        Err(StoreError::Export(format!(
+            "a PostgreSQL store is backed up with PostgreSQL's own tools: pg_dump --format=custom --file={} DBNAME (and restored with pg_restore); `vigil copy --from postgres://… --to FILE.db` also copies it into a SQLite file",
+            out.display()
+        )))
+    }
+
     async fn audit_chunks(
         &self,
         chunk: usize,

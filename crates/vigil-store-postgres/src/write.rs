@@ -141,6 +141,21 @@ impl vigil_store::ImportSession for PgImport {
         Ok(())
     }
 
+    async fn set_id_counters(&mut self, counters: &[(String, i64)]) -> StoreResult<()> {
+        for (kind, next) in counters {
+            sqlx::query(
+                "INSERT INTO id_sequences (kind, next) VALUES ($1, $2)
+                 ON CONFLICT (kind) DO UPDATE SET next = GREATEST(id_sequences.next, excluded.next)",
+            )
+            .bind(kind)
+            .bind(next)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        }
+        Ok(())
+    }
+
     async fn commit(mut self: Box<Self>, info: Option<&ExtractInfo>) -> StoreResult<()> {
         bump_revision(&mut self.tx).await?;
         if let Some(info) = info {

@@ -351,6 +351,21 @@ impl vigil_store::ImportSession for SqliteImport {
         Ok(())
     }
 
+    async fn set_id_counters(&mut self, counters: &[(String, i64)]) -> StoreResult<()> {
+        for (kind, next) in counters {
+            sqlx::query(
+                "INSERT INTO id_sequences (kind, next) VALUES (?1, ?2)
+                 ON CONFLICT (kind) DO UPDATE SET next = MAX(next, ?2)",
+            )
+            .bind(kind)
+            .bind(next)
+            .execute(&mut self.conn)
+            .await
+            .map_err(crate::backend)?;
+        }
+        Ok(())
+    }
+
     async fn commit(
         mut self: Box<Self>,
         info: Option<&vigil_store::ExtractInfo>,

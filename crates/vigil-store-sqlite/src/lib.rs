@@ -143,6 +143,33 @@ impl Store for SqliteStore {
         Ok(Box::new(import::SqliteImport::begin(conn).await?))
     }
 
+    async fn id_counters(&self) -> StoreResult<Vec<(String, i64)>> {
+        sqlx::query_as("SELECT kind, next FROM id_sequences ORDER BY kind")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn backup(&self, out: &std::path::Path) -> StoreResult<()> {
+        if out.exists() {
+            return Err(StoreError::Export(format!(
+                "{} already exists; a backup is written to a new file",
+                out.display()
+            )));
+        }
+        let path = out
+            .to_str()
+            .ok_or_else(|| StoreError::Export(format!("{} is not a UTF-8 path", out.display())))?;
+        // VACUUM INTO writes a consistent snapshot (one read transaction) while writers go
+        // on, compacted, with the same schema and triggers.
+        sqlx::query("VACUUM INTO ?")
+            .bind(path)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| StoreError::Export(format!("cannot write {}: {e}", out.display())))?;
+        Ok(())
+    }
+
     async fn audit_chunks(
         &self,
         chunk: usize,

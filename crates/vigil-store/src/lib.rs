@@ -360,6 +360,14 @@ pub trait Store: Send + Sync {
         sink: &mut (dyn FnMut(Vec<AuditRow>) -> StoreResult<()> + Send),
     ) -> StoreResult<()>;
 
+    /// The counters ids of records made in Vigil come from, by prefix.
+    async fn id_counters(&self) -> StoreResult<Vec<(String, i64)>>;
+
+    /// Writes a consistent copy of the whole store to a new SQLite file at `out`, while
+    /// others go on using it. A store that has its own tools for this (PostgreSQL:
+    /// `pg_dump`) says so instead.
+    async fn backup(&self, out: &std::path::Path) -> StoreResult<()>;
+
     /// Recomputes the chain; `Some(seq)` is the first entry whose hash does not match.
     async fn verify_audit_chain(&self) -> StoreResult<Option<i64>>;
 
@@ -437,6 +445,11 @@ pub trait ImportSession: Send {
     /// Adds audit rows exactly as another store holds them (sequence, time, hashes): for
     /// `vigil copy`, into a store whose trail is empty, so the chain still verifies.
     async fn add_audit_rows(&mut self, rows: &[AuditRow]) -> StoreResult<()>;
+
+    /// Sets the counters that ids of records made in Vigil come from (`("VI", 42)`: the
+    /// last incident id given was VI0000042): for `vigil copy`, so the copy never gives an
+    /// id twice.
+    async fn set_id_counters(&mut self, counters: &[(String, i64)]) -> StoreResult<()>;
 
     /// Makes everything added visible at once, recording where the records came from
     /// (`None` keeps what the store said before).

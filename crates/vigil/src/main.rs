@@ -67,6 +67,14 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Audit(commands::user::AuditArgs),
     /// Serve the web application.
     Serve(commands::serve::ServeArgs),
+    /// Copy a whole store (records, users, the audit trail with its chain) into an empty
+    /// store of either backend: from a trial on SQLite to the force's PostgreSQL server.
+    Copy(commands::copy::CopyArgs),
+    /// Write a consistent copy of a SQLite store to a new file while Vigil runs (for
+    /// PostgreSQL, use pg_dump).
+    Backup(commands::copy::BackupArgs),
+    /// Restore a backup file into an empty store (--db) of either backend.
+    Restore(commands::copy::RestoreArgs),
 }
 
 /// How a command failed, which decides the exit code.
@@ -108,6 +116,9 @@ fn main() -> ExitCode {
             Command::User(command) => commands::user::run(&cli.db, command).await,
             Command::Audit(args) => commands::user::audit(&cli.db, args).await,
             Command::Serve(args) => commands::serve::run(&cli.db, args).await,
+            Command::Copy(args) => commands::copy::copy(args).await,
+            Command::Backup(args) => commands::copy::backup(&cli.db, args).await,
+            Command::Restore(args) => commands::copy::restore(&cli.db, args).await,
         }
     });
     match result {

@@ -34,31 +34,43 @@ pub fn total(series: &serde_json::Value, from: &str, to: &str) -> f64 {
         .sum()
 }
 
-/// A new, empty store for a test: a SQLite file `name` in `dir`, or, when `VIGIL_TEST_BACKEND` is
-/// `postgres` (`scripts/test` runs this suite once each way), a new database in the
-/// PostgreSQL cluster `VIGIL_TEST_POSTGRES_URL` names.
+/// A new database in the PostgreSQL cluster `VIGIL_TEST_POSTGRES_URL` names (`scripts/test`
+/// starts one; `scripts/pg-cluster` by hand); `None` when there is none and
+/// `VIGIL_REQUIRE_POSTGRES` is not set.
+pub fn new_postgres_database() -> Option<String> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let Ok(base) = std::env::var("VIGIL_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("VIGIL_REQUIRE_POSTGRES").is_none(),
+            "VIGIL_REQUIRE_POSTGRES is set but VIGIL_TEST_POSTGRES_URL is not (scripts/pg-cluster)"
+        );
+        eprintln!("not run on PostgreSQL: VIGIL_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let name = format!(
+        "vigil_it_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let o = Command::new("psql")
+        .args([&base, "-q", "-v", "ON_ERROR_STOP=1", "-c"])
+        .arg(format!("CREATE DATABASE {name} TEMPLATE template0"))
+        .output()
+        .expect("psql runs");
+    assert!(o.status.success(), "{}", text(&o));
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+/// A new, empty store for a test: a SQLite file `name` in `dir`, or, when
+/// `VIGIL_TEST_BACKEND` is `postgres` (`scripts/test` runs the web and import suites once
+/// each way), a new PostgreSQL database.
 pub fn new_store(dir: &std::path::Path, name: &str) -> String {
     match std::env::var("VIGIL_TEST_BACKEND").as_deref() {
-        Ok("postgres") => {
-            use std::sync::atomic::{AtomicU32, Ordering};
-            static N: AtomicU32 = AtomicU32::new(0);
-            let base = std::env::var("VIGIL_TEST_POSTGRES_URL").expect(
-                "VIGIL_TEST_BACKEND=postgres needs VIGIL_TEST_POSTGRES_URL (scripts/pg-cluster)",
-            );
-            let name = format!(
-                "vigil_it_{}_{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            );
-            let o = Command::new("psql")
-                .args([&base, "-q", "-v", "ON_ERROR_STOP=1", "-c"])
-                .arg(format!("CREATE DATABASE {name} TEMPLATE template0"))
-                .output()
-                .expect("psql runs");
-            assert!(o.status.success(), "{}", text(&o));
-            let (prefix, _) = base.rsplit_once('/').unwrap();
-            format!("{prefix}/{name}")
-        }
+        Ok("postgres") => new_postgres_database().expect(
+            "VIGIL_TEST_BACKEND=postgres needs VIGIL_TEST_POSTGRES_URL (scripts/pg-cluster)",
+        ),
         Ok("sqlite") | Err(_) => dir.join(name).to_string_lossy().into_owned(),
         Ok(other) => panic!("VIGIL_TEST_BACKEND={other}: expected sqlite or postgres"),
     }
