@@ -105,11 +105,14 @@ fn from_failure(s: &Session, f: Failure) -> ApiError {
             e
         }
         Failure::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, "conflict", msg),
-        Failure::Problem(_) => ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "problem",
-            "Sorry, there is a problem with the service; nothing was saved",
-        ),
+        Failure::Problem(cause) => {
+            tracing::error!(%cause, "a request failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "problem",
+                "Sorry, there is a problem with the service; nothing was saved",
+            )
+        }
     }
 }
 

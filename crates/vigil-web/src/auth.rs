@@ -19,6 +19,8 @@ const SESSION_HOURS: i64 = 10;
 pub const IDLE_MINUTES: i64 = 30;
 /// Failed sign-ins allowed for one username within the window before it is refused.
 const MAX_FAILURES: u32 = 5;
+/// How many usernames the sign-in throttle remembers at most.
+const MAX_THROTTLED_NAMES: usize = 10_000;
 const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -71,7 +73,14 @@ pub async fn session_for_token(app: &App, token: &str) -> Option<Session> {
     }
     let hash = vigil_auth::token_hash(token);
     let now = vigil_auth::now_utc();
-    let s = app.store.session(&hash, now).await.ok().flatten()?;
+    let s = match app.store.session(&hash, now).await {
+        Ok(s) => s?,
+        Err(e) => {
+            tracing::error!(cause = %e, "a session could not be read");
+            return None;
+        }
+    };
+    crate::request_log::note_user(s.user.id);
     if let Some(idle) = s.idle_expires_at
         && idle - now < chrono::Duration::minutes(IDLE_MINUTES - 1)
     {
@@ -134,7 +143,7 @@ pub struct SignIn {
 pub async fn sign_in(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Form(form): Form<SignIn>,
+    Form(mut form): Form<SignIn>,
 ) -> Response {
     let token = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
     if token.is_empty() || !vigil_auth::constant_time_eq(&form.csrf, &token) {
@@ -173,19 +182,40 @@ pub async fn sign_in(
         Err(_) => None,
     };
     // The same work and the same message whether the user exists or not.
-    let ok = match &user {
-        Some(u) => vigil_auth::verify_password(&form.password, &u.password_hash) && !u.disabled,
+    // Argon2 is deliberately slow CPU work: it runs off the async workers, so sign-ins
+    // never hold up other requests.
+    let password = std::mem::take(&mut form.password);
+    let known = user.as_ref().map(|u| (u.password_hash.clone(), u.disabled));
+    let ok = tokio::task::spawn_blocking(move || match known {
+        Some((hash, disabled)) => vigil_auth::verify_password(&password, &hash) && !disabled,
         None => {
             let _ = vigil_auth::verify_password(
-                &form.password,
+                &password,
                 "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             );
             false
         }
-    };
+    })
+    .await
+    .unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
         {
             let mut throttle = app.throttle.lock().expect("throttle lock");
+            // Bounded: names whose window has passed are forgotten, and past the cap the
+            // oldest entries go first, so no stream of made-up names can grow it for ever.
+            if throttle.len() >= MAX_THROTTLED_NAMES {
+                throttle.retain(|_, (_, first)| first.elapsed() < FAILURE_WINDOW);
+                while throttle.len() >= MAX_THROTTLED_NAMES {
+                    let oldest = throttle
+                        .iter()
+                        .min_by_key(|(_, (_, first))| *first)
+                        .map(|(k, _)| k.clone());
+                    match oldest {
+                        Some(k) => throttle.remove(&k),
+                        None => break,
+                    };
+                }
+            }
             let e = throttle.entry(name.clone()).or_insert((0, Instant::now()));
             if e.1.elapsed() >= FAILURE_WINDOW {
                 *e = (0, Instant::now());

@@ -40,7 +40,8 @@ struct Prepared {
 async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)> {
     let loaded = vigil_store::snapshot_cache::load(app.store.as_ref())
         .await
-        .map_err(|_| {
+        .map_err(|e| {
+            tracing::error!(cause = %e, "the records could not be read for the dashboard");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "The records could not be read. Try again later.".to_owned(),

@@ -15,6 +15,7 @@ mod forms;
 mod intake;
 mod layout;
 mod pages;
+mod request_log;
 mod risk_chart;
 pub mod service;
 
@@ -98,6 +99,7 @@ pub fn router(store: DynStore, secure_cookies: bool, lpas: Vec<vigil_domain::Lpa
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(app)
 }
 
@@ -115,7 +117,7 @@ async fn readyz(
     match app.store.revision().await {
         Ok(_) => (axum::http::StatusCode::OK, "ready\n"),
         Err(e) => {
-            eprintln!("readyz: the store is not reachable: {e}");
+            tracing::error!(cause = %e, "readyz: the store is not reachable");
             (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 "the store is not reachable\n",

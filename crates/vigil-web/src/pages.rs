@@ -126,7 +126,11 @@ pub fn failure_page(s: &Session, f: Failure) -> Response {
             )),
         )
             .into_response(),
-        Failure::PossibleDuplicates { .. } | Failure::Problem(_) => problem(),
+        Failure::Problem(cause) => {
+            tracing::error!(%cause, "a request failed");
+            problem()
+        }
+        Failure::PossibleDuplicates { .. } => problem(),
     }
 }
 

@@ -75,8 +75,9 @@ async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure
     let from = source.clone();
     let exporter = tokio::spawn(async move {
         from.export_chunks(50_000, &mut |chunk| {
-            tokio::task::block_in_place(|| tx.blocking_send(chunk))
-                .map_err(|_| StoreError::Export("the copy stopped".into()))
+            let sent = tokio::task::block_in_place(|| tx.blocking_send(chunk).is_ok());
+            sent.then_some(())
+                .ok_or_else(|| StoreError::Export("the copy stopped".into()))
         })
         .await
     });
@@ -107,8 +108,9 @@ async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure
     let from = source.clone();
     let exporter = tokio::spawn(async move {
         from.audit_chunks(10_000, &mut |chunk| {
-            tokio::task::block_in_place(|| tx.blocking_send(chunk))
-                .map_err(|_| StoreError::Export("the copy stopped".into()))
+            let sent = tokio::task::block_in_place(|| tx.blocking_send(chunk).is_ok());
+            sent.then_some(())
+                .ok_or_else(|| StoreError::Export("the copy stopped".into()))
         })
         .await
     });

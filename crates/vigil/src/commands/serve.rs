@@ -52,7 +52,25 @@ pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
     serve(store, args).await
 }
 
+/// Logs go to standard error, one line per request and per failure (`RUST_LOG`-style levels
+/// are not parsed: `VIGIL_LOG=warn` shows only failures, `VIGIL_LOG=off` nothing).
+fn start_logging() {
+    let level = match std::env::var("VIGIL_LOG").as_deref() {
+        Ok("off") => return,
+        Ok("warn") => tracing_subscriber::filter::LevelFilter::WARN,
+        Ok("debug") => tracing_subscriber::filter::LevelFilter::DEBUG,
+        _ => tracing_subscriber::filter::LevelFilter::INFO,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .try_init();
+}
+
 pub async fn serve(store: vigil_store::DynStore, args: ServeArgs) -> Result<(), Failure> {
+    start_logging();
     vigil_web::serve(
         store,
         vigil_web::ServeOptions {

@@ -534,3 +534,64 @@ fn the_cru_queue_holds_the_last_six_months() {
     );
     assert!(q.body.contains("reported since 2 March 2019"), "{}", q.body);
 }
+
+#[test]
+fn each_request_is_logged_by_route_without_names_or_ids() {
+    let srv = start();
+    let (s, _) = sign_in(&srv, "cru");
+    assert_eq!(
+        http(
+            &srv.addr,
+            "GET",
+            "/search?family_name=Smith",
+            Some(&s),
+            None
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        http(&srv.addr, "GET", "/people/P1", Some(&s), None).status,
+        200
+    );
+    assert_eq!(http(&srv.addr, "GET", "/healthz", None, None).status, 200);
+    assert_eq!(http(&srv.addr, "GET", "/readyz", None, None).status, 200);
+    assert_eq!(
+        http(&srv.addr, "GET", "/no/such/page", Some(&s), None).status,
+        404
+    );
+    // The server writes its line after the reply: wait for the last one.
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = srv.log();
+        if log.contains("(no route)") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let line = |route: &str| {
+        log.lines()
+            .find(|l| {
+                l.contains(&format!("route=\"{route}\"")) || l.contains(&format!("route={route} "))
+            })
+            .unwrap_or_else(|| panic!("no line for {route} in:\n{log}"))
+            .to_owned()
+    };
+    let person = line("/people/{id}");
+    assert!(
+        person.contains("status=200") && person.contains("method=GET"),
+        "{person}"
+    );
+    assert!(person.contains("latency_ms="), "{person}");
+    assert!(
+        !person.contains("user=\"-\""),
+        "the signed-in user is named by id: {person}"
+    );
+    assert!(line("/search").contains("status=200"));
+    assert!(line("/healthz").contains("user=\"-\""));
+    assert!(line("/readyz").contains("status=200"));
+    // Never a name, a reference from a path, or a query string.
+    for secret in ["Smith", "P1", "family_name", "Ann"] {
+        assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
+    }
+}
