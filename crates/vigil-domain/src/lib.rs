@@ -10,7 +10,9 @@ mod error;
 mod vocabulary;
 
 pub mod access;
+pub mod case;
 pub mod counting_rules;
+pub mod dates;
 pub mod deadlines;
 pub mod ids;
 pub mod marac;
@@ -22,6 +24,7 @@ pub mod routing;
 pub mod safeguarding;
 pub mod sharing;
 pub mod time;
+pub mod visibility;
 
 pub use error::ValueError;
 pub use ids::{

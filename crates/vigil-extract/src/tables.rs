@@ -169,13 +169,10 @@ pub(crate) fn read_incident(f: &mut Fields) -> Option<Incident> {
     let children_present = f.req(9, parse_bool);
     let risk_level = f.opt(10, RiskGrade::parse);
     let dash_yes_count = f.opt(11, parse_count);
-    if let (Some(r), Some(Some(a))) = (reported_at, arrived_at)
-        && a < r
+    if let (Some(r), Some(a)) = (reported_at, arrived_at)
+        && let Err(e) = vigil_domain::dates::incident(r, a)
     {
-        f.fail(
-            4,
-            format!("arrival is before the report was received ({r})"),
-        );
+        f.fail(4, e.reason);
         return None;
     }
     Some(Incident {
@@ -253,11 +250,8 @@ pub(crate) fn read_offence(f: &mut Fields) -> Option<Offence> {
         }
     };
     let (offence_date, recorded_date) = (offence_date?, recorded_date?);
-    if recorded_date < offence_date {
-        f.fail(
-            5,
-            format!("the crime is recorded before the offence date ({offence_date})"),
-        );
+    if let Err(e) = vigil_domain::dates::offence(offence_date, recorded_date) {
+        f.fail(5, e.reason);
         return None;
     }
     if let Some(o) = outcome {
@@ -462,11 +456,8 @@ pub(crate) fn read_disclosure(f: &mut Fields) -> Option<Disclosure> {
         );
         return None;
     }
-    if decided_at.is_some_and(|d| d < received_at) {
-        f.fail(
-            5,
-            format!("the decision is before the case was received ({received_at})"),
-        );
+    if let Err(e) = vigil_domain::dates::disclosure(received_at, decided_at) {
+        f.fail(5, e.reason);
         return None;
     }
     Some(Disclosure {
@@ -504,11 +495,8 @@ pub(crate) fn read_order(f: &mut Fields) -> Option<ProtectionOrder> {
     let expires_at = f.opt(6, parse_datetime);
     let breached_at = f.opt(7, parse_datetime);
     let (issued_at, expires_at) = (issued_at?, expires_at?);
-    if expires_at.is_some_and(|e| e < issued_at) {
-        f.fail(
-            6,
-            format!("the order expires before it was issued ({issued_at})"),
-        );
+    if let Err(e) = vigil_domain::dates::protection_order(issued_at, expires_at) {
+        f.fail(6, e.reason);
         return None;
     }
     Some(ProtectionOrder {

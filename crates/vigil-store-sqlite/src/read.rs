@@ -415,6 +415,9 @@ pub async fn queue(
     limit: u32,
 ) -> StoreResult<Vec<vigil_store::QueueItem>> {
     use vigil_domain::access::Queue;
+    // The grade the CRU's queue holds (a closed-vocabulary word, spelled into the statement
+    // so the partial index of high-risk incidents applies).
+    let grade = vigil_domain::case::CRU_QUEUE_GRADE.as_str();
     let risk_order = "CASE i.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
     let sql = match queue {
         Queue::Lpt | Queue::Dait => format!(
@@ -422,12 +425,18 @@ pub async fn queue(
              FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
              WHERE o.outcome_code IS NULL AND o.team IN ({}) AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR 1)
              GROUP BY i.incident_id ORDER BY {risk_order}, MIN(o.recorded_date), i.incident_id LIMIT ?2",
-            if queue == Queue::Lpt { "'lpt'" } else { "'dait', 'cid'" }
+            // The domain decides which teams' investigations a queue holds; the words are
+            // closed-vocabulary, never user text.
+            vigil_domain::case::queue_teams(queue)
+                .iter()
+                .map(|t| format!("'{}'", t.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Queue::Cru => format!(
             "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet'
              FROM incidents i
-             WHERE i.risk_level = 'high' AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR i.reported_at >= ?3)
+             WHERE i.risk_level = '{grade}' AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR i.reported_at >= ?3)
                AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)
              ORDER BY {risk_order}, i.reported_at, i.incident_id LIMIT ?2"
         ),

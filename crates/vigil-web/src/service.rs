@@ -622,13 +622,10 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
             now,
         )
     };
-    if let (Some(r), Some(a)) = (reported_at, arrived_at)
-        && a < r
+    if let Some(r) = reported_at
+        && let Err(e) = vigil_domain::dates::incident(r, arrived_at)
     {
-        errors.push(FieldError::new(
-            "arrived_at",
-            "The first officer cannot arrive before the call was received",
-        ));
+        errors.push(FieldError::new(e.field, capitalise(&e.reason)));
     }
     let lpa = required(&mut errors, "lpa", &input.lpa, "the Local Policing Area").and_then(|l| {
         known_lpa(app, l)
@@ -671,6 +668,18 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
                 Err(StoreError::NotFound { .. }) => errors.push(FieldError::new(field, format!("No person has the reference '{id}'; search for them, or enter a new person's details"))),
                 Err(e) => return Err(e.into()),
             }
+        }
+    }
+    // Nobody takes part in an incident before they were born.
+    for (prefix, party) in [("victim", victim.as_ref()), ("suspect", suspect.as_ref())] {
+        if let (Some(r), Some(Party::New(p))) = (reported_at, party)
+            && let Some(born) = p.birth_date
+            && let Err(e) = vigil_domain::dates::born_by(born, r)
+        {
+            errors.push(FieldError::new(
+                format!("{prefix}.{}", e.field),
+                capitalise(&e.reason),
+            ));
         }
     }
     if let (Some(Party::Existing(v)), Some(Party::Existing(x))) = (&victim, &suspect)
@@ -841,20 +850,9 @@ fn assessment_record(
     }
 }
 
-/// The grade a case now carries: the latest secondary assessment's, else the primary's.
+/// The grade a case now carries (the domain's rule: `vigil_domain::case::current_grade`).
 pub fn current_grade(c: &CaseFile) -> Option<RiskGrade> {
-    c.assessments
-        .iter()
-        .filter(|a| a.stage == AssessmentStage::Secondary)
-        .max_by_key(|a| a.assessed_at)
-        .map(|a| a.grade)
-        .or(c.incident.risk_level)
-        .or_else(|| {
-            c.assessments
-                .iter()
-                .max_by_key(|a| a.assessed_at)
-                .map(|a| a.grade)
-        })
+    vigil_domain::case::current_grade(c.incident.risk_level, &c.assessments)
 }
 
 /// The actions due on a case, from its facts and the victim's and suspect's histories.
@@ -947,7 +945,7 @@ pub async fn read_person(app: &App, s: &Session, raw: &str, reason: &str) -> Out
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     let person = app.store.person(&id).await?.record;
     let reason = reason.trim();
-    let sensitive = person.address_confidential && allows(s.user.role, Capability::SeeRefuge);
+    let sensitive = vigil_domain::visibility::needs_reason(s.user.role, &person);
     let reason_ok = sensitive && !reason.is_empty();
     if reason_ok {
         let mut errors = Vec::new();
@@ -984,24 +982,10 @@ pub async fn read_person(app: &App, s: &Session, raw: &str, reason: &str) -> Out
     })
 }
 
-/// A person as a role may see them: names only with `SeeNames`, addresses only with
-/// `SeeAddresses`, and a confidential (refuge) address only with `SeeRefuge` and a reason
-/// given for this read (`reason_given`). Returns whether an address was withheld.
-pub fn redact(s: &Session, mut p: Person, reason_given: bool) -> (Person, bool) {
-    let role = s.user.role;
-    if !allows(role, Capability::SeeNames) {
-        p.identity.family_name = None;
-        p.identity.given_names = None;
-    }
-    let mut withheld = false;
-    if !allows(role, Capability::SeeAddresses)
-        || (p.address_confidential && !(allows(role, Capability::SeeRefuge) && reason_given))
-    {
-        withheld = p.identity.address.is_some() || p.identity.postcode.is_some();
-        p.identity.address = None;
-        p.identity.postcode = None;
-    }
-    (p, withheld)
+/// A person as the session's role may see them (the domain's rule:
+/// `vigil_domain::visibility`). Returns whether an address was withheld.
+pub fn redact(s: &Session, p: Person, reason_given: bool) -> (Person, bool) {
+    vigil_domain::visibility::person_as_seen(s.user.role, p, reason_given)
 }
 
 /// A search: by name (and date of birth), by a person's or a case's reference, or by the day
@@ -1189,27 +1173,8 @@ pub async fn add_offence(
             today,
         )
     };
-    if let Some(d) = committed
-        && d > i.reported_at.date()
-    {
-        errors.push(FieldError::new(
-            "offence_date",
-            format!(
-                "The offence cannot be committed after the incident was reported ({})",
-                i.reported_at.date()
-            ),
-        ));
-    }
-    if let Some(d) = recorded
-        && d < i.reported_at.date()
-    {
-        errors.push(FieldError::new(
-            "recorded_date",
-            format!(
-                "The crime cannot be recorded before the incident was reported ({})",
-                i.reported_at.date()
-            ),
-        ));
+    for e in vigil_domain::dates::offence_in_case(i.reported_at, committed, recorded) {
+        errors.push(FieldError::new(e.field, capitalise(&e.reason)));
     }
     let ho_code = text_limit(&mut errors, "ho_code", &input.ho_code, 10);
     let team = if input.team.trim().is_empty() {
@@ -1327,12 +1292,9 @@ pub async fn add_arrest(
         now,
     );
     if let Some(t) = at
-        && t < i.reported_at
+        && let Err(e) = vigil_domain::dates::arrest_in_case(i.reported_at, t)
     {
-        errors.push(FieldError::new(
-            "arrested_at",
-            "The arrest cannot be before the incident was reported",
-        ));
+        errors.push(FieldError::new(e.field, capitalise(&e.reason)));
     }
     let bwv = if input.bwv_shown_in_interview.trim().is_empty() {
         Some(None)
@@ -1631,7 +1593,8 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
     let Some(agency) = s.user.agency else {
         return Err(Failure::Forbidden);
     };
-    let list = app
+    // The store pre-selects by kind and agency (indexed); the domain's rule decides.
+    let mut list = app
         .store
         .shared_referrals(
             vigil_domain::sharing::kinds_shared_with(agency),
@@ -1639,6 +1602,9 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
             500,
         )
         .await?;
+    list.retain(|r| {
+        vigil_domain::sharing::is_shared_with(agency, r.referral.kind, r.referral.agency)
+    });
     let ids: Vec<&str> = list.iter().map(|r| r.referral.person_id.as_str()).collect();
     audited(
         app,
@@ -1706,7 +1672,7 @@ pub async fn queue(
     let reference = info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of);
     let since = (queue == vigil_domain::access::Queue::Cru)
         .then(|| reference - chrono::Duration::days(CRU_WINDOW_DAYS));
-    let items = app
+    let mut items = app
         .store
         .queue(
             queue,
@@ -1715,6 +1681,13 @@ pub async fn queue(
             500,
         )
         .await?;
+    // The store chose the page by the domain's order; the page is shown in it too, the
+    // same whichever backend answered.
+    items.sort_by(|a, b| {
+        vigil_domain::case::queue_order_key(a.risk, a.since)
+            .cmp(&vigil_domain::case::queue_order_key(b.risk, b.since))
+            .then_with(|| a.incident_id.as_str().cmp(b.incident_id.as_str()))
+    });
     // A queue lists cases and victims: its view is audited like a record's.
     let subject = format!(
         "{}{}",

@@ -1,0 +1,157 @@
+//! The order of a record's dates: what must come before what. One rule each, used alike by
+//! the extract reader, the forms and the API, so a date that one way of entering records
+//! refuses is refused by all of them.
+//!
+//! Each check answers with the field at fault and the reason in plain words (lower case
+//! first, so a form can capitalise it and an import listing can quote it as it is).
+
+use crate::time::{Date, DateTime};
+
+/// A date out of order: the field to correct and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateOrder {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+fn order(ok: bool, field: &'static str, reason: impl FnOnce() -> String) -> Result<(), DateOrder> {
+    if ok {
+        Ok(())
+    } else {
+        Err(DateOrder {
+            field,
+            reason: reason(),
+        })
+    }
+}
+
+/// The first officer arrives at or after the call was received.
+pub fn incident(reported_at: DateTime, arrived_at: Option<DateTime>) -> Result<(), DateOrder> {
+    order(
+        arrived_at.is_none_or(|a| a >= reported_at),
+        "arrived_at",
+        || format!("the first officer cannot arrive before the call was received ({reported_at})"),
+    )
+}
+
+/// A crime is recorded on or after the day the offence was committed.
+pub fn offence(offence_date: Date, recorded_date: Date) -> Result<(), DateOrder> {
+    order(recorded_date >= offence_date, "recorded_date", || {
+        format!("the crime cannot be recorded before the offence date ({offence_date})")
+    })
+}
+
+/// An offence added to a case: committed no later than the incident was reported, and
+/// recorded no earlier. Every problem, not just the first.
+pub fn offence_in_case(
+    reported_at: DateTime,
+    offence_date: Option<Date>,
+    recorded_date: Option<Date>,
+) -> Vec<DateOrder> {
+    let day = reported_at.date();
+    let mut out = Vec::new();
+    if let Some(d) = offence_date
+        && d > day
+    {
+        out.push(DateOrder {
+            field: "offence_date",
+            reason: format!(
+                "the offence cannot be committed after the incident was reported ({day})"
+            ),
+        });
+    }
+    if let Some(d) = recorded_date
+        && d < day
+    {
+        out.push(DateOrder {
+            field: "recorded_date",
+            reason: format!(
+                "the crime cannot be recorded before the incident was reported ({day})"
+            ),
+        });
+    }
+    out
+}
+
+/// An arrest in a case happens at or after the incident was reported.
+pub fn arrest_in_case(reported_at: DateTime, arrested_at: DateTime) -> Result<(), DateOrder> {
+    order(arrested_at >= reported_at, "arrested_at", || {
+        format!("the arrest cannot be before the incident was reported ({reported_at})")
+    })
+}
+
+/// A Clare's Law decision comes on or after the application was received.
+pub fn disclosure(received_at: DateTime, decided_at: Option<DateTime>) -> Result<(), DateOrder> {
+    order(
+        decided_at.is_none_or(|d| d >= received_at),
+        "decided_at",
+        || format!("the decision cannot be before the case was received ({received_at})"),
+    )
+}
+
+/// A protective order expires after it was issued.
+pub fn protection_order(
+    issued_at: DateTime,
+    expires_at: Option<DateTime>,
+) -> Result<(), DateOrder> {
+    order(
+        expires_at.is_none_or(|e| e >= issued_at),
+        "expires_at",
+        || format!("the order cannot expire before it was issued ({issued_at})"),
+    )
+}
+
+/// A person is born on or before the day of an incident they are part of.
+pub fn born_by(birth_date: Date, reported_at: DateTime) -> Result<(), DateOrder> {
+    order(birth_date <= reported_at.date(), "birth_date", || {
+        format!(
+            "the date of birth cannot be after the incident was reported ({})",
+            reported_at.date()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{parse_date, parse_datetime};
+    use proptest::prelude::*;
+
+    fn at(days: i64, secs: i64) -> DateTime {
+        parse_datetime("2019-01-01T00:00:00").unwrap()
+            + chrono::Duration::days(days)
+            + chrono::Duration::seconds(secs)
+    }
+
+    proptest! {
+        #[test]
+        fn each_rule_accepts_exactly_the_ordered_pairs(a in 0i64..2000, b in 0i64..2000, s in 0i64..86_400) {
+            let (first, second) = (at(a, s), at(b, s));
+            prop_assert_eq!(incident(first, Some(second)).is_ok(), second >= first);
+            prop_assert_eq!(offence(first.date(), second.date()).is_ok(), second.date() >= first.date());
+            prop_assert_eq!(arrest_in_case(first, second).is_ok(), second >= first);
+            prop_assert_eq!(disclosure(first, Some(second)).is_ok(), second >= first);
+            prop_assert_eq!(protection_order(first, Some(second)).is_ok(), second >= first);
+            prop_assert_eq!(born_by(second.date(), first).is_ok(), second.date() <= first.date());
+            let in_case = offence_in_case(first, Some(second.date()), Some(second.date()));
+            prop_assert_eq!(in_case.iter().any(|p| p.field == "offence_date"), second.date() > first.date());
+            prop_assert_eq!(in_case.iter().any(|p| p.field == "recorded_date"), second.date() < first.date());
+        }
+    }
+
+    #[test]
+    fn a_missing_later_date_is_never_out_of_order() {
+        let t = at(0, 0);
+        assert!(incident(t, None).is_ok());
+        assert!(disclosure(t, None).is_ok());
+        assert!(protection_order(t, None).is_ok());
+        assert!(offence_in_case(t, None, None).is_empty());
+        let e = offence(
+            parse_date("2019-02-02").unwrap(),
+            parse_date("2019-02-01").unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "recorded_date");
+        assert!(e.reason.contains("2019-02-02"));
+    }
+}
