@@ -7,6 +7,7 @@ use vigil_domain::*;
 use vigil_store::{ExtractInfo, StoreError};
 
 mod fresh;
+mod parity;
 mod postgres_audit;
 use fresh::{Backend, Fresh, empty};
 
