@@ -10,6 +10,7 @@ pub mod cohorts;
 pub mod demand;
 pub mod measures;
 pub mod pack;
+pub mod reference;
 pub mod snapshot;
 
 pub use calendar::{Month, Window};

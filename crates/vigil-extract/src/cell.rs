@@ -26,7 +26,7 @@ impl<'a> Cell<'a> {
 }
 
 /// Characters that make a spreadsheet treat a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Text as it is written to a CSV cell: a value a spreadsheet would evaluate gets a leading
 /// apostrophe, which spreadsheets show as text. A value that itself begins with an apostrophe

@@ -11,6 +11,7 @@ mod manifest;
 mod problem;
 mod progress;
 mod read;
+pub mod reference;
 pub mod spec;
 mod tables;
 mod write;

@@ -18,7 +18,7 @@ use std::process::ExitCode;
     long_about = "Vigil keeps a police force's domestic abuse records — incidents, crimes, risk \
 assessments, referrals, disclosures, protective orders and staffing — in one store, and \
 produces the measures and the board report from them.\n\nStart with `vigil import DIR` to load \
-an extract (see DATA.md for the format), and `vigil export DIR` to write one."
+an extract (docs/extract-format.md describes the format), and `vigil export DIR` to write one."
 )]
 struct Cli {
     /// The database: a SQLite file path (created if missing) or sqlite: URL, or a
@@ -40,9 +40,9 @@ struct Cli {
 enum Command {
     /// Create the database, or bring its schema up to this version of Vigil.
     Migrate,
-    /// Load an extract folder (DATA.md format) into the store, all or nothing.
+    /// Load an extract folder (docs/extract-format.md) into the store, all or nothing.
     #[command(
-        long_about = "Load an extract folder (DATA.md format: persons.csv, incidents.csv, … and \
+        long_about = "Load an extract folder (docs/extract-format.md: persons.csv, incidents.csv, … and \
 manifest.json) into the store.\n\nEvery row is checked before anything is written. If any row \
 is bad, every problem is listed (file, line, column, value, reason; the first 100, then a \
 count) and the store is left unchanged, unless --allow-partial is given: then the good rows \
@@ -53,7 +53,7 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Export(commands::export::Args),
     /// Generate a synthetic force's extract from a seed (no real person's data).
     Synth(commands::synth::Args),
-    /// Compute the performance pack (every measure of METRICS.md) from the store.
+    /// Compute the performance pack (every measure of docs/measures.md) from the store.
     Pack(commands::pack::Args),
     /// Start Vigil on a store seeded with the synthetic Essex scenario (created on the first
     /// run, reused after), with one demo sign-in per role.
