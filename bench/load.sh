@@ -5,6 +5,10 @@
 # the synthetic essex-2019 store, measured with wrk.
 #
 #   bench/load.sh [SECONDS] [CONNECTIONS]      # defaults: 20 s, 16 connections
+#   VIGIL_LOAD_DB=postgres://user@host/emptydb bench/load.sh   # the same on PostgreSQL
+#
+# VIGIL_LOAD_DB names an empty database to seed and serve instead of a temporary SQLite
+# file (it is left seeded afterwards).
 #
 # Needs wrk (apt-get install wrk) and curl. On a 2-core machine wrk and the server share the
 # cores, so the figures are a floor.
@@ -21,8 +25,8 @@ tmp=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-db=$tmp/load.db
-echo "== seeding the synthetic essex-2019 store"
+db=${VIGIL_LOAD_DB:-$tmp/load.db}
+echo "== seeding the synthetic essex-2019 store ($( [ -n "${VIGIL_LOAD_DB:-}" ] && echo PostgreSQL || echo SQLite))"
 "$bin" --db "$db" demo --no-serve >/dev/null
 password="lantern orbit velvet"
 echo "$password" | "$bin" --db "$db" user add load.dait --role dait_investigator --name "Load DAIT" >/dev/null
