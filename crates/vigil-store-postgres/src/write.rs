@@ -5,7 +5,6 @@
 use crate::rows::CopyText;
 use crate::{accounts, backend, bump_revision};
 use sqlx::{PgConnection, PgPool};
-use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
 use vigil_domain::{OffenceId, Outcome, RecordKind, RecordSet};
 use vigil_store::rows::{self, columns};
 use vigil_store::{AuditEntry, ExtractInfo, StoreError, StoreResult};
@@ -173,28 +172,8 @@ impl vigil_store::ImportSession for PgImport {
     }
 }
 
-/// The prefix of ids made in Vigil: "V" (so they never look like a source system's
-/// reference) and a letter for the kind.
-fn prefix(kind: RecordKind) -> StoreResult<&'static str> {
-    Ok(match kind {
-        RecordKind::Person => "VP",
-        RecordKind::Incident => "VI",
-        RecordKind::Offence => "VO",
-        RecordKind::Arrest => "VA",
-        RecordKind::Assessment => "VR",
-        RecordKind::Referral => "VF",
-        RecordKind::Disclosure => "VD",
-        RecordKind::Order => "VN",
-        RecordKind::Staffing => {
-            return Err(StoreError::Backend(
-                "staffing rows are keyed by date, team, area and rank, not by an id".into(),
-            ));
-        }
-    })
-}
-
 pub async fn new_ids(pool: &PgPool, kind: RecordKind, n: usize) -> StoreResult<Vec<String>> {
-    let prefix = prefix(kind)?;
+    let prefix = vigil_store::writes::id_prefix(kind)?;
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -209,8 +188,7 @@ pub async fn new_ids(pool: &PgPool, kind: RecordKind, n: usize) -> StoreResult<V
     .fetch_one(pool)
     .await
     .map_err(backend)?;
-    let first = last - n as i64 + 1;
-    Ok((first..=last).map(|i| format!("{prefix}{i:07}")).collect())
+    Ok(vigil_store::writes::ids_ending_at(prefix, last, n))
 }
 
 pub async fn add_records(
@@ -265,28 +243,13 @@ pub async fn record_outcome(
     let mut tx = pool.begin().await.map_err(backend)?;
     // The row is locked until commit: a second editor waits, then sees the new version.
     let current = crate::read::offence(&mut *tx, id, true).await?;
-    if current.version != expected_version {
-        return Err(StoreError::Conflict {
-            what: "offence",
-            id: id.to_string(),
-            expected: expected_version,
-            found: current.version,
-        });
-    }
-    let errors: Vec<_> = validate_outcome(&OutcomeContext {
-        code: outcome.code,
-        outcome_date: outcome.date,
-        recorded_date: current.record.recorded_date,
-        domestic_abuse: true,
+    vigil_store::writes::check_outcome(
+        id,
+        &current,
+        outcome,
         victim_withdrawal_recorded,
-        provenance: Provenance::RecordedInVigil,
-    })
-    .into_iter()
-    .filter(|i| i.severity == Severity::Error)
-    .collect();
-    if !errors.is_empty() {
-        return Err(StoreError::Rejected(errors));
-    }
+        expected_version,
+    )?;
     sqlx::query(
         "UPDATE offences SET outcome_code = $1, outcome_date = $2, victim_withdrawal_recorded = $3, version = version + 1
          WHERE offence_id = $4 AND version = $5",

@@ -14,7 +14,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Row, SqlitePool};
 use std::str::FromStr;
 use vigil_domain::access::Username;
-use vigil_domain::outcome::{OutcomeContext, Provenance, Severity, validate_outcome};
 use vigil_domain::time::DateTime;
 use vigil_domain::time::{format_date, parse_date};
 use vigil_domain::{
@@ -355,28 +354,13 @@ impl Store for SqliteStore {
     ) -> StoreResult<i64> {
         let mut tx = write_tx(&self.pool).await?;
         let current = read::offence(&mut *tx, id).await?;
-        if current.version != expected_version {
-            return Err(StoreError::Conflict {
-                what: "offence",
-                id: id.to_string(),
-                expected: expected_version,
-                found: current.version,
-            });
-        }
-        let errors: Vec<_> = validate_outcome(&OutcomeContext {
-            code: outcome.code,
-            outcome_date: outcome.date,
-            recorded_date: current.record.recorded_date,
-            domestic_abuse: true,
+        vigil_store::writes::check_outcome(
+            id,
+            &current,
+            outcome,
             victim_withdrawal_recorded,
-            provenance: Provenance::RecordedInVigil,
-        })
-        .into_iter()
-        .filter(|i| i.severity == Severity::Error)
-        .collect();
-        if !errors.is_empty() {
-            return Err(StoreError::Rejected(errors));
-        }
+            expected_version,
+        )?;
         let updated = sqlx::query(
             "UPDATE offences SET outcome_code = ?, outcome_date = ?, victim_withdrawal_recorded = ?, version = version + 1
              WHERE offence_id = ? AND version = ?",

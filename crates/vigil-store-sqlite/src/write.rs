@@ -4,30 +4,10 @@
 use crate::{accounts, backend, bump_revision, write_tx};
 use sqlx::SqlitePool;
 use vigil_domain::RecordKind;
-use vigil_store::{AuditEntry, StoreError, StoreResult};
-
-/// The prefix of ids made in Vigil: "V" (so they never look like a source system's
-/// reference) and a letter for the kind.
-fn prefix(kind: RecordKind) -> StoreResult<&'static str> {
-    Ok(match kind {
-        RecordKind::Person => "VP",
-        RecordKind::Incident => "VI",
-        RecordKind::Offence => "VO",
-        RecordKind::Arrest => "VA",
-        RecordKind::Assessment => "VR",
-        RecordKind::Referral => "VF",
-        RecordKind::Disclosure => "VD",
-        RecordKind::Order => "VN",
-        RecordKind::Staffing => {
-            return Err(StoreError::Backend(
-                "staffing rows are keyed by date, team, area and rank, not by an id".into(),
-            ));
-        }
-    })
-}
+use vigil_store::{AuditEntry, StoreResult};
 
 pub async fn new_ids(pool: &SqlitePool, kind: RecordKind, n: usize) -> StoreResult<Vec<String>> {
-    let prefix = prefix(kind)?;
+    let prefix = vigil_store::writes::id_prefix(kind)?;
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -42,8 +22,7 @@ pub async fn new_ids(pool: &SqlitePool, kind: RecordKind, n: usize) -> StoreResu
     .await
     .map_err(backend)?;
     tx.commit().await.map_err(backend)?;
-    let first = last - n as i64 + 1;
-    Ok((first..=last).map(|i| format!("{prefix}{i:07}")).collect())
+    Ok(vigil_store::writes::ids_ending_at(prefix, last, n))
 }
 
 pub async fn add_records(

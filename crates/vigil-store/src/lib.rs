@@ -10,6 +10,7 @@
 pub mod audit_chain;
 pub mod rows;
 pub mod snapshot_cache;
+pub mod writes;
 
 use std::path::PathBuf;
 use std::sync::Arc;
