@@ -109,17 +109,71 @@ pub async fn copy_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()>
     Ok(())
 }
 
-/// An import: every chunk through `COPY` inside one transaction (foreign keys checked as
-/// rows arrive). Dropped without `commit`, the transaction is rolled back.
+/// An import: every chunk through `COPY` inside one transaction. Into an empty store the
+/// secondary indexes and foreign keys are dropped first and made again at commit, inside
+/// the same transaction: building an index once and checking every reference in one join
+/// is far cheaper than doing both row by row, and a failed check still rolls everything
+/// back. Into a store that holds records, foreign keys are checked as rows arrive. Dropped
+/// without `commit`, the transaction is rolled back (and the indexes with it).
 pub struct PgImport {
     tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    /// What to make again at commit: `CREATE INDEX` and `ALTER TABLE … ADD CONSTRAINT`
+    /// statements, in order.
+    rebuild: Vec<String>,
 }
+
+/// The record tables, whose indexes and references an import into an empty store defers.
+const RECORD_TABLES: &str = "'persons','incidents','offences','arrests','risk_assessments','referrals','disclosures','protection_orders','staffing'";
 
 impl PgImport {
     pub async fn begin(pool: &PgPool) -> StoreResult<Self> {
-        Ok(PgImport {
-            tx: pool.begin().await.map_err(backend)?,
-        })
+        let mut tx = pool.begin().await.map_err(backend)?;
+        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM persons)")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let mut rebuild = Vec::new();
+        if empty {
+            let foreign_keys: Vec<(String, String, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT c.conrelid::regclass::text, c.conname::text, pg_get_constraintdef(c.oid)
+                 FROM pg_constraint c
+                 WHERE c.contype = 'f' AND c.conrelid::regclass::text IN ({RECORD_TABLES})
+                 ORDER BY c.conrelid::regclass::text, c.conname"
+            )))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let indexes: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+                 FROM pg_index i
+                 WHERE NOT i.indisprimary AND NOT i.indisunique
+                   AND i.indrelid::regclass::text IN ({RECORD_TABLES})
+                 ORDER BY 1"
+            )))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+            for (table, name, _) in &foreign_keys {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "ALTER TABLE {table} DROP CONSTRAINT {name}"
+                )))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            }
+            for (name, _) in &indexes {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+            rebuild.extend(indexes.into_iter().map(|(_, def)| def));
+            rebuild.extend(foreign_keys.into_iter().map(|(table, name, def)| {
+                format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}")
+            }));
+        }
+        Ok(PgImport { tx, rebuild })
     }
 }
 
@@ -156,6 +210,14 @@ impl vigil_store::ImportSession for PgImport {
     }
 
     async fn commit(mut self: Box<Self>, info: Option<&ExtractInfo>) -> StoreResult<()> {
+        // Indexes first, so the references' checks can use them. A reference that does not
+        // resolve fails here and rolls the whole import back.
+        for sql in std::mem::take(&mut self.rebuild) {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *self.tx)
+                .await
+                .map_err(backend)?;
+        }
         bump_revision(&mut self.tx).await?;
         if let Some(info) = info {
             sqlx::query(
