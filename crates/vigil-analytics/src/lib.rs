@@ -10,9 +10,10 @@ pub mod cohorts;
 pub mod demand;
 pub mod measures;
 pub mod pack;
+mod pack_types;
 pub mod reference;
 pub mod snapshot;
 
 pub use calendar::{Month, Window};
-pub use pack::{PackConfig, PackError, compute};
+pub use pack::{Pack, PackConfig, PackError, compute};
 pub use snapshot::{Snapshot, SnapshotBuilder};

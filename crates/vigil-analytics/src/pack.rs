@@ -1,5 +1,6 @@
 //! The performance pack: every measure, for the force, each LPA and each risk level, as one
-//! JSON document keyed by METRICS.md's names. Monthly series are objects keyed `YYYY-MM`;
+//! typed [`Pack`] (`pack_types.rs`) that serialises to the JSON document keyed by
+//! METRICS.md's names. Monthly series are objects keyed `YYYY-MM`;
 //! windowed measures are keyed `YYYY-MM-DD..YYYY-MM-DD`. Rates are fractions (0.416, not
 //! 41.6%); a rate whose denominator is zero is `null`.
 
@@ -7,8 +8,9 @@ use crate::calendar::{Month, Window, date, day};
 use crate::cohorts::{RfgvWeights, acute_victims, perpetrator_cohort};
 use crate::demand::{self, decompose};
 use crate::measures::{Cut, Frame, Ratio, Series, correlation};
+pub use crate::pack_types::*;
 use crate::snapshot::{NONE, Snapshot};
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 use vigil_domain::outcome::OutcomeGroups;
 use vigil_domain::risk::RiskGrade;
 use vigil_domain::time::{Date, parse_date};
@@ -101,24 +103,24 @@ impl std::fmt::Display for PackError {
     }
 }
 
-fn ratio(r: Ratio) -> Value {
-    json!(r.value())
+fn solved(r: Ratio) -> Solved {
+    Solved {
+        offences: r.denominator,
+        solved: r.numerator,
+        rate: r.value(),
+    }
 }
 
-fn counted(r: Ratio, num: &str, den: &str) -> Value {
-    let mut m = Map::new();
-    m.insert(den.into(), json!(r.denominator));
-    m.insert(num.into(), json!(r.numerator));
-    m.insert("rate".into(), ratio(r));
-    Value::Object(m)
+fn series(s: &Series) -> Monthly {
+    s.iter().map(|(m, v)| (m.key(), *v)).collect()
 }
 
-fn series(s: &Series) -> Value {
-    Value::Object(s.iter().map(|(m, v)| (m.key(), json!(v))).collect())
+fn monthly_maybe<V>(s: BTreeMap<Month, V>, f: impl Fn(V) -> Option<f64>) -> MonthlyMaybe {
+    s.into_iter().map(|(m, v)| (m.key(), f(v))).collect()
 }
 
-fn per_window(windows: &[Window], f: impl Fn(Window) -> Value) -> Value {
-    Value::Object(windows.iter().map(|w| (w.key(), f(*w))).collect())
+fn per_window<T>(windows: &[Window], f: impl Fn(Window) -> T) -> Keyed<T> {
+    windows.iter().map(|w| (w.key(), f(*w))).collect()
 }
 
 const RISK_NAMES: [&str; 4] = ["standard", "medium", "high", "not_assessed"];
@@ -130,83 +132,10 @@ fn measures(
     cfg: &PackConfig,
     order: &[u32],
     cohorts: bool,
-) -> Map<String, Value> {
+) -> Measures {
     let w = &cfg.windows;
-    let mut m = Map::new();
     let offences = frame.da_offences();
-    m.insert("da_offences".into(), series(&offences));
-    m.insert(
-        "non_crime_incidents".into(),
-        series(&frame.non_crime_incidents()),
-    );
-    m.insert(
-        "crime_incident_share".into(),
-        per_window(w, |x| ratio(frame.crime_incident_share(x))),
-    );
-    m.insert(
-        "offence_group_series".into(),
-        Value::Object(
-            OffenceGroup::ALL
-                .iter()
-                .map(|g| {
-                    (
-                        g.as_str().to_owned(),
-                        series(&frame.offence_group_series(*g)),
-                    )
-                })
-                .collect(),
-        ),
-    );
-    m.insert(
-        "relationship_share".into(),
-        per_window(w, |x| ratio(frame.relationship_share(x))),
-    );
-    m.insert("arrests".into(), series(&frame.arrests()));
-    m.insert(
-        "arrest_rate".into(),
-        per_window(w, |x| {
-            let r = frame.arrest_rate(x);
-            json!(r.value().map(|v| v * 100.0))
-        }),
-    );
-    m.insert(
-        "protection_orders".into(),
-        Value::Object(
-            OrderKind::ALL
-                .iter()
-                .map(|k| (k.as_str().to_owned(), series(&frame.protection_orders(*k))))
-                .collect(),
-        ),
-    );
-    let solved = frame.solved_outcomes();
-    m.insert("solved_outcomes".into(), series(&solved));
-    m.insert(
-        "solved_rate".into(),
-        per_window(w, |x| ratio(frame.solved_rate(x))),
-    );
-    m.insert(
-        "positive_outcome_rate".into(),
-        per_window(w, |x| {
-            counted(frame.positive_outcome_rate(x), "solved", "offences")
-        }),
-    );
-    m.insert(
-        "positive_by_recording_delay".into(),
-        per_window(w, |x| {
-            let b = frame.positive_by_recording_delay(x);
-            let all_solved: u64 = b.iter().map(|r| r.numerator).sum();
-            json!({
-                "0-7": counted(b[0], "solved", "offences"),
-                "8-365": counted(b[1], "solved", "offences"),
-                "over_365": counted(b[2], "solved", "offences"),
-                "solved_share_0_7": Ratio { numerator: b[0].numerator, denominator: all_solved }.value(),
-            })
-        }),
-    );
-    m.insert(
-        "resolved_outcomes".into(),
-        series(&frame.resolved_outcomes()),
-    );
+    let solved_series = frame.solved_outcomes();
     let codes = &s.outcome_codes;
     let outcome_16 = frame.outcome_series(
         codes
@@ -214,209 +143,213 @@ fn measures(
             .position(|c| c.as_str() == "16")
             .expect("16 in catalogue"),
     );
-    m.insert(
-        "outcome_series".into(),
-        Value::Object(
-            codes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let ser = if c.as_str() == "16" {
-                        outcome_16.clone()
-                    } else {
-                        frame.outcome_series(i)
-                    };
-                    (c.as_str().to_owned(), series(&ser))
-                })
-                .collect(),
-        ),
-    );
-    m.insert(
-        "offences_by_risk".into(),
-        per_window(w, |x| {
-            let levels = frame.offences_by_risk(x);
-            Value::Object(
-                levels
+    let demand_decomposition = cfg.decomposition.map(|(a, b)| {
+        let changes: Vec<Month> = counting_rules::VERSIONS
+            .iter()
+            .map(|v| Month::of(v.effective_date()))
+            .collect();
+        match decompose(&offences, &changes, a, b) {
+            Ok(d) => Demand::Estimated(Box::new(Decomposition {
+                earlier: d.earlier.key(),
+                later: d.later.key(),
+                earlier_offences: d.earlier_total,
+                later_offences: d.later_total,
+                total_change: (d.later_total - d.earlier_total) / d.earlier_total,
+                genuine_offences: d.genuine_offences,
+                recording_offences: d.recording_offences,
+                genuine_change: d.genuine_share,
+                recording_change: d.recording_share,
+                genuine_change_95: [d.genuine_share_interval.0, d.genuine_share_interval.1],
+                recording_change_95: [d.recording_share_interval.0, d.recording_share_interval.1],
+                steps: d
+                    .steps
                     .iter()
-                    .enumerate()
-                    .map(|(i, r)| (RISK_NAMES[i].to_owned(), counted(*r, "solved", "offences")))
+                    .map(|(m, e)| DemandStep {
+                        from: m.key(),
+                        effect: *e,
+                    })
                     .collect(),
-            )
+                dispersion: d.dispersion,
+                months_fitted: d.months_fitted,
+                method: demand::METHOD,
+            })),
+            Err(e) => Demand::NotEstimable { not_estimable: e.0 },
+        }
+    });
+    let as_of = day(cfg.as_of);
+    let lpa = frame.cut.lpa;
+    let id = |p: u32| s.person_ids.get(p as usize).to_owned();
+    Measures {
+        da_offences: series(&offences),
+        non_crime_incidents: series(&frame.non_crime_incidents()),
+        crime_incident_share: per_window(w, |x| frame.crime_incident_share(x).value()),
+        offence_group_series: OffenceGroup::ALL
+            .iter()
+            .map(|g| {
+                (
+                    g.as_str().to_owned(),
+                    series(&frame.offence_group_series(*g)),
+                )
+            })
+            .collect(),
+        relationship_share: per_window(w, |x| frame.relationship_share(x).value()),
+        arrests: series(&frame.arrests()),
+        arrest_rate: per_window(w, |x| frame.arrest_rate(x).value().map(|v| v * 100.0)),
+        protection_orders: OrderKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), series(&frame.protection_orders(*k))))
+            .collect(),
+        solved_outcomes: series(&solved_series),
+        solved_rate: per_window(w, |x| frame.solved_rate(x).value()),
+        positive_outcome_rate: per_window(w, |x| solved(frame.positive_outcome_rate(x))),
+        positive_by_recording_delay: per_window(w, |x| {
+            let b = frame.positive_by_recording_delay(x);
+            let all_solved: u64 = b.iter().map(|r| r.numerator).sum();
+            ByRecordingDelay {
+                days_0_7: solved(b[0]),
+                days_8_365: solved(b[1]),
+                over_365: solved(b[2]),
+                solved_share_0_7: Ratio {
+                    numerator: b[0].numerator,
+                    denominator: all_solved,
+                }
+                .value(),
+            }
         }),
-    );
-    m.insert(
-        "days_to_finalise".into(),
-        Value::Object(
-            frame
-                .days_to_finalise()
-                .into_iter()
-                .map(|(k, v)| (k.key(), json!(v)))
-                .collect(),
-        ),
-    );
-    m.insert(
-        "correlation".into(),
-        json!({
-            "outcome_16~da_offences": correlation(&outcome_16, &offences),
-            "solved_outcomes~da_offences": correlation(&solved, &offences),
+        resolved_outcomes: series(&frame.resolved_outcomes()),
+        outcome_series: codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let ser = if c.as_str() == "16" {
+                    outcome_16.clone()
+                } else {
+                    frame.outcome_series(i)
+                };
+                (c.as_str().to_owned(), series(&ser))
+            })
+            .collect(),
+        offences_by_risk: per_window(w, |x| {
+            let l = frame.offences_by_risk(x);
+            ByRisk {
+                standard: solved(l[0]),
+                medium: solved(l[1]),
+                high: solved(l[2]),
+                not_assessed: solved(l[3]),
+            }
         }),
-    );
-    m.insert(
-        "response_on_target".into(),
-        Value::Object(
-            frame
-                .response_on_target()
-                .into_iter()
-                .map(|(k, r)| (k.key(), ratio(r)))
-                .collect(),
-        ),
-    );
-    m.insert(
-        "repeat_incident_rate".into(),
-        Value::Object(
-            frame
-                .repeat_incident_rate(order)
-                .into_iter()
-                .map(|(k, r)| (k.key(), ratio(r)))
-                .collect(),
-        ),
-    );
-    m.insert(
-        "repeat_marac_rate".into(),
-        per_window(w, |x| {
-            counted(frame.repeat_marac_rate(x), "repeats", "referrals")
+        days_to_finalise: monthly_maybe(frame.days_to_finalise(), |v| v),
+        correlation: Correlations {
+            outcome_16_da_offences: correlation(&outcome_16, &offences),
+            solved_outcomes_da_offences: correlation(&solved_series, &offences),
+        },
+        response_on_target: monthly_maybe(frame.response_on_target(), |r| r.value()),
+        repeat_incident_rate: monthly_maybe(frame.repeat_incident_rate(order), |r| r.value()),
+        repeat_marac_rate: per_window(w, |x| {
+            let r = frame.repeat_marac_rate(x);
+            RepeatMarac {
+                referrals: r.denominator,
+                repeats: r.numerator,
+                rate: r.value(),
+            }
         }),
-    );
-    m.insert(
-        "marac_referrals".into(),
-        per_window(w, |x| {
+        marac_referrals: per_window(w, |x| {
             let (police, other) = frame.marac_referrals(x);
-            json!({ "police": police, "non_police": other, "total": police + other })
+            MaracReferrals {
+                police,
+                non_police: other,
+                total: police + other,
+            }
         }),
-    );
-    m.insert(
-        "marac_volume_per_10k".into(),
-        match cfg.adult_women {
-            Some(pop) if pop > 0 && frame.cut.lpa.is_none() => per_window(w, |x| {
+        marac_volume_per_10k: match cfg.adult_women {
+            Some(pop) if pop > 0 && frame.cut.lpa.is_none() => Some(per_window(w, |x| {
                 let (p, o) = frame.marac_referrals(x);
                 let years = f64::from(day(x.to) - day(x.from) + 1) / 365.25;
-                json!((p + o) as f64 / years / pop as f64 * 10_000.0)
-            }),
-            _ => json!(null),
+                (p + o) as f64 / years / pop as f64 * 10_000.0
+            })),
+            _ => None,
         },
-    );
-    m.insert(
-        "idva_referral_rate".into(),
-        per_window(w, |x| {
-            let mut v = counted(
-                frame.idva_referral_rate(x),
-                "referred",
-                "high_risk_incidents",
-            );
-            v["idva_referrals_in_window"] = json!(frame.idva_referrals(x));
-            v
+        idva_referral_rate: per_window(w, |x| {
+            let r = frame.idva_referral_rate(x);
+            IdvaReferralRate {
+                high_risk_incidents: r.denominator,
+                referred: r.numerator,
+                rate: r.value(),
+                idva_referrals_in_window: frame.idva_referrals(x),
+            }
         }),
-    );
-    m.insert(
-        "bwv_outcome_uplift".into(),
-        per_window(w, |x| {
+        bwv_outcome_uplift: per_window(w, |x| {
             let (shown, not) = frame.bwv_outcome_uplift(x);
             let uplift = match (shown.value(), not.value()) {
                 (Some(a), Some(b)) if b > 0.0 => Some(a / b - 1.0),
                 _ => None,
             };
-            json!({
-                "shown": counted(shown, "charged_or_cautioned", "arrests"),
-                "not_shown": counted(not, "charged_or_cautioned", "arrests"),
-                "uplift": uplift,
-            })
+            let cc = |r: Ratio| ChargedOrCautioned {
+                arrests: r.denominator,
+                charged_or_cautioned: r.numerator,
+                rate: r.value(),
+            };
+            BwvUplift {
+                shown: cc(shown),
+                not_shown: cc(not),
+                uplift,
+            }
         }),
-    );
-    m.insert(
-        "disclosure_timeliness".into(),
-        per_window(w, |x| {
-            Value::Object(
-                DisclosureRoute::ALL
-                    .iter()
-                    .map(|r| {
-                        let (ratio_, median) = frame.disclosure_timeliness(x, *r as u8);
-                        (
-                            r.as_str().to_owned(),
-                            json!({
-                                "cases": ratio_.denominator,
-                                "decided_within_28_days": ratio_.numerator,
-                                "share_within_28_days": ratio_.value(),
-                                "median_days_to_decision": median,
-                            }),
-                        )
-                    })
-                    .collect(),
-            )
+        disclosure_timeliness: per_window(w, |x| {
+            DisclosureRoute::ALL
+                .iter()
+                .map(|r| {
+                    let (ratio_, median) = frame.disclosure_timeliness(x, *r as u8);
+                    (
+                        r.as_str().to_owned(),
+                        Timeliness {
+                            cases: ratio_.denominator,
+                            decided_within_28_days: ratio_.numerator,
+                            share_within_28_days: ratio_.value(),
+                            median_days_to_decision: median,
+                        },
+                    )
+                })
+                .collect()
         }),
-    );
-    if let Some((a, b)) = cfg.decomposition {
-        let changes: Vec<Month> = counting_rules::VERSIONS
-            .iter()
-            .map(|v| Month::of(v.effective_date()))
-            .collect();
-        let value = match decompose(&offences, &changes, a, b) {
-            Ok(d) => json!({
-                "earlier": d.earlier.key(),
-                "later": d.later.key(),
-                "earlier_offences": d.earlier_total,
-                "later_offences": d.later_total,
-                "total_change": (d.later_total - d.earlier_total) / d.earlier_total,
-                "genuine_offences": d.genuine_offences,
-                "recording_offences": d.recording_offences,
-                "genuine_change": d.genuine_share,
-                "recording_change": d.recording_share,
-                "genuine_change_95": [d.genuine_share_interval.0, d.genuine_share_interval.1],
-                "recording_change_95": [d.recording_share_interval.0, d.recording_share_interval.1],
-                "steps": d.steps.iter().map(|(m, e)| json!({"from": m.key(), "effect": e})).collect::<Vec<_>>(),
-                "dispersion": d.dispersion,
-                "months_fitted": d.months_fitted,
-                "method": demand::METHOD,
-            }),
-            Err(e) => json!({ "not_estimable": e.0 }),
-        };
-        m.insert("demand_decomposition".into(), value);
+        demand_decomposition,
+        perpetrator_cohort: cohorts.then(|| {
+            perpetrator_cohort(s, as_of, lpa, cfg.cohort_size, RfgvWeights::default())
+                .into_iter()
+                .map(|p| CohortMember {
+                    person_id: id(p.person),
+                    score: p.score,
+                    r: p.r,
+                    f: p.f,
+                    g: p.g,
+                    v: p.v,
+                    incidents: p.incidents,
+                    victims: p.victims,
+                    last_incident: date(p.last_day).to_string(),
+                    serial: p.serial,
+                })
+                .collect()
+        }),
+        acute_victims: cohorts.then(|| {
+            acute_victims(s, as_of, lpa, cfg.cohort_size)
+                .into_iter()
+                .map(|v| AcuteVictimRow {
+                    person_id: id(v.person),
+                    risk_level: if v.grade == NONE {
+                        "not_assessed"
+                    } else {
+                        RiskGrade::ALL[usize::from(v.grade)].as_str()
+                    },
+                    incidents_12m: v.incidents_12m,
+                    last_incident: date(v.last_day).to_string(),
+                })
+                .collect()
+        }),
     }
-    if cohorts {
-        let as_of = day(cfg.as_of);
-        let lpa = frame.cut.lpa;
-        let id = |p: u32| s.person_ids.get(p as usize).to_owned();
-        m.insert(
-            "perpetrator_cohort".into(),
-            Value::Array(
-                perpetrator_cohort(s, as_of, lpa, cfg.cohort_size, RfgvWeights::default())
-                    .into_iter()
-                    .map(|p| json!({
-                        "person_id": id(p.person), "score": p.score, "r": p.r, "f": p.f, "g": p.g, "v": p.v,
-                        "incidents": p.incidents, "victims": p.victims, "last_incident": date(p.last_day).to_string(), "serial": p.serial,
-                    }))
-                    .collect(),
-            ),
-        );
-        m.insert(
-            "acute_victims".into(),
-            Value::Array(
-                acute_victims(s, as_of, lpa, cfg.cohort_size)
-                    .into_iter()
-                    .map(|v| json!({
-                        "person_id": id(v.person),
-                        "risk_level": if v.grade == NONE { "not_assessed" } else { RiskGrade::ALL[usize::from(v.grade)].as_str() },
-                        "incidents_12m": v.incidents_12m,
-                        "last_incident": date(v.last_day).to_string(),
-                    }))
-                    .collect(),
-            ),
-        );
-    }
-    m
 }
 
 /// Computes the whole pack.
-pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
+pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Pack, PackError> {
     let (first, _) = s.span().ok_or(PackError::Empty)?;
     let first_date = date(first);
     if cfg.as_of < first_date {
@@ -434,54 +367,58 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Value, PackError> {
     let order = &s.victim_order;
     let frame = |cut| Frame::new(s, cut, as_of, months.clone(), &cfg.groups);
     let force = measures(s, &frame(Cut::default()), cfg, order, cfg.breakdown);
-    let mut by_lpa = Map::new();
-    for (i, name) in s.lpas.iter().enumerate().filter(|_| cfg.breakdown) {
-        let cut = Cut {
-            lpa: Some(i as u8),
-            risk: None,
-        };
-        by_lpa.insert(
-            name.clone(),
-            Value::Object(measures(s, &frame(cut), cfg, order, true)),
-        );
-    }
-    let mut by_risk = Map::new();
-    for (i, name) in RISK_NAMES
+    let by_lpa: Keyed<Measures> = s
+        .lpas
+        .iter()
+        .enumerate()
+        .filter(|_| cfg.breakdown)
+        .map(|(i, name)| {
+            let cut = Cut {
+                lpa: Some(i as u8),
+                risk: None,
+            };
+            (name.clone(), measures(s, &frame(cut), cfg, order, true))
+        })
+        .collect();
+    let by_risk: Keyed<RiskMeasures> = RISK_NAMES
         .iter()
         .take(3)
         .enumerate()
         .filter(|_| cfg.breakdown)
-    {
-        let f = frame(Cut {
-            lpa: None,
-            risk: Some(i as u8),
-        });
-        by_risk.insert(
-            (*name).into(),
-            json!({
-                "da_offences": series(&f.da_offences()),
-                "solved_outcomes": series(&f.solved_outcomes()),
-                "solved_rate": per_window(&cfg.windows, |x| ratio(f.solved_rate(x))),
-                "positive_outcome_rate": per_window(&cfg.windows, |x| counted(f.positive_outcome_rate(x), "solved", "offences")),
-                "days_to_finalise": Value::Object(f.days_to_finalise().into_iter().map(|(k, v)| (k.key(), json!(v))).collect()),
-            }),
-        );
-    }
+        .map(|(i, name)| {
+            let f = frame(Cut {
+                lpa: None,
+                risk: Some(i as u8),
+            });
+            (
+                (*name).to_owned(),
+                RiskMeasures {
+                    da_offences: series(&f.da_offences()),
+                    solved_outcomes: series(&f.solved_outcomes()),
+                    solved_rate: per_window(&cfg.windows, |x| f.solved_rate(x).value()),
+                    positive_outcome_rate: per_window(&cfg.windows, |x| {
+                        solved(f.positive_outcome_rate(x))
+                    }),
+                    days_to_finalise: monthly_maybe(f.days_to_finalise(), |v| v),
+                },
+            )
+        })
+        .collect();
     let code_list = |set: &std::collections::BTreeSet<vigil_domain::OutcomeCode>| {
         set.iter().map(|c| c.as_str()).collect::<Vec<_>>()
     };
-    Ok(json!({
-        "as_of": cfg.as_of.to_string(),
-        "data_from": first_date.to_string(),
-        "months": months.iter().map(|m| m.key()).collect::<Vec<_>>(),
-        "windows": cfg.windows.iter().map(|w| w.key()).collect::<Vec<_>>(),
-        "outcome_groups": {
-            "SOLVED": code_list(&cfg.groups.solved),
-            "RESOLVED": code_list(&cfg.groups.resolved),
-            "VICTIM_DOES_NOT_SUPPORT": code_list(&cfg.groups.victim_does_not_support),
+    Ok(Pack {
+        as_of: cfg.as_of.to_string(),
+        data_from: first_date.to_string(),
+        months: months.iter().map(|m| m.key()).collect(),
+        windows: cfg.windows.iter().map(|w| w.key()).collect(),
+        outcome_groups: OutcomeGroupCodes {
+            solved: code_list(&cfg.groups.solved),
+            resolved: code_list(&cfg.groups.resolved),
+            victim_does_not_support: code_list(&cfg.groups.victim_does_not_support),
         },
-        "force": Value::Object(force),
-        "by_lpa": Value::Object(by_lpa),
-        "by_risk": Value::Object(by_risk),
-    }))
+        force,
+        by_lpa,
+        by_risk,
+    })
 }

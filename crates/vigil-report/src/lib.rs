@@ -12,8 +12,8 @@ pub mod sdc;
 use chart::{Line, line_chart};
 use html::{count, esc, pct, signed_pct, table};
 use sdc::Publish;
-use serde_json::Value;
 use std::fmt::Write as _;
+use vigil_analytics::pack::{Keyed, MonthSeries, Monthly, Pack};
 use vigil_analytics::{Month, Window};
 use vigil_domain::StaffingRecord;
 use vigil_domain::time::Date;
@@ -109,7 +109,7 @@ pub struct ReportOptions {
 
 /// Reads the pack for one scope (force or LPA).
 struct Scope<'a> {
-    m: &'a Value,
+    m: &'a vigil_analytics::pack::Measures,
     months: Vec<Month>,
     publish: Option<Publish>,
 }
@@ -126,15 +126,12 @@ fn month_of(key: &str) -> Option<Month> {
 const MIN_CASES: f64 = 20.0;
 
 impl Scope<'_> {
-    fn series(&self, v: &Value) -> Vec<(Month, Option<f64>)> {
-        self.months
-            .iter()
-            .map(|m| (*m, v.get(m.key()).and_then(Value::as_f64)))
-            .collect()
+    fn series(&self, v: &impl MonthSeries) -> Vec<(Month, Option<f64>)> {
+        v.over(&self.months)
     }
 
     /// A count series as published: cells that disclosure control hides become gaps.
-    fn count_series(&self, v: &Value, people: bool) -> Vec<(Month, Option<f64>)> {
+    fn count_series(&self, v: &Monthly, people: bool) -> Vec<(Month, Option<f64>)> {
         self.series(v)
             .into_iter()
             .map(|(m, x)| {
@@ -146,20 +143,8 @@ impl Scope<'_> {
             .collect()
     }
 
-    fn total(&self, v: &Value, w: Window) -> Option<f64> {
-        let obj = v.as_object()?;
-        let mut sum = 0.0;
-        let mut any = false;
-        for (k, x) in obj {
-            if let Some(m) = month_of(k)
-                && m.first_day() >= w.from
-                && m.last_day() <= w.to
-            {
-                sum += x.as_f64().unwrap_or(0.0);
-                any = true;
-            }
-        }
-        any.then_some(sum)
+    fn total(&self, v: &Monthly, w: Window) -> Option<f64> {
+        v.total(w)
     }
 
     /// A count for the page: suppressed under disclosure control when small.
@@ -192,8 +177,9 @@ impl Scope<'_> {
     }
 }
 
-fn w(v: &Value, window: Window) -> &Value {
-    &v[window.key()]
+/// A rate for a window, as the pack holds it.
+fn w(v: &Keyed<Option<f64>>, window: Window) -> Option<f64> {
+    v.rate(window)
 }
 
 /// "rose 36.7% (from 20,912 to 28,580)" or why no comparison is made.
@@ -265,26 +251,15 @@ details summary{cursor:pointer;color:#1d70b8;text-decoration:underline}
 "#;
 
 /// Renders the report.
-pub fn render(pack: &Value, staffing: &[StaffingRecord], opts: &ReportOptions) -> String {
-    let as_of: Date = pack["as_of"]
-        .as_str()
-        .and_then(|s| vigil_domain::time::parse_date(s).ok())
-        .unwrap_or_default();
+pub fn render(pack: &Pack, staffing: &[StaffingRecord], opts: &ReportOptions) -> String {
+    let as_of: Date = vigil_domain::time::parse_date(&pack.as_of).unwrap_or_default();
     let rw = report_windows(as_of);
-    let months: Vec<Month> = pack["months"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m.as_str().and_then(month_of))
-                .collect()
-        })
-        .unwrap_or_default();
-    let scope_value = match &opts.lpa {
-        Some(l) => &pack["by_lpa"][l.as_str()],
-        None => &pack["force"],
-    };
+    let months: Vec<Month> = pack.months.iter().filter_map(|m| month_of(m)).collect();
+    // An area the pack does not hold is refused before rendering (`vigil report --lpa`
+    // checks it); should one reach here, the force's figures stand in.
+    let scope_measures = pack.scope(opts.lpa.as_deref()).unwrap_or(&pack.force);
     let s = Scope {
-        m: scope_value,
+        m: scope_measures,
         months,
         publish: opts.publish,
     };
@@ -326,7 +301,7 @@ pub fn render(pack: &Value, staffing: &[StaffingRecord], opts: &ReportOptions) -
 fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"summary\">1. Executive summary</h2>");
-    let off = &m["da_offences"];
+    let off = &m.da_offences;
     let (a, b) = (s.total(off, rw.previous), s.total(off, rw.latest));
     let _ = write!(
         out,
@@ -335,13 +310,14 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
         twelve_to(rw.previous),
         change(s, a, b, false)
     );
-    let d = &m["demand_decomposition"];
-    if let (Some(g), Some(r), Some(go), Some(ro)) = (
-        d["genuine_change"].as_f64(),
-        d["recording_change"].as_f64(),
-        d["genuine_offences"].as_f64(),
-        d["recording_offences"].as_f64(),
-    ) {
+    use vigil_analytics::pack::Demand;
+    if let Some(Demand::Estimated(d)) = &m.demand_decomposition {
+        let (g, r, go, ro) = (
+            d.genuine_change,
+            d.recording_change,
+            d.genuine_offences,
+            d.recording_offences,
+        );
         let _ = write!(
             out,
             "<p class=\"headline\">It is estimated that {} of that change was a genuine change ({} offences) and {} the effect of recording practice and the counting rules ({} offences); 95% intervals {} to {} and {} to {}.</p>",
@@ -349,26 +325,24 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
             s.count(Some(go.round()), false),
             signed_pct(r),
             s.count(Some(ro.round()), false),
-            signed_pct(d["genuine_change_95"][0].as_f64().unwrap_or(f64::NAN)),
-            signed_pct(d["genuine_change_95"][1].as_f64().unwrap_or(f64::NAN)),
-            signed_pct(d["recording_change_95"][0].as_f64().unwrap_or(f64::NAN)),
-            signed_pct(d["recording_change_95"][1].as_f64().unwrap_or(f64::NAN)),
+            signed_pct(d.genuine_change_95[0]),
+            signed_pct(d.genuine_change_95[1]),
+            signed_pct(d.recording_change_95[0]),
+            signed_pct(d.recording_change_95[1]),
         );
     } else {
         let _ = write!(
             out,
             "<p class=\"headline\">The change could not be split into genuine and recording effects: {}.</p>",
-            esc(d["not_estimable"]
-                .as_str()
-                .unwrap_or("the series is too short"))
+            esc(match &m.demand_decomposition {
+                Some(Demand::NotEstimable { not_estimable }) => not_estimable,
+                _ => "the series is too short",
+            })
         );
     }
-    let so = &m["solved_outcomes"];
+    let so = &m.solved_outcomes;
     let (sa, sb) = (s.total(so, rw.previous), s.total(so, rw.latest));
-    let (ra, rb) = (
-        w(&m["solved_rate"], rw.previous).as_f64(),
-        w(&m["solved_rate"], rw.latest).as_f64(),
-    );
+    let (ra, rb) = (w(&m.solved_rate, rw.previous), w(&m.solved_rate, rw.latest));
     let solved_sentence = match (sa, sb, ra, rb, a, b) {
         (Some(sa), Some(sb), Some(ra), Some(rb), Some(oa), Some(ob)) if oa >= MIN_CASES && ob >= MIN_CASES => format!(
             "Solved outcomes {} by {} ({}, {} solved outcomes), while the solved rate {} {:.1} percentage points to {}.",
@@ -383,14 +357,17 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
         _ => "Solved outcomes and the solved rate cannot be compared meaningfully for these periods (too few offences or a period outside the data).".into(),
     };
     let _ = write!(out, "<p class=\"headline\">{solved_sentence}</p>");
-    let cohort = w(&m["positive_outcome_rate"], rw.financial_year);
+    let cohort = m.positive_outcome_rate.at(rw.financial_year);
     let _ = write!(
         out,
         "<p class=\"headline\">As of {}, {} ({} of {}) of DA crimes recorded in the financial year {} to {} resulted in a positive outcome.</p>",
         rw.latest.to.succ_opt().unwrap_or(rw.latest.to),
-        s.rate(cohort["rate"].as_f64(), cohort["offences"].as_f64()),
-        s.count(cohort["solved"].as_f64(), false),
-        s.count(cohort["offences"].as_f64(), false),
+        s.rate(
+            cohort.and_then(|c| c.rate),
+            cohort.map(|c| c.offences as f64)
+        ),
+        s.count(cohort.map(|c| c.solved as f64), false),
+        s.count(cohort.map(|c| c.offences as f64), false),
         rw.financial_year.from.format("%B %Y"),
         rw.financial_year.to.format("%B %Y"),
     );
@@ -399,9 +376,9 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
 fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"volumes\">2. Volumes</h2>");
-    let (off, nc) = (&m["da_offences"], &m["non_crime_incidents"]);
+    let (off, nc) = (&m.da_offences, &m.non_crime_incidents);
     let (base, latest) = (rw.trend_base, rw.trend_latest);
-    let share = &m["crime_incident_share"];
+    let share = &m.crime_incident_share;
     let _ = write!(
         out,
         "<p>DA-related crime {} and DA-related non-crime incidents {} between {} and {}. Crime as a share of all DA incidents moved from {} to {}: incidents and offences are counted separately, and one incident can hold several offences (from April 2018 stalking and harassment are recorded in addition to the most serious offence).</p>",
@@ -409,8 +386,8 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         change(s, s.total(nc, base), s.total(nc, latest), false),
         twelve_to(base),
         twelve_to(latest),
-        s.rate(w(share, base).as_f64(), s.total(off, base)),
-        s.rate(w(share, latest).as_f64(), s.total(off, latest)),
+        s.rate(w(share, base), s.total(off, base)),
+        s.rate(w(share, latest), s.total(off, latest)),
     );
     // The month from which offences stayed above non-crime incidents to the end.
     let pairs: Vec<(Month, Option<f64>, Option<f64>)> = s
@@ -452,20 +429,21 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &[(base, "base year"), (latest, "latest year")],
         &|v| count(v),
     ));
-    let rel = &m["relationship_share"];
+    let rel = &m.relationship_share;
     let _ = write!(
         out,
         "<p>Partner and ex-partner abuse made up {} of incidents with a known relationship in {} and {} in {}.</p>",
-        s.rate(w(rel, base).as_f64(), s.total(nc, base)),
+        s.rate(w(rel, base), s.total(nc, base)),
         twelve_to(base),
-        s.rate(w(rel, latest).as_f64(), s.total(nc, latest)),
+        s.rate(w(rel, latest), s.total(nc, latest)),
         twelve_to(latest)
     );
-    let groups = &m["offence_group_series"];
+    let groups = &m.offence_group_series;
+    let empty = Monthly::default();
     let rows: Vec<Vec<String>> = vigil_domain::OffenceGroup::ALL
         .iter()
         .map(|g| {
-            let ser = &groups[g.as_str()];
+            let ser = groups.get(g.as_str()).unwrap_or(&empty);
             let (x, y) = (s.total(ser, base), s.total(ser, latest));
             let growth = match (x, y) {
                 (Some(x), Some(y)) if x >= MIN_CASES => signed_pct((y - x) / x),
@@ -488,7 +466,10 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &["Offence group", "Base year", "Latest year", "Change"],
         &rows,
     ));
-    let sh = &m["offence_group_series"]["stalking_harassment"];
+    let sh = m
+        .offence_group_series
+        .get("stalking_harassment")
+        .unwrap_or(&empty);
     let step = Month {
         year: 2018,
         month: 4,
@@ -499,10 +480,7 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         .position(|m| *m == step)
         .and_then(|i| i.checked_sub(1))
         .map(|i| s.months[i]);
-    let title = match (
-        before.and_then(|b| sh[b.key()].as_f64()),
-        sh[step.key()].as_f64(),
-    ) {
+    let title = match (before.and_then(|b| sh.month(b)), sh.month(step)) {
         (Some(a), Some(b)) if a >= MIN_CASES => format!(
             "Stalking and harassment offences stepped from {} in March 2018 to {} in April 2018, when the counting rule changed",
             count(a),
@@ -595,9 +573,10 @@ fn resources(
         .fold((0.0, 0.0), |(st, est), r| {
             (st + r.strength_fte, est + r.establishment_fte)
         });
-    let by_risk = w(&s.m["offences_by_risk"], rw.latest);
-    let specialist = by_risk["medium"]["offences"].as_f64().unwrap_or(0.0)
-        + by_risk["high"]["offences"].as_f64().unwrap_or(0.0);
+    let specialist =
+        s.m.offences_by_risk
+            .at(rw.latest)
+            .map_or(0.0, |r| (r.medium.offences + r.high.offences) as f64);
     if dait > 0.0 {
         let _ = write!(
             out,
@@ -617,7 +596,7 @@ fn resources(
 fn impact(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"impact\">4. Impact on performance</h2>");
-    let rot = &m["response_on_target"];
+    let rot = &m.response_on_target;
     let series = s.series(rot);
     let recent: Vec<(Month, f64)> = series
         .iter()
@@ -652,25 +631,32 @@ fn impact(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &[],
         &|v| format!("{:.0}%", v * 100.0),
     ));
-    let delay = w(&m["positive_by_recording_delay"], rw.financial_year);
+    let delay = m.positive_by_recording_delay.at(rw.financial_year);
+    let band = |k: &str| {
+        delay.map(|d| match k {
+            "0-7" => d.days_0_7,
+            "8-365" => d.days_8_365,
+            _ => d.over_365,
+        })
+    };
+    let offences = |k: &str| band(k).map(|b| b.offences as f64);
+    let solved = |k: &str| band(k).map(|b| b.solved as f64);
+    let rate = |k: &str| band(k).and_then(|b| b.rate);
     let _ = write!(
         out,
         "<p>Of the positive outcomes for crimes recorded in the financial year to {}, {} were for offences recorded within 7 days of being committed; of the {} offences recorded more than a year after, {} ({}) ended positively.</p>",
         month_name(rw.financial_year),
         s.rate(
-            delay["solved_share_0_7"].as_f64(),
+            delay.and_then(|d| d.solved_share_0_7),
             Some(
-                delay["0-7"]["solved"].as_f64().unwrap_or(0.0)
-                    + delay["8-365"]["solved"].as_f64().unwrap_or(0.0)
-                    + delay["over_365"]["solved"].as_f64().unwrap_or(0.0)
+                solved("0-7").unwrap_or(0.0)
+                    + solved("8-365").unwrap_or(0.0)
+                    + solved("over_365").unwrap_or(0.0)
             )
         ),
-        s.count(delay["over_365"]["offences"].as_f64(), false),
-        s.count(delay["over_365"]["solved"].as_f64(), false),
-        s.rate(
-            delay["over_365"]["rate"].as_f64(),
-            delay["over_365"]["offences"].as_f64()
-        ),
+        s.count(offences("over_365"), false),
+        s.count(solved("over_365"), false),
+        s.rate(rate("over_365"), offences("over_365")),
     );
     let rows: Vec<Vec<String>> = [
         ("0–7 days", "0-7"),
@@ -681,9 +667,9 @@ fn impact(out: &mut String, s: &Scope, rw: &ReportWindows) {
     .map(|(label, k)| {
         vec![
             esc(label),
-            s.count(delay[*k]["offences"].as_f64(), false),
-            s.count(delay[*k]["solved"].as_f64(), false),
-            s.rate(delay[*k]["rate"].as_f64(), delay[*k]["offences"].as_f64()),
+            s.count(offences(k), false),
+            s.count(solved(k), false),
+            s.rate(rate(k), offences(k)),
         ]
     })
     .collect();
@@ -697,12 +683,12 @@ fn impact(out: &mut String, s: &Scope, rw: &ReportWindows) {
         ],
         &rows,
     ));
-    let dtf = &m["days_to_finalise"];
+    let dtf = &m.days_to_finalise;
     let last = s.months.last().copied();
     let prev = s.months.len().checked_sub(2).map(|i| s.months[i]);
     let title = match (
-        last.and_then(|l| dtf[l.key()].as_f64()),
-        prev.and_then(|p| dtf[p.key()].as_f64()),
+        last.and_then(|l| dtf.month(l)),
+        prev.and_then(|p| dtf.month(p)),
     ) {
         (Some(a), Some(b)) => format!(
             "The average time to finalise an investigation was {a:.2} days in {}, {} {:.2} days on the month before",
@@ -737,10 +723,15 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
             [base, latest]
                 .iter()
                 .flat_map(|win| {
-                    let x = &w(&m["offences_by_risk"], *win)[*l];
+                    let x = m.offences_by_risk.at(*win).map(|r| match *l {
+                        "high" => r.high,
+                        "medium" => r.medium,
+                        "standard" => r.standard,
+                        _ => r.not_assessed,
+                    });
                     [
-                        x["offences"].as_f64().unwrap_or(0.0),
-                        x["solved"].as_f64().unwrap_or(0.0),
+                        x.map_or(0.0, |x| x.offences as f64),
+                        x.map_or(0.0, |x| x.solved as f64),
                     ]
                 })
                 .collect()
@@ -795,7 +786,7 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
         ],
         &rows,
     ));
-    let ar = &m["arrests"];
+    let ar = &m.arrests;
     let (aa, ab) = (
         per_month(s.total(ar, base), base),
         per_month(s.total(ar, latest), latest),
@@ -821,7 +812,7 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &[(base, "base year"), (latest, "latest year")],
         &|v| count(v),
     ));
-    let so = &m["solved_outcomes"];
+    let so = &m.solved_outcomes;
     let (sa, sb) = (
         per_month(s.total(so, base), base),
         per_month(s.total(so, latest), latest),
@@ -846,8 +837,9 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &[(base, "base year"), (latest, "latest year")],
         &|v| count(v),
     ));
-    let o16 = &m["outcome_series"]["16"];
-    let r = m["correlation"]["outcome_16~da_offences"].as_f64();
+    let empty = Monthly::default();
+    let o16 = m.outcome_series.get("16").unwrap_or(&empty);
+    let r = m.correlation.outcome_16_da_offences;
     let title = match r {
         Some(r) => format!(
             "Outcome 16 (victim does not support) moves with DA crime volume (correlation {r:.2})"
@@ -865,13 +857,13 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
             },
             Line {
                 label: "DA offences recorded",
-                points: s.count_series(&m["da_offences"], false),
+                points: s.count_series(&m.da_offences, false),
             },
         ],
         &[],
         &|v| count(v),
     ));
-    let rs = &m["resolved_outcomes"];
+    let rs = &m.resolved_outcomes;
     let _ = write!(
         out,
         "<p>'Resolved' outcomes (5, 9, 10, 20, 21 and 22) {} between {} and {}.</p>",
@@ -895,10 +887,10 @@ fn performance(out: &mut String, s: &Scope, rw: &ReportWindows) {
 fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"repeats\">6. Repeat incidents, MARAC, IDVA and body-worn video</h2>");
-    let rr = &m["repeat_incident_rate"];
+    let rr = &m.repeat_incident_rate;
     let (a, b) = (
-        rr[rw.trend_base.to.format("%Y-%m").to_string()].as_f64(),
-        rr[rw.trend_latest.to.format("%Y-%m").to_string()].as_f64(),
+        rr.month(Month::of(rw.trend_base.to)),
+        rr.month(Month::of(rw.trend_latest.to)),
     );
     let title = match (a, b) {
         (Some(a), Some(b)) => format!(
@@ -922,31 +914,22 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &[],
         &|v| format!("{:.0}%", v * 100.0),
     ));
-    let mr = &m["marac_referrals"];
-    let (ha, hb) = (w(mr, rw.half_previous), w(mr, rw.half_latest));
+    let mr = &m.marac_referrals;
+    let (ha, hb) = (mr.at(rw.half_previous), mr.at(rw.half_latest));
+    let police = |x: Option<&vigil_analytics::pack::MaracReferrals>| x.map(|x| x.police as f64);
+    let other = |x: Option<&vigil_analytics::pack::MaracReferrals>| x.map(|x| x.non_police as f64);
     let _ = write!(
         out,
         "<p>Non-police referrals to MARAC {} between January–June {} and January–June {}. Since {}, the police (the CRU) referred {} high-risk cases to MARAC.</p>",
-        change(
-            s,
-            ha["non_police"].as_f64(),
-            hb["non_police"].as_f64(),
-            true
-        ),
+        change(s, other(ha), other(hb), true),
         rw.half_previous.from.format("%Y"),
         rw.half_latest.from.format("%Y"),
         rw.recent.from.format("%B %Y"),
-        s.count(w(mr, rw.recent)["police"].as_f64(), true),
+        s.count(police(mr.at(rw.recent)), true),
     );
     let values = vec![
-        vec![
-            ha["police"].as_f64().unwrap_or(0.0),
-            ha["non_police"].as_f64().unwrap_or(0.0),
-        ],
-        vec![
-            hb["police"].as_f64().unwrap_or(0.0),
-            hb["non_police"].as_f64().unwrap_or(0.0),
-        ],
+        vec![police(ha).unwrap_or(0.0), other(ha).unwrap_or(0.0)],
+        vec![police(hb).unwrap_or(0.0), other(hb).unwrap_or(0.0)],
     ];
     let hidden = s
         .publish
@@ -974,28 +957,31 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &["Period", "Police", "Other agencies", "Total"],
         &rows,
     ));
-    let idva = w(&m["idva_referral_rate"], rw.recent);
+    let idva = m.idva_referral_rate.at(rw.recent);
     let _ = write!(
         out,
         "<p>Since {}, {} of high-risk DA victims were referred to an IDVA within 28 days ({} IDVA referrals in all).</p>",
         rw.recent.from.format("%B %Y"),
-        s.rate(idva["rate"].as_f64(), idva["high_risk_incidents"].as_f64()),
-        s.count(idva["idva_referrals_in_window"].as_f64(), true),
+        s.rate(
+            idva.and_then(|i| i.rate),
+            idva.map(|i| i.high_risk_incidents as f64)
+        ),
+        s.count(idva.map(|i| i.idva_referrals_in_window as f64), true),
     );
-    let bwv = w(&m["bwv_outcome_uplift"], rw.last_month);
-    let (shown, not) = (&bwv["shown"], &bwv["not_shown"]);
+    let bwv = m.bwv_outcome_uplift.at(rw.last_month);
+    let (shown, not) = (bwv.map(|b| b.shown), bwv.map(|b| b.not_shown));
     let sentence = match (
-        bwv["uplift"].as_f64(),
-        shown["arrests"].as_f64(),
-        not["arrests"].as_f64(),
+        bwv.and_then(|b| b.uplift),
+        shown.map(|x| x.arrests as f64),
+        not.map(|x| x.arrests as f64),
     ) {
         (Some(u), Some(a), Some(b)) if a >= MIN_CASES && b >= MIN_CASES => format!(
             "In {}, where body-worn video was shown in interview the charge or caution rate was {} ({} of {}) against {} where it was not: {} {}.",
             month_name(rw.last_month),
-            s.rate(shown["rate"].as_f64(), Some(a)),
-            s.count(shown["charged_or_cautioned"].as_f64(), false),
+            s.rate(shown.and_then(|x| x.rate), Some(a)),
+            s.count(shown.map(|x| x.charged_or_cautioned as f64), false),
             s.count(Some(a), false),
-            s.rate(not["rate"].as_f64(), Some(b)),
+            s.rate(not.and_then(|x| x.rate), Some(b)),
             pct(u.abs()),
             if u >= 0.0 { "higher" } else { "lower" }
         ),
@@ -1010,7 +996,8 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
 fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
     out.push_str("<h2 id=\"orders\">7. Protective orders</h2>");
-    let dvpo = &m["protection_orders"]["dvpo"];
+    let empty = Monthly::default();
+    let dvpo = m.protection_orders.get("dvpo").unwrap_or(&empty);
     let (a, b) = (
         per_month(s.total(dvpo, rw.trend_base), rw.trend_base),
         per_month(s.total(dvpo, rw.trend_latest), rw.trend_latest),
@@ -1030,7 +1017,7 @@ fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &[
             Line {
                 label: "DVPN",
-                points: s.count_series(&m["protection_orders"]["dvpn"], false),
+                points: s.count_series(m.protection_orders.get("dvpn").unwrap_or(&empty), false),
             },
             Line {
                 label: "DVPO",
@@ -1044,62 +1031,61 @@ fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
         &|v| count(v),
     ));
     out.push_str("<h2 id=\"demand\">8. Demand: genuine change and recording practice</h2>");
-    let d = &m["demand_decomposition"];
-    match d["method"].as_str() {
-        Some(method) => {
-            let _ = write!(out, "<p>{}</p>", esc(method));
+    use vigil_analytics::pack::Demand;
+    match &m.demand_decomposition {
+        Some(Demand::Estimated(d)) => {
+            let _ = write!(out, "<p>{}</p>", esc(d.method));
             let rows = vec![
                 vec![
                     "Offences, earlier period".into(),
-                    s.count(d["earlier_offences"].as_f64(), false),
+                    s.count(Some(d.earlier_offences), false),
                 ],
                 vec![
                     "Offences, later period".into(),
-                    s.count(d["later_offences"].as_f64(), false),
+                    s.count(Some(d.later_offences), false),
                 ],
                 vec![
                     "Genuine change".into(),
                     format!(
                         "{} ({})",
-                        signed_pct(d["genuine_change"].as_f64().unwrap_or(f64::NAN)),
-                        s.count(d["genuine_offences"].as_f64().map(f64::round), false)
+                        signed_pct(d.genuine_change),
+                        s.count(Some(d.genuine_offences.round()), false)
                     ),
                 ],
                 vec![
                     "Recording-practice change".into(),
                     format!(
                         "{} ({})",
-                        signed_pct(d["recording_change"].as_f64().unwrap_or(f64::NAN)),
-                        s.count(d["recording_offences"].as_f64().map(f64::round), false)
+                        signed_pct(d.recording_change),
+                        s.count(Some(d.recording_offences.round()), false)
                     ),
                 ],
                 vec![
                     "Dispersion (quasi-Poisson)".into(),
-                    format!("{:.2}", d["dispersion"].as_f64().unwrap_or(f64::NAN)),
+                    format!("{:.2}", d.dispersion),
                 ],
             ];
             out.push_str(&table(
-                &format!(
-                    "Decomposition: {} → {}",
-                    d["earlier"].as_str().unwrap_or("?"),
-                    d["later"].as_str().unwrap_or("?")
-                ),
+                &format!("Decomposition: {} → {}", d.earlier, d.later),
                 &["", "Value"],
                 &rows,
             ));
         }
-        None => {
+        other => {
             let _ = write!(
                 out,
                 "<p>The decomposition could not be estimated: {}.</p>",
-                esc(d["not_estimable"].as_str().unwrap_or("no series"))
+                esc(match other {
+                    Some(Demand::NotEstimable { not_estimable }) => not_estimable,
+                    _ => "no series",
+                })
             );
         }
     }
     let _ = rw;
 }
 
-fn appendix(out: &mut String, pack: &Value, rw: &ReportWindows, opts: &ReportOptions) {
+fn appendix(out: &mut String, pack: &Pack, rw: &ReportWindows, opts: &ReportOptions) {
     out.push_str("<h2 id=\"appendix\">Appendix: definitions and data</h2>");
     let defs = [
         (
@@ -1153,24 +1139,13 @@ fn appendix(out: &mut String, pack: &Value, rw: &ReportWindows, opts: &ReportOpt
         &["Measure", "Definition"],
         &rows,
     ));
-    let groups = &pack["outcome_groups"];
-    let list = |k: &str| {
-        groups[k]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    };
+    let groups = &pack.outcome_groups;
     let rows = vec![
-        vec!["SOLVED".into(), esc(&list("SOLVED"))],
-        vec!["RESOLVED".into(), esc(&list("RESOLVED"))],
+        vec!["SOLVED".into(), esc(&groups.solved.join(", "))],
+        vec!["RESOLVED".into(), esc(&groups.resolved.join(", "))],
         vec![
             "VICTIM_DOES_NOT_SUPPORT".into(),
-            esc(&list("VICTIM_DOES_NOT_SUPPORT")),
+            esc(&groups.victim_does_not_support.join(", ")),
         ],
     ];
     out.push_str(&table(
@@ -1193,8 +1168,8 @@ fn appendix(out: &mut String, pack: &Value, rw: &ReportWindows, opts: &ReportOpt
     let _ = write!(
         out,
         "<p class=\"meta\">Data as of {}; records from {}. Input fingerprint (SHA-256 of the records the report was computed from): <code>{}</code>.</p>",
-        esc(pack["as_of"].as_str().unwrap_or("?")),
-        esc(pack["data_from"].as_str().unwrap_or("?")),
+        esc(&pack.as_of),
+        esc(&pack.data_from),
         esc(&opts.fingerprint)
     );
 }

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
+use vigil_analytics::pack::MonthSeries;
 use vigil_analytics::{Month, PackConfig, Window, compute};
 use vigil_domain::access::{Capability, allows};
 use vigil_report::chart::{Line, line_chart};
@@ -26,11 +27,11 @@ pub struct Filter {
 /// the API; with an area, its breakdown by area too. Aggregates, and the cohorts' person
 /// references (no name, address or detail: reading those needs a role that reads cases).
 pub async fn pack_json(app: &App, f: &Filter) -> Result<serde_json::Value, (StatusCode, String)> {
-    prepare(app, f).await.map(|p| p.pack)
+    prepare(app, f).await.map(|p| p.pack.to_json())
 }
 
 struct Prepared {
-    pack: serde_json::Value,
+    pack: vigil_analytics::Pack,
     lpas: Vec<String>,
     staffing: Vec<vigil_domain::StaffingRecord>,
     source: String,
@@ -93,26 +94,6 @@ async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)
     })
 }
 
-fn series(v: &serde_json::Value, months: &[Month]) -> Vec<(Month, Option<f64>)> {
-    months
-        .iter()
-        .map(|m| (*m, v.get(m.key()).and_then(serde_json::Value::as_f64)))
-        .collect()
-}
-
-fn total(v: &serde_json::Value, w: Window) -> f64 {
-    v.as_object()
-        .map(|o| {
-            o.iter()
-                .filter(|(k, _)| {
-                    k.as_str() >= &w.from.to_string()[..7] && k.as_str() <= &w.to.to_string()[..7]
-                })
-                .filter_map(|(_, x)| x.as_f64())
-                .sum()
-        })
-        .unwrap_or(0.0)
-}
-
 pub async fn dashboard(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -138,26 +119,25 @@ pub async fn dashboard(
         }
     };
     let lpa = f.lpa.trim();
-    let scope = if lpa.is_empty() {
-        &p.pack["force"]
-    } else {
-        &p.pack["by_lpa"][lpa]
-    };
-    let months: Vec<Month> = p.pack["months"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m.as_str())
-                .filter_map(|k| {
-                    Some(Month {
-                        year: k[..4].parse().ok()?,
-                        month: k[5..].parse().ok()?,
-                    })
-                })
-                .collect()
+    // `prepare` refused an area the force does not have.
+    let scope = p
+        .pack
+        .scope((!lpa.is_empty()).then_some(lpa))
+        .unwrap_or(&p.pack.force);
+    let months: Vec<Month> = p
+        .pack
+        .months
+        .iter()
+        .filter_map(|k| {
+            Some(Month {
+                year: k.get(..4)?.parse().ok()?,
+                month: k.get(5..)?.parse().ok()?,
+            })
         })
-        .unwrap_or_default();
-    let as_of = p.pack["as_of"].as_str().unwrap_or("").to_owned();
+        .collect();
+    let as_of = p.pack.as_of.clone();
+    let total = |v: &vigil_analytics::pack::Monthly, w: Window| v.total(w).unwrap_or(0.0);
+    let percent = |x: Option<f64>| x.map_or("–".into(), |x| format!("{:.1}%", x * 100.0));
     let rw =
         vigil_report::report_windows(vigil_domain::time::parse_date(&as_of).unwrap_or_default());
     let (latest, previous) = (rw.latest, rw.previous);
@@ -182,55 +162,51 @@ pub async fn dashboard(
             .render(&[]),
         crate::components::button("Show", None, true)
     ));
-    let off = &scope["da_offences"];
+    let off = &scope.da_offences;
     let (a, b) = (total(off, previous), total(off, latest));
     let rows = [
         ("DA offences recorded", format!("{a:.0}"), format!("{b:.0}")),
         (
             "Solved outcomes",
-            format!("{:.0}", total(&scope["solved_outcomes"], previous)),
-            format!("{:.0}", total(&scope["solved_outcomes"], latest)),
+            format!("{:.0}", total(&scope.solved_outcomes, previous)),
+            format!("{:.0}", total(&scope.solved_outcomes, latest)),
         ),
         (
             "Solved rate",
-            scope["solved_rate"][previous.key()]
-                .as_f64()
-                .map_or("–".into(), |x| format!("{:.1}%", x * 100.0)),
-            scope["solved_rate"][latest.key()]
-                .as_f64()
-                .map_or("–".into(), |x| format!("{:.1}%", x * 100.0)),
+            percent(scope.solved_rate.rate(previous)),
+            percent(scope.solved_rate.rate(latest)),
         ),
         (
             "Arrests",
-            format!("{:.0}", total(&scope["arrests"], previous)),
-            format!("{:.0}", total(&scope["arrests"], latest)),
+            format!("{:.0}", total(&scope.arrests, previous)),
+            format!("{:.0}", total(&scope.arrests, latest)),
         ),
         (
             "High-risk victims referred to an IDVA",
-            scope["idva_referral_rate"][previous.key()]["rate"]
-                .as_f64()
-                .map_or("–".into(), |x| format!("{:.1}%", x * 100.0)),
-            scope["idva_referral_rate"][latest.key()]["rate"]
-                .as_f64()
-                .map_or("–".into(), |x| format!("{:.1}%", x * 100.0)),
+            percent(scope.idva_referral_rate.at(previous).and_then(|r| r.rate)),
+            percent(scope.idva_referral_rate.at(latest).and_then(|r| r.rate)),
         ),
         (
             "Arrests per 100 DA offences",
-            scope["arrest_rate"][previous.key()]
-                .as_f64()
+            scope
+                .arrest_rate
+                .rate(previous)
                 .map_or("–".into(), |x| format!("{x:.1}")),
-            scope["arrest_rate"][latest.key()]
-                .as_f64()
+            scope
+                .arrest_rate
+                .rate(latest)
                 .map_or("–".into(), |x| format!("{x:.1}")),
         ),
         (
             "MARAC referrals",
-            scope["marac_referrals"][previous.key()]["total"]
-                .as_f64()
-                .map_or("–".into(), |x| format!("{x:.0}")),
-            scope["marac_referrals"][latest.key()]["total"]
-                .as_f64()
-                .map_or("–".into(), |x| format!("{x:.0}")),
+            scope
+                .marac_referrals
+                .at(previous)
+                .map_or("–".into(), |x| format!("{:.0}", x.total)),
+            scope
+                .marac_referrals
+                .at(latest)
+                .map_or("–".into(), |x| format!("{:.0}", x.total)),
         ),
     ];
     body.push_str(&format!("<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">Headline measures</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Measure</th><th scope=\"col\" class=\"govuk-table__header\">{}</th><th scope=\"col\" class=\"govuk-table__header\">{}</th></tr></thead><tbody class=\"govuk-table__body\">", esc(&previous.key()), esc(&latest.key())));
@@ -248,11 +224,11 @@ pub async fn dashboard(
         &[
             Line {
                 label: "DA offences recorded",
-                points: series(off, &months),
+                points: off.over(&months),
             },
             Line {
                 label: "DA non-crime incidents",
-                points: series(&scope["non_crime_incidents"], &months),
+                points: scope.non_crime_incidents.over(&months),
             },
         ],
         &[(previous, "previous year"), (latest, "latest year")],
@@ -264,7 +240,7 @@ pub async fn dashboard(
         "Outcomes per month",
         &[Line {
             label: "Solved outcomes",
-            points: series(&scope["solved_outcomes"], &months),
+            points: scope.solved_outcomes.over(&months),
         }],
         &[],
         &|v| format!("{v:.0}"),
@@ -279,11 +255,11 @@ pub async fn dashboard(
         &[
             Line {
                 label: "Incidents with a repeat victim (12 months)",
-                points: series(&scope["repeat_incident_rate"], &months),
+                points: scope.repeat_incident_rate.over(&months),
             },
             Line {
                 label: "Emergency responses on target",
-                points: series(&scope["response_on_target"], &months),
+                points: scope.response_on_target.over(&months),
             },
         ],
         &[(previous, "previous year"), (latest, "latest year")],
@@ -295,7 +271,7 @@ pub async fn dashboard(
         "Mean days, offences finalised that month",
         &[Line {
             label: "Days to finalise",
-            points: series(&scope["days_to_finalise"], &months),
+            points: scope.days_to_finalise.over(&months),
         }],
         &[],
         &|v| format!("{v:.0}"),
