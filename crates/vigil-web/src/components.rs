@@ -5,22 +5,7 @@
 
 pub use vigil_report::html::esc;
 
-/// A field-level problem: which field (its HTML id) and what the user should do.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    /// The field's name in the form or JSON body (dotted for nested JSON fields).
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::service::FieldError;
 
 /// The form field's HTML id for an error's field name (`victim.family_name` →
 /// `victim_family_name`).

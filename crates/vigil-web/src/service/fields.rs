@@ -1,0 +1,195 @@
+//! Reading form and API fields: each parser names the field it reads in the error it
+//! gives, so a page can put the message beside the field and the API can name it.
+
+use super::*;
+
+/// A field-level problem: which field (its HTML id) and what the user should do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field's name in the form or JSON body (dotted for nested JSON fields).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+// ----- parsing helpers: each returns a field error naming the field -----
+
+pub(crate) fn required<'a>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &'a str,
+    what: &str,
+) -> Option<&'a str> {
+    let v = raw.trim();
+    if v.is_empty() {
+        errors.push(FieldError::new(field, format!("Enter {what}")));
+        None
+    } else {
+        Some(v)
+    }
+}
+
+pub(crate) fn choice<T>(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    what: &str,
+    parse: fn(&str) -> Result<T, ValueError>,
+) -> Option<T> {
+    let v = raw.trim();
+    if v.is_empty() {
+        errors.push(FieldError::new(field, format!("Choose {what}")));
+        return None;
+    }
+    match parse(v) {
+        Ok(x) => Some(x),
+        Err(e) => {
+            errors.push(FieldError::new(
+                field,
+                format!("Choose {what}: {}", e.reason),
+            ));
+            None
+        }
+    }
+}
+
+/// A date and time as people type them: `2019-08-31T14:05`, `2019-08-31 14:05`,
+/// `31/08/2019 14:05`, with or without seconds.
+pub fn parse_when(raw: &str) -> Result<DateTime, String> {
+    let v = raw.trim();
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(v, fmt) {
+            return Ok(t);
+        }
+    }
+    Err(format!(
+        "'{v}' is not a date and time; enter it like 31/08/2019 14:05"
+    ))
+}
+
+/// A date as people type it: `2019-08-31` or `31/08/2019`.
+pub fn parse_day(raw: &str) -> Result<Date, String> {
+    let v = raw.trim();
+    for fmt in ["%Y-%m-%d", "%d/%m/%Y"] {
+        if let Ok(d) = Date::parse_from_str(v, fmt) {
+            return Ok(d);
+        }
+    }
+    Err(format!("'{v}' is not a date; enter it like 31/08/2019"))
+}
+
+pub(crate) fn when_field(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    what: &str,
+    now: DateTime,
+) -> Option<DateTime> {
+    let v = required(errors, field, raw, what)?;
+    match parse_when(v) {
+        Ok(t) if t > now + chrono::Duration::minutes(5) => {
+            errors.push(FieldError::new(
+                field,
+                format!("{} must not be in the future", capitalise(what)),
+            ));
+            None
+        }
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(FieldError::new(field, e));
+            None
+        }
+    }
+}
+
+pub(crate) fn day_field(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    what: &str,
+    today: Date,
+) -> Option<Date> {
+    let v = required(errors, field, raw, what)?;
+    match parse_day(v) {
+        Ok(d) if d > today => {
+            errors.push(FieldError::new(
+                field,
+                format!("{} must not be in the future", capitalise(what)),
+            ));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(FieldError::new(field, e));
+            None
+        }
+    }
+}
+
+pub(crate) fn capitalise(s: &str) -> String {
+    let s = s.strip_prefix("the ").unwrap_or(s);
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+pub(crate) fn yes_no_unknown(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    what: &str,
+) -> Option<Option<bool>> {
+    match raw.trim() {
+        "yes" => Some(Some(true)),
+        "no" => Some(Some(false)),
+        "not_known" => Some(None),
+        "" => {
+            errors.push(FieldError::new(field, format!("Choose whether {what}")));
+            None
+        }
+        other => {
+            errors.push(FieldError::new(
+                field,
+                format!("'{other}' is not an answer; choose yes, no or not known"),
+            ));
+            None
+        }
+    }
+}
+
+pub(crate) fn text_limit(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    max: usize,
+) -> Option<String> {
+    let v = raw.trim();
+    if v.chars().any(char::is_control) {
+        errors.push(FieldError::new(field, "Remove the control characters"));
+        return None;
+    }
+    if v.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("Use {max} characters or fewer"),
+        ));
+        return None;
+    }
+    (!v.is_empty()).then(|| v.to_owned())
+}

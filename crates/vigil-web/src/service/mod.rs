@@ -1,0 +1,172 @@
+//! Vigil's use cases as the web application offers them: each checks the permission table,
+//! validates its input field by field, applies the domain rules, and writes through the
+//! store with its audit rows. The HTML pages and the JSON API both call these, so a rule
+//! holds however a user reaches it.
+
+use crate::App;
+use crate::auth::audit_entry;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use vigil_domain::access::{Capability, allows};
+use vigil_domain::risk::{
+    Answer, Answers, AssessmentStage, GradeThresholds, InstrumentKind, JudgementReason,
+    ProfessionalJudgement, assess, instrument,
+};
+use vigil_domain::routing::{Routing, TeamLoad, route};
+use vigil_domain::safeguarding::{Action, CaseFacts, actions_due};
+use vigil_domain::time::{Date, DateTime};
+use vigil_domain::*;
+use vigil_store::{AuditEntry, CaseFile, PersonSearch, Session, StoreError};
+
+mod case;
+mod fields;
+mod intake;
+mod people;
+mod queues;
+mod recording;
+mod sharing;
+
+pub use case::*;
+pub use fields::*;
+pub use intake::*;
+pub use people::*;
+pub use queues::*;
+pub use recording::*;
+pub use sharing::*;
+
+/// Why a use case did not complete.
+#[derive(Debug)]
+pub enum Failure {
+    /// No such record, or one the user may not see (the attempt is audited).
+    NotFound,
+    /// The user's role may not do this at all.
+    Forbidden,
+    /// The input has problems; nothing was written.
+    Invalid(Vec<FieldError>),
+    /// A new person looks like people already recorded; the user must pick one or confirm.
+    PossibleDuplicates {
+        party: &'static str,
+        matches: Vec<Person>,
+    },
+    /// Someone else changed the record first.
+    Conflict(String),
+    /// The store failed; nothing was written.
+    Problem(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => Failure::NotFound,
+            StoreError::Conflict { .. } => Failure::Conflict(e.to_string()),
+            StoreError::Rejected(issues) => Failure::Invalid(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError::new("code", i.message))
+                    .collect(),
+            ),
+            other => Failure::Problem(other.to_string()),
+        }
+    }
+}
+
+pub type Outcome<T> = Result<T, Failure>;
+
+/// The DAIT caseload per deployable officer above which new medium and high risk
+/// investigations go to CID instead (routing's capacity rule). Vigil's default; a force
+/// sets its own.
+pub const DAIT_CASES_PER_OFFICER: f64 = 12.0;
+
+pub(crate) fn actor(s: &Session) -> &str {
+    s.user.username.as_str()
+}
+
+/// Checks a capability; a refusal is audited (an attempt to act beyond one's role is worth
+/// knowing about).
+pub(crate) async fn require(
+    app: &App,
+    s: &Session,
+    c: Capability,
+    what: &str,
+    id: &str,
+) -> Outcome<()> {
+    if allows(s.user.role, c) {
+        return Ok(());
+    }
+    let _ = app
+        .store
+        .audit(&audit_entry(
+            actor(s),
+            &format!("{what}.denied"),
+            what,
+            id,
+            Some(format!("role {} lacks {c}", s.user.role)),
+        ))
+        .await;
+    Err(Failure::Forbidden)
+}
+
+/// Reading one record: a role that may not read cases is answered "not found", and the
+/// attempt is audited, so a URL typed by hand reveals nothing.
+pub(crate) async fn require_read(app: &App, s: &Session, kind: &str, id: &str) -> Outcome<()> {
+    if allows(s.user.role, Capability::ReadCases) {
+        return Ok(());
+    }
+    let _ = app
+        .store
+        .audit(&audit_entry(
+            actor(s),
+            &format!("{kind}.read_denied"),
+            kind,
+            id,
+            None,
+        ))
+        .await;
+    Err(Failure::NotFound)
+}
+
+pub(crate) async fn audited(app: &App, e: AuditEntry) -> Outcome<()> {
+    // No audit row, no read.
+    app.store.audit(&e).await.map(|_| ()).map_err(Failure::from)
+}
+
+/// An area typed or chosen by a user: a valid name, and one of the force's areas (when the
+/// store knows them).
+pub fn known_lpa(app: &App, raw: &str) -> Result<Lpa, String> {
+    match Lpa::parse(raw.trim()) {
+        Ok(l) if app.lpas.is_empty() || app.lpas.contains(&l) => Ok(l),
+        Ok(l) => Err(format!(
+            "'{l}' is not one of this force's Local Policing Areas"
+        )),
+        Err(e) => Err(e.reason),
+    }
+}
+
+/// One fresh id for a record made in Vigil, as its typed id.
+pub(crate) async fn new_id<T>(
+    app: &App,
+    kind: RecordKind,
+    parse: fn(&str) -> Result<T, ValueError>,
+) -> Outcome<T> {
+    let ids = app.store.new_ids(kind, 1).await?;
+    parse(&ids[0]).map_err(|e| Failure::Problem(e.reason))
+}
+
+/// Writes records added to a case, with the audit row that names what was added.
+pub(crate) async fn add_to_case(
+    app: &App,
+    s: &Session,
+    case: &IncidentId,
+    what: &str,
+    id: &str,
+    records: RecordSet,
+) -> Outcome<()> {
+    let entry = audit_entry(
+        actor(s),
+        &format!("{what}.create"),
+        "case",
+        case.as_str(),
+        Some(format!("{what} {id}")),
+    );
+    Ok(app.store.add_records(&records, &[entry]).await?)
+}

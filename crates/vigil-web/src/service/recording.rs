@@ -1,0 +1,485 @@
+//! Recording on a case: offences, arrests, referrals, the secondary assessment and
+//! outcomes.
+
+use super::*;
+
+// ----- recording on a case -----
+
+/// A case the user may change: it must exist and the role must hold `c`.
+pub(crate) async fn writable_case(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    c: Capability,
+    what: &str,
+) -> Outcome<CaseFile> {
+    require_read(app, s, "case", raw).await?;
+    let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
+    let case = app.store.case_file(&id).await?;
+    require(app, s, c, what, raw).await?;
+    Ok(case)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OffenceInput {
+    /// The offence group, e.g. `violence_with_injury`, `coercive_control`.
+    pub offence_group: String,
+    /// The Home Office offence code, if known.
+    pub ho_code: String,
+    /// When the offence was committed.
+    pub offence_date: String,
+    /// When it was recorded as a crime; today if empty.
+    pub recorded_date: String,
+    /// Whether body-worn video captured evidence.
+    pub bwv_captured: bool,
+    /// `lpt`, `dait`, `cid` or `other`; the routing rule's team if empty.
+    pub team: String,
+}
+
+pub async fn add_offence(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &OffenceInput,
+) -> Outcome<OffenceId> {
+    let case = writable_case(app, s, case_id, Capability::RecordInvestigation, "offence").await?;
+    let today = vigil_auth::now_utc().date();
+    let i = &case.incident;
+    let mut errors = Vec::new();
+    let group = choice(
+        &mut errors,
+        "offence_group",
+        &input.offence_group,
+        "the offence",
+        OffenceGroup::parse,
+    );
+    let committed = day_field(
+        &mut errors,
+        "offence_date",
+        &input.offence_date,
+        "the date the offence was committed",
+        today,
+    );
+    let recorded = if input.recorded_date.trim().is_empty() {
+        Some(today)
+    } else {
+        day_field(
+            &mut errors,
+            "recorded_date",
+            &input.recorded_date,
+            "the date the crime was recorded",
+            today,
+        )
+    };
+    for e in vigil_domain::dates::offence_in_case(i.reported_at, committed, recorded) {
+        errors.push(FieldError::new(e.field, capitalise(&e.reason)));
+    }
+    let ho_code = text_limit(&mut errors, "ho_code", &input.ho_code, 10);
+    let team = if input.team.trim().is_empty() {
+        None
+    } else {
+        choice(
+            &mut errors,
+            "team",
+            &input.team,
+            "the investigating team",
+            InvestigatingTeam::parse,
+        )
+    };
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    let grade = current_grade(&case);
+    let team = match team {
+        Some(t) => t,
+        None => case_routing(app, &case)
+            .await?
+            .map_or(InvestigatingTeam::Lpt, |r| r.investigation),
+    };
+    let id = new_id(app, RecordKind::Offence, OffenceId::parse).await?;
+    let records = RecordSet {
+        offences: vec![Offence {
+            id: id.clone(),
+            incident_id: i.id.clone(),
+            ho_code,
+            offence_group: group.expect("checked"),
+            offence_date: committed.expect("checked"),
+            recorded_date: recorded.expect("checked"),
+            victim_id: i.victim_id.clone(),
+            suspect_id: i.suspect_id.clone(),
+            risk_level: grade,
+            team,
+            outcome: None,
+            bwv_captured: input.bwv_captured,
+        }],
+        ..Default::default()
+    };
+    add_to_case(app, s, &i.id, "offence", id.as_str(), records).await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArrestInput {
+    /// The person arrested: the case's suspect if empty.
+    pub person_id: String,
+    /// The offence the arrest is for, if one.
+    pub offence_id: String,
+    pub arrested_at: String,
+    /// `yes`, `no` or `not_known`.
+    pub bwv_shown_in_interview: String,
+    /// `charge`, `caution`, `released_under_investigation`, `bail`, `no_further_action`,
+    /// `other`; empty while pending.
+    pub disposal: String,
+}
+
+pub async fn add_arrest(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &ArrestInput,
+) -> Outcome<ArrestId> {
+    let case = writable_case(app, s, case_id, Capability::RecordInvestigation, "arrest").await?;
+    let now = vigil_auth::now_utc();
+    let i = &case.incident;
+    let mut errors = Vec::new();
+    let person = if input.person_id.trim().is_empty() {
+        match &i.suspect_id {
+            Some(p) => Some(p.clone()),
+            None => {
+                errors.push(FieldError::new("person_id", "Enter the reference of the person arrested (this case has no suspect recorded)"));
+                None
+            }
+        }
+    } else {
+        match PersonId::parse(input.person_id.trim()) {
+            Ok(p) if Some(&p) == i.suspect_id.as_ref() || p == i.victim_id => Some(p),
+            Ok(p) => {
+                errors.push(FieldError::new("person_id", format!("'{p}' is not a party to this case; an arrest is recorded on the case of the person arrested")));
+                None
+            }
+            Err(e) => {
+                errors.push(FieldError::new("person_id", e.reason));
+                None
+            }
+        }
+    };
+    let offence = if input.offence_id.trim().is_empty() {
+        None
+    } else {
+        match case
+            .offences
+            .iter()
+            .find(|o| o.id.as_str() == input.offence_id.trim())
+        {
+            Some(o) => Some(o.id.clone()),
+            None => {
+                errors.push(FieldError::new(
+                    "offence_id",
+                    "Choose one of this case's offences, or none",
+                ));
+                None
+            }
+        }
+    };
+    let at = when_field(
+        &mut errors,
+        "arrested_at",
+        &input.arrested_at,
+        "when the arrest was made",
+        now,
+    );
+    if let Some(t) = at
+        && let Err(e) = vigil_domain::dates::arrest_in_case(i.reported_at, t)
+    {
+        errors.push(FieldError::new(e.field, capitalise(&e.reason)));
+    }
+    let bwv = if input.bwv_shown_in_interview.trim().is_empty() {
+        Some(None)
+    } else {
+        yes_no_unknown(
+            &mut errors,
+            "bwv_shown_in_interview",
+            &input.bwv_shown_in_interview,
+            "body-worn video was shown in interview",
+        )
+    };
+    let disposal = if input.disposal.trim().is_empty() {
+        None
+    } else {
+        choice(
+            &mut errors,
+            "disposal",
+            &input.disposal,
+            "the disposal",
+            ArrestDisposal::parse,
+        )
+    };
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    let id = new_id(app, RecordKind::Arrest, ArrestId::parse).await?;
+    let records = RecordSet {
+        arrests: vec![Arrest {
+            id: id.clone(),
+            person_id: person.expect("checked"),
+            incident_id: Some(i.id.clone()),
+            offence_id: offence,
+            arrested_at: at.expect("checked"),
+            bwv_shown_in_interview: bwv.expect("checked"),
+            disposal,
+        }],
+        ..Default::default()
+    };
+    add_to_case(app, s, &i.id, "arrest", id.as_str(), records).await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReferralInput {
+    /// `marac`, `idva`, `mash`, `encompass` or `other`.
+    pub kind: String,
+    /// `yes`, `no` or `not_known`: whether the victim consented.
+    pub consent: String,
+}
+
+pub async fn add_referral(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &ReferralInput,
+) -> Outcome<ReferralId> {
+    require_read(app, s, "case", case_id).await?;
+    let id = IncidentId::parse(case_id).map_err(|_| Failure::NotFound)?;
+    let case = app.store.case_file(&id).await?;
+    // Investigators and the CRU both refer victims on.
+    if !allows(s.user.role, Capability::RecordInvestigation) {
+        require(app, s, Capability::Safeguard, "referral", case_id).await?;
+    }
+    let mut errors = Vec::new();
+    let kind = choice(
+        &mut errors,
+        "kind",
+        &input.kind,
+        "where the referral goes",
+        ReferralKind::parse,
+    );
+    let consent = yes_no_unknown(
+        &mut errors,
+        "consent",
+        &input.consent,
+        "the victim consented",
+    );
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
+    let records = RecordSet {
+        referrals: vec![Referral {
+            id: rid.clone(),
+            kind: kind.expect("checked"),
+            person_id: case.incident.victim_id.clone(),
+            incident_id: Some(id.clone()),
+            referred_at: vigil_auth::now_utc(),
+            agency: Agency::Police,
+            consent: consent.expect("checked"),
+        }],
+        ..Default::default()
+    };
+    add_to_case(app, s, &id, "referral", rid.as_str(), records).await?;
+    Ok(rid)
+}
+
+/// Adds a DASH assessment to a case: the primary one when the incident was recorded without
+/// it (any role that records incidents), or the DAIT sergeant's secondary review.
+pub async fn add_assessment(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    stage: AssessmentStage,
+    input: &DashInput,
+) -> Outcome<RiskGrade> {
+    let needed = match stage {
+        AssessmentStage::Primary => Capability::RecordIncident,
+        AssessmentStage::Secondary => Capability::SecondaryAssessment,
+    };
+    let case = writable_case(app, s, case_id, needed, "assessment").await?;
+    let has_primary = case.incident.risk_level.is_some()
+        || case
+            .assessments
+            .iter()
+            .any(|a| a.stage == AssessmentStage::Primary);
+    let mut errors = Vec::new();
+    match stage {
+        AssessmentStage::Primary if has_primary => errors.push(FieldError::new("dash", "This case already has a primary assessment; a DAIT sergeant reviews it with a secondary assessment")),
+        AssessmentStage::Secondary if !has_primary => errors.push(FieldError::new("dash", "Record the primary assessment first")),
+        _ => {}
+    }
+    let dash = validate_dash(&mut errors, input);
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    let d = dash.expect("checked");
+    let id = new_id(app, RecordKind::Assessment, AssessmentId::parse).await?;
+    let record = assessment_record(id, &case.incident.id, stage, vigil_auth::now_utc(), &d);
+    let reason = d
+        .assessment
+        .judgement
+        .as_ref()
+        .map(|j| format!("professional judgement: {}", j.reason.as_str()));
+    let entry = audit_entry(
+        actor(s),
+        &format!("assessment.{stage}"),
+        "case",
+        case.incident.id.as_str(),
+        reason,
+    );
+    match stage {
+        AssessmentStage::Secondary => app.store.add_secondary_assessment(&record, &entry).await?,
+        AssessmentStage::Primary => {
+            // The incident carries the primary grade; it was recorded without one, so the
+            // assessment row is the record of it.
+            app.store
+                .add_records(
+                    &RecordSet {
+                        risk_assessments: vec![record],
+                        ..Default::default()
+                    },
+                    &[entry],
+                )
+                .await?
+        }
+    }
+    Ok(d.assessment.grade)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutcomeInput {
+    /// The outcome code: `1`, `1A`, `2` … `22`.
+    pub code: String,
+    /// The date of the outcome; today if empty.
+    pub date: String,
+    /// The victim's withdrawal of support is recorded (needed for outcome 16).
+    pub victim_withdrawal_recorded: bool,
+    /// The offence's version as read; a change by someone else since is refused.
+    #[serde(deserialize_with = "whole_number")]
+    pub version: i64,
+    /// Set after reading the warnings about an unusual outcome.
+    pub confirm_warnings: bool,
+}
+
+pub async fn record_outcome(
+    app: &App,
+    s: &Session,
+    offence_raw: &str,
+    input: &OutcomeInput,
+) -> Outcome<i64> {
+    require_read(app, s, "offence", offence_raw).await?;
+    let id = OffenceId::parse(offence_raw).map_err(|_| Failure::NotFound)?;
+    let current = app.store.offence(&id).await?;
+    require(
+        app,
+        s,
+        Capability::RecordInvestigation,
+        "offence",
+        offence_raw,
+    )
+    .await?;
+    let today = vigil_auth::now_utc().date();
+    let mut errors = Vec::new();
+    let code = choice(
+        &mut errors,
+        "code",
+        &input.code,
+        "the outcome",
+        OutcomeCode::parse,
+    );
+    let date = if input.date.trim().is_empty() {
+        Some(today)
+    } else {
+        day_field(
+            &mut errors,
+            "date",
+            &input.date,
+            "the date of the outcome",
+            today,
+        )
+    };
+    if input.version < 1 {
+        errors.push(FieldError::new(
+            "version",
+            "Reload the offence: the form did not say which version you edited",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    let outcome = vigil_domain::Outcome {
+        code: code.expect("checked"),
+        date: date.expect("checked"),
+    };
+    let issues = vigil_domain::outcome::validate_outcome(&vigil_domain::outcome::OutcomeContext {
+        code: outcome.code,
+        outcome_date: outcome.date,
+        recorded_date: current.record.recorded_date,
+        domestic_abuse: true,
+        victim_withdrawal_recorded: input.victim_withdrawal_recorded,
+        provenance: vigil_domain::outcome::Provenance::RecordedInVigil,
+    });
+    let (errs, warns): (Vec<_>, Vec<_>) = issues
+        .into_iter()
+        .partition(|i| i.severity == vigil_domain::outcome::Severity::Error);
+    if !errs.is_empty() {
+        return Err(Failure::Invalid(
+            errs.into_iter()
+                .map(|i| FieldError::new("code", i.message))
+                .collect(),
+        ));
+    }
+    if !warns.is_empty() && !input.confirm_warnings {
+        return Err(Failure::Invalid(
+            warns
+                .into_iter()
+                .map(|i| {
+                    FieldError::new(
+                        "confirm_warnings",
+                        format!("{} Tick to confirm you have read this.", i.message),
+                    )
+                })
+                .collect(),
+        ));
+    }
+    let entry = audit_entry(
+        actor(s),
+        "offence.outcome",
+        "case",
+        current.record.incident_id.as_str(),
+        Some(format!("offence {id}: outcome {}", outcome.code)),
+    );
+    Ok(app
+        .store
+        .record_outcome(
+            &id,
+            outcome,
+            input.victim_withdrawal_recorded,
+            input.version,
+            &entry,
+        )
+        .await?)
+}
+
+/// A whole number however JSON spells it: `3` or `3.0` (JSON does not tell integers from
+/// other numbers; a client may send either).
+pub(crate) fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
+}
