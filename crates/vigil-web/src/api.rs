@@ -179,13 +179,22 @@ async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Sessi
     Ok(s)
 }
 
-macro_rules! session {
-    ($app:expr, $headers:expr, $method:expr) => {
-        match caller(&$app, &$headers, &$method).await {
-            Ok(s) => s,
-            Err(e) => return e.into_response(),
-        }
-    };
+/// An API handler's caller: extracting it answers a request without a live token or
+/// session (or a cookie change without its form token) in the API's error shape.
+pub struct Caller(pub Session);
+
+impl axum::extract::FromRequestParts<Arc<App>> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Response> {
+        caller(app, &parts.headers, &parts.method)
+            .await
+            .map(Caller)
+            .map_err(IntoResponse::into_response)
+    }
 }
 
 // ----- what the API returns -----
@@ -505,12 +514,10 @@ fn created<T: Serialize>(body: T) -> Response {
     security(("bearer" = []), ("session" = [])))]
 pub async fn person(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
     q: Result<Query<PersonParams>, QueryRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Query(q) = match q {
         Ok(q) => q,
         Err(r) => return query_problem(r).into_response(),
@@ -532,11 +539,9 @@ pub async fn person(
     security(("bearer" = []), ("session" = [])))]
 pub async fn search(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     q: Result<Query<SearchInput>, QueryRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Query(q) = match q {
         Ok(q) => q,
         Err(r) => return query_problem(r).into_response(),
@@ -575,11 +580,9 @@ pub async fn search(
     security(("bearer" = []), ("session" = [])))]
 pub async fn case(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let c = match service::read_case(&app, &s, &id).await {
         Ok(c) => c,
         Err(f) => return from_failure(&s, f).into_response(),
@@ -659,11 +662,9 @@ pub async fn case(
     security(("bearer" = []), ("session" = [])))]
 pub async fn record_incident(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     body: Result<Json<IntakeInput>, JsonRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
@@ -686,12 +687,10 @@ pub async fn record_incident(
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_offence(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
     body: Result<Json<OffenceInput>, JsonRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
@@ -709,12 +708,10 @@ pub async fn add_offence(
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_arrest(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
     body: Result<Json<ArrestInput>, JsonRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
@@ -732,12 +729,10 @@ pub async fn add_arrest(
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_referral(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
     body: Result<Json<ReferralInput>, JsonRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
@@ -755,12 +750,10 @@ pub async fn add_referral(
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_assessment(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
     body: Result<Json<AssessmentInput>, JsonRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
@@ -793,12 +786,10 @@ pub async fn add_assessment(
     security(("bearer" = []), ("session" = [])))]
 pub async fn record_outcome(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(id): Path<String>,
     body: Result<Json<OutcomeInput>, JsonRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Json(input) = match body {
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
@@ -815,12 +806,10 @@ pub async fn record_outcome(
     security(("bearer" = []), ("session" = [])))]
 pub async fn queue(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     Path(slug): Path<String>,
     q: Result<Query<QueueParams>, QueryRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Query(q) = match q {
         Ok(q) => q,
         Err(r) => return query_problem(r).into_response(),
@@ -870,8 +859,7 @@ pub async fn queue(
 #[utoipa::path(get, path = "/api/v1/shared", tag = "partners",
     responses((status = 200, body = Vec<SharedDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn shared(State(app): State<Arc<App>>, method: Method, headers: HeaderMap) -> Response {
-    let s = session!(app, headers, method);
+pub async fn shared(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
     match service::shared(&app, &s).await {
         Ok(list) => Json(
             list.iter()
@@ -906,11 +894,9 @@ pub struct PackParams {
     security(("bearer" = []), ("session" = [])))]
 pub async fn pack(
     State(app): State<Arc<App>>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(s): Caller,
     q: Result<Query<PackParams>, QueryRejection>,
 ) -> Response {
-    let s = session!(app, headers, method);
     let Query(q) = match q {
         Ok(q) => q,
         Err(r) => return query_problem(r).into_response(),

@@ -6,7 +6,7 @@ use crate::App;
 use crate::components::*;
 use crate::forms::{FormData, dash_fields, dash_input};
 use crate::layout::page;
-use crate::pages::{failure_page, link_person, signed_in};
+use crate::pages::{failure_page, link_person};
 use crate::service::{
     self, ArrestInput, Failure, OffenceInput, OutcomeInput, ReferralInput, case_actions,
     case_routing, current_grade,
@@ -109,14 +109,10 @@ fn timeline(c: &CaseFile) -> Vec<(vigil_domain::DateTime, String)> {
 
 pub async fn case(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    crate::pages::SignedIn(s): crate::pages::SignedIn,
     Path(raw): Path<String>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let c = match service::read_case(&app, &s, &raw).await {
         Ok(c) => c,
         Err(f) => return failure_page(&s, f),
@@ -600,14 +596,10 @@ fn task_of(kind: &str, stage: &str) -> Option<Task> {
 
 pub async fn task_form(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    crate::pages::SignedIn(s): crate::pages::SignedIn,
     Path((raw, kind)): Path<(String, String)>,
     Query(q): Query<StageQuery>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Some(task) = task_of(&kind, &q.stage) else {
         return crate::pages::not_found_page(Some(&s));
     };
@@ -816,13 +808,9 @@ async fn readable_offence(
 
 pub async fn outcome_form(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    crate::pages::SignedIn(s): crate::pages::SignedIn,
     Path(raw): Path<String>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     match readable_offence(&app, &s, &raw).await {
         Ok(o) => Html(outcome_page(
             &s,

@@ -6,7 +6,7 @@ use crate::App;
 use crate::components::esc;
 use crate::layout::page;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -96,13 +96,9 @@ async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)
 
 pub async fn dashboard(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    crate::pages::SignedIn(s): crate::pages::SignedIn,
     Query(f): Query<Filter>,
 ) -> Response {
-    let s = match crate::pages::signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !allows(s.user.role, Capability::ReadAnalytics) {
         return crate::pages::not_found_page(Some(&s));
     }
@@ -288,13 +284,9 @@ pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img
 
 pub async fn report(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    crate::pages::SignedIn(s): crate::pages::SignedIn,
     Query(f): Query<Filter>,
 ) -> Response {
-    let s = match crate::pages::signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !allows(s.user.role, Capability::ReadAnalytics) {
         return crate::pages::not_found_page(Some(&s));
     }

@@ -6,7 +6,7 @@ use crate::App;
 use crate::components::*;
 use crate::forms::{FormData, dash_fields, dash_input, party_fields, party_input};
 use crate::layout::page_at;
-use crate::pages::{failure_page, full_name, link_person, signed_in};
+use crate::pages::{failure_page, full_name, link_person};
 use crate::service::{self, Failure, IntakeInput};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -133,11 +133,10 @@ fn form_page(
     page_at("Record an incident", Some(s), "/incidents/new", &body)
 }
 
-pub async fn new_incident(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn new_incident(
+    State(app): State<Arc<App>>,
+    crate::pages::SignedIn(s): crate::pages::SignedIn,
+) -> Response {
     if !allows(s.user.role, Capability::RecordIncident) {
         return crate::pages::forbidden_page(&s);
     }

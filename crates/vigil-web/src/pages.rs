@@ -38,6 +38,21 @@ pub async fn signed_form(
     Ok((s, f))
 }
 
+/// A handler's signed-in user: extracting it answers a request without a live session
+/// with the redirect to sign in, so no handler repeats the check.
+pub struct SignedIn(pub Session);
+
+impl axum::extract::FromRequestParts<Arc<App>> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Response> {
+        signed_in(app, &parts.headers).await.map(SignedIn)
+    }
+}
+
 /// The session of a request, or the redirect to sign in.
 pub async fn signed_in(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
     current(app, headers)
@@ -139,11 +154,7 @@ pub async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Respo
     not_found_page(s.as_ref())
 }
 
-pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn home(SignedIn(s): SignedIn) -> Response {
     let role = s.user.role;
     let mut body = format!(
         "{}<p class=\"govuk-body\">You are signed in as {} ({}).</p>",
@@ -234,14 +245,10 @@ pub struct PersonQuery {
 
 pub async fn person(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    SignedIn(s): SignedIn,
     Path(raw): Path<String>,
     Query(q): Query<PersonQuery>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let (record, errors) = match service::read_person(&app, &s, &raw, &q.reason).await {
         Ok(r) => (r, Vec::new()),
         // A reason too short: read the record without the address, and say why.
@@ -442,13 +449,9 @@ fn search_form(q: &SearchInput, errors: &[FieldError], lpas: &[vigil_domain::Lpa
 /// Search by reference (straight to the record), by name, or by day.
 pub async fn search(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    SignedIn(s): SignedIn,
     Query(q): Query<SearchInput>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let (status, errors, results) = match service::search(&app, &s, &q).await {
         Ok(Found::Person(id)) => return Redirect::to(&format!("/people/{id}")).into_response(),
         Ok(Found::Case(id)) => return Redirect::to(&format!("/cases/{id}")).into_response(),
@@ -540,13 +543,9 @@ pub struct AuditFilter {
 /// state of the hash chain. Entries cannot be changed from here or anywhere else.
 pub async fn audit(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    SignedIn(s): SignedIn,
     Query(q): Query<AuditFilter>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !allows(s.user.role, Capability::Administer) {
         return not_found_page(Some(&s));
     }
@@ -613,14 +612,10 @@ pub struct QueueFilter {
 /// (or today, for a store without one).
 pub async fn queue(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    SignedIn(s): SignedIn,
     Path(slug): Path<String>,
     Query(q): Query<QueueFilter>,
 ) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Some(queue) = vigil_domain::access::Queue::from_slug(&slug)
         .filter(|x| vigil_domain::access::queues(s.user.role).contains(x))
     else {
@@ -722,11 +717,7 @@ pub async fn queue(
 
 /// A partner agency's list: the referrals shared with it, with who they are about. No
 /// address, no incident detail, no suspect.
-pub async fn shared(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let s = match signed_in(&app, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn shared(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Response {
     let list = match service::shared(&app, &s).await {
         Ok(l) => l,
         Err(Failure::Forbidden) => return not_found_page(Some(&s)),
