@@ -508,7 +508,7 @@ fn created<T: Serialize>(body: T) -> Response {
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
+#[utoipa::path(get, path = "/people/{id}", tag = "people",
     params(("id" = String, Path, description = "The person's reference"), PersonParams),
     responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -533,7 +533,7 @@ pub async fn person(
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/search", tag = "people",
+#[utoipa::path(get, path = "/search", tag = "people",
     params(SearchInput),
     responses((status = 404, body = ErrorBody, description = "The caller's role does not read people's records"), (status = 200, body = SearchDto), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -574,7 +574,7 @@ pub async fn search(
     Json(out).into_response()
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "The case (incident) reference")),
     responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -656,7 +656,7 @@ pub async fn case(
     .into_response()
 }
 
-#[utoipa::path(post, path = "/api/v1/incidents", tag = "cases",
+#[utoipa::path(post, path = "/incidents", tag = "cases",
     request_body = IntakeInput,
     responses((status = 201, body = RecordedDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 401, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -680,7 +680,7 @@ pub async fn record_incident(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/cases/{id}/offences", tag = "cases",
+#[utoipa::path(post, path = "/cases/{id}/offences", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = OffenceInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
@@ -701,7 +701,7 @@ pub async fn add_offence(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/cases/{id}/arrests", tag = "cases",
+#[utoipa::path(post, path = "/cases/{id}/arrests", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = ArrestInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
@@ -722,7 +722,7 @@ pub async fn add_arrest(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", tag = "cases",
+#[utoipa::path(post, path = "/cases/{id}/referrals", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = ReferralInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
@@ -743,7 +743,7 @@ pub async fn add_referral(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", tag = "cases",
+#[utoipa::path(post, path = "/cases/{id}/assessments", tag = "cases",
     params(("id" = String, Path, description = "The case reference")),
     request_body = AssessmentInput,
     responses((status = 201, body = GradeDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
@@ -779,7 +779,7 @@ pub async fn add_assessment(
     }
 }
 
-#[utoipa::path(put, path = "/api/v1/offences/{id}/outcome", tag = "cases",
+#[utoipa::path(put, path = "/offences/{id}/outcome", tag = "cases",
     params(("id" = String, Path, description = "The offence (crime) reference")),
     request_body = OutcomeInput,
     responses((status = 200, body = VersionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
@@ -800,7 +800,7 @@ pub async fn record_outcome(
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/queues/{queue}", tag = "queues",
+#[utoipa::path(get, path = "/queues/{queue}", tag = "queues",
     params(("queue" = String, Path, description = "`lpt`, `dait` or `cru`: the caller's own team's"), QueueParams),
     responses((status = 200, body = QueueDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -856,7 +856,7 @@ pub async fn queue(
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/shared", tag = "partners",
+#[utoipa::path(get, path = "/shared", tag = "partners",
     responses((status = 200, body = Vec<SharedDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn shared(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
@@ -888,7 +888,7 @@ pub struct PackParams {
 }
 
 /// The performance pack: every measure of METRICS.md, as `vigil pack --json` prints it.
-#[utoipa::path(get, path = "/api/v1/pack", tag = "analysis",
+#[utoipa::path(get, path = "/pack", tag = "analysis",
     params(PackParams),
     responses((status = 200, description = "The pack, keyed by the measures' names in METRICS.md", body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -969,17 +969,54 @@ impl utoipa::Modify for Security {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Vigil API", version = "1", description = "Domestic abuse response, investigation and safeguarding: the same operations and permission table as Vigil's pages."),
-    paths(person, search, case, record_incident, add_offence, add_arrest, add_referral, add_assessment, record_outcome, queue, shared, pack),
     modifiers(&Security),
     tags((name = "people"), (name = "cases"), (name = "queues"), (name = "partners"), (name = "analysis"))
 )]
 pub struct ApiDoc;
 
+/// The API's routes, each listed once: the router and the OpenAPI document are both made
+/// from the handlers' `#[utoipa::path]` attributes, so a route cannot be served without
+/// being described, or described without being served.
+fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(person))
+        .routes(routes!(search))
+        .routes(routes!(case))
+        .routes(routes!(record_incident))
+        .routes(routes!(add_offence))
+        .routes(routes!(add_arrest))
+        .routes(routes!(add_referral))
+        .routes(routes!(add_assessment))
+        .routes(routes!(record_outcome))
+        .routes(routes!(queue))
+        .routes(routes!(shared))
+        .routes(routes!(pack))
+}
+
+/// The API under `/api/v1`, with its OpenAPI document at `/api/v1/openapi.json` and the
+/// API's own answer for a path it does not have.
+pub fn router() -> axum::Router<Arc<App>> {
+    let (api, _) = utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", routes())
+        .split_for_parts();
+    api.route("/api/v1/openapi.json", axum::routing::get(openapi))
+        .nest("/api/v1", axum::Router::new().fallback(not_found))
+}
+
 /// The OpenAPI document, as served.
 pub fn openapi_json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises")
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            let (_, doc) =
+                utoipa_axum::router::OpenApiRouter::<Arc<App>>::with_openapi(ApiDoc::openapi())
+                    .nest("/api/v1", routes())
+                    .split_for_parts();
+            doc.to_pretty_json()
+                .expect("the OpenAPI document serialises")
+        })
+        .clone()
 }
 
 pub async fn openapi() -> Response {

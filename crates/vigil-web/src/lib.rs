@@ -22,7 +22,7 @@ pub mod service;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -55,23 +55,8 @@ pub fn router(store: DynStore, secure_cookies: bool, lpas: Vec<vigil_domain::Lpa
         lpas,
         throttle: Mutex::new(HashMap::new()),
     });
-    let api = Router::new()
-        .route("/openapi.json", get(api::openapi))
-        .route("/search", get(api::search))
-        .route("/people/{id}", get(api::person))
-        .route("/cases/{id}", get(api::case))
-        .route("/incidents", post(api::record_incident))
-        .route("/cases/{id}/offences", post(api::add_offence))
-        .route("/cases/{id}/arrests", post(api::add_arrest))
-        .route("/cases/{id}/referrals", post(api::add_referral))
-        .route("/cases/{id}/assessments", post(api::add_assessment))
-        .route("/offences/{id}/outcome", put(api::record_outcome))
-        .route("/queues/{queue}", get(api::queue))
-        .route("/shared", get(api::shared))
-        .route("/pack", get(api::pack))
-        .fallback(api::not_found);
     Router::new()
-        .nest("/api/v1", api)
+        .merge(api::router())
         .route("/assets/{file}", get(assets))
         .route("/incidents/new", get(intake::new_incident))
         .route("/incidents", post(intake::record_incident))
