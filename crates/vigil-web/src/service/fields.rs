@@ -20,6 +20,28 @@ impl FieldError {
     }
 }
 
+/// Every field a form needs, or every problem found with the form: `valid!(errors; a, b)`
+/// gives `(a, b)` when each parsed (`Some`) and no problem was found, and otherwise returns
+/// the problems. A field that is `None` with no problem recorded (a parser that forgot to
+/// say why) is refused as a problem too, never a panic.
+macro_rules! valid {
+    ($errors:ident; $($field:ident),+ $(,)?) => {
+        match ($($field,)+) {
+            ($(Some($field),)+) if $errors.is_empty() => ($($field,)+),
+            _ => {
+                if $errors.is_empty() {
+                    $errors.push(FieldError::new(
+                        "form",
+                        "Some of the information is missing; check the form and try again",
+                    ));
+                }
+                return Err(Failure::Invalid($errors));
+            }
+        }
+    };
+}
+pub(crate) use valid;
+
 // ----- parsing helpers: each returns a field error naming the field -----
 
 pub(crate) fn required<'a>(

@@ -374,16 +374,8 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
             "The suspect cannot be the victim",
         ));
     }
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors));
-    }
-    let (call_grade, reported_at, lpa, relationship, victim) = (
-        call_grade.expect("checked"),
-        reported_at.expect("checked"),
-        lpa.expect("checked"),
-        relationship.expect("checked"),
-        victim.expect("checked"),
-    );
+    let (call_grade, reported_at, lpa, relationship, victim) =
+        valid!(errors; call_grade, reported_at, lpa, relationship, victim);
     if !input.confirm_new_people {
         for (party, p) in [("victim", Some(&victim)), ("suspect", suspect.as_ref())] {
             if let Some(Party::New(p)) = p {

@@ -178,13 +178,8 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
                 }
             }
         };
-        if !errors.is_empty() {
-            return Err(Failure::Invalid(errors));
-        }
-        let found = app
-            .store
-            .incidents_on(day.expect("checked"), lpa.as_ref(), 200)
-            .await?;
+        let (day,) = valid!(errors; day);
+        let found = app.store.incidents_on(day, lpa.as_ref(), 200).await?;
         let ids: Vec<&str> = found.iter().map(|i| i.id.as_str()).collect();
         audited(
             app,

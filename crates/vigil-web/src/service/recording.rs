@@ -87,9 +87,7 @@ pub async fn add_offence(
             InvestigatingTeam::parse,
         )
     };
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors));
-    }
+    let (group, committed, recorded) = valid!(errors; group, committed, recorded);
     let grade = current_grade(&case);
     let team = match team {
         Some(t) => t,
@@ -103,9 +101,9 @@ pub async fn add_offence(
             id: id.clone(),
             incident_id: i.id.clone(),
             ho_code,
-            offence_group: group.expect("checked"),
-            offence_date: committed.expect("checked"),
-            recorded_date: recorded.expect("checked"),
+            offence_group: group,
+            offence_date: committed,
+            recorded_date: recorded,
             victim_id: i.victim_id.clone(),
             suspect_id: i.suspect_id.clone(),
             risk_level: grade,
@@ -216,18 +214,16 @@ pub async fn add_arrest(
             ArrestDisposal::parse,
         )
     };
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors));
-    }
+    let (person, at, bwv) = valid!(errors; person, at, bwv);
     let id = new_id(app, RecordKind::Arrest, ArrestId::parse).await?;
     let records = RecordSet {
         arrests: vec![Arrest {
             id: id.clone(),
-            person_id: person.expect("checked"),
+            person_id: person,
             incident_id: Some(i.id.clone()),
             offence_id: offence,
-            arrested_at: at.expect("checked"),
-            bwv_shown_in_interview: bwv.expect("checked"),
+            arrested_at: at,
+            bwv_shown_in_interview: bwv,
             disposal,
         }],
         ..Default::default()
@@ -272,19 +268,17 @@ pub async fn add_referral(
         &input.consent,
         "the victim consented",
     );
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors));
-    }
+    let (kind, consent) = valid!(errors; kind, consent);
     let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
     let records = RecordSet {
         referrals: vec![Referral {
             id: rid.clone(),
-            kind: kind.expect("checked"),
+            kind,
             person_id: case.incident.victim_id.clone(),
             incident_id: Some(id.clone()),
             referred_at: vigil_auth::now_utc(),
             agency: Agency::Police,
-            consent: consent.expect("checked"),
+            consent,
         }],
         ..Default::default()
     };
@@ -318,10 +312,7 @@ pub async fn add_assessment(
         _ => {}
     }
     let dash = validate_dash(&mut errors, input);
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors));
-    }
-    let d = dash.expect("checked");
+    let (d,) = valid!(errors; dash);
     let id = new_id(app, RecordKind::Assessment, AssessmentId::parse).await?;
     let record = assessment_record(id, &case.incident.id, stage, vigil_auth::now_utc(), &d);
     let reason = d
@@ -414,13 +405,8 @@ pub async fn record_outcome(
             "Reload the offence: the form did not say which version you edited",
         ));
     }
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors));
-    }
-    let outcome = vigil_domain::Outcome {
-        code: code.expect("checked"),
-        date: date.expect("checked"),
-    };
+    let (code, date) = valid!(errors; code, date);
+    let outcome = vigil_domain::Outcome { code, date };
     let issues = vigil_domain::outcome::validate_outcome(&vigil_domain::outcome::OutcomeContext {
         code: outcome.code,
         outcome_date: outcome.date,
