@@ -175,6 +175,40 @@ pub async fn serve(store: DynStore, opts: ServeOptions) -> Result<(), String> {
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
+    serve_on(listener, store, opts.secure_cookies, async {
+        let interrupt = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler can be installed");
+            tokio::select! {
+                _ = interrupt => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = interrupt.await;
+        // Standard output may be gone (a closed pipe): saying so must not fail the stop.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stdout(),
+            "Vigil is stopping: finishing the requests in flight."
+        );
+    })
+    .await
+}
+
+/// Serves on a listener already bound until `stop` resolves, then finishes the requests in
+/// flight (a half-saved form is never possible, but a reply cut short is still a poor
+/// answer). `serve` stops on Ctrl+C or a service manager's SIGTERM; the tests run Vigil in
+/// their own process with this.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    store: DynStore,
+    secure_cookies: bool,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let lpas = store.lpas().await.map_err(|e| e.to_string())?;
     let synthetic = store
         .extract_info()
@@ -182,30 +216,8 @@ pub async fn serve(store: DynStore, opts: ServeOptions) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .is_some_and(|i| i.source.contains("synthetic"));
     layout::set_synthetic(synthetic);
-    axum::serve(listener, router(store, opts.secure_cookies, lpas))
-        // Ctrl+C or a service manager's stop: finish the requests in flight (a half-saved
-        // form is never possible, but a reply cut short is still a poor answer), then exit.
-        .with_graceful_shutdown(async {
-            let interrupt = tokio::signal::ctrl_c();
-            #[cfg(unix)]
-            {
-                let mut term =
-                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                        .expect("a SIGTERM handler can be installed");
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = term.recv() => {}
-                }
-            }
-            #[cfg(not(unix))]
-            let _ = interrupt.await;
-            // Standard output may be gone (a closed pipe): saying so must not fail the stop.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stdout(),
-                "Vigil is stopping: finishing the requests in flight."
-            );
-        })
+    axum::serve(listener, router(store, secure_cookies, lpas))
+        .with_graceful_shutdown(stop)
         .await
         .map_err(|e| e.to_string())
 }

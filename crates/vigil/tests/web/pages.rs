@@ -469,9 +469,9 @@ fn a_team_queue_opens_on_the_officers_home_area() {
 #[test]
 fn the_server_stops_cleanly_when_asked() {
     use std::io::Read;
-    let mut srv = start();
+    let mut srv = start_process();
     assert_eq!(http(&srv.addr, "GET", "/sign-in", None, None).status, 200);
-    let pid = srv.child.id().to_string();
+    let pid = srv.child.as_ref().unwrap().id().to_string();
     assert!(
         std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -479,10 +479,14 @@ fn the_server_stops_cleanly_when_asked() {
             .unwrap()
             .success()
     );
-    let status = srv.child.wait().unwrap();
+    let status = srv.child.as_mut().unwrap().wait().unwrap();
     assert!(status.success(), "{status:?}");
     let mut said = String::new();
-    srv.stdout.read_to_string(&mut said).unwrap();
+    srv.stdout
+        .as_mut()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
     assert!(said.contains("Vigil is stopping"), "{said}");
 }
 
@@ -537,7 +541,7 @@ fn the_cru_queue_holds_the_last_six_months() {
 
 #[test]
 fn each_request_is_logged_by_route_without_names_or_ids() {
-    let srv = start();
+    let srv = start_process();
     let (s, _) = sign_in(&srv, "cru");
     assert_eq!(
         http(

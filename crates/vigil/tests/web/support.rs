@@ -1,5 +1,8 @@
-//! The test fixture: a real `vigil serve` on a loopback port over a small imported store,
-//! one user per role, and an HTTP client small enough to show exactly what is sent.
+//! The test fixture: Vigil serving on a loopback port over a small imported store, one user
+//! per role, and an HTTP client small enough to show exactly what is sent. The server runs
+//! inside the test process (`vigil_web::serve_on`, the same router `vigil serve` runs), so
+//! a test starts no process for it; the few tests about the process itself (stopping on
+//! SIGTERM, what it logs) start the real `vigil serve` with `start_process`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -8,10 +11,13 @@ use std::process::{Child, Command, Stdio};
 pub use crate::common::*;
 
 pub struct Server {
-    pub child: Child,
-    /// The server's standard output after its first line (kept open, so it can still say
-    /// things).
-    pub stdout: BufReader<std::process::ChildStdout>,
+    /// The `vigil serve` process, for `start_process`.
+    pub child: Option<Child>,
+    /// That process's standard output after its first line (kept open, so it can still
+    /// say things).
+    pub stdout: Option<BufReader<std::process::ChildStdout>>,
+    /// The runtime serving in this process, for `start`.
+    runtime: Option<tokio::runtime::Runtime>,
     pub addr: String,
     pub db: String,
     _dir: tempfile::TempDir,
@@ -26,8 +32,13 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
     }
 }
 
@@ -58,7 +69,8 @@ pub fn add_user(db: &str, user: &str, role: &str, extra: &[&str]) {
     assert!(o.status.success(), "{}", text(&o));
 }
 
-pub fn start() -> Server {
+/// The fixture's store: the hand-written records imported with `vigil import`.
+fn fixture_store() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let db = new_store(dir.path(), "web.db");
     let extract = dir.path().join("extract");
@@ -94,15 +106,91 @@ pub fn start() -> Server {
         "2019-09-01",
     ]);
     assert!(o.status.success(), "{}", text(&o));
-    add_user(&db, "handler", "call_handler", &[]);
-    add_user(&db, "investigator", "dait_investigator", &[]);
-    add_user(&db, "sergeant", "dait_sergeant", &[]);
-    add_user(&db, "cru", "cru_officer", &[]);
-    add_user(&db, "officer", "response_officer", &[]);
-    add_user(&db, "analyst", "analyst", &[]);
-    add_user(&db, "nhs", "partner_agency", &["--agency", "health"]);
-    add_user(&db, "school", "partner_agency", &["--agency", "education"]);
-    add_user(&db, "admin", "administrator", &[]);
+    (dir, db)
+}
+
+/// The fixture's users: name, role, agency. Every one signs in with the same password.
+const USERS: [(&str, &str, Option<&str>); 9] = [
+    ("handler", "call_handler", None),
+    ("investigator", "dait_investigator", None),
+    ("sergeant", "dait_sergeant", None),
+    ("cru", "cru_officer", None),
+    ("officer", "response_officer", None),
+    ("analyst", "analyst", None),
+    ("nhs", "partner_agency", Some("health")),
+    ("school", "partner_agency", Some("education")),
+    ("admin", "administrator", None),
+];
+
+/// The fixture password's argon2 hash, made once per test process (hashing is slow by
+/// design; every fixture user shares the password).
+fn password_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| vigil_auth::hash_password("lantern orbit velvet"))
+        .clone()
+}
+
+/// Vigil serving the fixture inside this process, on a loopback port.
+pub fn start() -> Server {
+    use vigil_domain::access::{Role, Username};
+    let (dir, db) = fixture_store();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = runtime
+        .block_on(vigil_store_open::open_and_migrate(&db, &Default::default()))
+        .unwrap();
+    let hash = password_hash();
+    for (name, role, agency) in USERS {
+        let username = Username::parse(name).unwrap();
+        let entry = vigil_store::AuditEntry {
+            at: vigil_auth::now_utc(),
+            actor: "test fixture".into(),
+            action: "user.add".into(),
+            subject_kind: "user".into(),
+            subject_id: name.into(),
+            reason: None,
+        };
+        runtime
+            .block_on(store.add_user(
+                &vigil_store::NewUser {
+                    username,
+                    display_name: name.into(),
+                    role: Role::parse(role).unwrap(),
+                    agency: agency.map(|a| vigil_domain::Agency::parse(a).unwrap()),
+                    lpa: None,
+                    password_hash: hash.clone(),
+                },
+                &entry,
+            ))
+            .unwrap();
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    runtime.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        let _ = vigil_web::serve_on(listener, store, false, std::future::pending()).await;
+    });
+    Server {
+        child: None,
+        stdout: None,
+        runtime: Some(runtime),
+        addr,
+        db,
+        _dir: dir,
+    }
+}
+
+/// The real `vigil serve` process over the fixture, for tests of the process itself.
+pub fn start_process() -> Server {
+    let (dir, db) = fixture_store();
+    for (name, role, agency) in USERS {
+        let extra: Vec<&str> = agency.map(|a| vec!["--agency", a]).unwrap_or_default();
+        add_user(&db, name, role, &extra);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -115,8 +203,9 @@ pub fn start() -> Server {
     let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
     Server {
-        child,
-        stdout,
+        child: Some(child),
+        stdout: Some(stdout),
+        runtime: None,
         addr,
         db,
         _dir: dir,
