@@ -24,6 +24,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "users, sessions and the append-only, hash-chained audit trail",
         sql: include_str!("../migrations/0002_accounts.sql"),
     },
+    Migration {
+        version: 3,
+        description: "name search as an index range in byte order",
+        sql: include_str!("../migrations/0003_name_search.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

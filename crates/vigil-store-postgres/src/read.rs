@@ -359,33 +359,29 @@ pub async fn search_people(
     pool: &PgPool,
     q: &vigil_store::PersonSearch,
 ) -> StoreResult<Vec<Person>> {
-    // The family name as an index range over lower(family_name) (text_pattern_ops), the
-    // whole name when the duplicate check asks for it.
+    // The family name as a range over lower(family_name) in byte order (the index
+    // persons_family_name_c): the whole name, or every name starting with the prefix, which
+    // sorts between the prefix and the prefix followed by the highest code point.
     let family = if q.whole_family_name {
-        "lower(family_name) = lower($1)"
+        "lower(family_name) COLLATE \"C\" = lower($1) COLLATE \"C\""
     } else {
-        "lower(family_name) LIKE $1 ESCAPE '\\'"
+        "lower(family_name) COLLATE \"C\" >= lower($1) COLLATE \"C\"
+         AND lower(family_name) COLLATE \"C\" <= (lower($1) || chr(1114111)) COLLATE \"C\""
     };
     let sql = format!(
         "SELECT {} FROM persons
          WHERE {family}
            AND ($2::text IS NULL OR lower(given_names) LIKE $2 ESCAPE '\\')
            AND ($3::date IS NULL OR birth_date = $3)
-         ORDER BY lower(family_name) = lower($4) DESC, lower(family_name) COLLATE \"C\",
+         ORDER BY lower(family_name) = lower($1) DESC, lower(family_name) COLLATE \"C\",
                   lower(given_names) COLLATE \"C\", person_id COLLATE \"C\"
-         LIMIT $5",
+         LIMIT $4",
         columns::PERSONS.join(",")
     );
-    let name = q.family_name.trim().to_owned();
     let found = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(if q.whole_family_name {
-            name.clone()
-        } else {
-            like_prefix(&name)
-        })
+        .bind(q.family_name.trim().to_owned())
         .bind(q.given_names.as_deref().map(like_prefix))
         .bind(q.birth_date)
-        .bind(name)
         .bind(i64::from(q.limit))
         .fetch_all(pool)
         .await
@@ -467,9 +463,12 @@ pub async fn shared_referrals(
 }
 
 pub async fn dait_load(pool: &PgPool, lpa: &Lpa) -> StoreResult<vigil_store::DaitLoad> {
+    // Driven from the few open DAIT offences (the partial index), each incident's area
+    // looked up by its key: a join would let the planner scan every incident of the area.
     let open: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT o.incident_id) FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
-         WHERE o.outcome_code IS NULL AND o.team = 'dait' AND i.lpa = $1",
+        "SELECT COUNT(DISTINCT o.incident_id) FROM offences o
+         WHERE o.outcome_code IS NULL AND o.team = 'dait'
+           AND (SELECT i.lpa FROM incidents i WHERE i.incident_id = o.incident_id) = $1",
     )
     .bind(lpa.as_str())
     .fetch_one(pool)

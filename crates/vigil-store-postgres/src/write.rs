@@ -2,7 +2,7 @@
 //! transaction with its audit rows; ids from per-kind counters; outcomes under optimistic
 //! concurrency.
 
-use crate::rows::CopyText;
+use crate::rows::{CopyText, JsonRows};
 use crate::{accounts, backend, bump_revision};
 use sqlx::{PgConnection, PgPool};
 use vigil_domain::{OffenceId, Outcome, RecordKind, RecordSet};
@@ -42,6 +42,102 @@ async fn copy_table<R>(
         StoreError::Integrity(m) => StoreError::Integrity(format!("{table}: {m}")),
         other => other,
     })?;
+    Ok(())
+}
+
+/// Inserts a few records of one table in one statement (see [`JsonRows`]).
+async fn insert_table<R>(
+    conn: &mut PgConnection,
+    table: &'static str,
+    cols: &'static [&'static str],
+    records: &[R],
+    values: fn(&mut JsonRows, &R),
+) -> StoreResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let mut rows = JsonRows::new(cols);
+    for r in records {
+        rows.start_row();
+        values(&mut rows, r);
+        rows.end_row();
+    }
+    let list = cols.join(",");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {table} ({list}) SELECT {list} FROM json_populate_recordset(NULL::{table}, $1::json)"
+    )))
+    .bind(rows.finish())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match backend(e) {
+        StoreError::Integrity(m) => StoreError::Integrity(format!("{table}: {m}")),
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// The records made in Vigil by one act (an intake's people, incident and assessment; an
+/// offence; an arrest), each table in one statement, referenced tables first.
+pub async fn insert_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()> {
+    use columns as c;
+    insert_table(conn, "persons", c::PERSONS, &r.persons, rows::person_values).await?;
+    insert_table(
+        conn,
+        "incidents",
+        c::INCIDENTS,
+        &r.incidents,
+        rows::incident_values,
+    )
+    .await?;
+    insert_table(
+        conn,
+        "offences",
+        c::OFFENCES,
+        &r.offences,
+        rows::offence_values,
+    )
+    .await?;
+    insert_table(conn, "arrests", c::ARRESTS, &r.arrests, rows::arrest_values).await?;
+    insert_table(
+        conn,
+        "risk_assessments",
+        c::RISK_ASSESSMENTS,
+        &r.risk_assessments,
+        rows::assessment_values,
+    )
+    .await?;
+    insert_table(
+        conn,
+        "referrals",
+        c::REFERRALS,
+        &r.referrals,
+        rows::referral_values,
+    )
+    .await?;
+    insert_table(
+        conn,
+        "disclosures",
+        c::DISCLOSURES,
+        &r.disclosures,
+        rows::disclosure_values,
+    )
+    .await?;
+    insert_table(
+        conn,
+        "protection_orders",
+        c::PROTECTION_ORDERS,
+        &r.protection_orders,
+        rows::order_values,
+    )
+    .await?;
+    insert_table(
+        conn,
+        "staffing",
+        c::STAFFING,
+        &r.staffing,
+        rows::staffing_values,
+    )
+    .await?;
     Ok(())
 }
 
@@ -259,7 +355,7 @@ pub async fn add_records(
     audit: &[AuditEntry],
 ) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(backend)?;
-    copy_all(&mut tx, records).await?;
+    insert_all(&mut tx, records).await?;
     for e in audit {
         accounts::append(&mut tx, e).await?;
     }
@@ -273,7 +369,7 @@ pub async fn add_secondary_assessment(
     audit: &AuditEntry,
 ) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(backend)?;
-    copy_table(
+    insert_table(
         &mut tx,
         "risk_assessments",
         columns::RISK_ASSESSMENTS,
