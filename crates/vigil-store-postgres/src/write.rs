@@ -76,133 +76,96 @@ async fn insert_table<R>(
     Ok(())
 }
 
-/// The records made in Vigil by one act (an intake's people, incident and assessment; an
-/// offence; an arrest), each table in one statement, referenced tables first.
-pub async fn insert_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()> {
-    use columns as c;
-    insert_table(conn, "persons", c::PERSONS, &r.persons, rows::person_values).await?;
-    insert_table(
-        conn,
-        "incidents",
-        c::INCIDENTS,
-        &r.incidents,
-        rows::incident_values,
-    )
-    .await?;
-    insert_table(
-        conn,
-        "offences",
-        c::OFFENCES,
-        &r.offences,
-        rows::offence_values,
-    )
-    .await?;
-    insert_table(conn, "arrests", c::ARRESTS, &r.arrests, rows::arrest_values).await?;
-    insert_table(
-        conn,
-        "risk_assessments",
-        c::RISK_ASSESSMENTS,
-        &r.risk_assessments,
-        rows::assessment_values,
-    )
-    .await?;
-    insert_table(
-        conn,
-        "referrals",
-        c::REFERRALS,
-        &r.referrals,
-        rows::referral_values,
-    )
-    .await?;
-    insert_table(
-        conn,
-        "disclosures",
-        c::DISCLOSURES,
-        &r.disclosures,
-        rows::disclosure_values,
-    )
-    .await?;
-    insert_table(
-        conn,
-        "protection_orders",
-        c::PROTECTION_ORDERS,
-        &r.protection_orders,
-        rows::order_values,
-    )
-    .await?;
-    insert_table(
-        conn,
-        "staffing",
-        c::STAFFING,
-        &r.staffing,
-        rows::staffing_values,
-    )
-    .await?;
-    Ok(())
+/// Writes every table of a record set with `$write` (`insert_table` or `copy_table`),
+/// referenced tables first.
+macro_rules! each_table {
+    ($write:ident, $conn:expr, $r:expr) => {{
+        use columns as c;
+        $write(
+            $conn,
+            "persons",
+            c::PERSONS,
+            &$r.persons,
+            rows::person_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "incidents",
+            c::INCIDENTS,
+            &$r.incidents,
+            rows::incident_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "offences",
+            c::OFFENCES,
+            &$r.offences,
+            rows::offence_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "arrests",
+            c::ARRESTS,
+            &$r.arrests,
+            rows::arrest_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "risk_assessments",
+            c::RISK_ASSESSMENTS,
+            &$r.risk_assessments,
+            rows::assessment_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "referrals",
+            c::REFERRALS,
+            &$r.referrals,
+            rows::referral_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "disclosures",
+            c::DISCLOSURES,
+            &$r.disclosures,
+            rows::disclosure_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "protection_orders",
+            c::PROTECTION_ORDERS,
+            &$r.protection_orders,
+            rows::order_values,
+        )
+        .await?;
+        $write(
+            $conn,
+            "staffing",
+            c::STAFFING,
+            &$r.staffing,
+            rows::staffing_values,
+        )
+        .await?;
+        Ok(())
+    }};
 }
 
-/// Every table of `r`, referenced tables first; foreign keys are checked as rows arrive.
+/// The records made in Vigil by one act (an intake's people, incident and assessment; an
+/// offence; an arrest), each table in one statement.
+pub async fn insert_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()> {
+    each_table!(insert_table, conn, r)
+}
+
+/// Every table of `r` through `COPY`; foreign keys are checked as rows arrive.
 pub async fn copy_all(conn: &mut PgConnection, r: &RecordSet) -> StoreResult<()> {
-    use columns as c;
-    copy_table(conn, "persons", c::PERSONS, &r.persons, rows::person_values).await?;
-    copy_table(
-        conn,
-        "incidents",
-        c::INCIDENTS,
-        &r.incidents,
-        rows::incident_values,
-    )
-    .await?;
-    copy_table(
-        conn,
-        "offences",
-        c::OFFENCES,
-        &r.offences,
-        rows::offence_values,
-    )
-    .await?;
-    copy_table(conn, "arrests", c::ARRESTS, &r.arrests, rows::arrest_values).await?;
-    copy_table(
-        conn,
-        "risk_assessments",
-        c::RISK_ASSESSMENTS,
-        &r.risk_assessments,
-        rows::assessment_values,
-    )
-    .await?;
-    copy_table(
-        conn,
-        "referrals",
-        c::REFERRALS,
-        &r.referrals,
-        rows::referral_values,
-    )
-    .await?;
-    copy_table(
-        conn,
-        "disclosures",
-        c::DISCLOSURES,
-        &r.disclosures,
-        rows::disclosure_values,
-    )
-    .await?;
-    copy_table(
-        conn,
-        "protection_orders",
-        c::PROTECTION_ORDERS,
-        &r.protection_orders,
-        rows::order_values,
-    )
-    .await?;
-    copy_table(
-        conn,
-        "staffing",
-        c::STAFFING,
-        &r.staffing,
-        rows::staffing_values,
-    )
-    .await?;
-    Ok(())
+    each_table!(copy_table, conn, r)
 }
 
 /// An import: every chunk through `COPY` inside one transaction. Into an empty store the
