@@ -48,16 +48,24 @@ pub async fn run(pool: &PgPool) -> StoreResult<()> {
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS _vigil_migrations (
-            version bigint PRIMARY KEY,
-            description text NOT NULL,
-            checksum text NOT NULL
-        )",
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(backend)?;
+    // Only a store that has never been migrated needs the bookkeeping table made: a role
+    // that may not create tables (one that only serves) can still open a migrated store.
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass('_vigil_migrations') IS NOT NULL")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+    if !exists {
+        sqlx::raw_sql(
+            "CREATE TABLE _vigil_migrations (
+                version bigint PRIMARY KEY,
+                description text NOT NULL,
+                checksum text NOT NULL
+            )",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
     let applied: Vec<(i64, String)> =
         sqlx::query("SELECT version, checksum FROM _vigil_migrations ORDER BY version")
             .fetch_all(&mut *tx)
