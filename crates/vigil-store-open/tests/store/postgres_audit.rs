@@ -90,3 +90,50 @@ async fn a_trail_written_on_postgres_hashes_as_on_sqlite() {
         assert_eq!(a.hash, b.hash);
     }
 }
+
+#[tokio::test]
+async fn vigil_serves_as_a_role_with_only_table_rights() {
+    // Migrated by its owner, the store is served by a role that may read and write records
+    // and append to the trail, and nothing more.
+    let Some(s) = try_empty(Backend::Postgres).await else {
+        return;
+    };
+    s.audit(&entry("P0")).await.unwrap();
+    let admin_url = as_superuser(&s.location).expect("the cluster's superuser");
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    let role = format!("serving_{}", std::process::id());
+    for sql in [
+        format!("DROP ROLE IF EXISTS {role}"),
+        format!("CREATE ROLE {role} LOGIN"),
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("REVOKE UPDATE, DELETE ON audit_log FROM {role}"),
+        format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    }
+    let (_, rest) = s.location.split_once("://").unwrap();
+    let (_, host_db) = rest.split_once('@').unwrap();
+    let serving = format!("postgres://{role}@{host_db}");
+    let store = vigil_store_open::open_and_migrate(&serving, &Default::default())
+        .await
+        .unwrap();
+    store.audit(&entry("P1")).await.unwrap();
+    assert_eq!(store.verify_audit_chain().await.unwrap(), None);
+    let mut conn = sqlx::PgConnection::connect(&serving).await.unwrap();
+    for sql in [
+        "DELETE FROM audit_log",
+        "DROP TABLE audit_log",
+        "CREATE TABLE x (y int)",
+    ] {
+        let err = sqlx::query(sql).execute(&mut conn).await.unwrap_err();
+        assert!(
+            err.to_string().contains("permission denied")
+                || err.to_string().contains("must be owner"),
+            "{sql}: {err}"
+        );
+    }
+}
