@@ -9,7 +9,7 @@ vigil=target/release/vigil
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=${1:-$work/essex.db}
-[ -f "$db" ] || "$vigil" --db "$db" demo > /dev/null
+[ -f "$db" ] || "$vigil" --db "$db" demo --no-serve > /dev/null
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 for i in 1 2 3 4 5; do
   start=$(date +%s%N)
