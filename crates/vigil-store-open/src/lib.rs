@@ -21,23 +21,7 @@ pub fn backend_of(location: &str) -> Backend {
     }
 }
 
-/// A location fit to print or log: a URL's password replaced by `***`.
-pub fn redact(location: &str) -> String {
-    let Some((scheme, rest)) = location.split_once("://") else {
-        return location.to_owned();
-    };
-    let (authority, path) = match rest.find(['/', '?']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
-            None => location.to_owned(),
-        },
-        None => location.to_owned(),
-    }
-}
+pub use vigil_store::redact;
 
 /// Opens the store without migrating it.
 pub async fn open(location: &str, options: &StoreOptions) -> StoreResult<DynStore> {

@@ -97,7 +97,7 @@ impl PostgresStore {
     /// Connects to the database at `url` (`postgres://user:password@host:port/dbname`).
     /// Does not migrate; call [`Store::migrate`].
     pub async fn open(url: &str, options: &StoreOptions) -> StoreResult<Self> {
-        let shown = redacted(url);
+        let shown = vigil_store::redact(url);
         let opts = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Backend(format!("'{shown}' is not a PostgreSQL URL: {e}")))?
             .application_name("vigil")
@@ -150,27 +150,6 @@ impl PostgresStore {
             .await
             .map_err(backend)?;
         Ok(())
-    }
-}
-
-/// A URL with its password hidden, for messages.
-fn redacted(url: &str) -> String {
-    match PgConnectOptions::from_str(url) {
-        Ok(_) => {
-            let Some((scheme, rest)) = url.split_once("://") else {
-                return url.to_owned();
-            };
-            let end = rest.find(['/', '?']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(end);
-            match authority.rsplit_once('@') {
-                Some((user, host)) => {
-                    let user = user.split(':').next().unwrap_or("");
-                    format!("{scheme}://{user}:***@{host}{tail}")
-                }
-                None => url.to_owned(),
-            }
-        }
-        Err(_) => "the given PostgreSQL URL".to_owned(),
     }
 }
 

@@ -167,50 +167,62 @@ pub async fn each_chunk(
     Ok(())
 }
 
+/// One row by its key, with its `version` (for optimistic concurrency); `lock` is appended
+/// to the statement (`FOR UPDATE` to hold the row for the caller's transaction).
+async fn versioned<'e, R>(
+    exec: impl PgExecutor<'e>,
+    (table, what, key): (&'static str, &'static str, &'static str),
+    cols: &[&str],
+    id: &str,
+    lock: &str,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+) -> StoreResult<Versioned<R>> {
+    let sql = format!(
+        "SELECT {}, version FROM {table} WHERE {key} = $1{lock}",
+        cols.join(",")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(exec)
+        .await
+        .map_err(backend)?
+        .ok_or_else(|| StoreError::NotFound {
+            what,
+            id: id.to_owned(),
+        })?;
+    let mut c = Cols::new(&row, table);
+    let record = map(&mut c)?;
+    let version = c.opt_int()?.unwrap_or(1);
+    Ok(Versioned { record, version })
+}
+
 /// One offence with its version; `for_update` locks the row for the caller's transaction.
 pub async fn offence<'e>(
     exec: impl PgExecutor<'e>,
     id: &OffenceId,
     for_update: bool,
 ) -> StoreResult<Versioned<Offence>> {
-    let sql = format!(
-        "SELECT {}, version FROM offences WHERE offence_id = $1{}",
-        columns::OFFENCES.join(","),
-        if for_update { " FOR UPDATE" } else { "" }
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.as_str())
-        .fetch_optional(exec)
-        .await
-        .map_err(backend)?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "offence",
-            id: id.to_string(),
-        })?;
-    let mut c = Cols::new(&row, "offences");
-    let record = rows::offence(&mut c)?;
-    let version = c.opt_int()?.unwrap_or(1);
-    Ok(Versioned { record, version })
+    versioned(
+        exec,
+        ("offences", "offence", "offence_id"),
+        columns::OFFENCES,
+        id.as_str(),
+        if for_update { " FOR UPDATE" } else { "" },
+        |c| rows::offence(c),
+    )
+    .await
 }
 
 pub async fn person_by_id(pool: &PgPool, id: &PersonId) -> StoreResult<Versioned<Person>> {
-    let sql = format!(
-        "SELECT {}, version FROM persons WHERE person_id = $1",
-        columns::PERSONS.join(",")
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id.as_str())
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "person",
-            id: id.to_string(),
-        })?;
-    let mut c = Cols::new(&row, "persons");
-    let record = rows::person(&mut c)?;
-    let version = c.opt_int()?.unwrap_or(1);
-    Ok(Versioned { record, version })
+    versioned(
+        pool,
+        ("persons", "person", "person_id"),
+        columns::PERSONS,
+        id.as_str(),
+        "",
+        |c| rows::person(c),
+    )
+    .await
 }
 
 /// The rows of `table` matching `condition` (the SQL after `WHERE`, ordering included),

@@ -457,5 +457,23 @@ pub trait ImportSession: Send {
     async fn commit(self: Box<Self>, info: Option<&ExtractInfo>) -> StoreResult<()>;
 }
 
+/// A location fit to print or log: a URL's password replaced by `***`.
+pub fn redact(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_owned();
+    };
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => location.to_owned(),
+        },
+        None => location.to_owned(),
+    }
+}
+
 /// A store of either backend, shared by the handlers and commands that use it.
 pub type DynStore = Arc<dyn Store>;

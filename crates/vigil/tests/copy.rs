@@ -98,6 +98,12 @@ fn a_store_copies_to_postgresql_and_back_whole() {
         "{}",
         after.1
     );
+    // Every copy is audited where the records left and where they arrived.
+    assert!(
+        after.2.contains("store.copy") && after.2.contains("store.copied_in"),
+        "{}",
+        after.2
+    );
 
     // A copy never merges into a store that holds anything.
     let o = vigil(&["copy", "--from", &trial, "--to", &pg]);
@@ -117,6 +123,7 @@ fn a_backup_is_a_consistent_store_that_restores_into_an_empty_one() {
     let file = dir.path().join("backup.db").to_string_lossy().into_owned();
     let said = ok(&["--db", &trial, "backup", "--out", &file]);
     assert!(said.contains("its audit trail verifies"), "{said}");
+    assert!(ok(&["--db", &trial, "audit", "--limit", "5"]).contains("store.backup"));
     // A backup is never written over an existing file.
     let o = vigil(&["--db", &trial, "backup", "--out", &file]);
     assert_eq!(o.status.code(), Some(2));

@@ -10,7 +10,8 @@ use crate::progress::spinner;
 use crate::{Failure, open_store, shown};
 use std::path::PathBuf;
 use std::time::Instant;
-use vigil_store::{DynStore, StoreError};
+use tokio::sync::mpsc;
+use vigil_store::{DynStore, StoreError, StoreResult};
 
 #[derive(clap::Args)]
 pub struct CopyArgs {
@@ -63,78 +64,78 @@ async fn check_empty(store: &DynStore, location: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Copies everything from `source` into the empty `target`; returns the rows copied.
-async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure> {
-    use tokio::sync::mpsc;
-    let mut session = target.begin_import().await?;
-    let mut rows = 0u64;
+/// The sink a store's chunked reader hands its chunks to: each goes on over `tx`, waiting
+/// while the writer is two chunks behind; a closed channel (the writer failed) stops the
+/// reader.
+fn forward<T: Send>(tx: mpsc::Sender<T>) -> impl FnMut(T) -> StoreResult<()> + Send {
+    move |chunk| {
+        let sent = tokio::task::block_in_place(|| tx.blocking_send(chunk).is_ok());
+        sent.then_some(())
+            .ok_or_else(|| StoreError::Export("the copy stopped".into()))
+    }
+}
 
-    // Records, a chunk at a time: the source streams on a task of its own, the target
-    // writes as chunks arrive; at most two chunks are in flight.
-    let (tx, mut rx) = mpsc::channel(2);
-    let from = source.clone();
-    let exporter = tokio::spawn(async move {
-        from.export_chunks(50_000, &mut |chunk| {
-            let sent = tokio::task::block_in_place(|| tx.blocking_send(chunk).is_ok());
-            sent.then_some(())
-                .ok_or_else(|| StoreError::Export("the copy stopped".into()))
-        })
-        .await
-    });
+/// Writes every chunk the reader task sends with `write`, then answers with the first
+/// failure: the writer's, else the reader's.
+async fn drain<T>(
+    reader: tokio::task::JoinHandle<StoreResult<()>>,
+    mut chunks: mpsc::Receiver<T>,
+    mut write: impl AsyncFnMut(T) -> StoreResult<()>,
+) -> Result<(), Failure> {
     let mut failed = None;
-    while let Some(chunk) = rx.recv().await {
-        rows += chunk.total_rows() as u64;
-        if let Err(e) = session.add(&chunk).await {
+    while let Some(chunk) = chunks.recv().await {
+        if let Err(e) = write(chunk).await {
             failed = Some(e);
             break;
         }
     }
-    drop(rx);
-    let exported = exporter
+    // Closing the channel stops the reader if the writer failed.
+    drop(chunks);
+    let read = reader
         .await
         .map_err(|e| Failure::Runtime(format!("the copy stopped: {e}")))?;
     if let Some(e) = failed {
         return Err(e.into());
     }
-    exported?;
+    Ok(read?)
+}
+
+/// Copies everything from `source` into the empty `target`; returns the rows copied.
+async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure> {
+    let mut session = target.begin_import().await?;
+    let mut rows = 0u64;
+
+    // Records, then the audit trail, a chunk at a time: the source reads on a task of its
+    // own while the target writes; at most two chunks are in flight.
+    let (tx, chunks) = mpsc::channel(2);
+    let from = source.clone();
+    let reader = tokio::spawn(async move { from.export_chunks(50_000, &mut forward(tx)).await });
+    drain(reader, chunks, async |chunk: vigil_domain::RecordSet| {
+        rows += chunk.total_rows() as u64;
+        session.add(&chunk).await
+    })
+    .await?;
 
     let users = source.users().await?;
+    rows += users.len() as u64;
     session.add_users(&users).await?;
     session
         .set_id_counters(&source.id_counters().await?)
         .await?;
 
-    let (tx, mut rx) = mpsc::channel(2);
+    let (tx, chunks) = mpsc::channel(2);
     let from = source.clone();
-    let exporter = tokio::spawn(async move {
-        from.audit_chunks(10_000, &mut |chunk| {
-            let sent = tokio::task::block_in_place(|| tx.blocking_send(chunk).is_ok());
-            sent.then_some(())
-                .ok_or_else(|| StoreError::Export("the copy stopped".into()))
-        })
-        .await
-    });
-    let mut failed = None;
-    while let Some(chunk) = rx.recv().await {
+    let reader = tokio::spawn(async move { from.audit_chunks(10_000, &mut forward(tx)).await });
+    drain(reader, chunks, async |chunk: Vec<vigil_store::AuditRow>| {
         rows += chunk.len() as u64;
-        if let Err(e) = session.add_audit_rows(&chunk).await {
-            failed = Some(e);
-            break;
-        }
-    }
-    drop(rx);
-    let exported = exporter
-        .await
-        .map_err(|e| Failure::Runtime(format!("the copy stopped: {e}")))?;
-    if let Some(e) = failed {
-        return Err(e.into());
-    }
-    exported?;
+        session.add_audit_rows(&chunk).await
+    })
+    .await?;
 
     session
         .commit(source.extract_info().await?.as_ref())
         .await?;
-    Ok(rows + users.len() as u64)
+    Ok(rows)
 }
 
 /// Checks that the target holds what the source does and that its audit chain verifies.
@@ -164,9 +165,27 @@ async fn copy_between(from: &str, to: &str, what: &str) -> Result<(), Failure> {
     }
     let target = open_store(to).await?;
     check_empty(&target, to).await?;
+    // Every record, names and addresses included, leaves the source: audited there before
+    // a row is read (the entry travels with the copied trail), and on arrival in the copy.
+    source
+        .audit(&super::cli_audit(
+            "store.copy",
+            "store",
+            &shown(to),
+            Some(format!("{what} into another store")),
+        ))
+        .await?;
     let sp = spinner(&format!("{what} {} into {}", shown(from), shown(to)));
     let rows = copy_store(&source, &target).await?;
     check_copy(&source, &target).await?;
+    target
+        .audit(&super::cli_audit(
+            "store.copied_in",
+            "store",
+            &shown(from),
+            Some(format!("{what} from another store")),
+        ))
+        .await?;
     sp.finish_and_clear();
     println!(
         "Copied {rows} rows from {} into {} in {:.1} s; the audit trail verifies. Sessions are not copied: everyone signs in again.",
@@ -186,6 +205,15 @@ pub async fn copy(args: CopyArgs) -> Result<(), Failure> {
 pub async fn backup(db: &str, args: BackupArgs) -> Result<(), Failure> {
     let store = open_store(db).await?;
     let started = Instant::now();
+    // The whole store, names and addresses included, goes into a file: audited first.
+    store
+        .audit(&super::cli_audit(
+            "store.backup",
+            "store",
+            &args.out.display().to_string(),
+            None,
+        ))
+        .await?;
     store
         .backup(&args.out)
         .await
