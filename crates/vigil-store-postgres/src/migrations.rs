@@ -3,15 +3,9 @@
 //! silently misread. Two servers starting at once take turns (an advisory lock).
 
 use crate::backend;
-use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Row};
+use vigil_store::migrations::{Migration, checksum, pending};
 use vigil_store::{StoreError, StoreResult};
-
-struct Migration {
-    version: i64,
-    description: &'static str,
-    sql: &'static str,
-}
 
 const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -33,13 +27,6 @@ const MIGRATIONS: &[Migration] = &[
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).
 const MIGRATION_LOCK: i64 = 0x7669_6769_6c00_0001;
-
-fn checksum(sql: &str) -> String {
-    Sha256::digest(sql.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 pub async fn run(pool: &PgPool) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(backend)?;
@@ -74,28 +61,9 @@ pub async fn run(pool: &PgPool) -> StoreResult<()> {
             .into_iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
-    for (version, sum) in &applied {
-        match MIGRATIONS.iter().find(|m| m.version == *version) {
-            None => {
-                return Err(StoreError::Schema(format!(
-                    "the database has migration {version}, which this Vigil does not know; use the newer Vigil that made it"
-                )));
-            }
-            Some(m) if checksum(m.sql) != *sum => {
-                return Err(StoreError::Schema(format!(
-                    "migration {version} ({}) differs from the one applied to this database",
-                    m.description
-                )));
-            }
-            Some(_) => {}
-        }
-    }
     // All pending migrations in the one locked transaction: a failure leaves the schema as
     // it was.
-    for m in MIGRATIONS {
-        if applied.iter().any(|(v, _)| *v == m.version) {
-            continue;
-        }
+    for m in pending(MIGRATIONS, &applied)? {
         sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql))
             .execute(&mut *tx)
             .await

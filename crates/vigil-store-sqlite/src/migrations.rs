@@ -2,15 +2,9 @@
 //! by checksum so a database migrated by a different build of Vigil is noticed rather than
 //! silently misread.
 
-use sha2::{Digest, Sha256};
 use sqlx::{Row, SqlitePool};
+use vigil_store::migrations::{Migration, checksum, pending};
 use vigil_store::{StoreError, StoreResult};
-
-struct Migration {
-    version: i64,
-    description: &'static str,
-    sql: &'static str,
-}
 
 const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -65,13 +59,6 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-fn checksum(sql: &str) -> String {
-    Sha256::digest(sql.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn backend(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
@@ -95,26 +82,7 @@ pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
             .into_iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
-    for (version, sum) in &applied {
-        match MIGRATIONS.iter().find(|m| m.version == *version) {
-            None => {
-                return Err(StoreError::Schema(format!(
-                    "the database has migration {version}, which this Vigil does not know; use the newer Vigil that made it"
-                )));
-            }
-            Some(m) if checksum(m.sql) != *sum => {
-                return Err(StoreError::Schema(format!(
-                    "migration {version} ({}) differs from the one applied to this database",
-                    m.description
-                )));
-            }
-            Some(_) => {}
-        }
-    }
-    for m in MIGRATIONS {
-        if applied.iter().any(|(v, _)| *v == m.version) {
-            continue;
-        }
+    for m in pending(MIGRATIONS, &applied)? {
         let mut tx = pool.begin().await.map_err(backend)?;
         sqlx::raw_sql(m.sql)
             .execute(&mut *tx)

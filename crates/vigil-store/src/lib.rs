@@ -8,6 +8,7 @@
 //! ([`snapshot_cache`]).
 
 pub mod audit_chain;
+pub mod migrations;
 pub mod rows;
 pub mod snapshot_cache;
 pub mod writes;
