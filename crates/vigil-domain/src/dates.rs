@@ -155,3 +155,13 @@ mod tests {
         assert!(e.reason.contains("2019-02-02"));
     }
 }
+
+/// A date as people write it: "1 September 2019".
+pub fn long(d: Date) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// A time as people write it: "1 September 2019, 10:05".
+pub fn long_time(t: DateTime) -> String {
+    t.format("%-d %B %Y, %H:%M").to_string()
+}

@@ -10,7 +10,9 @@ mod error;
 mod vocabulary;
 
 pub mod access;
+pub mod calendar;
 pub mod case;
+pub mod casework;
 pub mod counting_rules;
 pub mod dates;
 pub mod deadlines;
@@ -23,6 +25,7 @@ pub mod risk;
 pub mod routing;
 pub mod safeguarding;
 pub mod sharing;
+pub mod tasks;
 pub mod time;
 pub mod visibility;
 
