@@ -52,6 +52,8 @@ pub enum Queue {
     Lpt,
     Dait,
     Cru,
+    /// Cases recorded without a risk assessment: not routed until one is done.
+    Awaiting,
 }
 
 impl Queue {
@@ -60,6 +62,7 @@ impl Queue {
             Queue::Lpt => "lpt",
             Queue::Dait => "dait",
             Queue::Cru => "cru",
+            Queue::Awaiting => "awaiting-assessment",
         }
     }
 
@@ -68,11 +71,12 @@ impl Queue {
             Queue::Lpt => "Local Policing Team: open standard-risk investigations",
             Queue::Dait => "DAIT: open medium and high risk investigations",
             Queue::Cru => "CRU: high-risk victims to safeguard",
+            Queue::Awaiting => "Awaiting assessment: incidents without a DASH",
         }
     }
 
     pub fn from_slug(s: &str) -> Option<Queue> {
-        [Queue::Lpt, Queue::Dait, Queue::Cru]
+        [Queue::Lpt, Queue::Dait, Queue::Cru, Queue::Awaiting]
             .into_iter()
             .find(|q| q.slug() == s)
     }
@@ -81,8 +85,9 @@ impl Queue {
 /// The queues a role works.
 pub fn queues(role: Role) -> &'static [Queue] {
     match role {
-        Role::ResponseOfficer => &[Queue::Lpt],
-        Role::DaitInvestigator | Role::DaitSergeant => &[Queue::Dait],
+        Role::ResponseOfficer => &[Queue::Lpt, Queue::Awaiting],
+        Role::DaitInvestigator => &[Queue::Dait],
+        Role::DaitSergeant => &[Queue::Dait, Queue::Awaiting],
         Role::CruOfficer => &[Queue::Cru],
         _ => &[],
     }

@@ -34,7 +34,7 @@ pub fn queue_teams(queue: Queue) -> &'static [InvestigatingTeam] {
     match queue {
         Queue::Lpt => &[InvestigatingTeam::Lpt],
         Queue::Dait => &[InvestigatingTeam::Dait, InvestigatingTeam::Cid],
-        Queue::Cru => &[],
+        Queue::Cru | Queue::Awaiting => &[],
     }
 }
 

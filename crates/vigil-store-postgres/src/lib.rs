@@ -8,6 +8,7 @@
 //! cannot drift apart. Every read is parsed back through the domain's constructors.
 
 mod accounts;
+mod casework;
 mod migrations;
 mod read;
 mod rows;
@@ -347,12 +348,36 @@ impl Store for PostgresStore {
 
     async fn queue(
         &self,
-        queue: vigil_domain::access::Queue,
+        query: &vigil_store::QueueQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::QueueItem>> {
+        casework::queue(&self.pool, query).await
+    }
+
+    async fn case_work(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseWork> {
+        casework::case_work(&self.pool, id).await
+    }
+
+    async fn save_case(
+        &self,
+        change: &vigil_store::CaseChange,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64> {
+        casework::save_case(&self.pool, change, audit).await
+    }
+
+    async fn tasks(
+        &self,
+        query: &vigil_store::TaskQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::TaskItem>> {
+        casework::tasks(&self.pool, query).await
+    }
+
+    async fn caseloads(
+        &self,
+        teams: &[vigil_domain::InvestigatingTeam],
         lpa: Option<&vigil_domain::Lpa>,
-        since: Option<vigil_domain::DateTime>,
-        limit: u32,
-    ) -> StoreResult<Vec<vigil_store::QueueItem>> {
-        read::queue(&self.pool, queue, lpa, since, limit).await
+    ) -> StoreResult<Vec<vigil_store::Caseload>> {
+        casework::caseloads(&self.pool, teams, lpa).await
     }
 
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseFile> {
@@ -384,6 +409,7 @@ impl Store for PostgresStore {
         outcome: Outcome,
         victim_withdrawal_recorded: bool,
         expected_version: i64,
+        log: &[vigil_domain::casework::CaseEvent],
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
         write::record_outcome(
@@ -392,6 +418,7 @@ impl Store for PostgresStore {
             outcome,
             victim_withdrawal_recorded,
             expected_version,
+            log,
             audit,
         )
         .await

@@ -23,6 +23,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "name search as an index range in byte order",
         sql: include_str!("../migrations/0003_name_search.sql"),
     },
+    Migration {
+        version: 4,
+        description: "casework: case state, the case log, tasks",
+        sql: include_str!("../migrations/0004_casework.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -46,7 +46,7 @@ async fn copy_table<R>(
 }
 
 /// Inserts a few records of one table in one statement (see [`JsonRows`]).
-async fn insert_table<R>(
+pub(crate) async fn insert_table<R>(
     conn: &mut PgConnection,
     table: &'static str,
     cols: &'static [&'static str],
@@ -359,6 +359,7 @@ pub async fn record_outcome(
     outcome: Outcome,
     victim_withdrawal_recorded: bool,
     expected_version: i64,
+    log: &[vigil_domain::casework::CaseEvent],
     audit: &AuditEntry,
 ) -> StoreResult<i64> {
     let mut tx = pool.begin().await.map_err(backend)?;
@@ -383,6 +384,7 @@ pub async fn record_outcome(
     .execute(&mut *tx)
     .await
     .map_err(backend)?;
+    crate::casework::append_log(&mut tx, &current.record.incident_id, log).await?;
     accounts::append(&mut tx, audit).await?;
     bump_revision(&mut tx).await?;
     tx.commit().await.map_err(backend)?;

@@ -17,7 +17,7 @@ use vigil_store::rows::{TableWriter, Values, write_all};
 use vigil_store::{StoreError, StoreResult};
 
 /// Binds one row's values to a prepared statement, in column order.
-struct Row {
+pub(crate) struct Row {
     stmt: *mut ffi::sqlite3_stmt,
     next: c_int,
     rc: c_int,
@@ -113,19 +113,51 @@ fn error_from(db: *mut ffi::sqlite3, rc: c_int, table: &str) -> StoreError {
 
 /// Inserts `rows` with one prepared statement. Must run on a connection inside an open
 /// transaction (the caller's), so a failure part-way is rolled back with everything else.
-fn insert<R>(
+pub(crate) fn insert<R>(
     db: *mut ffi::sqlite3,
     table: &str,
     columns: &[&str],
     rows: &[R],
     bind: fn(&mut Row, &R),
 ) -> StoreResult<()> {
-    let sql = CString::new(format!(
+    let sql = format!(
         "INSERT INTO {table} ({}) VALUES ({})",
         columns.join(","),
         vec!["?"; columns.len()].join(",")
-    ))
-    .expect("SQL has no NUL byte");
+    );
+    run_rows(db, table, &sql, rows, bind)
+}
+
+/// Replaces whole rows, matched by their first column (the id), in column order.
+pub(crate) fn update_rows<R>(
+    db: *mut ffi::sqlite3,
+    table: &str,
+    columns: &[&str],
+    rows: &[R],
+    bind: fn(&mut Row, &R),
+) -> StoreResult<()> {
+    let params: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "UPDATE {table} SET ({}) = ({}), version = version + 1 WHERE {} = ?1",
+        columns.join(","),
+        params.join(","),
+        columns[0]
+    );
+    run_rows(db, table, &sql, rows, bind)
+}
+
+/// Runs one statement per row, each row's values bound in column order.
+fn run_rows<R>(
+    db: *mut ffi::sqlite3,
+    table: &str,
+    sql: &str,
+    rows: &[R],
+    bind: fn(&mut Row, &R),
+) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = CString::new(sql).expect("SQL has no NUL byte");
     let mut stmt = ptr::null_mut();
     // SAFETY: `db` is live; `sql` is NUL-terminated; `stmt` receives a statement we finalize below.
     let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut()) };

@@ -5,6 +5,7 @@
 //! keys, and wait briefly on a busy database rather than failing at once.
 
 mod accounts;
+mod casework;
 mod import;
 mod migrations;
 mod read;
@@ -313,12 +314,36 @@ impl Store for SqliteStore {
 
     async fn queue(
         &self,
-        queue: vigil_domain::access::Queue,
+        query: &vigil_store::QueueQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::QueueItem>> {
+        casework::queue(&self.pool, query).await
+    }
+
+    async fn case_work(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseWork> {
+        casework::case_work(&self.pool, id).await
+    }
+
+    async fn save_case(
+        &self,
+        change: &vigil_store::CaseChange,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64> {
+        casework::save_case(&self.pool, change, audit).await
+    }
+
+    async fn tasks(
+        &self,
+        query: &vigil_store::TaskQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::TaskItem>> {
+        casework::tasks(&self.pool, query).await
+    }
+
+    async fn caseloads(
+        &self,
+        teams: &[vigil_domain::InvestigatingTeam],
         lpa: Option<&vigil_domain::Lpa>,
-        since: Option<DateTime>,
-        limit: u32,
-    ) -> StoreResult<Vec<vigil_store::QueueItem>> {
-        read::queue(&self.pool, queue, lpa, since, limit).await
+    ) -> StoreResult<Vec<vigil_store::Caseload>> {
+        casework::caseloads(&self.pool, teams, lpa).await
     }
 
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<vigil_store::CaseFile> {
@@ -350,6 +375,7 @@ impl Store for SqliteStore {
         outcome: Outcome,
         victim_withdrawal_recorded: bool,
         expected_version: i64,
+        log: &[vigil_domain::casework::CaseEvent],
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
         let mut tx = write_tx(&self.pool).await?;
@@ -381,6 +407,7 @@ impl Store for SqliteStore {
                 found: expected_version + 1,
             });
         }
+        casework::append_log(&mut tx, &current.record.incident_id, log).await?;
         accounts::append(&mut tx, audit).await?;
         bump_revision(&mut tx).await?;
         tx.commit().await.map_err(backend)?;

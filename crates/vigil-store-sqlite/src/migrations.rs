@@ -57,6 +57,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "partial index of high-risk incidents, for the CRU queue",
         sql: include_str!("../migrations/0010_high_risk_recent.sql"),
     },
+    Migration {
+        version: 11,
+        description: "casework: case state, the case log, tasks",
+        sql: include_str!("../migrations/0011_casework.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -15,14 +15,14 @@ use vigil_store::{StoreError, StoreResult, Versioned};
 pub use vigil_store::rows::{TABLE_NAMES, columns};
 
 /// One stored row, read column by column in select order, with the table named in errors.
-struct Cols<'r> {
+pub(crate) struct Cols<'r> {
     row: &'r SqliteRow,
     table: &'static str,
     next: usize,
 }
 
 impl<'r> Cols<'r> {
-    fn new(row: &'r SqliteRow, table: &'static str) -> Self {
+    pub(crate) fn new(row: &'r SqliteRow, table: &'static str) -> Self {
         Cols {
             row,
             table,
@@ -403,54 +403,6 @@ pub async fn case_file(
         )
         .await?,
     })
-}
-
-/// Investigation queues: incidents with an open offence held by the team; the CRU queue:
-/// high-risk incidents whose victim has no MARAC referral since the incident.
-pub async fn queue(
-    pool: &sqlx::SqlitePool,
-    queue: vigil_domain::access::Queue,
-    lpa: Option<&Lpa>,
-    since: Option<vigil_domain::DateTime>,
-    limit: u32,
-) -> StoreResult<Vec<vigil_store::QueueItem>> {
-    use vigil_domain::access::Queue;
-    // The grade the CRU's queue holds (a closed-vocabulary word, spelled into the statement
-    // so the partial index of high-risk incidents applies).
-    let grade = vigil_domain::case::CRU_QUEUE_GRADE.as_str();
-    let risk_order = "CASE i.risk_level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
-    let sql = match queue {
-        Queue::Lpt | Queue::Dait => format!(
-            "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, MIN(o.recorded_date) || 'T00:00:00', group_concat(o.offence_group, ', ')
-             FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
-             WHERE o.outcome_code IS NULL AND o.team IN ({}) AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR 1)
-             GROUP BY i.incident_id ORDER BY {risk_order}, MIN(o.recorded_date), i.incident_id LIMIT ?2",
-            // The domain decides which teams' investigations a queue holds; the words are
-            // closed-vocabulary, never user text.
-            vigil_domain::case::queue_teams(queue)
-                .iter()
-                .map(|t| format!("'{}'", t.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Queue::Cru => format!(
-            "SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet'
-             FROM incidents i
-             WHERE i.risk_level = '{grade}' AND (?1 IS NULL OR i.lpa = ?1) AND (?3 IS NULL OR i.reported_at >= ?3)
-               AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)
-             ORDER BY {risk_order}, i.reported_at, i.incident_id LIMIT ?2"
-        ),
-    };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(lpa.map(|l| l.as_str().to_owned()))
-        .bind(i64::from(limit))
-        .bind(since.map(vigil_domain::time::format_datetime))
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
-    rows.iter()
-        .map(|r| rows::queue_item(&mut Cols::new(r, "incidents")))
-        .collect()
 }
 
 /// LIKE treats `%` and `_` as wildcards; a name typed into a search box means them

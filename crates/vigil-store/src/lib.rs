@@ -186,6 +186,115 @@ pub struct QueueItem {
     /// For investigation queues, the open offences; for the CRU, whether a MARAC referral
     /// has been made for the victim since the incident.
     pub detail: String,
+    /// The officer in charge (cases worked in Vigil).
+    pub allocated_to: Option<Username>,
+    /// The investigation's status (cases worked in Vigil).
+    pub status: Option<vigil_domain::casework::CaseStatus>,
+    /// The victim's names: shown only to a role that may see names.
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+}
+
+/// What a queue holds and which page of it to give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    pub queue: vigil_domain::access::Queue,
+    pub lpa: Option<vigil_domain::Lpa>,
+    pub risk: Option<vigil_domain::RiskGrade>,
+    /// Only cases allocated to this officer.
+    pub officer: Option<Username>,
+    /// The CRU's queue holds high-risk incidents reported since then.
+    pub since: Option<DateTime>,
+    /// Only items waiting since before this instant (the overdue ones).
+    pub waiting_before: Option<DateTime>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// One page of a list and the true size of the whole list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// A task on a work list, with the victim it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskItem {
+    pub task: vigil_domain::tasks::Task,
+    pub victim_id: PersonId,
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+}
+
+/// Which tasks a work list holds: whose, and in what state, at `now`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskQuery {
+    pub owner: vigil_domain::tasks::OwnerFilter,
+    pub state: TaskState,
+    pub now: DateTime,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    Open,
+    /// Open and due before `now`.
+    Overdue,
+    Done,
+}
+
+/// A case's casework: its live state (with the version an edit must name), its log, oldest
+/// first, and its tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseWork {
+    pub state: Option<Versioned<vigil_domain::casework::CaseState>>,
+    pub log: Vec<vigil_domain::casework::CaseEvent>,
+    pub tasks: Vec<vigil_domain::tasks::Task>,
+}
+
+/// A change to a case, written in one transaction: records added, the incident, arrests and
+/// offences' grade updated, the state saved under optimistic concurrency, entries appended
+/// to the log and the tasks replaced.
+#[derive(Debug, Clone)]
+pub struct CaseChange {
+    pub state: vigil_domain::casework::CaseState,
+    /// The state's version as read; `None` when Vigil starts working the case.
+    pub expected_version: Option<i64>,
+    pub log: Vec<vigil_domain::casework::CaseEvent>,
+    /// Every task of the case: they replace the stored ones.
+    pub tasks: Vec<vigil_domain::tasks::Task>,
+    /// Records made in Vigil to add (the incident at intake, an assessment, a referral).
+    pub records: RecordSet,
+    /// The incident's row replaced (a correction; the primary grade once assessed).
+    pub incident: Option<Incident>,
+    /// The grade carried to every offence of the incident (after a secondary assessment).
+    pub offence_grade: Option<vigil_domain::RiskGrade>,
+    /// Arrests' rows replaced (a disposal recorded).
+    pub arrests: Vec<vigil_domain::Arrest>,
+}
+
+impl CaseChange {
+    pub fn new(state: vigil_domain::casework::CaseState, expected_version: Option<i64>) -> Self {
+        CaseChange {
+            state,
+            expected_version,
+            log: Vec::new(),
+            tasks: Vec::new(),
+            records: RecordSet::default(),
+            incident: None,
+            offence_grade: None,
+            arrests: Vec::new(),
+        }
+    }
+}
+
+/// An officer's open caseload in a team view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caseload {
+    pub officer: Username,
+    pub open_cases: u64,
 }
 
 /// A record as read for editing, with the version the edit must name.
@@ -331,16 +440,27 @@ pub trait Store: Send + Sync {
     /// One person with their version, for viewing or editing.
     async fn person(&self, id: &PersonId) -> StoreResult<Versioned<Person>>;
 
-    /// A work queue, highest risk first, then longest waiting; at most `limit` items.
-    /// `since` bounds the CRU's queue (high-risk incidents reported since then); open
-    /// investigations are listed whatever their age.
-    async fn queue(
+    /// One page of a work queue, highest risk first, then longest waiting, with the
+    /// queue's true total.
+    async fn queue(&self, query: &QueueQuery) -> StoreResult<Page<QueueItem>>;
+
+    /// A case's live state, log and tasks (all empty for a case Vigil has not worked).
+    async fn case_work(&self, id: &vigil_domain::IncidentId) -> StoreResult<CaseWork>;
+
+    /// Saves a change to a case with its audit rows, in one transaction. A state changed
+    /// by someone else since `expected_version` is a `Conflict`; returns the new version.
+    async fn save_case(&self, change: &CaseChange, audit: &[AuditEntry]) -> StoreResult<i64>;
+
+    /// One page of a work list of tasks, soonest due first, with the list's true total.
+    async fn tasks(&self, query: &TaskQuery) -> StoreResult<Page<TaskItem>>;
+
+    /// The open (not finalised) cases allocated to each officer of the given teams in an
+    /// area, by officer.
+    async fn caseloads(
         &self,
-        queue: vigil_domain::access::Queue,
+        teams: &[vigil_domain::InvestigatingTeam],
         lpa: Option<&vigil_domain::Lpa>,
-        since: Option<DateTime>,
-        limit: u32,
-    ) -> StoreResult<Vec<QueueItem>>;
+    ) -> StoreResult<Vec<Caseload>>;
 
     /// An incident with everything recorded against it.
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<CaseFile>;
@@ -382,6 +502,7 @@ pub trait Store: Send + Sync {
         outcome: Outcome,
         victim_withdrawal_recorded: bool,
         expected_version: i64,
+        log: &[vigil_domain::casework::CaseEvent],
         audit: &AuditEntry,
     ) -> StoreResult<i64>;
 

@@ -548,18 +548,6 @@ pub fn staffing<C: Cells>(c: &mut C) -> StoreResult<StaffingRecord> {
     })
 }
 
-/// A queue item as the store selects it: incident, victim, area, risk, since, detail.
-pub fn queue_item<C: Cells>(c: &mut C) -> StoreResult<crate::QueueItem> {
-    Ok(crate::QueueItem {
-        incident_id: c.req(IncidentId::parse)?,
-        victim_id: c.req(PersonId::parse)?,
-        lpa: c.req(Lpa::parse)?,
-        risk: c.opt(RiskGrade::parse)?,
-        since: c.datetime()?,
-        detail: c.opt_string()?.unwrap_or_default().replace('_', " "),
-    })
-}
-
 /// A referral with what a partner agency sees beside it: the referral's columns, then
 /// family name, given names, date of birth, the incident's risk and children present.
 pub fn shared_referral<C: Cells>(c: &mut C) -> StoreResult<crate::SharedReferral> {
@@ -570,5 +558,170 @@ pub fn shared_referral<C: Cells>(c: &mut C) -> StoreResult<crate::SharedReferral
         birth_date: c.opt_date()?,
         risk: c.opt(RiskGrade::parse)?,
         children_present: c.opt_bool()?,
+    })
+}
+
+/// The columns of the casework tables (not part of the extract: they are Vigil's own).
+pub mod casework_columns {
+    pub const CASE_STATE: &[&str] = &[
+        "incident_id",
+        "lpa",
+        "grade",
+        "team",
+        "status",
+        "status_reason",
+        "allocated_to",
+        "recorded_by",
+        "routed_at",
+        "opened_at",
+    ];
+    pub const CASE_EVENTS: &[&str] = &[
+        "incident_id",
+        "at",
+        "actor",
+        "kind",
+        "subject",
+        "value",
+        "detail",
+        "text",
+    ];
+    pub const TASKS: &[&str] = &[
+        "incident_id",
+        "kind",
+        "key",
+        "label",
+        "team",
+        "lpa",
+        "officer",
+        "due_at",
+        "done_at",
+        "done_by",
+    ];
+}
+
+use vigil_domain::access::Username;
+use vigil_domain::casework::{CaseEntry, CaseEvent, CaseState, CaseStatus, EntryRow};
+use vigil_domain::tasks::{Task, TaskKind, WorkTeam};
+
+pub fn case_state_values<V: Values>(b: &mut V, s: &CaseState) {
+    b.text(s.incident_id.as_str());
+    b.text(s.lpa.as_str());
+    b.opt_text(s.grade.map(RiskGrade::as_str));
+    b.opt_text(s.team.map(InvestigatingTeam::as_str));
+    b.text(s.status.as_str());
+    b.opt_text(s.status_reason.as_deref());
+    b.opt_text(s.allocated_to.as_ref().map(Username::as_str));
+    b.opt_text(s.recorded_by.as_ref().map(Username::as_str));
+    b.opt_datetime(s.routed_at);
+    b.datetime(s.opened_at);
+}
+
+pub fn case_state<C: Cells>(c: &mut C) -> StoreResult<CaseState> {
+    Ok(CaseState {
+        incident_id: c.req(IncidentId::parse)?,
+        lpa: c.req(Lpa::parse)?,
+        grade: c.opt(RiskGrade::parse)?,
+        team: c.opt(InvestigatingTeam::parse)?,
+        status: c.req(CaseStatus::parse)?,
+        status_reason: c.opt_string()?,
+        allocated_to: c.opt(Username::parse)?,
+        recorded_by: c.opt(Username::parse)?,
+        routed_at: c.opt_datetime()?,
+        opened_at: c.datetime()?,
+    })
+}
+
+/// A log entry with the case it belongs to.
+pub fn case_event_values<V: Values>(b: &mut V, e: &(IncidentId, CaseEvent)) {
+    let row = e.1.entry.to_row();
+    b.text(e.0.as_str());
+    b.datetime(e.1.at);
+    b.text(&e.1.actor);
+    b.text(&row.kind);
+    b.opt_text(row.subject.as_deref());
+    b.opt_text(row.value.as_deref());
+    b.opt_text(row.detail.as_deref());
+    b.opt_text(row.text.as_deref());
+}
+
+pub fn case_event<C: Cells>(c: &mut C) -> StoreResult<CaseEvent> {
+    let _incident = c.req(IncidentId::parse)?;
+    let at = c.datetime()?;
+    let actor = c.opt_string()?.unwrap_or_default();
+    let row = EntryRow {
+        kind: c.opt_string()?.unwrap_or_default(),
+        subject: c.opt_string()?,
+        value: c.opt_string()?,
+        detail: c.opt_string()?,
+        text: c.opt_string()?,
+    };
+    let entry = CaseEntry::from_row(&row).map_err(|e| {
+        StoreError::Integrity(format!("case_events: {}", e.reason))
+    })?;
+    Ok(CaseEvent { at, actor, entry })
+}
+
+pub fn task_values<V: Values>(b: &mut V, t: &Task) {
+    b.text(t.incident_id.as_str());
+    b.text(t.kind.as_str());
+    b.text(&t.key);
+    b.text(&t.label);
+    b.text(t.team.as_str());
+    b.text(t.lpa.as_str());
+    b.opt_text(t.officer.as_ref().map(Username::as_str));
+    b.datetime(t.due);
+    b.opt_datetime(t.done.as_ref().map(|d| d.0));
+    b.opt_text(t.done.as_ref().map(|d| d.1.as_str()));
+}
+
+pub fn task<C: Cells>(c: &mut C) -> StoreResult<Task> {
+    let incident_id = c.req(IncidentId::parse)?;
+    let kind = c.req(TaskKind::parse)?;
+    let key = c.opt_string()?.unwrap_or_default();
+    let label = c.opt_string()?.unwrap_or_default();
+    let team = c.req(WorkTeam::parse)?;
+    let lpa = c.req(Lpa::parse)?;
+    let officer = c.opt(Username::parse)?;
+    let due = c.datetime()?;
+    let done_at = c.opt_datetime()?;
+    let done_by = c.opt_string()?;
+    Ok(Task {
+        incident_id,
+        kind,
+        key,
+        label,
+        team,
+        lpa,
+        officer,
+        due,
+        done: done_at.map(|at| (at, done_by.unwrap_or_default())),
+    })
+}
+
+/// A task as a work list shows it: the task's columns, then the victim's reference and
+/// names.
+pub fn task_item<C: Cells>(c: &mut C) -> StoreResult<crate::TaskItem> {
+    Ok(crate::TaskItem {
+        task: task(c)?,
+        victim_id: c.req(PersonId::parse)?,
+        family_name: c.opt_string()?,
+        given_names: c.opt_string()?,
+    })
+}
+
+/// A queue item as the store selects it: incident, victim, area, risk, since, detail, the
+/// officer in charge, the case's status, the victim's names.
+pub fn queue_item<C: Cells>(c: &mut C) -> StoreResult<crate::QueueItem> {
+    Ok(crate::QueueItem {
+        incident_id: c.req(IncidentId::parse)?,
+        victim_id: c.req(PersonId::parse)?,
+        lpa: c.req(Lpa::parse)?,
+        risk: c.opt(RiskGrade::parse)?,
+        since: c.datetime()?,
+        detail: c.opt_string()?.unwrap_or_default().replace('_', " "),
+        allocated_to: c.opt(Username::parse)?,
+        status: c.opt(CaseStatus::parse)?,
+        family_name: c.opt_string()?,
+        given_names: c.opt_string()?,
     })
 }

@@ -1,0 +1,360 @@
+//! Casework on PostgreSQL: a case's live state, its log and its tasks; the work queues and
+//! work lists that select by them. Which rows belong is the domain's (`vigil_domain::case`,
+//! `::tasks`); the SQL pre-selects by indexed columns and pages in the domain's order, with
+//! text ordered in byte order ("C") as SQLite orders it.
+
+use crate::rows::{Cols, JsonRows};
+use crate::write::insert_table;
+use crate::{accounts, backend, bump_revision};
+use sqlx::{PgConnection, PgPool, Row};
+use vigil_domain::access::Queue;
+use vigil_domain::tasks::OwnerFilter;
+use vigil_domain::{IncidentId, InvestigatingTeam, Lpa};
+use vigil_store::rows::{self, casework_columns as cc, columns};
+use vigil_store::{
+    AuditEntry, CaseChange, CaseWork, Caseload, Page, QueueItem, QueueQuery, StoreError,
+    StoreResult, TaskItem, TaskQuery, TaskState, Versioned,
+};
+
+pub async fn case_work(pool: &PgPool, id: &IncidentId) -> StoreResult<CaseWork> {
+    let key = id.as_str();
+    let state = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM case_state WHERE incident_id = $1",
+        cc::CASE_STATE.join(",")
+    )))
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?
+    .map(|r| {
+        let record = rows::case_state(&mut Cols::new(&r, "case_state"))?;
+        let version: i64 = r.try_get(cc::CASE_STATE.len()).map_err(backend)?;
+        Ok::<_, StoreError>(Versioned { record, version })
+    })
+    .transpose()?;
+    let log = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM case_events WHERE incident_id = $1 ORDER BY seq",
+        cc::CASE_EVENTS.join(",")
+    )))
+    .bind(key)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::case_event(&mut Cols::new(r, "case_events")))
+    .collect::<StoreResult<_>>()?;
+    let tasks = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM tasks WHERE incident_id = $1 ORDER BY due_at, kind COLLATE \"C\", key COLLATE \"C\"",
+        cc::TASKS.join(",")
+    )))
+    .bind(key)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::task(&mut Cols::new(r, "tasks")))
+    .collect::<StoreResult<_>>()?;
+    Ok(CaseWork { state, log, tasks })
+}
+
+/// Replaces whole rows, matched by their first column (the id), in one statement.
+async fn update_rows<R>(
+    conn: &mut PgConnection,
+    table: &'static str,
+    cols: &'static [&'static str],
+    records: &[R],
+    values: fn(&mut JsonRows, &R),
+) -> StoreResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let mut rows = JsonRows::new(cols);
+    for r in records {
+        rows.start_row();
+        values(&mut rows, r);
+        rows.end_row();
+    }
+    let from: Vec<String> = cols.iter().map(|c| format!("s.{c}")).collect();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {table} AS t SET ({}) = ({}), version = t.version + 1
+         FROM json_populate_recordset(NULL::{table}, $1::json) AS s WHERE t.{id} = s.{id}",
+        cols.join(","),
+        from.join(","),
+        id = cols[0]
+    )))
+    .bind(rows.finish())
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub async fn save_case(pool: &PgPool, change: &CaseChange, audit: &[AuditEntry]) -> StoreResult<i64> {
+    let id = change.state.incident_id.as_str();
+    let mut tx = pool.begin().await.map_err(backend)?;
+    crate::write::insert_all(&mut tx, &change.records).await?;
+    if let Some(i) = &change.incident {
+        update_rows(
+            &mut tx,
+            "incidents",
+            columns::INCIDENTS,
+            std::slice::from_ref(i),
+            rows::incident_values,
+        )
+        .await?;
+    }
+    update_rows(
+        &mut tx,
+        "arrests",
+        columns::ARRESTS,
+        &change.arrests,
+        rows::arrest_values,
+    )
+    .await?;
+    if let Some(g) = change.offence_grade {
+        sqlx::query(
+            "UPDATE offences SET risk_level = $1, version = version + 1 WHERE incident_id = $2",
+        )
+        .bind(g.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    // The row is locked until commit: a second editor waits, then sees the new version. A
+    // case not yet worked has no row to lock; two first saves at once meet at the primary
+    // key, and the second is a conflict.
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM case_state WHERE incident_id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+    let conflict = |found: Option<i64>| StoreError::Conflict {
+        what: "case",
+        id: id.to_owned(),
+        expected: change.expected_version.unwrap_or(0),
+        found: found.unwrap_or(0),
+    };
+    if found != change.expected_version {
+        return Err(conflict(found));
+    }
+    let state = std::slice::from_ref(&change.state);
+    if found.is_some() {
+        update_rows(&mut tx, "case_state", cc::CASE_STATE, state, rows::case_state_values).await?;
+    } else {
+        insert_table(&mut tx, "case_state", cc::CASE_STATE, state, rows::case_state_values)
+            .await
+            .map_err(|e| match e {
+                StoreError::Integrity(m) if m.contains("duplicate") => conflict(Some(1)),
+                other => other,
+            })?;
+    }
+    append_log(&mut tx, &change.state.incident_id, &change.log).await?;
+    sqlx::query("DELETE FROM tasks WHERE incident_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    insert_table(&mut tx, "tasks", cc::TASKS, &change.tasks, rows::task_values).await?;
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    bump_revision(&mut tx).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(found.map_or(1, |v| v + 1))
+}
+
+/// Appends log entries inside a caller's transaction.
+pub async fn append_log(
+    conn: &mut PgConnection,
+    incident: &IncidentId,
+    log: &[vigil_domain::casework::CaseEvent],
+) -> StoreResult<()> {
+    let rows: Vec<_> = log.iter().map(|e| (incident.clone(), e.clone())).collect();
+    insert_table(conn, "case_events", cc::CASE_EVENTS, &rows, rows::case_event_values).await
+}
+
+fn words<T: Copy>(items: &[T], word: fn(T) -> &'static str) -> String {
+    // Closed-vocabulary words, never user text.
+    items
+        .iter()
+        .map(|t| format!("'{}'", word(*t)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows a queue holds (see the SQLite backend: the same columns and the same rows).
+fn queue_items(q: &QueueQuery) -> String {
+    let grade = vigil_domain::case::CRU_QUEUE_GRADE.as_str();
+    let no_marac = "NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)";
+    let open_offences = "(SELECT string_agg(o.offence_group, ', ' ORDER BY o.stored) FROM offences o WHERE o.incident_id = i.incident_id AND o.outcome_code IS NULL)";
+    match q.queue {
+        Queue::Lpt | Queue::Dait => {
+            let teams = words(vigil_domain::case::queue_teams(q.queue), InvestigatingTeam::as_str);
+            format!(
+                "SELECT i.incident_id, i.victim_id, i.lpa, c.grade AS risk, COALESCE(c.routed_at, i.reported_at) AS since,
+                        COALESCE({open_offences}, 'no offence recorded yet') AS detail, c.allocated_to, c.status
+                 FROM case_state c JOIN incidents i ON i.incident_id = c.incident_id
+                 WHERE c.team IN ({teams}) AND c.status <> 'finalised' AND ($1::text IS NULL OR c.lpa = $1)
+                   AND ($3::text IS NULL OR c.allocated_to = $3)
+                 UNION ALL
+                 SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, MIN(o.recorded_date)::timestamp,
+                        string_agg(o.offence_group, ', ' ORDER BY o.stored), NULL, NULL
+                 FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+                 WHERE o.outcome_code IS NULL AND o.team IN ({teams}) AND ($1::text IS NULL OR i.lpa = $1) AND $3::text IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM case_state c WHERE c.incident_id = i.incident_id)
+                 GROUP BY i.incident_id, i.victim_id, i.lpa, i.risk_level"
+            )
+        }
+        Queue::Cru => format!(
+            "SELECT i.incident_id, i.victim_id, i.lpa, c.grade AS risk, i.reported_at AS since,
+                    'no MARAC referral yet' AS detail, c.allocated_to, c.status
+             FROM case_state c JOIN incidents i ON i.incident_id = c.incident_id
+             WHERE c.grade = '{grade}' AND ($1::text IS NULL OR c.lpa = $1) AND ($3::text IS NULL OR c.allocated_to = $3)
+               AND ($4::timestamp IS NULL OR i.reported_at >= $4) AND {no_marac}
+             UNION ALL
+             SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet', NULL, NULL
+             FROM incidents i
+             WHERE i.risk_level = '{grade}' AND ($1::text IS NULL OR i.lpa = $1) AND $3::text IS NULL
+               AND ($4::timestamp IS NULL OR i.reported_at >= $4) AND {no_marac}
+               AND NOT EXISTS (SELECT 1 FROM case_state c WHERE c.incident_id = i.incident_id)"
+        ),
+        Queue::Awaiting => "SELECT i.incident_id, i.victim_id, i.lpa, NULL::text AS risk, i.reported_at AS since,
+                    'awaiting the primary risk assessment' AS detail, c.allocated_to, c.status
+             FROM case_state c JOIN incidents i ON i.incident_id = c.incident_id
+             WHERE c.team IS NULL AND c.status = 'open' AND ($1::text IS NULL OR c.lpa = $1)
+               AND ($3::text IS NULL OR c.allocated_to = $3) AND ($4::timestamp IS NULL OR TRUE)"
+            .to_owned(),
+    }
+}
+
+pub async fn queue(pool: &PgPool, q: &QueueQuery) -> StoreResult<Page<QueueItem>> {
+    let items = queue_items(q);
+    // Every parameter appears in both statements, typed, so PostgreSQL can plan them.
+    let filter = "($2::text IS NULL OR q.risk = $2) AND ($5::timestamp IS NULL OR q.since < $5)";
+    let risk_order = "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    let bind = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(q.lpa.as_ref().map(|l| l.as_str().to_owned()))
+            .bind(q.risk.map(|r| r.as_str()))
+            .bind(q.officer.as_ref().map(|u| u.as_str().to_owned()))
+            .bind(q.since)
+            .bind(q.waiting_before)
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+    };
+    let total: i64 = bind(format!(
+        "WITH q AS ({items}) SELECT COUNT(*) FROM q WHERE {filter} AND ($6::bigint IS NULL OR TRUE) AND ($7::bigint IS NULL OR TRUE)"
+    ))
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?
+    .try_get(0)
+    .map_err(backend)?;
+    let found = bind(format!(
+        "WITH q AS ({items})
+         SELECT q.*, p.family_name, p.given_names FROM q JOIN persons p ON p.person_id = q.victim_id
+         WHERE {filter} ORDER BY {risk_order}, q.since, q.incident_id COLLATE \"C\" LIMIT $6 OFFSET $7"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::queue_item(&mut Cols::new(r, "incidents")))
+            .collect::<StoreResult<_>>()?,
+    })
+}
+
+pub async fn tasks(pool: &PgPool, q: &TaskQuery) -> StoreResult<Page<TaskItem>> {
+    let (owner, officer, lpa) = match &q.owner {
+        OwnerFilter::Officer(u) => (
+            "t.officer = $1 AND ($2::text IS NULL OR TRUE)".to_owned(),
+            Some(u.as_str()),
+            None,
+        ),
+        OwnerFilter::Teams(teams, lpa) => (
+            format!(
+                "t.officer IS NULL AND ($1::text IS NULL OR TRUE) AND t.team IN ({}) AND ($2::text IS NULL OR t.lpa = $2)",
+                words(teams, vigil_domain::tasks::WorkTeam::as_str)
+            ),
+            None,
+            lpa.as_ref().map(Lpa::as_str),
+        ),
+    };
+    let state = match q.state {
+        TaskState::Open => "t.done_at IS NULL AND ($3::timestamp IS NULL OR TRUE)",
+        TaskState::Overdue => "t.done_at IS NULL AND t.due_at < $3",
+        TaskState::Done => "t.done_at IS NOT NULL AND ($3::timestamp IS NULL OR TRUE)",
+    };
+    let order = match q.state {
+        TaskState::Done => "t.done_at DESC",
+        _ => "t.due_at",
+    };
+    let cols: Vec<String> = cc::TASKS.iter().map(|c| format!("t.{c}")).collect();
+    let bind = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(officer.map(str::to_owned))
+            .bind(lpa.map(str::to_owned))
+            .bind(q.now)
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+    };
+    let total: i64 = bind(format!(
+        "SELECT COUNT(*) FROM tasks t WHERE {owner} AND {state} AND ($4::bigint IS NULL OR TRUE) AND ($5::bigint IS NULL OR TRUE)"
+    ))
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?
+    .try_get(0)
+    .map_err(backend)?;
+    let found = bind(format!(
+        "SELECT {}, i.victim_id, p.family_name, p.given_names
+         FROM tasks t JOIN incidents i ON i.incident_id = t.incident_id JOIN persons p ON p.person_id = i.victim_id
+         WHERE {owner} AND {state}
+         ORDER BY {order}, t.incident_id COLLATE \"C\", t.kind COLLATE \"C\", t.key COLLATE \"C\" LIMIT $4 OFFSET $5",
+        cols.join(",")
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::task_item(&mut Cols::new(r, "tasks")))
+            .collect::<StoreResult<_>>()?,
+    })
+}
+
+pub async fn caseloads(
+    pool: &PgPool,
+    teams: &[InvestigatingTeam],
+    lpa: Option<&Lpa>,
+) -> StoreResult<Vec<Caseload>> {
+    let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT allocated_to, COUNT(*) FROM case_state
+         WHERE allocated_to IS NOT NULL AND status <> 'finalised' AND team IN ({}) AND ($1::text IS NULL OR lpa = $1)
+         GROUP BY allocated_to ORDER BY allocated_to COLLATE \"C\"",
+        words(teams, InvestigatingTeam::as_str)
+    )))
+    .bind(lpa.map(|l| l.as_str().to_owned()))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    found
+        .iter()
+        .map(|r| {
+            let name: String = r.try_get(0).map_err(backend)?;
+            let n: i64 = r.try_get(1).map_err(backend)?;
+            Ok(Caseload {
+                officer: vigil_domain::access::Username::parse(&name)
+                    .map_err(|e| StoreError::Integrity(format!("case_state: {}", e.reason)))?,
+                open_cases: n as u64,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,344 @@
+//! Casework on SQLite: a case's live state, its log and its tasks; the work queues and
+//! work lists that select by them. Which rows belong is the domain's (`vigil_domain::case`,
+//! `::tasks`); the SQL pre-selects by indexed columns and pages in the domain's order.
+
+use crate::import::{insert, update_rows};
+use crate::read::Cols;
+use crate::{accounts, backend, bump_revision, write_tx};
+use sqlx::{Row, SqlitePool};
+use vigil_domain::access::Queue;
+use vigil_domain::tasks::OwnerFilter;
+use vigil_domain::time::format_datetime;
+use vigil_domain::{IncidentId, InvestigatingTeam, Lpa};
+use vigil_store::rows::{self, casework_columns as cc, columns};
+use vigil_store::{
+    AuditEntry, CaseChange, CaseWork, Caseload, Page, QueueItem, QueueQuery, StoreError,
+    StoreResult, TaskItem, TaskQuery, TaskState, Versioned,
+};
+
+pub async fn case_work(pool: &SqlitePool, id: &IncidentId) -> StoreResult<CaseWork> {
+    let key = id.as_str();
+    let state = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM case_state WHERE incident_id = ?1",
+        cc::CASE_STATE.join(",")
+    )))
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?
+    .map(|r| {
+        let record = rows::case_state(&mut Cols::new(&r, "case_state"))?;
+        let version: i64 = r.try_get(cc::CASE_STATE.len()).map_err(backend)?;
+        Ok::<_, StoreError>(Versioned { record, version })
+    })
+    .transpose()?;
+    let log = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM case_events WHERE incident_id = ?1 ORDER BY seq",
+        cc::CASE_EVENTS.join(",")
+    )))
+    .bind(key)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::case_event(&mut Cols::new(r, "case_events")))
+    .collect::<StoreResult<_>>()?;
+    let tasks = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM tasks WHERE incident_id = ?1 ORDER BY due_at, kind, key",
+        cc::TASKS.join(",")
+    )))
+    .bind(key)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::task(&mut Cols::new(r, "tasks")))
+    .collect::<StoreResult<_>>()?;
+    Ok(CaseWork { state, log, tasks })
+}
+
+pub async fn save_case(
+    pool: &SqlitePool,
+    change: &CaseChange,
+    audit: &[AuditEntry],
+) -> StoreResult<i64> {
+    let id = change.state.incident_id.as_str();
+    let mut tx = write_tx(pool).await?;
+    {
+        let mut handle = tx.lock_handle().await.map_err(backend)?;
+        let db = handle.as_raw_handle().as_ptr();
+        crate::import::insert_all(db, &change.records)?;
+        if let Some(i) = &change.incident {
+            update_rows(
+                db,
+                "incidents",
+                columns::INCIDENTS,
+                std::slice::from_ref(i),
+                rows::incident_values,
+            )?;
+        }
+        update_rows(
+            db,
+            "arrests",
+            columns::ARRESTS,
+            &change.arrests,
+            rows::arrest_values,
+        )?;
+    }
+    if let Some(g) = change.offence_grade {
+        sqlx::query(
+            "UPDATE offences SET risk_level = ?1, version = version + 1 WHERE incident_id = ?2",
+        )
+        .bind(g.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    }
+    // The write lock is held from BEGIN IMMEDIATE: the version read here cannot change
+    // before the update below.
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM case_state WHERE incident_id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+    if found != change.expected_version {
+        return Err(StoreError::Conflict {
+            what: "case",
+            id: id.to_owned(),
+            expected: change.expected_version.unwrap_or(0),
+            found: found.unwrap_or(0),
+        });
+    }
+    {
+        let mut handle = tx.lock_handle().await.map_err(backend)?;
+        let db = handle.as_raw_handle().as_ptr();
+        let state = std::slice::from_ref(&change.state);
+        if found.is_some() {
+            update_rows(db, "case_state", cc::CASE_STATE, state, rows::case_state_values)?;
+        } else {
+            insert(db, "case_state", cc::CASE_STATE, state, rows::case_state_values)?;
+        }
+        let log: Vec<_> = change
+            .log
+            .iter()
+            .map(|e| (change.state.incident_id.clone(), e.clone()))
+            .collect();
+        insert(db, "case_events", cc::CASE_EVENTS, &log, rows::case_event_values)?;
+    }
+    sqlx::query("DELETE FROM tasks WHERE incident_id = ?1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    {
+        let mut handle = tx.lock_handle().await.map_err(backend)?;
+        let db = handle.as_raw_handle().as_ptr();
+        insert(db, "tasks", cc::TASKS, &change.tasks, rows::task_values)?;
+    }
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    bump_revision(&mut tx).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(found.map_or(1, |v| v + 1))
+}
+
+/// Appends log entries inside a caller's transaction (an outcome recorded with the previous
+/// one kept).
+pub async fn append_log(
+    conn: &mut sqlx::SqliteConnection,
+    incident: &IncidentId,
+    log: &[vigil_domain::casework::CaseEvent],
+) -> StoreResult<()> {
+    let rows: Vec<_> = log.iter().map(|e| (incident.clone(), e.clone())).collect();
+    let mut handle = conn.lock_handle().await.map_err(backend)?;
+    insert(
+        handle.as_raw_handle().as_ptr(),
+        "case_events",
+        cc::CASE_EVENTS,
+        &rows,
+        rows::case_event_values,
+    )
+}
+
+fn words<T: Copy>(items: &[T], word: fn(T) -> &'static str) -> String {
+    // Closed-vocabulary words, never user text.
+    items
+        .iter()
+        .map(|t| format!("'{}'", word(*t)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows a queue holds, as one SELECT with the columns of `rows::queue_item` before the
+/// victim's names: incident, victim, area, risk, since, detail, officer, status.
+fn queue_items(q: &QueueQuery) -> String {
+    let grade = vigil_domain::case::CRU_QUEUE_GRADE.as_str();
+    let no_marac = "NOT EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = i.victim_id AND r.kind = 'marac' AND r.referred_at >= i.reported_at)";
+    let open_offences = "(SELECT group_concat(o.offence_group, ', ') FROM offences o WHERE o.incident_id = i.incident_id AND o.outcome_code IS NULL)";
+    match q.queue {
+        Queue::Lpt | Queue::Dait => {
+            let teams = words(vigil_domain::case::queue_teams(q.queue), InvestigatingTeam::as_str);
+            format!(
+                "SELECT i.incident_id, i.victim_id, i.lpa, c.grade AS risk, COALESCE(c.routed_at, i.reported_at) AS since,
+                        COALESCE({open_offences}, 'no offence recorded yet') AS detail, c.allocated_to, c.status
+                 FROM case_state c JOIN incidents i ON i.incident_id = c.incident_id
+                 WHERE c.team IN ({teams}) AND c.status <> 'finalised' AND (?1 IS NULL OR c.lpa = ?1)
+                   AND (?3 IS NULL OR c.allocated_to = ?3)
+                 UNION ALL
+                 SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, MIN(o.recorded_date) || 'T00:00:00',
+                        group_concat(o.offence_group, ', '), NULL, NULL
+                 FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+                 WHERE o.outcome_code IS NULL AND o.team IN ({teams}) AND (?1 IS NULL OR i.lpa = ?1) AND ?3 IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM case_state c WHERE c.incident_id = i.incident_id)
+                 GROUP BY i.incident_id"
+            )
+        }
+        Queue::Cru => format!(
+            "SELECT i.incident_id, i.victim_id, i.lpa, c.grade AS risk, i.reported_at AS since,
+                    'no MARAC referral yet' AS detail, c.allocated_to, c.status
+             FROM case_state c JOIN incidents i ON i.incident_id = c.incident_id
+             WHERE c.grade = '{grade}' AND (?1 IS NULL OR c.lpa = ?1) AND (?3 IS NULL OR c.allocated_to = ?3)
+               AND (?4 IS NULL OR i.reported_at >= ?4) AND {no_marac}
+             UNION ALL
+             SELECT i.incident_id, i.victim_id, i.lpa, i.risk_level, i.reported_at, 'no MARAC referral yet', NULL, NULL
+             FROM incidents i
+             WHERE i.risk_level = '{grade}' AND (?1 IS NULL OR i.lpa = ?1) AND ?3 IS NULL
+               AND (?4 IS NULL OR i.reported_at >= ?4) AND {no_marac}
+               AND NOT EXISTS (SELECT 1 FROM case_state c WHERE c.incident_id = i.incident_id)"
+        ),
+        Queue::Awaiting => "SELECT i.incident_id, i.victim_id, i.lpa, NULL AS risk, i.reported_at AS since,
+                    'awaiting the primary risk assessment' AS detail, c.allocated_to, c.status
+             FROM case_state c JOIN incidents i ON i.incident_id = c.incident_id
+             WHERE c.team IS NULL AND c.status = 'open' AND (?1 IS NULL OR c.lpa = ?1)
+               AND (?3 IS NULL OR c.allocated_to = ?3)"
+            .to_owned(),
+    }
+}
+
+pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<QueueItem>> {
+    let items = queue_items(q);
+    let filter = "(?2 IS NULL OR q.risk = ?2) AND (?5 IS NULL OR q.since < ?5)";
+    let risk_order = "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    let bind = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(q.lpa.as_ref().map(|l| l.as_str().to_owned()))
+            .bind(q.risk.map(|r| r.as_str()))
+            .bind(q.officer.as_ref().map(|u| u.as_str().to_owned()))
+            .bind(q.since.map(format_datetime))
+            .bind(q.waiting_before.map(format_datetime))
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+    };
+    let total: i64 = bind(format!(
+        "WITH q AS ({items}) SELECT COUNT(*) FROM q WHERE {filter} AND (?7 IS NULL OR 1)"
+    ))
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?
+    .try_get(0)
+    .map_err(backend)?;
+    let found = bind(format!(
+        "WITH q AS ({items})
+         SELECT q.*, p.family_name, p.given_names FROM q JOIN persons p ON p.person_id = q.victim_id
+         WHERE {filter} ORDER BY {risk_order}, q.since, q.incident_id LIMIT ?6 OFFSET ?7"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::queue_item(&mut Cols::new(r, "incidents")))
+            .collect::<StoreResult<_>>()?,
+    })
+}
+
+pub async fn tasks(pool: &SqlitePool, q: &TaskQuery) -> StoreResult<Page<TaskItem>> {
+    let (owner, officer, lpa) = match &q.owner {
+        OwnerFilter::Officer(u) => ("t.officer = ?1".to_owned(), Some(u.as_str()), None),
+        OwnerFilter::Teams(teams, lpa) => (
+            format!(
+                "t.officer IS NULL AND t.team IN ({}) AND (?2 IS NULL OR t.lpa = ?2)",
+                words(teams, vigil_domain::tasks::WorkTeam::as_str)
+            ),
+            None,
+            lpa.as_ref().map(Lpa::as_str),
+        ),
+    };
+    let state = match q.state {
+        TaskState::Open => "t.done_at IS NULL",
+        TaskState::Overdue => "t.done_at IS NULL AND t.due_at < ?3",
+        TaskState::Done => "t.done_at IS NOT NULL",
+    };
+    let order = match q.state {
+        TaskState::Done => "t.done_at DESC",
+        _ => "t.due_at",
+    };
+    let cols: Vec<String> = cc::TASKS.iter().map(|c| format!("t.{c}")).collect();
+    let bind = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(officer.map(str::to_owned))
+            .bind(lpa.map(str::to_owned))
+            .bind(format_datetime(q.now))
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+    };
+    let total: i64 = bind(format!(
+        "SELECT COUNT(*) FROM tasks t WHERE {owner} AND {state} AND (?3 IS NULL OR 1) AND (?5 IS NULL OR 1)"
+    ))
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?
+    .try_get(0)
+    .map_err(backend)?;
+    let found = bind(format!(
+        "SELECT {}, i.victim_id, p.family_name, p.given_names
+         FROM tasks t JOIN incidents i ON i.incident_id = t.incident_id JOIN persons p ON p.person_id = i.victim_id
+         WHERE {owner} AND {state} AND (?3 IS NULL OR 1)
+         ORDER BY {order}, t.incident_id, t.kind, t.key LIMIT ?4 OFFSET ?5",
+        cols.join(",")
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::task_item(&mut Cols::new(r, "tasks")))
+            .collect::<StoreResult<_>>()?,
+    })
+}
+
+pub async fn caseloads(
+    pool: &SqlitePool,
+    teams: &[InvestigatingTeam],
+    lpa: Option<&Lpa>,
+) -> StoreResult<Vec<Caseload>> {
+    let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT allocated_to, COUNT(*) FROM case_state
+         WHERE allocated_to IS NOT NULL AND status <> 'finalised' AND team IN ({}) AND (?1 IS NULL OR lpa = ?1)
+         GROUP BY allocated_to ORDER BY allocated_to",
+        words(teams, InvestigatingTeam::as_str)
+    )))
+    .bind(lpa.map(|l| l.as_str().to_owned()))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    found
+        .iter()
+        .map(|r| {
+            let name: String = r.try_get(0).map_err(backend)?;
+            let n: i64 = r.try_get(1).map_err(backend)?;
+            Ok(Caseload {
+                officer: vigil_domain::access::Username::parse(&name)
+                    .map_err(|e| StoreError::Integrity(format!("case_state: {}", e.reason)))?,
+                open_cases: n as u64,
+            })
+        })
+        .collect()
+}
