@@ -34,6 +34,8 @@ vocabulary! {
         RecordInvestigation = "record_investigation",
         /// Carry out the secondary risk assessment.
         SecondaryAssessment = "secondary_assessment",
+        /// Allocate a team's cases to its officers.
+        AllocateCases = "allocate_cases",
         /// Work the CRU queue: MARAC referrals, Clare's Law, safeguarding high-risk victims.
         Safeguard = "safeguard",
         /// Read what has been shared with the user's agency.
@@ -118,6 +120,7 @@ pub fn allows(role: Role, capability: Capability) -> bool {
                 | C::SeeAddresses
                 | C::RecordInvestigation
                 | C::SecondaryAssessment
+                | C::AllocateCases
         ),
         R::CruOfficer => matches!(
             capability,

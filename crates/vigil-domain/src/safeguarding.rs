@@ -77,6 +77,12 @@ impl Action {
     }
 }
 
+/// Whether a referral does the action of its kind. An IDVA offer the victim declined does
+/// not: the action stays open for the offer to be reviewed.
+pub fn referral_counts(kind: ReferralKind, consent: Option<bool>) -> bool {
+    !(kind == ReferralKind::Idva && consent == Some(false))
+}
+
 /// The facts of a case the actions depend on.
 #[derive(Debug, Clone, Copy)]
 pub struct CaseFacts<'a> {

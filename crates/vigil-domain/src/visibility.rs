@@ -23,6 +23,22 @@ pub fn person_as_seen(role: Role, mut p: Person, refuge_reason_given: bool) -> (
     (p, withheld)
 }
 
+/// A person's name as `role` may see it, as people write it ("Jane Smith"); `None` for a
+/// role that may not see names, or when no name is recorded.
+pub fn name_as_seen(role: Role, family: Option<&str>, given: Option<&str>) -> Option<String> {
+    if !allows(role, Capability::SeeNames) {
+        return None;
+    }
+    let name = [given, family]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
+}
+
 /// Whether reading this person's address is a sensitive read that needs a reason first.
 pub fn needs_reason(role: Role, p: &Person) -> bool {
     p.address_confidential && allows(role, Capability::SeeRefuge)

@@ -69,7 +69,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn from_failure(s: &Session, f: Failure) -> ApiError {
+pub(crate) fn from_failure(s: &Session, f: Failure) -> ApiError {
     match f {
         Failure::NotFound => ApiError::new(
             StatusCode::NOT_FOUND,
@@ -116,7 +116,7 @@ fn from_failure(s: &Session, f: Failure) -> ApiError {
     }
 }
 
-fn json_problem(r: JsonRejection) -> ApiError {
+pub(crate) fn json_problem(r: JsonRejection) -> ApiError {
     let status = r.status();
     let code = match status {
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
@@ -134,7 +134,7 @@ fn json_problem(r: JsonRejection) -> ApiError {
     )
 }
 
-fn query_problem(r: QueryRejection) -> ApiError {
+pub(crate) fn query_problem(r: QueryRejection) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", r.body_text())
 }
 
@@ -433,7 +433,7 @@ pub struct GradeDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VersionDto {
-    /// The offence's version after the change (send it with the next change).
+    /// The record's version after the change (send it with the next change).
     pub version: i64,
 }
 
@@ -441,19 +441,29 @@ pub struct VersionDto {
 pub struct QueueItemDto {
     pub incident_id: String,
     pub victim_id: String,
+    /// The victim's name, for a role that may see names.
+    pub victim_name: Option<String>,
     pub lpa: String,
     pub risk: Option<String>,
     pub since: String,
     pub days_waiting: i64,
     pub overdue: bool,
     pub detail: String,
+    /// The officer in charge, if the case is allocated.
+    pub officer: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueDto {
     pub queue: String,
+    /// The server's clock, which waiting is counted to (`YYYY-MM-DDTHH:MM:SS`, UK time).
     pub counted_to: String,
     pub overdue_after_days: i64,
+    /// How many items the whole (filtered) queue holds.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub pages: u32,
     /// The CRU's queue: high-risk incidents reported since this day (`YYYY-MM-DD`).
     pub since: Option<String>,
     pub items: Vec<QueueItemDto>,
@@ -500,6 +510,21 @@ pub struct QueueParams {
     /// One Local Policing Area, or `all`; the caller's home area when not given.
     #[serde(default)]
     pub lpa: Option<String>,
+    /// `standard`, `medium` or `high`: only items of that risk.
+    #[serde(default)]
+    pub risk: Option<String>,
+    /// `overdue`: only the items waiting past the queue's mark.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// `me`: only the cases allocated to the caller.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The page, from 1.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// Items per page, 1 to 200 (50 when not given).
+    #[serde(default)]
+    pub per_page: Option<u32>,
 }
 
 // ----- handlers -----
@@ -827,27 +852,87 @@ pub async fn queue(
             }
         },
     };
-    match service::queue(&app, &s, queue, lpa.as_ref()).await {
+    let mut errors = Vec::new();
+    let risk = match q.risk.as_deref().map(str::trim) {
+        None | Some("") | Some("all") => None,
+        Some(r) => vigil_domain::RiskGrade::parse(r)
+            .map_err(|e| errors.push(FieldError::new("risk", e.reason)))
+            .ok(),
+    };
+    let overdue = match q.state.as_deref().map(str::trim) {
+        None | Some("") | Some("all") => false,
+        Some("overdue") => true,
+        Some(other) => {
+            errors.push(FieldError::new(
+                "state",
+                format!("'{other}' is not a state; use overdue or all"),
+            ));
+            false
+        }
+    };
+    let mine = match q.owner.as_deref().map(str::trim) {
+        None | Some("") | Some("team") => false,
+        Some("me") => true,
+        Some(other) => {
+            errors.push(FieldError::new(
+                "owner",
+                format!("'{other}' is not an owner; use me or team"),
+            ));
+            false
+        }
+    };
+    if let Some(n) = q.per_page
+        && !(1..=service::MAX_PER_PAGE).contains(&n)
+    {
+        errors.push(FieldError::new(
+            "per_page",
+            format!("Ask for 1 to {} items per page", service::MAX_PER_PAGE),
+        ));
+    }
+    if q.page == Some(0) {
+        errors.push(FieldError::new("page", "Pages are numbered from 1"));
+    }
+    if !errors.is_empty() {
+        return from_failure(&s, Failure::Invalid(errors)).into_response();
+    }
+    let (page, per_page) = service::paging(q.page, q.per_page);
+    let f = service::QueueFilter {
+        lpa,
+        risk,
+        overdue,
+        mine,
+        page,
+        per_page,
+    };
+    match service::queue(&app, &s, queue, &f).await {
         Ok(v) => Json(QueueDto {
             queue: queue.slug().into(),
-            counted_to: format_date(v.reference),
+            counted_to: format_datetime(v.now),
             overdue_after_days: v.mark_days,
+            total: v.page.total,
+            page: v.page_no,
+            per_page: v.per_page,
+            pages: v.pages(),
             since: v.since.map(format_date),
             items: v
+                .page
                 .items
                 .iter()
-                .map(|i| {
-                    let days = (v.reference - i.since.date()).num_days().max(0);
-                    QueueItemDto {
-                        incident_id: i.incident_id.to_string(),
-                        victim_id: i.victim_id.to_string(),
-                        lpa: i.lpa.to_string(),
-                        risk: i.risk.map(|r| r.to_string()),
-                        since: format_datetime(i.since),
-                        days_waiting: days,
-                        overdue: days > v.mark_days,
-                        detail: i.detail.clone(),
-                    }
+                .map(|i| QueueItemDto {
+                    incident_id: i.incident_id.to_string(),
+                    victim_id: i.victim_id.to_string(),
+                    victim_name: vigil_domain::visibility::name_as_seen(
+                        s.user.role,
+                        i.family_name.as_deref(),
+                        i.given_names.as_deref(),
+                    ),
+                    lpa: i.lpa.to_string(),
+                    risk: i.risk.map(|r| r.to_string()),
+                    since: format_datetime(i.since),
+                    days_waiting: (v.now - i.since).num_days().max(0),
+                    overdue: v.is_overdue(i),
+                    detail: i.detail.clone(),
+                    officer: i.allocated_to.as_ref().map(|u| u.to_string()),
                 })
                 .collect(),
         })
@@ -990,6 +1075,15 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(add_assessment))
         .routes(routes!(record_outcome))
         .routes(routes!(queue))
+        .routes(routes!(crate::api_work::tasks))
+        .routes(routes!(crate::api_work::add_note))
+        .routes(routes!(crate::api_work::allocate))
+        .routes(routes!(crate::api_work::set_status))
+        .routes(routes!(crate::api_work::record_withdrawal))
+        .routes(routes!(crate::api_work::record_victim_contact))
+        .routes(routes!(crate::api_work::record_review))
+        .routes(routes!(crate::api_work::correct_incident))
+        .routes(routes!(crate::api_work::case_work))
         .routes(routes!(shared))
         .routes(routes!(pack))
 }

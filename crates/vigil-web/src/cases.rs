@@ -840,6 +840,7 @@ pub async fn outcome_save(
         victim_withdrawal_recorded: f.flag("victim_withdrawal_recorded"),
         version: f.get("version").trim().parse().unwrap_or(0),
         confirm_warnings: f.flag("confirm_warnings"),
+        reason: f.get("reason").into(),
     };
     let result = match service::record_outcome(&app, &s, &raw, &input).await {
         Ok(v) => Ok(v),

@@ -445,3 +445,37 @@ mod tests {
         assert!(error_summary(&errors).contains("href=\"#victim_family_name\""));
     }
 }
+
+/// Previous and next links for a list shown a page at a time (GOV.UK pagination), keeping
+/// the list's filters (`query` without `page`).
+pub fn pagination(path: &str, query: &str, page: u32, pages: u32) -> String {
+    if pages <= 1 {
+        return String::new();
+    }
+    let href = |n: u32| {
+        let sep = if query.is_empty() { "" } else { "&" };
+        esc(&format!("{path}?{query}{sep}page={n}"))
+    };
+    let mut out = String::from("<nav class=\"govuk-pagination\" aria-label=\"Pagination\">");
+    if page > 1 {
+        out.push_str(&format!("<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" href=\"{}\" rel=\"prev\"><span class=\"govuk-pagination__link-title\">Previous<span class=\"govuk-visually-hidden\"> page</span></span></a></div>", href(page - 1)));
+    }
+    out.push_str(&format!(
+        "<ul class=\"govuk-pagination__list\"><li class=\"govuk-pagination__item govuk-pagination__item--current\"><a class=\"govuk-link govuk-pagination__link\" href=\"{}\" aria-label=\"Page {page} of {pages}\" aria-current=\"page\">Page {page} of {pages}</a></li></ul>",
+        href(page)
+    ));
+    if page < pages {
+        out.push_str(&format!("<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" href=\"{}\" rel=\"next\"><span class=\"govuk-pagination__link-title\">Next<span class=\"govuk-visually-hidden\"> page</span></span></a></div>", href(page + 1)));
+    }
+    out.push_str("</nav>");
+    out
+}
+
+/// A person's reference as a link, with their name beside it for a role that may see it.
+pub fn person_label(role: vigil_domain::access::Role, id: &str, family: Option<&str>, given: Option<&str>) -> String {
+    let link_ = link(&format!("/people/{id}"), id);
+    match vigil_domain::visibility::name_as_seen(role, family, given) {
+        Some(name) => format!("{} ({link_})", esc(&name)),
+        None => link_,
+    }
+}

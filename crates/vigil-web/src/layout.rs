@@ -72,6 +72,12 @@ pub fn set_synthetic(synthetic: bool) {
     });
 }
 
+tokio::task_local! {
+    /// What the banner says of the server's clock while a request is answered: the time it
+    /// shows when it is not the real one (set by the `clock_note` layer in `lib.rs`).
+    pub static CLOCK_NOTE: Option<String>;
+}
+
 /// A whole page. `current` is the navigation item to mark as the current page.
 pub fn page_at(title: &str, s: Option<&Session>, current: &str, body: &str) -> String {
     // Until told otherwise, say the cautious thing: this may be real personal data.
@@ -79,6 +85,10 @@ pub fn page_at(title: &str, s: Option<&Session>, current: &str, body: &str) -> S
         "Official-sensitive",
         "This service holds personal data about victims of domestic abuse. Every view is recorded.",
     ));
+    let banner = match CLOCK_NOTE.try_with(Clone::clone).ok().flatten() {
+        Some(note) => format!("{banner} <strong>{}</strong>", esc(&note)),
+        None => banner.to_owned(),
+    };
     format!(
         "<!DOCTYPE html><html lang=\"en-GB\" class=\"govuk-template\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1, viewport-fit=cover\"><meta name=\"robots\" content=\"noindex, nofollow\"><title>{} – Vigil</title><link rel=\"stylesheet\" href=\"/assets/vigil.css\"><script type=\"module\" src=\"/assets/vigil.js\"></script></head><body class=\"govuk-template__body\"><a href=\"#main-content\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">Skip to main content</a><header><section aria-label=\"Service information\" class=\"govuk-service-navigation\" data-module=\"govuk-service-navigation\"><div class=\"govuk-width-container\"><div class=\"govuk-service-navigation__container\"><span class=\"govuk-service-navigation__service-name\"><a href=\"/\" class=\"govuk-service-navigation__link\">Vigil</a></span>{}</div></div></section>{}</header><div class=\"govuk-width-container\"><div class=\"govuk-phase-banner\"><p class=\"govuk-phase-banner__content\"><strong class=\"govuk-tag govuk-phase-banner__content__tag\">{tag}</strong><span class=\"govuk-phase-banner__text\">{banner}</span></p></div><main class=\"govuk-main-wrapper\" id=\"main-content\">{body}</main></div><footer class=\"govuk-footer\"><div class=\"govuk-width-container\"><div class=\"govuk-footer__meta\"><div class=\"govuk-footer__meta-item govuk-footer__meta-item--grow\"><p class=\"govuk-body-s govuk-!-margin-0\">Vigil: domestic abuse response, investigation and safeguarding. Every view of a person's or case's record is written to the audit trail.</p></div></div></div></footer></body></html>",
         esc(title),

@@ -7,8 +7,10 @@
 //! attempt audited).
 
 pub mod api;
+mod api_work;
 mod auth;
 mod cases;
+pub mod clock;
 pub mod components;
 mod dashboard;
 mod forms;
@@ -17,6 +19,7 @@ mod layout;
 mod pages;
 mod request_log;
 mod risk_chart;
+mod work;
 pub mod service;
 
 use axum::Router;
@@ -38,22 +41,52 @@ pub struct App {
     pub lpas: Vec<vigil_domain::Lpa>,
     /// Failed sign-ins by username: count and when the first of them happened.
     throttle: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// The server's clock: every due time and overdue flag counts to it.
+    pub clock: Arc<dyn clock::Clock>,
+    /// The force's clocks: limits, calendars, response targets.
+    pub rules: vigil_domain::tasks::ClockRules,
+}
+
+impl App {
+    /// Now, in UK local time (what records hold), by the server's clock.
+    pub fn now(&self) -> vigil_domain::DateTime {
+        vigil_domain::calendar::uk_local(self.clock.now_utc())
+    }
+
+    /// What the phase banner says of the clock when it is not the real one.
+    fn clock_note(&self) -> Option<String> {
+        (!self.clock.is_real()).then(|| {
+            format!(
+                "Clock set to {} (not the real time).",
+                vigil_domain::dates::long_time(self.now())
+            )
+        })
+    }
 }
 
 /// Settings for `serve`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeOptions {
     pub bind: SocketAddr,
     pub secure_cookies: bool,
+    /// The server's clock (the real one unless `--clock` set it).
+    pub clock: Arc<dyn clock::Clock>,
 }
 
 /// The application's routes. `lpas` is the force's list of areas (`Store::lpas`).
-pub fn router(store: DynStore, secure_cookies: bool, lpas: Vec<vigil_domain::Lpa>) -> Router {
+pub fn router(
+    store: DynStore,
+    secure_cookies: bool,
+    lpas: Vec<vigil_domain::Lpa>,
+    clock: Arc<dyn clock::Clock>,
+) -> Router {
     let app = Arc::new(App {
         store,
         secure_cookies,
         lpas,
         throttle: Mutex::new(HashMap::new()),
+        clock,
+        rules: vigil_domain::tasks::ClockRules::default(),
     });
     Router::new()
         .merge(api::router())
@@ -77,12 +110,14 @@ pub fn router(store: DynStore, secure_cookies: bool, lpas: Vec<vigil_domain::Lpa
         .route("/sign-out", post(auth::sign_out))
         .route("/people/{id}", get(pages::person))
         .route("/cases/{id}", get(cases::case))
-        .route("/queues/{queue}", get(pages::queue))
+        .route("/queues/{queue}", get(work::queue))
+        .route("/tasks", get(work::tasks))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/report", get(dashboard::report))
         .route("/audit", get(pages::audit))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), clock_note))
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(app)
@@ -140,6 +175,15 @@ async fn assets(
     res
 }
 
+/// Lets the page template say what the server's clock shows, when it is not the real time.
+async fn clock_note(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    layout::CLOCK_NOTE.scope(app.clock_note(), next.run(req)).await
+}
+
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     let h = res.headers_mut();
     // Pages may load Vigil's own stylesheet and scripts and nothing else: no inline script
@@ -175,7 +219,7 @@ pub async fn serve(store: DynStore, opts: ServeOptions) -> Result<(), String> {
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
-    serve_on(listener, store, opts.secure_cookies, async {
+    serve_on(listener, store, opts.secure_cookies, opts.clock, async {
         let interrupt = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
@@ -207,6 +251,7 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     store: DynStore,
     secure_cookies: bool,
+    clock: Arc<dyn clock::Clock>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let lpas = store.lpas().await.map_err(|e| e.to_string())?;
@@ -216,7 +261,7 @@ pub async fn serve_on(
         .map_err(|e| e.to_string())?
         .is_some_and(|i| i.source.contains("synthetic"));
     layout::set_synthetic(synthetic);
-    axum::serve(listener, router(store, secure_cookies, lpas))
+    axum::serve(listener, router(store, secure_cookies, lpas, clock))
         .with_graceful_shutdown(stop)
         .await
         .map_err(|e| e.to_string())

@@ -154,7 +154,7 @@ pub async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Respo
     not_found_page(s.as_ref())
 }
 
-pub async fn home(SignedIn(s): SignedIn) -> Response {
+pub async fn home(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Response {
     let role = s.user.role;
     let mut body = format!(
         "{}<p class=\"govuk-body\">You are signed in as {} ({}).</p>",
@@ -162,6 +162,8 @@ pub async fn home(SignedIn(s): SignedIn) -> Response {
         esc(s.user.username.as_str()),
         words(role.as_str())
     );
+    // The work comes first: what is the user's, and what is late.
+    body.push_str(&crate::work::work_section(&app, &s).await);
     if allows(role, Capability::RecordIncident) {
         body.push_str(&format!(
             "{}{}",
@@ -598,121 +600,6 @@ pub async fn audit(
             .collect(),
     ));
     Html(page_at("Audit trail", Some(&s), "/audit", &body)).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct QueueFilter {
-    #[serde(default)]
-    lpa: Option<String>,
-}
-
-/// A team's work queue, highest risk first, then longest waiting. Items waiting longer than
-/// the queue's mark (28 days for an open investigation, 7 days for a high-risk victim with no
-/// MARAC referral) are flagged. Waiting is counted to the data date of an imported store
-/// (or today, for a store without one).
-pub async fn queue(
-    State(app): State<Arc<App>>,
-    SignedIn(s): SignedIn,
-    Path(slug): Path<String>,
-    Query(q): Query<QueueFilter>,
-) -> Response {
-    let Some(queue) = vigil_domain::access::Queue::from_slug(&slug)
-        .filter(|x| vigil_domain::access::queues(s.user.role).contains(x))
-    else {
-        let _ = app
-            .store
-            .audit(&crate::auth::audit_entry(
-                s.user.username.as_str(),
-                "queue.read_denied",
-                "queue",
-                &slug,
-                None,
-            ))
-            .await;
-        return not_found_page(Some(&s));
-    };
-    let mut errors = Vec::new();
-    let area = service::queue_area(&s, q.lpa.as_deref());
-    let lpa = match area {
-        "" => None,
-        l => service::known_lpa(&app, l)
-            .map_err(|e| errors.push(FieldError::new("lpa", e)))
-            .ok(),
-    };
-    let items = match service::queue(&app, &s, queue, lpa.as_ref()).await {
-        Ok(i) => i,
-        Err(f) => return failure_page(&s, f),
-    };
-    let mut lpa_options = vec![("all".to_owned(), "All areas".to_owned())];
-    lpa_options.extend(app.lpas.iter().map(|l| (l.to_string(), l.to_string())));
-    let mut body = format!(
-        "{}{}<form method=\"get\" action=\"/queues/{}\" novalidate>{}{}</form>",
-        error_summary(&errors),
-        h1(queue.title()),
-        queue.slug(),
-        select(
-            "lpa",
-            "Local Policing Area",
-            &lpa_options,
-            if area.is_empty() { "all" } else { area },
-            &errors
-        ),
-        button("Show", None, true)
-    );
-    if let Some(since) = items.since {
-        body.push_str(&p(&format!(
-            "High-risk incidents reported since {} whose victim has not been referred to MARAC since the incident. Older ones are found by search and on the person's page.",
-            since.format("%-d %B %Y")
-        )));
-    }
-    body.push_str(&p(&format!(
-        "{} items{}, highest risk first, then longest waiting (waiting counted to {}). {} marks items waiting more than {} days.",
-        items.items.len(),
-        lpa.as_ref().map_or(String::new(), |l| format!(" in {}", esc(l.as_str()))),
-        items.reference,
-        tag("Overdue", "red"),
-        items.mark_days
-    )));
-    body.push_str(&table(
-        "Queue",
-        &[
-            "Risk",
-            "Case",
-            "Victim",
-            "Area",
-            "Waiting since",
-            "Days",
-            "Detail",
-        ],
-        items
-            .items
-            .iter()
-            .map(|i| {
-                let days = (items.reference - i.since.date()).num_days().max(0);
-                let flag = if days > items.mark_days {
-                    format!(" {}", tag("Overdue", "red"))
-                } else {
-                    String::new()
-                };
-                vec![
-                    risk_tag(i.risk),
-                    link_case(i.incident_id.as_str()),
-                    link_person(i.victim_id.as_str()),
-                    esc(i.lpa.as_str()),
-                    i.since.date().to_string(),
-                    format!("{days}{flag}"),
-                    esc(&i.detail),
-                ]
-            })
-            .collect(),
-    ));
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let here = format!("/queues/{}", queue.slug());
-    (status, Html(page_at(queue.title(), Some(&s), &here, &body))).into_response()
 }
 
 /// A partner agency's list: the referrals shared with it, with who they are about. No

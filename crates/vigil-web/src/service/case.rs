@@ -9,6 +9,16 @@ pub fn current_grade(c: &CaseFile) -> Option<RiskGrade> {
 
 /// The actions due on a case, from its facts and the victim's and suspect's histories.
 pub async fn case_actions(app: &App, c: &CaseFile) -> Outcome<Vec<Action>> {
+    actions(app, c, false).await
+}
+
+/// The actions the case raised when it was reported: what its tasks are for (referrals
+/// made since then close the tasks; they do not remove them).
+pub async fn raised_actions(app: &App, c: &CaseFile) -> Outcome<Vec<Action>> {
+    actions(app, c, true).await
+}
+
+async fn actions(app: &App, c: &CaseFile, as_reported: bool) -> Outcome<Vec<Action>> {
     let i = &c.incident;
     let victim_history = app.store.incidents_of(&i.victim_id).await?;
     let victim_incidents: Vec<DateTime> = victim_history
@@ -21,6 +31,10 @@ pub async fn case_actions(app: &App, c: &CaseFile) -> Outcome<Vec<Action>> {
         .referrals_of(&i.victim_id)
         .await?
         .into_iter()
+        .filter(|r| {
+            vigil_domain::safeguarding::referral_counts(r.kind, r.consent)
+                && !(as_reported && r.referred_at >= i.reported_at)
+        })
         .map(|r| (r.kind, r.referred_at))
         .collect();
     let suspect_history: Vec<(PersonId, Relationship, DateTime)> = match &i.suspect_id {

@@ -278,7 +278,7 @@ pub(crate) async fn dait_load(app: &App, lpa: &Lpa) -> Outcome<TeamLoad> {
 
 pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Outcome<Recorded> {
     require(app, s, Capability::RecordIncident, "incident", "new").await?;
-    let now = vigil_auth::now_utc();
+    let now = app.now();
     let today = now.date();
     let mut errors = Vec::new();
     let call_grade = choice(
@@ -491,11 +491,43 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
                 .map(|j| format!("professional judgement: {}", j.reason.as_str())),
         ));
     }
-    app.store.add_records(&records, &audit).await?;
-    let routing = match grade {
-        Some(g) => Some(route(g, dait_load(app, &lpa).await?)),
-        None => None,
+    // The case starts its clocks at the report; it is routed now if it was assessed, and
+    // otherwise waits in the "awaiting assessment" list.
+    let mut state = vigil_domain::casework::CaseState::new(
+        incident_id.clone(),
+        lpa.clone(),
+        reported_at.min(now),
+    );
+    state.recorded_by = Some(s.user.username.clone());
+    let mut log = Vec::new();
+    let routing = route_case(app, s, &mut state, grade, &mut log).await?;
+    if let Some(d) = &dash
+        && let Some(j) = &d.assessment.judgement
+    {
+        log.push(vigil_domain::casework::CaseEvent {
+            at: now,
+            actor: actor(s).to_owned(),
+            entry: vigil_domain::casework::CaseEntry::Judgement {
+                grade: j.grade,
+                reason: j.reason.as_str().to_owned(),
+            },
+        });
+    }
+    let before = LiveCase {
+        file: CaseFile {
+            incident: records.incidents[0].clone(),
+            offences: Vec::new(),
+            assessments: Vec::new(),
+            arrests: Vec::new(),
+            referrals: Vec::new(),
+            orders: Vec::new(),
+        },
+        work: vigil_store::CaseWork::default(),
     };
+    let mut change = vigil_store::CaseChange::new(state, None);
+    change.log = log;
+    change.records = records;
+    commit(app, &before, change, audit).await?;
     let case = app.store.case_file(&incident_id).await?;
     let actions = case_actions(app, &case).await?;
     Ok(Recorded {

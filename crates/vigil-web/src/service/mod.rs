@@ -19,6 +19,7 @@ use vigil_domain::*;
 use vigil_store::{AuditEntry, CaseFile, PersonSearch, Session, StoreError};
 
 mod case;
+mod casework;
 mod fields;
 mod intake;
 mod people;
@@ -27,6 +28,7 @@ mod recording;
 mod sharing;
 
 pub use case::*;
+pub use casework::*;
 pub use fields::*;
 pub use intake::*;
 pub use people::*;
@@ -152,11 +154,12 @@ pub(crate) async fn new_id<T>(
     parse(&ids[0]).map_err(|e| Failure::Problem(e.reason))
 }
 
-/// Writes records added to a case, with the audit row that names what was added.
+/// Writes records added to a case, with the audit row that names what was added; the
+/// case's tasks are worked out afresh (a referral may close one, an arrest open one).
 pub(crate) async fn add_to_case(
     app: &App,
     s: &Session,
-    case: &IncidentId,
+    case: &LiveCase,
     what: &str,
     id: &str,
     records: RecordSet,
@@ -165,8 +168,12 @@ pub(crate) async fn add_to_case(
         actor(s),
         &format!("{what}.create"),
         "case",
-        case.as_str(),
+        case.file.incident.id.as_str(),
         Some(format!("{what} {id}")),
     );
-    Ok(app.store.add_records(&records, &[entry]).await?)
+    let (state, version) = case.state(app.now());
+    let mut change = vigil_store::CaseChange::new(state, version);
+    change.records = records;
+    commit(app, case, change, vec![entry]).await?;
+    Ok(())
 }

@@ -1,6 +1,9 @@
-//! The team queues.
+//! The team queues and the work lists: what is whose, and what is late, by the server's
+//! clock, a page at a time with the true total.
 
 use super::*;
+use vigil_domain::tasks::{OwnerFilter, role_teams};
+use vigil_store::{Page, QueueItem, QueueQuery, TaskItem, TaskQuery, TaskState};
 
 // ----- team queues -----
 
@@ -14,16 +17,51 @@ pub fn queue_area<'a>(s: &'a Session, asked: Option<&'a str>) -> &'a str {
     }
 }
 
-/// A team's queue and how to read its ages.
+/// The most items one page of a list holds.
+pub const MAX_PER_PAGE: u32 = 200;
+/// Items per page when none is asked for.
+pub const PER_PAGE: u32 = 50;
+
+/// Which part of a queue to show.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub lpa: Option<Lpa>,
+    pub risk: Option<RiskGrade>,
+    /// Only the items waiting past the queue's mark.
+    pub overdue: bool,
+    /// Only the cases allocated to the user.
+    pub mine: bool,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of a team's queue and how to read its ages.
 pub struct QueueView {
-    pub items: Vec<vigil_store::QueueItem>,
-    /// The day waiting is counted to: the data date of an imported store, else today.
-    pub reference: Date,
+    pub page: Page<QueueItem>,
+    /// The instant waiting is counted to: the server's clock.
+    pub now: DateTime,
     /// Items waiting longer than this are overdue: 7 days for a high-risk victim without a
-    /// MARAC referral, 28 for an open investigation.
+    /// MARAC referral, 28 for an open investigation, 1 for an unassessed incident.
     pub mark_days: i64,
     /// The CRU's queue holds the high-risk incidents reported since this day.
     pub since: Option<Date>,
+    pub page_no: u32,
+    pub per_page: u32,
+}
+
+impl QueueView {
+    pub fn is_overdue(&self, item: &QueueItem) -> bool {
+        item.since < self.now - chrono::Duration::days(self.mark_days)
+    }
+
+    pub fn pages(&self) -> u32 {
+        pages(self.page.total, self.per_page)
+    }
+}
+
+pub(crate) fn pages(total: u64, per_page: u32) -> u32 {
+    (total.div_ceil(u64::from(per_page.max(1)))).max(1) as u32
 }
 
 /// How far back the CRU's queue looks: six months of high-risk incidents whose victim has
@@ -31,11 +69,60 @@ pub struct QueueView {
 /// still find them), not a safeguarding queue. Vigil's default.
 pub const CRU_WINDOW_DAYS: i64 = 183;
 
+/// The days after which an item of a queue is overdue.
+pub fn queue_mark_days(queue: vigil_domain::access::Queue) -> i64 {
+    use vigil_domain::access::Queue;
+    match queue {
+        Queue::Cru => 7,
+        Queue::Awaiting => 1,
+        Queue::Lpt | Queue::Dait => 28,
+    }
+}
+
+/// A page number and size asked for, bounded.
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> (u32, u32) {
+    (
+        page.unwrap_or(1).max(1),
+        per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE),
+    )
+}
+
+/// One page of a queue (at most `MAX_PER_PAGE` items).
 pub async fn queue(
     app: &App,
     s: &Session,
     queue: vigil_domain::access::Queue,
-    lpa: Option<&Lpa>,
+    f: &QueueFilter,
+) -> Outcome<QueueView> {
+    queue_page(app, s, queue, f, MAX_PER_PAGE, "queue.read").await
+}
+
+/// The most rows a queue's download holds.
+pub const MAX_EXPORT: u32 = 10_000;
+
+/// The whole filtered queue (up to `MAX_EXPORT` items), for a download: audited as an
+/// export.
+pub async fn queue_all(
+    app: &App,
+    s: &Session,
+    queue: vigil_domain::access::Queue,
+    f: &QueueFilter,
+) -> Outcome<QueueView> {
+    let f = QueueFilter {
+        page: 1,
+        per_page: MAX_EXPORT,
+        ..f.clone()
+    };
+    queue_page(app, s, queue, &f, MAX_EXPORT, "queue.export").await
+}
+
+async fn queue_page(
+    app: &App,
+    s: &Session,
+    queue: vigil_domain::access::Queue,
+    f: &QueueFilter,
+    max: u32,
+    action: &str,
 ) -> Outcome<QueueView> {
     if !vigil_domain::access::queues(s.user.role).contains(&queue) {
         let _ = app
@@ -50,22 +137,30 @@ pub async fn queue(
             .await;
         return Err(Failure::NotFound);
     }
-    let info = app.store.extract_info().await?;
-    let reference = info.map_or_else(|| vigil_auth::now_utc().date(), |i| i.as_of);
+    let now = app.now();
     let since = (queue == vigil_domain::access::Queue::Cru)
-        .then(|| reference - chrono::Duration::days(CRU_WINDOW_DAYS));
-    let mut items = app
+        .then(|| now.date() - chrono::Duration::days(CRU_WINDOW_DAYS));
+    let mark_days = queue_mark_days(queue);
+    let page_no = f.page.max(1);
+    let per_page = f.per_page.clamp(1, max);
+    let mut page = app
         .store
-        .queue(
+        .queue(&QueueQuery {
             queue,
-            lpa,
-            since.map(|d| d.and_hms_opt(0, 0, 0).expect("midnight")),
-            500,
-        )
+            lpa: f.lpa.clone(),
+            risk: f.risk,
+            officer: f.mine.then(|| s.user.username.clone()),
+            since: since.map(|d| d.and_hms_opt(0, 0, 0).expect("midnight")),
+            waiting_before: f
+                .overdue
+                .then(|| now - chrono::Duration::days(mark_days)),
+            offset: (page_no - 1).saturating_mul(per_page),
+            limit: per_page,
+        })
         .await?;
     // The store chose the page by the domain's order; the page is shown in it too, the
     // same whichever backend answered.
-    items.sort_by(|a, b| {
+    page.items.sort_by(|a, b| {
         vigil_domain::case::queue_order_key(a.risk, a.since)
             .cmp(&vigil_domain::case::queue_order_key(b.risk, b.since))
             .then_with(|| a.incident_id.as_str().cmp(b.incident_id.as_str()))
@@ -74,21 +169,95 @@ pub async fn queue(
     let subject = format!(
         "{}{}",
         queue.slug(),
-        lpa.map_or(String::new(), |l| format!(":{l}"))
+        f.lpa.as_ref().map_or(String::new(), |l| format!(":{l}"))
     );
     audited(
         app,
-        audit_entry(actor(s), "queue.read", "queue", &subject, None),
+        audit_entry(actor(s), action, "queue", &subject, None),
     )
     .await?;
     Ok(QueueView {
-        items,
-        reference,
+        page,
+        now,
+        mark_days,
         since,
-        mark_days: if queue == vigil_domain::access::Queue::Cru {
-            7
-        } else {
-            28
-        },
+        page_no,
+        per_page,
     })
+}
+
+// ----- work lists -----
+
+/// Whose tasks a work list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// The user's own.
+    Me,
+    /// The user's teams', in their area, not yet held by anyone.
+    Team,
+}
+
+pub struct WorkList {
+    pub page: Page<TaskItem>,
+    pub now: DateTime,
+    pub page_no: u32,
+    pub per_page: u32,
+}
+
+/// A page of the user's (or their team's) tasks, soonest due first (the overdue ones are
+/// the earliest due), with the true total.
+pub async fn work_list(
+    app: &App,
+    s: &Session,
+    owner: Owner,
+    state: TaskState,
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> Outcome<WorkList> {
+    require(app, s, Capability::ReadCases, "tasks", owner_word(owner)).await?;
+    let now = app.now();
+    let (page_no, per_page) = paging(page, per_page);
+    let filter = match owner {
+        Owner::Me => OwnerFilter::Officer(s.user.username.clone()),
+        Owner::Team => OwnerFilter::Teams(role_teams(s.user.role).to_vec(), s.user.lpa.clone()),
+    };
+    let page = app
+        .store
+        .tasks(&TaskQuery {
+            owner: filter,
+            state,
+            now,
+            offset: (page_no - 1).saturating_mul(per_page),
+            limit: per_page,
+        })
+        .await?;
+    // Tasks name victims: the list is audited like a queue.
+    audited(
+        app,
+        audit_entry(actor(s), "tasks.read", "tasks", owner_word(owner), None),
+    )
+    .await?;
+    Ok(WorkList {
+        page,
+        now,
+        page_no,
+        per_page,
+    })
+}
+
+fn owner_word(o: Owner) -> &'static str {
+    match o {
+        Owner::Me => "me",
+        Owner::Team => "team",
+    }
+}
+
+/// Each officer's open caseload in the sergeant's teams and area.
+pub async fn team_caseloads(app: &App, s: &Session) -> Outcome<Vec<vigil_store::Caseload>> {
+    require(app, s, Capability::AllocateCases, "caseloads", "team").await?;
+    let teams: Vec<InvestigatingTeam> = vigil_domain::access::queues(s.user.role)
+        .iter()
+        .flat_map(|q| vigil_domain::case::queue_teams(*q).iter().copied())
+        .collect();
+    Ok(app.store.caseloads(&teams, s.user.lpa.as_ref()).await?)
 }

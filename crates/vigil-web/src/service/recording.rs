@@ -12,12 +12,8 @@ pub(crate) async fn writable_case(
     raw: &str,
     c: Capability,
     what: &str,
-) -> Outcome<CaseFile> {
-    require_read(app, s, "case", raw).await?;
-    let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
-    let case = app.store.case_file(&id).await?;
-    require(app, s, c, what, raw).await?;
-    Ok(case)
+) -> Outcome<LiveCase> {
+    workable_case(app, s, raw, &[c], what).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
@@ -43,8 +39,9 @@ pub async fn add_offence(
     case_id: &str,
     input: &OffenceInput,
 ) -> Outcome<OffenceId> {
-    let case = writable_case(app, s, case_id, Capability::RecordInvestigation, "offence").await?;
-    let today = vigil_auth::now_utc().date();
+    let live = writable_case(app, s, case_id, Capability::RecordInvestigation, "offence").await?;
+    let case = &live.file;
+    let today = app.now().date();
     let i = &case.incident;
     let mut errors = Vec::new();
     let group = choice(
@@ -88,10 +85,12 @@ pub async fn add_offence(
         )
     };
     let (group, committed, recorded) = valid!(errors; group, committed, recorded);
-    let grade = current_grade(&case);
-    let team = match team {
-        Some(t) => t,
-        None => case_routing(app, &case)
+    let grade = current_grade(case);
+    // The case's own team once it is routed; else the routing rule's.
+    let team = match (team, live.state(app.now()).0.team) {
+        (Some(t), _) => t,
+        (None, Some(t)) => t,
+        (None, None) => case_routing(app, case)
             .await?
             .map_or(InvestigatingTeam::Lpt, |r| r.investigation),
     };
@@ -113,7 +112,7 @@ pub async fn add_offence(
         }],
         ..Default::default()
     };
-    add_to_case(app, s, &i.id, "offence", id.as_str(), records).await?;
+    add_to_case(app, s, &live, "offence", id.as_str(), records).await?;
     Ok(id)
 }
 
@@ -138,8 +137,9 @@ pub async fn add_arrest(
     case_id: &str,
     input: &ArrestInput,
 ) -> Outcome<ArrestId> {
-    let case = writable_case(app, s, case_id, Capability::RecordInvestigation, "arrest").await?;
-    let now = vigil_auth::now_utc();
+    let live = writable_case(app, s, case_id, Capability::RecordInvestigation, "arrest").await?;
+    let case = &live.file;
+    let now = app.now();
     let i = &case.incident;
     let mut errors = Vec::new();
     let person = if input.person_id.trim().is_empty() {
@@ -228,7 +228,7 @@ pub async fn add_arrest(
         }],
         ..Default::default()
     };
-    add_to_case(app, s, &i.id, "arrest", id.as_str(), records).await?;
+    add_to_case(app, s, &live, "arrest", id.as_str(), records).await?;
     Ok(id)
 }
 
@@ -247,13 +247,17 @@ pub async fn add_referral(
     case_id: &str,
     input: &ReferralInput,
 ) -> Outcome<ReferralId> {
-    require_read(app, s, "case", case_id).await?;
-    let id = IncidentId::parse(case_id).map_err(|_| Failure::NotFound)?;
-    let case = app.store.case_file(&id).await?;
     // Investigators and the CRU both refer victims on.
-    if !allows(s.user.role, Capability::RecordInvestigation) {
-        require(app, s, Capability::Safeguard, "referral", case_id).await?;
-    }
+    let live = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation, Capability::Safeguard],
+        "referral",
+    )
+    .await?;
+    let case = &live.file;
+    let id = case.incident.id.clone();
     let mut errors = Vec::new();
     let kind = choice(
         &mut errors,
@@ -276,13 +280,13 @@ pub async fn add_referral(
             kind,
             person_id: case.incident.victim_id.clone(),
             incident_id: Some(id.clone()),
-            referred_at: vigil_auth::now_utc(),
+            referred_at: app.now(),
             agency: Agency::Police,
             consent,
         }],
         ..Default::default()
     };
-    add_to_case(app, s, &id, "referral", rid.as_str(), records).await?;
+    add_to_case(app, s, &live, "referral", rid.as_str(), records).await?;
     Ok(rid)
 }
 
@@ -299,7 +303,8 @@ pub async fn add_assessment(
         AssessmentStage::Primary => Capability::RecordIncident,
         AssessmentStage::Secondary => Capability::SecondaryAssessment,
     };
-    let case = writable_case(app, s, case_id, needed, "assessment").await?;
+    let live = writable_case(app, s, case_id, needed, "assessment").await?;
+    let case = &live.file;
     let has_primary = case.incident.risk_level.is_some()
         || case
             .assessments
@@ -313,8 +318,9 @@ pub async fn add_assessment(
     }
     let dash = validate_dash(&mut errors, input);
     let (d,) = valid!(errors; dash);
+    let now = app.now();
     let id = new_id(app, RecordKind::Assessment, AssessmentId::parse).await?;
-    let record = assessment_record(id, &case.incident.id, stage, vigil_auth::now_utc(), &d);
+    let record = assessment_record(id, &case.incident.id, stage, now, &d);
     let reason = d
         .assessment
         .judgement
@@ -327,22 +333,44 @@ pub async fn add_assessment(
         case.incident.id.as_str(),
         reason,
     );
+    let (mut state, version) = live.state(now);
+    let mut change_log = Vec::new();
+    let mut incident = None;
+    let mut offence_grade = None;
     match stage {
-        AssessmentStage::Secondary => app.store.add_secondary_assessment(&record, &entry).await?,
+        // DATA.md: an offence's risk is the grade after any secondary assessment.
+        AssessmentStage::Secondary => offence_grade = Some(d.assessment.grade),
+        // The incident carries the primary grade: recorded without one, it takes it now.
         AssessmentStage::Primary => {
-            // The incident carries the primary grade; it was recorded without one, so the
-            // assessment row is the record of it.
-            app.store
-                .add_records(
-                    &RecordSet {
-                        risk_assessments: vec![record],
-                        ..Default::default()
-                    },
-                    &[entry],
-                )
-                .await?
+            let mut i = case.incident.clone();
+            i.risk_level = Some(d.assessment.grade);
+            i.dash_yes_count = Some(d.assessment.yes_count as u8);
+            incident = Some(i);
         }
     }
+    let mut after = case.assessments.clone();
+    after.push(record.clone());
+    let grade = vigil_domain::case::current_grade(
+        incident.as_ref().map_or(case.incident.risk_level, |i| i.risk_level),
+        &after,
+    );
+    route_case(app, s, &mut state, grade, &mut change_log).await?;
+    if let Some(j) = &d.assessment.judgement {
+        change_log.push(vigil_domain::casework::CaseEvent {
+            at: now,
+            actor: actor(s).to_owned(),
+            entry: vigil_domain::casework::CaseEntry::Judgement {
+                grade: j.grade,
+                reason: j.reason.as_str().to_owned(),
+            },
+        });
+    }
+    let mut change = vigil_store::CaseChange::new(state, version);
+    change.log = change_log;
+    change.records.risk_assessments.push(record);
+    change.incident = incident;
+    change.offence_grade = offence_grade;
+    commit(app, &live, change, vec![entry]).await?;
     Ok(d.assessment.grade)
 }
 
@@ -360,6 +388,8 @@ pub struct OutcomeInput {
     pub version: i64,
     /// Set after reading the warnings about an unusual outcome.
     pub confirm_warnings: bool,
+    /// Why an outcome already given is changed (required then).
+    pub reason: String,
 }
 
 pub async fn record_outcome(
@@ -379,7 +409,7 @@ pub async fn record_outcome(
         offence_raw,
     )
     .await?;
-    let today = vigil_auth::now_utc().date();
+    let today = app.now().date();
     let mut errors = Vec::new();
     let code = choice(
         &mut errors,
@@ -445,16 +475,51 @@ pub async fn record_outcome(
         current.record.incident_id.as_str(),
         Some(format!("offence {id}: outcome {}", outcome.code)),
     );
-    Ok(app
+    // A changed outcome keeps the one it replaces, who changed it and why, in the case log.
+    let mut log = Vec::new();
+    if let Some(previous) = current.record.outcome
+        && previous != outcome
+    {
+        let mut errors = Vec::new();
+        let reason = if input.reason.trim().is_empty() {
+            errors.push(FieldError::new(
+                "reason",
+                format!(
+                    "This offence already has outcome {} ({}): enter why it changes",
+                    previous.code,
+                    vigil_domain::dates::long(previous.date)
+                ),
+            ));
+            None
+        } else {
+            text_limit(&mut errors, "reason", &input.reason, 2_000)
+        };
+        let (reason,) = valid!(errors; reason);
+        log.push(vigil_domain::casework::CaseEvent {
+            at: app.now(),
+            actor: actor(s).to_owned(),
+            entry: vigil_domain::casework::CaseEntry::OutcomeChanged {
+                offence: id.clone(),
+                from: format!("{} ({})", previous.code, previous.date),
+                to: format!("{} ({})", outcome.code, outcome.date),
+                reason,
+            },
+        });
+    }
+    let version = app
         .store
         .record_outcome(
             &id,
             outcome,
             input.victim_withdrawal_recorded,
             input.version,
+            &log,
             &entry,
         )
-        .await?)
+        .await?;
+    // The victim is told of the outcome: a task on the case.
+    refresh(app, &current.record.incident_id).await?;
+    Ok(version)
 }
 
 /// A whole number however JSON spells it: `3` or `3.0` (JSON does not tell integers from

@@ -68,6 +68,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     let db_shown = crate::shown(db);
     if !args.no_serve {
         crate::commands::serve::check_bind(&args.serve)?;
+        crate::commands::serve::clock(&args.serve, None)?;
     }
     let started = Instant::now();
     let store = open_store(db).await?;
@@ -120,5 +121,11 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         "\nOpen http://{} and sign in. Stop with Ctrl+C.",
         args.serve.bind
     );
-    crate::commands::serve::serve(store, args.serve).await
+    // The scenario's records end at its data date: the demo's clock starts at 09:00 UTC the
+    // morning after, so its queues and tasks are live rather than years overdue.
+    let morning_after = info
+        .as_of
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(9, 0, 0));
+    crate::commands::serve::serve(store, args.serve, morning_after).await
 }

@@ -21,6 +21,12 @@ pub struct ServeArgs {
     /// Seconds one database statement may run before PostgreSQL cancels it.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub statement_timeout: u64,
+    /// Start the server's clock at this instant (UTC, e.g. 2019-09-01T09:00:00Z) and let it
+    /// run: for working records that end in the past. Every due time and overdue flag counts
+    /// to it, and every page says so. `real` (the default for `serve`) is the real time;
+    /// `demo` starts it the morning after its records end.
+    #[arg(long, value_name = "INSTANT|real")]
+    pub clock: Option<String>,
 }
 
 impl ServeArgs {
@@ -49,7 +55,7 @@ pub fn check_bind(args: &ServeArgs) -> Result<(), Failure> {
 pub async fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
     check_bind(&args)?;
     let store = open_store_with(db, &args.store_options()).await?;
-    serve(store, args).await
+    serve(store, args, None).await
 }
 
 /// Logs go to standard error, one line per request and per failure (`RUST_LOG`-style levels
@@ -69,13 +75,42 @@ fn start_logging() {
         .try_init();
 }
 
-pub async fn serve(store: vigil_store::DynStore, args: ServeArgs) -> Result<(), Failure> {
+/// The server's clock `--clock` asks for (`default` when it is not given).
+pub fn clock(
+    args: &ServeArgs,
+    default: Option<vigil_domain::DateTime>,
+) -> Result<std::sync::Arc<dyn vigil_web::clock::Clock>, Failure> {
+    use vigil_web::clock::{SetClock, SystemClock, parse_clock};
+    let start = match args.clock.as_deref().map(str::trim) {
+        Some("real") => None,
+        Some(raw) => Some(parse_clock(raw).map_err(|e| Failure::BadInput(format!("--clock: {e}")))?),
+        None => default,
+    };
+    Ok(match start {
+        Some(t) => std::sync::Arc::new(SetClock::starting_at(t)),
+        None => std::sync::Arc::new(SystemClock),
+    })
+}
+
+pub async fn serve(
+    store: vigil_store::DynStore,
+    args: ServeArgs,
+    default_clock: Option<vigil_domain::DateTime>,
+) -> Result<(), Failure> {
     start_logging();
+    let clock = clock(&args, default_clock)?;
+    if !clock.is_real() {
+        println!(
+            "The server's clock starts at {} UTC (not the real time).",
+            vigil_domain::time::format_datetime(clock.now_utc())
+        );
+    }
     vigil_web::serve(
         store,
         vigil_web::ServeOptions {
             bind: args.bind,
             secure_cookies: args.secure_cookies,
+            clock,
         },
     )
     .await

@@ -1,0 +1,390 @@
+//! `/api/v1` for casework: work lists, a case's state, log and tasks, and the changes an
+//! officer makes to a case (notes, allocation, status, the victim's withdrawal, telling
+//! the victim, reviews, corrections). The same use cases as the pages (`service::casework`).
+
+use crate::App;
+use crate::api::{Caller, CreatedDto, ErrorBody, VersionDto, from_failure, json_problem, query_problem};
+use crate::service::{
+    self, AllocationInput, CorrectionInput, Failure, FieldError, NoteInput, Owner, ReviewInput,
+    StatusInput, VictimContactInput, WithdrawalInput,
+};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::ToSchema;
+use vigil_domain::time::format_datetime;
+use vigil_store::{Session, TaskState};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskDto {
+    pub incident_id: String,
+    /// `response`, `primary_assessment`, `secondary_assessment`, `crime_recording`,
+    /// `marac_referral`, `idva_contact`, `encompass`, `investigation_review`,
+    /// `victim_update`.
+    pub kind: String,
+    /// Tells apart tasks of one kind on one case (the decision the victim must hear of).
+    pub key: String,
+    pub label: String,
+    /// `lpt`, `dait`, `cid` or `cru`, in `lpa`.
+    pub team: String,
+    pub lpa: String,
+    /// The officer who holds the task, if one does.
+    pub officer: Option<String>,
+    pub due: String,
+    /// `open`, `overdue` or `done`, at the server's clock.
+    pub state: String,
+    pub done_at: Option<String>,
+    /// The record that closed it.
+    pub done_by: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskItemDto {
+    #[serde(flatten)]
+    pub task: TaskDto,
+    pub victim_id: String,
+    /// The victim's name, for a role that may see names.
+    pub victim_name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TasksDto {
+    /// The server's clock the states are counted at.
+    pub now: String,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub pages: u32,
+    pub items: Vec<TaskItemDto>,
+}
+
+fn task_dto(t: &vigil_domain::tasks::Task, now: vigil_domain::DateTime) -> TaskDto {
+    TaskDto {
+        incident_id: t.incident_id.to_string(),
+        kind: t.kind.to_string(),
+        key: t.key.clone(),
+        label: t.label.clone(),
+        team: t.team.to_string(),
+        lpa: t.lpa.to_string(),
+        officer: t.officer.as_ref().map(|u| u.to_string()),
+        due: format_datetime(t.due),
+        state: if t.is_overdue(now) {
+            "overdue"
+        } else if t.is_open() {
+            "open"
+        } else {
+            "done"
+        }
+        .into(),
+        done_at: t.done.as_ref().map(|d| format_datetime(d.0)),
+        done_by: t.done.as_ref().map(|d| d.1.clone()),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TasksParams {
+    /// `me` (the caller's own, the default) or `team` (the caller's teams' in their area,
+    /// held by nobody).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// `open` (the default), `overdue` or `done`.
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// 1 to 200 (50 when not given).
+    #[serde(default)]
+    pub per_page: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/tasks", tag = "work",
+    params(TasksParams),
+    responses((status = 200, body = TasksDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn tasks(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    q: Result<Query<TasksParams>, QueryRejection>,
+) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    let mut errors = Vec::new();
+    let owner = match q.owner.as_deref().map(str::trim) {
+        None | Some("") | Some("me") => Owner::Me,
+        Some("team") => Owner::Team,
+        Some(o) => {
+            errors.push(FieldError::new(
+                "owner",
+                format!("'{o}' is not an owner; use me or team"),
+            ));
+            Owner::Me
+        }
+    };
+    let state = match q.state.as_deref().map(str::trim) {
+        None | Some("") | Some("open") => TaskState::Open,
+        Some("overdue") => TaskState::Overdue,
+        Some("done") => TaskState::Done,
+        Some(o) => {
+            errors.push(FieldError::new(
+                "state",
+                format!("'{o}' is not a state; use open, overdue or done"),
+            ));
+            TaskState::Open
+        }
+    };
+    if let Some(n) = q.per_page
+        && !(1..=service::MAX_PER_PAGE).contains(&n)
+    {
+        errors.push(FieldError::new(
+            "per_page",
+            format!("Ask for 1 to {} items per page", service::MAX_PER_PAGE),
+        ));
+    }
+    if q.page == Some(0) {
+        errors.push(FieldError::new("page", "Pages are numbered from 1"));
+    }
+    if !errors.is_empty() {
+        return from_failure(&s, Failure::Invalid(errors)).into_response();
+    }
+    match service::work_list(&app, &s, owner, state, q.page, q.per_page).await {
+        Ok(w) => Json(TasksDto {
+            now: format_datetime(w.now),
+            total: w.page.total,
+            page: w.page_no,
+            per_page: w.per_page,
+            pages: service::pages(w.page.total, w.per_page),
+            items: w
+                .page
+                .items
+                .iter()
+                .map(|t| TaskItemDto {
+                    task: task_dto(&t.task, w.now),
+                    victim_id: t.victim_id.to_string(),
+                    victim_name: vigil_domain::visibility::name_as_seen(
+                        s.user.role,
+                        t.family_name.as_deref(),
+                        t.given_names.as_deref(),
+                    ),
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogEntryDto {
+    pub at: String,
+    pub actor: String,
+    /// `note`, `allocated`, `routed`, `judgement`, `status`, `corrected`, `withdrawal`,
+    /// `outcome_changed`, `disposal_updated`, `victim_informed`, `reviewed`, `no_crime`.
+    pub kind: String,
+    pub summary: String,
+    /// The officer's own words, if the entry has any.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseWorkDto {
+    /// The version a change to the case must name.
+    pub version: i64,
+    /// `open`, `suspended` or `finalised`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// The team the case is routed to; none while it awaits assessment.
+    pub team: Option<String>,
+    pub grade: Option<String>,
+    pub officer: Option<String>,
+    pub tasks: Vec<TaskDto>,
+    pub log: Vec<LogEntryDto>,
+}
+
+#[utoipa::path(get, path = "/cases/{id}/work", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    responses((status = 200, body = CaseWorkDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn case_work(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    match service::read_case_work(&app, &s, &id).await {
+        Ok((case, version)) => {
+            let now = app.now();
+            let (state, _) = case.state(now);
+            Json(CaseWorkDto {
+                version,
+                status: state.status.to_string(),
+                status_reason: state.status_reason.clone(),
+                team: state.team.map(|t| t.to_string()),
+                grade: state.grade.map(|g| g.to_string()),
+                officer: state.allocated_to.as_ref().map(|u| u.to_string()),
+                tasks: case.work.tasks.iter().map(|t| task_dto(t, now)).collect(),
+                log: case
+                    .work
+                    .log
+                    .iter()
+                    .map(|e| LogEntryDto {
+                        at: format_datetime(e.at),
+                        actor: e.actor.clone(),
+                        kind: e.entry.kind().into(),
+                        summary: e.entry.describe(),
+                        text: e.entry.text().map(str::to_owned),
+                    })
+                    .collect(),
+            })
+            .into_response()
+        }
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    b.map(|Json(t)| t)
+        .map_err(|r| json_problem(r).into_response())
+}
+
+fn answer(s: &Session, r: Result<i64, Failure>) -> Response {
+    match r {
+        Ok(v) => Json(VersionDto { version: v }).into_response(),
+        Err(f) => from_failure(s, f).into_response(),
+    }
+}
+
+fn added(s: &Session, r: Result<(), Failure>, id: &str) -> Response {
+    match r {
+        Ok(()) => (StatusCode::CREATED, Json(CreatedDto { id: id.to_owned() })).into_response(),
+        Err(f) => from_failure(s, f).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/cases/{id}/notes", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = NoteInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_note(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<NoteInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => added(&s, service::add_note(&app, &s, &id, &input).await, &id),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(post, path = "/cases/{id}/allocation", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = AllocationInput,
+    responses((status = 200, body = VersionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn allocate(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<AllocationInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => answer(&s, service::allocate(&app, &s, &id, &input).await),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(post, path = "/cases/{id}/status", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = StatusInput,
+    responses((status = 200, body = VersionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn set_status(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<StatusInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => answer(&s, service::set_status(&app, &s, &id, &input).await),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(post, path = "/cases/{id}/withdrawal", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = WithdrawalInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn record_withdrawal(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<WithdrawalInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => added(&s, service::record_withdrawal(&app, &s, &id, &input).await, &id),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(post, path = "/cases/{id}/victim-contacts", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = VictimContactInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn record_victim_contact(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<VictimContactInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => added(
+            &s,
+            service::record_victim_contact(&app, &s, &id, &input).await,
+            &id,
+        ),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(post, path = "/cases/{id}/reviews", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = ReviewInput,
+    responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn record_review(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<ReviewInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => added(&s, service::record_review(&app, &s, &id, &input).await, &id),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(patch, path = "/incidents/{id}", tag = "work",
+    params(("id" = String, Path, description = "The incident (case) reference")),
+    request_body = CorrectionInput,
+    responses((status = 200, body = VersionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn correct_incident(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<CorrectionInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => answer(&s, service::correct_incident(&app, &s, &id, &input).await),
+        Err(r) => r,
+    }
+}

@@ -1,0 +1,752 @@
+//! The case as a living record: its state (grade, team, status, officer), its log, and its
+//! tasks, kept current on every change. Every change to a case passes through [`commit`],
+//! which works out the case as it will be, asks the task engine for its tasks and writes it
+//! all, with the audit rows, in one transaction.
+
+use super::*;
+use vigil_domain::access::Username;
+use vigil_domain::casework::{
+    CaseEntry, CaseEvent, CaseState, CaseStatus, ContactMethod, WithdrawalMethod, reroute,
+};
+use vigil_domain::tasks::{TaskFacts, TaskKind, WorkTeam, tasks_for_case};
+use vigil_store::{CaseChange, CaseWork};
+
+/// A case's records and its casework, as read together.
+pub struct LiveCase {
+    pub file: CaseFile,
+    pub work: CaseWork,
+}
+
+impl LiveCase {
+    /// The state the case has, or the one it starts with when Vigil first works it (an
+    /// imported case: routed where its open offences are, graded as its records say).
+    pub fn state(&self, now: DateTime) -> (CaseState, Option<i64>) {
+        match &self.work.state {
+            Some(v) => (v.record.clone(), Some(v.version)),
+            None => {
+                let i = &self.file.incident;
+                let mut s = CaseState::new(i.id.clone(), i.lpa.clone(), now);
+                s.grade = current_grade(&self.file);
+                s.team = self
+                    .file
+                    .offences
+                    .iter()
+                    .find(|o| o.outcome.is_none())
+                    .or(self.file.offences.first())
+                    .map(|o| o.team);
+                if !self.file.offences.is_empty()
+                    && self.file.offences.iter().all(|o| o.outcome.is_some())
+                {
+                    s.status = CaseStatus::Finalised;
+                }
+                (s, None)
+            }
+        }
+    }
+}
+
+pub async fn live_case(app: &App, id: &IncidentId) -> Outcome<LiveCase> {
+    Ok(LiveCase {
+        file: app.store.case_file(id).await?,
+        work: app.store.case_work(id).await?,
+    })
+}
+
+/// The case file as it will be once `change` is written.
+fn case_after(before: &CaseFile, change: &CaseChange) -> CaseFile {
+    let mut after = before.clone();
+    if let Some(i) = &change.incident {
+        after.incident = i.clone();
+    }
+    after
+        .offences
+        .extend(change.records.offences.iter().cloned());
+    if let Some(g) = change.offence_grade {
+        for o in &mut after.offences {
+            o.risk_level = Some(g);
+        }
+    }
+    after
+        .assessments
+        .extend(change.records.risk_assessments.iter().cloned());
+    for a in &change.arrests {
+        if let Some(old) = after.arrests.iter_mut().find(|x| x.id == a.id) {
+            *old = a.clone();
+        }
+    }
+    after.arrests.extend(change.records.arrests.iter().cloned());
+    after
+        .referrals
+        .extend(change.records.referrals.iter().cloned());
+    after
+}
+
+/// Writes a change to a case: the tasks worked out afresh from the case as it will be, the
+/// state, the log and the records in one transaction with the audit rows. Returns the
+/// state's new version.
+pub(crate) async fn commit(
+    app: &App,
+    case: &LiveCase,
+    mut change: CaseChange,
+    audit: Vec<AuditEntry>,
+) -> Outcome<i64> {
+    let after = case_after(&case.file, &change);
+    let i = &after.incident;
+    let mut referrals = app.store.referrals_of(&i.victim_id).await?;
+    referrals.extend(
+        change
+            .records
+            .referrals
+            .iter()
+            .filter(|r| r.person_id == i.victim_id)
+            .cloned(),
+    );
+    let raised = raised_actions(app, &after).await?;
+    let mut log = case.work.log.clone();
+    log.extend(change.log.iter().cloned());
+    change.tasks = tasks_for_case(
+        &TaskFacts {
+            incident: i,
+            state: &change.state,
+            offences: &after.offences,
+            assessments: &after.assessments,
+            arrests: &after.arrests,
+            referrals: &referrals,
+            log: &log,
+            raised: &raised,
+            children: i.children_present,
+        },
+        &app.rules,
+    );
+    Ok(app.store.save_case(&change, &audit).await?)
+}
+
+/// Re-works a case's tasks after a change written elsewhere (an outcome).
+pub(crate) async fn refresh(app: &App, id: &IncidentId) -> Outcome<()> {
+    let case = live_case(app, id).await?;
+    let (state, version) = case.state(app.now());
+    commit(app, &case, CaseChange::new(state, version), Vec::new()).await?;
+    Ok(())
+}
+
+/// A case's state routed by its grade now (the log says so when the team changes).
+pub(crate) async fn route_case(
+    app: &App,
+    s: &Session,
+    state: &mut CaseState,
+    grade: Option<RiskGrade>,
+    log: &mut Vec<CaseEvent>,
+) -> Outcome<Option<Routing>> {
+    let now = app.now();
+    let load = dait_load(app, &state.lpa).await?;
+    let (routing, changed) = reroute(state, grade, load, now);
+    if changed && let (Some(team), Some(grade)) = (state.team, grade) {
+        log.push(CaseEvent {
+            at: now,
+            actor: actor(s).to_owned(),
+            entry: CaseEntry::Routed { team, grade },
+        });
+    }
+    Ok(routing)
+}
+
+/// A case the user may work: readable, and the role holds one of `any`.
+pub(crate) async fn workable_case(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    any: &[Capability],
+    what: &str,
+) -> Outcome<LiveCase> {
+    require_read(app, s, "case", raw).await?;
+    let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
+    let case = live_case(app, &id).await?;
+    if !any.iter().any(|c| allows(s.user.role, *c)) {
+        require(app, s, any[0], what, raw).await?;
+    }
+    Ok(case)
+}
+
+fn event(app: &App, s: &Session, entry: CaseEntry) -> CaseEvent {
+    CaseEvent {
+        at: app.now(),
+        actor: actor(s).to_owned(),
+        entry,
+    }
+}
+
+/// The longest note or reason Vigil keeps (a page of text).
+pub const NOTE_LIMIT: usize = 10_000;
+
+/// Free text for the log: line breaks allowed, other control characters not, bounded.
+fn note_text(errors: &mut Vec<FieldError>, field: &str, raw: &str, what: &str) -> Option<String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        errors.push(FieldError::new(field, format!("Enter {what}")));
+        return None;
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.push(FieldError::new(field, "Remove the control characters"));
+        return None;
+    }
+    if v.chars().count() > NOTE_LIMIT {
+        errors.push(FieldError::new(
+            field,
+            format!("Use {NOTE_LIMIT} characters or fewer"),
+        ));
+        return None;
+    }
+    Some(v.replace("\r\n", "\n"))
+}
+
+fn case_audit(s: &Session, action: &str, case: &IncidentId, reason: Option<String>) -> AuditEntry {
+    audit_entry(actor(s), action, "case", case.as_str(), reason)
+}
+
+// ----- notes -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoteInput {
+    /// The note (up to 10,000 characters; line breaks kept).
+    pub text: String,
+}
+
+/// Adds an officer's note to the case log (append-only; the audit row names the act, never
+/// the words).
+pub async fn add_note(app: &App, s: &Session, case_id: &str, input: &NoteInput) -> Outcome<()> {
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation, Capability::Safeguard],
+        "note",
+    )
+    .await?;
+    let mut errors = Vec::new();
+    let text = note_text(&mut errors, "text", &input.text, "the note");
+    let (text,) = valid!(errors; text);
+    let (state, version) = case.state(app.now());
+    let mut change = CaseChange::new(state, version);
+    change.log.push(event(app, s, CaseEntry::Note { text }));
+    let id = case.file.incident.id.clone();
+    commit(app, &case, change, vec![case_audit(s, "case.note", &id, None)]).await?;
+    Ok(())
+}
+
+// ----- allocation -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AllocationInput {
+    /// The username of the officer to allocate the case to; empty to return it to the team.
+    pub officer: String,
+    /// The case's version as read; a change by someone else since is refused.
+    #[serde(deserialize_with = "whole_number")]
+    pub version: i64,
+}
+
+/// The officers who may hold a case of a team: enabled users whose role works that team.
+pub async fn officers_for(app: &App, team: WorkTeam) -> Outcome<Vec<vigil_store::User>> {
+    Ok(app
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| {
+            !u.disabled
+                && vigil_domain::tasks::role_teams(u.role).contains(&team)
+                && allows(u.role, Capability::RecordInvestigation)
+        })
+        .collect())
+}
+
+/// A sergeant allocates a case to an officer of the team that holds it (audited).
+pub async fn allocate(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &AllocationInput,
+) -> Outcome<i64> {
+    let case = workable_case(app, s, case_id, &[Capability::AllocateCases], "allocation").await?;
+    let (mut state, version) = case.state(app.now());
+    let mut errors = Vec::new();
+    let Some(team) = state.team else {
+        return Err(Failure::Invalid(vec![FieldError::new(
+            "officer",
+            "This case awaits its risk assessment: it is allocated once it is routed to a team",
+        )]));
+    };
+    let team = WorkTeam::from_investigating(team);
+    let raw = input.officer.trim();
+    let to = if raw.is_empty() {
+        None
+    } else {
+        match Username::parse(raw) {
+            Ok(u) => {
+                let officers = officers_for(app, team).await?;
+                if officers.iter().any(|o| o.username == u) {
+                    Some(u)
+                } else {
+                    errors.push(FieldError::new(
+                        "officer",
+                        format!(
+                            "'{u}' is not an officer of the {} who can hold this case; choose one from the list",
+                            team.name()
+                        ),
+                    ));
+                    None
+                }
+            }
+            Err(e) => {
+                errors.push(FieldError::new("officer", capitalise(&e.reason)));
+                None
+            }
+        }
+    };
+    if version.is_some() && Some(input.version) != version {
+        return Err(Failure::Conflict(format!(
+            "The case was changed by someone else (version {}, you edited version {}); reload it and allocate it again",
+            version.unwrap_or(0),
+            input.version
+        )));
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    if state.allocated_to == to {
+        return Ok(version.unwrap_or(0));
+    }
+    state.allocated_to = to.clone();
+    let mut change = CaseChange::new(state, version);
+    change
+        .log
+        .push(event(app, s, CaseEntry::Allocated { to: to.clone() }));
+    let id = case.file.incident.id.clone();
+    let audit = case_audit(
+        s,
+        "case.allocate",
+        &id,
+        Some(to.map_or("returned to the team".to_owned(), |u| format!("to {u}"))),
+    );
+    commit(app, &case, change, vec![audit]).await
+}
+
+// ----- status -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusInput {
+    /// `open`, `suspended` or `finalised`.
+    pub status: String,
+    /// Why (required to suspend, and to finalise a case whose offences are not all
+    /// finalised).
+    pub reason: String,
+    #[serde(deserialize_with = "whole_number")]
+    pub version: i64,
+}
+
+pub async fn set_status(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &StatusInput,
+) -> Outcome<i64> {
+    let case = workable_case(app, s, case_id, &[Capability::RecordInvestigation], "status").await?;
+    let (mut state, version) = case.state(app.now());
+    let mut errors = Vec::new();
+    let status = choice(
+        &mut errors,
+        "status",
+        &input.status,
+        "the investigation's status",
+        CaseStatus::parse,
+    );
+    let reason = if input.reason.trim().is_empty() {
+        None
+    } else {
+        note_text(&mut errors, "reason", &input.reason, "the reason")
+    };
+    let open_offences = case.file.offences.iter().any(|o| o.outcome.is_none());
+    match status {
+        Some(CaseStatus::Suspended) if reason.is_none() => errors.push(FieldError::new(
+            "reason",
+            "Enter why the investigation is suspended",
+        )),
+        Some(CaseStatus::Finalised) if open_offences && reason.is_none() => {
+            errors.push(FieldError::new(
+                "reason",
+                "Some offences have no outcome yet: record their outcomes, or enter why the investigation is finalised without them",
+            ))
+        }
+        Some(st) if st == state.status => errors.push(FieldError::new(
+            "status",
+            format!("The investigation is already {st}"),
+        )),
+        _ => {}
+    }
+    let (status,) = valid!(errors; status);
+    if version.is_some() && Some(input.version) != version {
+        return Err(Failure::Conflict(format!(
+            "The case was changed by someone else (version {}, you edited version {}); reload it and try again",
+            version.unwrap_or(0),
+            input.version
+        )));
+    }
+    state.status = status;
+    state.status_reason = reason.clone();
+    let mut change = CaseChange::new(state, version);
+    change
+        .log
+        .push(event(app, s, CaseEntry::StatusChanged { status, reason }));
+    let id = case.file.incident.id.clone();
+    let audit = case_audit(s, &format!("case.{status}"), &id, None);
+    commit(app, &case, change, vec![audit]).await
+}
+
+// ----- the victim's withdrawal -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WithdrawalInput {
+    /// When the victim withdrew support: `YYYY-MM-DD` or `DD/MM/YYYY`.
+    pub date: String,
+    /// `statement`, `verbal`, `written` or `no_contact`.
+    pub method: String,
+    /// What the victim said, and the officer's view of why.
+    pub detail: String,
+}
+
+pub async fn record_withdrawal(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &WithdrawalInput,
+) -> Outcome<()> {
+    let case = workable_case(app, s, case_id, &[Capability::RecordInvestigation], "withdrawal").await?;
+    let today = app.now().date();
+    let mut errors = Vec::new();
+    let on = day_field(
+        &mut errors,
+        "date",
+        &input.date,
+        "the date the victim withdrew support",
+        today,
+    );
+    if let Some(d) = on
+        && d < case.file.incident.reported_at.date()
+    {
+        errors.push(FieldError::new(
+            "date",
+            "The withdrawal cannot be before the incident was reported",
+        ));
+    }
+    let method = choice(
+        &mut errors,
+        "method",
+        &input.method,
+        "how the victim withdrew support",
+        WithdrawalMethod::parse,
+    );
+    let detail = note_text(&mut errors, "detail", &input.detail, "what the victim said");
+    let (on, method, detail) = valid!(errors; on, method, detail);
+    let (state, version) = case.state(app.now());
+    let mut change = CaseChange::new(state, version);
+    change.log.push(event(
+        app,
+        s,
+        CaseEntry::Withdrawal { on, method, detail },
+    ));
+    let id = case.file.incident.id.clone();
+    commit(app, &case, change, vec![case_audit(s, "case.withdrawal", &id, None)]).await?;
+    Ok(())
+}
+
+// ----- telling the victim -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct VictimContactInput {
+    /// The decision the victim was told of: the key of an open "tell the victim" task.
+    pub decision: String,
+    /// `in_person`, `phone`, `email`, `letter` or `text`.
+    pub method: String,
+    pub detail: String,
+}
+
+pub async fn record_victim_contact(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &VictimContactInput,
+) -> Outcome<()> {
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation, Capability::Safeguard],
+        "victim_contact",
+    )
+    .await?;
+    let mut errors = Vec::new();
+    let decision = input.decision.trim();
+    let open = case
+        .work
+        .tasks
+        .iter()
+        .any(|t| t.kind == TaskKind::VictimUpdate && t.key == decision && t.is_open());
+    if !open {
+        errors.push(FieldError::new(
+            "decision",
+            "Choose a decision the victim has still to be told of",
+        ));
+    }
+    let method = choice(
+        &mut errors,
+        "method",
+        &input.method,
+        "how the victim was told",
+        ContactMethod::parse,
+    );
+    let detail = if input.detail.trim().is_empty() {
+        Some(String::new())
+    } else {
+        note_text(&mut errors, "detail", &input.detail, "what was said")
+    };
+    let (method, detail) = valid!(errors; method, detail);
+    let (state, version) = case.state(app.now());
+    let mut change = CaseChange::new(state, version);
+    change.log.push(event(
+        app,
+        s,
+        CaseEntry::VictimInformed {
+            decision: decision.to_owned(),
+            method,
+            detail,
+        },
+    ));
+    let id = case.file.incident.id.clone();
+    commit(
+        app,
+        &case,
+        change,
+        vec![case_audit(s, "case.victim_informed", &id, Some(decision.to_owned()))],
+    )
+    .await?;
+    Ok(())
+}
+
+// ----- review and the no-crime decision -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewInput {
+    /// `review` (the investigation reviewed) or `no_crime` (no notifiable offence).
+    pub kind: String,
+    pub text: String,
+}
+
+pub async fn record_review(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &ReviewInput,
+) -> Outcome<()> {
+    let case = workable_case(app, s, case_id, &[Capability::RecordInvestigation], "review").await?;
+    let mut errors = Vec::new();
+    let text = note_text(&mut errors, "text", &input.text, "what the review found");
+    let kind = match input.kind.trim() {
+        "review" => Some(false),
+        "no_crime" if !case.file.offences.is_empty() => {
+            errors.push(FieldError::new(
+                "kind",
+                "This case has offences recorded: a no-crime decision is for an incident without one",
+            ));
+            None
+        }
+        "no_crime" => Some(true),
+        _ => {
+            errors.push(FieldError::new(
+                "kind",
+                "Choose a review or a no-crime decision",
+            ));
+            None
+        }
+    };
+    let (text, no_crime) = valid!(errors; text, kind);
+    let (state, version) = case.state(app.now());
+    let mut change = CaseChange::new(state, version);
+    change.log.push(event(
+        app,
+        s,
+        if no_crime {
+            CaseEntry::NoCrime { reason: text }
+        } else {
+            CaseEntry::Reviewed { text }
+        },
+    ));
+    let id = case.file.incident.id.clone();
+    let action = if no_crime { "case.no_crime" } else { "case.review" };
+    commit(app, &case, change, vec![case_audit(s, action, &id, None)]).await?;
+    Ok(())
+}
+
+// ----- corrections -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CorrectionInput {
+    /// The case's version as read.
+    #[serde(deserialize_with = "whole_number")]
+    pub version: i64,
+    /// Each field left empty (or absent) is unchanged.
+    pub reported_at: String,
+    pub arrived_at: String,
+    pub call_grade: String,
+    pub lpa: String,
+    pub children_present: Option<bool>,
+    /// Why the record was wrong (required).
+    pub reason: String,
+}
+
+/// Corrects an incident's times, grade of call, area or children present, keeping what
+/// each field was, who changed it and why in the case log.
+pub async fn correct_incident(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &CorrectionInput,
+) -> Outcome<i64> {
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation, Capability::RecordIncident],
+        "correction",
+    )
+    .await?;
+    let now = app.now();
+    let old = case.file.incident.clone();
+    let mut new = old.clone();
+    let mut errors = Vec::new();
+    if !input.reported_at.trim().is_empty()
+        && let Some(t) = when_field(
+            &mut errors,
+            "reported_at",
+            &input.reported_at,
+            "when the call was received",
+            now,
+        )
+    {
+        new.reported_at = t;
+    }
+    if !input.arrived_at.trim().is_empty()
+        && let Some(t) = when_field(
+            &mut errors,
+            "arrived_at",
+            &input.arrived_at,
+            "when the first officer arrived",
+            now,
+        )
+    {
+        new.arrived_at = Some(t);
+    }
+    if !input.call_grade.trim().is_empty()
+        && let Some(g) = choice(
+            &mut errors,
+            "call_grade",
+            &input.call_grade,
+            "the call grade",
+            CallGrade::parse,
+        )
+    {
+        new.call_grade = g;
+    }
+    if !input.lpa.trim().is_empty() {
+        match known_lpa(app, &input.lpa) {
+            Ok(l) => new.lpa = l,
+            Err(e) => errors.push(FieldError::new("lpa", e)),
+        }
+    }
+    if let Some(c) = input.children_present {
+        new.children_present = c;
+    }
+    if let Err(e) = vigil_domain::dates::incident(new.reported_at, new.arrived_at) {
+        errors.push(FieldError::new(e.field, capitalise(&e.reason)));
+    }
+    let reason = note_text(&mut errors, "reason", &input.reason, "why the record was wrong");
+    let (reason,) = valid!(errors; reason);
+    let (mut state, version) = case.state(now);
+    if version.is_some() && Some(input.version) != version {
+        return Err(Failure::Conflict(format!(
+            "The case was changed by someone else (version {}, you edited version {}); reload it and make your correction again",
+            version.unwrap_or(0),
+            input.version
+        )));
+    }
+    let text = |t: Option<DateTime>| t.map(vigil_domain::time::format_datetime).unwrap_or_default();
+    let changes: Vec<(&str, String, String)> = [
+        ("reported_at", text(Some(old.reported_at)), text(Some(new.reported_at))),
+        ("arrived_at", text(old.arrived_at), text(new.arrived_at)),
+        ("call_grade", old.call_grade.to_string(), new.call_grade.to_string()),
+        ("lpa", old.lpa.to_string(), new.lpa.to_string()),
+        (
+            "children_present",
+            yes_no(Some(old.children_present)).to_owned(),
+            yes_no(Some(new.children_present)).to_owned(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, a, b)| a != b)
+    .collect();
+    if changes.is_empty() {
+        return Err(Failure::Invalid(vec![FieldError::new(
+            "reason",
+            "Nothing was changed: enter the corrected values",
+        )]));
+    }
+    // The response target is the call's: recomputed when its times change.
+    new.response_target_met = match (app.rules.response_due(&new), new.arrived_at) {
+        (Some(due), Some(a)) => Some(a <= due),
+        _ => old.response_target_met,
+    };
+    state.lpa = new.lpa.clone();
+    let mut change = CaseChange::new(state, version);
+    for (field, from, to) in &changes {
+        change.log.push(event(
+            app,
+            s,
+            CaseEntry::Corrected {
+                field: (*field).to_owned(),
+                from: from.clone(),
+                to: to.clone(),
+                reason: reason.clone(),
+            },
+        ));
+    }
+    change.incident = Some(new);
+    let fields: Vec<&str> = changes.iter().map(|c| c.0).collect();
+    let audit = case_audit(s, "incident.correct", &old.id, Some(fields.join(", ")));
+    commit(app, &case, change, vec![audit]).await
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not known",
+    }
+}
+
+/// A case's casework as read (audited as a read of the case), with the version a change
+/// must name (0 for a case Vigil has not yet worked).
+pub async fn read_case_work(app: &App, s: &Session, raw: &str) -> Outcome<(LiveCase, i64)> {
+    require_read(app, s, "case", raw).await?;
+    let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
+    let case = live_case(app, &id).await?;
+    audited(app, audit_entry(actor(s), "case.read", "case", id.as_str(), None)).await?;
+    let version = case.work.state.as_ref().map_or(0, |v| v.version);
+    Ok((case, version))
+}
