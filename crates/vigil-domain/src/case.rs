@@ -65,6 +65,14 @@ pub fn queue_order_key(risk: Option<RiskGrade>, since: DateTime) -> (u8, DateTim
     (rank, since)
 }
 
+/// Whether a queue lists its newest items first. The CRU's does: a high-risk victim just
+/// reported is the one at most acute risk, and the older ones carry the overdue flag (and
+/// the "overdue only" filter lists them). Investigation queues list the longest waiting
+/// first.
+pub fn newest_first(queue: Queue) -> bool {
+    queue == Queue::Cru
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

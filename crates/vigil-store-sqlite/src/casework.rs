@@ -222,6 +222,12 @@ pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<QueueI
     let items = queue_items(q);
     let filter = "(?2 IS NULL OR q.risk = ?2) AND (?5 IS NULL OR q.since < ?5)";
     let risk_order = "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    // The domain says which way a queue runs in time.
+    let time_order = if vigil_domain::case::newest_first(q.queue) {
+        "q.since DESC"
+    } else {
+        "q.since"
+    };
     let bind = |sql: String| {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(q.lpa.as_ref().map(|l| l.as_str().to_owned()))
@@ -243,7 +249,7 @@ pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<QueueI
     let found = bind(format!(
         "WITH q AS ({items})
          SELECT q.*, p.family_name, p.given_names FROM q JOIN persons p ON p.person_id = q.victim_id
-         WHERE {filter} ORDER BY {risk_order}, q.since, q.incident_id LIMIT ?6 OFFSET ?7"
+         WHERE {filter} ORDER BY {risk_order}, {time_order}, q.incident_id LIMIT ?6 OFFSET ?7"
     ))
     .fetch_all(pool)
     .await

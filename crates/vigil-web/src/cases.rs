@@ -121,6 +121,20 @@ pub async fn case(
         (Ok(r), Ok(a)) => (r, a),
         (Err(f), _) | (_, Err(f)) => return failure_page(&s, f),
     };
+    // The parties' names beside their references, for a role that may see them (the case
+    // read is audited; so is each person shown).
+    let names = match service::Names::of_case(&app, &s, &c).await {
+        Ok(n) => n,
+        Err(f) => return failure_page(&s, f),
+    };
+    let work = match app.store.case_work(&c.incident.id).await {
+        Ok(w) => w,
+        Err(e) => return failure_page(&s, e.into()),
+    };
+    let live = service::LiveCase {
+        file: c.clone(),
+        work,
+    };
     let i = &c.incident;
     let id = i.id.as_str();
     let role = s.user.role;
@@ -129,7 +143,11 @@ pub async fn case(
         body.push_str(&banner(
             "Success",
             &format!("Incident recorded: case {id}"),
-            &p("The case has been routed. The actions due are listed below."),
+            &p(if current_grade(&c).is_some() {
+                "The case has been routed. Its tasks are listed below."
+            } else {
+                "The case awaits its primary risk assessment: it is routed once the DASH is recorded. Its tasks are listed below."
+            }),
             true,
         ));
     } else if let Some(what) = q.saved.as_deref() {
@@ -139,6 +157,13 @@ pub async fn case(
             "referral" => "Referral made",
             "assessment" => "Risk assessment recorded",
             "outcome" => "Outcome recorded",
+            "note" => "Note added",
+            "allocate" => "Allocation saved",
+            "status" => "Status changed",
+            "withdrawal" => "Withdrawal recorded",
+            "victim-contact" => "Contact with the victim recorded",
+            "review" => "Review recorded",
+            "correct" => "Incident corrected",
             _ => "Saved",
         };
         body.push_str(&banner("Success", what, "", true));
@@ -155,12 +180,12 @@ pub async fn case(
             "First officer arrived",
             i.arrived_at.map_or("not attended".into(), when),
         ),
-        ("Victim", link_person(i.victim_id.as_str())),
+        ("Victim", names.label(role, &i.victim_id)),
         (
             "Suspect",
             i.suspect_id
                 .as_ref()
-                .map_or("not known".into(), |p| link_person(p.as_str())),
+                .map_or("not known".into(), |p| names.label(role, p)),
         ),
         ("Relationship", words(i.relationship.as_str())),
         ("Children present", yes_no(Some(i.children_present)).into()),
@@ -181,24 +206,52 @@ pub async fn case(
             ("Investigation", esc(team_name(r.investigation))),
             ("Safeguarding", esc(safeguarding_name(r.safeguarding))),
         ]),
-        None => p("Not routed yet: the primary risk assessment has not been recorded."),
+        None => p("Awaiting assessment: the case is routed once the primary risk assessment is recorded."),
     });
-    body.push_str(&h2("Actions due"));
-    if actions.is_empty() && current_grade(&c).is_some() {
-        body.push_str(&p(
-            "None: every safeguarding action the rules ask for has been taken.",
-        ));
-    } else {
-        let mut items: Vec<String> = actions
+    body.push_str(&crate::case_work::section(&s, &live, app.now()));
+    // What the rules ask for that no open task holds: a case from the records system
+    // whose clocks started when it was first worked in Vigil (its past is not a task), or
+    // one nobody has worked yet.
+    let held = |kind: vigil_domain::tasks::TaskKind| {
+        live.work
+            .tasks
             .iter()
-            .map(|a| format!("<li>{}</li>", esc(&a.describe())))
-            .collect();
-        if current_grade(&c).is_none() {
-            items.insert(0, "<li>Primary DASH risk assessment</li>".into());
-        }
+            .any(|t| t.kind == kind && t.is_open())
+    };
+    let due: Vec<String> = actions
+        .iter()
+        .filter(|a| {
+            use vigil_domain::safeguarding::Action as A;
+            use vigil_domain::tasks::TaskKind as K;
+            match a {
+                A::MaracReferral(_) => !held(K::MaracReferral),
+                A::IdvaReferral => !held(K::IdvaContact),
+                A::Encompass { .. } => !held(K::Encompass),
+                A::SecondaryAssessment => !held(K::SecondaryAssessment),
+                A::ClaresLawRightToKnow { .. } => false,
+            }
+        })
+        .map(|a| format!("<li>{}</li>", esc(&a.describe())))
+        .collect();
+    if !due.is_empty() {
+        body.push_str(&h2("Also due"));
+        body.push_str(&p("The rules ask for these; they are not timed tasks on this case because they fell due before Vigil began to work it:"));
         body.push_str(&format!(
             "<ul class=\"govuk-list govuk-list--bullet\">{}</ul>",
-            items.join("")
+            due.join("")
+        ));
+    }
+    // Prompts that are not clocks: considered, not timed.
+    let prompts: Vec<String> = actions
+        .iter()
+        .filter(|a| matches!(a, vigil_domain::safeguarding::Action::ClaresLawRightToKnow { .. }))
+        .map(|a| format!("<li>{}</li>", esc(&a.describe())))
+        .collect();
+    if !prompts.is_empty() {
+        body.push_str(&h2("To consider"));
+        body.push_str(&format!(
+            "<ul class=\"govuk-list govuk-list--bullet\">{}</ul>",
+            prompts.join("")
         ));
     }
     // What this user can add, as buttons to one-task pages.

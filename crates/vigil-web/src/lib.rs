@@ -9,6 +9,7 @@
 pub mod api;
 mod api_work;
 mod auth;
+mod case_work;
 mod cases;
 pub mod clock;
 pub mod components;
@@ -96,6 +97,10 @@ pub fn router(
         .route(
             "/cases/{id}/{task}/new",
             get(cases::task_form).post(cases::task_save),
+        )
+        .route(
+            "/cases/{id}/work/{what}",
+            get(case_work::work_form).post(case_work::work_save),
         )
         .route(
             "/offences/{id}/outcome",

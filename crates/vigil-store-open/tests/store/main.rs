@@ -94,14 +94,14 @@ async fn outcomes_use_optimistic_concurrency_and_the_outcome_rules(backend: Back
         date: d("2019-02-01"),
     };
     assert_eq!(
-        s.record_outcome(&id, charged, false, 1, &audit())
+        s.record_outcome(&id, charged, false, 1, &[], &audit())
             .await
             .unwrap(),
         2
     );
     // A second editor still holding version 1 is refused, and the first edit stands.
     let err = s
-        .record_outcome(&id, charged, false, 1, &audit())
+        .record_outcome(&id, charged, false, 1, &[], &audit())
         .await
         .unwrap_err();
     assert!(
@@ -121,13 +121,13 @@ async fn outcomes_use_optimistic_concurrency_and_the_outcome_rules(backend: Back
         date: d("2019-02-01"),
     };
     let err = s
-        .record_outcome(&id, withdrawn, false, 2, &audit())
+        .record_outcome(&id, withdrawn, false, 2, &[], &audit())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)), "{err}");
     assert!(err.to_string().contains("withdrawal"));
     assert_eq!(
-        s.record_outcome(&id, withdrawn, true, 2, &audit())
+        s.record_outcome(&id, withdrawn, true, 2, &[], &audit())
             .await
             .unwrap(),
         3
@@ -137,7 +137,7 @@ async fn outcomes_use_optimistic_concurrency_and_the_outcome_rules(backend: Back
         date: d("2018-12-31"),
     };
     assert!(matches!(
-        s.record_outcome(&id, before_recording, false, 3, &audit())
+        s.record_outcome(&id, before_recording, false, 3, &[], &audit())
             .await,
         Err(StoreError::Rejected(_))
     ));

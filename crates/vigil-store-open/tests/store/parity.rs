@@ -64,13 +64,31 @@ async fn the_same_records_give_the_same_answers_on_both_backends() {
     let mut areas: Vec<Option<&vigil_domain::Lpa>> = lpas.iter().map(Some).collect();
     areas.push(None);
     let mut compared = 0;
-    for queue in [Queue::Lpt, Queue::Dait, Queue::Cru] {
+    for queue in [Queue::Lpt, Queue::Dait, Queue::Cru, Queue::Awaiting] {
         for lpa in &areas {
             for window in [None, since] {
-                let a = lite.queue(queue, *lpa, window, 500).await.unwrap();
-                let b = pg.queue(queue, *lpa, window, 500).await.unwrap();
-                assert_eq!(a, b, "{queue:?} {lpa:?} {window:?}");
-                compared += a.len();
+                for (risk, overdue, offset) in [
+                    (None, None, 0),
+                    (Some(vigil_domain::RiskGrade::High), None, 0),
+                    (None, since, 0),
+                    (None, None, 7),
+                ] {
+                    let q = vigil_store::QueueQuery {
+                        queue,
+                        lpa: lpa.cloned(),
+                        risk,
+                        officer: None,
+                        since: window,
+                        waiting_before: overdue,
+                        offset,
+                        limit: 40,
+                    };
+                    let a = lite.queue(&q).await.unwrap();
+                    let b = pg.queue(&q).await.unwrap();
+                    assert_eq!(a, b, "{q:?}");
+                    assert!(a.total >= a.items.len() as u64);
+                    compared += a.items.len();
+                }
             }
         }
     }

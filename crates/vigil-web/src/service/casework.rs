@@ -121,12 +121,39 @@ pub(crate) async fn commit(
     Ok(app.store.save_case(&change, &audit).await?)
 }
 
+/// Writes an addition to a case (records, log entries) that does not depend on the state
+/// as read: when someone else changed the case in between, the case is read again and the
+/// addition written again (up to forty times) rather than refused. Sixteen officers adding
+/// to one case at once all succeed.
+pub(crate) async fn append(
+    app: &App,
+    first: LiveCase,
+    add: impl Fn(&mut CaseChange),
+    audit: Vec<AuditEntry>,
+) -> Outcome<()> {
+    let mut case = first;
+    let mut attempt = 0;
+    loop {
+        let (state, version) = case.state(app.now());
+        let mut change = CaseChange::new(state, version);
+        add(&mut change);
+        match commit(app, &case, change, audit.clone()).await {
+            Err(Failure::Conflict(_)) if attempt < 40 => {
+                attempt += 1;
+                // Others are writing to the same case: step aside a moment, longer each
+                // time, so the writers do not keep colliding.
+                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
+                case = live_case(app, &case.file.incident.id).await?;
+            }
+            other => return other.map(|_| ()),
+        }
+    }
+}
+
 /// Re-works a case's tasks after a change written elsewhere (an outcome).
 pub(crate) async fn refresh(app: &App, id: &IncidentId) -> Outcome<()> {
     let case = live_case(app, id).await?;
-    let (state, version) = case.state(app.now());
-    commit(app, &case, CaseChange::new(state, version), Vec::new()).await?;
-    Ok(())
+    append(app, case, |_| {}, Vec::new()).await
 }
 
 /// A case's state routed by its grade now (the log says so when the team changes).
@@ -228,12 +255,9 @@ pub async fn add_note(app: &App, s: &Session, case_id: &str, input: &NoteInput) 
     let mut errors = Vec::new();
     let text = note_text(&mut errors, "text", &input.text, "the note");
     let (text,) = valid!(errors; text);
-    let (state, version) = case.state(app.now());
-    let mut change = CaseChange::new(state, version);
-    change.log.push(event(app, s, CaseEntry::Note { text }));
-    let id = case.file.incident.id.clone();
-    commit(app, &case, change, vec![case_audit(s, "case.note", &id, None)]).await?;
-    Ok(())
+    let entry = event(app, s, CaseEntry::Note { text });
+    let audit = vec![case_audit(s, "case.note", &case.file.incident.id, None)];
+    append(app, case, |c| c.log.push(entry.clone()), audit).await
 }
 
 // ----- allocation -----
@@ -452,16 +476,9 @@ pub async fn record_withdrawal(
     );
     let detail = note_text(&mut errors, "detail", &input.detail, "what the victim said");
     let (on, method, detail) = valid!(errors; on, method, detail);
-    let (state, version) = case.state(app.now());
-    let mut change = CaseChange::new(state, version);
-    change.log.push(event(
-        app,
-        s,
-        CaseEntry::Withdrawal { on, method, detail },
-    ));
-    let id = case.file.incident.id.clone();
-    commit(app, &case, change, vec![case_audit(s, "case.withdrawal", &id, None)]).await?;
-    Ok(())
+    let entry = event(app, s, CaseEntry::Withdrawal { on, method, detail });
+    let audit = vec![case_audit(s, "case.withdrawal", &case.file.incident.id, None)];
+    append(app, case, |c| c.log.push(entry.clone()), audit).await
 }
 
 // ----- telling the victim -----
@@ -516,9 +533,7 @@ pub async fn record_victim_contact(
         note_text(&mut errors, "detail", &input.detail, "what was said")
     };
     let (method, detail) = valid!(errors; method, detail);
-    let (state, version) = case.state(app.now());
-    let mut change = CaseChange::new(state, version);
-    change.log.push(event(
+    let entry = event(
         app,
         s,
         CaseEntry::VictimInformed {
@@ -526,16 +541,14 @@ pub async fn record_victim_contact(
             method,
             detail,
         },
-    ));
-    let id = case.file.incident.id.clone();
-    commit(
-        app,
-        &case,
-        change,
-        vec![case_audit(s, "case.victim_informed", &id, Some(decision.to_owned()))],
-    )
-    .await?;
-    Ok(())
+    );
+    let audit = vec![case_audit(
+        s,
+        "case.victim_informed",
+        &case.file.incident.id,
+        Some(decision.to_owned()),
+    )];
+    append(app, case, |c| c.log.push(entry.clone()), audit).await
 }
 
 // ----- review and the no-crime decision -----
@@ -576,9 +589,7 @@ pub async fn record_review(
         }
     };
     let (text, no_crime) = valid!(errors; text, kind);
-    let (state, version) = case.state(app.now());
-    let mut change = CaseChange::new(state, version);
-    change.log.push(event(
+    let entry = event(
         app,
         s,
         if no_crime {
@@ -586,11 +597,10 @@ pub async fn record_review(
         } else {
             CaseEntry::Reviewed { text }
         },
-    ));
-    let id = case.file.incident.id.clone();
+    );
     let action = if no_crime { "case.no_crime" } else { "case.review" };
-    commit(app, &case, change, vec![case_audit(s, action, &id, None)]).await?;
-    Ok(())
+    let audit = vec![case_audit(s, action, &case.file.incident.id, None)];
+    append(app, case, |c| c.log.push(entry.clone()), audit).await
 }
 
 // ----- corrections -----
@@ -749,4 +759,37 @@ pub async fn read_case_work(app: &App, s: &Session, raw: &str) -> Outcome<(LiveC
     audited(app, audit_entry(actor(s), "case.read", "case", id.as_str(), None)).await?;
     let version = case.work.state.as_ref().map_or(0, |v| v.version);
     Ok((case, version))
+}
+
+/// The names of a case's parties, for showing beside their references.
+pub struct Names(Vec<(PersonId, Option<String>, Option<String>)>);
+
+impl Names {
+    /// The victim's and suspect's names, read for a role that may see them (no read, and
+    /// no audit row, for one that may not).
+    pub async fn of_case(app: &App, s: &Session, c: &CaseFile) -> Outcome<Names> {
+        let mut out = Vec::new();
+        if !allows(s.user.role, Capability::SeeNames) {
+            return Ok(Names(out));
+        }
+        for id in std::iter::once(&c.incident.victim_id).chain(c.incident.suspect_id.as_ref()) {
+            let p = app.store.person(id).await?.record;
+            out.push((
+                p.id.clone(),
+                p.identity.family_name.clone(),
+                p.identity.given_names.clone(),
+            ));
+        }
+        Ok(Names(out))
+    }
+
+    /// A person's reference as a link, with their name for a role that may see it.
+    pub fn label(&self, role: vigil_domain::access::Role, id: &PersonId) -> String {
+        let (family, given) = self
+            .0
+            .iter()
+            .find(|(p, _, _)| p == id)
+            .map_or((None, None), |(_, f, g)| (f.as_deref(), g.as_deref()));
+        crate::components::person_label(role, id.as_str(), family, given)
+    }
 }

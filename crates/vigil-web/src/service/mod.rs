@@ -159,7 +159,7 @@ pub(crate) async fn new_id<T>(
 pub(crate) async fn add_to_case(
     app: &App,
     s: &Session,
-    case: &LiveCase,
+    case: LiveCase,
     what: &str,
     id: &str,
     records: RecordSet,
@@ -171,9 +171,5 @@ pub(crate) async fn add_to_case(
         case.file.incident.id.as_str(),
         Some(format!("{what} {id}")),
     );
-    let (state, version) = case.state(app.now());
-    let mut change = vigil_store::CaseChange::new(state, version);
-    change.records = records;
-    commit(app, case, change, vec![entry]).await?;
-    Ok(())
+    append(app, case, |c| c.records = records.clone(), vec![entry]).await
 }

@@ -160,10 +160,18 @@ async fn queue_page(
         .await?;
     // The store chose the page by the domain's order; the page is shown in it too, the
     // same whichever backend answered.
+    let newest_first = vigil_domain::case::newest_first(queue);
     page.items.sort_by(|a, b| {
-        vigil_domain::case::queue_order_key(a.risk, a.since)
-            .cmp(&vigil_domain::case::queue_order_key(b.risk, b.since))
-            .then_with(|| a.incident_id.as_str().cmp(b.incident_id.as_str()))
+        let (ka, kb) = (
+            vigil_domain::case::queue_order_key(a.risk, a.since),
+            vigil_domain::case::queue_order_key(b.risk, b.since),
+        );
+        let by_time = if newest_first {
+            ka.0.cmp(&kb.0).then(kb.1.cmp(&ka.1))
+        } else {
+            ka.cmp(&kb)
+        };
+        by_time.then_with(|| a.incident_id.as_str().cmp(b.incident_id.as_str()))
     });
     // A queue lists cases and victims: its view is audited like a record's.
     let subject = format!(

@@ -112,7 +112,7 @@ pub async fn add_offence(
         }],
         ..Default::default()
     };
-    add_to_case(app, s, &live, "offence", id.as_str(), records).await?;
+    add_to_case(app, s, live, "offence", id.as_str(), records).await?;
     Ok(id)
 }
 
@@ -228,7 +228,7 @@ pub async fn add_arrest(
         }],
         ..Default::default()
     };
-    add_to_case(app, s, &live, "arrest", id.as_str(), records).await?;
+    add_to_case(app, s, live, "arrest", id.as_str(), records).await?;
     Ok(id)
 }
 
@@ -286,7 +286,7 @@ pub async fn add_referral(
         }],
         ..Default::default()
     };
-    add_to_case(app, s, &live, "referral", rid.as_str(), records).await?;
+    add_to_case(app, s, live, "referral", rid.as_str(), records).await?;
     Ok(rid)
 }
 
@@ -437,12 +437,16 @@ pub async fn record_outcome(
     }
     let (code, date) = valid!(errors; code, date);
     let outcome = vigil_domain::Outcome { code, date };
+    // A withdrawal recorded in the case log is the record outcome 16 asks for.
+    let work = app.store.case_work(&current.record.incident_id).await?;
+    let withdrawal_recorded = input.victim_withdrawal_recorded
+        || vigil_domain::casework::withdrawal(&work.log).is_some();
     let issues = vigil_domain::outcome::validate_outcome(&vigil_domain::outcome::OutcomeContext {
         code: outcome.code,
         outcome_date: outcome.date,
         recorded_date: current.record.recorded_date,
         domestic_abuse: true,
-        victim_withdrawal_recorded: input.victim_withdrawal_recorded,
+        victim_withdrawal_recorded: withdrawal_recorded,
         provenance: vigil_domain::outcome::Provenance::RecordedInVigil,
     });
     let (errs, warns): (Vec<_>, Vec<_>) = issues
@@ -477,8 +481,10 @@ pub async fn record_outcome(
     );
     // A changed outcome keeps the one it replaces, who changed it and why, in the case log.
     let mut log = Vec::new();
+    // (A stale version is answered as a conflict by the store first.)
     if let Some(previous) = current.record.outcome
         && previous != outcome
+        && input.version == current.version
     {
         let mut errors = Vec::new();
         let reason = if input.reason.trim().is_empty() {
@@ -511,7 +517,7 @@ pub async fn record_outcome(
         .record_outcome(
             &id,
             outcome,
-            input.victim_withdrawal_recorded,
+            withdrawal_recorded,
             input.version,
             &log,
             &entry,

@@ -343,7 +343,7 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
     b.submit("a[href^='/offences/']");
     b.assert_accessible("outcome");
     b.select("code", "16");
-    b.type_into("date", "03/09/2019");
+    b.type_into("date", "02/09/2019");
     b.submit("main button[type=submit]");
     assert!(
         b.text().contains("withdrawal"),
@@ -418,4 +418,174 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
         "{}",
         b.text()
     );
+}
+
+/// A shift, with the server's clock set: an incident recorded without a DASH, the DASH
+/// added, the case in the DAIT queue before any offence, allocated, raised to high by the
+/// sergeant's review and first in the CRU's queue, the Operation Encompass task overdue once
+/// the clock passes the next school day, then a note, the victim's withdrawal and outcome 16
+/// — each step in the audit trail.
+#[test]
+fn a_shift_with_every_clock_running() {
+    // Monday 2 September 2019, 09:00 UTC (10:00 in the UK).
+    let srv = start_at("2019-09-02T09:00:00Z");
+    let b = Browser::open(&srv);
+
+    // The response officer records the incident without a DASH.
+    b.sign_in("officer");
+    assert!(
+        b.text().contains("Clock set to 2 September 2019, 10:00"),
+        "the banner says the clock is set: {}",
+        b.text()
+    );
+    b.go("/incidents/new");
+    b.choose("call_grade", "emergency");
+    b.type_into("reported_at", "02/09/2019 09:40");
+    b.type_into("arrived_at", "02/09/2019 09:52");
+    b.select("lpa", "North");
+    b.type_into("victim_family_name", "Quillfeather");
+    b.type_into("victim_given_names", "Ada");
+    b.choose("victim_sex", "female");
+    b.type_into("victim_birth_date", "12/03/1990");
+    b.type_into("suspect_id", "P2");
+    b.choose("relationship", "partner");
+    b.choose("children_present", "yes");
+    b.submit("button[value=save]");
+    let case_path = b.path().split('?').next().unwrap().to_owned();
+    let case_id = case_path.trim_start_matches("/cases/").to_owned();
+    assert!(case_id.starts_with("VI"), "{case_path}");
+    let page = b.text();
+    assert!(page.contains("awaits its primary risk assessment"), "{page}");
+    assert!(page.contains("Awaiting assessment"), "{page}");
+    assert!(page.contains("Ada Quillfeather"), "names beside references: {page}");
+
+    // Their home page: the primary assessment is theirs, due.
+    b.go("/");
+    let home = b.text();
+    assert!(home.contains("Your tasks"), "{home}");
+    assert!(
+        home.contains("Complete the primary DASH risk assessment"),
+        "{home}"
+    );
+    b.assert_accessible("home with tasks");
+    b.go("/queues/awaiting-assessment");
+    assert!(b.text().contains(&case_id), "{}", b.text());
+
+    // The DASH, medium.
+    b.go(&case_path);
+    b.submit("a[href$='stage=primary']");
+    for q in 1..=27 {
+        b.choose(&format!("dash_{q}"), if q <= 11 { "yes" } else { "no" });
+    }
+    b.submit("button[value=save]");
+    assert!(b.text().contains("Risk assessment recorded"), "{}", b.text());
+    b.go("/");
+    assert!(
+        !b.text().contains("Complete the primary DASH risk assessment"),
+        "done, so off the list: {}",
+        b.text()
+    );
+
+    // The DAIT sergeant finds it in the DAIT queue before any offence exists.
+    b.sign_in("sergeant");
+    b.go("/queues/dait?lpa=North&risk=medium");
+    let queue = b.text();
+    assert!(queue.contains(&case_id), "{queue}");
+    assert!(queue.contains("no offence recorded yet"), "{queue}");
+    b.assert_accessible("DAIT queue");
+    // Allocated to the investigator.
+    b.go(&case_path);
+    b.submit(&format!("a[href='{case_path}/work/allocate']"));
+    b.assert_accessible("allocate");
+    b.select("officer", "investigator");
+    b.submit("main button[type=submit]");
+    assert!(b.text().contains("Allocation saved"), "{}", b.text());
+    assert!(b.text().contains("Allocated to investigator"), "{}", b.text());
+
+    // The investigator finds it in their work.
+    b.sign_in("investigator");
+    let home = b.text();
+    assert!(home.contains("Your cases"), "{home}");
+    assert!(home.contains(&case_id), "{home}");
+
+    // The sergeant's secondary assessment raises it to high; the CRU's queue shows it first.
+    b.sign_in("sergeant");
+    b.go(&case_path);
+    b.submit("a[href$='stage=secondary']");
+    for q in 1..=27 {
+        b.choose(&format!("dash_{q}"), if q <= 15 { "yes" } else { "no" });
+    }
+    b.submit("button[value=save]");
+    assert!(b.text().contains("Risk assessment recorded"), "{}", b.text());
+    b.sign_in("cru");
+    b.go("/queues/cru");
+    let first = b.script(
+        "return document.querySelector('main table tbody tr a[href^=\"/cases/\"]').textContent;",
+        json!([]),
+    );
+    assert_eq!(first, json!(case_id), "{}", b.text());
+
+    // The Operation Encompass task is the CRU's, due before school opens on Tuesday; once the
+    // clock passes it, it is overdue.
+    b.go(&case_path);
+    assert!(b.text().contains("Operation Encompass"), "{}", b.text());
+    assert!(b.text().contains("3 September 2019, 08:30"), "{}", b.text());
+    srv.clock
+        .as_ref()
+        .unwrap()
+        .set(vigil_web::clock::parse_clock("2019-09-03T08:00:00Z").unwrap());
+    b.go("/tasks?owner=team&state=overdue");
+    let overdue = b.text();
+    assert!(overdue.contains("Operation Encompass"), "{overdue}");
+    assert!(overdue.contains("Overdue"), "{overdue}");
+    b.assert_accessible("team tasks");
+
+    // The investigator's note, the victim's withdrawal, the offence and outcome 16.
+    b.sign_in("investigator");
+    b.go(&case_path);
+    b.submit(&format!("a[href='{case_path}/work/note']"));
+    b.type_into("text", "Spoke to the victim at her sister's address.");
+    b.submit("main button[type=submit]");
+    assert!(b.text().contains("Note added"), "{}", b.text());
+    assert!(b.text().contains("at her sister's address"), "{}", b.text());
+    b.submit(&format!("a[href='{case_path}/work/withdrawal']"));
+    b.assert_accessible("withdrawal");
+    b.type_into("date", "03/09/2019");
+    b.choose("method", "statement");
+    b.type_into("detail", "Does not want him prosecuted; fears losing the house.");
+    b.submit("main button[type=submit]");
+    assert!(b.text().contains("Withdrawal recorded"), "{}", b.text());
+    b.submit(&format!("a[href='{case_path}/offences/new']"));
+    b.select("offence_group", "violence_with_injury");
+    b.type_into("offence_date", "02/09/2019");
+    b.type_into("recorded_date", "02/09/2019");
+    b.submit("button[value=save]");
+    b.submit("a[href^='/offences/']");
+    b.select("code", "16");
+    b.type_into("date", "03/09/2019");
+    b.submit("main button[type=submit]");
+    assert!(
+        b.text().contains("Outcome recorded"),
+        "the withdrawal in the case log is what outcome 16 asks for: {}",
+        b.text()
+    );
+    // Telling the victim of the outcome is now a task on the case.
+    assert!(b.text().contains("Tell the victim of the outcome"), "{}", b.text());
+
+    // Every step left its audit rows.
+    let trail = vigil(&["--db", &srv.db, "audit", "--subject", &case_id, "--limit", "200"]);
+    let trail = text(&trail);
+    for action in [
+        "case.create",
+        "assessment.primary",
+        "case.allocate",
+        "assessment.secondary",
+        "case.note",
+        "case.withdrawal",
+        "offence.create",
+        "offence.outcome",
+        "case.read",
+    ] {
+        assert!(trail.contains(action), "{action} in the trail:\n{trail}");
+    }
 }

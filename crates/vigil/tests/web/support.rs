@@ -20,6 +20,8 @@ pub struct Server {
     runtime: Option<tokio::runtime::Runtime>,
     pub addr: String,
     pub db: String,
+    /// The server's clock, when the test set it (`start_at`): the test moves it.
+    pub clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>,
     _dir: tempfile::TempDir,
 }
 
@@ -130,8 +132,20 @@ fn password_hash() -> String {
         .clone()
 }
 
-/// Vigil serving the fixture inside this process, on a loopback port.
+/// Vigil serving the fixture inside this process, on a loopback port, its clock set to the
+/// morning after the fixture's records end (as `vigil demo` sets it).
 pub fn start() -> Server {
+    start_at("2019-09-02T09:00:00Z")
+}
+
+/// Vigil serving the fixture with its clock set to `utc` (`2019-09-02T08:00:00`); the test
+/// moves it through `Server::clock`.
+pub fn start_at(utc: &str) -> Server {
+    let t = vigil_web::clock::parse_clock(utc).unwrap();
+    start_with(Some(std::sync::Arc::new(vigil_web::clock::SetClock::starting_at(t))))
+}
+
+fn start_with(clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>) -> Server {
     use vigil_domain::access::{Role, Username};
     let (dir, db) = fixture_store();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -170,9 +184,15 @@ pub fn start() -> Server {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap().to_string();
+    let server_clock: std::sync::Arc<dyn vigil_web::clock::Clock> = match &clock {
+        Some(c) => c.clone(),
+        None => std::sync::Arc::new(vigil_web::clock::SystemClock),
+    };
     runtime.spawn(async move {
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-        let _ = vigil_web::serve_on(listener, store, false, std::future::pending()).await;
+        let _ =
+            vigil_web::serve_on(listener, store, false, server_clock, std::future::pending())
+                .await;
     });
     Server {
         child: None,
@@ -180,6 +200,7 @@ pub fn start() -> Server {
         runtime: Some(runtime),
         addr,
         db,
+        clock,
         _dir: dir,
     }
 }
@@ -204,6 +225,7 @@ pub fn start_process() -> Server {
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
     Server {
         child: Some(child),
+        clock: None,
         stdout: Some(stdout),
         runtime: None,
         addr,
