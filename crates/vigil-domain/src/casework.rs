@@ -232,7 +232,9 @@ impl CaseEntry {
                 CaseStatus::Suspended => "Investigation suspended".to_owned(),
                 CaseStatus::Finalised => "Investigation finalised".to_owned(),
             },
-            CaseEntry::Corrected { field, from, to, .. } => {
+            CaseEntry::Corrected {
+                field, from, to, ..
+            } => {
                 format!("Corrected {}: {from} → {to}", field.replace('_', " "))
             }
             CaseEntry::Withdrawal { on, method, .. } => format!(
@@ -343,9 +345,8 @@ impl CaseEntry {
     /// Reads an entry back from its row, refusing a row no Vigil wrote.
     pub fn from_row(row: &EntryRow) -> Result<CaseEntry, ValueError> {
         let need = |v: &Option<String>, what: &str| {
-            v.clone().ok_or_else(|| {
-                ValueError::new(format!("a '{}' log entry has no {what}", row.kind))
-            })
+            v.clone()
+                .ok_or_else(|| ValueError::new(format!("a '{}' log entry has no {what}", row.kind)))
         };
         let text = || row.text.clone().unwrap_or_default();
         Ok(match row.kind.as_str() {

@@ -111,6 +111,16 @@ pub fn born_by(birth_date: Date, reported_at: DateTime) -> Result<(), DateOrder>
     })
 }
 
+/// A date as people write it: "1 September 2019".
+pub fn long(d: Date) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// A time as people write it: "1 September 2019, 10:05".
+pub fn long_time(t: DateTime) -> String {
+    t.format("%-d %B %Y, %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,14 +164,4 @@ mod tests {
         assert_eq!(e.field, "recorded_date");
         assert!(e.reason.contains("2019-02-02"));
     }
-}
-
-/// A date as people write it: "1 September 2019".
-pub fn long(d: Date) -> String {
-    d.format("%-d %B %Y").to_string()
-}
-
-/// A time as people write it: "1 September 2019, 10:05".
-pub fn long_time(t: DateTime) -> String {
-    t.format("%-d %B %Y, %H:%M").to_string()
 }

@@ -9,8 +9,7 @@ use crate::calendar::{SchoolCalendar, WorkingCalendar};
 use crate::casework::{CaseEntry, CaseEvent, CaseState, CaseStatus};
 use crate::ids::Lpa;
 use crate::records::{
-    Arrest, CallGrade, Incident, InvestigatingTeam, Offence, Referral, ReferralKind,
-    RiskAssessment,
+    Arrest, CallGrade, Incident, InvestigatingTeam, Offence, Referral, ReferralKind, RiskAssessment,
 };
 use crate::risk::{AssessmentStage, RiskGrade};
 use crate::safeguarding::Action;
@@ -490,7 +489,10 @@ pub enum OwnerFilter {
 }
 
 /// Reads a stored task's owner columns back.
-pub fn parse_owner(team: &str, officer: Option<&str>) -> Result<(WorkTeam, Option<Username>), ValueError> {
+pub fn parse_owner(
+    team: &str,
+    officer: Option<&str>,
+) -> Result<(WorkTeam, Option<Username>), ValueError> {
     Ok((
         WorkTeam::parse(team)?,
         officer.map(Username::parse).transpose()?,
@@ -583,7 +585,10 @@ mod tests {
         let raised = [Action::Encompass {
             due: t("2019-09-09T08:30:00"),
         }];
-        let tasks = tasks_for_case(&facts(&i, &s, &[], &[], &[], &raised), &ClockRules::default());
+        let tasks = tasks_for_case(
+            &facts(&i, &s, &[], &[], &[], &raised),
+            &ClockRules::default(),
+        );
         let r = find(&tasks, TaskKind::Response);
         assert_eq!(r.due, t("2019-09-06T19:45:00"));
         assert!(r.is_overdue(t("2019-09-06T19:46:00")));
@@ -600,7 +605,11 @@ mod tests {
         assert!(!e.is_overdue(t("2019-09-09T08:30:00")));
         assert!(e.is_overdue(t("2019-09-09T08:30:01")));
         // No review before the case is routed.
-        assert!(tasks.iter().all(|t| t.kind != TaskKind::InvestigationReview));
+        assert!(
+            tasks
+                .iter()
+                .all(|t| t.kind != TaskKind::InvestigationReview)
+        );
     }
 
     /// The Friday before the summer bank holiday: the IDVA's 2 working days run to the end
@@ -760,9 +769,11 @@ mod tests {
             state: &suspended,
             ..f
         };
-        assert!(tasks_for_case(&f, &ClockRules::default())
-            .iter()
-            .all(|t| t.kind != TaskKind::InvestigationReview));
+        assert!(
+            tasks_for_case(&f, &ClockRules::default())
+                .iter()
+                .all(|t| t.kind != TaskKind::InvestigationReview)
+        );
     }
 
     #[test]

@@ -89,7 +89,11 @@ async fn update_rows<R>(
     Ok(())
 }
 
-pub async fn save_case(pool: &PgPool, change: &CaseChange, audit: &[AuditEntry]) -> StoreResult<i64> {
+pub async fn save_case(
+    pool: &PgPool,
+    change: &CaseChange,
+    audit: &[AuditEntry],
+) -> StoreResult<i64> {
     let id = change.state.incident_id.as_str();
     let mut tx = pool.begin().await.map_err(backend)?;
     crate::write::insert_all(&mut tx, &change.records).await?;
@@ -141,14 +145,27 @@ pub async fn save_case(pool: &PgPool, change: &CaseChange, audit: &[AuditEntry])
     }
     let state = std::slice::from_ref(&change.state);
     if found.is_some() {
-        update_rows(&mut tx, "case_state", cc::CASE_STATE, state, rows::case_state_values).await?;
+        update_rows(
+            &mut tx,
+            "case_state",
+            cc::CASE_STATE,
+            state,
+            rows::case_state_values,
+        )
+        .await?;
     } else {
-        insert_table(&mut tx, "case_state", cc::CASE_STATE, state, rows::case_state_values)
-            .await
-            .map_err(|e| match e {
-                StoreError::Integrity(m) if m.contains("duplicate") => conflict(Some(1)),
-                other => other,
-            })?;
+        insert_table(
+            &mut tx,
+            "case_state",
+            cc::CASE_STATE,
+            state,
+            rows::case_state_values,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Integrity(m) if m.contains("duplicate") => conflict(Some(1)),
+            other => other,
+        })?;
     }
     append_log(&mut tx, &change.state.incident_id, &change.log).await?;
     sqlx::query("DELETE FROM tasks WHERE incident_id = $1")
@@ -156,7 +173,14 @@ pub async fn save_case(pool: &PgPool, change: &CaseChange, audit: &[AuditEntry])
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    insert_table(&mut tx, "tasks", cc::TASKS, &change.tasks, rows::task_values).await?;
+    insert_table(
+        &mut tx,
+        "tasks",
+        cc::TASKS,
+        &change.tasks,
+        rows::task_values,
+    )
+    .await?;
     for e in audit {
         accounts::append(&mut tx, e).await?;
     }
@@ -172,7 +196,14 @@ pub async fn append_log(
     log: &[vigil_domain::casework::CaseEvent],
 ) -> StoreResult<()> {
     let rows: Vec<_> = log.iter().map(|e| (incident.clone(), e.clone())).collect();
-    insert_table(conn, "case_events", cc::CASE_EVENTS, &rows, rows::case_event_values).await
+    insert_table(
+        conn,
+        "case_events",
+        cc::CASE_EVENTS,
+        &rows,
+        rows::case_event_values,
+    )
+    .await
 }
 
 fn words<T: Copy>(items: &[T], word: fn(T) -> &'static str) -> String {
@@ -233,7 +264,8 @@ pub async fn queue(pool: &PgPool, q: &QueueQuery) -> StoreResult<Page<QueueItem>
     let items = queue_items(q);
     // Every parameter appears in both statements, typed, so PostgreSQL can plan them.
     let filter = "($2::text IS NULL OR q.risk = $2) AND ($5::timestamp IS NULL OR q.since < $5)";
-    let risk_order = "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    let risk_order =
+        "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
     // The domain says which way a queue runs in time.
     let time_order = if vigil_domain::case::newest_first(q.queue) {
         "q.since DESC"

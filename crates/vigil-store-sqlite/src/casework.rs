@@ -116,16 +116,34 @@ pub async fn save_case(
         let db = handle.as_raw_handle().as_ptr();
         let state = std::slice::from_ref(&change.state);
         if found.is_some() {
-            update_rows(db, "case_state", cc::CASE_STATE, state, rows::case_state_values)?;
+            update_rows(
+                db,
+                "case_state",
+                cc::CASE_STATE,
+                state,
+                rows::case_state_values,
+            )?;
         } else {
-            insert(db, "case_state", cc::CASE_STATE, state, rows::case_state_values)?;
+            insert(
+                db,
+                "case_state",
+                cc::CASE_STATE,
+                state,
+                rows::case_state_values,
+            )?;
         }
         let log: Vec<_> = change
             .log
             .iter()
             .map(|e| (change.state.incident_id.clone(), e.clone()))
             .collect();
-        insert(db, "case_events", cc::CASE_EVENTS, &log, rows::case_event_values)?;
+        insert(
+            db,
+            "case_events",
+            cc::CASE_EVENTS,
+            &log,
+            rows::case_event_values,
+        )?;
     }
     sqlx::query("DELETE FROM tasks WHERE incident_id = ?1")
         .bind(id)
@@ -221,7 +239,8 @@ fn queue_items(q: &QueueQuery) -> String {
 pub async fn queue(pool: &SqlitePool, q: &QueueQuery) -> StoreResult<Page<QueueItem>> {
     let items = queue_items(q);
     let filter = "(?2 IS NULL OR q.risk = ?2) AND (?5 IS NULL OR q.since < ?5)";
-    let risk_order = "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
+    let risk_order =
+        "CASE q.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'standard' THEN 2 ELSE 3 END";
     // The domain says which way a queue runs in time.
     let time_order = if vigil_domain::case::newest_first(q.queue) {
         "q.since DESC"

@@ -655,9 +655,8 @@ pub fn case_event<C: Cells>(c: &mut C) -> StoreResult<CaseEvent> {
         detail: c.opt_string()?,
         text: c.opt_string()?,
     };
-    let entry = CaseEntry::from_row(&row).map_err(|e| {
-        StoreError::Integrity(format!("case_events: {}", e.reason))
-    })?;
+    let entry = CaseEntry::from_row(&row)
+        .map_err(|e| StoreError::Integrity(format!("case_events: {}", e.reason)))?;
     Ok(CaseEvent { at, actor, entry })
 }
 

@@ -3,7 +3,9 @@
 //! the victim, reviews, corrections). The same use cases as the pages (`service::casework`).
 
 use crate::App;
-use crate::api::{Caller, CreatedDto, ErrorBody, VersionDto, from_failure, json_problem, query_problem};
+use crate::api::{
+    Caller, CreatedDto, ErrorBody, VersionDto, from_failure, json_problem, query_problem,
+};
 use crate::service::{
     self, AllocationInput, CorrectionInput, Failure, FieldError, NoteInput, Owner, ReviewInput,
     StatusInput, VictimContactInput, WithdrawalInput,
@@ -247,9 +249,9 @@ pub async fn case_work(
     }
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, Box<Response>> {
     b.map(|Json(t)| t)
-        .map_err(|r| json_problem(r).into_response())
+        .map_err(|r| Box::new(json_problem(r).into_response()))
 }
 
 fn answer(s: &Session, r: Result<i64, Failure>) -> Response {
@@ -279,7 +281,7 @@ pub async fn add_note(
 ) -> Response {
     match body(b) {
         Ok(input) => added(&s, service::add_note(&app, &s, &id, &input).await, &id),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -296,7 +298,7 @@ pub async fn allocate(
 ) -> Response {
     match body(b) {
         Ok(input) => answer(&s, service::allocate(&app, &s, &id, &input).await),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -313,7 +315,7 @@ pub async fn set_status(
 ) -> Response {
     match body(b) {
         Ok(input) => answer(&s, service::set_status(&app, &s, &id, &input).await),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -329,8 +331,12 @@ pub async fn record_withdrawal(
     b: Result<Json<WithdrawalInput>, JsonRejection>,
 ) -> Response {
     match body(b) {
-        Ok(input) => added(&s, service::record_withdrawal(&app, &s, &id, &input).await, &id),
-        Err(r) => r,
+        Ok(input) => added(
+            &s,
+            service::record_withdrawal(&app, &s, &id, &input).await,
+            &id,
+        ),
+        Err(r) => *r,
     }
 }
 
@@ -351,7 +357,7 @@ pub async fn record_victim_contact(
             service::record_victim_contact(&app, &s, &id, &input).await,
             &id,
         ),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -368,7 +374,7 @@ pub async fn record_review(
 ) -> Response {
     match body(b) {
         Ok(input) => added(&s, service::record_review(&app, &s, &id, &input).await, &id),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -385,6 +391,6 @@ pub async fn correct_incident(
 ) -> Response {
     match body(b) {
         Ok(input) => answer(&s, service::correct_incident(&app, &s, &id, &input).await),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }

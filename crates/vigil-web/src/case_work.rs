@@ -194,10 +194,7 @@ pub fn section(s: &Session, case: &LiveCase, now: vigil_domain::DateTime) -> Str
     .into_iter()
     .filter(|w| w.allowed(s))
     .filter(|w| *w != Work::Allocate || state.team.is_some())
-    .filter(|w| {
-        *w != Work::Contact
-            || open.iter().any(|t| t.kind == TaskKind::VictimUpdate)
-    })
+    .filter(|w| *w != Work::Contact || open.iter().any(|t| t.kind == TaskKind::VictimUpdate))
     .collect();
     if !buttons.is_empty() {
         out.push_str("<div class=\"govuk-button-group\">");
@@ -253,7 +250,14 @@ fn capitalise_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormData, errors: &[FieldError]) -> String {
+async fn fields(
+    app: &App,
+    work: Work,
+    case: &LiveCase,
+    version: i64,
+    f: &FormData,
+    errors: &[FieldError],
+) -> String {
     let v = |name: &str, default: &str| -> String {
         let got = f.get(name);
         if got.is_empty() && f.0.is_empty() {
@@ -268,13 +272,20 @@ async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormDa
         Work::Note => textarea(
             "text",
             "Note",
-            Some("What was done or learned. It is kept on the case, with your name and the time; it cannot be changed afterwards."),
+            Some(
+                "What was done or learned. It is kept on the case, with your name and the time; it cannot be changed afterwards.",
+            ),
             f.get("text"),
             errors,
         ),
         Work::Allocate => {
-            let team = state.team.map_or(WorkTeam::Lpt, WorkTeam::from_investigating);
-            let mut options = vec![(String::new(), "Nobody: return the case to the team".to_owned())];
+            let team = state
+                .team
+                .map_or(WorkTeam::Lpt, WorkTeam::from_investigating);
+            let mut options = vec![(
+                String::new(),
+                "Nobody: return the case to the team".to_owned(),
+            )];
             if let Ok(officers) = service::officers_for(app, team).await {
                 options.extend(officers.into_iter().map(|u| {
                     (
@@ -283,10 +294,20 @@ async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormDa
                     )
                 }));
             }
-            let current = state.allocated_to.as_ref().map_or("", |u| u.as_str()).to_owned();
+            let current = state
+                .allocated_to
+                .as_ref()
+                .map_or("", |u| u.as_str())
+                .to_owned();
             format!(
                 "{version_field}{}",
-                select("officer", "Officer in charge", &options, &v("officer", &current), errors)
+                select(
+                    "officer",
+                    "Officer in charge",
+                    &options,
+                    &v("officer", &current),
+                    errors
+                )
             )
         }
         Work::Status => {
@@ -297,7 +318,15 @@ async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormDa
             ];
             format!(
                 "{version_field}{}{}",
-                radios("status", "Status", None, &options, f.get("status"), false, errors),
+                radios(
+                    "status",
+                    "Status",
+                    None,
+                    &options,
+                    f.get("status"),
+                    false,
+                    errors
+                ),
                 textarea(
                     "reason",
                     "Reason",
@@ -318,7 +347,15 @@ async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormDa
                     .hint("For example, 27/3/2019")
                     .width("govuk-input--width-10")
                     .render(errors),
-                radios("method", "How", None, &methods, f.get("method"), false, errors),
+                radios(
+                    "method",
+                    "How",
+                    None,
+                    &methods,
+                    f.get("method"),
+                    false,
+                    errors
+                ),
                 textarea(
                     "detail",
                     "What the victim said",
@@ -343,9 +380,29 @@ async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormDa
                 .collect();
             format!(
                 "{}{}{}",
-                select("decision", "Decision the victim was told of", &decisions, f.get("decision"), errors),
-                radios("method", "How", None, &methods, f.get("method"), false, errors),
-                textarea("detail", "What was said (optional)", None, f.get("detail"), errors)
+                select(
+                    "decision",
+                    "Decision the victim was told of",
+                    &decisions,
+                    f.get("decision"),
+                    errors
+                ),
+                radios(
+                    "method",
+                    "How",
+                    None,
+                    &methods,
+                    f.get("method"),
+                    false,
+                    errors
+                ),
+                textarea(
+                    "detail",
+                    "What was said (optional)",
+                    None,
+                    f.get("detail"),
+                    errors
+                )
             )
         }
         Work::Review => {
@@ -355,32 +412,72 @@ async fn fields(app: &App, work: Work, case: &LiveCase, version: i64, f: &FormDa
             ];
             format!(
                 "{}{}",
-                radios("kind", "What is this", None, &kinds, f.get("kind"), false, errors),
-                textarea("text", "What the review found, or why there is no crime", None, f.get("text"), errors)
+                radios(
+                    "kind",
+                    "What is this",
+                    None,
+                    &kinds,
+                    f.get("kind"),
+                    false,
+                    errors
+                ),
+                textarea(
+                    "text",
+                    "What the review found, or why there is no crime",
+                    None,
+                    f.get("text"),
+                    errors
+                )
             )
         }
         Work::Correct => {
             let i = &case.file.incident;
-            let grades: Vec<(String, String)> = std::iter::once((String::new(), "Unchanged".to_owned()))
-                .chain(vigil_domain::CallGrade::ALL.iter().map(|g| (g.as_str().to_owned(), words(g.as_str()))))
-                .collect();
+            let grades: Vec<(String, String)> =
+                std::iter::once((String::new(), "Unchanged".to_owned()))
+                    .chain(
+                        vigil_domain::CallGrade::ALL
+                            .iter()
+                            .map(|g| (g.as_str().to_owned(), words(g.as_str()))),
+                    )
+                    .collect();
             format!(
                 "{version_field}{}{}{}{}{}",
                 p(&format!(
                     "Reported {}; first officer arrived {}. Leave a field empty to keep it.",
                     esc(&long_time(i.reported_at)),
-                    i.arrived_at.map_or("not recorded".to_owned(), |t| esc(&long_time(t)))
+                    i.arrived_at
+                        .map_or("not recorded".to_owned(), |t| esc(&long_time(t)))
                 )),
-                Input::text("reported_at", "When the call was received", f.get("reported_at"))
-                    .hint("For example, 27/3/2019 21:40")
-                    .width("govuk-input--width-20")
-                    .render(errors),
-                Input::text("arrived_at", "When the first officer arrived", f.get("arrived_at"))
-                    .hint("For example, 27/3/2019 21:58")
-                    .width("govuk-input--width-20")
-                    .render(errors),
-                select("call_grade", "Call grade", &grades, f.get("call_grade"), errors),
-                textarea("reason", "Why the record was wrong", None, f.get("reason"), errors)
+                Input::text(
+                    "reported_at",
+                    "When the call was received",
+                    f.get("reported_at")
+                )
+                .hint("For example, 27/3/2019 21:40")
+                .width("govuk-input--width-20")
+                .render(errors),
+                Input::text(
+                    "arrived_at",
+                    "When the first officer arrived",
+                    f.get("arrived_at")
+                )
+                .hint("For example, 27/3/2019 21:58")
+                .width("govuk-input--width-20")
+                .render(errors),
+                select(
+                    "call_grade",
+                    "Call grade",
+                    &grades,
+                    f.get("call_grade"),
+                    errors
+                ),
+                textarea(
+                    "reason",
+                    "Why the record was wrong",
+                    None,
+                    f.get("reason"),
+                    errors
+                )
             )
         }
     }
@@ -441,7 +538,8 @@ pub async fn work_form(
     if !work.allowed(&s) {
         return forbidden_page(&s);
     }
-    Html(work_page(&app, work, &s, &case, version, &FormData(Vec::new()), &[]).await).into_response()
+    Html(work_page(&app, work, &s, &case, version, &FormData(Vec::new()), &[]).await)
+        .into_response()
 }
 
 pub async fn work_save(
@@ -492,38 +590,44 @@ pub async fn work_save(
         )
         .await
         .map(|_| ()),
-        Work::Withdrawal => service::record_withdrawal(
-            &app,
-            &s,
-            &raw,
-            &service::WithdrawalInput {
-                date: f.get("date").into(),
-                method: f.get("method").into(),
-                detail: f.get("detail").into(),
-            },
-        )
-        .await,
-        Work::Contact => service::record_victim_contact(
-            &app,
-            &s,
-            &raw,
-            &service::VictimContactInput {
-                decision: f.get("decision").into(),
-                method: f.get("method").into(),
-                detail: f.get("detail").into(),
-            },
-        )
-        .await,
-        Work::Review => service::record_review(
-            &app,
-            &s,
-            &raw,
-            &service::ReviewInput {
-                kind: f.get("kind").into(),
-                text: f.get("text").into(),
-            },
-        )
-        .await,
+        Work::Withdrawal => {
+            service::record_withdrawal(
+                &app,
+                &s,
+                &raw,
+                &service::WithdrawalInput {
+                    date: f.get("date").into(),
+                    method: f.get("method").into(),
+                    detail: f.get("detail").into(),
+                },
+            )
+            .await
+        }
+        Work::Contact => {
+            service::record_victim_contact(
+                &app,
+                &s,
+                &raw,
+                &service::VictimContactInput {
+                    decision: f.get("decision").into(),
+                    method: f.get("method").into(),
+                    detail: f.get("detail").into(),
+                },
+            )
+            .await
+        }
+        Work::Review => {
+            service::record_review(
+                &app,
+                &s,
+                &raw,
+                &service::ReviewInput {
+                    kind: f.get("kind").into(),
+                    text: f.get("text").into(),
+                },
+            )
+            .await
+        }
         Work::Correct => service::correct_incident(
             &app,
             &s,

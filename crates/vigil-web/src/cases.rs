@@ -206,7 +206,9 @@ pub async fn case(
             ("Investigation", esc(team_name(r.investigation))),
             ("Safeguarding", esc(safeguarding_name(r.safeguarding))),
         ]),
-        None => p("Awaiting assessment: the case is routed once the primary risk assessment is recorded."),
+        None => p(
+            "Awaiting assessment: the case is routed once the primary risk assessment is recorded.",
+        ),
     });
     body.push_str(&crate::case_work::section(&s, &live, app.now()));
     // What the rules ask for that no open task holds: a case from the records system
@@ -244,7 +246,12 @@ pub async fn case(
     // Prompts that are not clocks: considered, not timed.
     let prompts: Vec<String> = actions
         .iter()
-        .filter(|a| matches!(a, vigil_domain::safeguarding::Action::ClaresLawRightToKnow { .. }))
+        .filter(|a| {
+            matches!(
+                a,
+                vigil_domain::safeguarding::Action::ClaresLawRightToKnow { .. }
+            )
+        })
         .map(|a| format!("<li>{}</li>", esc(&a.describe())))
         .collect();
     if !prompts.is_empty() {

@@ -427,25 +427,6 @@ pub fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_field_with_an_error_is_marked_and_described() {
-        let errors = [FieldError::new(
-            "victim.family_name",
-            "Enter the family name",
-        )];
-        let html = Input::text("victim.family_name", "Family name", "<b>").render(&errors);
-        assert!(html.contains("govuk-form-group--error"));
-        assert!(html.contains("id=\"victim_family_name\""));
-        assert!(html.contains("aria-describedby=\"victim_family_name-error\""));
-        assert!(html.contains("value=\"&lt;b&gt;\""));
-        assert!(error_summary(&errors).contains("href=\"#victim_family_name\""));
-    }
-}
-
 /// Previous and next links for a list shown a page at a time (GOV.UK pagination), keeping
 /// the list's filters (`query` without `page`).
 pub fn pagination(path: &str, query: &str, page: u32, pages: u32) -> String {
@@ -472,10 +453,34 @@ pub fn pagination(path: &str, query: &str, page: u32, pages: u32) -> String {
 }
 
 /// A person's reference as a link, with their name beside it for a role that may see it.
-pub fn person_label(role: vigil_domain::access::Role, id: &str, family: Option<&str>, given: Option<&str>) -> String {
+pub fn person_label(
+    role: vigil_domain::access::Role,
+    id: &str,
+    family: Option<&str>,
+    given: Option<&str>,
+) -> String {
     let link_ = link(&format!("/people/{id}"), id);
     match vigil_domain::visibility::name_as_seen(role, family, given) {
         Some(name) => format!("{} ({link_})", esc(&name)),
         None => link_,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_with_an_error_is_marked_and_described() {
+        let errors = [FieldError::new(
+            "victim.family_name",
+            "Enter the family name",
+        )];
+        let html = Input::text("victim.family_name", "Family name", "<b>").render(&errors);
+        assert!(html.contains("govuk-form-group--error"));
+        assert!(html.contains("id=\"victim_family_name\""));
+        assert!(html.contains("aria-describedby=\"victim_family_name-error\""));
+        assert!(html.contains("value=\"&lt;b&gt;\""));
+        assert!(error_summary(&errors).contains("href=\"#victim_family_name\""));
     }
 }

@@ -20,8 +20,8 @@ mod layout;
 mod pages;
 mod request_log;
 mod risk_chart;
-mod work;
 pub mod service;
+mod work;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -122,7 +122,10 @@ pub fn router(
         .route("/audit", get(pages::audit))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), clock_note))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            clock_note,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::middleware::from_fn(request_log::log_request))
         .with_state(app)
@@ -186,7 +189,9 @@ async fn clock_note(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    layout::CLOCK_NOTE.scope(app.clock_note(), next.run(req)).await
+    layout::CLOCK_NOTE
+        .scope(app.clock_note(), next.run(req))
+        .await
 }
 
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {

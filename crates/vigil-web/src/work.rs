@@ -83,11 +83,7 @@ pub async fn work_section(app: &App, s: &Session) -> String {
     let mut out = String::new();
     let header = ["State", "Task", "Due", "Case", "Victim", "Owner"];
     for (owner, title, empty) in [
-        (
-            Owner::Me,
-            "Your tasks",
-            "You have no open tasks.",
-        ),
+        (Owner::Me, "Your tasks", "You have no open tasks."),
         (
             Owner::Team,
             "Your team's tasks",
@@ -127,10 +123,16 @@ pub async fn work_section(app: &App, s: &Session) -> String {
                 if page.items.is_empty() {
                     out.push_str(&p(empty));
                 } else {
-                    out.push_str(&table(title, &header, task_rows(s.user.role, &page.items, now)));
+                    out.push_str(&table(
+                        title,
+                        &header,
+                        task_rows(s.user.role, &page.items, now),
+                    ));
                 }
             }
-            Err(_) => out.push_str(&p("Your tasks could not be read just now; reload the page.")),
+            Err(_) => out.push_str(&p(
+                "Your tasks could not be read just now; reload the page.",
+            )),
         }
     }
     // The user's own cases, from each queue they work.
@@ -251,7 +253,15 @@ pub async fn tasks(
 fn queue_table(role: Role, v: &QueueView) -> String {
     table(
         "Queue",
-        &["Risk", "Case", "Victim", "Area", "Waiting since", "Officer", "Detail"],
+        &[
+            "Risk",
+            "Case",
+            "Victim",
+            "Area",
+            "Waiting since",
+            "Officer",
+            "Detail",
+        ],
         v.page
             .items
             .iter()
@@ -304,8 +314,8 @@ pub async fn queue(
     Path(slug): Path<String>,
     Query(q): Query<QueueParams>,
 ) -> Response {
-    let Some(queue) = Queue::from_slug(&slug)
-        .filter(|x| vigil_domain::access::queues(s.user.role).contains(x))
+    let Some(queue) =
+        Queue::from_slug(&slug).filter(|x| vigil_domain::access::queues(s.user.role).contains(x))
     else {
         let _ = app
             .store
@@ -477,7 +487,9 @@ fn queue_csv(s: &Session, queue: Queue, v: &QueueView) -> Response {
             vigil_domain::time::format_datetime(i.since),
             (v.now - i.since).num_days().max(0).to_string(),
             if v.is_overdue(i) { "yes" } else { "no" }.to_owned(),
-            i.allocated_to.as_ref().map_or(String::new(), |u| u.to_string()),
+            i.allocated_to
+                .as_ref()
+                .map_or(String::new(), |u| u.to_string()),
             i.detail.clone(),
         ];
         out.push_str(

@@ -378,7 +378,14 @@ pub async fn set_status(
     case_id: &str,
     input: &StatusInput,
 ) -> Outcome<i64> {
-    let case = workable_case(app, s, case_id, &[Capability::RecordInvestigation], "status").await?;
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation],
+        "status",
+    )
+    .await?;
     let (mut state, version) = case.state(app.now());
     let mut errors = Vec::new();
     let status = choice(
@@ -449,7 +456,14 @@ pub async fn record_withdrawal(
     case_id: &str,
     input: &WithdrawalInput,
 ) -> Outcome<()> {
-    let case = workable_case(app, s, case_id, &[Capability::RecordInvestigation], "withdrawal").await?;
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation],
+        "withdrawal",
+    )
+    .await?;
     let today = app.now().date();
     let mut errors = Vec::new();
     let on = day_field(
@@ -477,7 +491,12 @@ pub async fn record_withdrawal(
     let detail = note_text(&mut errors, "detail", &input.detail, "what the victim said");
     let (on, method, detail) = valid!(errors; on, method, detail);
     let entry = event(app, s, CaseEntry::Withdrawal { on, method, detail });
-    let audit = vec![case_audit(s, "case.withdrawal", &case.file.incident.id, None)];
+    let audit = vec![case_audit(
+        s,
+        "case.withdrawal",
+        &case.file.incident.id,
+        None,
+    )];
     append(app, case, |c| c.log.push(entry.clone()), audit).await
 }
 
@@ -567,7 +586,14 @@ pub async fn record_review(
     case_id: &str,
     input: &ReviewInput,
 ) -> Outcome<()> {
-    let case = workable_case(app, s, case_id, &[Capability::RecordInvestigation], "review").await?;
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation],
+        "review",
+    )
+    .await?;
     let mut errors = Vec::new();
     let text = note_text(&mut errors, "text", &input.text, "what the review found");
     let kind = match input.kind.trim() {
@@ -598,7 +624,11 @@ pub async fn record_review(
             CaseEntry::Reviewed { text }
         },
     );
-    let action = if no_crime { "case.no_crime" } else { "case.review" };
+    let action = if no_crime {
+        "case.no_crime"
+    } else {
+        "case.review"
+    };
     let audit = vec![case_audit(s, action, &case.file.incident.id, None)];
     append(app, case, |c| c.log.push(entry.clone()), audit).await
 }
@@ -686,7 +716,12 @@ pub async fn correct_incident(
     if let Err(e) = vigil_domain::dates::incident(new.reported_at, new.arrived_at) {
         errors.push(FieldError::new(e.field, capitalise(&e.reason)));
     }
-    let reason = note_text(&mut errors, "reason", &input.reason, "why the record was wrong");
+    let reason = note_text(
+        &mut errors,
+        "reason",
+        &input.reason,
+        "why the record was wrong",
+    );
     let (reason,) = valid!(errors; reason);
     let (mut state, version) = case.state(now);
     if version.is_some() && Some(input.version) != version {
@@ -696,11 +731,22 @@ pub async fn correct_incident(
             input.version
         )));
     }
-    let text = |t: Option<DateTime>| t.map(vigil_domain::time::format_datetime).unwrap_or_default();
+    let text = |t: Option<DateTime>| {
+        t.map(vigil_domain::time::format_datetime)
+            .unwrap_or_default()
+    };
     let changes: Vec<(&str, String, String)> = [
-        ("reported_at", text(Some(old.reported_at)), text(Some(new.reported_at))),
+        (
+            "reported_at",
+            text(Some(old.reported_at)),
+            text(Some(new.reported_at)),
+        ),
         ("arrived_at", text(old.arrived_at), text(new.arrived_at)),
-        ("call_grade", old.call_grade.to_string(), new.call_grade.to_string()),
+        (
+            "call_grade",
+            old.call_grade.to_string(),
+            new.call_grade.to_string(),
+        ),
         ("lpa", old.lpa.to_string(), new.lpa.to_string()),
         (
             "children_present",
@@ -756,7 +802,11 @@ pub async fn read_case_work(app: &App, s: &Session, raw: &str) -> Outcome<(LiveC
     require_read(app, s, "case", raw).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let case = live_case(app, &id).await?;
-    audited(app, audit_entry(actor(s), "case.read", "case", id.as_str(), None)).await?;
+    audited(
+        app,
+        audit_entry(actor(s), "case.read", "case", id.as_str(), None),
+    )
+    .await?;
     let version = case.work.state.as_ref().map_or(0, |v| v.version);
     Ok((case, version))
 }

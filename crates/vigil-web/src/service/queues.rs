@@ -151,9 +151,7 @@ async fn queue_page(
             risk: f.risk,
             officer: f.mine.then(|| s.user.username.clone()),
             since: since.map(|d| d.and_hms_opt(0, 0, 0).expect("midnight")),
-            waiting_before: f
-                .overdue
-                .then(|| now - chrono::Duration::days(mark_days)),
+            waiting_before: f.overdue.then(|| now - chrono::Duration::days(mark_days)),
             offset: (page_no - 1).saturating_mul(per_page),
             limit: per_page,
         })
@@ -179,11 +177,7 @@ async fn queue_page(
         queue.slug(),
         f.lpa.as_ref().map_or(String::new(), |l| format!(":{l}"))
     );
-    audited(
-        app,
-        audit_entry(actor(s), action, "queue", &subject, None),
-    )
-    .await?;
+    audited(app, audit_entry(actor(s), action, "queue", &subject, None)).await?;
     Ok(QueueView {
         page,
         now,

@@ -351,7 +351,9 @@ pub async fn add_assessment(
     let mut after = case.assessments.clone();
     after.push(record.clone());
     let grade = vigil_domain::case::current_grade(
-        incident.as_ref().map_or(case.incident.risk_level, |i| i.risk_level),
+        incident
+            .as_ref()
+            .map_or(case.incident.risk_level, |i| i.risk_level),
         &after,
     );
     route_case(app, s, &mut state, grade, &mut change_log).await?;
@@ -439,8 +441,8 @@ pub async fn record_outcome(
     let outcome = vigil_domain::Outcome { code, date };
     // A withdrawal recorded in the case log is the record outcome 16 asks for.
     let work = app.store.case_work(&current.record.incident_id).await?;
-    let withdrawal_recorded = input.victim_withdrawal_recorded
-        || vigil_domain::casework::withdrawal(&work.log).is_some();
+    let withdrawal_recorded =
+        input.victim_withdrawal_recorded || vigil_domain::casework::withdrawal(&work.log).is_some();
     let issues = vigil_domain::outcome::validate_outcome(&vigil_domain::outcome::OutcomeContext {
         code: outcome.code,
         outcome_date: outcome.date,

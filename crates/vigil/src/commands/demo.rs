@@ -123,9 +123,6 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
     );
     // The scenario's records end at its data date: the demo's clock starts at 09:00 UTC the
     // morning after, so its queues and tasks are live rather than years overdue.
-    let morning_after = info
-        .as_of
-        .succ_opt()
-        .and_then(|d| d.and_hms_opt(9, 0, 0));
+    let morning_after = info.as_of.succ_opt().and_then(|d| d.and_hms_opt(9, 0, 0));
     crate::commands::serve::serve(store, args.serve, morning_after).await
 }

@@ -83,7 +83,9 @@ pub fn clock(
     use vigil_web::clock::{SetClock, SystemClock, parse_clock};
     let start = match args.clock.as_deref().map(str::trim) {
         Some("real") => None,
-        Some(raw) => Some(parse_clock(raw).map_err(|e| Failure::BadInput(format!("--clock: {e}")))?),
+        Some(raw) => {
+            Some(parse_clock(raw).map_err(|e| Failure::BadInput(format!("--clock: {e}")))?)
+        }
         None => default,
     };
     Ok(match start {

@@ -338,7 +338,9 @@ fn outcomes_and_records_a_role_may_not_see() {
         "PUT",
         &path,
         &t,
-        Some(&json!({"code": "1", "date": "2019-06-02", "version": 2.0, "reason": "The CPS charged after the victim re-engaged"})),
+        Some(
+            &json!({"code": "1", "date": "2019-06-02", "version": 2.0, "reason": "The CPS charged after the victim re-engaged"}),
+        ),
     );
     assert_eq!((status, v["version"].as_i64()), (200, Some(3)), "{v}");
     let (status, v) = api(

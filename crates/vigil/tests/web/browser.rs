@@ -455,9 +455,15 @@ fn a_shift_with_every_clock_running() {
     let case_id = case_path.trim_start_matches("/cases/").to_owned();
     assert!(case_id.starts_with("VI"), "{case_path}");
     let page = b.text();
-    assert!(page.contains("awaits its primary risk assessment"), "{page}");
+    assert!(
+        page.contains("awaits its primary risk assessment"),
+        "{page}"
+    );
     assert!(page.contains("Awaiting assessment"), "{page}");
-    assert!(page.contains("Ada Quillfeather"), "names beside references: {page}");
+    assert!(
+        page.contains("Ada Quillfeather"),
+        "names beside references: {page}"
+    );
 
     // Their home page: the primary assessment is theirs, due.
     b.go("/");
@@ -478,10 +484,15 @@ fn a_shift_with_every_clock_running() {
         b.choose(&format!("dash_{q}"), if q <= 11 { "yes" } else { "no" });
     }
     b.submit("button[value=save]");
-    assert!(b.text().contains("Risk assessment recorded"), "{}", b.text());
+    assert!(
+        b.text().contains("Risk assessment recorded"),
+        "{}",
+        b.text()
+    );
     b.go("/");
     assert!(
-        !b.text().contains("Complete the primary DASH risk assessment"),
+        !b.text()
+            .contains("Complete the primary DASH risk assessment"),
         "done, so off the list: {}",
         b.text()
     );
@@ -500,7 +511,11 @@ fn a_shift_with_every_clock_running() {
     b.select("officer", "investigator");
     b.submit("main button[type=submit]");
     assert!(b.text().contains("Allocation saved"), "{}", b.text());
-    assert!(b.text().contains("Allocated to investigator"), "{}", b.text());
+    assert!(
+        b.text().contains("Allocated to investigator"),
+        "{}",
+        b.text()
+    );
 
     // The investigator finds it in their work.
     b.sign_in("investigator");
@@ -516,7 +531,11 @@ fn a_shift_with_every_clock_running() {
         b.choose(&format!("dash_{q}"), if q <= 15 { "yes" } else { "no" });
     }
     b.submit("button[value=save]");
-    assert!(b.text().contains("Risk assessment recorded"), "{}", b.text());
+    assert!(
+        b.text().contains("Risk assessment recorded"),
+        "{}",
+        b.text()
+    );
     b.sign_in("cru");
     b.go("/queues/cru");
     let first = b.script(
@@ -552,7 +571,10 @@ fn a_shift_with_every_clock_running() {
     b.assert_accessible("withdrawal");
     b.type_into("date", "03/09/2019");
     b.choose("method", "statement");
-    b.type_into("detail", "Does not want him prosecuted; fears losing the house.");
+    b.type_into(
+        "detail",
+        "Does not want him prosecuted; fears losing the house.",
+    );
     b.submit("main button[type=submit]");
     assert!(b.text().contains("Withdrawal recorded"), "{}", b.text());
     b.submit(&format!("a[href='{case_path}/offences/new']"));
@@ -570,10 +592,22 @@ fn a_shift_with_every_clock_running() {
         b.text()
     );
     // Telling the victim of the outcome is now a task on the case.
-    assert!(b.text().contains("Tell the victim of the outcome"), "{}", b.text());
+    assert!(
+        b.text().contains("Tell the victim of the outcome"),
+        "{}",
+        b.text()
+    );
 
     // Every step left its audit rows.
-    let trail = vigil(&["--db", &srv.db, "audit", "--subject", &case_id, "--limit", "200"]);
+    let trail = vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--subject",
+        &case_id,
+        "--limit",
+        "200",
+    ]);
     let trail = text(&trail);
     for action in [
         "case.create",

@@ -142,7 +142,9 @@ pub fn start() -> Server {
 /// moves it through `Server::clock`.
 pub fn start_at(utc: &str) -> Server {
     let t = vigil_web::clock::parse_clock(utc).unwrap();
-    start_with(Some(std::sync::Arc::new(vigil_web::clock::SetClock::starting_at(t))))
+    start_with(Some(std::sync::Arc::new(
+        vigil_web::clock::SetClock::starting_at(t),
+    )))
 }
 
 fn start_with(clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>) -> Server {
@@ -191,8 +193,7 @@ fn start_with(clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>) -> Serv
     runtime.spawn(async move {
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
         let _ =
-            vigil_web::serve_on(listener, store, false, server_clock, std::future::pending())
-                .await;
+            vigil_web::serve_on(listener, store, false, server_clock, std::future::pending()).await;
     });
     Server {
         child: None,
