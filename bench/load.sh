@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A short load test on loopback: requests a second and latency percentiles for a team queue
-# page (the DAIT's, every area: the largest queue) and for intake (the HTML form with a full
-# DASH, a new victim and suspect, routing and the actions due), against `vigil serve` over
-# the synthetic essex-2019 store, measured with wrk.
+# page (the DAIT's, every area: the largest queue, 50 to a page with its true total), for
+# intake (the HTML form with a full DASH, a new victim and suspect, routing, the case's
+# tasks), and for the work list the intakes filled (the response team's open tasks, a page
+# with its total), against `vigil serve` over the synthetic essex-2019 store, measured with
+# wrk.
 #
 #   bench/load.sh [SECONDS] [CONNECTIONS]      # defaults: 20 s, 16 connections
 #   VIGIL_LOAD_DB=postgres://user@host/emptydb bench/load.sh   # the same on PostgreSQL
@@ -47,12 +49,16 @@ sign_in() {
 }
 
 sign_in load.dait
-items=$(curl -s -H "Cookie: $COOKIE" "$base/queues/dait" | grep -o 'href="/cases/' | wc -l)
-echo "== queue page: GET /queues/dait ($items cases listed), $conns connections, ${secs}s"
+items=$(curl -s -H "Cookie: $COOKIE" "$base/api/v1/queues/dait?lpa=all" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+echo "== queue page: GET /queues/dait (the whole queue: $items cases, 50 to a page), $conns connections, ${secs}s"
 wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Cookie: $COOKIE" "$base/queues/dait" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 
 sign_in load.officer
 echo "== intake: POST /incidents (new victim and suspect, 27 DASH answers), $conns connections, ${secs}s"
 VIGIL_COOKIE=$COOKIE VIGIL_CSRF=$CSRF wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/intake.lua "$base/incidents" | sed -n '/Latency Distribution/,$p' | grep -v "Transfer/sec"
+
+total=$(curl -s -H "Cookie: $COOKIE" "$base/api/v1/tasks?owner=team" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+echo "== work list: GET /tasks?owner=team (the team's open tasks: $total, 50 to a page), $conns connections, ${secs}s"
+wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Cookie: $COOKIE" "$base/tasks?owner=team" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 # Concurrent writers must have kept the audit trail's hash chain whole.
 "$bin" --db "$db" audit --verify

@@ -164,6 +164,18 @@ pub(crate) fn validate_dash(errors: &mut Vec<FieldError>, d: &DashInput) -> Opti
                 .map(|(grade, reason)| ProfessionalJudgement { grade, reason })
         }
     };
+    // A checklist answered "not known" throughout says nothing about the risk: the officer's
+    // judgement must grade it.
+    if judgement.is_none()
+        && errors.len() == before
+        && answers.len() == inst.question_count()
+        && answers.iter().all(|a| *a == Answer::Unknown)
+    {
+        errors.push(FieldError::new(
+            "dash.judgement_grade",
+            "Every answer is 'not known', so the score cannot grade the risk: use professional judgement (choose the grade and give the reason)",
+        ));
+    }
     if errors.len() > before {
         return None;
     }

@@ -272,6 +272,14 @@ pub async fn add_referral(
         &input.consent,
         "the victim consented",
     );
+    // Operation Encompass tells a child's school: an incident without children has no
+    // school to tell.
+    if kind == Some(ReferralKind::Encompass) && !case.incident.children_present {
+        errors.push(FieldError::new(
+            "kind",
+            "Operation Encompass is for an incident with children: no child was recorded on this one (correct the incident first if there was)",
+        ));
+    }
     let (kind, consent) = valid!(errors; kind, consent);
     let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
     let records = RecordSet {

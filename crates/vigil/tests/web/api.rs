@@ -431,3 +431,122 @@ fn analysts_get_the_performance_pack() {
         (403, Some("forbidden"))
     );
 }
+
+/// The casework API: work lists and queues with true totals and bounded pages, notes,
+/// allocation, and the rules that answer with a message a user can act on.
+#[test]
+fn casework_through_the_api() {
+    let srv = start();
+    let officer = token(&srv, "officer");
+    let sergeant = token(&srv, "sergeant");
+    let not_known: Vec<&str> = vec!["not_known"; 27];
+    let intake = |dash: serde_json::Value, children: bool| {
+        api(
+            &srv,
+            "POST",
+            "/api/v1/incidents",
+            &officer,
+            Some(&json!({
+                "call_grade": "priority", "reported_at": "2019-09-02T08:15", "lpa": "North",
+                "victim": {"family_name": "Marchbank", "given_names": "Ivy", "sex": "female"},
+                "relationship": "ex_partner", "children_present": children,
+                "dash": dash, "confirm_new_people": true
+            })),
+        )
+    };
+    // Every answer "not known": the officer's judgement must grade it.
+    let (status, v) = intake(json!({"answers": not_known}), false);
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("dash.judgement_grade"), "{v}");
+    // Without a DASH: recorded, awaiting assessment, its first task the officer's.
+    let (status, v) = intake(json!({}), false);
+    assert_eq!(status, 201, "{v}");
+    let case = v["incident_id"].as_str().unwrap().to_owned();
+    let (status, w) = api(&srv, "GET", &format!("/api/v1/cases/{case}/work"), &officer, None);
+    assert_eq!(status, 200, "{w}");
+    assert_eq!(w["team"], serde_json::Value::Null, "awaiting assessment: {w}");
+    assert!(
+        w["tasks"].as_array().unwrap().iter().any(|t| t["kind"] == "primary_assessment"
+            && t["officer"] == "officer"
+            && t["state"] == "open"),
+        "{w}"
+    );
+    let (status, mine) = api(&srv, "GET", "/api/v1/tasks?owner=me", &officer, None);
+    assert_eq!(status, 200, "{mine}");
+    assert!(mine["total"].as_u64().unwrap() >= 1, "{mine}");
+    assert_eq!(mine["items"][0]["victim_name"], "Ivy Marchbank", "{mine}");
+    let (status, awaiting) = api(
+        &srv,
+        "GET",
+        "/api/v1/queues/awaiting-assessment?lpa=all",
+        &officer,
+        None,
+    );
+    assert_eq!(status, 200, "{awaiting}");
+    assert!(awaiting.to_string().contains(&case), "{awaiting}");
+    // Operation Encompass needs a child on the incident.
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/cases/{case}/referrals"),
+        &officer,
+        Some(&json!({"kind": "encompass", "consent": "not_known"})),
+    );
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("Operation Encompass is for an incident with children"), "{v}");
+    // A note, bounded, kept in the log with who wrote it.
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/cases/{case}/notes"),
+        &officer,
+        Some(&json!({"text": "x".repeat(10_001)})),
+    );
+    assert_eq!(status, 422, "{v}");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/cases/{case}/notes"),
+        &officer,
+        Some(&json!({"text": "Neighbour heard shouting at 08:00."})),
+    );
+    assert_eq!(status, 201, "{v}");
+    let (_, w) = api(&srv, "GET", &format!("/api/v1/cases/{case}/work"), &officer, None);
+    let note = &w["log"][0];
+    assert_eq!((note["kind"].as_str(), note["actor"].as_str()), (Some("note"), Some("officer")), "{w}");
+    // Allocation waits for routing, and goes only to an officer of the team holding the case.
+    let version = w["version"].as_i64().unwrap();
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/cases/{case}/allocation"),
+        &sergeant,
+        Some(&json!({"officer": "investigator", "version": version})),
+    );
+    assert_eq!(status, 422, "not routed yet: {v}");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/cases/{case}/allocation"),
+        &officer,
+        Some(&json!({"officer": "investigator", "version": version})),
+    );
+    assert_eq!(status, 403, "only a sergeant allocates: {v}");
+    // Queues page with their true totals; the page size is bounded.
+    let (status, q) = api(&srv, "GET", "/api/v1/queues/dait?lpa=all&per_page=1", &sergeant, None);
+    assert_eq!(status, 200, "{q}");
+    let total = q["total"].as_u64().unwrap();
+    assert!(total >= 1 && q["items"].as_array().unwrap().len() == 1, "{q}");
+    assert_eq!(q["pages"].as_u64().unwrap(), total, "{q}");
+    let (status, q2) = api(&srv, "GET", "/api/v1/queues/dait?lpa=all&per_page=1&page=2", &sergeant, None);
+    assert_eq!(status, 200);
+    if total > 1 {
+        assert_ne!(q["items"][0]["incident_id"], q2["items"][0]["incident_id"], "{q2}");
+    }
+    for bad in ["per_page=0", "per_page=201", "page=0", "state=late", "risk=extreme"] {
+        let (status, v) = api(&srv, "GET", &format!("/api/v1/queues/dait?{bad}"), &sergeant, None);
+        assert_eq!(status, 422, "{bad}: {v}");
+    }
+    let (status, _) = api(&srv, "GET", "/api/v1/tasks?state=someday", &sergeant, None);
+    assert_eq!(status, 422);
+}
