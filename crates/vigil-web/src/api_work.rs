@@ -141,17 +141,7 @@ pub async fn tasks(
             TaskState::Open
         }
     };
-    if let Some(n) = q.per_page
-        && !(1..=service::MAX_PER_PAGE).contains(&n)
-    {
-        errors.push(FieldError::new(
-            "per_page",
-            format!("Ask for 1 to {} items per page", service::MAX_PER_PAGE),
-        ));
-    }
-    if q.page == Some(0) {
-        errors.push(FieldError::new("page", "Pages are numbered from 1"));
-    }
+    service::check_paging(&mut errors, q.page, q.per_page);
     if !errors.is_empty() {
         return from_failure(&s, Failure::Invalid(errors)).into_response();
     }

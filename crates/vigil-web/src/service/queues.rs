@@ -79,6 +79,22 @@ pub fn queue_mark_days(queue: vigil_domain::access::Queue) -> i64 {
     }
 }
 
+/// A page and page size asked for through the API: refused, not silently changed, when out
+/// of bounds.
+pub fn check_paging(errors: &mut Vec<FieldError>, page: Option<u32>, per_page: Option<u32>) {
+    if let Some(n) = per_page
+        && !(1..=MAX_PER_PAGE).contains(&n)
+    {
+        errors.push(FieldError::new(
+            "per_page",
+            format!("Ask for 1 to {MAX_PER_PAGE} items per page"),
+        ));
+    }
+    if page == Some(0) {
+        errors.push(FieldError::new("page", "Pages are numbered from 1"));
+    }
+}
+
 /// A page number and size asked for, bounded.
 pub fn paging(page: Option<u32>, per_page: Option<u32>) -> (u32, u32) {
     (

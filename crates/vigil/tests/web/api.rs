@@ -462,13 +462,27 @@ fn casework_through_the_api() {
     let (status, v) = intake(json!({}), false);
     assert_eq!(status, 201, "{v}");
     let case = v["incident_id"].as_str().unwrap().to_owned();
-    let (status, w) = api(&srv, "GET", &format!("/api/v1/cases/{case}/work"), &officer, None);
+    let (status, w) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{case}/work"),
+        &officer,
+        None,
+    );
     assert_eq!(status, 200, "{w}");
-    assert_eq!(w["team"], serde_json::Value::Null, "awaiting assessment: {w}");
+    assert_eq!(
+        w["team"],
+        serde_json::Value::Null,
+        "awaiting assessment: {w}"
+    );
     assert!(
-        w["tasks"].as_array().unwrap().iter().any(|t| t["kind"] == "primary_assessment"
-            && t["officer"] == "officer"
-            && t["state"] == "open"),
+        w["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "primary_assessment"
+                && t["officer"] == "officer"
+                && t["state"] == "open"),
         "{w}"
     );
     let (status, mine) = api(&srv, "GET", "/api/v1/tasks?owner=me", &officer, None);
@@ -493,7 +507,11 @@ fn casework_through_the_api() {
         Some(&json!({"kind": "encompass", "consent": "not_known"})),
     );
     assert_eq!(status, 422, "{v}");
-    assert!(v.to_string().contains("Operation Encompass is for an incident with children"), "{v}");
+    assert!(
+        v.to_string()
+            .contains("Operation Encompass is for an incident with children"),
+        "{v}"
+    );
     // A note, bounded, kept in the log with who wrote it.
     let (status, v) = api(
         &srv,
@@ -511,9 +529,19 @@ fn casework_through_the_api() {
         Some(&json!({"text": "Neighbour heard shouting at 08:00."})),
     );
     assert_eq!(status, 201, "{v}");
-    let (_, w) = api(&srv, "GET", &format!("/api/v1/cases/{case}/work"), &officer, None);
+    let (_, w) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{case}/work"),
+        &officer,
+        None,
+    );
     let note = &w["log"][0];
-    assert_eq!((note["kind"].as_str(), note["actor"].as_str()), (Some("note"), Some("officer")), "{w}");
+    assert_eq!(
+        (note["kind"].as_str(), note["actor"].as_str()),
+        (Some("note"), Some("officer")),
+        "{w}"
+    );
     // Allocation waits for routing, and goes only to an officer of the team holding the case.
     let version = w["version"].as_i64().unwrap();
     let (status, v) = api(
@@ -532,19 +560,56 @@ fn casework_through_the_api() {
         Some(&json!({"officer": "investigator", "version": version})),
     );
     assert_eq!(status, 403, "only a sergeant allocates: {v}");
-    // Queues page with their true totals; the page size is bounded.
-    let (status, q) = api(&srv, "GET", "/api/v1/queues/dait?lpa=all&per_page=1", &sergeant, None);
+    // Queues page with their true totals; the page size is bounded. Two medium-risk cases
+    // go to the DAIT's queue as soon as they are assessed, before any offence.
+    let medium: Vec<&str> = (1..=27)
+        .map(|q| if q <= 11 { "yes" } else { "no" })
+        .collect();
+    for _ in 0..2 {
+        let (status, v) = intake(json!({"answers": medium}), false);
+        assert_eq!(status, 201, "{v}");
+    }
+    let (status, q) = api(
+        &srv,
+        "GET",
+        "/api/v1/queues/dait?lpa=all&per_page=1",
+        &sergeant,
+        None,
+    );
     assert_eq!(status, 200, "{q}");
     let total = q["total"].as_u64().unwrap();
-    assert!(total >= 1 && q["items"].as_array().unwrap().len() == 1, "{q}");
+    assert!(
+        total >= 2 && q["items"].as_array().unwrap().len() == 1,
+        "{q}"
+    );
     assert_eq!(q["pages"].as_u64().unwrap(), total, "{q}");
-    let (status, q2) = api(&srv, "GET", "/api/v1/queues/dait?lpa=all&per_page=1&page=2", &sergeant, None);
+    let (status, q2) = api(
+        &srv,
+        "GET",
+        "/api/v1/queues/dait?lpa=all&per_page=1&page=2",
+        &sergeant,
+        None,
+    );
     assert_eq!(status, 200);
-    if total > 1 {
-        assert_ne!(q["items"][0]["incident_id"], q2["items"][0]["incident_id"], "{q2}");
-    }
-    for bad in ["per_page=0", "per_page=201", "page=0", "state=late", "risk=extreme"] {
-        let (status, v) = api(&srv, "GET", &format!("/api/v1/queues/dait?{bad}"), &sergeant, None);
+    assert_ne!(
+        q["items"][0]["incident_id"], q2["items"][0]["incident_id"],
+        "{q2}"
+    );
+    assert_eq!(q2["total"], q["total"]);
+    for bad in [
+        "per_page=0",
+        "per_page=201",
+        "page=0",
+        "state=late",
+        "risk=extreme",
+    ] {
+        let (status, v) = api(
+            &srv,
+            "GET",
+            &format!("/api/v1/queues/dait?{bad}"),
+            &sergeant,
+            None,
+        );
         assert_eq!(status, 422, "{bad}: {v}");
     }
     let (status, _) = api(&srv, "GET", "/api/v1/tasks?state=someday", &sergeant, None);
