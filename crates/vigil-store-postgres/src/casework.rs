@@ -350,10 +350,13 @@ pub async fn tasks(pool: &PgPool, q: &TaskQuery) -> StoreResult<Page<TaskItem>> 
     .try_get(0)
     .map_err(backend)?;
     let found = bind(format!(
+        // The page is chosen from the tasks alone (by the partial indexes), then joined to
+        // its victims.
         "SELECT {}, i.victim_id, p.family_name, p.given_names
-         FROM tasks t JOIN incidents i ON i.incident_id = t.incident_id JOIN persons p ON p.person_id = i.victim_id
-         WHERE {owner} AND {state}
-         ORDER BY {order}, t.incident_id COLLATE \"C\", t.kind COLLATE \"C\", t.key COLLATE \"C\" LIMIT $4 OFFSET $5",
+         FROM (SELECT * FROM tasks t WHERE {owner} AND {state}
+               ORDER BY {order}, t.incident_id COLLATE \"C\", t.kind COLLATE \"C\", t.key COLLATE \"C\" LIMIT $4 OFFSET $5) t
+         JOIN incidents i ON i.incident_id = t.incident_id JOIN persons p ON p.person_id = i.victim_id
+         ORDER BY {order}, t.incident_id COLLATE \"C\", t.kind COLLATE \"C\", t.key COLLATE \"C\"",
         cols.join(",")
     ))
     .fetch_all(pool)

@@ -321,10 +321,13 @@ pub async fn tasks(pool: &SqlitePool, q: &TaskQuery) -> StoreResult<Page<TaskIte
     .try_get(0)
     .map_err(backend)?;
     let found = bind(format!(
+        // The page is chosen from the tasks alone (by the partial indexes), then joined to
+        // its victims: joining first would read every open task's incident and person.
         "SELECT {}, i.victim_id, p.family_name, p.given_names
-         FROM tasks t JOIN incidents i ON i.incident_id = t.incident_id JOIN persons p ON p.person_id = i.victim_id
-         WHERE {owner} AND {state} AND (?3 IS NULL OR 1)
-         ORDER BY {order}, t.incident_id, t.kind, t.key LIMIT ?4 OFFSET ?5",
+         FROM (SELECT * FROM tasks t WHERE {owner} AND {state} AND (?3 IS NULL OR 1)
+               ORDER BY {order}, t.incident_id, t.kind, t.key LIMIT ?4 OFFSET ?5) t
+         JOIN incidents i ON i.incident_id = t.incident_id JOIN persons p ON p.person_id = i.victim_id
+         ORDER BY {order}, t.incident_id, t.kind, t.key",
         cols.join(",")
     ))
     .fetch_all(pool)
