@@ -4,6 +4,7 @@
 //! facts; the store keeps what it returns so work lists can select by owner and due time;
 //! whether a task is overdue is asked with "now" ([`Task::is_overdue`]), never stored.
 
+use crate::IncidentId;
 use crate::access::{Role, Username};
 use crate::calendar::{SchoolCalendar, WorkingCalendar};
 use crate::casework::{CaseEntry, CaseEvent, CaseState, CaseStatus};
@@ -15,7 +16,6 @@ use crate::risk::{AssessmentStage, RiskGrade};
 use crate::safeguarding::Action;
 use crate::time::{DateTime, Duration};
 use crate::vocabulary::vocabulary;
-use crate::{IncidentId, ValueError};
 use std::collections::HashMap;
 
 vocabulary! {
@@ -116,17 +116,7 @@ impl Task {
     }
 }
 
-/// How the work list orders tasks: overdue first, then the soonest due, then by case and
-/// kind so the order is total.
-pub fn task_order_key(t: &Task, now: DateTime) -> (bool, DateTime, String, TaskKind, String) {
-    (
-        !t.is_overdue(now),
-        t.due,
-        t.incident_id.as_str().to_owned(),
-        t.kind,
-        t.key.clone(),
-    )
-}
+// Work lists run soonest due first: the overdue tasks, due earliest, come first of all.
 
 /// A force's clocks: every limit is configuration, with the defaults from MISSION.md and
 /// RULES.md (and Vigil's own choices, marked).
@@ -486,17 +476,6 @@ pub fn tasks_for_case(f: &TaskFacts<'_>, rules: &ClockRules) -> Vec<Task> {
 pub enum OwnerFilter {
     Officer(Username),
     Teams(Vec<WorkTeam>, Option<Lpa>),
-}
-
-/// Reads a stored task's owner columns back.
-pub fn parse_owner(
-    team: &str,
-    officer: Option<&str>,
-) -> Result<(WorkTeam, Option<Username>), ValueError> {
-    Ok((
-        WorkTeam::parse(team)?,
-        officer.map(Username::parse).transpose()?,
-    ))
 }
 
 #[cfg(test)]

@@ -359,14 +359,6 @@ pub async fn caseloads(
     .map_err(backend)?;
     found
         .iter()
-        .map(|r| {
-            let name: String = r.try_get(0).map_err(backend)?;
-            let n: i64 = r.try_get(1).map_err(backend)?;
-            Ok(Caseload {
-                officer: vigil_domain::access::Username::parse(&name)
-                    .map_err(|e| StoreError::Integrity(format!("case_state: {}", e.reason)))?,
-                open_cases: n as u64,
-            })
-        })
+        .map(|r| rows::caseload(&mut Cols::new(r, "case_state")))
         .collect()
 }

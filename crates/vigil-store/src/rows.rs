@@ -697,6 +697,14 @@ pub fn task<C: Cells>(c: &mut C) -> StoreResult<Task> {
     })
 }
 
+/// An officer's caseload: the officer, then the count of their open cases.
+pub fn caseload<C: Cells>(c: &mut C) -> StoreResult<crate::Caseload> {
+    Ok(crate::Caseload {
+        officer: c.req(Username::parse)?,
+        open_cases: c.opt_int()?.unwrap_or(0).max(0) as u64,
+    })
+}
+
 /// A task as a work list shows it: the task's columns, then the victim's reference and
 /// names.
 pub fn task_item<C: Cells>(c: &mut C) -> StoreResult<crate::TaskItem> {

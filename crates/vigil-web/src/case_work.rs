@@ -95,7 +95,7 @@ pub fn section(s: &Session, case: &LiveCase, now: vigil_domain::DateTime) -> Str
         (
             "Team",
             match state.team {
-                Some(t) => esc(&capitalise_first(team_name(t))),
+                Some(t) => esc(&crate::service::capitalise(team_name(t))),
                 None => format!(
                     "{} – the case is routed once the primary risk assessment is recorded",
                     tag("Awaiting assessment", "yellow")
@@ -240,14 +240,6 @@ pub fn section(s: &Session, case: &LiveCase, now: vigil_domain::DateTime) -> Str
         ));
     }
     out
-}
-
-fn capitalise_first(s: &str) -> String {
-    let s = s.strip_prefix("the ").unwrap_or(s);
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 async fn fields(

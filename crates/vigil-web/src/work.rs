@@ -93,9 +93,9 @@ pub async fn work_section(app: &App, s: &Session) -> String {
         if owner == Owner::Team && vigil_domain::tasks::role_teams(s.user.role).is_empty() {
             continue;
         }
-        let overdue = service::work_list(app, s, owner, TaskState::Overdue, Some(1), Some(1))
+        let overdue = service::work_count(app, s, owner, TaskState::Overdue)
             .await
-            .map_or(0, |w| w.page.total);
+            .unwrap_or(0);
         match service::work_list(app, s, owner, TaskState::Open, Some(1), Some(20)).await {
             Ok(WorkList { page, now, .. }) => {
                 out.push_str(&h2(title));

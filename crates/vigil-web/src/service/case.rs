@@ -7,30 +7,48 @@ pub fn current_grade(c: &CaseFile) -> Option<RiskGrade> {
     vigil_domain::case::current_grade(c.incident.risk_level, &c.assessments)
 }
 
+/// What a case's actions depend on beyond the case itself: the victim's incidents and
+/// referrals, and the suspect's incidents. Read once for each use.
+pub struct Histories {
+    victim_incidents: Vec<Incident>,
+    /// Every referral of the victim, any incident, declined ones included.
+    pub referrals: Vec<Referral>,
+    suspect_incidents: Vec<Incident>,
+}
+
+impl Histories {
+    pub async fn of(app: &App, i: &Incident) -> Outcome<Histories> {
+        Ok(Histories {
+            victim_incidents: app.store.incidents_of(&i.victim_id).await?,
+            referrals: app.store.referrals_of(&i.victim_id).await?,
+            suspect_incidents: match &i.suspect_id {
+                Some(sid) => app.store.incidents_of(sid).await?,
+                None => Vec::new(),
+            },
+        })
+    }
+}
+
 /// The actions due on a case, from its facts and the victim's and suspect's histories.
 pub async fn case_actions(app: &App, c: &CaseFile) -> Outcome<Vec<Action>> {
-    actions(app, c, false).await
+    let h = Histories::of(app, &c.incident).await?;
+    Ok(actions_with(app, c, &h, false))
 }
 
-/// The actions the case raised when it was reported: what its tasks are for (referrals
-/// made since then close the tasks; they do not remove them).
-pub async fn raised_actions(app: &App, c: &CaseFile) -> Outcome<Vec<Action>> {
-    actions(app, c, true).await
-}
-
-async fn actions(app: &App, c: &CaseFile, as_reported: bool) -> Outcome<Vec<Action>> {
+/// The actions due on a case as it stands, or (`as_reported`) the ones it raised when it
+/// was reported: what its tasks are for (referrals made since then close the tasks; they do
+/// not remove them).
+pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -> Vec<Action> {
     let i = &c.incident;
-    let victim_history = app.store.incidents_of(&i.victim_id).await?;
-    let victim_incidents: Vec<DateTime> = victim_history
+    let victim_incidents: Vec<DateTime> = h
+        .victim_incidents
         .iter()
         .filter(|x| x.victim_id == i.victim_id && x.id != i.id)
         .map(|x| x.reported_at)
         .collect();
-    let victim_referrals: Vec<(ReferralKind, DateTime)> = app
-        .store
-        .referrals_of(&i.victim_id)
-        .await?
-        .into_iter()
+    let victim_referrals: Vec<(ReferralKind, DateTime)> = h
+        .referrals
+        .iter()
         .filter(|r| {
             vigil_domain::safeguarding::referral_counts(r.kind, r.consent)
                 && !(as_reported && r.referred_at >= i.reported_at)
@@ -38,13 +56,11 @@ async fn actions(app: &App, c: &CaseFile, as_reported: bool) -> Outcome<Vec<Acti
         .map(|r| (r.kind, r.referred_at))
         .collect();
     let suspect_history: Vec<(PersonId, Relationship, DateTime)> = match &i.suspect_id {
-        Some(sid) => app
-            .store
-            .incidents_of(sid)
-            .await?
-            .into_iter()
+        Some(sid) => h
+            .suspect_incidents
+            .iter()
             .filter(|x| x.suspect_id.as_ref() == Some(sid) && x.id != i.id)
-            .map(|x| (x.victim_id, x.relationship, x.reported_at))
+            .map(|x| (x.victim_id.clone(), x.relationship, x.reported_at))
             .collect(),
         None => Vec::new(),
     };
@@ -53,7 +69,7 @@ async fn actions(app: &App, c: &CaseFile, as_reported: bool) -> Outcome<Vec<Acti
         .assessments
         .iter()
         .any(|a| a.judgement_raised && a.grade == RiskGrade::High);
-    let actions = actions_due(
+    actions_due(
         &CaseFacts {
             incident: i,
             grade: current_grade(c),
@@ -64,9 +80,9 @@ async fn actions(app: &App, c: &CaseFile, as_reported: bool) -> Outcome<Vec<Acti
             suspect_history: &suspect_history,
         },
         &vigil_domain::marac::MaracCriteria::default(),
-        &vigil_domain::deadlines::SchoolCalendar::default(),
-    );
-    Ok(actions)
+        // The area's own school calendar, the one its Encompass task runs on.
+        app.rules.school(&i.lpa),
+    )
 }
 
 /// Routing for a case as it stands (grade after any secondary assessment, today's load).

@@ -89,11 +89,11 @@ pub(crate) async fn commit(
     case: &LiveCase,
     mut change: CaseChange,
     audit: Vec<AuditEntry>,
-) -> Outcome<i64> {
+) -> Outcome<Committed> {
     let after = case_after(&case.file, &change);
     let i = &after.incident;
-    let mut referrals = app.store.referrals_of(&i.victim_id).await?;
-    referrals.extend(
+    let mut histories = Histories::of(app, i).await?;
+    histories.referrals.extend(
         change
             .records
             .referrals
@@ -101,7 +101,8 @@ pub(crate) async fn commit(
             .filter(|r| r.person_id == i.victim_id)
             .cloned(),
     );
-    let raised = raised_actions(app, &after).await?;
+    let referrals = &histories.referrals;
+    let raised = actions_with(app, &after, &histories, true);
     let mut log = case.work.log.clone();
     log.extend(change.log.iter().cloned());
     change.tasks = tasks_for_case(
@@ -111,14 +112,24 @@ pub(crate) async fn commit(
             offences: &after.offences,
             assessments: &after.assessments,
             arrests: &after.arrests,
-            referrals: &referrals,
+            referrals,
             log: &log,
             raised: &raised,
             children: i.children_present,
         },
         &app.rules,
     );
-    Ok(app.store.save_case(&change, &audit).await?)
+    let version = app.store.save_case(&change, &audit).await?;
+    Ok(Committed {
+        version,
+        actions: actions_with(app, &after, &histories, false),
+    })
+}
+
+/// A change written: the case's new version and the actions now due on it.
+pub struct Committed {
+    pub version: i64,
+    pub actions: Vec<Action>,
 }
 
 /// Writes an addition to a case (records, log entries) that does not depend on the state
@@ -228,6 +239,18 @@ fn note_text(errors: &mut Vec<FieldError>, field: &str, raw: &str, what: &str) -
     Some(v.replace("\r\n", "\n"))
 }
 
+/// A change to a case's state names the version it was made from (a case Vigil has not
+/// worked yet has none, so any is accepted); a case changed by someone else since is a
+/// conflict, with what to do next.
+fn check_version(found: Option<i64>, edited: i64, then: &str) -> Outcome<()> {
+    match found {
+        Some(v) if v != edited => Err(Failure::Conflict(format!(
+            "The case was changed by someone else (version {v}, you edited version {edited}); reload it and {then}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn case_audit(s: &Session, action: &str, case: &IncidentId, reason: Option<String>) -> AuditEntry {
     audit_entry(actor(s), action, "case", case.as_str(), reason)
 }
@@ -330,13 +353,7 @@ pub async fn allocate(
             }
         }
     };
-    if version.is_some() && Some(input.version) != version {
-        return Err(Failure::Conflict(format!(
-            "The case was changed by someone else (version {}, you edited version {}); reload it and allocate it again",
-            version.unwrap_or(0),
-            input.version
-        )));
-    }
+    check_version(version, input.version, "allocate it again")?;
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
@@ -355,7 +372,7 @@ pub async fn allocate(
         &id,
         Some(to.map_or("returned to the team".to_owned(), |u| format!("to {u}"))),
     );
-    commit(app, &case, change, vec![audit]).await
+    Ok(commit(app, &case, change, vec![audit]).await?.version)
 }
 
 // ----- status -----
@@ -419,13 +436,7 @@ pub async fn set_status(
         _ => {}
     }
     let (status,) = valid!(errors; status);
-    if version.is_some() && Some(input.version) != version {
-        return Err(Failure::Conflict(format!(
-            "The case was changed by someone else (version {}, you edited version {}); reload it and try again",
-            version.unwrap_or(0),
-            input.version
-        )));
-    }
+    check_version(version, input.version, "try again")?;
     state.status = status;
     state.status_reason = reason.clone();
     let mut change = CaseChange::new(state, version);
@@ -434,7 +445,7 @@ pub async fn set_status(
         .push(event(app, s, CaseEntry::StatusChanged { status, reason }));
     let id = case.file.incident.id.clone();
     let audit = case_audit(s, &format!("case.{status}"), &id, None);
-    commit(app, &case, change, vec![audit]).await
+    Ok(commit(app, &case, change, vec![audit]).await?.version)
 }
 
 // ----- the victim's withdrawal -----
@@ -724,13 +735,7 @@ pub async fn correct_incident(
     );
     let (reason,) = valid!(errors; reason);
     let (mut state, version) = case.state(now);
-    if version.is_some() && Some(input.version) != version {
-        return Err(Failure::Conflict(format!(
-            "The case was changed by someone else (version {}, you edited version {}); reload it and make your correction again",
-            version.unwrap_or(0),
-            input.version
-        )));
-    }
+    check_version(version, input.version, "make your correction again")?;
     let text = |t: Option<DateTime>| {
         t.map(vigil_domain::time::format_datetime)
             .unwrap_or_default()
@@ -750,8 +755,8 @@ pub async fn correct_incident(
         ("lpa", old.lpa.to_string(), new.lpa.to_string()),
         (
             "children_present",
-            yes_no(Some(old.children_present)).to_owned(),
-            yes_no(Some(new.children_present)).to_owned(),
+            crate::components::yes_no(Some(old.children_present)).to_owned(),
+            crate::components::yes_no(Some(new.children_present)).to_owned(),
         ),
     ]
     .into_iter()
@@ -785,15 +790,7 @@ pub async fn correct_incident(
     change.incident = Some(new);
     let fields: Vec<&str> = changes.iter().map(|c| c.0).collect();
     let audit = case_audit(s, "incident.correct", &old.id, Some(fields.join(", ")));
-    commit(app, &case, change, vec![audit]).await
-}
-
-fn yes_no(b: Option<bool>) -> &'static str {
-    match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not known",
-    }
+    Ok(commit(app, &case, change, vec![audit]).await?.version)
 }
 
 /// A case's casework as read (audited as a read of the case), with the version a change

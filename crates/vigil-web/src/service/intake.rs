@@ -539,9 +539,7 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     let mut change = vigil_store::CaseChange::new(state, None);
     change.log = log;
     change.records = records;
-    commit(app, &before, change, audit).await?;
-    let case = app.store.case_file(&incident_id).await?;
-    let actions = case_actions(app, &case).await?;
+    let actions = commit(app, &before, change, audit).await?.actions;
     Ok(Recorded {
         incident_id,
         grade,
