@@ -253,6 +253,10 @@ impl vigil_store::ImportSession for PgImport {
         Ok(())
     }
 
+    async fn add_casework(&mut self, work: &vigil_store::Casework) -> StoreResult<()> {
+        crate::casework::add_casework(&mut self.tx, work).await
+    }
+
     async fn set_id_counters(&mut self, counters: &[(String, i64)]) -> StoreResult<()> {
         for (kind, next) in counters {
             sqlx::query(

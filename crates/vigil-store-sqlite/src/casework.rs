@@ -362,3 +362,80 @@ pub async fn caseloads(
         .map(|r| rows::caseload(&mut Cols::new(r, "case_state")))
         .collect()
 }
+
+/// Every case's casework, in one read transaction so states, logs and tasks agree.
+pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let states = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM case_state ORDER BY incident_id",
+        cc::CASE_STATE.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let record = rows::case_state(&mut Cols::new(r, "case_state"))?;
+        let version: i64 = r.try_get(cc::CASE_STATE.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    })
+    .collect::<StoreResult<_>>()?;
+    let log = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM case_events ORDER BY seq",
+        cc::CASE_EVENTS.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::case_event_of(&mut Cols::new(r, "case_events")))
+    .collect::<StoreResult<_>>()?;
+    let tasks = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM tasks ORDER BY incident_id, kind, key",
+        cc::TASKS.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::task(&mut Cols::new(r, "tasks")))
+    .collect::<StoreResult<_>>()?;
+    tx.commit().await.map_err(backend)?;
+    Ok(vigil_store::Casework { states, log, tasks })
+}
+
+/// Adds copied casework inside an import's transaction.
+pub async fn add_casework(
+    conn: &mut sqlx::SqliteConnection,
+    work: &vigil_store::Casework,
+) -> StoreResult<()> {
+    {
+        let mut handle = conn.lock_handle().await.map_err(backend)?;
+        let db = handle.as_raw_handle().as_ptr();
+        let states: Vec<_> = work.states.iter().map(|s| s.record.clone()).collect();
+        insert(
+            db,
+            "case_state",
+            cc::CASE_STATE,
+            &states,
+            rows::case_state_values,
+        )?;
+        insert(
+            db,
+            "case_events",
+            cc::CASE_EVENTS,
+            &work.log,
+            rows::case_event_values,
+        )?;
+        insert(db, "tasks", cc::TASKS, &work.tasks, rows::task_values)?;
+    }
+    for s in &work.states {
+        sqlx::query("UPDATE case_state SET version = ?1 WHERE incident_id = ?2")
+            .bind(s.version)
+            .bind(s.record.incident_id.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}

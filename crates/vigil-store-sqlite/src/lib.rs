@@ -350,6 +350,10 @@ impl Store for SqliteStore {
         read::case_file(&self.pool, id).await
     }
 
+    async fn casework(&self) -> StoreResult<vigil_store::Casework> {
+        casework::casework(&self.pool).await
+    }
+
     async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>> {
         read::incidents_of(&self.pool, id).await
     }

@@ -290,6 +290,16 @@ impl CaseChange {
     }
 }
 
+/// Every case's casework as `vigil copy` moves it: live states with their versions, every
+/// log entry in the order it was written, and the tasks. Read whole: casework is what
+/// officers wrote in Vigil, a small fraction of the imported records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Casework {
+    pub states: Vec<Versioned<vigil_domain::casework::CaseState>>,
+    pub log: Vec<(vigil_domain::IncidentId, vigil_domain::casework::CaseEvent)>,
+    pub tasks: Vec<vigil_domain::tasks::Task>,
+}
+
 /// An officer's open caseload in a team view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caseload {
@@ -465,6 +475,9 @@ pub trait Store: Send + Sync {
     /// An incident with everything recorded against it.
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<CaseFile>;
 
+    /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
+    async fn casework(&self) -> StoreResult<Casework>;
+
     /// Incidents in which the person is the victim or the suspect, newest first.
     async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>>;
 
@@ -573,6 +586,10 @@ pub trait ImportSession: Send {
     /// last incident id given was VI0000042): for `vigil copy`, so the copy never gives an
     /// id twice.
     async fn set_id_counters(&mut self, counters: &[(String, i64)]) -> StoreResult<()>;
+
+    /// Adds casework as copied from another store: states keep their versions, log entries
+    /// their order.
+    async fn add_casework(&mut self, work: &Casework) -> StoreResult<()>;
 
     /// Makes everything added visible at once, recording where the records came from
     /// (`None` keeps what the store said before).

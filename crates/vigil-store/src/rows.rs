@@ -645,7 +645,12 @@ pub fn case_event_values<V: Values>(b: &mut V, e: &(IncidentId, CaseEvent)) {
 }
 
 pub fn case_event<C: Cells>(c: &mut C) -> StoreResult<CaseEvent> {
-    let _incident = c.req(IncidentId::parse)?;
+    Ok(case_event_of(c)?.1)
+}
+
+/// A log entry with the case it belongs to (as `vigil copy` moves it).
+pub fn case_event_of<C: Cells>(c: &mut C) -> StoreResult<(IncidentId, CaseEvent)> {
+    let incident = c.req(IncidentId::parse)?;
     let at = c.datetime()?;
     let actor = c.opt_string()?.unwrap_or_default();
     let row = EntryRow {
@@ -657,7 +662,7 @@ pub fn case_event<C: Cells>(c: &mut C) -> StoreResult<CaseEvent> {
     };
     let entry = CaseEntry::from_row(&row)
         .map_err(|e| StoreError::Integrity(format!("case_events: {}", e.reason)))?;
-    Ok(CaseEvent { at, actor, entry })
+    Ok((incident, CaseEvent { at, actor, entry }))
 }
 
 pub fn task_values<V: Values>(b: &mut V, t: &Task) {

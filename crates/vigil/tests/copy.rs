@@ -50,7 +50,95 @@ fn seeded(dir: &Path) -> String {
         .unwrap();
     assert!(child.wait_with_output().unwrap().status.success());
     ok(&["--db", &db, "user", "disable", "ann.smith"]);
+    work_a_case(&db);
     db
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Works incident I1 in Vigil: its live state (saved twice, so its version is 2), a log of
+/// notes and an allocation, and two tasks, one done.
+fn work_a_case(db: &str) {
+    use vigil_domain::access::Username;
+    use vigil_domain::casework::{CaseEntry, CaseEvent, CaseState};
+    use vigil_domain::tasks::{Task, TaskKind, WorkTeam};
+    use vigil_domain::time::parse_datetime;
+    let at = |s: &str| parse_datetime(s).unwrap();
+    let incident = vigil_domain::IncidentId::parse("I1").unwrap();
+    let lpa = vigil_domain::Lpa::parse("North").unwrap();
+    let ann = Username::parse("ann.smith").unwrap();
+    let mut state = CaseState::new(incident.clone(), lpa.clone(), at("2019-01-06T09:00:00"));
+    let task = |kind, due: &str, done: Option<(&str, &str)>| Task {
+        incident_id: incident.clone(),
+        kind,
+        key: String::new(),
+        label: "a task".into(),
+        team: WorkTeam::Dait,
+        lpa: lpa.clone(),
+        officer: Some(ann.clone()),
+        due: at(due),
+        done: done.map(|(t, by)| (at(t), by.to_owned())),
+    };
+    let note = |t: &str, text: &str| CaseEvent {
+        at: at(t),
+        actor: "ann.smith".into(),
+        entry: CaseEntry::Note { text: text.into() },
+    };
+    runtime().block_on(async {
+        let store = vigil_store_open::open(db, &Default::default())
+            .await
+            .unwrap();
+        let mut change = vigil_store::CaseChange::new(state.clone(), None);
+        change.log = vec![note(
+            "2019-01-06T09:00:00",
+            "First note, with a comma, and \"quotes\"",
+        )];
+        change.tasks = vec![task(
+            TaskKind::InvestigationReview,
+            "2019-02-03T23:59:59",
+            None,
+        )];
+        store.save_case(&change, &[]).await.unwrap();
+        state.allocated_to = Some(ann.clone());
+        let mut change = vigil_store::CaseChange::new(state, Some(1));
+        change.log = vec![
+            CaseEvent {
+                at: at("2019-01-06T10:00:00"),
+                actor: "ann.smith".into(),
+                entry: CaseEntry::Allocated {
+                    to: Some(ann.clone()),
+                },
+            },
+            note("2019-01-06T10:05:00", "Second note"),
+        ];
+        change.tasks = vec![
+            task(TaskKind::InvestigationReview, "2019-02-03T23:59:59", None),
+            task(
+                TaskKind::SecondaryAssessment,
+                "2019-01-08T09:00:00",
+                Some(("2019-01-07T11:00:00", "assessment A9")),
+            ),
+        ];
+        store.save_case(&change, &[]).await.unwrap();
+        store.close().await;
+    });
+}
+
+/// A store's casework: live states with versions, logs in order, tasks.
+fn casework(db: &str) -> vigil_store::Casework {
+    runtime().block_on(async {
+        let store = vigil_store_open::open(db, &Default::default())
+            .await
+            .unwrap();
+        let work = store.casework().await.unwrap();
+        store.close().await;
+        work
+    })
 }
 
 /// What a store holds, as its export and its users and trail print.
@@ -90,6 +178,15 @@ fn a_store_copies_to_postgresql_and_back_whole() {
     ok(&["copy", "--from", &pg, "--to", &back]);
     let after = contents(&back, dir.path(), "after");
     assert_eq!(before.0, after.0, "the records differ after two copies");
+    let work = casework(&trial);
+    assert_eq!(work.states[0].version, 2);
+    assert_eq!((work.log.len(), work.tasks.len()), (3, 2));
+    assert_eq!(work, casework(&pg), "the casework differs in PostgreSQL");
+    assert_eq!(
+        work,
+        casework(&back),
+        "the casework differs after two copies"
+    );
     assert_eq!(before.1, after.1, "the users differ");
     // The copied trail is the same trail: the copies' own reads of it come after.
     assert!(after.2.contains(before.2.lines().nth(1).unwrap()));
@@ -133,6 +230,8 @@ fn a_backup_is_a_consistent_store_that_restores_into_an_empty_one() {
     ok(&["--db", &restored, "restore", "--from", &file]);
     let after = contents(&restored, dir.path(), "after");
     assert_eq!(before.0, after.0);
+    assert_eq!(casework(&trial), casework(&restored));
+    assert_eq!(casework(&trial).log.len(), 3);
     assert_eq!(before.1, after.1);
     // Restoring over a store that holds records is refused.
     let o = vigil(&["--db", &trial, "restore", "--from", &file]);

@@ -116,6 +116,11 @@ async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure
     })
     .await?;
 
+    // Casework (live states, case logs, tasks) after the records it refers to.
+    let work = source.casework().await?;
+    rows += (work.states.len() + work.log.len() + work.tasks.len()) as u64;
+    session.add_casework(&work).await?;
+
     let users = source.users().await?;
     rows += users.len() as u64;
     session.add_users(&users).await?;
@@ -145,6 +150,11 @@ async fn check_copy(source: &DynStore, target: &DynStore) -> Result<(), Failure>
         return Err(Failure::Runtime(format!(
             "the copy does not match its source: {a:?} against {b:?}"
         )));
+    }
+    if source.casework().await? != target.casework().await? {
+        return Err(Failure::Runtime(
+            "the copy's casework (case states, logs, tasks) does not match its source".into(),
+        ));
     }
     if let Some(seq) = target.verify_audit_chain().await? {
         return Err(Failure::Runtime(format!(
