@@ -77,6 +77,16 @@ impl Queue {
         }
     }
 
+    /// The queue's name in the navigation.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Queue::Lpt => "LPT queue",
+            Queue::Dait => "DAIT queue",
+            Queue::Cru => "CRU queue",
+            Queue::Awaiting => "Awaiting assessment",
+        }
+    }
+
     pub fn from_slug(s: &str) -> Option<Queue> {
         [Queue::Lpt, Queue::Dait, Queue::Cru, Queue::Awaiting]
             .into_iter()

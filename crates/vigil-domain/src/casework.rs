@@ -169,11 +169,13 @@ pub enum CaseEntry {
         to: String,
         reason: String,
     },
-    /// An arrest's disposal recorded or changed.
+    /// An arrest's disposal recorded or changed (`from` empty while it was pending), with
+    /// the bail conditions the victim must be told of, if any.
     DisposalUpdated {
         arrest: String,
         from: String,
         to: String,
+        conditions: String,
     },
     /// The victim told of a decision (the task's key), how, and when.
     VictimInformed {
@@ -245,8 +247,17 @@ impl CaseEntry {
             CaseEntry::OutcomeChanged {
                 offence, from, to, ..
             } => format!("Outcome of {offence} changed: {from} → {to}"),
-            CaseEntry::DisposalUpdated { arrest, from, to } => {
-                format!("Disposal of arrest {arrest}: {from} → {to}")
+            CaseEntry::DisposalUpdated {
+                arrest, from, to, ..
+            } => {
+                let word = |d: &str| {
+                    if d.is_empty() {
+                        "pending".to_owned()
+                    } else {
+                        d.replace('_', " ")
+                    }
+                };
+                format!("Disposal of arrest {arrest}: {} → {}", word(from), word(to))
             }
             CaseEntry::VictimInformed { method, .. } => format!(
                 "Victim told of a decision ({})",
@@ -269,9 +280,8 @@ impl CaseEntry {
             CaseEntry::Withdrawal { detail, .. } | CaseEntry::VictimInformed { detail, .. } => {
                 Some(detail)
             }
-            CaseEntry::Allocated { .. }
-            | CaseEntry::Routed { .. }
-            | CaseEntry::DisposalUpdated { .. } => None,
+            CaseEntry::DisposalUpdated { conditions, .. } => Some(conditions),
+            CaseEntry::Allocated { .. } | CaseEntry::Routed { .. } => None,
         }
     }
 
@@ -324,10 +334,16 @@ impl CaseEntry {
                 row.detail = s(to);
                 row.text = s(reason);
             }
-            CaseEntry::DisposalUpdated { arrest, from, to } => {
+            CaseEntry::DisposalUpdated {
+                arrest,
+                from,
+                to,
+                conditions,
+            } => {
                 row.subject = s(arrest);
                 row.value = s(from);
                 row.detail = s(to);
+                row.text = s(conditions);
             }
             CaseEntry::VictimInformed {
                 decision,
@@ -389,6 +405,7 @@ impl CaseEntry {
                 arrest: need(&row.subject, "arrest")?,
                 from: row.value.clone().unwrap_or_default(),
                 to: row.detail.clone().unwrap_or_default(),
+                conditions: text(),
             },
             "victim_informed" => CaseEntry::VictimInformed {
                 decision: need(&row.subject, "decision")?,
@@ -513,7 +530,8 @@ mod tests {
             CaseEntry::DisposalUpdated {
                 arrest: "VA1".into(),
                 from: "".into(),
-                to: "charge".into(),
+                to: "bail".into(),
+                conditions: "Not to contact the victim; to live at 4 Mill Lane".into(),
             },
             CaseEntry::VictimInformed {
                 decision: "VA1:arrest".into(),

@@ -25,6 +25,7 @@ pub mod risk;
 pub mod routing;
 pub mod safeguarding;
 pub mod sharing;
+pub mod suspects;
 pub mod tasks;
 pub mod time;
 pub mod visibility;

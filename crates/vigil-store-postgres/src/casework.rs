@@ -470,3 +470,41 @@ pub async fn add_casework(
     }
     Ok(())
 }
+
+pub async fn outstanding_suspects(
+    pool: &PgPool,
+    q: &vigil_store::SuspectQuery,
+) -> StoreResult<Page<vigil_store::SuspectItem>> {
+    let list = rows::outstanding_suspects_sql("string_agg", "chr(31)", "$1::text", "$2::text");
+    let order = "since, incident_id COLLATE \"C\", suspect_id COLLATE \"C\", team COLLATE \"C\"";
+    let bind = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(q.team.map(InvestigatingTeam::as_str))
+            .bind(q.lpa.as_ref().map(|l| l.as_str().to_owned()))
+    };
+    let total: i64 = bind(format!("WITH s AS ({list}) SELECT COUNT(*) FROM s"))
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?
+        .try_get(0)
+        .map_err(backend)?;
+    let found = bind(format!(
+        "WITH s AS ({list}), page AS (SELECT * FROM s ORDER BY {order} LIMIT $3 OFFSET $4)
+         SELECT page.*, sp.family_name, sp.given_names, vp.family_name, vp.given_names
+         FROM page LEFT JOIN persons sp ON sp.person_id = page.suspect_id
+                   LEFT JOIN persons vp ON vp.person_id = page.victim_id
+         ORDER BY {order}"
+    ))
+    .bind(i64::from(q.limit))
+    .bind(i64::from(q.offset))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    Ok(Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::suspect_item(&mut Cols::new(r, "offences")))
+            .collect::<StoreResult<_>>()?,
+    })
+}

@@ -28,6 +28,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "casework: case state, the case log, tasks",
         sql: include_str!("../migrations/0004_casework.sql"),
     },
+    Migration {
+        version: 5,
+        description: "arrests by person, for the outstanding suspects",
+        sql: include_str!("../migrations/0005_suspects.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -350,6 +350,13 @@ impl Store for SqliteStore {
         read::case_file(&self.pool, id).await
     }
 
+    async fn outstanding_suspects(
+        &self,
+        query: &vigil_store::SuspectQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::SuspectItem>> {
+        casework::outstanding_suspects(&self.pool, query).await
+    }
+
     async fn casework(&self) -> StoreResult<vigil_store::Casework> {
         casework::casework(&self.pool).await
     }

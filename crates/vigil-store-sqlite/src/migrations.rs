@@ -62,6 +62,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "casework: case state, the case log, tasks",
         sql: include_str!("../migrations/0011_casework.sql"),
     },
+    Migration {
+        version: 12,
+        description: "arrests by person, for the outstanding suspects",
+        sql: include_str!("../migrations/0012_suspects.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

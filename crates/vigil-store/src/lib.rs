@@ -290,6 +290,24 @@ impl CaseChange {
     }
 }
 
+/// Which outstanding suspects to list, and which page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuspectQuery {
+    pub team: Option<vigil_domain::InvestigatingTeam>,
+    pub lpa: Option<vigil_domain::Lpa>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// An outstanding suspect with the names of the suspect and the victim (shown only to a role
+/// that may see names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuspectItem {
+    pub suspect: vigil_domain::suspects::OutstandingSuspect,
+    pub suspect_name: Option<(String, String)>,
+    pub victim_name: Option<(String, String)>,
+}
+
 /// Every case's casework as `vigil copy` moves it: live states with their versions, every
 /// log entry in the order it was written, and the tasks. Read whole: casework is what
 /// officers wrote in Vigil, a small fraction of the imported records.
@@ -474,6 +492,10 @@ pub trait Store: Send + Sync {
 
     /// An incident with everything recorded against it.
     async fn case_file(&self, id: &vigil_domain::IncidentId) -> StoreResult<CaseFile>;
+
+    /// One page of the outstanding suspects (`vigil_domain::suspects`), oldest first, with
+    /// the list's true size.
+    async fn outstanding_suspects(&self, query: &SuspectQuery) -> StoreResult<Page<SuspectItem>>;
 
     /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
     async fn casework(&self) -> StoreResult<Casework>;

@@ -737,3 +737,63 @@ pub fn queue_item<C: Cells>(c: &mut C) -> StoreResult<crate::QueueItem> {
         given_names: c.opt_string()?,
     })
 }
+
+/// The separator between offence references in an outstanding suspect's row: a control
+/// character, which no reference may hold.
+pub const LIST_SEPARATOR: char = '\u{1f}';
+
+/// The columns of an outstanding-suspect row: case, suspect, team, area, victim, since,
+/// offences (joined by `LIST_SEPARATOR`), then the suspect's and the victim's family and
+/// given names.
+pub fn suspect_item<C: Cells>(c: &mut C) -> StoreResult<crate::SuspectItem> {
+    let incident_id = c.req(IncidentId::parse)?;
+    let suspect_id = c.req(PersonId::parse)?;
+    let team = c.req(InvestigatingTeam::parse)?;
+    let lpa = c.req(Lpa::parse)?;
+    let victim_id = c.req(PersonId::parse)?;
+    let since = c.date()?;
+    let mut offences = c
+        .opt_string()?
+        .unwrap_or_default()
+        .split(LIST_SEPARATOR)
+        .map(OffenceId::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| c.bad(e))?;
+    offences.sort();
+    let name = |c: &mut C| -> StoreResult<Option<(String, String)>> {
+        let family = c.opt_string()?;
+        let given = c.opt_string()?;
+        Ok(family.map(|f| (f, given.unwrap_or_default())))
+    };
+    let suspect_name = name(c)?;
+    let victim_name = name(c)?;
+    Ok(crate::SuspectItem {
+        suspect: vigil_domain::suspects::OutstandingSuspect {
+            suspect_id,
+            incident_id,
+            lpa,
+            team,
+            victim_id,
+            offences,
+            since,
+        },
+        suspect_name,
+        victim_name,
+    })
+}
+
+/// The outstanding suspects as one grouped SELECT in `suspect_item`'s column order, for
+/// both stores: `$join` is how each aggregates text (`group_concat`, `string_agg`) and
+/// `$sep` the separator's SQL. The rule is `suspects::leaves_suspect_outstanding`.
+pub fn outstanding_suspects_sql(join: &str, sep: &str, team: &str, lpa: &str) -> String {
+    format!(
+        "SELECT o.incident_id, o.suspect_id, o.team, i.lpa, MIN(o.victim_id) AS victim_id,
+                MIN(o.recorded_date) AS since, {join}(o.offence_id, {sep}) AS offences
+         FROM offences o JOIN incidents i ON i.incident_id = o.incident_id
+         WHERE o.outcome_code IS NULL AND o.suspect_id IS NOT NULL
+           AND ({team} IS NULL OR o.team = {team}) AND ({lpa} IS NULL OR i.lpa = {lpa})
+           AND NOT EXISTS (SELECT 1 FROM arrests a WHERE a.person_id = o.suspect_id
+                 AND (a.offence_id = o.offence_id OR a.incident_id = o.incident_id))
+         GROUP BY o.incident_id, o.suspect_id, o.team, i.lpa"
+    )
+}

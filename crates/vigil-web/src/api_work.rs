@@ -7,8 +7,8 @@ use crate::api::{
     Caller, CreatedDto, ErrorBody, VersionDto, from_failure, json_problem, query_problem,
 };
 use crate::service::{
-    self, AllocationInput, CorrectionInput, Failure, FieldError, NoteInput, Owner, ReviewInput,
-    StatusInput, VictimContactInput, WithdrawalInput,
+    self, AllocationInput, CorrectionInput, DisposalInput, Failure, FieldError, NoteInput, Owner,
+    ReviewInput, StatusInput, VictimContactInput, WithdrawalInput,
 };
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -173,6 +173,117 @@ pub async fn tasks(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct SuspectDto {
+    pub suspect_id: String,
+    /// The suspect's name, for a role that may see names.
+    pub suspect_name: Option<String>,
+    pub incident_id: String,
+    pub victim_id: String,
+    pub victim_name: Option<String>,
+    /// `lpt`, `dait`, `cid` or `other`: the team investigating the offences.
+    pub team: String,
+    pub lpa: String,
+    /// The earliest recording date of the open offences naming the suspect.
+    pub outstanding_since: String,
+    /// Whole days to the server's clock.
+    pub days_outstanding: i64,
+    pub offence_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuspectsDto {
+    /// The server's clock the days are counted to.
+    pub now: String,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub pages: u32,
+    pub items: Vec<SuspectDto>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SuspectsParams {
+    /// `lpt`, `dait`, `cid`, `other`, or `all`; the caller's own team when not given.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// A Local Policing Area, or `all`; the caller's own area when not given.
+    #[serde(default)]
+    pub lpa: Option<String>,
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// 1 to 200 (50 when not given).
+    #[serde(default)]
+    pub per_page: Option<u32>,
+}
+
+/// Identified suspects of open DA crimes not yet arrested for them, longest outstanding
+/// first.
+#[utoipa::path(get, path = "/suspects", tag = "work",
+    params(SuspectsParams),
+    responses((status = 200, body = SuspectsDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn suspects(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    q: Result<Query<SuspectsParams>, QueryRejection>,
+) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    let mut errors = Vec::new();
+    let team = crate::suspects::team_asked(s.user.role, q.team.as_deref())
+        .map_err(|e| errors.push(e))
+        .unwrap_or(None);
+    let lpa = match service::queue_area(&s, q.lpa.as_deref()) {
+        "" => None,
+        l => service::known_lpa(&app, l)
+            .map_err(|e| errors.push(FieldError::new("lpa", e)))
+            .ok(),
+    };
+    service::check_paging(&mut errors, q.page, q.per_page);
+    if !errors.is_empty() {
+        return from_failure(&s, Failure::Invalid(errors)).into_response();
+    }
+    let (page, per_page) = service::paging(q.page, q.per_page);
+    let f = service::SuspectFilter {
+        team,
+        lpa,
+        page,
+        per_page,
+    };
+    match service::outstanding_suspects(&app, &s, &f, false).await {
+        Ok(list) => Json(SuspectsDto {
+            now: format_datetime(list.now),
+            total: list.page.total,
+            page: list.page_no,
+            per_page: list.per_page,
+            pages: service::pages(list.page.total, list.per_page),
+            items: list
+                .page
+                .items
+                .iter()
+                .map(|i| SuspectDto {
+                    suspect_id: i.suspect.suspect_id.to_string(),
+                    suspect_name: crate::suspects::name(&i.suspect_name),
+                    incident_id: i.suspect.incident_id.to_string(),
+                    victim_id: i.suspect.victim_id.to_string(),
+                    victim_name: crate::suspects::name(&i.victim_name),
+                    team: i.suspect.team.to_string(),
+                    lpa: i.suspect.lpa.to_string(),
+                    outstanding_since: i.suspect.since.to_string(),
+                    days_outstanding: i.suspect.days_outstanding(list.now),
+                    offence_ids: i.suspect.offences.iter().map(|o| o.to_string()).collect(),
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LogEntryDto {
     pub at: String,
     pub actor: String,
@@ -271,6 +382,25 @@ pub async fn add_note(
 ) -> Response {
     match body(b) {
         Ok(input) => added(&s, service::add_note(&app, &s, &id, &input).await, &id),
+        Err(r) => *r,
+    }
+}
+
+/// Records or changes an arrest's disposal (bail needs its conditions); raises the task to
+/// tell the victim.
+#[utoipa::path(post, path = "/cases/{id}/disposals", tag = "work",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = DisposalInput,
+    responses((status = 200, body = VersionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn update_disposal(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<DisposalInput>, JsonRejection>,
+) -> Response {
+    match body(b) {
+        Ok(input) => answer(&s, service::update_disposal(&app, &s, &id, &input).await),
         Err(r) => *r,
     }
 }

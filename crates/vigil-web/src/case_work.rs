@@ -25,6 +25,7 @@ enum Work {
     Allocate,
     Status,
     Withdrawal,
+    Disposal,
     Contact,
     Review,
     Correct,
@@ -37,6 +38,7 @@ impl Work {
             "allocate" => Work::Allocate,
             "status" => Work::Status,
             "withdrawal" => Work::Withdrawal,
+            "disposal" => Work::Disposal,
             "victim-contact" => Work::Contact,
             "review" => Work::Review,
             "correct" => Work::Correct,
@@ -50,6 +52,7 @@ impl Work {
             Work::Allocate => "allocate",
             Work::Status => "status",
             Work::Withdrawal => "withdrawal",
+            Work::Disposal => "disposal",
             Work::Contact => "victim-contact",
             Work::Review => "review",
             Work::Correct => "correct",
@@ -62,6 +65,7 @@ impl Work {
             Work::Allocate => "Allocate the case",
             Work::Status => "Change the investigation's status",
             Work::Withdrawal => "Record the victim's withdrawal",
+            Work::Disposal => "Record an arrest's disposal",
             Work::Contact => "Record telling the victim of a decision",
             Work::Review => "Record a review or a no-crime decision",
             Work::Correct => "Correct the incident",
@@ -75,7 +79,7 @@ impl Work {
                 allows(r, Capability::RecordInvestigation) || allows(r, Capability::Safeguard)
             }
             Work::Allocate => allows(r, Capability::AllocateCases),
-            Work::Status | Work::Withdrawal | Work::Review => {
+            Work::Status | Work::Withdrawal | Work::Disposal | Work::Review => {
                 allows(r, Capability::RecordInvestigation)
             }
             Work::Correct => {
@@ -187,6 +191,7 @@ pub fn section(s: &Session, case: &LiveCase, now: vigil_domain::DateTime) -> Str
         Work::Allocate,
         Work::Status,
         Work::Withdrawal,
+        Work::Disposal,
         Work::Contact,
         Work::Review,
         Work::Correct,
@@ -194,6 +199,7 @@ pub fn section(s: &Session, case: &LiveCase, now: vigil_domain::DateTime) -> Str
     .into_iter()
     .filter(|w| w.allowed(s))
     .filter(|w| *w != Work::Allocate || state.team.is_some())
+    .filter(|w| *w != Work::Disposal || !case.file.arrests.is_empty())
     .filter(|w| *w != Work::Contact || open.iter().any(|t| t.kind == TaskKind::VictimUpdate))
     .collect();
     if !buttons.is_empty() {
@@ -357,6 +363,59 @@ async fn fields(
                 )
             )
         }
+        Work::Disposal => {
+            let mut arrests = vec![(String::new(), "Choose the arrest".to_owned())];
+            arrests.extend(case.file.arrests.iter().map(|a| {
+                (
+                    a.id.to_string(),
+                    format!(
+                        "{}: {} arrested {}, {}",
+                        a.id,
+                        a.person_id,
+                        long_time(a.arrested_at),
+                        a.disposal
+                            .map_or("disposal pending".to_owned(), |d| words(d.as_str()))
+                    ),
+                )
+            }));
+            let only = if case.file.arrests.len() == 1 {
+                case.file.arrests[0].id.to_string()
+            } else {
+                String::new()
+            };
+            let disposals: Vec<(&str, &str)> = vigil_domain::ArrestDisposal::ALL
+                .iter()
+                .map(|d| (d.as_str(), disposal_words(*d)))
+                .collect();
+            format!(
+                "{version_field}{}{}{}",
+                select(
+                    "arrest_id",
+                    "Arrest",
+                    &arrests,
+                    &v("arrest_id", &only),
+                    errors
+                ),
+                radios(
+                    "disposal",
+                    "Disposal",
+                    None,
+                    &disposals,
+                    f.get("disposal"),
+                    false,
+                    errors
+                ),
+                textarea(
+                    "conditions",
+                    "Bail conditions",
+                    Some(
+                        "Needed for bail (write \"none\" for bail without conditions). The victim is told of them: a task to tell the victim follows every decision."
+                    ),
+                    f.get("conditions"),
+                    errors
+                )
+            )
+        }
         Work::Contact => {
             let mut decisions = vec![(String::new(), "Choose the decision".to_owned())];
             decisions.extend(
@@ -472,6 +531,18 @@ async fn fields(
                 )
             )
         }
+    }
+}
+
+fn disposal_words(d: vigil_domain::ArrestDisposal) -> &'static str {
+    use vigil_domain::ArrestDisposal as D;
+    match d {
+        D::Charge => "Charged",
+        D::Caution => "Cautioned",
+        D::ReleasedUnderInvestigation => "Released under investigation",
+        D::Bail => "Released on bail",
+        D::NoFurtherAction => "No further action",
+        D::Other => "Other",
     }
 }
 
@@ -595,6 +666,19 @@ pub async fn work_save(
             )
             .await
         }
+        Work::Disposal => service::update_disposal(
+            &app,
+            &s,
+            &raw,
+            &service::DisposalInput {
+                arrest_id: f.get("arrest_id").into(),
+                disposal: f.get("disposal").into(),
+                conditions: f.get("conditions").into(),
+                version,
+            },
+        )
+        .await
+        .map(|_| ()),
         Work::Contact => {
             service::record_victim_contact(
                 &app,
@@ -662,6 +746,7 @@ mod tests {
             Work::Allocate,
             Work::Status,
             Work::Withdrawal,
+            Work::Disposal,
             Work::Contact,
             Work::Review,
             Work::Correct,

@@ -16,7 +16,10 @@ fn nav(s: &Session, current: &str) -> String {
         items.push(("/incidents/new".into(), "Record an incident"));
     }
     for q in queues(role) {
-        items.push((format!("/queues/{}", q.slug()), "Queue"));
+        items.push((format!("/queues/{}", q.slug()), q.short_name()));
+    }
+    if allows(role, Capability::RecordInvestigation) {
+        items.push(("/suspects".into(), "Outstanding suspects"));
     }
     if allows(role, Capability::ReadCases) {
         items.push(("/search".into(), "Search"));

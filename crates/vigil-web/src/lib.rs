@@ -21,6 +21,7 @@ mod pages;
 mod request_log;
 mod risk_chart;
 pub mod service;
+mod suspects;
 mod work;
 
 use axum::Router;
@@ -117,6 +118,7 @@ pub fn router(
         .route("/cases/{id}", get(cases::case))
         .route("/queues/{queue}", get(work::queue))
         .route("/tasks", get(work::tasks))
+        .route("/suspects", get(suspects::page))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/report", get(dashboard::report))
         .route("/audit", get(pages::audit))

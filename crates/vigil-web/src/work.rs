@@ -454,7 +454,7 @@ pub async fn queue(
 
 /// A CSV cell: quoted when it holds a separator, a quote or a line break; a leading
 /// formula character is neutralised so a spreadsheet never runs it.
-fn csv_cell(v: &str) -> String {
+pub(crate) fn csv_cell(v: &str) -> String {
     let v = if v.starts_with(['=', '+', '-', '@']) {
         format!("'{v}")
     } else {

@@ -162,3 +162,81 @@ async fn the_same_records_give_the_same_answers_on_both_backends() {
         );
     }
 }
+
+/// The outstanding suspects each backend lists are the domain's, for every team and area,
+/// page by page, in the domain's order; the names are the people's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outstanding_suspects_are_the_domains_on_both_backends() {
+    use vigil_domain::InvestigatingTeam;
+    use vigil_domain::suspects::outstanding;
+    let records = small_force();
+    let expected = outstanding(&records.incidents, &records.offences, &records.arrests);
+    assert!(expected.len() > 20, "too few to test: {}", expected.len());
+    assert!(expected.len() < records.offences.len());
+    let lite = try_empty(Backend::Sqlite).await.unwrap();
+    let info = ExtractInfo {
+        source: "suspects".into(),
+        as_of: parse_date("2019-09-01").unwrap(),
+    };
+    lite.import_records(&records, &info).await.unwrap();
+    let mut stores = vec![lite.store.clone()];
+    let pg = try_empty(Backend::Postgres).await;
+    if let Some(pg) = &pg {
+        pg.import_records(&records, &info).await.unwrap();
+        stores.push(pg.store.clone());
+    }
+    let lpas = lite.lpas().await.unwrap();
+    let names: std::collections::HashMap<_, _> = records
+        .persons
+        .iter()
+        .map(|p| (p.id.clone(), p.identity.family_name.clone()))
+        .collect();
+    for store in &stores {
+        let mut teams: Vec<Option<InvestigatingTeam>> =
+            InvestigatingTeam::ALL.iter().copied().map(Some).collect();
+        teams.push(None);
+        let mut areas: Vec<Option<vigil_domain::Lpa>> = lpas.iter().cloned().map(Some).collect();
+        areas.push(None);
+        for team in &teams {
+            for lpa in &areas {
+                let want: Vec<_> = expected
+                    .iter()
+                    .filter(|s| team.is_none_or(|t| s.team == t))
+                    .filter(|s| lpa.as_ref().is_none_or(|l| &s.lpa == l))
+                    .cloned()
+                    .collect();
+                let mut got = Vec::new();
+                let mut offset = 0;
+                loop {
+                    let page = store
+                        .outstanding_suspects(&vigil_store::SuspectQuery {
+                            team: *team,
+                            lpa: lpa.clone(),
+                            offset,
+                            limit: 9,
+                        })
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        page.total,
+                        want.len() as u64,
+                        "{} {team:?} {lpa:?}",
+                        store.backend()
+                    );
+                    if page.items.is_empty() {
+                        break;
+                    }
+                    for item in &page.items {
+                        assert_eq!(
+                            item.suspect_name.as_ref().map(|n| &n.0),
+                            names.get(&item.suspect.suspect_id).and_then(|n| n.as_ref())
+                        );
+                    }
+                    got.extend(page.items.into_iter().map(|i| i.suspect));
+                    offset += 9;
+                }
+                assert_eq!(got, want, "{} {team:?} {lpa:?}", store.backend());
+            }
+        }
+    }
+}

@@ -448,6 +448,117 @@ pub async fn set_status(
     Ok(commit(app, &case, change, vec![audit]).await?.version)
 }
 
+// ----- an arrest's disposal -----
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DisposalInput {
+    /// The arrest on this case whose disposal is decided.
+    pub arrest_id: String,
+    /// `charge`, `caution`, `released_under_investigation`, `bail`, `no_further_action` or
+    /// `other`.
+    pub disposal: String,
+    /// Bail conditions (needed for bail: write "none" for unconditional bail); the victim is
+    /// told of them.
+    pub conditions: String,
+    /// The case's version as read.
+    pub version: i64,
+}
+
+/// Records or changes an arrest's disposal: the arrest's row replaced, the old and new
+/// disposal and any bail conditions kept in the log, and a task raised to tell the victim.
+pub async fn update_disposal(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &DisposalInput,
+) -> Outcome<i64> {
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation],
+        "disposal",
+    )
+    .await?;
+    let mut errors = Vec::new();
+    let arrest = match input.arrest_id.trim() {
+        "" => {
+            errors.push(FieldError::new("arrest_id", "Choose the arrest"));
+            None
+        }
+        raw => match ArrestId::parse(raw) {
+            Err(e) => {
+                errors.push(FieldError::new("arrest_id", e.reason));
+                None
+            }
+            Ok(id) => {
+                let found = case.file.arrests.iter().find(|a| a.id == id);
+                if found.is_none() {
+                    errors.push(FieldError::new(
+                        "arrest_id",
+                        format!("There is no arrest {id} on this case"),
+                    ));
+                }
+                found.cloned()
+            }
+        },
+    };
+    let disposal = choice(
+        &mut errors,
+        "disposal",
+        &input.disposal,
+        "the disposal",
+        ArrestDisposal::parse,
+    );
+    let conditions = if input.conditions.trim().is_empty() {
+        if disposal == Some(ArrestDisposal::Bail) {
+            errors.push(FieldError::new(
+                "conditions",
+                "Enter the bail conditions, or 'none' for bail without conditions",
+            ));
+        }
+        Some(String::new())
+    } else {
+        note_text(
+            &mut errors,
+            "conditions",
+            &input.conditions,
+            "the conditions",
+        )
+    };
+    if let (Some(a), Some(d)) = (&arrest, disposal)
+        && a.disposal == Some(d)
+        && d != ArrestDisposal::Bail
+    {
+        errors.push(FieldError::new(
+            "disposal",
+            format!("The disposal is already {}", d.as_str().replace('_', " ")),
+        ));
+    }
+    let (mut arrest, disposal, conditions) = valid!(errors; arrest, disposal, conditions);
+    let (state, version) = case.state(app.now());
+    check_version(version, input.version, "record the disposal again")?;
+    let from = arrest
+        .disposal
+        .map_or(String::new(), |d| d.as_str().to_owned());
+    arrest.disposal = Some(disposal);
+    let mut change = CaseChange::new(state, version);
+    change.log.push(event(
+        app,
+        s,
+        CaseEntry::DisposalUpdated {
+            arrest: arrest.id.to_string(),
+            from,
+            to: disposal.as_str().to_owned(),
+            conditions,
+        },
+    ));
+    let audit = case_audit(s, "arrest.disposal", &case.file.incident.id, None);
+    change.arrests.push(arrest);
+    Ok(commit(app, &case, change, vec![audit]).await?.version)
+}
+
 // ----- the victim's withdrawal -----
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]

@@ -204,6 +204,89 @@ async fn queue_page(
     })
 }
 
+// ----- outstanding suspects -----
+
+/// Which outstanding suspects to show.
+#[derive(Debug, Clone, Default)]
+pub struct SuspectFilter {
+    pub team: Option<InvestigatingTeam>,
+    pub lpa: Option<Lpa>,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+pub struct SuspectList {
+    pub page: Page<vigil_store::SuspectItem>,
+    /// Time outstanding is counted to the server's clock.
+    pub now: DateTime,
+    pub page_no: u32,
+    pub per_page: u32,
+}
+
+/// One page of the outstanding suspects (at most `max` items), oldest first, names as the
+/// role may see them; audited like a queue (it names suspects and victims).
+pub async fn outstanding_suspects(
+    app: &App,
+    s: &Session,
+    f: &SuspectFilter,
+    export: bool,
+) -> Outcome<SuspectList> {
+    let subject = format!(
+        "{}{}",
+        f.team.map_or("all", |t| t.as_str()),
+        f.lpa.as_ref().map_or(String::new(), |l| format!(":{l}"))
+    );
+    require(
+        app,
+        s,
+        Capability::RecordInvestigation,
+        "suspects",
+        &subject,
+    )
+    .await?;
+    let (page_no, per_page) = if export {
+        (1, MAX_EXPORT)
+    } else {
+        (f.page.max(1), f.per_page.clamp(1, MAX_PER_PAGE))
+    };
+    let mut page = app
+        .store
+        .outstanding_suspects(&vigil_store::SuspectQuery {
+            team: f.team,
+            lpa: f.lpa.clone(),
+            offset: (page_no - 1).saturating_mul(per_page),
+            limit: per_page,
+        })
+        .await?;
+    page.items.sort_by(|a, b| {
+        vigil_domain::suspects::order_key(&a.suspect)
+            .cmp(&vigil_domain::suspects::order_key(&b.suspect))
+    });
+    if !allows(s.user.role, Capability::SeeNames) {
+        for i in &mut page.items {
+            i.suspect_name = None;
+            i.victim_name = None;
+        }
+    }
+    let action = if export {
+        "suspects.export"
+    } else {
+        "suspects.read"
+    };
+    audited(
+        app,
+        audit_entry(actor(s), action, "suspects", &subject, None),
+    )
+    .await?;
+    Ok(SuspectList {
+        page,
+        now: app.now(),
+        page_no,
+        per_page,
+    })
+}
+
 // ----- work lists -----
 
 /// Whose tasks a work list shows.

@@ -615,3 +615,142 @@ fn casework_through_the_api() {
     let (status, _) = api(&srv, "GET", "/api/v1/tasks?state=someday", &sergeant, None);
     assert_eq!(status, 422);
 }
+
+#[test]
+fn outstanding_suspects_until_arrested_then_the_disposal() {
+    let srv = start();
+    let t = token(&srv, "investigator");
+    let offence = |case: &str, recorded: &str| {
+        let (status, v) = api(
+            &srv,
+            "POST",
+            &format!("/api/v1/cases/{case}/offences"),
+            &t,
+            Some(
+                &json!({"offence_group": "violence_with_injury", "offence_date": "2019-06-01",
+                         "recorded_date": recorded, "team": "dait"}),
+            ),
+        );
+        assert_eq!(status, 201, "{v}");
+        v["id"].as_str().unwrap().to_owned()
+    };
+    let first = offence("I2", "2019-06-02");
+    let second = offence("I2", "2019-06-05");
+    let (status, v) = api(&srv, "GET", "/api/v1/suspects?lpa=all", &t, None);
+    assert_eq!(status, 200, "{v}");
+    // One suspect on one case, however many offences name him, since the earliest.
+    assert_eq!(v["total"], 1, "{v}");
+    let item = &v["items"][0];
+    assert_eq!(item["suspect_name"], "Bob Jones", "{v}");
+    assert_eq!(item["incident_id"], "I2");
+    assert_eq!(item["team"], "dait");
+    assert_eq!(item["outstanding_since"], "2019-06-02");
+    // The fixture's clock: 2 September 2019.
+    assert_eq!(item["days_outstanding"], 92, "{v}");
+    assert_eq!(item["offence_ids"], json!([first, second]));
+    // Another team's list does not hold him; a bad team or page size is refused.
+    let (_, v) = api(&srv, "GET", "/api/v1/suspects?lpa=all&team=lpt", &t, None);
+    assert_eq!(v["total"], 0, "{v}");
+    let (status, v) = api(&srv, "GET", "/api/v1/suspects?team=banana", &t, None);
+    assert_eq!(status, 422, "{v}");
+    let (status, _) = api(&srv, "GET", "/api/v1/suspects?per_page=100000", &t, None);
+    assert_eq!(status, 422);
+    // A role that does not investigate may not list suspects.
+    let (status, _) = api(
+        &srv,
+        "GET",
+        "/api/v1/suspects",
+        &token(&srv, "analyst"),
+        None,
+    );
+    assert_eq!(status, 403);
+
+    // The page and its download say the same, by name.
+    let (cookie, _) = sign_in(&srv, "investigator");
+    let page = http(&srv.addr, "GET", "/suspects?lpa=all", Some(&cookie), None);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Bob Jones"), "{}", page.body);
+    assert!(page.body.contains("2 June 2019 (92 days)"), "{}", page.body);
+    let csv = http(
+        &srv.addr,
+        "GET",
+        "/suspects?lpa=all&format=csv",
+        Some(&cookie),
+        None,
+    );
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("P2,Bob Jones,I2,P3,"),
+        "{}",
+        csv.body
+    );
+
+    // Arrested on the case: no longer outstanding.
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/cases/I2/arrests",
+        &t,
+        Some(&json!({"arrested_at": "2019-09-02T08:00", "bwv_shown_in_interview": "not_known"})),
+    );
+    assert_eq!(status, 201, "{v}");
+    let arrest = v["id"].as_str().unwrap().to_owned();
+    let (_, v) = api(&srv, "GET", "/api/v1/suspects?lpa=all", &t, None);
+    assert_eq!(v["total"], 0, "{v}");
+
+    // The arrest's disposal: bail needs its conditions; each decision is a task to tell
+    // the victim, and the log keeps the old disposal and the conditions.
+    let work = |t: &str| api(&srv, "GET", "/api/v1/cases/I2/work", t, None).1;
+    let version = work(&t)["version"].as_i64().unwrap();
+    let disposal = |body: Value| api(&srv, "POST", "/api/v1/cases/I2/disposals", &t, Some(&body));
+    let (status, v) =
+        disposal(json!({"arrest_id": arrest, "disposal": "bail", "version": version}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("bail conditions"), "{v}");
+    let (status, v) =
+        disposal(json!({"arrest_id": "A999", "disposal": "charge", "version": version}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("no arrest A999 on this case"), "{v}");
+    let (status, v) = disposal(json!({"arrest_id": arrest, "disposal": "bail",
+        "conditions": "Not to contact the victim", "version": version}));
+    assert_eq!(status, 200, "{v}");
+    let (status, v) =
+        disposal(json!({"arrest_id": arrest, "disposal": "charge", "version": version}));
+    assert_eq!(status, 409, "an edit of an old version: {v}");
+    let w = work(&t);
+    let key = format!("{arrest}:bail");
+    assert!(
+        w["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "victim_update"
+                && t["key"] == key.as_str()
+                && t["state"] == "open"),
+        "{w}"
+    );
+    let entry = w["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "disposal_updated")
+        .unwrap();
+    assert_eq!(entry["text"], "Not to contact the victim", "{w}");
+    assert!(
+        entry["summary"]
+            .as_str()
+            .unwrap()
+            .ends_with("pending → bail"),
+        "{w}"
+    );
+    let trail = vigil(&["--db", &srv.db, "audit", "--limit", "200"]);
+    let trail = text(&trail);
+    assert!(
+        trail.contains("suspects.read") && trail.contains("suspects.export"),
+        "{trail}"
+    );
+}

@@ -1,0 +1,2 @@
+-- Outstanding suspects: an open offence's suspect is looked up among the arrests by person.
+CREATE INDEX arrests_person ON arrests (person_id);
