@@ -183,6 +183,9 @@ pub enum CaseEntry {
         method: ContactMethod,
         detail: String,
     },
+    /// A supervisor authorised a decision that needs one (outcome 8 on a serious case), and
+    /// why.
+    Authorised { decision: String, reason: String },
     /// The investigation reviewed (the next review runs from here).
     Reviewed { text: String },
     /// No notifiable offence: the crime-recording decision without a crime.
@@ -212,6 +215,7 @@ impl CaseEntry {
             CaseEntry::OutcomeChanged { .. } => "outcome_changed",
             CaseEntry::DisposalUpdated { .. } => "disposal_updated",
             CaseEntry::VictimInformed { .. } => "victim_informed",
+            CaseEntry::Authorised { .. } => "authorised",
             CaseEntry::Reviewed { .. } => "reviewed",
             CaseEntry::NoCrime { .. } => "no_crime",
         }
@@ -263,6 +267,9 @@ impl CaseEntry {
                 "Victim told of a decision ({})",
                 method.as_str().replace('_', " ")
             ),
+            CaseEntry::Authorised { decision, .. } => {
+                format!("Supervisor's authorisation: {decision}")
+            }
             CaseEntry::Reviewed { .. } => "Investigation reviewed".to_owned(),
             CaseEntry::NoCrime { .. } => "No notifiable offence: no crime recorded".to_owned(),
         }
@@ -275,6 +282,7 @@ impl CaseEntry {
             CaseEntry::Judgement { reason, .. }
             | CaseEntry::Corrected { reason, .. }
             | CaseEntry::OutcomeChanged { reason, .. }
+            | CaseEntry::Authorised { reason, .. }
             | CaseEntry::NoCrime { reason } => Some(reason),
             CaseEntry::StatusChanged { reason, .. } => reason.as_deref(),
             CaseEntry::Withdrawal { detail, .. } | CaseEntry::VictimInformed { detail, .. } => {
@@ -294,6 +302,10 @@ impl CaseEntry {
         match self {
             CaseEntry::Note { text } | CaseEntry::Reviewed { text } => row.text = s(text),
             CaseEntry::NoCrime { reason } => row.text = s(reason),
+            CaseEntry::Authorised { decision, reason } => {
+                row.subject = s(decision);
+                row.text = s(reason);
+            }
             CaseEntry::Allocated { to } => row.value = to.as_ref().map(|u| u.to_string()),
             CaseEntry::Routed { team, grade } => {
                 row.subject = s(team.as_str());
@@ -369,6 +381,10 @@ impl CaseEntry {
             "note" => CaseEntry::Note { text: text() },
             "reviewed" => CaseEntry::Reviewed { text: text() },
             "no_crime" => CaseEntry::NoCrime { reason: text() },
+            "authorised" => CaseEntry::Authorised {
+                decision: need(&row.subject, "decision")?,
+                reason: text(),
+            },
             "allocated" => CaseEntry::Allocated {
                 to: row.value.as_deref().map(Username::parse).transpose()?,
             },
@@ -540,6 +556,10 @@ mod tests {
             },
             CaseEntry::Reviewed {
                 text: "CCTV requested".into(),
+            },
+            CaseEntry::Authorised {
+                decision: "outcome 8 on VO1".into(),
+                reason: "first incident; victim's wish".into(),
             },
             CaseEntry::NoCrime {
                 reason: "verbal argument only".into(),

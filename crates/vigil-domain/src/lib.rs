@@ -18,6 +18,7 @@ pub mod dates;
 pub mod deadlines;
 pub mod ids;
 pub mod marac;
+pub mod offence_codes;
 pub mod offence_harm;
 pub mod outcome;
 pub mod records;

@@ -232,10 +232,60 @@ pub fn validate_outcome(ctx: &OutcomeContext) -> Vec<OutcomeIssue> {
     issues
 }
 
+/// Why an outcome needs a supervisor's authorisation, if it does. A community resolution
+/// (outcome 8) is meant for low-level offending; in a domestic abuse case graded medium or
+/// high, or on violence with injury, a supervisor decides it and records why (Vigil's
+/// default, after the force's own rule that such a resolution is the exception for DA).
+/// Imported outcomes are taken as the source system recorded them.
+pub fn supervisor_authorisation_needed(
+    code: OutcomeCode,
+    risk: Option<crate::risk::RiskGrade>,
+    group: crate::records::OffenceGroup,
+) -> Option<String> {
+    use crate::records::OffenceGroup;
+    use crate::risk::RiskGrade;
+    if code.as_str() != "8" {
+        return None;
+    }
+    let why = match (risk, group) {
+        (Some(r @ (RiskGrade::Medium | RiskGrade::High)), _) => format!("a {r}-risk case"),
+        (_, OffenceGroup::ViolenceWithInjury) => "violence with injury".to_owned(),
+        _ => return None,
+    };
+    Some(format!(
+        "A community resolution (outcome 8) on {why} needs a supervisor's authorisation: a sergeant records this outcome, with the reason"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn community_resolution_on_serious_da_needs_a_supervisor() {
+        use crate::records::OffenceGroup as G;
+        use crate::risk::RiskGrade as R;
+        let eight = OutcomeCode::of("8");
+        assert!(supervisor_authorisation_needed(eight, Some(R::High), G::PublicOrder).is_some());
+        assert!(supervisor_authorisation_needed(eight, Some(R::Medium), G::Other).is_some());
+        let injury =
+            supervisor_authorisation_needed(eight, Some(R::Standard), G::ViolenceWithInjury);
+        assert!(injury.unwrap().contains("violence with injury"));
+        assert!(
+            supervisor_authorisation_needed(eight, Some(R::Standard), G::PublicOrder).is_none()
+        );
+        assert!(supervisor_authorisation_needed(eight, None, G::CriminalDamage).is_none());
+        // Other outcomes never do.
+        assert!(
+            supervisor_authorisation_needed(
+                OutcomeCode::of("1"),
+                Some(R::High),
+                G::ViolenceWithInjury
+            )
+            .is_none()
+        );
+    }
 
     fn ctx(code: &str, outcome: (i32, u32, u32)) -> OutcomeContext {
         OutcomeContext {

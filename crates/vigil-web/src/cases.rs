@@ -487,13 +487,17 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
                     f.get("offence_group"),
                     errors
                 ),
-                Input::text(
+                select(
                     "ho_code",
-                    "Home Office offence code (if known)",
-                    f.get("ho_code")
-                )
-                .width("5")
-                .render(errors),
+                    "Home Office offence code",
+                    &std::iter::once((String::new(), "Not known yet".to_owned()))
+                        .chain(vigil_domain::offence_codes::CATALOGUE.iter().map(|c| {
+                            (c.code.to_owned(), format!("{} – {}", c.code, c.title))
+                        }))
+                        .collect::<Vec<_>>(),
+                    f.get("ho_code"),
+                    errors
+                ),
                 Input::text("offence_date", "Date committed", f.get("offence_date"))
                     .hint("For example, 31/08/2019")
                     .width("10")
@@ -800,8 +804,38 @@ fn outcome_page(
         } else {
             String::new()
         };
+    // A changed outcome keeps the old one with the reason; a supervisor authorising a
+    // community resolution on a serious case says why.
+    let change_reason = if o.outcome.is_some() || errors.iter().any(|e| e.field == "reason") {
+        textarea(
+            "reason",
+            "Why the outcome changes",
+            Some(
+                "Needed to change an outcome already given: the previous one is kept on the case log.",
+            ),
+            f.get("reason"),
+            errors,
+        )
+    } else {
+        String::new()
+    };
+    let authorisation = if allows(s.user.role, Capability::AllocateCases)
+        || errors.iter().any(|e| e.field == "authorisation")
+    {
+        textarea(
+            "authorisation",
+            "Supervisor's authorisation (community resolution)",
+            Some(
+                "Outcome 8 on a medium or high risk case, or on violence with injury, needs your reason for authorising it.",
+            ),
+            f.get("authorisation"),
+            errors,
+        )
+    } else {
+        String::new()
+    };
     let body = format!(
-        "{}{}<span class=\"govuk-caption-l\">Offence {} on case {}</span>{}{}<form method=\"post\" action=\"/offences/{}/outcome\" novalidate>{}<input type=\"hidden\" name=\"version\" value=\"{}\">{}{}{}{}{}</form>",
+        "{}{}<span class=\"govuk-caption-l\">Offence {} on case {}</span>{}{}<form method=\"post\" action=\"/offences/{}/outcome\" novalidate>{}<input type=\"hidden\" name=\"version\" value=\"{}\">{}{}{}{}{}{}</form>",
         back_link(&format!("/cases/{}", o.incident_id)),
         error_summary(errors),
         esc(o.id.as_str()),
@@ -809,7 +843,18 @@ fn outcome_page(
         h1("Record the outcome"),
         summary_list(&[
             ("Offence", words(o.offence_group.as_str())),
-            ("Recorded", o.recorded_date.to_string()),
+            ("Recorded", esc(&vigil_domain::dates::long(o.recorded_date))),
+            (
+                "Current outcome",
+                o.outcome.map_or("None yet".to_owned(), |out| {
+                    esc(&format!(
+                        "{} – {}, {}",
+                        out.code,
+                        out.code.description(),
+                        vigil_domain::dates::long(out.date)
+                    ))
+                }),
+            ),
         ]),
         esc(o.id.as_str()),
         csrf(&s.csrf_token),
@@ -826,6 +871,7 @@ fn outcome_page(
             errors
         ),
         confirm,
+        format!("{change_reason}{authorisation}"),
         button("Save the outcome", None, false)
     );
     page("Record the outcome", Some(s), &body)
@@ -901,6 +947,7 @@ pub async fn outcome_save(
         version: f.get("version").trim().parse().unwrap_or(0),
         confirm_warnings: f.flag("confirm_warnings"),
         reason: f.get("reason").into(),
+        authorisation: f.get("authorisation").into(),
     };
     let result = match service::record_outcome(&app, &s, &raw, &input).await {
         Ok(v) => Ok(v),

@@ -72,7 +72,18 @@ pub async fn add_offence(
     for e in vigil_domain::dates::offence_in_case(i.reported_at, committed, recorded) {
         errors.push(FieldError::new(e.field, capitalise(&e.reason)));
     }
-    let ho_code = text_limit(&mut errors, "ho_code", &input.ho_code, 10);
+    // Checked against the catalogue of Home Office classifications and the chosen group;
+    // kept in the catalogue's spelling.
+    let ho_code = match input.ho_code.trim() {
+        "" => None,
+        raw => match vigil_domain::offence_codes::check(raw, group) {
+            Ok(c) => Some(c.code.to_owned()),
+            Err(message) => {
+                errors.push(FieldError::new("ho_code", message));
+                None
+            }
+        },
+    };
     let team = if input.team.trim().is_empty() {
         None
     } else {
@@ -400,6 +411,9 @@ pub struct OutcomeInput {
     pub confirm_warnings: bool,
     /// Why an outcome already given is changed (required then).
     pub reason: String,
+    /// A supervisor's reason for authorising a community resolution (outcome 8) on a
+    /// medium or high risk case or on violence with injury; only a supervisor may.
+    pub authorisation: String,
 }
 
 pub async fn record_outcome(
@@ -451,6 +465,41 @@ pub async fn record_outcome(
     let work = app.store.case_work(&current.record.incident_id).await?;
     let withdrawal_recorded =
         input.victim_withdrawal_recorded || vigil_domain::casework::withdrawal(&work.log).is_some();
+    // The case's grade now (after any secondary assessment), else the offence's.
+    let risk = work
+        .state
+        .as_ref()
+        .and_then(|v| v.record.grade)
+        .or(current.record.risk_level);
+    let mut log = Vec::new();
+    if let Some(why) = vigil_domain::outcome::supervisor_authorisation_needed(
+        outcome.code,
+        risk,
+        current.record.offence_group,
+    ) {
+        if !allows(s.user.role, Capability::AllocateCases) {
+            return Err(Failure::Invalid(vec![FieldError::new("code", why)]));
+        }
+        let mut errors = Vec::new();
+        let reason = if input.authorisation.trim().is_empty() {
+            errors.push(FieldError::new(
+                "authorisation",
+                format!("{why}: enter why you authorise it"),
+            ));
+            None
+        } else {
+            text_limit(&mut errors, "authorisation", &input.authorisation, 2_000)
+        };
+        let (reason,) = valid!(errors; reason);
+        log.push(vigil_domain::casework::CaseEvent {
+            at: app.now(),
+            actor: actor(s).to_owned(),
+            entry: vigil_domain::casework::CaseEntry::Authorised {
+                decision: format!("outcome {} on offence {id}", outcome.code),
+                reason,
+            },
+        });
+    }
     let issues = vigil_domain::outcome::validate_outcome(&vigil_domain::outcome::OutcomeContext {
         code: outcome.code,
         outcome_date: outcome.date,
@@ -490,7 +539,6 @@ pub async fn record_outcome(
         Some(format!("offence {id}: outcome {}", outcome.code)),
     );
     // A changed outcome keeps the one it replaces, who changed it and why, in the case log.
-    let mut log = Vec::new();
     // (A stale version is answered as a conflict by the store first.)
     if let Some(previous) = current.record.outcome
         && previous != outcome

@@ -754,3 +754,85 @@ fn outstanding_suspects_until_arrested_then_the_disposal() {
         "{trail}"
     );
 }
+
+#[test]
+fn offence_codes_and_community_resolution_follow_the_rules() {
+    let srv = start();
+    let t = token(&srv, "investigator");
+    let offence = |group: &str, code: &str| {
+        api(
+            &srv,
+            "POST",
+            "/api/v1/cases/I1/offences",
+            &t,
+            Some(
+                &json!({"offence_group": group, "ho_code": code, "offence_date": "2019-05-01",
+                         "recorded_date": "2019-05-02"}),
+            ),
+        )
+    };
+    let (status, v) = offence("coercive_control", "banana");
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v.to_string()
+            .contains("'banana' is not a Home Office offence code"),
+        "{v}"
+    );
+    let (status, v) = offence("coercive_control", "8N");
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v.to_string().contains("counted as violence with injury"),
+        "{v}"
+    );
+    let (status, v) = offence("violence_with_injury", "8n");
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().unwrap().to_owned();
+    let (_, case) = api(&srv, "GET", "/api/v1/cases/I1", &t, None);
+    assert!(
+        case.to_string().contains("\"8N\""),
+        "kept as the catalogue spells it: {case}"
+    );
+
+    // Outcome 8 on a high-risk case of violence with injury: a sergeant's decision, with
+    // the reason kept on the case.
+    let path = format!("/api/v1/offences/{id}/outcome");
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &t,
+        Some(&json!({"code": "8", "version": 1})),
+    );
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v.to_string().contains("needs a supervisor's authorisation"),
+        "{v}"
+    );
+    let sergeant = token(&srv, "sergeant");
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &sergeant,
+        Some(&json!({"code": "8", "version": 1})),
+    );
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("authorisation"), "{v}");
+    let (status, v) = api(
+        &srv,
+        "PUT",
+        &path,
+        &sergeant,
+        Some(
+            &json!({"code": "8", "version": 1, "authorisation": "First report; the victim asked for it and is safe"}),
+        ),
+    );
+    assert_eq!(status, 200, "{v}");
+    let (_, w) = api(&srv, "GET", "/api/v1/cases/I1/work", &sergeant, None);
+    let entry = w["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "authorised");
+    assert!(entry.is_some_and(|e| e["actor"] == "sergeant"), "{w}");
+}
