@@ -871,7 +871,7 @@ fn outcome_page(
             errors
         ),
         confirm,
-        format!("{change_reason}{authorisation}"),
+        change_reason + &authorisation,
         button("Save the outcome", None, false)
     );
     page("Record the outcome", Some(s), &body)
