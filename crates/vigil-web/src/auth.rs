@@ -92,7 +92,44 @@ pub async fn session_for_token(app: &App, token: &str) -> Option<Session> {
     Some(s)
 }
 
-fn sign_in_form(token: &str, username: &str, error: Option<&str>) -> String {
+/// The longest page address kept through sign-in.
+const MAX_NEXT: usize = 2_000;
+
+/// Where to go after signing in: a page of this service only (a path starting with one
+/// `/`), never another site, never the sign-in page itself; home otherwise.
+pub fn safe_next(asked: &str) -> &str {
+    let ok = asked.starts_with('/')
+        && !asked.starts_with("//")
+        && !asked.starts_with("/\\")
+        && asked.len() <= MAX_NEXT
+        && !asked.chars().any(|c| c.is_control() || c == '\\')
+        && !asked.starts_with("/sign-in")
+        && !asked.starts_with("/sign-out");
+    if ok { asked } else { "/" }
+}
+
+/// The sign-in page that leads back to `asked`.
+pub fn sign_in_path(asked: &str) -> String {
+    match safe_next(asked) {
+        "/" => "/sign-in".to_owned(),
+        next => format!("/sign-in?next={}", percent_encode(next)),
+    }
+}
+
+/// Percent-encodes everything but the unreserved characters (RFC 3986).
+fn percent_encode(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn sign_in_form(token: &str, username: &str, next: &str, error: Option<&str>) -> String {
     use crate::components::{FieldError, Input, button, error_summary, h1};
     let errors: Vec<FieldError> = error
         .map(|e| FieldError::new("username", e))
@@ -107,9 +144,10 @@ fn sign_in_form(token: &str, username: &str, error: Option<&str>) -> String {
         "Sign in",
         None,
         &format!(
-            "{}{}<form method=\"post\" action=\"/sign-in\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"{token}\">{}{}{}</form>",
+            "{}{}<form method=\"post\" action=\"/sign-in\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"{token}\"><input type=\"hidden\" name=\"next\" value=\"{}\">{}{}{}</form>",
             error_summary(&errors),
             h1("Sign in to Vigil"),
+            crate::components::esc(safe_next(next)),
             user.render(&errors),
             password.render(&[]),
             button("Sign in", None, false)
@@ -117,12 +155,24 @@ fn sign_in_form(token: &str, username: &str, error: Option<&str>) -> String {
     )
 }
 
-pub async fn sign_in_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<SignInQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let next = query.ok().and_then(|q| q.0.next).unwrap_or_default();
+    let next = safe_next(&next);
     if current(&app, &headers).await.is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(next).into_response();
     }
     let token = vigil_auth::random_token();
-    let mut res = Html(sign_in_form(&token, "", None)).into_response();
+    let mut res = Html(sign_in_form(&token, "", next, None)).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         set_cookie(&app, SIGN_IN_COOKIE, &token, 3600),
@@ -138,6 +188,9 @@ pub struct SignIn {
     password: String,
     #[serde(default)]
     csrf: String,
+    /// The page asked for before signing in.
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn sign_in(
@@ -152,7 +205,7 @@ pub async fn sign_in(
     let retry = |msg: &str, status: StatusCode| {
         let mut res = (
             status,
-            Html(sign_in_form(&token, &form.username, Some(msg))),
+            Html(sign_in_form(&token, &form.username, &form.next, Some(msg))),
         )
             .into_response();
         res.headers_mut().insert(
@@ -263,7 +316,7 @@ pub async fn sign_in(
     if created.is_err() {
         return crate::pages::problem();
     }
-    let mut res = Redirect::to("/").into_response();
+    let mut res = Redirect::to(safe_next(&form.next)).into_response();
     let h = res.headers_mut();
     h.append(
         header::SET_COOKIE,
@@ -271,6 +324,34 @@ pub async fn sign_in(
     );
     h.append(header::SET_COOKIE, set_cookie(&app, SIGN_IN_COOKIE, "", 0));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_leads_back_only_to_this_services_pages() {
+        assert_eq!(safe_next("/cases/I1?x=1"), "/cases/I1?x=1");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "/sign-in?next=/",
+            "/sign-out",
+            "",
+            "cases/I1",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/");
+        assert_eq!(
+            sign_in_path("/queues/dait?lpa=all&page=2"),
+            "/sign-in?next=/queues/dait%3Flpa%3Dall%26page%3D2"
+        );
+        assert_eq!(sign_in_path("/"), "/sign-in");
+    }
 }
 
 #[derive(Deserialize)]

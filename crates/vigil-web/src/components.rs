@@ -320,8 +320,10 @@ pub fn table(caption: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
             esc(caption)
         );
     }
+    // On a phone the table stacks: each row a block, each cell under its column's name
+    // (`data-label`), so nothing scrolls sideways.
     let mut out = format!(
-        "<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">{}</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">",
+        "<table class=\"govuk-table vigil-stacking-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">{}</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">",
         esc(caption)
     );
     for h in header {
@@ -333,8 +335,11 @@ pub fn table(caption: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
     out.push_str("</tr></thead><tbody class=\"govuk-table__body\">");
     for r in rows {
         out.push_str("<tr class=\"govuk-table__row\">");
-        for c in r {
-            out.push_str(&format!("<td class=\"govuk-table__cell\">{c}</td>"));
+        for (i, c) in r.iter().enumerate() {
+            out.push_str(&format!(
+                "<td class=\"govuk-table__cell\" data-label=\"{}\">{c}</td>",
+                esc(header.get(i).copied().unwrap_or(""))
+            ));
         }
         out.push_str("</tr>");
     }

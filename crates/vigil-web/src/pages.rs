@@ -49,7 +49,15 @@ impl axum::extract::FromRequestParts<Arc<App>> for SignedIn {
         parts: &mut axum::http::request::Parts,
         app: &Arc<App>,
     ) -> Result<Self, Response> {
-        signed_in(app, &parts.headers).await.map(SignedIn)
+        match current(app, &parts.headers).await {
+            Some(s) => Ok(SignedIn(s)),
+            // A page asked for before signing in is where sign-in leads back to.
+            None if parts.method == axum::http::Method::GET => {
+                let asked = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                Err(Redirect::to(&crate::auth::sign_in_path(asked)).into_response())
+            }
+            None => Err(Redirect::to("/sign-in").into_response()),
+        }
     }
 }
 

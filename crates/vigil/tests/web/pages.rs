@@ -56,6 +56,41 @@ fn sign_in_sessions_and_form_tokens() {
             "the password is never echoed"
         );
     }
+    // The page asked for before signing in is where sign-in leads.
+    let r = http(&srv.addr, "GET", "/people/P1", None, None);
+    assert_eq!(r.header("location"), Some("/sign-in?next=/people/P1"));
+    let page = http(&srv.addr, "GET", "/sign-in?next=/people/P1", None, None);
+    assert!(
+        page.body.contains("name=\"next\" value=\"/people/P1\""),
+        "{}",
+        page.body
+    );
+    let pre2 = format!("vigil_signin={}", page.cookie("vigil_signin").unwrap());
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/sign-in",
+        Some(&pre2),
+        Some(&format!(
+            "username=cru&password=lantern+orbit+velvet&csrf={}&next=%2Fpeople%2FP1",
+            csrf_in(&page.body)
+        )),
+    );
+    assert_eq!((r.status, r.header("location")), (303, Some("/people/P1")));
+    // Never to another site.
+    let page = http(&srv.addr, "GET", "/sign-in", None, None);
+    let pre3 = format!("vigil_signin={}", page.cookie("vigil_signin").unwrap());
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/sign-in",
+        Some(&pre3),
+        Some(&format!(
+            "username=cru&password=lantern+orbit+velvet&csrf={}&next=%2F%2Fevil.example%2F",
+            csrf_in(&page.body)
+        )),
+    );
+    assert_eq!((r.status, r.header("location")), (303, Some("/")));
     let (session, csrf) = sign_in(&srv, "cru");
     let home = http(&srv.addr, "GET", "/", Some(&session), None);
     assert!(home.body.contains("cru officer"));
