@@ -1102,15 +1102,15 @@ fn appendix(out: &mut String, pack: &Pack, rw: &ReportWindows, opts: &ReportOpti
         ),
         (
             "Solved outcomes and solved rate",
-            "Outcomes in the SOLVED group dated in the period; the rate divides them by offences recorded in the same period (the Home Office period method).",
+            "Outcomes in the solved group (below) dated in the period; the rate divides them by offences recorded in the same period (the Home Office period method).",
         ),
         (
             "Positive outcome rate",
-            "Of offences recorded in a period, the share with a SOLVED outcome by the data date.",
+            "Of offences recorded in a period, the share with a solved outcome by the data date.",
         ),
         (
             "Resolved outcomes",
-            "Outcomes in the RESOLVED group, by month of outcome.",
+            "Outcomes in the resolved group (below), by month of outcome.",
         ),
         (
             "Repeat incident rate",
@@ -1135,16 +1135,16 @@ fn appendix(out: &mut String, pack: &Pack, rw: &ReportWindows, opts: &ReportOpti
     ];
     let rows: Vec<Vec<String>> = defs.iter().map(|(a, b)| vec![esc(a), esc(b)]).collect();
     out.push_str(&table(
-        "Definitions used (after the project's METRICS.md)",
+        "Definitions used",
         &["Measure", "Definition"],
         &rows,
     ));
     let groups = &pack.outcome_groups;
     let rows = vec![
-        vec!["SOLVED".into(), esc(&groups.solved.join(", "))],
-        vec!["RESOLVED".into(), esc(&groups.resolved.join(", "))],
+        vec!["Solved".into(), esc(&groups.solved.join(", "))],
+        vec!["Resolved".into(), esc(&groups.resolved.join(", "))],
         vec![
-            "VICTIM_DOES_NOT_SUPPORT".into(),
+            "Victim does not support action".into(),
             esc(&groups.victim_does_not_support.join(", ")),
         ],
     ];

@@ -64,7 +64,7 @@ async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)
     let as_of = if f.as_of.trim().is_empty() {
         info.as_of
     } else {
-        vigil_domain::time::parse_date(f.as_of.trim())
+        crate::service::parse_day(&f.as_of)
             .map_err(|e| (StatusCode::BAD_REQUEST, format!("Data as of: {e}")))?
     };
     let mut cfg = PackConfig::new(as_of);
@@ -134,13 +134,13 @@ pub async fn dashboard(
     let as_of = p.pack.as_of.clone();
     let total = |v: &vigil_analytics::pack::Monthly, w: Window| v.total(w).unwrap_or(0.0);
     let percent = |x: Option<f64>| x.map_or("–".into(), |x| format!("{:.1}%", x * 100.0));
-    let rw =
-        vigil_report::report_windows(vigil_domain::time::parse_date(&as_of).unwrap_or_default());
+    let as_of_day = vigil_domain::time::parse_date(&as_of).unwrap_or_default();
+    let rw = vigil_report::report_windows(as_of_day);
     let (latest, previous) = (rw.latest, rw.previous);
     let mut body = format!(
         "<h1 class=\"govuk-heading-l\">Dashboard</h1><p class=\"govuk-body\">{} · data as of {} · {}</p>",
         esc(&p.source),
-        esc(&as_of),
+        esc(&vigil_domain::dates::long(as_of_day)),
         if lpa.is_empty() {
             "whole force".to_owned()
         } else {
@@ -152,8 +152,8 @@ pub async fn dashboard(
     body.push_str(&format!(
         "<form method=\"get\" action=\"/dashboard\" novalidate>{}{}{}</form>",
         crate::components::select("lpa", "Local Policing Area", &lpa_options, lpa, &[]),
-        crate::components::Input::text("as_of", "Data as of", &as_of)
-            .hint("For example, 2019-09-01")
+        crate::components::Input::text("as_of", "Data as of", &as_of_day.format("%d/%m/%Y").to_string())
+            .hint("For example, 01/09/2019")
             .width("10")
             .render(&[]),
         crate::components::button("Show", None, true)

@@ -654,6 +654,13 @@ fn pages_fit_a_phone_without_sideways_scrolling() {
         );
     };
     overflow("/sign-in");
+    // The check finds a code when there is one.
+    b.script("document.querySelector('main').insertAdjacentHTML('beforeend', '<p>no_further_action</p>');", json!([]));
+    let found = b.script(
+        "return (document.querySelector('main').innerText.match(/\\b[A-Za-z]+_[A-Za-z_]+\\b/g) || []).join(' ');",
+        json!([]),
+    );
+    assert_eq!(found, json!("no_further_action"));
     for (user, pages) in [
         (
             "officer",

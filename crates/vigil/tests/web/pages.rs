@@ -297,9 +297,14 @@ fn the_dashboard_and_board_report_are_for_analysts() {
     );
     assert_eq!(north.status, 200);
     assert!(north.body.contains("North LPA"));
+    // The date is typed and shown as people write it.
+    let typed = http(&srv.addr, "GET", "/dashboard?as_of=31%2F08%2F2019", Some(&analyst), None);
+    assert_eq!(typed.status, 200);
+    assert!(typed.body.contains("data as of 31 August 2019"), "{}", typed.body);
+    assert!(typed.body.contains("value=\"31/08/2019\""), "{}", typed.body);
     for (q, expected) in [
         ("lpa=Narnia", "no Local Policing Area called"),
-        ("as_of=31%2F08%2F2019", "is not a date"),
+        ("as_of=31%2F13%2F2019", "is not a date; enter it like 31/08/2019"),
         ("as_of=2001-01-01", "before the data starts"),
     ] {
         let r = http(
