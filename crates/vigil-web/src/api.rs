@@ -218,10 +218,10 @@ pub struct PersonDto {
     pub address_withheld: bool,
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct PersonParams {
-    /// Why the caller needs a confidential (refuge) address: required to receive one, and
+pub struct AddressReason {
+    /// Why the caller needs the confidential (refuge) address: at least 10 characters,
     /// written to the audit trail.
     pub reason: String,
 }
@@ -533,28 +533,60 @@ fn created<T: Serialize>(body: T) -> Response {
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
+/// A person's record; a confidential address is withheld (read it with
+/// `POST /people/{id}/address`).
 #[utoipa::path(get, path = "/people/{id}", tag = "people",
-    params(("id" = String, Path, description = "The person's reference"), PersonParams),
+    params(("id" = String, Path, description = "The person's reference")),
     responses((status = 200, body = PersonRecordDto), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn person(
     State(app): State<Arc<App>>,
     Caller(s): Caller,
     Path(id): Path<String>,
-    q: Result<Query<PersonParams>, QueryRejection>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
-    let Query(q) = match q {
-        Ok(q) => q,
-        Err(r) => return query_problem(r).into_response(),
-    };
-    match service::read_person(&app, &s, &id, &q.reason).await {
+    // A reason sent in the URL would sit in logs and histories: refused, not read.
+    if query.is_some_and(|q| !q.is_empty()) {
+        return from_failure(
+            &s,
+            Failure::Invalid(vec![FieldError::new(
+                "reason",
+                "This address takes no query; to read a confidential address, POST the reason to /api/v1/people/{id}/address",
+            )]),
+        )
+        .into_response();
+    }
+    person_record(&app, &s, &id, None).await
+}
+
+/// A person's record with a confidential (refuge) address, for a role that may see it,
+/// given the reason. A POST, so the reason is never part of a URL (and never in a log).
+#[utoipa::path(post, path = "/people/{id}/address", tag = "people",
+    params(("id" = String, Path, description = "The person's reference")),
+    request_body = AddressReason,
+    responses((status = 200, body = PersonRecordDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn person_with_address(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<AddressReason>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match b {
+        Ok(Json(r)) => person_record(&app, &s, &id, Some(&r.reason)).await,
+        Err(r) => json_problem(r).into_response(),
+    }
+}
+
+async fn person_record(app: &App, s: &Session, id: &str, reason: Option<&str>) -> Response {
+    match service::read_person(app, s, id, reason).await {
         Ok(r) => Json(PersonRecordDto {
             incidents: r.incidents.iter().map(IncidentDto::from).collect(),
             referrals: r.referrals.iter().map(ReferralDto::from).collect(),
             person: PersonDto::shown(r.person, r.address_withheld),
         })
         .into_response(),
-        Err(f) => from_failure(&s, f).into_response(),
+        Err(f) => from_failure(s, f).into_response(),
     }
 }
 
@@ -1056,6 +1088,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
     use utoipa_axum::routes;
     utoipa_axum::router::OpenApiRouter::new()
         .routes(routes!(person))
+        .routes(routes!(person_with_address))
         .routes(routes!(search))
         .routes(routes!(case))
         .routes(routes!(record_incident))

@@ -152,10 +152,14 @@ pub async fn dashboard(
     body.push_str(&format!(
         "<form method=\"get\" action=\"/dashboard\" novalidate>{}{}{}</form>",
         crate::components::select("lpa", "Local Policing Area", &lpa_options, lpa, &[]),
-        crate::components::Input::text("as_of", "Data as of", &as_of_day.format("%d/%m/%Y").to_string())
-            .hint("For example, 01/09/2019")
-            .width("10")
-            .render(&[]),
+        crate::components::Input::text(
+            "as_of",
+            "Data as of",
+            &as_of_day.format("%d/%m/%Y").to_string()
+        )
+        .hint("For example, 01/09/2019")
+        .width("10")
+        .render(&[]),
         crate::components::button("Show", None, true)
     ));
     let off = &scope.da_offences;

@@ -115,6 +115,7 @@ pub fn router(
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/people/{id}", get(pages::person))
+        .route("/people/{id}/address", post(pages::person_with_address))
         .route("/cases/{id}", get(cases::case))
         .route("/queues/{queue}", get(work::queue))
         .route("/tasks", get(work::tasks))

@@ -247,26 +247,39 @@ pub fn full_name(p: &vigil_domain::Person) -> Option<String> {
 
 /// A person's record. Names, addresses and refuge addresses follow the permission table;
 /// the read is audited before anything is shown.
-#[derive(Deserialize, Default)]
-pub struct PersonQuery {
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn person(
     State(app): State<Arc<App>>,
     SignedIn(s): SignedIn,
     Path(raw): Path<String>,
-    Query(q): Query<PersonQuery>,
 ) -> Response {
-    let (record, errors) = match service::read_person(&app, &s, &raw, &q.reason).await {
+    person_page(&app, &s, &raw, None).await
+}
+
+/// `POST /people/{id}/address`: the record with its confidential address, for a role that
+/// may see it and gives a reason. A form post, so the reason never sits in an address bar,
+/// a browser's history or a proxy's log.
+pub async fn person_with_address(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    person_page(&app, &s, &raw, Some(f.get("reason"))).await
+}
+
+async fn person_page(app: &App, s: &Session, raw: &str, reason: Option<&str>) -> Response {
+    let (record, errors) = match service::read_person(app, s, raw, reason).await {
         Ok(r) => (r, Vec::new()),
         // A reason too short: read the record without the address, and say why.
-        Err(Failure::Invalid(errors)) => match service::read_person(&app, &s, &raw, "").await {
+        Err(Failure::Invalid(errors)) => match service::read_person(app, s, raw, None).await {
             Ok(r) => (r, errors),
-            Err(f) => return failure_page(&s, f),
+            Err(f) => return failure_page(s, f),
         },
-        Err(f) => return failure_page(&s, f),
+        Err(f) => return failure_page(s, f),
     };
     let id = record.person.id.clone();
     let p = record.person;
@@ -286,7 +299,7 @@ pub async fn person(
             format!(
                 "{} (age {})",
                 b.format("%-d %B %Y"),
-                age_on(b, vigil_auth::now_utc().date())
+                age_on(b, app.now().date())
             ),
         ));
     }
@@ -306,12 +319,17 @@ pub async fn person(
         .join(", ");
         let address = if record.reason_needed {
             format!(
-                "{} A refuge or new address. To see it, say why you need it: the reason is kept in the audit trail.<form method=\"get\" action=\"/people/{}\" novalidate class=\"govuk-!-margin-top-3\">{}{}</form>",
+                "{} A refuge or new address. To see it, say why you need it: the reason is kept in the audit trail.<form method=\"post\" action=\"/people/{}/address\" novalidate class=\"govuk-!-margin-top-3\">{}{}{}</form>",
                 tag("Confidential", "red"),
                 esc(id.as_str()),
-                Input::text("reason", "Why you need the address", &q.reason)
-                    .width("30")
-                    .render(&errors),
+                csrf(&s.csrf_token),
+                Input::text(
+                    "reason",
+                    "Why you need the address",
+                    reason.unwrap_or_default()
+                )
+                .width("30")
+                .render(&errors),
                 button("Show the address", None, true)
             )
         } else if withheld {
@@ -420,7 +438,7 @@ pub async fn person(
     } else {
         StatusCode::BAD_REQUEST
     };
-    (status, Html(page(&format!("Person {id}"), Some(&s), &body))).into_response()
+    (status, Html(page(&format!("Person {id}"), Some(s), &body))).into_response()
 }
 
 fn search_form(q: &SearchInput, errors: &[FieldError], lpas: &[vigil_domain::Lpa]) -> String {

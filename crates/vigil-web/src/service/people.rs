@@ -31,14 +31,21 @@ pub struct PersonRecord {
 
 /// Reads a person's record. A confidential (refuge) address is a sensitive read: even a
 /// role that may see it gets it only when the reader gives a reason, and the reason is
-/// written to the audit trail with the read.
-pub async fn read_person(app: &App, s: &Session, raw: &str, reason: &str) -> Outcome<PersonRecord> {
+/// written to the audit trail with the read. `reason` is `Some` when the reader asks for the
+/// address (then it must say why); `None` reads the record without it.
+pub async fn read_person(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    reason: Option<&str>,
+) -> Outcome<PersonRecord> {
     require_read(app, s, "person", raw).await?;
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     let person = app.store.person(&id).await?.record;
-    let reason = reason.trim();
+    let reason = reason.map(str::trim);
     let sensitive = vigil_domain::visibility::needs_reason(s.user.role, &person);
-    let reason_ok = sensitive && !reason.is_empty();
+    let reason_ok = sensitive && reason.is_some();
+    let reason = reason.unwrap_or_default();
     if reason_ok {
         let mut errors = Vec::new();
         if reason.chars().count() < 10 {

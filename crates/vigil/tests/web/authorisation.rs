@@ -305,6 +305,38 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: "GET",
+            path: "/suspects",
+            json: None,
+            expect: |r| {
+                if allows(r, C::RecordInvestigation) {
+                    200
+                } else {
+                    403
+                }
+            },
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/suspects",
+            json: None,
+            expect: |r| {
+                if allows(r, C::RecordInvestigation) {
+                    200
+                } else {
+                    403
+                }
+            },
+        },
+        Route {
+            // Asking for a refuge address without a reason: a role that may see it is asked
+            // why; any other reader gets the record with the address withheld.
+            method: "POST",
+            path: "/people/P3/address",
+            json: Some("form"),
+            expect: |r| reads_cases(r, if allows(r, C::SeeRefuge) { 400 } else { 200 }),
+        },
+        Route {
+            method: "GET",
             path: "/shared",
             json: None,
             expect: |r| if allows(r, C::ReadShared) { 200 } else { 404 },

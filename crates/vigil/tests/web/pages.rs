@@ -160,27 +160,46 @@ fn repeated_failures_are_throttled() {
 #[test]
 fn a_persons_record_follows_the_permission_table_and_every_read_is_audited() {
     let srv = start();
-    let (cru, _) = sign_in(&srv, "cru");
+    let (cru, cru_csrf) = sign_in(&srv, "cru");
     let p3 = http(&srv.addr, "GET", "/people/P3", Some(&cru), None);
     assert_eq!(p3.status, 200);
     // A refuge address is a sensitive read: even the CRU says why first.
     assert!(!p3.body.contains("Refuge Lane") && p3.body.contains("Show the address"));
     assert!(p3.body.contains("Cat Brown"));
-    let short = http(
-        &srv.addr,
-        "GET",
-        "/people/P3?reason=because",
-        Some(&cru),
-        None,
+    // The reveal is a form post: the reason never sits in a URL.
+    assert!(
+        p3.body
+            .contains("method=\"post\" action=\"/people/P3/address\"")
     );
-    assert_eq!(short.status, 400);
-    assert!(short.body.contains("at least 10 characters") && !short.body.contains("Refuge Lane"));
+    for reason in ["", "because"] {
+        let short = http(
+            &srv.addr,
+            "POST",
+            "/people/P3/address",
+            Some(&cru),
+            Some(&format!("csrf={cru_csrf}&reason={reason}")),
+        );
+        assert_eq!(short.status, 400, "{reason:?}");
+        assert!(
+            short.body.contains("at least 10 characters") && !short.body.contains("Refuge Lane")
+        );
+    }
+    let forged = http(
+        &srv.addr,
+        "POST",
+        "/people/P3/address",
+        Some(&cru),
+        Some("csrf=wrong&reason=Safety+plan+visit+with+the+IDVA"),
+    );
+    assert!(forged.status == 403 && !forged.body.contains("Refuge Lane"));
     let p3 = http(
         &srv.addr,
-        "GET",
-        "/people/P3?reason=Safety+plan+visit+with+the+IDVA",
+        "POST",
+        "/people/P3/address",
         Some(&cru),
-        None,
+        Some(&format!(
+            "csrf={cru_csrf}&reason=Safety+plan+visit+with+the+IDVA"
+        )),
     );
     assert!(
         p3.body.contains("Refuge Lane"),
@@ -298,13 +317,30 @@ fn the_dashboard_and_board_report_are_for_analysts() {
     assert_eq!(north.status, 200);
     assert!(north.body.contains("North LPA"));
     // The date is typed and shown as people write it.
-    let typed = http(&srv.addr, "GET", "/dashboard?as_of=31%2F08%2F2019", Some(&analyst), None);
+    let typed = http(
+        &srv.addr,
+        "GET",
+        "/dashboard?as_of=31%2F08%2F2019",
+        Some(&analyst),
+        None,
+    );
     assert_eq!(typed.status, 200);
-    assert!(typed.body.contains("data as of 31 August 2019"), "{}", typed.body);
-    assert!(typed.body.contains("value=\"31/08/2019\""), "{}", typed.body);
+    assert!(
+        typed.body.contains("data as of 31 August 2019"),
+        "{}",
+        typed.body
+    );
+    assert!(
+        typed.body.contains("value=\"31/08/2019\""),
+        "{}",
+        typed.body
+    );
     for (q, expected) in [
         ("lpa=Narnia", "no Local Policing Area called"),
-        ("as_of=31%2F13%2F2019", "is not a date; enter it like 31/08/2019"),
+        (
+            "as_of=31%2F13%2F2019",
+            "is not a date; enter it like 31/08/2019",
+        ),
         ("as_of=2001-01-01", "before the data starts"),
     ] {
         let r = http(
