@@ -692,17 +692,11 @@ pub async fn task_save(
         return crate::pages::not_found_page(Some(&s));
     };
     if task.allowed(&s) && f.get("action") == "check" {
-        // The no-JavaScript running count: show the form again with the answers kept.
-        return match app
-            .store
-            .case_file(&match vigil_domain::IncidentId::parse(&raw) {
-                Ok(id) => id,
-                Err(_) => return crate::pages::not_found_page(Some(&s)),
-            })
-            .await
-        {
+        // The no-JavaScript running count: show the form again with the answers kept. It
+        // shows the case, so it is a read of the case like any other: audited.
+        return match service::read_case(&app, &s, &raw).await {
             Ok(c) => Html(task_page(task, &s, &c, &f, &[])).into_response(),
-            Err(_) => crate::pages::not_found_page(Some(&s)),
+            Err(e) => failure_page(&s, e),
         };
     }
     let result = match task {

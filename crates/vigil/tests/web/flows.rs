@@ -763,3 +763,27 @@ fn partner_agencies_see_only_what_is_shared_with_them() {
         404
     );
 }
+
+/// The no-JavaScript "check my count" path on a case's assessment form shows the case, so
+/// it is audited like every other read of it.
+#[test]
+fn the_check_path_on_a_case_form_is_an_audited_read() {
+    let srv = start();
+    let (cookie, csrf) = sign_in(&srv, "sergeant");
+    let reads = || {
+        text(&vigil(&["--db", &srv.db, "audit", "--subject", "I1", "--limit", "1000"]))
+            .lines()
+            .filter(|l| l.contains("case.read") && l.contains("sergeant"))
+            .count()
+    };
+    let before = reads();
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/cases/I1/assessments/new?stage=secondary",
+        Some(&cookie),
+        Some(&format!("csrf={csrf}&action=check&dash_1=yes")),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(reads(), before + 1);
+}
