@@ -24,13 +24,51 @@ impl Default for MaracCriteria {
     }
 }
 
-/// Why a case meets the MARAC criteria; a case may meet several.
+/// Why a case meets the MARAC criteria; a case may meet several. Each carries the force's
+/// threshold it met, so what a page says follows the configured criteria.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaracReason {
-    VisibleHighRisk,
+    VisibleHighRisk {
+        threshold: u8,
+    },
     ProfessionalJudgement,
-    PotentialEscalation { incidents_in_window: u32 },
-    Repeat,
+    PotentialEscalation {
+        incidents_in_window: u32,
+        window_days: i64,
+    },
+    Repeat {
+        window_days: i64,
+    },
+}
+
+impl MaracReason {
+    /// The reason in words, with the threshold it met.
+    pub fn describe(&self) -> String {
+        let window = |days: i64| {
+            if days == 365 {
+                "12 months".to_owned()
+            } else {
+                format!("{days} days")
+            }
+        };
+        match self {
+            MaracReason::VisibleHighRisk { threshold } => {
+                format!("visible high risk ({threshold} or more yes answers)")
+            }
+            MaracReason::ProfessionalJudgement => "professional judgement of high risk".to_owned(),
+            MaracReason::PotentialEscalation {
+                incidents_in_window,
+                window_days,
+            } => format!(
+                "potential escalation ({incidents_in_window} incidents in {})",
+                window(*window_days)
+            ),
+            MaracReason::Repeat { window_days } => format!(
+                "repeat: referred to MARAC in the last {}",
+                window(*window_days)
+            ),
+        }
+    }
 }
 
 /// What the rule needs about the victim and the incident being assessed.
@@ -53,7 +91,9 @@ pub fn marac_eligibility(criteria: &MaracCriteria, case: &MaracCase<'_>) -> Vec<
         .dash_yes_count
         .is_some_and(|n| n >= criteria.visible_high_risk_yes_count)
     {
-        reasons.push(MaracReason::VisibleHighRisk);
+        reasons.push(MaracReason::VisibleHighRisk {
+            threshold: criteria.visible_high_risk_yes_count,
+        });
     }
     if case.judged_high_risk {
         reasons.push(MaracReason::ProfessionalJudgement);
@@ -68,13 +108,16 @@ pub fn marac_eligibility(criteria: &MaracCriteria, case: &MaracCase<'_>) -> Vec<
     if in_window >= criteria.escalation_incidents {
         reasons.push(MaracReason::PotentialEscalation {
             incidents_in_window: in_window,
+            window_days: criteria.escalation_window_days,
         });
     }
     if let Some(last) = case.last_marac_referral
         && last <= case.now
         && case.now - last <= Duration::days(criteria.repeat_window_days)
     {
-        reasons.push(MaracReason::Repeat);
+        reasons.push(MaracReason::Repeat {
+            window_days: criteria.repeat_window_days,
+        });
     }
     reasons
 }
@@ -109,22 +152,41 @@ mod tests {
         assert!(marac_eligibility(&c, &case(Some(13), &[], None)).is_empty());
         assert_eq!(
             marac_eligibility(&c, &case(Some(14), &[], None)),
-            vec![MaracReason::VisibleHighRisk]
+            vec![MaracReason::VisibleHighRisk { threshold: 14 }]
         );
         let two = [at(100), at(300)];
         assert_eq!(
             marac_eligibility(&c, &case(None, &two, None)),
             vec![MaracReason::PotentialEscalation {
-                incidents_in_window: 3
+                incidents_in_window: 3,
+                window_days: 365
             }]
         );
         let stale = [at(10), at(300)];
         assert!(marac_eligibility(&c, &case(None, &stale, None)).is_empty());
         assert_eq!(
             marac_eligibility(&c, &case(None, &[], Some(at(50)))),
-            vec![MaracReason::Repeat]
+            vec![MaracReason::Repeat { window_days: 365 }]
         );
         assert!(marac_eligibility(&c, &case(None, &[], Some(at(20)))).is_empty());
+    }
+
+    #[test]
+    fn the_reason_in_words_follows_the_configured_criteria() {
+        let c = MaracCriteria {
+            visible_high_risk_yes_count: 12,
+            escalation_window_days: 180,
+            ..MaracCriteria::default()
+        };
+        let reasons = marac_eligibility(&c, &case(Some(12), &[at(300), at(350)], None));
+        let words: Vec<String> = reasons.iter().map(MaracReason::describe).collect();
+        assert_eq!(
+            words,
+            [
+                "visible high risk (12 or more yes answers)",
+                "potential escalation (3 incidents in 180 days)"
+            ]
+        );
     }
 
     proptest! {

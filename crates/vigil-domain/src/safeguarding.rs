@@ -29,25 +29,7 @@ impl Action {
     pub fn describe(&self) -> String {
         match self {
             Action::MaracReferral(reasons) => {
-                let why: Vec<String> = reasons
-                    .iter()
-                    .map(|r| match r {
-                        MaracReason::VisibleHighRisk => {
-                            "visible high risk (14 or more yes answers)".to_owned()
-                        }
-                        MaracReason::ProfessionalJudgement => {
-                            "professional judgement of high risk".to_owned()
-                        }
-                        MaracReason::PotentialEscalation {
-                            incidents_in_window,
-                        } => format!(
-                            "potential escalation ({incidents_in_window} incidents in 12 months)"
-                        ),
-                        MaracReason::Repeat => {
-                            "repeat: referred to MARAC in the last 12 months".to_owned()
-                        }
-                    })
-                    .collect();
+                let why: Vec<String> = reasons.iter().map(MaracReason::describe).collect();
                 format!("Refer to MARAC: {}", why.join("; "))
             }
             Action::IdvaReferral => "Refer the victim to an IDVA (high risk)".to_owned(),
@@ -99,6 +81,9 @@ pub struct CaseFacts<'a> {
     pub victim_referrals: &'a [(ReferralKind, DateTime)],
     /// The suspect's incidents against other people, with the relationship.
     pub suspect_history: &'a [(crate::PersonId, Relationship, DateTime)],
+    /// Right-to-know decisions made about a disclosure to the victim: whom it was about
+    /// and when it was decided (disclose or not).
+    pub right_to_know_decisions: &'a [(crate::PersonId, DateTime)],
 }
 
 /// The actions due on a case, in the order an officer should take them.
@@ -164,7 +149,15 @@ pub fn actions_due(
         .collect();
     partners.sort();
     partners.dedup();
-    if !partners.is_empty() && facts.incident.relationship.is_partner() {
+    // A right-to-know decision about this suspect, made since the incident, answers the
+    // prompt whichever way it went.
+    let decided = facts.incident.suspect_id.as_ref().is_some_and(|sid| {
+        facts
+            .right_to_know_decisions
+            .iter()
+            .any(|(subject, t)| subject == sid && *t >= at)
+    });
+    if !partners.is_empty() && facts.incident.relationship.is_partner() && !decided {
         out.push(Action::ClaresLawRightToKnow {
             other_partners: partners.len(),
         });
@@ -221,6 +214,7 @@ mod tests {
                 victim_incidents: &[],
                 victim_referrals: referrals,
                 suspect_history: history,
+                right_to_know_decisions: &[],
             },
             &MaracCriteria::default(),
             &SchoolCalendar::default(),
@@ -252,6 +246,7 @@ mod tests {
                 victim_incidents: &[],
                 victim_referrals: &[],
                 suspect_history: &[],
+                right_to_know_decisions: &[],
             },
             &MaracCriteria::default(),
             &SchoolCalendar::default(),
@@ -304,6 +299,40 @@ mod tests {
             ["clares_law_right_to_know"]
         );
         assert!(due(&i, &[], &[(same, Relationship::Partner, t(1, 1))], &[]).is_empty());
-        assert!(due(&i, &[], &[(other, Relationship::Sibling, t(1, 1))], &[]).is_empty());
+        assert!(
+            due(
+                &i,
+                &[],
+                &[(other.clone(), Relationship::Sibling, t(1, 1))],
+                &[]
+            )
+            .is_empty()
+        );
+        // A right-to-know decision about the suspect since the incident clears the prompt;
+        // one made before it, or about someone else, does not.
+        let history = [(other.clone(), Relationship::ExPartner, t(1, 1))];
+        let suspect = i.suspect_id.clone().unwrap();
+        let prompt = |decisions: &[(PersonId, DateTime)]| {
+            actions_due(
+                &CaseFacts {
+                    incident: &i,
+                    grade: i.risk_level,
+                    judged_high_risk: false,
+                    stages: &[],
+                    victim_incidents: &[],
+                    victim_referrals: &[],
+                    suspect_history: &history,
+                    right_to_know_decisions: decisions,
+                },
+                &MaracCriteria::default(),
+                &SchoolCalendar::default(),
+            )
+            .iter()
+            .any(|a| a.code() == "clares_law_right_to_know")
+        };
+        assert!(prompt(&[]));
+        assert!(!prompt(&[(suspect.clone(), t(6, 10))]));
+        assert!(prompt(&[(suspect, t(1, 10))]));
+        assert!(prompt(&[(other, t(6, 10))]));
     }
 }

@@ -464,6 +464,10 @@ impl Store for PostgresStore {
         read::incidents_on(&self.pool, day, lpa, limit).await
     }
 
+    async fn disclosures_for(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Disclosure>> {
+        read::disclosures_for(&self.pool, id).await
+    }
+
     async fn referrals_of(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Referral>> {
         read::referrals_of(&self.pool, id).await
     }

@@ -447,3 +447,18 @@ pub async fn dait_load(pool: &PgPool, lpa: &Lpa) -> StoreResult<vigil_store::Dai
         deployable_fte: fte,
     })
 }
+
+pub async fn disclosures_for(
+    pool: &PgPool,
+    id: &PersonId,
+) -> StoreResult<Vec<vigil_domain::Disclosure>> {
+    rows_where(
+        pool,
+        "disclosures",
+        columns::DISCLOSURES,
+        "at_risk_id = $1 ORDER BY received_at DESC, stored DESC LIMIT 500",
+        id.as_str(),
+        |c| rows::disclosure(c),
+    )
+    .await
+}

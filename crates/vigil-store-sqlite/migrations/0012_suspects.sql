@@ -1,2 +1,4 @@
 -- Outstanding suspects: an open offence's suspect is looked up among the arrests by person.
 CREATE INDEX arrests_person ON arrests (person_id);
+-- A victim's Clare's Law applications, for the right-to-know prompt on their cases.
+CREATE INDEX disclosures_at_risk ON disclosures (at_risk_id);

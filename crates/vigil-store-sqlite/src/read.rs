@@ -556,3 +556,18 @@ pub async fn dait_load(pool: &sqlx::SqlitePool, lpa: &Lpa) -> StoreResult<vigil_
         deployable_fte: fte,
     })
 }
+
+pub async fn disclosures_for(
+    pool: &sqlx::SqlitePool,
+    id: &PersonId,
+) -> StoreResult<Vec<vigil_domain::Disclosure>> {
+    rows_where(
+        pool,
+        "disclosures",
+        columns::DISCLOSURES,
+        "at_risk_id = ?1 ORDER BY received_at DESC LIMIT 500",
+        id.as_str(),
+        |c| rows::disclosure(c),
+    )
+    .await
+}

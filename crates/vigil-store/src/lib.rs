@@ -574,6 +574,10 @@ pub trait Store: Send + Sync {
     /// A person's referrals (to MARAC, IDVA, MASH, Encompass), newest first.
     async fn referrals_of(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Referral>>;
 
+    /// The Clare's Law disclosure applications about a person at risk, newest first (at most
+    /// 500).
+    async fn disclosures_for(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Disclosure>>;
+
     /// Referrals of the given kinds, or made by `agency`, newest first: what a partner
     /// agency's users see (the sharing rule itself is `vigil_domain::sharing`).
     async fn shared_referrals(

@@ -157,10 +157,27 @@ async fn the_same_records_give_the_same_answers_on_both_backends() {
         );
         let day = i.reported_at.date();
         assert_eq!(
+            lite.disclosures_for(&i.victim_id).await.unwrap(),
+            pg.disclosures_for(&i.victim_id).await.unwrap()
+        );
+        assert_eq!(
             lite.incidents_on(day, None, 100).await.unwrap(),
             pg.incidents_on(day, None, 100).await.unwrap()
         );
     }
+    // Every person at risk's disclosures, as the records hold them, newest first.
+    let mut compared = 0;
+    for d in records.disclosures.iter().take(40) {
+        let got = lite.disclosures_for(&d.at_risk_id).await.unwrap();
+        assert!(got.contains(d));
+        assert!(got.windows(2).all(|w| w[0].received_at >= w[1].received_at));
+        assert_eq!(got, pg.disclosures_for(&d.at_risk_id).await.unwrap());
+        compared += 1;
+    }
+    assert!(
+        compared > 0,
+        "the small force has no disclosures to compare"
+    );
 }
 
 /// The outstanding suspects each backend lists are the domain's, for every team and area,

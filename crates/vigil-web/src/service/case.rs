@@ -14,6 +14,8 @@ pub struct Histories {
     /// Every referral of the victim, any incident, declined ones included.
     pub referrals: Vec<Referral>,
     suspect_incidents: Vec<Incident>,
+    /// Clare's Law applications about the victim.
+    disclosures: Vec<vigil_domain::Disclosure>,
 }
 
 impl Histories {
@@ -25,6 +27,7 @@ impl Histories {
                 Some(sid) => app.store.incidents_of(sid).await?,
                 None => Vec::new(),
             },
+            disclosures: app.store.disclosures_for(&i.victim_id).await?,
         })
     }
 }
@@ -64,6 +67,13 @@ pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -
             .collect(),
         None => Vec::new(),
     };
+    let decisions: Vec<(PersonId, DateTime)> = h
+        .disclosures
+        .iter()
+        .filter(|d| d.route == vigil_domain::DisclosureRoute::RightToKnow)
+        .filter_map(|d| Some((d.subject_id.clone(), d.decided_at?)))
+        .filter(|(_, t)| !(as_reported && *t >= i.reported_at))
+        .collect();
     let stages: Vec<AssessmentStage> = c.assessments.iter().map(|a| a.stage).collect();
     let judged_high = c
         .assessments
@@ -78,6 +88,7 @@ pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -
             victim_incidents: &victim_incidents,
             victim_referrals: &victim_referrals,
             suspect_history: &suspect_history,
+            right_to_know_decisions: &decisions,
         },
         &vigil_domain::marac::MaracCriteria::default(),
         // The area's own school calendar, the one its Encompass task runs on.

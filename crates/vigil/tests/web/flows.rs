@@ -771,10 +771,18 @@ fn the_check_path_on_a_case_form_is_an_audited_read() {
     let srv = start();
     let (cookie, csrf) = sign_in(&srv, "sergeant");
     let reads = || {
-        text(&vigil(&["--db", &srv.db, "audit", "--subject", "I1", "--limit", "1000"]))
-            .lines()
-            .filter(|l| l.contains("case.read") && l.contains("sergeant"))
-            .count()
+        text(&vigil(&[
+            "--db",
+            &srv.db,
+            "audit",
+            "--subject",
+            "I1",
+            "--limit",
+            "1000",
+        ]))
+        .lines()
+        .filter(|l| l.contains("case.read") && l.contains("sergeant"))
+        .count()
     };
     let before = reads();
     let r = http(
