@@ -63,6 +63,13 @@ pub fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Random bytes from the operating system's generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
 /// The current time in UTC, to the second: what sessions and the audit trail are stamped with.
 pub fn now_utc() -> chrono::NaiveDateTime {
     let secs = std::time::SystemTime::now()

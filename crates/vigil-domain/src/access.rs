@@ -215,14 +215,14 @@ impl std::fmt::Display for Username {
 pub fn check_agency(role: Role, agency: Option<crate::Agency>) -> Result<(), crate::ValueError> {
     match (role, agency) {
         (Role::PartnerAgency, None) => Err(crate::ValueError::new(
-            "a partner-agency user needs an agency (--agency)",
+            "a partner-agency user needs an agency: choose the agency they work for",
         )),
         (Role::PartnerAgency, Some(crate::Agency::Police)) => Err(crate::ValueError::new(
             "a partner-agency user cannot belong to the police; give a partner agency",
         )),
         (Role::PartnerAgency, Some(_)) => Ok(()),
         (_, Some(a)) => Err(crate::ValueError::new(format!(
-            "only partner-agency users belong to an agency; a {role} is police staff (drop --agency {a})"
+            "only partner-agency users belong to an agency; a {role} is police staff, not {a}"
         ))),
         (_, None) => Ok(()),
     }

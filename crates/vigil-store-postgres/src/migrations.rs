@@ -30,7 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        description: "arrests by person (outstanding suspects), disclosures by person at risk",
+        description: "arrests by person (outstanding suspects), disclosures by person at risk, audit entries by record and action",
         sql: include_str!("../migrations/0005_suspects.sql"),
     },
 ];

@@ -113,22 +113,95 @@ fn audit_row(r: &SqliteRow) -> StoreResult<AuditRow> {
 const AUDIT_COLUMNS: &str =
     "seq, at, actor, action, subject_kind, subject_id, reason, prev_hash, hash";
 
+/// The audit filter: actor, subject, action pattern, from, before (?1–?5).
+const AUDIT_FILTER: &str = "(?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject_id = ?2) AND (?3 IS NULL OR action LIKE ?3 ESCAPE '\\') AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5)";
+
+fn audit_query<'q>(
+    sql: String,
+    q: &AuditQuery,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(q.actor.clone())
+        .bind(q.subject_id.clone())
+        .bind(q.action_pattern())
+        .bind(q.from.map(format_datetime))
+        .bind(q.before.map(format_datetime))
+}
+
 pub async fn trail(pool: &SqlitePool, q: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
     let limit = if q.limit == 0 {
         100
     } else {
         q.limit.min(10_000)
     };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR subject_id = ?2) ORDER BY seq DESC LIMIT ?3"
-    )))
-    .bind(q.actor.as_deref())
-    .bind(q.subject_id.as_deref())
+    let rows = audit_query(
+        format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {AUDIT_FILTER} ORDER BY seq DESC LIMIT ?6 OFFSET ?7"
+        ),
+        q,
+    )
     .bind(i64::from(limit))
+    .bind(i64::from(q.offset))
     .fetch_all(pool)
     .await
     .map_err(backend)?;
     rows.iter().map(audit_row).collect()
+}
+
+pub async fn count(pool: &SqlitePool, q: &AuditQuery) -> StoreResult<u64> {
+    let n: i64 = audit_query(
+        format!("SELECT COUNT(*) FROM audit_log WHERE {AUDIT_FILTER}"),
+        q,
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?
+    .get(0);
+    Ok(n as u64)
+}
+
+pub async fn append_all(pool: &SqlitePool, entries: &[AuditEntry]) -> StoreResult<()> {
+    let mut tx = crate::write_tx(pool).await?;
+    for e in entries {
+        append(&mut tx, e).await?;
+    }
+    tx.commit().await.map_err(backend)
+}
+
+pub async fn change_user(
+    pool: &SqlitePool,
+    c: &vigil_store::UserChange,
+    audit: &AuditEntry,
+) -> StoreResult<User> {
+    let mut tx = crate::write_tx(pool).await?;
+    let done = sqlx::query(
+        "UPDATE users SET display_name = ?1, role = ?2, agency = ?3, lpa = ?4, version = version + 1 WHERE username = ?5",
+    )
+    .bind(c.display_name.as_str())
+    .bind(c.role.as_str())
+    .bind(c.agency.map(|a| a.as_str()))
+    .bind(c.lpa.as_ref().map(|l| l.as_str().to_owned()))
+    .bind(c.username.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            id: c.username.to_string(),
+        });
+    }
+    append(&mut tx, audit).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
+    )))
+    .bind(c.username.as_str())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let user = user_row(&row)?;
+    tx.commit().await.map_err(backend)?;
+    Ok(user)
 }
 
 pub async fn verify(pool: &SqlitePool) -> StoreResult<Option<i64>> {
@@ -258,6 +331,16 @@ where
             what: "user",
             id: username.to_string(),
         });
+    }
+    if sql.contains("password_hash") {
+        // A new password ends every session signed in with the old one.
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = ?1)",
+        )
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
     }
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)

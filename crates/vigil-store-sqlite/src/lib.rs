@@ -372,6 +372,22 @@ impl Store for SqliteStore {
         Ok(row)
     }
 
+    async fn audit_count(&self, query: &AuditQuery) -> StoreResult<u64> {
+        accounts::count(&self.pool, query).await
+    }
+
+    async fn audit_all(&self, entries: &[AuditEntry]) -> StoreResult<()> {
+        accounts::append_all(&self.pool, entries).await
+    }
+
+    async fn update_user(
+        &self,
+        change: &vigil_store::UserChange,
+        audit: &AuditEntry,
+    ) -> StoreResult<User> {
+        accounts::change_user(&self.pool, change, audit).await
+    }
+
     async fn audit_trail(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
         accounts::trail(&self.pool, query).await
     }

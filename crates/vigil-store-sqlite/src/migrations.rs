@@ -64,7 +64,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 12,
-        description: "arrests by person (outstanding suspects), disclosures by person at risk",
+        description: "arrests by person (outstanding suspects), disclosures by person at risk, audit entries by record and action",
         sql: include_str!("../migrations/0012_suspects.sql"),
     },
 ];

@@ -98,6 +98,16 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// New values for a user's account details (not the password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChange {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub agency: Option<Agency>,
+    pub lpa: Option<vigil_domain::Lpa>,
+}
+
 /// A stored user account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -132,12 +142,39 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-/// What to look for in the audit trail; empty fields match everything.
+/// What to look for in the audit trail; empty fields match everything. Entries come
+/// newest first, `offset` entries skipped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
     pub actor: Option<String>,
     pub subject_id: Option<String>,
+    /// An action (`person.read`), or every action of a kind when it ends in a dot
+    /// (`person.`).
+    pub action: Option<String>,
+    /// Entries at or after this instant (UTC).
+    pub from: Option<DateTime>,
+    /// Entries before this instant (UTC).
+    pub before: Option<DateTime>,
+    pub offset: u32,
     pub limit: u32,
+}
+
+impl AuditQuery {
+    /// The action filter as a SQL `LIKE` pattern: exact, or a prefix for a kind. Other
+    /// pattern characters in it match only themselves.
+    pub fn action_pattern(&self) -> Option<String> {
+        self.action.as_ref().map(|a| {
+            let escaped = a
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            if a.ends_with('.') {
+                format!("{escaped}%")
+            } else {
+                escaped
+            }
+        })
+    }
 }
 
 /// A signed-in session: who, the form token that must accompany every change, and when it
@@ -443,7 +480,7 @@ pub trait Store: Send + Sync {
         audit: &AuditEntry,
     ) -> StoreResult<()>;
 
-    /// Replaces a user's password hash, audited.
+    /// Replaces a user's password hash and ends every session of theirs, audited.
     async fn set_password_hash(
         &self,
         username: &Username,
@@ -508,6 +545,16 @@ pub trait Store: Send + Sync {
 
     /// Searches the audit trail, newest first.
     async fn audit_trail(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRow>>;
+
+    /// How many entries match the query (its offset and limit aside).
+    async fn audit_count(&self, query: &AuditQuery) -> StoreResult<u64>;
+
+    /// Writes several audit entries in one transaction (one per person a list showed).
+    async fn audit_all(&self, entries: &[AuditEntry]) -> StoreResult<()>;
+
+    /// Changes a user's name, role, agency and area, audited, in one transaction; the
+    /// user's sessions take the change at their next request.
+    async fn update_user(&self, change: &UserChange, audit: &AuditEntry) -> StoreResult<User>;
 
     /// The whole audit trail in sequence order, handed to `sink` in chunks of at most
     /// `chunk` rows: for `vigil copy`.

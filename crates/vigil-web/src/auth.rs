@@ -116,6 +116,11 @@ pub fn sign_in_path(asked: &str) -> String {
     }
 }
 
+/// A value for a URL's query string, percent-encoded.
+pub(crate) fn query_value(v: &str) -> String {
+    percent_encode(v)
+}
+
 /// Percent-encodes everything but the unreserved characters (RFC 3986).
 fn percent_encode(v: &str) -> String {
     let mut out = String::with_capacity(v.len());

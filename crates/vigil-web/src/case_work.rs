@@ -343,7 +343,7 @@ async fn fields(
                 "{}{}{}",
                 Input::text("date", "Date the victim withdrew support", f.get("date"))
                     .hint("For example, 27/3/2019")
-                    .width("govuk-input--width-10")
+                    .width("10")
                     .render(errors),
                 radios(
                     "method",
@@ -505,7 +505,7 @@ async fn fields(
                     f.get("reported_at")
                 )
                 .hint("For example, 27/3/2019 21:40")
-                .width("govuk-input--width-20")
+                .width("20")
                 .render(errors),
                 Input::text(
                     "arrived_at",
@@ -513,7 +513,7 @@ async fn fields(
                     f.get("arrived_at")
                 )
                 .hint("For example, 27/3/2019 21:58")
-                .width("govuk-input--width-20")
+                .width("20")
                 .render(errors),
                 select(
                     "call_grade",

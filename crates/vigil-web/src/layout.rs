@@ -31,6 +31,7 @@ fn nav(s: &Session, current: &str) -> String {
         items.push(("/dashboard".into(), "Dashboard"));
     }
     if allows(role, Capability::Administer) {
+        items.push(("/admin/users".into(), "Users"));
         items.push(("/audit".into(), "Audit trail"));
     }
     let mut out = String::from(

@@ -6,6 +6,7 @@
 //! the audit trail, and a record the user may not see is answered as not found (and the
 //! attempt audited).
 
+mod admin;
 pub mod api;
 mod api_work;
 mod auth;
@@ -122,7 +123,22 @@ pub fn router(
         .route("/suspects", get(suspects::page))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/report", get(dashboard::report))
-        .route("/audit", get(pages::audit))
+        .route("/audit", get(admin::audit))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route(
+            "/admin/users/{username}",
+            get(admin::user).post(admin::change_user),
+        )
+        .route("/admin/users/{username}/status", post(admin::set_status))
+        .route(
+            "/admin/users/{username}/password",
+            post(admin::reset_password),
+        )
+        .route(
+            "/account/password",
+            get(admin::own_password).post(admin::change_own_password),
+        )
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn_with_state(

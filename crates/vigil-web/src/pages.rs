@@ -9,7 +9,6 @@ use crate::service::{self, Failure, Found, SearchInput};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use std::sync::Arc;
 use vigil_domain::access::{Capability, allows};
 use vigil_domain::time::Datelike;
@@ -557,75 +556,6 @@ pub async fn search(
         results
     );
     (status, Html(page_at("Search", Some(&s), "/search", &body))).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct AuditFilter {
-    #[serde(default)]
-    actor: String,
-    #[serde(default)]
-    subject: String,
-}
-
-/// The audit trail, for administrators: search by who or by record, newest first, with the
-/// state of the hash chain. Entries cannot be changed from here or anywhere else.
-pub async fn audit(
-    State(app): State<Arc<App>>,
-    SignedIn(s): SignedIn,
-    Query(q): Query<AuditFilter>,
-) -> Response {
-    if !allows(s.user.role, Capability::Administer) {
-        return not_found_page(Some(&s));
-    }
-    let clean = |v: &str| {
-        let v = v.trim();
-        (!v.is_empty()).then(|| v.chars().take(100).collect::<String>())
-    };
-    let query = vigil_store::AuditQuery {
-        actor: clean(&q.actor),
-        subject_id: clean(&q.subject),
-        limit: 200,
-    };
-    let (rows, chain) = match (
-        app.store.audit_trail(&query).await,
-        app.store.verify_audit_chain().await,
-    ) {
-        (Ok(r), Ok(c)) => (r, c),
-        _ => return problem(),
-    };
-    let mut body = h1("Audit trail");
-    body.push_str(&match chain {
-        None => p("The hash chain is intact: no entry has been changed or removed."),
-        Some(seq) => format!(
-            "<div class=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">The audit trail has been tampered with</h2><div class=\"govuk-error-summary__body\"><p class=\"govuk-body\">Entry {seq} does not match its hash chain.</p></div></div></div>"
-        ),
-    });
-    body.push_str(&format!(
-        "<form method=\"get\" action=\"/audit\" novalidate>{}{}{}</form>",
-        Input::text("actor", "User", &q.actor).render(&[]),
-        Input::text("subject", "Record reference", &q.subject)
-            .hint("A person, case or username")
-            .render(&[]),
-        button("Search", None, false)
-    ));
-    body.push_str(&table(
-        "Entries, newest first (at most 200)",
-        &["#", "When (UTC)", "User", "Action", "Record", "Reason"],
-        rows.iter()
-            .map(|r| {
-                let e = &r.entry;
-                vec![
-                    r.seq.to_string(),
-                    when(e.at),
-                    esc(&e.actor),
-                    esc(&e.action),
-                    format!("{}: {}", esc(&e.subject_kind), esc(&e.subject_id)),
-                    e.reason.as_deref().map_or(String::new(), esc),
-                ]
-            })
-            .collect(),
-    ));
-    Html(page_at("Audit trail", Some(&s), "/audit", &body)).into_response()
 }
 
 /// A partner agency's list: the referrals shared with it, with who they are about. No

@@ -18,6 +18,7 @@ use vigil_domain::time::{Date, DateTime};
 use vigil_domain::*;
 use vigil_store::{AuditEntry, CaseFile, PersonSearch, Session, StoreError};
 
+mod admin;
 mod case;
 mod casework;
 mod fields;
@@ -27,6 +28,7 @@ mod queues;
 mod recording;
 mod sharing;
 
+pub use admin::*;
 pub use case::*;
 pub use casework::*;
 pub use fields::*;

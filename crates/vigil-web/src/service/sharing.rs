@@ -22,17 +22,23 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
     list.retain(|r| {
         vigil_domain::sharing::is_shared_with(agency, r.referral.kind, r.referral.agency)
     });
-    let ids: Vec<&str> = list.iter().map(|r| r.referral.person_id.as_str()).collect();
-    audited(
-        app,
-        audit_entry(
-            actor(s),
-            "shared.read",
-            "person",
-            &ids.join(" "),
-            Some(format!("shared with {agency}")),
-        ),
-    )
-    .await?;
+    // One audit row per person the list shows, so a search of the trail by person finds
+    // every agency that saw them. No rows, no list.
+    let mut ids: Vec<&PersonId> = list.iter().map(|r| &r.referral.person_id).collect();
+    ids.sort();
+    ids.dedup();
+    let entries: Vec<AuditEntry> = ids
+        .iter()
+        .map(|id| {
+            audit_entry(
+                actor(s),
+                "shared.read",
+                "person",
+                id.as_str(),
+                Some(format!("on the list shared with {agency}")),
+            )
+        })
+        .collect();
+    app.store.audit_all(&entries).await?;
     Ok(list)
 }

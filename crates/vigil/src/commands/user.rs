@@ -51,6 +51,9 @@ pub struct AuditArgs {
     /// Only entries about this record (a person, case or user id).
     #[arg(long)]
     subject: Option<String>,
+    /// Only this action (person.read), or every action of a kind (person.).
+    #[arg(long)]
+    action: Option<String>,
     /// At most this many entries, newest first.
     #[arg(long, default_value_t = 50)]
     limit: u32,
@@ -260,7 +263,9 @@ pub async fn audit(db: &str, args: AuditArgs) -> Result<(), Failure> {
         .audit_trail(&AuditQuery {
             actor: args.actor,
             subject_id: args.subject,
+            action: args.action,
             limit: args.limit,
+            ..AuditQuery::default()
         })
         .await?;
     for r in &rows {

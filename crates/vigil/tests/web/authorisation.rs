@@ -355,6 +355,32 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: "GET",
+            path: "/admin/users",
+            json: None,
+            expect: |r| if allows(r, C::Administer) { 200 } else { 404 },
+        },
+        Route {
+            method: "GET",
+            path: "/admin/users/officer",
+            json: None,
+            expect: |r| if allows(r, C::Administer) { 200 } else { 404 },
+        },
+        Route {
+            // Disabling a user is an administrator's act; the form lacks the choice.
+            method: "POST",
+            path: "/admin/users/officer/status",
+            json: Some("form"),
+            expect: |r| if allows(r, C::Administer) { 400 } else { 404 },
+        },
+        Route {
+            // Everyone may change their own password; this form gives none.
+            method: "POST",
+            path: "/account/password",
+            json: Some("form"),
+            expect: |_| 400,
+        },
+        Route {
+            method: "GET",
             path: "/audit",
             json: None,
             expect: |r| if allows(r, C::Administer) { 200 } else { 404 },

@@ -387,12 +387,12 @@ fn administrators_search_the_audit_trail_and_no_one_else_can() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("hash chain is intact"));
     assert!(
-        page.body.contains("person.read") && page.body.contains("cru"),
+        page.body.contains("Person: read") && page.body.contains("cru"),
         "{}",
         page.body
     );
     assert!(
-        !page.body.contains("session.sign_in<"),
+        !page.body.contains("Session: sign in"),
         "filtered to the record"
     );
     let all = http(
@@ -675,4 +675,294 @@ fn each_request_is_logged_by_route_without_names_or_ids() {
     for secret in ["Smith", "P1", "family_name", "Ann"] {
         assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
     }
+}
+
+/// Signs in with a password; the session cookie and its form token, or the status.
+fn sign_in_with(srv: &Server, user: &str, password: &str) -> Result<(String, String), u16> {
+    let page = http(&srv.addr, "GET", "/sign-in", None, None);
+    let pre = page.cookie("vigil_signin").unwrap();
+    let form = format!(
+        "username={user}&password={}&csrf={}",
+        password.replace(' ', "+"),
+        csrf_in(&page.body)
+    );
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/sign-in",
+        Some(&format!("vigil_signin={pre}")),
+        Some(&form),
+    );
+    if r.status != 303 {
+        return Err(r.status);
+    }
+    let session = format!("vigil_session={}", r.cookie("vigil_session").unwrap());
+    let home = http(&srv.addr, "GET", "/", Some(&session), None);
+    Ok((session, csrf_in(&home.body)))
+}
+
+fn one_time_password(body: &str) -> String {
+    body.split("<strong class=\"vigil-password\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn administrators_manage_users_in_the_browser_and_every_act_is_audited() {
+    let srv = start();
+    let (admin, csrf) = sign_in(&srv, "admin");
+    let list = http(&srv.addr, "GET", "/admin/users", Some(&admin), None);
+    assert_eq!(list.status, 200);
+    assert!(
+        list.body.contains("9 users") && list.body.contains("DAIT sergeant"),
+        "{}",
+        list.body
+    );
+    let found = http(
+        &srv.addr,
+        "GET",
+        "/admin/users?find=serg",
+        Some(&admin),
+        None,
+    );
+    assert!(found.body.contains("1 user matching"), "{}", found.body);
+    // Only administrators.
+    let (officer, _) = sign_in(&srv, "officer");
+    assert_eq!(
+        http(&srv.addr, "GET", "/admin/users", Some(&officer), None).status,
+        404
+    );
+    assert_eq!(
+        http(
+            &srv.addr,
+            "GET",
+            "/admin/users/sergeant",
+            Some(&officer),
+            None
+        )
+        .status,
+        404
+    );
+
+    // Adding: each problem named; then the one-time password, shown once.
+    let post = |path: &str, cookie: &str, form: &str| {
+        http(&srv.addr, "POST", path, Some(cookie), Some(form))
+    };
+    let bad = post(
+        "/admin/users",
+        &admin,
+        &format!(
+            "csrf={csrf}&username=Jo+Bloggs&display_name=&role=partner_agency&agency=&lpa=Narnia"
+        ),
+    );
+    assert_eq!(bad.status, 400);
+    for message in ["Enter the user", "needs an agency", "Narnia", "username"] {
+        assert!(bad.body.contains(message), "{message}: {}", bad.body);
+    }
+    let added = post(
+        "/admin/users",
+        &admin,
+        &format!(
+            "csrf={csrf}&username=jo.bloggs&display_name=Jo+Bloggs&role=response_officer&agency=&lpa=North"
+        ),
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert_eq!(added.header("cache-control"), Some("no-store"));
+    let password = one_time_password(&added.body);
+    let taken = post(
+        "/admin/users",
+        &admin,
+        &format!("csrf={csrf}&username=jo.bloggs&display_name=Jo&role=analyst"),
+    );
+    assert!(taken.status == 400 && taken.body.contains("is taken"));
+    let (jo, jo_csrf) =
+        sign_in_with(&srv, "jo.bloggs", &password).expect("the one-time password signs in");
+    assert!(!srv.log().contains(&password), "a password is never logged");
+
+    // A change of role takes effect at Jo's next request.
+    let changed = post(
+        "/admin/users/jo.bloggs",
+        &admin,
+        &format!("csrf={csrf}&display_name=Jo+Bloggs&role=dait_investigator&agency=&lpa=North"),
+    );
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let home = http(&srv.addr, "GET", "/", Some(&jo), None);
+    assert!(
+        home.body.contains("/queues/dait"),
+        "Jo now works the DAIT queue"
+    );
+    // An administrator cannot lock themselves out.
+    let own = post(
+        "/admin/users/admin",
+        &admin,
+        &format!("csrf={csrf}&display_name=Admin&role=analyst"),
+    );
+    assert!(own.status == 400 && own.body.contains("cannot change your own role"));
+    let own = post(
+        "/admin/users/admin/status",
+        &admin,
+        &format!("csrf={csrf}&status=disabled"),
+    );
+    assert!(own.status == 400 && own.body.contains("cannot disable yourself"));
+
+    // Disabled: Jo's session stops at once; re-enabled: Jo signs in again.
+    let r = post(
+        "/admin/users/jo.bloggs/status",
+        &admin,
+        &format!("csrf={csrf}&status=disabled"),
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(http(&srv.addr, "GET", "/", Some(&jo), None).status, 303);
+    assert_eq!(sign_in_with(&srv, "jo.bloggs", &password).unwrap_err(), 401);
+    post(
+        "/admin/users/jo.bloggs/status",
+        &admin,
+        &format!("csrf={csrf}&status=enabled"),
+    );
+    let (jo, _) = sign_in_with(&srv, "jo.bloggs", &password).expect("re-enabled");
+
+    // A reset ends Jo's sessions; the old password no longer works.
+    let reset = post(
+        "/admin/users/jo.bloggs/password",
+        &admin,
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(reset.status, 200);
+    let fresh = one_time_password(&reset.body);
+    assert_ne!(fresh, password);
+    assert_eq!(http(&srv.addr, "GET", "/", Some(&jo), None).status, 303);
+    assert!(sign_in_with(&srv, "jo.bloggs", &password).is_err());
+    let (jo, jo_csrf2) = sign_in_with(&srv, "jo.bloggs", &fresh).unwrap();
+    let _ = jo_csrf;
+
+    // Jo changes the password: the current one first, the new one checked.
+    let wrong = post(
+        "/account/password",
+        &jo,
+        &format!(
+            "csrf={jo_csrf2}&current=nope&new=harbour+lantern+thistle&confirm=harbour+lantern+thistle"
+        ),
+    );
+    assert!(wrong.status == 400 && wrong.body.contains("current password is not right"));
+    let short = post(
+        "/account/password",
+        &jo,
+        &format!("csrf={jo_csrf2}&current={fresh}&new=short&confirm=short"),
+    );
+    assert!(short.status == 400 && short.body.contains("at least 12"));
+    let done = post(
+        "/account/password",
+        &jo,
+        &format!(
+            "csrf={jo_csrf2}&current={fresh}&new=harbour+lantern+thistle&confirm=harbour+lantern+thistle"
+        ),
+    );
+    assert_eq!(
+        (done.status, done.header("location")),
+        (303, Some("/sign-in"))
+    );
+    assert!(sign_in_with(&srv, "jo.bloggs", "harbour lantern thistle").is_ok());
+
+    // The trail: every act, in words, found by kind and by user.
+    let trail = http(
+        &srv.addr,
+        "GET",
+        "/audit?action=user.&subject=jo.bloggs",
+        Some(&admin),
+        None,
+    );
+    assert_eq!(trail.status, 200);
+    for act in [
+        "User: add",
+        "User: update",
+        "User: disable",
+        "User: enable",
+        "User: reset",
+        "User: password changed",
+    ] {
+        assert!(trail.body.contains(act), "{act}: {}", trail.body);
+    }
+    assert!(
+        trail
+            .body
+            .contains("role response_officer → dait_investigator")
+    );
+    assert!(!trail.body.contains("Session: sign in"), "filtered by kind");
+    let bad = http(
+        &srv.addr,
+        "GET",
+        "/audit?from=31%2F02%2F2019",
+        Some(&admin),
+        None,
+    );
+    assert!(bad.status == 400 && bad.body.contains("is not a date"));
+    let bad = http(
+        &srv.addr,
+        "GET",
+        "/audit?action=%27%3B+drop",
+        Some(&admin),
+        None,
+    );
+    assert_eq!(bad.status, 400);
+}
+
+#[test]
+fn the_audit_trail_pages_and_a_partners_list_read_is_found_by_person() {
+    let srv = start();
+    // A partner's list read leaves one row per person it showed.
+    let (nhs, _) = sign_in(&srv, "nhs");
+    let shared = http(&srv.addr, "GET", "/shared", Some(&nhs), None);
+    assert_eq!(shared.status, 200);
+    assert!(shared.body.contains("Ann Smith"), "{}", shared.body);
+    let (admin, _) = sign_in(&srv, "admin");
+    let by_person = http(
+        &srv.addr,
+        "GET",
+        "/audit?subject=P1&action=shared.",
+        Some(&admin),
+        None,
+    );
+    assert!(by_person.body.contains("1 entry"), "{}", by_person.body);
+    assert!(by_person.body.contains("Shared: read") && by_person.body.contains("nhs"));
+    // Many entries: fifty a page, the true total, and the next page.
+    for _ in 0..30 {
+        http(&srv.addr, "GET", "/people/P1", Some(&admin), None);
+        http(&srv.addr, "GET", "/people/P2", Some(&admin), None);
+    }
+    let first = http(
+        &srv.addr,
+        "GET",
+        "/audit?action=person.",
+        Some(&admin),
+        None,
+    );
+    assert!(first.body.contains("60 entries"), "{}", first.body);
+    assert!(first.body.contains("Page 1 of 2"));
+    let second = http(
+        &srv.addr,
+        "GET",
+        "/audit?action=person.&page=2",
+        Some(&admin),
+        None,
+    );
+    assert!(second.body.contains("Page 2 of 2"));
+    assert_eq!(
+        second.body.matches("Person: read").count(),
+        10,
+        "{}",
+        second.body
+    );
+    // By day: nothing before the fixture's entries were written.
+    let none = http(
+        &srv.addr,
+        "GET",
+        "/audit?to=01%2F01%2F2001",
+        Some(&admin),
+        None,
+    );
+    assert!(none.body.contains("0 entries"), "{}", none.body);
 }
