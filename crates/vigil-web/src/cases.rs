@@ -4,7 +4,7 @@
 
 use crate::App;
 use crate::components::*;
-use crate::forms::{FormData, dash_fields, dash_input};
+use crate::forms::{FormData, dash_fields, dash_fields_after, dash_input};
 use crate::layout::page;
 use crate::pages::{failure_page, link_person};
 use crate::service::{
@@ -621,7 +621,20 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
                 errors
             ),
         ),
-        Task::Assessment(_) => dash_fields(f, errors),
+        Task::Assessment(AssessmentStage::Primary) => dash_fields(f, errors),
+        // A reassessment opens with the primary answers and shows what changed.
+        Task::Assessment(AssessmentStage::Secondary) => {
+            let primary = c
+                .assessments
+                .iter()
+                .filter(|a| {
+                    a.stage == AssessmentStage::Primary
+                        && a.instrument == vigil_domain::risk::InstrumentKind::Dash
+                })
+                .max_by_key(|a| a.assessed_at)
+                .map(|a| a.answers.as_str());
+            dash_fields_after(f, errors, primary)
+        }
     }
 }
 

@@ -182,7 +182,43 @@ pub fn dash_input(f: &FormData) -> DashInput {
 /// marked, the running count and the grade it suggests (kept live by `vigil.js`; without
 /// JavaScript, "Check the grade" recounts on the server), and professional judgement.
 pub fn dash_fields(f: &FormData, errors: &[FieldError]) -> String {
+    dash_fields_after(f, errors, None)
+}
+
+/// An answer as the form names it, from the stored character (`Y`, `N`, `U`).
+fn answer_word(c: char) -> &'static str {
+    match c {
+        'Y' => "yes",
+        'N' => "no",
+        _ => "not_known",
+    }
+}
+
+/// The DASH questions for a reassessment: opened with the earlier assessment's answers
+/// (`earlier`, one character per question), each question saying what was answered then and
+/// marked when the answer now differs, with a count of the changes.
+pub fn dash_fields_after(f: &FormData, errors: &[FieldError], earlier: Option<&str>) -> String {
+    // A fresh form starts from the earlier answers; a posted one keeps what was posted.
+    let prefilled;
+    let f = match earlier {
+        Some(e) if f.0.iter().all(|(k, _)| !k.starts_with("dash_")) => {
+            let mut fields = f.0.clone();
+            fields.extend(
+                e.chars()
+                    .enumerate()
+                    .map(|(i, c)| (format!("dash_{}", i + 1), answer_word(c).to_owned())),
+            );
+            prefilled = FormData(fields);
+            &prefilled
+        }
+        _ => f,
+    };
     let inst = instrument(InstrumentKind::Dash).expect("DASH is defined");
+    let before = |n: u8| {
+        earlier
+            .and_then(|e| e.chars().nth(usize::from(n) - 1))
+            .map(answer_word)
+    };
     let t = GradeThresholds::default_for(inst);
     let yes = inst
         .questions
@@ -197,13 +233,43 @@ pub fn dash_fields(f: &FormData, errors: &[FieldError]) -> String {
         esc(inst.version),
         t.grade_for(yes)
     );
+    if earlier.is_some() {
+        let changed = inst
+            .questions
+            .iter()
+            .filter(|q| before(q.number).is_some_and(|b| b != f.get(&format!("dash_{}", q.number))))
+            .count();
+        out.push_str(&format!(
+            "<p class=\"govuk-inset-text\">The questions open with the primary assessment's answers. Ask them again and change any the victim now answers differently. {changed} answer{} changed so far.</p>",
+            if changed == 1 { "" } else { "s" }
+        ));
+    }
     for q in inst.questions {
         let name = format!("dash_{}", q.number);
-        let legend = format!("{}. {}", q.number, q.label);
+        let was = before(q.number);
+        let changed = was.is_some_and(|b| b != f.get(&name));
+        let legend = format!(
+            "{}. {}{}",
+            q.number,
+            q.label,
+            if changed { " (changed)" } else { "" }
+        );
+        let hint = match (q.high_risk_indicator, was) {
+            (true, Some(b)) => Some(format!(
+                "High-risk indicator. At the primary assessment: {}",
+                b.replace('_', " ")
+            )),
+            (false, Some(b)) => Some(format!(
+                "At the primary assessment: {}",
+                b.replace('_', " ")
+            )),
+            (true, None) => Some("High-risk indicator".to_owned()),
+            (false, None) => None,
+        };
         out.push_str(&radios(
             &name,
             &legend,
-            q.high_risk_indicator.then_some("High-risk indicator"),
+            hint.as_deref(),
             &[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
             f.get(&name),
             true,

@@ -795,3 +795,61 @@ fn the_check_path_on_a_case_form_is_an_audited_read() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(reads(), before + 1);
 }
+
+/// The sergeant's secondary assessment opens with the officer's primary answers, says what
+/// each was, and marks and counts the answers that changed.
+#[test]
+fn the_secondary_assessment_opens_with_the_primary_answers_and_shows_changes() {
+    let srv = start();
+    let officer = crate::api::token(&srv, "officer");
+    let answers: Vec<&str> = (1..=27)
+        .map(|q| if q <= 11 { "yes" } else { "no" })
+        .collect();
+    let (status, v) = crate::api::api(
+        &srv,
+        "POST",
+        "/api/v1/incidents",
+        &officer,
+        Some(&serde_json::json!({
+            "call_grade": "priority", "reported_at": "2019-09-01T18:05", "lpa": "North",
+            "victim": {"id": "P1"}, "suspect": {"id": "P2"},
+            "relationship": "partner", "children_present": false,
+            "dash": {"answers": answers}
+        })),
+    );
+    assert_eq!(status, 201, "{v}");
+    let case = v["incident_id"].as_str().unwrap().to_owned();
+    let (sergeant, csrf) = sign_in(&srv, "sergeant");
+    let path = format!("/cases/{case}/assessments/new?stage=secondary");
+    let form = http(&srv.addr, "GET", &path, Some(&sergeant), None);
+    assert_eq!(form.status, 200);
+    assert_eq!(
+        form.body.matches(" checked").count(),
+        27,
+        "every answer carried over"
+    );
+    assert!(
+        form.body.contains("0 answers changed so far"),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("At the primary assessment: yes"));
+    assert!(form.body.contains("11 yes so far"));
+    // Checking the count with two answers changed marks them.
+    let mut posted: Vec<String> = (1..=27)
+        .map(|q| format!("dash_{q}={}", if q <= 11 { "yes" } else { "no" }))
+        .collect();
+    posted[11] = "dash_12=yes".into();
+    posted[12] = "dash_13=yes".into();
+    let r = http(
+        &srv.addr,
+        "POST",
+        &path,
+        Some(&sergeant),
+        Some(&format!("csrf={csrf}&action=check&{}", posted.join("&"))),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("2 answers changed so far"), "{}", r.body);
+    assert_eq!(r.body.matches("(changed)").count(), 2);
+    assert!(r.body.contains("13 yes so far"));
+}
