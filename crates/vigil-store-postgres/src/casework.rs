@@ -433,8 +433,27 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     .iter()
     .map(|r| rows::task(&mut Cols::new(r, "tasks")))
     .collect::<StoreResult<_>>()?;
+    let contacts = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM contact_preferences ORDER BY person_id COLLATE \"C\"",
+        cc::CONTACT_PREFERENCES.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let record = rows::contact(&mut Cols::new(r, "contact_preferences"))?;
+        let version: i64 = r.try_get(cc::CONTACT_PREFERENCES.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    })
+    .collect::<StoreResult<_>>()?;
     tx.commit().await.map_err(backend)?;
-    Ok(vigil_store::Casework { states, log, tasks })
+    Ok(vigil_store::Casework {
+        states,
+        log,
+        tasks,
+        contacts,
+    })
 }
 
 /// Adds copied casework inside an import's transaction.
@@ -460,6 +479,23 @@ pub async fn add_casework(
     )
     .await?;
     insert_table(conn, "tasks", cc::TASKS, &work.tasks, rows::task_values).await?;
+    let contacts: Vec<_> = work.contacts.iter().map(|c| c.record.clone()).collect();
+    insert_table(
+        conn,
+        "contact_preferences",
+        cc::CONTACT_PREFERENCES,
+        &contacts,
+        rows::contact_values,
+    )
+    .await?;
+    for c in &work.contacts {
+        sqlx::query("UPDATE contact_preferences SET version = $1 WHERE person_id = $2")
+            .bind(c.version)
+            .bind(c.record.person_id.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+    }
     for s in &work.states {
         sqlx::query("UPDATE case_state SET version = $1 WHERE incident_id = $2")
             .bind(s.version)
@@ -507,4 +543,81 @@ pub async fn outstanding_suspects(
             .map(|r| rows::suspect_item(&mut Cols::new(r, "offences")))
             .collect::<StoreResult<_>>()?,
     })
+}
+
+pub async fn contact_preferences(
+    pool: &PgPool,
+    id: &vigil_domain::PersonId,
+) -> StoreResult<Option<Versioned<vigil_domain::contact::ContactPreferences>>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM contact_preferences WHERE person_id = $1",
+        cc::CONTACT_PREFERENCES.join(",")
+    )))
+    .bind(id.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?
+    .map(|r| {
+        let record = rows::contact(&mut Cols::new(&r, "contact_preferences"))?;
+        let version: i64 = r.try_get(cc::CONTACT_PREFERENCES.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    })
+    .transpose()
+}
+
+pub async fn save_contact_preferences(
+    pool: &PgPool,
+    p: &vigil_domain::contact::ContactPreferences,
+    expected: Option<i64>,
+    audit: &AuditEntry,
+) -> StoreResult<i64> {
+    let id = p.person_id.as_str();
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT version FROM contact_preferences WHERE person_id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let conflict = |found: Option<i64>| StoreError::Conflict {
+        what: "contact preferences",
+        id: id.to_owned(),
+        expected: expected.unwrap_or(0),
+        found: found.unwrap_or(0),
+    };
+    if found != expected {
+        return Err(conflict(found));
+    }
+    if found.is_some() {
+        sqlx::query(
+            "UPDATE contact_preferences SET method = $1, safe_number = $2, safe_times = $3, avoid = $4, recorded_at = $5, recorded_by = $6, version = version + 1 WHERE person_id = $7",
+        )
+        .bind(p.method.as_str())
+        .bind(p.safe_number.as_deref())
+        .bind(p.safe_times.as_str())
+        .bind(p.avoid.as_str())
+        .bind(p.recorded_at)
+        .bind(p.recorded_by.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    } else {
+        insert_table(
+            &mut tx,
+            "contact_preferences",
+            cc::CONTACT_PREFERENCES,
+            std::slice::from_ref(p),
+            rows::contact_values,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Integrity(m) if m.contains("duplicate") => conflict(Some(1)),
+            other => other,
+        })?;
+    }
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(found.map_or(1, |v| v + 1))
 }

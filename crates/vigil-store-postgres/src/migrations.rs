@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "arrests by person (outstanding suspects), disclosures by person at risk, audit entries by record and action",
         sql: include_str!("../migrations/0005_suspects.sql"),
     },
+    Migration {
+        version: 6,
+        description: "victims' contact preferences",
+        sql: include_str!("../migrations/0006_contact_preferences.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -400,8 +400,27 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     .iter()
     .map(|r| rows::task(&mut Cols::new(r, "tasks")))
     .collect::<StoreResult<_>>()?;
+    let contacts = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM contact_preferences ORDER BY person_id",
+        cc::CONTACT_PREFERENCES.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let record = rows::contact(&mut Cols::new(r, "contact_preferences"))?;
+        let version: i64 = r.try_get(cc::CONTACT_PREFERENCES.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    })
+    .collect::<StoreResult<_>>()?;
     tx.commit().await.map_err(backend)?;
-    Ok(vigil_store::Casework { states, log, tasks })
+    Ok(vigil_store::Casework {
+        states,
+        log,
+        tasks,
+        contacts,
+    })
 }
 
 /// Adds copied casework inside an import's transaction.
@@ -428,6 +447,22 @@ pub async fn add_casework(
             rows::case_event_values,
         )?;
         insert(db, "tasks", cc::TASKS, &work.tasks, rows::task_values)?;
+        let contacts: Vec<_> = work.contacts.iter().map(|c| c.record.clone()).collect();
+        insert(
+            db,
+            "contact_preferences",
+            cc::CONTACT_PREFERENCES,
+            &contacts,
+            rows::contact_values,
+        )?;
+    }
+    for c in &work.contacts {
+        sqlx::query("UPDATE contact_preferences SET version = ?1 WHERE person_id = ?2")
+            .bind(c.version)
+            .bind(c.record.person_id.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
     }
     for s in &work.states {
         sqlx::query("UPDATE case_state SET version = ?1 WHERE incident_id = ?2")
@@ -478,4 +513,78 @@ pub async fn outstanding_suspects(
             .map(|r| rows::suspect_item(&mut Cols::new(r, "offences")))
             .collect::<StoreResult<_>>()?,
     })
+}
+
+pub async fn contact_preferences(
+    pool: &SqlitePool,
+    id: &vigil_domain::PersonId,
+) -> StoreResult<Option<Versioned<vigil_domain::contact::ContactPreferences>>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM contact_preferences WHERE person_id = ?1",
+        cc::CONTACT_PREFERENCES.join(",")
+    )))
+    .bind(id.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?
+    .map(|r| {
+        let record = rows::contact(&mut Cols::new(&r, "contact_preferences"))?;
+        let version: i64 = r.try_get(cc::CONTACT_PREFERENCES.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    })
+    .transpose()
+}
+
+pub async fn save_contact_preferences(
+    pool: &SqlitePool,
+    p: &vigil_domain::contact::ContactPreferences,
+    expected: Option<i64>,
+    audit: &AuditEntry,
+) -> StoreResult<i64> {
+    let id = p.person_id.as_str();
+    let mut tx = crate::write_tx(pool).await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM contact_preferences WHERE person_id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+    let conflict = |found: Option<i64>| StoreError::Conflict {
+        what: "contact preferences",
+        id: id.to_owned(),
+        expected: expected.unwrap_or(0),
+        found: found.unwrap_or(0),
+    };
+    if found != expected {
+        return Err(conflict(found));
+    }
+    if found.is_some() {
+        sqlx::query(
+            "UPDATE contact_preferences SET method = ?1, safe_number = ?2, safe_times = ?3, avoid = ?4, recorded_at = ?5, recorded_by = ?6, version = version + 1 WHERE person_id = ?7",
+        )
+        .bind(p.method.as_str())
+        .bind(p.safe_number.as_deref())
+        .bind(p.safe_times.as_str())
+        .bind(p.avoid.as_str())
+        .bind(vigil_domain::time::format_datetime(p.recorded_at))
+        .bind(p.recorded_by.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    } else {
+        {
+            let mut handle = tx.lock_handle().await.map_err(backend)?;
+            insert(
+                handle.as_raw_handle().as_ptr(),
+                "contact_preferences",
+                cc::CONTACT_PREFERENCES,
+                std::slice::from_ref(p),
+                rows::contact_values,
+            )?;
+        }
+    }
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(found.map_or(1, |v| v + 1))
 }

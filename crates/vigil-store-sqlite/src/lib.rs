@@ -357,6 +357,23 @@ impl Store for SqliteStore {
         casework::outstanding_suspects(&self.pool, query).await
     }
 
+    async fn contact_preferences(
+        &self,
+        id: &PersonId,
+    ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::contact::ContactPreferences>>>
+    {
+        casework::contact_preferences(&self.pool, id).await
+    }
+
+    async fn save_contact_preferences(
+        &self,
+        prefs: &vigil_domain::contact::ContactPreferences,
+        expected_version: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64> {
+        casework::save_contact_preferences(&self.pool, prefs, expected_version, audit).await
+    }
+
     async fn casework(&self) -> StoreResult<vigil_store::Casework> {
         casework::casework(&self.pool).await
     }

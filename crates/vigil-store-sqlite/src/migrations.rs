@@ -67,6 +67,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "arrests by person (outstanding suspects), disclosures by person at risk, audit entries by record and action",
         sql: include_str!("../migrations/0012_suspects.sql"),
     },
+    Migration {
+        version: 13,
+        description: "victims' contact preferences",
+        sql: include_str!("../migrations/0013_contact_preferences.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -353,6 +353,8 @@ pub struct Casework {
     pub states: Vec<Versioned<vigil_domain::casework::CaseState>>,
     pub log: Vec<(vigil_domain::IncidentId, vigil_domain::casework::CaseEvent)>,
     pub tasks: Vec<vigil_domain::tasks::Task>,
+    /// Victims' contact preferences, with their versions.
+    pub contacts: Vec<Versioned<vigil_domain::contact::ContactPreferences>>,
 }
 
 /// An officer's open caseload in a team view.
@@ -533,6 +535,21 @@ pub trait Store: Send + Sync {
     /// One page of the outstanding suspects (`vigil_domain::suspects`), oldest first, with
     /// the list's true size.
     async fn outstanding_suspects(&self, query: &SuspectQuery) -> StoreResult<Page<SuspectItem>>;
+
+    /// A victim's contact preferences, with the version an edit must name.
+    async fn contact_preferences(
+        &self,
+        id: &PersonId,
+    ) -> StoreResult<Option<Versioned<vigil_domain::contact::ContactPreferences>>>;
+
+    /// Saves a victim's contact preferences if the stored version is still
+    /// `expected_version` (`None`: none recorded yet), audited; returns the new version.
+    async fn save_contact_preferences(
+        &self,
+        prefs: &vigil_domain::contact::ContactPreferences,
+        expected_version: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64>;
 
     /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
     async fn casework(&self) -> StoreResult<Casework>;

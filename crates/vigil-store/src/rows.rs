@@ -585,6 +585,15 @@ pub mod casework_columns {
         "detail",
         "text",
     ];
+    pub const CONTACT_PREFERENCES: &[&str] = &[
+        "person_id",
+        "method",
+        "safe_number",
+        "safe_times",
+        "avoid",
+        "recorded_at",
+        "recorded_by",
+    ];
     pub const TASKS: &[&str] = &[
         "incident_id",
         "kind",
@@ -796,4 +805,26 @@ pub fn outstanding_suspects_sql(join: &str, sep: &str, team: &str, lpa: &str) ->
                  AND (a.offence_id = o.offence_id OR a.incident_id = o.incident_id))
          GROUP BY o.incident_id, o.suspect_id, o.team, i.lpa"
     )
+}
+
+pub fn contact_values<V: Values>(b: &mut V, p: &vigil_domain::contact::ContactPreferences) {
+    b.text(p.person_id.as_str());
+    b.text(p.method.as_str());
+    b.opt_text(p.safe_number.as_deref());
+    b.text(&p.safe_times);
+    b.text(&p.avoid);
+    b.datetime(p.recorded_at);
+    b.text(&p.recorded_by);
+}
+
+pub fn contact<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::contact::ContactPreferences> {
+    Ok(vigil_domain::contact::ContactPreferences {
+        person_id: c.req(PersonId::parse)?,
+        method: c.req(vigil_domain::casework::ContactMethod::parse)?,
+        safe_number: c.opt_string()?,
+        safe_times: c.opt_string()?.unwrap_or_default(),
+        avoid: c.opt_string()?.unwrap_or_default(),
+        recorded_at: c.datetime()?,
+        recorded_by: c.opt_string()?.unwrap_or_default(),
+    })
 }

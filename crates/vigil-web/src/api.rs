@@ -316,6 +316,21 @@ pub struct PersonRecordDto {
     /// Incidents as victim or suspect, newest first.
     pub incidents: Vec<IncidentDto>,
     pub referrals: Vec<ReferralDto>,
+    /// How the person wants to be contacted (for a role that may see addresses).
+    pub contact_preferences: Option<ContactDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDto {
+    /// `in_person`, `phone`, `email`, `letter` or `text`.
+    pub method: String,
+    pub safe_number: Option<String>,
+    pub safe_times: String,
+    pub avoid: String,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    /// The version a change must name.
+    pub version: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -578,9 +593,39 @@ pub async fn person_with_address(
     }
 }
 
+/// Records how a person wants to be contacted; `version` 0 when none is recorded yet.
+#[utoipa::path(put, path = "/people/{id}/contact-preferences", tag = "people",
+    params(("id" = String, Path, description = "The person's reference")),
+    request_body = service::ContactInput,
+    responses((status = 200, body = VersionDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn save_contact(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<service::ContactInput>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match b {
+        Ok(Json(input)) => match service::save_contact(&app, &s, &id, &input).await {
+            Ok(version) => Json(VersionDto { version }).into_response(),
+            Err(f) => from_failure(&s, f).into_response(),
+        },
+        Err(r) => json_problem(r).into_response(),
+    }
+}
+
 async fn person_record(app: &App, s: &Session, id: &str, reason: Option<&str>) -> Response {
     match service::read_person(app, s, id, reason).await {
         Ok(r) => Json(PersonRecordDto {
+            contact_preferences: r.contact.map(|v| ContactDto {
+                method: v.record.method.to_string(),
+                safe_number: v.record.safe_number,
+                safe_times: v.record.safe_times,
+                avoid: v.record.avoid,
+                recorded_at: vigil_domain::time::format_datetime(v.record.recorded_at),
+                recorded_by: v.record.recorded_by,
+                version: v.version,
+            }),
             incidents: r.incidents.iter().map(IncidentDto::from).collect(),
             referrals: r.referrals.iter().map(ReferralDto::from).collect(),
             person: PersonDto::shown(r.person, r.address_withheld),
@@ -1089,6 +1134,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(routes!(person))
         .routes(routes!(person_with_address))
+        .routes(routes!(save_contact))
         .routes(routes!(search))
         .routes(routes!(case))
         .routes(routes!(record_incident))

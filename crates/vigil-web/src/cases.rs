@@ -211,6 +211,18 @@ pub async fn case(
         ),
     });
     body.push_str(&crate::case_work::section(&s, &live, app.now()));
+    // Before telling the victim of a decision: how they want to be contacted.
+    if allows(s.user.role, Capability::SeeAddresses)
+        && let Ok(contact) = app
+            .store
+            .contact_preferences(&live.file.incident.victim_id)
+            .await
+    {
+        body.push_str(&crate::contact::summary_line(
+            &live.file.incident.victim_id,
+            contact.as_ref(),
+        ));
+    }
     // What the rules ask for that no open task holds: a case from the records system
     // whose clocks started when it was first worked in Vigil (its past is not a task), or
     // one nobody has worked yet.

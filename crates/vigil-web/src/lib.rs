@@ -14,6 +14,7 @@ mod case_work;
 mod cases;
 pub mod clock;
 pub mod components;
+mod contact;
 mod dashboard;
 mod forms;
 mod intake;
@@ -117,6 +118,10 @@ pub fn router(
         .route("/sign-out", post(auth::sign_out))
         .route("/people/{id}", get(pages::person))
         .route("/people/{id}/address", post(pages::person_with_address))
+        .route(
+            "/people/{id}/contact",
+            get(contact::form).post(contact::save),
+        )
         .route("/cases/{id}", get(cases::case))
         .route("/queues/{queue}", get(work::queue))
         .route("/tasks", get(work::tasks))

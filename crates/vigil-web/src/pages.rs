@@ -351,6 +351,9 @@ async fn person_page(app: &App, s: &Session, raw: &str, reason: Option<&str>) ->
         h1(&format!("Person {id}")),
         summary_list(&rows)
     );
+    if allows(role, Capability::SeeAddresses) {
+        body.push_str(&crate::contact::section(s, &id, record.contact.as_ref()));
+    }
 
     // Risk over time: each incident's grade and DASH count as this person's victimisation
     // went on.

@@ -125,6 +125,31 @@ fn work_a_case(db: &str) {
             ),
         ];
         store.save_case(&change, &[]).await.unwrap();
+        let prefs = vigil_domain::contact::ContactPreferences {
+            person_id: vigil_domain::PersonId::parse("P1").unwrap(),
+            method: vigil_domain::casework::ContactMethod::Text,
+            safe_number: Some("07700900123".into()),
+            safe_times: "weekdays".into(),
+            avoid: "no voicemail".into(),
+            recorded_at: at("2019-01-06T10:10:00"),
+            recorded_by: "ann.smith".into(),
+        };
+        let audit = vigil_store::AuditEntry {
+            at: at("2019-01-06T10:10:00"),
+            actor: "ann.smith".into(),
+            action: "person.contact_preferences".into(),
+            subject_kind: "person".into(),
+            subject_id: "P1".into(),
+            reason: None,
+        };
+        store
+            .save_contact_preferences(&prefs, None, &audit)
+            .await
+            .unwrap();
+        store
+            .save_contact_preferences(&prefs, Some(1), &audit)
+            .await
+            .unwrap();
         store.close().await;
     });
 }
@@ -181,6 +206,8 @@ fn a_store_copies_to_postgresql_and_back_whole() {
     let work = casework(&trial);
     assert_eq!(work.states[0].version, 2);
     assert_eq!((work.log.len(), work.tasks.len()), (3, 2));
+    assert_eq!(work.contacts.len(), 1);
+    assert_eq!(work.contacts[0].version, 2);
     assert_eq!(work, casework(&pg), "the casework differs in PostgreSQL");
     assert_eq!(
         work,

@@ -27,6 +27,9 @@ pub struct PersonRecord {
     pub reason_needed: bool,
     pub incidents: Vec<Incident>,
     pub referrals: Vec<Referral>,
+    /// How the person wants to be contacted, for a role that may see addresses (a safe
+    /// number is as sensitive as an address); with its version.
+    pub contact: Option<vigil_store::Versioned<vigil_domain::contact::ContactPreferences>>,
 }
 
 /// Reads a person's record. A confidential (refuge) address is a sensitive read: even a
@@ -72,7 +75,13 @@ pub async fn read_person(
     )
     .await?;
     let (person, address_withheld) = redact(s, person, reason_ok);
+    let contact = if allows(s.user.role, Capability::SeeAddresses) {
+        app.store.contact_preferences(&id).await?
+    } else {
+        None
+    };
     Ok(PersonRecord {
+        contact,
         incidents: app.store.incidents_of(&id).await?,
         referrals: app.store.referrals_of(&id).await?,
         reason_needed: sensitive && !reason_ok,
@@ -196,4 +205,108 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
         return Ok(Found::Incidents(found));
     }
     Ok(Found::Nothing)
+}
+
+// ----- contact preferences -----
+
+/// Who may record how a victim wants to be contacted: the officers who contact them.
+pub fn may_record_contact(role: vigil_domain::access::Role) -> bool {
+    allows(role, Capability::SeeAddresses)
+        && (allows(role, Capability::RecordInvestigation)
+            || allows(role, Capability::Safeguard)
+            || allows(role, Capability::RecordIncident))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactInput {
+    /// `in_person`, `phone`, `email`, `letter` or `text`.
+    pub method: String,
+    /// A number safe to call or text (needed for phone and text).
+    pub safe_number: String,
+    /// When contact is safe.
+    pub safe_times: String,
+    /// What must never be done.
+    pub avoid: String,
+    /// The version as read; 0 when none is recorded yet.
+    pub version: i64,
+}
+
+/// Records a person's contact preferences (audited; an edit of an old version is refused).
+pub async fn save_contact(app: &App, s: &Session, raw: &str, input: &ContactInput) -> Outcome<i64> {
+    require_read(app, s, "person", raw).await?;
+    let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
+    app.store.person(&id).await?;
+    if !may_record_contact(s.user.role) {
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                actor(s),
+                "person.contact_preferences_denied",
+                "person",
+                id.as_str(),
+                None,
+            ))
+            .await;
+        return Err(Failure::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let method = choice(
+        &mut errors,
+        "method",
+        &input.method,
+        "how to make contact",
+        vigil_domain::casework::ContactMethod::parse,
+    );
+    let safe_number = match input.safe_number.trim() {
+        "" => Some(None),
+        n => match vigil_domain::contact::parse_phone(n) {
+            Ok(n) => Some(Some(n)),
+            Err(e) => {
+                errors.push(FieldError::new("safe_number", capitalise(&e.reason)));
+                None
+            }
+        },
+    };
+    let limit = vigil_domain::contact::MAX_PREFERENCE_CHARS;
+    // Optional: empty is kept as empty; `None` only when the field had a problem.
+    let mut optional = |field: &str, raw: &str| {
+        let before = errors.len();
+        let v = text_limit(&mut errors, field, raw, limit);
+        (errors.len() == before).then(|| v.unwrap_or_default())
+    };
+    let safe_times = optional("safe_times", &input.safe_times);
+    let avoid = optional("avoid", &input.avoid);
+    let (method, safe_number, safe_times, avoid) =
+        valid!(errors; method, safe_number, safe_times, avoid);
+    let prefs = vigil_domain::contact::ContactPreferences {
+        person_id: id.clone(),
+        method,
+        safe_number,
+        safe_times,
+        avoid,
+        recorded_at: app.now(),
+        recorded_by: actor(s).to_owned(),
+    };
+    if let Err(e) = vigil_domain::contact::check(&prefs) {
+        return Err(Failure::Invalid(vec![FieldError::new(
+            "safe_number",
+            capitalise(&e.reason),
+        )]));
+    }
+    let expected = (input.version > 0).then_some(input.version);
+    Ok(app
+        .store
+        .save_contact_preferences(
+            &prefs,
+            expected,
+            &audit_entry(
+                actor(s),
+                "person.contact_preferences",
+                "person",
+                id.as_str(),
+                None,
+            ),
+        )
+        .await?)
 }

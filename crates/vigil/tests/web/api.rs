@@ -854,3 +854,104 @@ fn offence_codes_and_community_resolution_follow_the_rules() {
         .find(|e| e["kind"] == "authorised");
     assert!(entry.is_some_and(|e| e["actor"] == "sergeant"), "{w}");
 }
+
+#[test]
+fn a_victims_contact_preferences_are_kept_checked_and_shown_to_who_needs_them() {
+    let srv = start();
+    let t = token(&srv, "investigator");
+    let put = |body: Value| {
+        api(
+            &srv,
+            "PUT",
+            "/api/v1/people/P1/contact-preferences",
+            &t,
+            Some(&body),
+        )
+    };
+    // A call needs a safe number; a number must look like one.
+    let (status, v) = put(json!({"method": "phone", "version": 0}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("safe to use"), "{v}");
+    let (status, v) = put(json!({"method": "phone", "safe_number": "999", "version": 0}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("is not a telephone number"), "{v}");
+    let (status, v) = put(json!({"method": "text", "safe_number": "07700 900 123",
+        "safe_times": "weekdays 9 to 3", "avoid": "no voicemail", "version": 0}));
+    assert_eq!((status, v["version"].as_i64()), (200, Some(1)), "{v}");
+    // An edit of an old version is refused.
+    let (status, _) = put(json!({"method": "letter", "version": 0}));
+    assert_eq!(status, 409);
+    let (_, p) = api(&srv, "GET", "/api/v1/people/P1", &t, None);
+    assert_eq!(
+        p["contact_preferences"]["safe_number"], "07700900123",
+        "{p}"
+    );
+    assert_eq!(p["contact_preferences"]["avoid"], "no voicemail");
+    // An analyst does not see them; a partner may not record them.
+    let (_, p) = api(
+        &srv,
+        "GET",
+        "/api/v1/people/P1",
+        &token(&srv, "analyst"),
+        None,
+    );
+    assert_eq!(p["contact_preferences"], Value::Null, "{p}");
+    let (status, _) = api(
+        &srv,
+        "PUT",
+        "/api/v1/people/P1/contact-preferences",
+        &token(&srv, "nhs"),
+        Some(&json!({"method": "letter", "version": 1})),
+    );
+    assert_eq!(status, 404);
+    // The page shows them on the victim's record and on their case.
+    let (cookie, csrf) = sign_in(&srv, "investigator");
+    let person = http(&srv.addr, "GET", "/people/P1", Some(&cookie), None);
+    assert!(person.body.contains("07700900123") && person.body.contains("weekdays 9 to 3"));
+    let case = http(&srv.addr, "GET", "/cases/I1", Some(&cookie), None);
+    assert!(
+        case.body
+            .contains("Contacting the victim: by text message on 07700900123"),
+        "{}",
+        case.body
+    );
+    // The form keeps what was typed and names the problem.
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/people/P1/contact",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={csrf}&version=1&method=phone&safe_number=12ab"
+        )),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("is not a telephone number") && r.body.contains("value=\"12ab\""));
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/people/P1/contact",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={csrf}&version=1&method=letter&avoid=never+the+home+address"
+        )),
+    );
+    assert_eq!(r.status, 303);
+    let trail = text(&vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--subject",
+        "P1",
+        "--action",
+        "person.contact_preferences",
+    ]));
+    assert_eq!(
+        trail
+            .lines()
+            .filter(|l| l.contains("person.contact_preferences "))
+            .count(),
+        2,
+        "{trail}"
+    );
+}
