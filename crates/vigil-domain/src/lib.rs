@@ -13,6 +13,7 @@ pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod casework;
+pub mod children;
 pub mod contact;
 pub mod counting_rules;
 pub mod dates;

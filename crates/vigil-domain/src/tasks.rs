@@ -211,8 +211,13 @@ pub struct TaskFacts<'a> {
     /// The safeguarding actions the case raised (`safeguarding::actions_due` as at the
     /// incident, before any referral since): which referrals it needs.
     pub raised: &'a [Action],
-    /// Children linked to the incident (or the incident's children-present flag).
+    /// Whether children were present (the incident's flag, or children linked to it).
     pub children: bool,
+    /// The children linked to the incident: each child's school is told.
+    pub linked_children: &'a [crate::children::IncidentChild],
+    /// The referrals made on this incident (an Operation Encompass referral names the
+    /// child, not the victim).
+    pub incident_referrals: &'a [Referral],
 }
 
 /// Every task of a case, open and done. Tasks due before the case was opened in Vigil and
@@ -373,6 +378,37 @@ pub fn tasks_for_case(f: &TaskFacts<'_>, rules: &ClockRules) -> Vec<Task> {
                     accepted.map(|r| (r.referred_at, format!("referral {}", r.id))),
                 );
             }
+            // One task per child named on the incident, done by an Encompass referral
+            // for that child; an incident with only the flag (imported) has one task.
+            Action::Encompass { .. } if !f.linked_children.is_empty() => {
+                let due = rules.school(&i.lpa).next_school_day_start(at);
+                for c in f.linked_children {
+                    let done = f
+                        .incident_referrals
+                        .iter()
+                        .chain(f.referrals.iter())
+                        .filter(|r| {
+                            r.kind == ReferralKind::Encompass
+                                && r.person_id == c.person_id
+                                && r.referred_at >= at
+                        })
+                        .min_by_key(|r| r.referred_at)
+                        .map(|r| (r.referred_at, format!("referral {}", r.id)));
+                    push(
+                        TaskKind::Encompass,
+                        c.person_id.to_string(),
+                        format!(
+                            "Operation Encompass: tell {} about child {}",
+                            c.school.as_deref().unwrap_or("the child's school"),
+                            c.person_id
+                        ),
+                        WorkTeam::Cru,
+                        None,
+                        due,
+                        done,
+                    );
+                }
+            }
             Action::Encompass { .. } if f.children => push(
                 TaskKind::Encompass,
                 String::new(),
@@ -381,6 +417,11 @@ pub fn tasks_for_case(f: &TaskFacts<'_>, rules: &ClockRules) -> Vec<Task> {
                 None,
                 rules.school(&i.lpa).next_school_day_start(at),
                 since(ReferralKind::Encompass)
+                    .chain(
+                        f.incident_referrals
+                            .iter()
+                            .filter(|r| r.kind == ReferralKind::Encompass && r.referred_at >= at),
+                    )
                     .min_by_key(|r| r.referred_at)
                     .map(|r| (r.referred_at, format!("referral {}", r.id))),
             ),
@@ -553,6 +594,8 @@ mod tests {
             log,
             raised,
             children: i.children_present,
+            linked_children: &[],
+            incident_referrals: &[],
         }
     }
 
@@ -589,6 +632,46 @@ mod tests {
                 .iter()
                 .all(|t| t.kind != TaskKind::InvestigationReview)
         );
+    }
+
+    /// Each child named on the incident is a task of its own, done when that child's school
+    /// is told.
+    #[test]
+    fn every_named_child_has_their_own_encompass_task() {
+        use crate::children::IncidentChild;
+        let i = incident("2019-09-06T19:30:00", CallGrade::Emergency);
+        let s = state(&i);
+        let child = |id: &str, school: Option<&str>| IncidentChild {
+            incident_id: i.id.clone(),
+            person_id: PersonId::parse(id).unwrap(),
+            school: school.map(str::to_owned),
+        };
+        let children = [child("VC1", Some("Hillside Primary")), child("VC2", None)];
+        let told = [Referral {
+            id: ReferralId::parse("VR9").unwrap(),
+            kind: ReferralKind::Encompass,
+            person_id: PersonId::parse("VC1").unwrap(),
+            incident_id: Some(i.id.clone()),
+            referred_at: t("2019-09-07T10:00:00"),
+            agency: crate::Agency::Police,
+            consent: None,
+        }];
+        let raised = [Action::Encompass {
+            due: t("2019-09-09T08:30:00"),
+        }];
+        let mut f = facts(&i, &s, &[], &[], &[], &raised);
+        f.linked_children = &children;
+        f.incident_referrals = &told;
+        let tasks = tasks_for_case(&f, &ClockRules::default());
+        let encompass: Vec<&Task> = tasks
+            .iter()
+            .filter(|t| t.kind == TaskKind::Encompass)
+            .collect();
+        assert_eq!(encompass.len(), 2);
+        assert_eq!(encompass[0].key, "VC1");
+        assert!(encompass[0].label.contains("Hillside Primary"));
+        assert_eq!(encompass[0].done.as_ref().unwrap().1, "referral VR9");
+        assert!(encompass[1].is_open() && encompass[1].label.contains("the child's school"));
     }
 
     /// The Friday before the summer bank holiday: the IDVA's 2 working days run to the end

@@ -97,6 +97,14 @@ pub async fn save_case(
     let id = change.state.incident_id.as_str();
     let mut tx = pool.begin().await.map_err(backend)?;
     crate::write::insert_all(&mut tx, &change.records).await?;
+    insert_table(
+        &mut tx,
+        "incident_children",
+        cc::INCIDENT_CHILDREN,
+        &change.children,
+        rows::child_values,
+    )
+    .await?;
     if let Some(i) = &change.incident {
         update_rows(
             &mut tx,
@@ -447,12 +455,23 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         Ok(Versioned { record, version })
     })
     .collect::<StoreResult<_>>()?;
+    let children = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM incident_children ORDER BY incident_id COLLATE \"C\", person_id COLLATE \"C\"",
+        cc::INCIDENT_CHILDREN.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::child(&mut Cols::new(r, "incident_children")))
+    .collect::<StoreResult<_>>()?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
         log,
         tasks,
         contacts,
+        children,
     })
 }
 
@@ -479,6 +498,14 @@ pub async fn add_casework(
     )
     .await?;
     insert_table(conn, "tasks", cc::TASKS, &work.tasks, rows::task_values).await?;
+    insert_table(
+        conn,
+        "incident_children",
+        cc::INCIDENT_CHILDREN,
+        &work.children,
+        rows::child_values,
+    )
+    .await?;
     let contacts: Vec<_> = work.contacts.iter().map(|c| c.record.clone()).collect();
     insert_table(
         conn,

@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "victims' contact preferences",
         sql: include_str!("../migrations/0006_contact_preferences.sql"),
     },
+    Migration {
+        version: 7,
+        description: "children named on an incident",
+        sql: include_str!("../migrations/0007_incident_children.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -298,6 +298,17 @@ pub async fn case_file(pool: &PgPool, id: &IncidentId) -> StoreResult<vigil_stor
             |c| rows::order(c),
         )
         .await?,
+        children: sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM incident_children WHERE incident_id = $1 ORDER BY person_id COLLATE \"C\"",
+            vigil_store::rows::casework_columns::INCIDENT_CHILDREN.join(",")
+        )))
+        .bind(key)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| rows::child(&mut Cols::new(r, "incident_children")))
+        .collect::<StoreResult<_>>()?,
     })
 }
 

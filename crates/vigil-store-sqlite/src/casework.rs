@@ -68,6 +68,13 @@ pub async fn save_case(
         let mut handle = tx.lock_handle().await.map_err(backend)?;
         let db = handle.as_raw_handle().as_ptr();
         crate::import::insert_all(db, &change.records)?;
+        insert(
+            db,
+            "incident_children",
+            cc::INCIDENT_CHILDREN,
+            &change.children,
+            rows::child_values,
+        )?;
         if let Some(i) = &change.incident {
             update_rows(
                 db,
@@ -414,12 +421,23 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         Ok(Versioned { record, version })
     })
     .collect::<StoreResult<_>>()?;
+    let children = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM incident_children ORDER BY incident_id, person_id",
+        cc::INCIDENT_CHILDREN.join(",")
+    )))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::child(&mut Cols::new(r, "incident_children")))
+    .collect::<StoreResult<_>>()?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
         log,
         tasks,
         contacts,
+        children,
     })
 }
 
@@ -447,6 +465,13 @@ pub async fn add_casework(
             rows::case_event_values,
         )?;
         insert(db, "tasks", cc::TASKS, &work.tasks, rows::task_values)?;
+        insert(
+            db,
+            "incident_children",
+            cc::INCIDENT_CHILDREN,
+            &work.children,
+            rows::child_values,
+        )?;
         let contacts: Vec<_> = work.contacts.iter().map(|c| c.record.clone()).collect();
         insert(
             db,

@@ -72,6 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "victims' contact preferences",
         sql: include_str!("../migrations/0013_contact_preferences.sql"),
     },
+    Migration {
+        version: 14,
+        description: "children named on an incident",
+        sql: include_str!("../migrations/0014_incident_children.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

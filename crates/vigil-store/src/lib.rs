@@ -210,6 +210,8 @@ pub struct CaseFile {
     pub arrests: Vec<vigil_domain::Arrest>,
     pub referrals: Vec<vigil_domain::Referral>,
     pub orders: Vec<vigil_domain::ProtectionOrder>,
+    /// Children named on the incident (recorded in Vigil), by reference.
+    pub children: Vec<vigil_domain::children::IncidentChild>,
 }
 
 /// One item of a work queue: an incident, why it is there, and how long it has waited.
@@ -310,6 +312,8 @@ pub struct CaseChange {
     pub offence_grade: Option<vigil_domain::RiskGrade>,
     /// Arrests' rows replaced (a disposal recorded).
     pub arrests: Vec<vigil_domain::Arrest>,
+    /// Children to name on the incident (their people are in `records`).
+    pub children: Vec<vigil_domain::children::IncidentChild>,
 }
 
 impl CaseChange {
@@ -323,6 +327,7 @@ impl CaseChange {
             incident: None,
             offence_grade: None,
             arrests: Vec::new(),
+            children: Vec::new(),
         }
     }
 }
@@ -355,6 +360,8 @@ pub struct Casework {
     pub tasks: Vec<vigil_domain::tasks::Task>,
     /// Victims' contact preferences, with their versions.
     pub contacts: Vec<Versioned<vigil_domain::contact::ContactPreferences>>,
+    /// Children named on incidents.
+    pub children: Vec<vigil_domain::children::IncidentChild>,
 }
 
 /// An officer's open caseload in a team view.

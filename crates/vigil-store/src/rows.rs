@@ -585,6 +585,7 @@ pub mod casework_columns {
         "detail",
         "text",
     ];
+    pub const INCIDENT_CHILDREN: &[&str] = &["incident_id", "person_id", "school"];
     pub const CONTACT_PREFERENCES: &[&str] = &[
         "person_id",
         "method",
@@ -826,5 +827,19 @@ pub fn contact<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::contact::Contac
         avoid: c.opt_string()?.unwrap_or_default(),
         recorded_at: c.datetime()?,
         recorded_by: c.opt_string()?.unwrap_or_default(),
+    })
+}
+
+pub fn child_values<V: Values>(b: &mut V, c: &vigil_domain::children::IncidentChild) {
+    b.text(c.incident_id.as_str());
+    b.text(c.person_id.as_str());
+    b.opt_text(c.school.as_deref());
+}
+
+pub fn child<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::children::IncidentChild> {
+    Ok(vigil_domain::children::IncidentChild {
+        incident_id: c.req(IncidentId::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        school: c.opt_string()?,
     })
 }

@@ -405,6 +405,54 @@ pub struct CaseDto {
     pub arrests: Vec<ArrestDto>,
     pub referrals: Vec<ReferralDto>,
     pub orders: Vec<OrderDto>,
+    /// The children named on the incident.
+    pub children: Vec<ChildDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildDto {
+    pub person_id: String,
+    pub school: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChildrenInput {
+    /// The children to name on the incident (at most 12 at once).
+    pub children: Vec<service::ChildInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChildrenAddedDto {
+    /// The children's references, new and existing.
+    pub person_ids: Vec<String>,
+}
+
+/// Names children on an incident; each child's school becomes an Operation Encompass task.
+#[utoipa::path(post, path = "/cases/{id}/children", tag = "cases",
+    params(("id" = String, Path, description = "The case reference")),
+    request_body = ChildrenInput,
+    responses((status = 201, body = ChildrenAddedDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_children(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    b: Result<Json<ChildrenInput>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match b {
+        Ok(Json(input)) => match service::add_children(&app, &s, &id, &input.children).await {
+            Ok(ids) => (
+                StatusCode::CREATED,
+                Json(ChildrenAddedDto {
+                    person_ids: ids.iter().map(|i| i.to_string()).collect(),
+                }),
+            )
+                .into_response(),
+            Err(f) => from_failure(&s, f).into_response(),
+        },
+        Err(r) => json_problem(r).into_response(),
+    }
 }
 
 fn routing_dto(r: vigil_domain::routing::Routing) -> RoutingDto {
@@ -697,6 +745,14 @@ pub async fn case(
         (Err(f), _) | (_, Err(f)) => return from_failure(&s, f).into_response(),
     };
     Json(CaseDto {
+        children: c
+            .children
+            .iter()
+            .map(|ch| ChildDto {
+                person_id: ch.person_id.to_string(),
+                school: ch.school.clone(),
+            })
+            .collect(),
         incident: IncidentDto::from(&c.incident),
         risk: service::current_grade(&c).map(|g| g.to_string()),
         routing: routing.map(routing_dto),
@@ -1135,6 +1191,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(person))
         .routes(routes!(person_with_address))
         .routes(routes!(save_contact))
+        .routes(routes!(add_children))
         .routes(routes!(search))
         .routes(routes!(case))
         .routes(routes!(record_incident))

@@ -29,6 +29,7 @@ enum Work {
     Contact,
     Review,
     Correct,
+    Children,
 }
 
 impl Work {
@@ -42,6 +43,7 @@ impl Work {
             "victim-contact" => Work::Contact,
             "review" => Work::Review,
             "correct" => Work::Correct,
+            "children" => Work::Children,
             _ => return None,
         })
     }
@@ -56,6 +58,7 @@ impl Work {
             Work::Contact => "victim-contact",
             Work::Review => "review",
             Work::Correct => "correct",
+            Work::Children => "children",
         }
     }
 
@@ -69,6 +72,7 @@ impl Work {
             Work::Contact => "Record telling the victim of a decision",
             Work::Review => "Record a review or a no-crime decision",
             Work::Correct => "Correct the incident",
+            Work::Children => "Name the children present",
         }
     }
 
@@ -84,6 +88,11 @@ impl Work {
             }
             Work::Correct => {
                 allows(r, Capability::RecordInvestigation) || allows(r, Capability::RecordIncident)
+            }
+            Work::Children => {
+                allows(r, Capability::RecordInvestigation)
+                    || allows(r, Capability::RecordIncident)
+                    || allows(r, Capability::Safeguard)
             }
         }
     }
@@ -195,6 +204,7 @@ pub fn section(s: &Session, case: &LiveCase, now: vigil_domain::DateTime) -> Str
         Work::Contact,
         Work::Review,
         Work::Correct,
+        Work::Children,
     ]
     .into_iter()
     .filter(|w| w.allowed(s))
@@ -363,6 +373,11 @@ async fn fields(
                 )
             )
         }
+        Work::Children => format!(
+            "{}{}",
+            p("Each child's school is told by Operation Encompass: a task for each child follows."),
+            crate::forms::child_rows(f, errors)
+        ),
         Work::Disposal => {
             let mut arrests = vec![(String::new(), "Choose the arrest".to_owned())];
             arrests.extend(case.file.arrests.iter().map(|a| {
@@ -704,6 +719,9 @@ pub async fn work_save(
             )
             .await
         }
+        Work::Children => service::add_children(&app, &s, &raw, &crate::forms::children_input(&f))
+            .await
+            .map(|_| ()),
         Work::Correct => service::correct_incident(
             &app,
             &s,
@@ -750,6 +768,7 @@ mod tests {
             Work::Contact,
             Work::Review,
             Work::Correct,
+            Work::Children,
         ] {
             assert!(Work::of(w.slug()) == Some(w));
         }

@@ -210,6 +210,37 @@ pub async fn case(
             "Awaiting assessment: the case is routed once the primary risk assessment is recorded.",
         ),
     });
+    // The children named on the incident, with their schools.
+    if !live.file.children.is_empty() {
+        let mut rows = Vec::new();
+        for c in &live.file.children {
+            let person = app.store.person(&c.person_id).await.ok().map(|p| p.record);
+            rows.push(vec![
+                person_label(
+                    s.user.role,
+                    c.person_id.as_str(),
+                    person
+                        .as_ref()
+                        .and_then(|p| p.identity.family_name.as_deref()),
+                    person
+                        .as_ref()
+                        .and_then(|p| p.identity.given_names.as_deref()),
+                ),
+                person
+                    .as_ref()
+                    .and_then(|p| p.birth_date)
+                    .map_or("not recorded".to_owned(), |b| {
+                        esc(&vigil_domain::dates::long(b))
+                    }),
+                esc(c.school.as_deref().unwrap_or("none recorded")),
+            ]);
+        }
+        body.push_str(&table(
+            "Children present",
+            &["Child", "Date of birth", "School"],
+            rows,
+        ));
+    }
     body.push_str(&crate::case_work::section(&s, &live, app.now()));
     // Before telling the victim of a decision: how they want to be contacted.
     if allows(s.user.role, Capability::SeeAddresses)
@@ -607,7 +638,7 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
             )
         }
         Task::Referral => format!(
-            "{}{}",
+            "{}{}{}",
             radios(
                 "kind",
                 "Refer the victim to",
@@ -632,6 +663,30 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
                 true,
                 errors
             ),
+            if c.children.len() > 1 {
+                let options: Vec<(String, String)> =
+                    std::iter::once((String::new(), "Choose the child".to_owned()))
+                        .chain(c.children.iter().map(|ch| {
+                            (
+                                ch.person_id.to_string(),
+                                format!(
+                                    "{} ({})",
+                                    ch.person_id,
+                                    ch.school.as_deref().unwrap_or("no school recorded")
+                                ),
+                            )
+                        }))
+                        .collect();
+                select(
+                    "child_id",
+                    "For Operation Encompass: the child whose school is told",
+                    &options,
+                    f.get("child_id"),
+                    errors,
+                )
+            } else {
+                String::new()
+            },
         ),
         Task::Assessment(AssessmentStage::Primary) => dash_fields(f, errors),
         // A reassessment opens with the primary answers and shows what changed.
@@ -761,6 +816,7 @@ pub async fn task_save(
             &ReferralInput {
                 kind: f.get("kind").into(),
                 consent: f.get("consent").into(),
+                child_id: f.get("child_id").into(),
             },
         )
         .await

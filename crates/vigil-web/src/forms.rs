@@ -300,3 +300,50 @@ pub fn dash_fields_after(f: &FormData, errors: &[FieldError], earlier: Option<&s
     ));
     out
 }
+
+/// How many child rows a form offers at once.
+pub const CHILD_ROWS: usize = 3;
+
+/// The children typed into a form's rows (`children_N_field`, N from 1).
+pub fn children_input(f: &FormData) -> Vec<crate::service::ChildInput> {
+    (1..=crate::service::MAX_CHILDREN)
+        .map(|n| {
+            let g = |field: &str| f.get(&format!("children_{n}_{field}")).to_owned();
+            crate::service::ChildInput {
+                id: g("id"),
+                family_name: g("family_name"),
+                given_names: g("given_names"),
+                sex: g("sex"),
+                birth_date: g("birth_date"),
+                school: g("school"),
+            }
+        })
+        .collect()
+}
+
+/// Rows for naming children: family and given names, date of birth and school, or the
+/// reference of a child already recorded.
+pub fn child_rows(f: &FormData, errors: &[FieldError]) -> String {
+    let mut out = String::new();
+    for n in 1..=CHILD_ROWS {
+        let name = |field: &str| format!("children.{n}.{field}");
+        let field = |field: &str, label: &str, hint: Option<&str>, width: &'static str| {
+            let id = name(field);
+            let form_name = crate::components::field_id(&id);
+            let mut input = Input::text(&form_name, label, f.get(&form_name)).width(width);
+            if let Some(h) = hint {
+                input = input.hint(h);
+            }
+            input.render(errors)
+        };
+        out.push_str(&format!(
+            "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">Child {n}</legend>{}{}{}{}{}</fieldset>",
+            field("family_name", "Family name", None, "20"),
+            field("given_names", "Given names", None, "20"),
+            field("birth_date", "Date of birth", Some("For example, 04/03/2012"), "10"),
+            field("school", "School or nursery", Some("Leave empty if the child does not attend one"), "30"),
+            field("id", "Or the reference of a child already recorded", None, "10"),
+        ));
+    }
+    out
+}

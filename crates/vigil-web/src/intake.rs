@@ -4,7 +4,9 @@
 
 use crate::App;
 use crate::components::*;
-use crate::forms::{FormData, dash_fields, dash_input, party_fields, party_input};
+use crate::forms::{
+    FormData, child_rows, children_input, dash_fields, dash_input, party_fields, party_input,
+};
 use crate::layout::page_at;
 use crate::pages::{failure_page, full_name, link_person};
 use crate::service::{self, Failure, IntakeInput};
@@ -29,9 +31,24 @@ pub fn intake_input(f: &FormData) -> IntakeInput {
             "no" => Some(false),
             _ => None,
         },
+        children: children_input(f),
         dash: dash_input(f),
         confirm_new_people: f.flag("confirm_new_people"),
     }
+}
+
+/// The optional rows that name the children present (open when any is filled in).
+fn children_section(f: &FormData, errors: &[FieldError]) -> String {
+    let open = errors.iter().any(|e| e.field.starts_with("children"))
+        || f.0
+            .iter()
+            .any(|(k, v)| k.starts_with("children_") && !v.is_empty());
+    format!(
+        "<details class=\"govuk-details\"{}><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">Name the children present</span></summary><div class=\"govuk-details__text\"><p class=\"govuk-body\">Each child's school is told by Operation Encompass. Name up to {} now; add more from the case.</p>{}</div></details>",
+        if open { " open" } else { "" },
+        crate::forms::CHILD_ROWS,
+        child_rows(f, errors)
+    )
 }
 
 /// What the form's "Find" found for a party: which party, and the people.
@@ -49,7 +66,7 @@ fn form_page(
     let mut lpas = vec![(String::new(), "Choose the area".to_owned())];
     lpas.extend(app.lpas.iter().map(|l| (l.to_string(), l.to_string())));
     let body = format!(
-        "{}{notice}<span class=\"govuk-caption-l\">New case</span>{}<form method=\"post\" action=\"/incidents\" novalidate>{}<h2 class=\"govuk-heading-m\">The call</h2>{}{}{}{}{}{}<h2 class=\"govuk-heading-m\">The relationship</h2>{}{}{}{}{}</form>",
+        "{}{notice}<span class=\"govuk-caption-l\">New case</span>{}<form method=\"post\" action=\"/incidents\" novalidate>{}<h2 class=\"govuk-heading-m\">The call</h2>{}{}{}{}{}{}<h2 class=\"govuk-heading-m\">The relationship</h2>{}{}{}{}{}{}</form>",
         error_summary(errors),
         h1("Record a domestic abuse incident"),
         csrf(&s.csrf_token),
@@ -117,6 +134,7 @@ fn form_page(
             true,
             errors
         ),
+        children_section(f, errors),
         dash_fields(f, errors),
         if f.flag("confirm_new_people") || errors.iter().any(|e| e.field == "confirm_new_people") {
             checkbox(

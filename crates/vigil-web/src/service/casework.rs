@@ -78,6 +78,7 @@ fn case_after(before: &CaseFile, change: &CaseChange) -> CaseFile {
     after
         .referrals
         .extend(change.records.referrals.iter().cloned());
+    after.children.extend(change.children.iter().cloned());
     after
 }
 
@@ -90,6 +91,15 @@ pub(crate) async fn commit(
     mut change: CaseChange,
     audit: Vec<AuditEntry>,
 ) -> Outcome<Committed> {
+    // Naming a child on an incident means children were present.
+    if !change.children.is_empty() {
+        let current = change.incident.as_ref().unwrap_or(&case.file.incident);
+        if !current.children_present {
+            let mut with = current.clone();
+            with.children_present = true;
+            change.incident = Some(with);
+        }
+    }
     let after = case_after(&case.file, &change);
     let i = &after.incident;
     let mut histories = Histories::of(app, i).await?;
@@ -116,6 +126,8 @@ pub(crate) async fn commit(
             log: &log,
             raised: &raised,
             children: i.children_present,
+            linked_children: &after.children,
+            incident_referrals: &after.referrals,
         },
         &app.rules,
     );

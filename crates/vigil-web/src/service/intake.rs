@@ -70,6 +70,9 @@ pub struct IntakeInput {
     /// `partner`, `ex_partner`, `parent`, `child`, `sibling` or `other_family`.
     pub relationship: String,
     pub children_present: Option<bool>,
+    /// The children present, by name (each one's school is told); more can be added from
+    /// the case.
+    pub children: Vec<ChildInput>,
     /// The primary DASH. Leave empty to record the incident now and the assessment later.
     pub dash: DashInput,
     /// Set after reading the possible duplicates: the new people are not any of them.
@@ -352,6 +355,21 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     } else {
         validate_dash(&mut errors, &input.dash)
     };
+    let children = validate_children(
+        app,
+        &mut errors,
+        &input.children,
+        lpa.as_ref(),
+        today,
+        reported_at.map(|r| r.date()),
+    )
+    .await?;
+    if !children.is_empty() && input.children_present == Some(false) {
+        errors.push(FieldError::new(
+            "children_present",
+            "You named children: choose yes, children were present",
+        ));
+    }
     // Existing people must exist (and a reference typed wrongly is a field error, not a
     // failure of the whole request).
     for (field, party) in [
@@ -533,12 +551,25 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
             arrests: Vec::new(),
             referrals: Vec::new(),
             orders: Vec::new(),
+            children: Vec::new(),
         },
         work: vigil_store::CaseWork::default(),
     };
+    let (links, children_people) = link_children(app, &incident_id, children, &[]).await?;
+    for p in &children_people {
+        audit.push(audit_entry(
+            actor(s),
+            "person.create",
+            "person",
+            p.id.as_str(),
+            None,
+        ));
+    }
+    records.persons.extend(children_people);
     let mut change = vigil_store::CaseChange::new(state, None);
     change.log = log;
     change.records = records;
+    change.children = links;
     let actions = commit(app, &before, change, audit).await?.actions;
     Ok(Recorded {
         incident_id,

@@ -250,6 +250,9 @@ pub struct ReferralInput {
     pub kind: String,
     /// `yes`, `no` or `not_known`: whether the victim consented.
     pub consent: String,
+    /// For Operation Encompass, the child whose school is told (one of the children named
+    /// on the case); the victim otherwise.
+    pub child_id: String,
 }
 
 pub async fn add_referral(
@@ -284,20 +287,46 @@ pub async fn add_referral(
         "the victim consented",
     );
     // Operation Encompass tells a child's school: an incident without children has no
-    // school to tell.
-    if kind == Some(ReferralKind::Encompass) && !case.incident.children_present {
+    // school to tell; one with children named tells each child's.
+    let has_children = case.incident.children_present || !case.children.is_empty();
+    if kind == Some(ReferralKind::Encompass) && !has_children {
         errors.push(FieldError::new(
             "kind",
-            "Operation Encompass is for an incident with children: no child was recorded on this one (correct the incident first if there was)",
+            "Operation Encompass is for an incident with children: no child was recorded on this one (name the children on the case first)",
         ));
     }
-    let (kind, consent) = valid!(errors; kind, consent);
+    let about = match (kind, input.child_id.trim()) {
+        (Some(ReferralKind::Encompass), "") if case.children.len() == 1 => {
+            Some(case.children[0].person_id.clone())
+        }
+        (Some(ReferralKind::Encompass), "") if case.children.len() > 1 => {
+            errors.push(FieldError::new(
+                "child_id",
+                "Choose the child whose school is told (one referral for each child)",
+            ));
+            None
+        }
+        (Some(ReferralKind::Encompass), raw) if !raw.is_empty() => {
+            match case.children.iter().find(|c| c.person_id.as_str() == raw) {
+                Some(c) => Some(c.person_id.clone()),
+                None => {
+                    errors.push(FieldError::new(
+                        "child_id",
+                        "Choose one of the children named on this case",
+                    ));
+                    None
+                }
+            }
+        }
+        _ => Some(case.incident.victim_id.clone()),
+    };
+    let (kind, consent, about) = valid!(errors; kind, consent, about);
     let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
     let records = RecordSet {
         referrals: vec![Referral {
             id: rid.clone(),
             kind,
-            person_id: case.incident.victim_id.clone(),
+            person_id: about,
             incident_id: Some(id.clone()),
             referred_at: app.now(),
             agency: Agency::Police,

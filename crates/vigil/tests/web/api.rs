@@ -955,3 +955,150 @@ fn a_victims_contact_preferences_are_kept_checked_and_shown_to_who_needs_them() 
         "{trail}"
     );
 }
+
+#[test]
+fn children_are_people_on_the_incident_and_each_schools_task_is_their_own() {
+    let srv = start();
+    let officer = token(&srv, "officer");
+    let intake = |children: Value, present: bool| {
+        api(
+            &srv,
+            "POST",
+            "/api/v1/incidents",
+            &officer,
+            Some(&json!({
+                "call_grade": "priority", "reported_at": "2019-09-01T19:00", "lpa": "North",
+                "victim": {"id": "P1"}, "suspect": {"id": "P2"}, "relationship": "partner",
+                "children_present": present, "children": children
+            })),
+        )
+    };
+    // Each problem named, by child.
+    let (status, v) = intake(
+        json!([
+            {"family_name": "Smith", "given_names": "Old", "birth_date": "1990-01-01"},
+            {"family_name": "Smith", "given_names": "Nodate"}
+        ]),
+        true,
+    );
+    assert_eq!(status, 422, "{v}");
+    let text = v.to_string();
+    assert!(
+        text.contains("children.1.birth_date") && text.contains("were 29"),
+        "{v}"
+    );
+    assert!(
+        text.contains("children.2.birth_date") && text.contains("date of birth"),
+        "{v}"
+    );
+    let (status, v) = intake(
+        json!([{"family_name": "Smith", "birth_date": "2012-03-04"}]),
+        false,
+    );
+    assert_eq!(status, 422);
+    assert!(v.to_string().contains("choose yes"), "{v}");
+    // Two children named at intake: two people, two schools to tell.
+    let (status, v) = intake(
+        json!([
+            {"family_name": "Smith", "given_names": "Mia", "birth_date": "04/03/2012", "school": "Hillside Primary"},
+            {"family_name": "Smith", "given_names": "Leo", "birth_date": "2016-07-01"}
+        ]),
+        true,
+    );
+    assert_eq!(status, 201, "{v}");
+    let case = v["incident_id"].as_str().unwrap().to_owned();
+    let (_, c) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{case}"),
+        &officer,
+        None,
+    );
+    let children = c["children"].as_array().unwrap().clone();
+    assert_eq!(children.len(), 2, "{c}");
+    let mia = children
+        .iter()
+        .find(|ch| ch["school"] == "Hillside Primary")
+        .unwrap()["person_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cru = token(&srv, "cru");
+    let work = |t: &str| api(&srv, "GET", &format!("/api/v1/cases/{case}/work"), t, None).1;
+    let encompass = |w: &Value| -> Vec<(String, String)> {
+        w["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "encompass")
+            .map(|t| {
+                (
+                    t["key"].as_str().unwrap().to_owned(),
+                    t["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(encompass(&work(&cru)).len(), 2);
+    // A referral for two children must say which child.
+    let refer = |body: Value| {
+        api(
+            &srv,
+            "POST",
+            &format!("/api/v1/cases/{case}/referrals"),
+            &cru,
+            Some(&body),
+        )
+    };
+    let (status, v) = refer(json!({"kind": "encompass", "consent": "not_known"}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("Choose the child"), "{v}");
+    let (status, v) = refer(json!({"kind": "encompass", "consent": "not_known", "child_id": mia}));
+    assert_eq!(status, 201, "{v}");
+    let tasks = encompass(&work(&cru));
+    assert!(
+        tasks.contains(&(mia.clone(), "done".to_owned())),
+        "{tasks:?}"
+    );
+    assert_eq!(
+        tasks.iter().filter(|(_, s)| s != "done").count(),
+        1,
+        "{tasks:?}"
+    );
+
+    // Named later from the case: a case recorded without children now has them.
+    let (status, v) = intake(json!([]), false);
+    assert_eq!(status, 201, "{v}");
+    let later = v["incident_id"].as_str().unwrap().to_owned();
+    let add = |body: Value| {
+        api(
+            &srv,
+            "POST",
+            &format!("/api/v1/cases/{later}/children"),
+            &officer,
+            Some(&body),
+        )
+    };
+    let (status, v) = add(json!({"children": [{"id": mia, "school": "Hillside Primary"}]}));
+    assert_eq!(status, 201, "{v}");
+    let (status, v) = add(json!({"children": [{"id": mia}]}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("already named"), "{v}");
+    let (_, c) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{later}"),
+        &officer,
+        None,
+    );
+    assert_eq!(c["incident"]["children_present"], true, "{c}");
+    let (_, w) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{later}/work"),
+        &cru,
+        None,
+    );
+    // Due before school on Monday 2 September; the fixture's clock is 09:00 that day.
+    assert_eq!(encompass(&w), [(mia, "overdue".to_owned())], "{w}");
+}
