@@ -150,6 +150,8 @@ pub struct ClockRules {
     pub victim_update_working_days_enhanced: u32,
     pub victim_update_working_days: u32,
     pub working: WorkingCalendar,
+    /// The MARAC referral criteria (SafeLives' defaults).
+    pub marac: crate::marac::MaracCriteria,
     /// Each area's school calendar; areas without one use `default_school`.
     pub schools: HashMap<Lpa, SchoolCalendar>,
     pub default_school: SchoolCalendar,
@@ -172,6 +174,7 @@ impl Default for ClockRules {
             victim_update_working_days_enhanced: 1,
             victim_update_working_days: 5,
             working: WorkingCalendar::default(),
+            marac: crate::marac::MaracCriteria::default(),
             schools: HashMap::new(),
             default_school: SchoolCalendar::default(),
         }

@@ -22,6 +22,7 @@ mod layout;
 mod pages;
 mod request_log;
 mod risk_chart;
+pub mod rules_file;
 pub mod service;
 mod suspects;
 mod work;
@@ -75,6 +76,8 @@ pub struct ServeOptions {
     pub secure_cookies: bool,
     /// The server's clock (the real one unless `--clock` set it).
     pub clock: Arc<dyn clock::Clock>,
+    /// The force's clocks and limits (`--rules`, else Vigil's defaults).
+    pub rules: vigil_domain::tasks::ClockRules,
 }
 
 /// The application's routes. `lpas` is the force's list of areas (`Store::lpas`).
@@ -83,6 +86,7 @@ pub fn router(
     secure_cookies: bool,
     lpas: Vec<vigil_domain::Lpa>,
     clock: Arc<dyn clock::Clock>,
+    rules: vigil_domain::tasks::ClockRules,
 ) -> Router {
     let app = Arc::new(App {
         store,
@@ -90,7 +94,7 @@ pub fn router(
         lpas,
         throttle: Mutex::new(HashMap::new()),
         clock,
-        rules: vigil_domain::tasks::ClockRules::default(),
+        rules,
     });
     Router::new()
         .merge(api::router())
@@ -253,27 +257,34 @@ pub async fn serve(store: DynStore, opts: ServeOptions) -> Result<(), String> {
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Vigil is listening on http://{addr}");
-    serve_on(listener, store, opts.secure_cookies, opts.clock, async {
-        let interrupt = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("a SIGTERM handler can be installed");
-            tokio::select! {
-                _ = interrupt => {}
-                _ = term.recv() => {}
+    serve_on(
+        listener,
+        store,
+        opts.secure_cookies,
+        opts.clock,
+        opts.rules,
+        async {
+            let interrupt = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                        .expect("a SIGTERM handler can be installed");
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = term.recv() => {}
+                }
             }
-        }
-        #[cfg(not(unix))]
-        let _ = interrupt.await;
-        // Standard output may be gone (a closed pipe): saying so must not fail the stop.
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stdout(),
-            "Vigil is stopping: finishing the requests in flight."
-        );
-    })
+            #[cfg(not(unix))]
+            let _ = interrupt.await;
+            // Standard output may be gone (a closed pipe): saying so must not fail the stop.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stdout(),
+                "Vigil is stopping: finishing the requests in flight."
+            );
+        },
+    )
     .await
 }
 
@@ -286,6 +297,7 @@ pub async fn serve_on(
     store: DynStore,
     secure_cookies: bool,
     clock: Arc<dyn clock::Clock>,
+    rules: vigil_domain::tasks::ClockRules,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let lpas = store.lpas().await.map_err(|e| e.to_string())?;
@@ -295,7 +307,7 @@ pub async fn serve_on(
         .map_err(|e| e.to_string())?
         .is_some_and(|i| i.source.contains("synthetic"));
     layout::set_synthetic(synthetic);
-    axum::serve(listener, router(store, secure_cookies, lpas, clock))
+    axum::serve(listener, router(store, secure_cookies, lpas, clock, rules))
         .with_graceful_shutdown(stop)
         .await
         .map_err(|e| e.to_string())

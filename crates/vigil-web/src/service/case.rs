@@ -90,7 +90,8 @@ pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -
             suspect_history: &suspect_history,
             right_to_know_decisions: &decisions,
         },
-        &vigil_domain::marac::MaracCriteria::default(),
+        // The force's criteria, so what the page says follows them.
+        &app.rules.marac,
         // The area's own school calendar, the one its Encompass task runs on.
         app.rules.school(&i.lpa),
     )

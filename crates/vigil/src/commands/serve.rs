@@ -27,6 +27,11 @@ pub struct ServeArgs {
     /// `demo` starts it the morning after its records end.
     #[arg(long, value_name = "INSTANT|real")]
     pub clock: Option<String>,
+    /// The force's clocks as a JSON file: response targets and rural areas, task limits,
+    /// extra non-working days, MARAC criteria, school terms by area (see
+    /// docs/rules-file.md). Vigil's defaults where it is silent.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -107,12 +112,22 @@ pub async fn serve(
             vigil_domain::time::format_datetime(clock.now_utc())
         );
     }
+    let rules = match &args.rules {
+        None => vigil_domain::tasks::ClockRules::default(),
+        Some(path) => {
+            let areas = store.lpas().await?;
+            let rules = vigil_web::rules_file::load(path, &areas).map_err(Failure::BadInput)?;
+            println!("The force's clocks are read from {}.", path.display());
+            rules
+        }
+    };
     vigil_web::serve(
         store,
         vigil_web::ServeOptions {
             bind: args.bind,
             secure_cookies: args.secure_cookies,
             clock,
+            rules,
         },
     )
     .await

@@ -1102,3 +1102,44 @@ fn children_are_people_on_the_incident_and_each_schools_task_is_their_own() {
     // Due before school on Monday 2 September; the fixture's clock is 09:00 that day.
     assert_eq!(encompass(&w), [(mia, "overdue".to_owned())], "{w}");
 }
+
+#[test]
+fn a_forces_own_clocks_set_the_tasks_and_the_marac_reasons() {
+    let areas = [vigil_domain::Lpa::parse("North").unwrap()];
+    let rules = vigil_web::rules_file::parse(
+        r#"{"marac": {"visible_high_risk_yes_count": 12}, "limits": {"review_days": 21}}"#,
+        &areas,
+    )
+    .unwrap();
+    let srv = start_with_rules("2019-09-02T09:00:00Z", rules);
+    let officer = token(&srv, "officer");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/incidents",
+        &officer,
+        Some(&intake_body(12)),
+    );
+    assert_eq!(status, 201, "{v}");
+    assert!(
+        v.to_string()
+            .contains("visible high risk (12 or more yes answers)"),
+        "the force's threshold, in its words: {v}"
+    );
+    let case = v["incident_id"].as_str().unwrap().to_owned();
+    let (_, w) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{case}/work"),
+        &officer,
+        None,
+    );
+    let review = w["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "investigation_review")
+        .unwrap_or_else(|| panic!("{w}"));
+    // Routed at the clock's 10:00 (UK summer time); reviewed 21 days on.
+    assert_eq!(review["due"], "2019-09-23T10:00:00", "{w}");
+}

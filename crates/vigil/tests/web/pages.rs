@@ -966,3 +966,26 @@ fn the_audit_trail_pages_and_a_partners_list_read_is_found_by_person() {
     );
     assert!(none.body.contains("0 entries"), "{}", none.body);
 }
+
+#[test]
+fn a_rules_file_with_a_problem_stops_the_server_saying_where() {
+    let srv = start();
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("essex.json");
+    std::fs::write(&rules, "{\n  \"limits\": {\"review_days\": 0}\n}\n").unwrap();
+    let o = vigil(&[
+        "--db",
+        &srv.db,
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let said = text(&o);
+    assert!(
+        said.contains("essex.json") && said.contains("limits.review_days: 0 is out of range"),
+        "{said}"
+    );
+}

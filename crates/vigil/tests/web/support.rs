@@ -141,13 +141,24 @@ pub fn start() -> Server {
 /// Vigil serving the fixture with its clock set to `utc` (`2019-09-02T08:00:00`); the test
 /// moves it through `Server::clock`.
 pub fn start_at(utc: &str) -> Server {
-    let t = vigil_web::clock::parse_clock(utc).unwrap();
-    start_with(Some(std::sync::Arc::new(
-        vigil_web::clock::SetClock::starting_at(t),
-    )))
+    start_with_rules(utc, vigil_domain::tasks::ClockRules::default())
 }
 
-fn start_with(clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>) -> Server {
+/// Vigil serving the fixture with its clock set to `utc` and a force's own clocks.
+pub fn start_with_rules(utc: &str, rules: vigil_domain::tasks::ClockRules) -> Server {
+    let t = vigil_web::clock::parse_clock(utc).unwrap();
+    start_with(
+        Some(std::sync::Arc::new(
+            vigil_web::clock::SetClock::starting_at(t),
+        )),
+        rules,
+    )
+}
+
+fn start_with(
+    clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>,
+    rules: vigil_domain::tasks::ClockRules,
+) -> Server {
     use vigil_domain::access::{Role, Username};
     let (dir, db) = fixture_store();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -192,8 +203,15 @@ fn start_with(clock: Option<std::sync::Arc<vigil_web::clock::SetClock>>) -> Serv
     };
     runtime.spawn(async move {
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-        let _ =
-            vigil_web::serve_on(listener, store, false, server_clock, std::future::pending()).await;
+        let _ = vigil_web::serve_on(
+            listener,
+            store,
+            false,
+            server_clock,
+            rules,
+            std::future::pending(),
+        )
+        .await;
     });
     Server {
         child: None,

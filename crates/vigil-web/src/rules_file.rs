@@ -1,0 +1,325 @@
+//! A force's own clocks, read from a JSON file (`vigil serve --rules FILE`): response
+//! targets and rural areas, the limits of every task, the force's extra non-working days,
+//! the MARAC criteria, and each area's school terms and closures. Anything left out keeps
+//! Vigil's default; anything unknown or out of range is refused with where and why.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use vigil_domain::Lpa;
+use vigil_domain::calendar::{SchoolCalendar, Term};
+use vigil_domain::tasks::ClockRules;
+use vigil_domain::time::{Date, parse_date};
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct RulesFile {
+    response: Response,
+    limits: Limits,
+    /// The force's own non-working days, beyond England and Wales's bank holidays.
+    extra_holidays: Vec<String>,
+    marac: Marac,
+    /// School calendars by area; `default` for areas not named.
+    schools: HashMap<String, School>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct Response {
+    emergency_minutes_urban: Option<i64>,
+    emergency_minutes_rural: Option<i64>,
+    priority_minutes: Option<i64>,
+    rural_areas: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct Limits {
+    primary_assessment_hours: Option<i64>,
+    secondary_assessment_hours: Option<i64>,
+    crime_recording_hours: Option<i64>,
+    marac_referral_days: Option<i64>,
+    idva_contact_working_days: Option<u32>,
+    idva_declined_review_days: Option<i64>,
+    review_days: Option<i64>,
+    victim_update_working_days_enhanced: Option<u32>,
+    victim_update_working_days: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct Marac {
+    visible_high_risk_yes_count: Option<u8>,
+    escalation_incidents: Option<u32>,
+    escalation_window_days: Option<i64>,
+    repeat_window_days: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct School {
+    /// When the school day starts, `HH:MM`.
+    day_starts: Option<String>,
+    terms: Vec<TermDates>,
+    closures: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermDates {
+    first: String,
+    last: String,
+}
+
+/// Reads a rules file over Vigil's defaults. `areas` are the force's areas (empty: any).
+pub fn load(path: &std::path::Path, areas: &[Lpa]) -> Result<ClockRules, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the rules file: {e}", path.display()))?;
+    parse(&text, areas).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads rules from JSON text over Vigil's defaults.
+pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
+    let file: RulesFile = serde_json::from_str(text)
+        .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    let mut rules = ClockRules::default();
+    let range = |field: &str, v: i64, lo: i64, hi: i64| -> Result<i64, String> {
+        if (lo..=hi).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("{field}: {v} is out of range; give {lo} to {hi}"))
+        }
+    };
+    let area = |field: &str, raw: &str| -> Result<Lpa, String> {
+        let l = Lpa::parse(raw).map_err(|e| format!("{field}: {e}"))?;
+        if !areas.is_empty() && !areas.contains(&l) {
+            return Err(format!(
+                "{field}: '{l}' is not one of this force's Local Policing Areas ({})",
+                areas.iter().map(Lpa::as_str).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(l)
+    };
+    let day = |field: &str, raw: &str| -> Result<Date, String> {
+        parse_date(raw).map_err(|e| format!("{field}: {e}"))
+    };
+
+    let r = &file.response;
+    if let Some(v) = r.emergency_minutes_urban {
+        rules.emergency_minutes_urban = range("response.emergency_minutes_urban", v, 1, 240)?;
+    }
+    if let Some(v) = r.emergency_minutes_rural {
+        rules.emergency_minutes_rural = range("response.emergency_minutes_rural", v, 1, 240)?;
+    }
+    if let Some(v) = r.priority_minutes {
+        rules.priority_minutes = range("response.priority_minutes", v, 1, 24 * 60)?;
+    }
+    rules.rural_areas = r
+        .rural_areas
+        .iter()
+        .map(|a| area("response.rural_areas", a))
+        .collect::<Result<_, _>>()?;
+
+    let l = &file.limits;
+    let hours = |field: &str, v: Option<i64>, into: &mut i64| -> Result<(), String> {
+        if let Some(v) = v {
+            *into = range(field, v, 1, 24 * 60)?;
+        }
+        Ok(())
+    };
+    hours(
+        "limits.primary_assessment_hours",
+        l.primary_assessment_hours,
+        &mut rules.primary_assessment_hours,
+    )?;
+    hours(
+        "limits.secondary_assessment_hours",
+        l.secondary_assessment_hours,
+        &mut rules.secondary_assessment_hours,
+    )?;
+    hours(
+        "limits.crime_recording_hours",
+        l.crime_recording_hours,
+        &mut rules.crime_recording_hours,
+    )?;
+    let days = |field: &str, v: Option<i64>, into: &mut i64| -> Result<(), String> {
+        if let Some(v) = v {
+            *into = range(field, v, 1, 365)?;
+        }
+        Ok(())
+    };
+    days(
+        "limits.marac_referral_days",
+        l.marac_referral_days,
+        &mut rules.marac_referral_days,
+    )?;
+    days(
+        "limits.idva_declined_review_days",
+        l.idva_declined_review_days,
+        &mut rules.idva_declined_review_days,
+    )?;
+    days("limits.review_days", l.review_days, &mut rules.review_days)?;
+    let working = |field: &str, v: Option<u32>, into: &mut u32| -> Result<(), String> {
+        if let Some(v) = v {
+            *into = range(field, i64::from(v), 1, 60)? as u32;
+        }
+        Ok(())
+    };
+    working(
+        "limits.idva_contact_working_days",
+        l.idva_contact_working_days,
+        &mut rules.idva_contact_working_days,
+    )?;
+    working(
+        "limits.victim_update_working_days_enhanced",
+        l.victim_update_working_days_enhanced,
+        &mut rules.victim_update_working_days_enhanced,
+    )?;
+    working(
+        "limits.victim_update_working_days",
+        l.victim_update_working_days,
+        &mut rules.victim_update_working_days,
+    )?;
+
+    rules.working.extra_holidays = file
+        .extra_holidays
+        .iter()
+        .map(|d| day("extra_holidays", d))
+        .collect::<Result<_, _>>()?;
+
+    let m = &file.marac;
+    if let Some(v) = m.visible_high_risk_yes_count {
+        rules.marac.visible_high_risk_yes_count =
+            range("marac.visible_high_risk_yes_count", i64::from(v), 1, 27)? as u8;
+    }
+    if let Some(v) = m.escalation_incidents {
+        rules.marac.escalation_incidents =
+            range("marac.escalation_incidents", i64::from(v), 2, 50)? as u32;
+    }
+    if let Some(v) = m.escalation_window_days {
+        rules.marac.escalation_window_days = range("marac.escalation_window_days", v, 1, 3650)?;
+    }
+    if let Some(v) = m.repeat_window_days {
+        rules.marac.repeat_window_days = range("marac.repeat_window_days", v, 1, 3650)?;
+    }
+
+    let mut names: Vec<&String> = file.schools.keys().collect();
+    names.sort();
+    for name in names {
+        let s = &file.schools[name];
+        let field = format!("schools.{name}");
+        let mut cal = SchoolCalendar::default();
+        if let Some(t) = &s.day_starts {
+            cal.day_starts =
+                chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
+                    format!(
+                        "{field}.day_starts: '{t}' is not a time; give HH:MM, for example 08:30"
+                    )
+                })?;
+        }
+        for (n, t) in s.terms.iter().enumerate() {
+            let f = format!("{field}.terms[{n}]");
+            let (first, last) = (
+                day(&format!("{f}.first"), &t.first)?,
+                day(&format!("{f}.last"), &t.last)?,
+            );
+            if last < first {
+                return Err(format!(
+                    "{f}: the term ends ({last}) before it starts ({first})"
+                ));
+            }
+            cal.terms.push(Term { first, last });
+        }
+        cal.closures = s
+            .closures
+            .iter()
+            .map(|d| day(&format!("{field}.closures"), d))
+            .collect::<Result<_, _>>()?;
+        if name == "default" {
+            rules.default_school = cal;
+        } else {
+            rules.schools.insert(area(&field, name)?, cal);
+        }
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn areas() -> Vec<Lpa> {
+        vec![Lpa::parse("North").unwrap(), Lpa::parse("South").unwrap()]
+    }
+
+    #[test]
+    fn a_forces_rules_over_the_defaults() {
+        let rules = parse(
+            r#"{
+                "response": {"emergency_minutes_rural": 25, "rural_areas": ["South"]},
+                "limits": {"review_days": 21, "victim_update_working_days": 3},
+                "extra_holidays": ["2022-09-19"],
+                "marac": {"visible_high_risk_yes_count": 12},
+                "schools": {
+                    "default": {"day_starts": "08:45"},
+                    "North": {"terms": [{"first": "2019-09-04", "last": "2019-10-25"}], "closures": ["2019-09-20"]}
+                }
+            }"#,
+            &areas(),
+        )
+        .unwrap();
+        assert_eq!(rules.emergency_minutes_rural, 25);
+        assert_eq!(rules.emergency_minutes_urban, 15, "left out: the default");
+        assert_eq!(rules.review_days, 21);
+        assert_eq!(rules.marac.visible_high_risk_yes_count, 12);
+        assert_eq!(rules.rural_areas, [Lpa::parse("South").unwrap()]);
+        assert!(
+            !rules
+                .working
+                .is_working_day(parse_date("2022-09-19").unwrap())
+        );
+        let north = rules.school(&Lpa::parse("North").unwrap());
+        assert_eq!(north.terms.len(), 1);
+        assert_eq!(
+            rules
+                .school(&Lpa::parse("South").unwrap())
+                .day_starts
+                .to_string(),
+            "08:45:00"
+        );
+        assert_eq!(parse("{}", &areas()).unwrap().review_days, 28);
+    }
+
+    #[test]
+    fn each_problem_says_where_and_why() {
+        for (text, said) in [
+            (
+                r#"{"limits": {"review_days": 0}}"#,
+                "limits.review_days: 0 is out of range",
+            ),
+            (
+                r#"{"limits": {"reveiw_days": 21}}"#,
+                "unknown field `reveiw_days`",
+            ),
+            (
+                r#"{"response": {"rural_areas": ["Narnia"]}}"#,
+                "'Narnia' is not one of this force's",
+            ),
+            (
+                r#"{"extra_holidays": ["19/09/2022"]}"#,
+                "extra_holidays: '19/09/2022' is not a date",
+            ),
+            (
+                r#"{"schools": {"North": {"terms": [{"first": "2019-10-25", "last": "2019-09-04"}]}}}"#,
+                "schools.North.terms[0]: the term ends",
+            ),
+            (
+                r#"{"schools": {"North": {"day_starts": "8.30am"}}}"#,
+                "is not a time",
+            ),
+            ("{\n  \"limits\": 3\n}", "line 2"),
+        ] {
+            let e = parse(text, &areas()).unwrap_err();
+            assert!(e.contains(said), "{text}: {e}");
+        }
+    }
+}
