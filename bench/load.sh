@@ -2,7 +2,8 @@
 # A short load test on loopback: requests a second and latency percentiles for a team queue
 # page (the DAIT's, every area: the largest queue, 50 to a page with its true total), for
 # intake (the HTML form with a full DASH, a new victim and suspect, routing, the case's
-# tasks), and for the work list the intakes filled (the response team's open tasks, a page
+# tasks), for the work list the intakes filled (the response team's open tasks, a page
+# with its total), and for the force's outstanding suspects (every team and area, a page
 # with its total), against `vigil serve` over the synthetic essex-2019 store, measured with
 # wrk.
 #
@@ -60,5 +61,10 @@ VIGIL_COOKIE=$COOKIE VIGIL_CSRF=$CSRF wrk -t2 -c"$conns" -d"${secs}s" --latency 
 total=$(curl -s -H "Cookie: $COOKIE" "$base/api/v1/tasks?owner=team" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "== work list: GET /tasks?owner=team (the team's open tasks: $total, 50 to a page), $conns connections, ${secs}s"
 wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Cookie: $COOKIE" "$base/tasks?owner=team" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+
+sign_in load.dait
+total=$(curl -s -H "Cookie: $COOKIE" "$base/api/v1/suspects?team=all&lpa=all" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+echo "== outstanding suspects: GET /suspects?team=all&lpa=all (the force's list: $total, 50 to a page), $conns connections, ${secs}s"
+wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Cookie: $COOKIE" "$base/suspects?team=all&lpa=all" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 # Concurrent writers must have kept the audit trail's hash chain whole.
 "$bin" --db "$db" audit --verify
