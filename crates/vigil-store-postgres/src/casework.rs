@@ -400,6 +400,50 @@ pub async fn caseloads(
         .collect()
 }
 
+/// Every row of a table (its `cols`) in `order`, read through `map`.
+async fn all_rows<R>(
+    conn: &mut PgConnection,
+    table: &'static str,
+    cols: &[&str],
+    order: &str,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+) -> StoreResult<Vec<R>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM {table} ORDER BY {order}",
+        cols.join(",")
+    )))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| map(&mut Cols::new(r, table)))
+    .collect()
+}
+
+/// Every row of a versioned table in `order`, each with its version.
+async fn all_versioned<R>(
+    conn: &mut PgConnection,
+    table: &'static str,
+    cols: &[&str],
+    order: &str,
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+) -> StoreResult<Vec<Versioned<R>>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, version FROM {table} ORDER BY {order}",
+        cols.join(",")
+    )))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let record = map(&mut Cols::new(r, table))?;
+        let version: i64 = r.try_get(cols.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    })
+    .collect()
+}
+
 /// Every case's casework, in one repeatable-read transaction so states, logs and tasks agree.
 pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     let mut tx = pool.begin().await.map_err(backend)?;
@@ -407,64 +451,42 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-    let states = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {}, version FROM case_state ORDER BY incident_id COLLATE \"C\"",
-        cc::CASE_STATE.join(",")
-    )))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| {
-        let record = rows::case_state(&mut Cols::new(r, "case_state"))?;
-        let version: i64 = r.try_get(cc::CASE_STATE.len()).map_err(backend)?;
-        Ok(Versioned { record, version })
+    let states = all_versioned(
+        &mut tx,
+        "case_state",
+        cc::CASE_STATE,
+        "incident_id COLLATE \"C\"",
+        |c| rows::case_state(c),
+    )
+    .await?;
+    let log = all_rows(&mut tx, "case_events", cc::CASE_EVENTS, "seq", |c| {
+        rows::case_event_of(c)
     })
-    .collect::<StoreResult<_>>()?;
-    let log = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {} FROM case_events ORDER BY seq",
-        cc::CASE_EVENTS.join(",")
-    )))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| rows::case_event_of(&mut Cols::new(r, "case_events")))
-    .collect::<StoreResult<_>>()?;
-    let tasks = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {} FROM tasks ORDER BY incident_id COLLATE \"C\", kind COLLATE \"C\", key COLLATE \"C\"",
-        cc::TASKS.join(",")
-    )))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| rows::task(&mut Cols::new(r, "tasks")))
-    .collect::<StoreResult<_>>()?;
-    let contacts = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {}, version FROM contact_preferences ORDER BY person_id COLLATE \"C\"",
-        cc::CONTACT_PREFERENCES.join(",")
-    )))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| {
-        let record = rows::contact(&mut Cols::new(r, "contact_preferences"))?;
-        let version: i64 = r.try_get(cc::CONTACT_PREFERENCES.len()).map_err(backend)?;
-        Ok(Versioned { record, version })
-    })
-    .collect::<StoreResult<_>>()?;
-    let children = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {} FROM incident_children ORDER BY incident_id COLLATE \"C\", person_id COLLATE \"C\"",
-        cc::INCIDENT_CHILDREN.join(",")
-    )))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(backend)?
-    .iter()
-    .map(|r| rows::child(&mut Cols::new(r, "incident_children")))
-    .collect::<StoreResult<_>>()?;
+    .await?;
+    let tasks = all_rows(
+        &mut tx,
+        "tasks",
+        cc::TASKS,
+        "incident_id COLLATE \"C\", kind COLLATE \"C\", key COLLATE \"C\"",
+        |c| rows::task(c),
+    )
+    .await?;
+    let contacts = all_versioned(
+        &mut tx,
+        "contact_preferences",
+        cc::CONTACT_PREFERENCES,
+        "person_id COLLATE \"C\"",
+        |c| rows::contact(c),
+    )
+    .await?;
+    let children = all_rows(
+        &mut tx,
+        "incident_children",
+        cc::INCIDENT_CHILDREN,
+        "incident_id COLLATE \"C\", person_id COLLATE \"C\"",
+        |c| rows::child(c),
+    )
+    .await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,

@@ -317,6 +317,23 @@ pub async fn user(
     }
 }
 
+/// A change to a user that failed: the user's page again with the problems (and what was
+/// typed), or the page for the failure.
+async fn user_failure(app: &App, s: &Session, raw: &str, f: &FormData, e: Failure) -> Response {
+    match e {
+        Failure::Invalid(errors) => match service::user_for_admin(app, s, raw).await {
+            Ok(u) => (
+                StatusCode::BAD_REQUEST,
+                Html(user_page(app, s, &u, f, &errors)),
+            )
+                .into_response(),
+            Err(e) => failure_page(s, e),
+        },
+        Failure::Forbidden => not_found_page(Some(s)),
+        e => failure_page(s, e),
+    }
+}
+
 /// `POST /admin/users/{username}`: name, role, agency and area.
 pub async fn change_user(
     State(app): State<Arc<App>>,
@@ -330,16 +347,7 @@ pub async fn change_user(
     };
     match service::change_user(&app, &s, &raw, &input_of(&f)).await {
         Ok(u) => Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response(),
-        Err(Failure::Invalid(errors)) => match service::user_for_admin(&app, &s, &raw).await {
-            Ok(u) => (
-                StatusCode::BAD_REQUEST,
-                Html(user_page(&app, &s, &u, &f, &errors)),
-            )
-                .into_response(),
-            Err(e) => failure_page(&s, e),
-        },
-        Err(Failure::Forbidden) => not_found_page(Some(&s)),
-        Err(e) => failure_page(&s, e),
+        Err(e) => user_failure(&app, &s, &raw, &f, e).await,
     }
 }
 
@@ -375,16 +383,7 @@ pub async fn set_status(
     };
     match service::set_user_disabled(&app, &s, &raw, disabled).await {
         Ok(()) => Redirect::to(&format!("/admin/users/{raw}")).into_response(),
-        Err(Failure::Invalid(errors)) => match service::user_for_admin(&app, &s, &raw).await {
-            Ok(u) => (
-                StatusCode::BAD_REQUEST,
-                Html(user_page(&app, &s, &u, &FormData(Vec::new()), &errors)),
-            )
-                .into_response(),
-            Err(e) => failure_page(&s, e),
-        },
-        Err(Failure::Forbidden) => not_found_page(Some(&s)),
-        Err(e) => failure_page(&s, e),
+        Err(e) => user_failure(&app, &s, &raw, &FormData(Vec::new()), e).await,
     }
 }
 
