@@ -12,11 +12,30 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A problem with a field. The message is shown as a sentence: it starts with a
+    /// capital whichever rule it came from (the domain's reasons are written to follow a
+    /// colon).
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
             field: field.into(),
-            message: message.into(),
+            message: sentence(message.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod field_error_tests {
+    use super::*;
+
+    #[test]
+    fn every_message_starts_with_a_capital() {
+        let e = FieldError::new("code", "outcome 16 needs the victim's withdrawal");
+        assert_eq!(e.message, "Outcome 16 needs the victim's withdrawal");
+        assert_eq!(
+            FieldError::new("x", "'banana' is not").message,
+            "'banana' is not"
+        );
+        assert_eq!(FieldError::new("x", "").message, "");
     }
 }
 
@@ -160,6 +179,15 @@ pub(crate) fn day_field(
             errors.push(FieldError::new(field, e));
             None
         }
+    }
+}
+
+/// A message with its first letter a capital (nothing else changed).
+fn sentence(s: String) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if f.is_lowercase() => f.to_uppercase().collect::<String>() + c.as_str(),
+        _ => s,
     }
 }
 
