@@ -23,22 +23,6 @@ impl FieldError {
     }
 }
 
-#[cfg(test)]
-mod field_error_tests {
-    use super::*;
-
-    #[test]
-    fn every_message_starts_with_a_capital() {
-        let e = FieldError::new("code", "outcome 16 needs the victim's withdrawal");
-        assert_eq!(e.message, "Outcome 16 needs the victim's withdrawal");
-        assert_eq!(
-            FieldError::new("x", "'banana' is not").message,
-            "'banana' is not"
-        );
-        assert_eq!(FieldError::new("x", "").message, "");
-    }
-}
-
 /// Every field a form needs, or every problem found with the form: `valid!(errors; a, b)`
 /// gives `(a, b)` when each parsed (`Some`) and no problem was found, and otherwise returns
 /// the problems. A field that is `None` with no problem recorded (a parser that forgot to
@@ -242,4 +226,20 @@ pub(crate) fn text_limit(
         return None;
     }
     (!v.is_empty()).then(|| v.to_owned())
+}
+
+#[cfg(test)]
+mod field_error_tests {
+    use super::*;
+
+    #[test]
+    fn every_message_starts_with_a_capital() {
+        let e = FieldError::new("code", "outcome 16 needs the victim's withdrawal");
+        assert_eq!(e.message, "Outcome 16 needs the victim's withdrawal");
+        assert_eq!(
+            FieldError::new("x", "'banana' is not").message,
+            "'banana' is not"
+        );
+        assert_eq!(FieldError::new("x", "").message, "");
+    }
 }
