@@ -567,15 +567,13 @@ pub async fn outstanding_suspects(
             .bind(q.team.map(InvestigatingTeam::as_str))
             .bind(q.lpa.as_ref().map(|l| l.as_str().to_owned()))
     };
-    let total: i64 = bind(format!("WITH s AS ({list}) SELECT COUNT(*) FROM s"))
-        .fetch_one(pool)
-        .await
-        .map_err(backend)?
-        .try_get(0)
-        .map_err(backend)?;
+    // One pass over the list: the page is chosen from it alone (with the list's size beside
+    // each row), then the names joined.
     let found = bind(format!(
-        "WITH s AS ({list}), page AS (SELECT * FROM s ORDER BY {order} LIMIT $3 OFFSET $4)
-         SELECT page.*, sp.family_name, sp.given_names, vp.family_name, vp.given_names
+        "WITH s AS ({list}),
+         page AS (SELECT *, COUNT(*) OVER () AS total FROM s ORDER BY {order} LIMIT $3 OFFSET $4)
+         SELECT page.incident_id, page.suspect_id, page.team, page.lpa, page.victim_id, page.since, page.offences,
+                sp.family_name, sp.given_names, vp.family_name, vp.given_names, page.total
          FROM page LEFT JOIN persons sp ON sp.person_id = page.suspect_id
                    LEFT JOIN persons vp ON vp.person_id = page.victim_id
          ORDER BY {order}"
@@ -585,6 +583,16 @@ pub async fn outstanding_suspects(
     .fetch_all(pool)
     .await
     .map_err(backend)?;
+    let total: i64 = match found.first() {
+        Some(r) => r.try_get(11).map_err(backend)?,
+        // A page past the end: the list's size asked for on its own.
+        None => bind(format!("WITH s AS ({list}) SELECT COUNT(*) FROM s"))
+            .fetch_one(pool)
+            .await
+            .map_err(backend)?
+            .try_get(0)
+            .map_err(backend)?,
+    };
     Ok(Page {
         total: total as u64,
         items: found
