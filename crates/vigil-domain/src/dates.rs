@@ -25,8 +25,9 @@ fn order(ok: bool, field: &'static str, reason: impl FnOnce() -> String) -> Resu
     }
 }
 
-/// The first officer arrives at or after the call was received.
+/// The call was received on a plausible day and the first officer arrives at or after it.
 pub fn incident(reported_at: DateTime, arrived_at: Option<DateTime>) -> Result<(), DateOrder> {
+    plausible_event("reported_at", reported_at.date())?;
     order(
         arrived_at.is_none_or(|a| a >= reported_at),
         "arrived_at",
@@ -34,8 +35,9 @@ pub fn incident(reported_at: DateTime, arrived_at: Option<DateTime>) -> Result<(
     )
 }
 
-/// A crime is recorded on or after the day the offence was committed.
+/// A crime is recorded on or after the day the offence was committed, on plausible days.
 pub fn offence(offence_date: Date, recorded_date: Date) -> Result<(), DateOrder> {
+    plausible_event("offence_date", offence_date)?;
     order(recorded_date >= offence_date, "recorded_date", || {
         format!("the crime cannot be recorded before the offence date ({offence_date})")
     })
@@ -50,6 +52,11 @@ pub fn offence_in_case(
 ) -> Vec<DateOrder> {
     let day = reported_at.date();
     let mut out = Vec::new();
+    if let Some(d) = offence_date
+        && let Err(e) = plausible_event("offence_date", d)
+    {
+        out.push(e);
+    }
     if let Some(d) = offence_date
         && d > day
     {
@@ -101,12 +108,43 @@ pub fn protection_order(
     )
 }
 
-/// A person is born on or before the day of an incident they are part of.
+/// A person is born on or before the day of an incident they are part of (and not
+/// implausibly long before).
 pub fn born_by(birth_date: Date, reported_at: DateTime) -> Result<(), DateOrder> {
+    plausible_birth(birth_date)?;
     order(birth_date <= reported_at.date(), "birth_date", || {
         format!(
             "the date of birth cannot be after the incident was reported ({})",
             reported_at.date()
+        )
+    })
+}
+
+/// The earliest day a record of a domestic abuse incident, offence, arrest, referral or
+/// order may carry: older dates are a typing error (year 1, 1899), not history Vigil
+/// holds. Vigil's choice.
+pub fn earliest_event() -> Date {
+    Date::from_ymd_opt(1990, 1, 1).expect("valid date")
+}
+
+/// The earliest date of birth Vigil accepts. Vigil's choice.
+pub fn earliest_birth() -> Date {
+    Date::from_ymd_opt(1900, 1, 1).expect("valid date")
+}
+
+/// An event's day is plausible: not before `earliest_event`.
+pub fn plausible_event(field: &'static str, day: Date) -> Result<(), DateOrder> {
+    order(day >= earliest_event(), field, || {
+        format!("{day} is before {}: check the year", long(earliest_event()))
+    })
+}
+
+/// A date of birth is plausible: not before `earliest_birth`.
+pub fn plausible_birth(day: Date) -> Result<(), DateOrder> {
+    order(day >= earliest_birth(), "birth_date", || {
+        format!(
+            "a date of birth of {day} is before {}: check the year",
+            long(earliest_birth())
         )
     })
 }
@@ -126,6 +164,29 @@ mod tests {
     use super::*;
     use crate::time::{parse_date, parse_datetime};
     use proptest::prelude::*;
+
+    #[test]
+    fn implausible_dates_are_refused_by_every_rule_that_takes_them() {
+        let old = parse_datetime("1899-06-01T10:00:00").unwrap();
+        let e = incident(old, None).unwrap_err();
+        assert_eq!(e.field, "reported_at");
+        assert!(e.reason.contains("check the year"), "{e:?}");
+        let now = parse_datetime("2019-09-01T10:00:00").unwrap();
+        assert!(incident(now, None).is_ok());
+        let e = born_by(parse_date("1800-01-01").unwrap(), now).unwrap_err();
+        assert_eq!(e.field, "birth_date");
+        assert!(
+            offence(
+                parse_date("0001-01-01").unwrap(),
+                parse_date("2019-01-01").unwrap()
+            )
+            .is_err()
+        );
+        assert_eq!(
+            offence_in_case(now, Some(parse_date("1985-01-01").unwrap()), None)[0].field,
+            "offence_date"
+        );
+    }
 
     fn at(days: i64, secs: i64) -> DateTime {
         parse_datetime("2019-01-01T00:00:00").unwrap()

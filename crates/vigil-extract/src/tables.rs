@@ -117,6 +117,12 @@ pub(crate) fn read_person(f: &mut Fields) -> Option<Person> {
     let address = f.opt(7, free_text);
     let postcode = f.opt(8, free_text);
     let address_confidential = f.req(9, parse_bool);
+    if let Some(Some(b)) = birth_date
+        && let Err(e) = vigil_domain::dates::plausible_birth(b)
+    {
+        f.fail(2, e.reason);
+        return None;
+    }
     Some(Person {
         id: id?,
         sex: sex?,
@@ -172,7 +178,7 @@ pub(crate) fn read_incident(f: &mut Fields) -> Option<Incident> {
     if let (Some(r), Some(a)) = (reported_at, arrived_at)
         && let Err(e) = vigil_domain::dates::incident(r, a)
     {
-        f.fail(4, e.reason);
+        f.fail(if e.field == "reported_at" { 1 } else { 4 }, e.reason);
         return None;
     }
     Some(Incident {
@@ -251,7 +257,7 @@ pub(crate) fn read_offence(f: &mut Fields) -> Option<Offence> {
     };
     let (offence_date, recorded_date) = (offence_date?, recorded_date?);
     if let Err(e) = vigil_domain::dates::offence(offence_date, recorded_date) {
-        f.fail(5, e.reason);
+        f.fail(if e.field == "offence_date" { 4 } else { 5 }, e.reason);
         return None;
     }
     if let Some(o) = outcome {

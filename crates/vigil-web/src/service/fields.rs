@@ -88,8 +88,26 @@ pub(crate) fn choice<T>(
 
 /// A date and time as people type them: `2019-08-31T14:05`, `2019-08-31 14:05`,
 /// `31/08/2019 14:05`, with or without seconds.
+/// Whether a typed date's year is written with exactly four digits (`2019`): chrono's
+/// `%Y` also reads `+002019`, `-200000` and `1`, which no one means.
+fn four_digit_year(v: &str) -> bool {
+    let date = v.split([' ', 'T']).next().unwrap_or("");
+    let year = if date.contains('/') {
+        date.rsplit('/').next().unwrap_or("")
+    } else {
+        date.split('-').next().unwrap_or("")
+    };
+    year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn parse_when(raw: &str) -> Result<DateTime, String> {
     let v = raw.trim();
+    if !four_digit_year(v) {
+        return Err(format!(
+            "'{}' is not a date and time; enter it like 31/08/2019 14:05",
+            v.chars().take(40).collect::<String>()
+        ));
+    }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%dT%H:%M",
@@ -110,6 +128,12 @@ pub fn parse_when(raw: &str) -> Result<DateTime, String> {
 /// A date as people type it: `2019-08-31` or `31/08/2019`.
 pub fn parse_day(raw: &str) -> Result<Date, String> {
     let v = raw.trim();
+    if !four_digit_year(v) {
+        return Err(format!(
+            "'{}' is not a date; enter it like 31/08/2019",
+            v.chars().take(40).collect::<String>()
+        ));
+    }
     for fmt in ["%Y-%m-%d", "%d/%m/%Y"] {
         if let Ok(d) = Date::parse_from_str(v, fmt) {
             return Ok(d);
@@ -134,6 +158,18 @@ pub(crate) fn when_field(
             ));
             None
         }
+        // Every time typed is an event's: none is older than the domain's plausible range.
+        Ok(t) if t.date() < vigil_domain::dates::earliest_event() => {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "{} is before {}: check the year",
+                    vigil_domain::dates::long(t.date()),
+                    vigil_domain::dates::long(vigil_domain::dates::earliest_event())
+                ),
+            ));
+            None
+        }
         Ok(t) => Some(t),
         Err(e) => {
             errors.push(FieldError::new(field, e));
@@ -155,6 +191,19 @@ pub(crate) fn day_field(
             errors.push(FieldError::new(
                 field,
                 format!("{} must not be in the future", capitalise(what)),
+            ));
+            None
+        }
+        // No date Vigil holds is this old (the domain's plausible range; births are the
+        // oldest).
+        Ok(d) if d < vigil_domain::dates::earliest_birth() => {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "{} is before {}: check the year",
+                    vigil_domain::dates::long(d),
+                    vigil_domain::dates::long(vigil_domain::dates::earliest_birth())
+                ),
             ));
             None
         }
@@ -241,5 +290,31 @@ mod field_error_tests {
             "'banana' is not"
         );
         assert_eq!(FieldError::new("x", "").message, "");
+    }
+
+    #[test]
+    fn years_are_four_digits_and_dates_plausible() {
+        for bad in [
+            "1-01-01",
+            "+002019-01-01",
+            "-200000-01-01",
+            "01/01/1",
+            "01/01/20190",
+        ] {
+            assert!(parse_day(bad).is_err(), "{bad}");
+        }
+        assert!(parse_when("01/01/-200000 10:00").is_err());
+        assert_eq!(parse_day("31/08/2019").unwrap().to_string(), "2019-08-31");
+        let today = parse_day("2019-09-02").unwrap();
+        let mut errors = Vec::new();
+        assert!(day_field(&mut errors, "b", "1899-12-31", "the date of birth", today).is_none());
+        assert!(errors[0].message.contains("check the year"), "{errors:?}");
+        let now = parse_when("2019-09-02T10:00").unwrap();
+        let mut errors = Vec::new();
+        assert!(when_field(&mut errors, "r", "1899-01-01T10:00", "the report", now).is_none());
+        assert!(
+            errors[0].message.contains("before 1 January 1990"),
+            "{errors:?}"
+        );
     }
 }

@@ -1143,3 +1143,23 @@ fn a_forces_own_clocks_set_the_tasks_and_the_marac_reasons() {
     // Routed at the clock's 10:00 (UK summer time); reviewed 21 days on.
     assert_eq!(review["due"], "2019-09-23T10:00:00", "{w}");
 }
+
+#[test]
+fn implausible_dates_are_refused_not_altered() {
+    let srv = start();
+    let officer = token(&srv, "officer");
+    for (reported_at, birth, said) in [
+        ("0001-01-01T10:00", "1988-02-29", "reported_at"),
+        ("1899-06-01T10:00", "1988-02-29", "reported_at"),
+        ("-200000-01-01T10:00", "1988-02-29", "reported_at"),
+        ("2019-08-30T18:05", "1800-01-01", "victim.birth_date"),
+        ("2019-08-30T18:05", "2019-08-31", "victim.birth_date"),
+    ] {
+        let mut body = intake_body(3);
+        body["reported_at"] = json!(reported_at);
+        body["victim"]["birth_date"] = json!(birth);
+        let (status, v) = api(&srv, "POST", "/api/v1/incidents", &officer, Some(&body));
+        assert_eq!(status, 422, "{reported_at} {birth}: {v}");
+        assert!(v.to_string().contains(said), "{reported_at} {birth}: {v}");
+    }
+}
