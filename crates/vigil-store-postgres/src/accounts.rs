@@ -466,3 +466,42 @@ pub async fn end_session(pool: &PgPool, token_hash: &str, audit: &AuditEntry) ->
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)
 }
+
+pub async fn record_sign_in_failure(
+    pool: &PgPool,
+    username: &str,
+    address: &str,
+    at: vigil_domain::time::DateTime,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(at - chrono::Duration::days(1))
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    sqlx::query("INSERT INTO sign_in_failures (at, username, address) VALUES ($1, $2, $3)")
+        .bind(at)
+        .bind(username)
+        .bind(address)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub async fn sign_in_failures_since(
+    pool: &PgPool,
+    since: vigil_domain::time::DateTime,
+) -> StoreResult<Vec<(String, String, vigil_domain::time::DateTime)>> {
+    sqlx::query(
+        "SELECT username, address, at FROM sign_in_failures WHERE at >= $1 ORDER BY at LIMIT 100000",
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        Ok((r.get(0), r.get(1), r.get(2)))
+    })
+    .collect()
+}

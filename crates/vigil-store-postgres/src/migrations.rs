@@ -43,6 +43,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "children named on an incident",
         sql: include_str!("../migrations/0007_incident_children.sql"),
     },
+    Migration {
+        version: 8,
+        description: "wrong passwords kept across a restart",
+        sql: include_str!("../migrations/0008_sign_in_failures.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -471,3 +471,45 @@ pub async fn end_session(
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)
 }
+
+pub async fn record_sign_in_failure(
+    pool: &SqlitePool,
+    username: &str,
+    address: &str,
+    at: vigil_domain::time::DateTime,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < ?1")
+        .bind(format_datetime(at - chrono::Duration::days(1)))
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    sqlx::query("INSERT INTO sign_in_failures (at, username, address) VALUES (?1, ?2, ?3)")
+        .bind(format_datetime(at))
+        .bind(username)
+        .bind(address)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub async fn sign_in_failures_since(
+    pool: &SqlitePool,
+    since: vigil_domain::time::DateTime,
+) -> StoreResult<Vec<(String, String, vigil_domain::time::DateTime)>> {
+    sqlx::query(
+        "SELECT username, address, at FROM sign_in_failures WHERE at >= ?1 ORDER BY at LIMIT 100000",
+    )
+    .bind(format_datetime(since))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let at: String = r.get(2);
+            parse_datetime(&at)
+                .map(|t| (r.get(0), r.get(1), t))
+                .map_err(|e| StoreError::Schema(format!("sign-in failure time: {e}")))
+    })
+    .collect()
+}

@@ -393,6 +393,22 @@ impl Store for SqliteStore {
         accounts::count(&self.pool, query).await
     }
 
+    async fn record_sign_in_failure(
+        &self,
+        username: &str,
+        address: &str,
+        at: vigil_domain::DateTime,
+    ) -> StoreResult<()> {
+        accounts::record_sign_in_failure(&self.pool, username, address, at).await
+    }
+
+    async fn sign_in_failures_since(
+        &self,
+        since: vigil_domain::DateTime,
+    ) -> StoreResult<Vec<(String, String, vigil_domain::DateTime)>> {
+        accounts::sign_in_failures_since(&self.pool, since).await
+    }
+
     async fn audit_all(&self, entries: &[AuditEntry]) -> StoreResult<()> {
         accounts::append_all(&self.pool, entries).await
     }

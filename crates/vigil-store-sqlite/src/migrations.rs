@@ -77,6 +77,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "children named on an incident",
         sql: include_str!("../migrations/0014_incident_children.sql"),
     },
+    Migration {
+        version: 15,
+        description: "wrong passwords kept across a restart",
+        sql: include_str!("../migrations/0015_sign_in_failures.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -573,6 +573,21 @@ pub trait Store: Send + Sync {
     /// How many entries match the query (its offset and limit aside).
     async fn audit_count(&self, query: &AuditQuery) -> StoreResult<u64>;
 
+    /// Keeps a wrong password's username and client address (older ones, past a day, go).
+    async fn record_sign_in_failure(
+        &self,
+        username: &str,
+        address: &str,
+        at: DateTime,
+    ) -> StoreResult<()>;
+
+    /// Wrong passwords since `since`, oldest first (at most 100,000): username, address,
+    /// when.
+    async fn sign_in_failures_since(
+        &self,
+        since: DateTime,
+    ) -> StoreResult<Vec<(String, String, DateTime)>>;
+
     /// Writes several audit entries in one transaction (one per person a list showed).
     async fn audit_all(&self, entries: &[AuditEntry]) -> StoreResult<()>;
 

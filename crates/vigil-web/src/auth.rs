@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 use vigil_domain::access::Username;
 use vigil_store::{AuditEntry, Session};
 
@@ -17,11 +16,6 @@ const SIGN_IN_COOKIE: &str = "vigil_signin";
 const SESSION_HOURS: i64 = 10;
 /// ...and ends sooner when it is left unused this long (an unattended terminal).
 pub const IDLE_MINUTES: i64 = 30;
-/// Failed sign-ins allowed for one username within the window before it is refused.
-const MAX_FAILURES: u32 = 5;
-/// How many usernames the sign-in throttle remembers at most.
-const MAX_THROTTLED_NAMES: usize = 10_000;
-const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -198,8 +192,15 @@ pub struct SignIn {
     next: String,
 }
 
+/// The longest password checked: longer ones are refused before any hashing work.
+const MAX_PASSWORD_CHARS: usize = 1_024;
+
+/// What stands in the audit trail for a sign-in whose username is not one.
+const NOT_A_USERNAME: &str = "(not a username)";
+
 pub async fn sign_in(
     State(app): State<Arc<App>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Form(mut form): Form<SignIn>,
 ) -> Response {
@@ -219,25 +220,57 @@ pub async fn sign_in(
         );
         res
     };
-    let name = form.username.trim().to_lowercase();
-    if name.is_empty() || form.password.is_empty() {
+    // The name is parsed before it is counted, stored or logged: what is not a username is
+    // never a key, an audit subject or a lookup.
+    let typed = form.username.trim().to_lowercase();
+    let parsed = Username::parse(&typed).ok();
+    let address = peer.ip();
+    let now = vigil_auth::now_utc();
+    if let Err(refusal) = app
+        .sign_ins
+        .attempt(parsed.as_ref().map(|u| u.as_str()), address, now)
+    {
+        let (secs, message) = match refusal {
+            crate::throttle::Refusal::TooMany { retry_after_secs } => (
+                retry_after_secs,
+                "Too many attempts to sign in from here. Wait a minute and try again".to_owned(),
+            ),
+            crate::throttle::Refusal::Locked { retry_after_secs } => {
+                if let Some(u) = &parsed {
+                    let _ = app
+                        .store
+                        .audit(&audit_entry(
+                            u.as_str(),
+                            "session.sign_in_locked",
+                            "user",
+                            u.as_str(),
+                            None,
+                        ))
+                        .await;
+                }
+                (
+                    retry_after_secs,
+                    format!(
+                        "Too many wrong passwords for this username from here. Wait {} minutes, or ask an administrator to reset your password",
+                        (retry_after_secs + 59) / 60
+                    ),
+                )
+            }
+        };
+        let mut res = retry(&message, StatusCode::TOO_MANY_REQUESTS);
+        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return res;
+    }
+    if typed.is_empty() || form.password.is_empty() {
         return retry("Enter your username and password", StatusCode::BAD_REQUEST);
     }
-    {
-        let throttle = app.throttle.lock().expect("throttle lock");
-        if let Some((n, first)) = throttle.get(&name)
-            && *n >= MAX_FAILURES
-            && first.elapsed() < FAILURE_WINDOW
-        {
-            return retry(
-                "Too many failed attempts. Wait 15 minutes, or ask an administrator to reset your password",
-                StatusCode::TOO_MANY_REQUESTS,
-            );
+    let user = match &parsed {
+        Some(u) if form.password.chars().count() <= MAX_PASSWORD_CHARS => {
+            app.store.user(u).await.ok().flatten()
         }
-    }
-    let user = match Username::parse(&name) {
-        Ok(u) => app.store.user(&u).await.ok().flatten(),
-        Err(_) => None,
+        _ => None,
     };
     // The same work and the same message whether the user exists or not.
     // Argon2 is deliberately slow CPU work: it runs off the async workers, so sign-ins
@@ -248,7 +281,7 @@ pub async fn sign_in(
         Some((hash, disabled)) => vigil_auth::verify_password(&password, &hash) && !disabled,
         None => {
             let _ = vigil_auth::verify_password(
-                &password,
+                &password.chars().take(MAX_PASSWORD_CHARS).collect::<String>(),
                 "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             );
             false
@@ -257,36 +290,22 @@ pub async fn sign_in(
     .await
     .unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
-        {
-            let mut throttle = app.throttle.lock().expect("throttle lock");
-            // Bounded: names whose window has passed are forgotten, and past the cap the
-            // oldest entries go first, so no stream of made-up names can grow it for ever.
-            if throttle.len() >= MAX_THROTTLED_NAMES {
-                throttle.retain(|_, (_, first)| first.elapsed() < FAILURE_WINDOW);
-                while throttle.len() >= MAX_THROTTLED_NAMES {
-                    let oldest = throttle
-                        .iter()
-                        .min_by_key(|(_, (_, first))| *first)
-                        .map(|(k, _)| k.clone());
-                    match oldest {
-                        Some(k) => throttle.remove(&k),
-                        None => break,
-                    };
-                }
-            }
-            let e = throttle.entry(name.clone()).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= FAILURE_WINDOW {
-                *e = (0, Instant::now());
-            }
-            e.0 += 1;
+        let who = parsed.as_ref().map_or(NOT_A_USERNAME, |u| u.as_str());
+        if let Some(u) = &parsed {
+            app.sign_ins.failed(u.as_str(), address, now);
+            // Kept, so a restart does not lift a lock.
+            let _ = app
+                .store
+                .record_sign_in_failure(u.as_str(), &address.to_string(), now)
+                .await;
         }
         let _ = app
             .store
             .audit(&audit_entry(
-                &name,
+                who,
                 "session.sign_in_failed",
                 "user",
-                &name,
+                who,
                 None,
             ))
             .await;
@@ -295,7 +314,7 @@ pub async fn sign_in(
             StatusCode::UNAUTHORIZED,
         );
     };
-    app.throttle.lock().expect("throttle lock").remove(&name);
+    app.sign_ins.succeeded(user.username.as_str(), address);
     let session_token = vigil_auth::random_token();
     let now = vigil_auth::now_utc();
     let created = app

@@ -25,15 +25,16 @@ mod risk_chart;
 pub mod rules_file;
 pub mod service;
 mod suspects;
+mod throttle;
 mod work;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
-use std::collections::HashMap;
+
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use vigil_store::DynStore;
 
 /// What the handlers share.
@@ -44,8 +45,9 @@ pub struct App {
     pub secure_cookies: bool,
     /// The force's Local Policing Areas (for the forms' lists and to check an area typed in).
     pub lpas: Vec<vigil_domain::Lpa>,
-    /// Failed sign-ins by username: count and when the first of them happened.
-    throttle: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// What unauthenticated clients may try: attempts by address and overall, locks by
+    /// username and address (`throttle.rs`).
+    sign_ins: throttle::SignInThrottle,
     /// The server's clock: every due time and overdue flag counts to it.
     pub clock: Arc<dyn clock::Clock>,
     /// The force's clocks: limits, calendars, response targets.
@@ -87,12 +89,13 @@ pub fn router(
     lpas: Vec<vigil_domain::Lpa>,
     clock: Arc<dyn clock::Clock>,
     rules: vigil_domain::tasks::ClockRules,
+    sign_ins: throttle::SignInThrottle,
 ) -> Router {
     let app = Arc::new(App {
         store,
         secure_cookies,
         lpas,
-        throttle: Mutex::new(HashMap::new()),
+        sign_ins,
         clock,
         rules,
     });
@@ -307,8 +310,24 @@ pub async fn serve_on(
         .map_err(|e| e.to_string())?
         .is_some_and(|i| i.source.contains("synthetic"));
     layout::set_synthetic(synthetic);
-    axum::serve(listener, router(store, secure_cookies, lpas, clock, rules))
-        .with_graceful_shutdown(stop)
+    // Wrong passwords of the last lock window, so a restart does not lift a lock.
+    let sign_ins = throttle::SignInThrottle::default();
+    let since = vigil_auth::now_utc() - chrono::Duration::minutes(throttle::LOCK_WINDOW_MINUTES);
+    for (name, address, at) in store
+        .sign_in_failures_since(since)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?
+    {
+        if let Ok(a) = address.parse() {
+            sign_ins.failed(&name, a, at);
+        }
+    }
+    axum::serve(
+        listener,
+        router(store, secure_cookies, lpas, clock, rules, sign_ins)
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop)
+    .await
+    .map_err(|e| e.to_string())
 }

@@ -155,6 +155,99 @@ fn repeated_failures_are_throttled() {
         429,
         "even the right password waits out the lock"
     );
+    // The lock is kept in the store: a server started afresh on it still holds it.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["--db", &srv.db, "serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let again = line.trim().rsplit("http://").next().unwrap().to_owned();
+    let page = http(&again, "GET", "/sign-in", None, None);
+    let r = http(
+        &again,
+        "POST",
+        "/sign-in",
+        Some(&format!(
+            "vigil_signin={}",
+            page.cookie("vigil_signin").unwrap()
+        )),
+        Some(&format!(
+            "username=officer&password=lantern+orbit+velvet&csrf={}",
+            csrf_in(&page.body)
+        )),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(r.status, 429, "the lock survives a restart");
+    assert!(
+        r.header("retry-after")
+            .is_some_and(|s| s.parse::<u32>().unwrap() > 60)
+    );
+}
+
+/// What an unauthenticated client can make Vigil store is bounded: a 60,000-character
+/// username is never a key, a lookup or an audit subject, and past 30 attempts a minute from
+/// one address every post is refused with Retry-After before any work.
+#[test]
+fn sign_in_posts_cannot_fill_the_store() {
+    let srv = start();
+    let long = "x".repeat(60_000);
+    let page = http(&srv.addr, "GET", "/sign-in", None, None);
+    let pre = format!("vigil_signin={}", page.cookie("vigil_signin").unwrap());
+    let token = csrf_in(&page.body);
+    let mut statuses = std::collections::BTreeMap::new();
+    let mut retry_after = None;
+    for _ in 0..200 {
+        let r = http(
+            &srv.addr,
+            "POST",
+            "/sign-in",
+            Some(&pre),
+            Some(&format!("username={long}&password=guess&csrf={token}")),
+        );
+        *statuses.entry(r.status).or_insert(0) += 1;
+        if r.status == 429 {
+            retry_after = r.header("retry-after").map(str::to_owned);
+        }
+    }
+    assert_eq!(statuses.get(&401), Some(&30), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&170), "{statuses:?}");
+    assert!(retry_after.is_some_and(|s| (1..=60).contains(&s.parse::<u32>().unwrap())));
+    let trail = text(&vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--action",
+        "session.sign_in_failed",
+        "--limit",
+        "1000",
+    ]));
+    assert_eq!(
+        trail
+            .lines()
+            .filter(|l| l.contains("(not a username)"))
+            .count(),
+        30,
+        "{trail}"
+    );
+    assert!(
+        !trail.contains("xxxxxxxx"),
+        "the typed name is never stored"
+    );
+    // 200 posts of 60 KB each (12 MB sent) left 30 short audit rows.
+    let written: usize = trail
+        .lines()
+        .filter(|l| l.contains("(not a username)"))
+        .map(str::len)
+        .sum();
+    assert!(written < 30 * 200, "{written} characters of audit rows");
 }
 
 #[test]
