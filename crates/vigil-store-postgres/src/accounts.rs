@@ -207,6 +207,15 @@ pub async fn change_user(
             id: c.username.to_string(),
         });
     }
+    // A changed role, agency or area ends the user's sessions and tokens: they sign in again
+    // as what they now are.
+    sqlx::query(
+        "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = $1)",
+    )
+    .bind(c.username.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
     append(&mut tx, audit).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
@@ -340,8 +349,9 @@ where
             id: username.to_string(),
         });
     }
-    if sql.contains("password_hash") {
-        // A new password ends every session signed in with the old one.
+    {
+        // A new password, a disable and a re-enable each end every session and token of the
+        // user: nothing signed in before comes back.
         sqlx::query(
             "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = $1)",
         )
@@ -504,4 +514,58 @@ pub async fn sign_in_failures_since(
         Ok((r.get(0), r.get(1), r.get(2)))
     })
     .collect()
+}
+
+pub async fn sessions_of(
+    pool: &PgPool,
+    username: &Username,
+    now: vigil_domain::time::DateTime,
+) -> StoreResult<Vec<vigil_store::SessionInfo>> {
+    sqlx::query(
+        "SELECT substr(s.token_hash, 1, 12), u.username, s.created_at, s.expires_at, s.idle_expires_at
+         FROM sessions s JOIN users u ON u.user_id = s.user_id
+         WHERE u.username = $1 AND s.expires_at > $2 AND (s.idle_expires_at IS NULL OR s.idle_expires_at > $2)
+         ORDER BY s.created_at DESC",
+    )
+    .bind(username.as_str())
+    .bind(now)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let created_at = r.get(2);
+            let expires_at = r.get(3);
+            let idle_expires_at = r.get(4);
+        Ok(vigil_store::SessionInfo {
+            id: r.get(0),
+            username: username.clone(),
+            created_at,
+            expires_at,
+            idle_expires_at,
+        })
+    })
+    .collect()
+}
+
+pub async fn end_sessions(
+    pool: &PgPool,
+    username: &Username,
+    id: Option<&str>,
+    audit: &AuditEntry,
+) -> StoreResult<u64> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let done = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = $1)
+           AND ($2::text IS NULL OR substr(token_hash, 1, 12) = $2)",
+    )
+    .bind(username.as_str())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?
+    .rows_affected();
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(done)
 }

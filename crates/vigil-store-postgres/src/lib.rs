@@ -427,6 +427,23 @@ impl Store for PostgresStore {
         accounts::count(&self.pool, query).await
     }
 
+    async fn sessions_of(
+        &self,
+        username: &Username,
+        now: vigil_domain::DateTime,
+    ) -> StoreResult<Vec<vigil_store::SessionInfo>> {
+        accounts::sessions_of(&self.pool, username, now).await
+    }
+
+    async fn end_sessions(
+        &self,
+        username: &Username,
+        id: Option<&str>,
+        audit: &AuditEntry,
+    ) -> StoreResult<u64> {
+        accounts::end_sessions(&self.pool, username, id, audit).await
+    }
+
     async fn record_sign_in_failure(
         &self,
         username: &str,

@@ -191,6 +191,15 @@ pub async fn change_user(
             id: c.username.to_string(),
         });
     }
+    // A changed role, agency or area ends the user's sessions and tokens: they sign in again
+    // as what they now are.
+    sqlx::query(
+        "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = ?1)",
+    )
+    .bind(c.username.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
     append(&mut tx, audit).await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {USER_COLUMNS} FROM users WHERE username = ?"
@@ -332,8 +341,9 @@ where
             id: username.to_string(),
         });
     }
-    if sql.contains("password_hash") {
-        // A new password ends every session signed in with the old one.
+    {
+        // A new password, a disable and a re-enable each end every session and token of the
+        // user: nothing signed in before comes back.
         sqlx::query(
             "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = ?1)",
         )
@@ -512,4 +522,64 @@ pub async fn sign_in_failures_since(
                 .map_err(|e| StoreError::Schema(format!("sign-in failure time: {e}")))
     })
     .collect()
+}
+
+pub async fn sessions_of(
+    pool: &SqlitePool,
+    username: &Username,
+    now: vigil_domain::time::DateTime,
+) -> StoreResult<Vec<vigil_store::SessionInfo>> {
+    sqlx::query(
+        "SELECT substr(s.token_hash, 1, 12), u.username, s.created_at, s.expires_at, s.idle_expires_at
+         FROM sessions s JOIN users u ON u.user_id = s.user_id
+         WHERE u.username = ?1 AND s.expires_at > ?2 AND (s.idle_expires_at IS NULL OR s.idle_expires_at > ?2)
+         ORDER BY s.created_at DESC",
+    )
+    .bind(username.as_str())
+    .bind(format_datetime(now))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| {
+        let t = |i: usize| -> StoreResult<Option<vigil_domain::time::DateTime>> {
+                r.get::<Option<String>, _>(i)
+                    .map(|v| parse_datetime(&v))
+                    .transpose()
+                    .map_err(|e| StoreError::Schema(format!("session time: {e}")))
+            };
+            let created_at = t(2)?.unwrap_or_default();
+            let expires_at = t(3)?.unwrap_or_default();
+            let idle_expires_at = t(4)?;
+        Ok(vigil_store::SessionInfo {
+            id: r.get(0),
+            username: username.clone(),
+            created_at,
+            expires_at,
+            idle_expires_at,
+        })
+    })
+    .collect()
+}
+
+pub async fn end_sessions(
+    pool: &SqlitePool,
+    username: &Username,
+    id: Option<&str>,
+    audit: &AuditEntry,
+) -> StoreResult<u64> {
+    let mut tx = crate::write_tx(pool).await?;
+    let done = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = ?1)
+           AND (?2 IS NULL OR substr(token_hash, 1, 12) = ?2)",
+    )
+    .bind(username.as_str())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?
+    .rows_affected();
+    append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(done)
 }

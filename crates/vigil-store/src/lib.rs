@@ -177,6 +177,18 @@ impl AuditQuery {
     }
 }
 
+/// A live session or API token as an administrator sees it: never the token, only a short
+/// reference to it (the start of its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id: String,
+    pub username: Username,
+    pub created_at: DateTime,
+    pub expires_at: DateTime,
+    /// `None` for an API token.
+    pub idle_expires_at: Option<DateTime>,
+}
+
 /// A signed-in session: who, the form token that must accompany every change, and when it
 /// ends.
 /// A session to start: only the token's hash is stored.
@@ -572,6 +584,22 @@ pub trait Store: Send + Sync {
 
     /// How many entries match the query (its offset and limit aside).
     async fn audit_count(&self, query: &AuditQuery) -> StoreResult<u64>;
+
+    /// A user's live sessions and tokens at `now`, newest first.
+    async fn sessions_of(
+        &self,
+        username: &Username,
+        now: DateTime,
+    ) -> StoreResult<Vec<SessionInfo>>;
+
+    /// Ends one session or token of a user (by its `SessionInfo::id`), or all of them,
+    /// audited; returns how many ended.
+    async fn end_sessions(
+        &self,
+        username: &Username,
+        id: Option<&str>,
+        audit: &AuditEntry,
+    ) -> StoreResult<u64>;
 
     /// Keeps a wrong password's username and client address (older ones, past a day, go).
     async fn record_sign_in_failure(

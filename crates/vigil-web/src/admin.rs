@@ -242,7 +242,14 @@ pub async fn add_user(
     }
 }
 
-fn user_page(app: &App, s: &Session, user: &User, f: &FormData, errors: &[FieldError]) -> String {
+fn user_page(
+    app: &App,
+    s: &Session,
+    user: &User,
+    sessions: &[vigil_store::SessionInfo],
+    f: &FormData,
+    errors: &[FieldError],
+) -> String {
     let name = user.username.as_str();
     let current = FormData(vec![
         ("display_name".into(), user.display_name.clone()),
@@ -282,8 +289,46 @@ fn user_page(app: &App, s: &Session, user: &User, f: &FormData, errors: &[FieldE
             "<button type=\"submit\" class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\">Disable this user</button>"
         )
     };
+    let live = if sessions.is_empty() {
+        p("Not signed in anywhere, and no API token is live.")
+    } else {
+        format!(
+            "{}<form method=\"post\" action=\"/admin/users/{}/sessions\" novalidate>{}{}</form>",
+            // Each row's own form ends one; the form after the table ends them all (forms
+            // never nest).
+            table(
+                "Signed in",
+                &["Reference", "Kind", "Started (UTC)", "Ends (UTC)", ""],
+                sessions
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            esc(&t.id),
+                            if t.idle_expires_at.is_some() {
+                                "Browser".to_owned()
+                            } else {
+                                "API token".to_owned()
+                            },
+                            when(t.created_at),
+                            when(t.idle_expires_at.map_or(t.expires_at, |i| i.min(t.expires_at))),
+                            format!(
+                                "<form method=\"post\" action=\"/admin/users/{}/sessions\" novalidate>{}<input type=\"hidden\" name=\"id\" value=\"{}\"><button type=\"submit\" class=\"govuk-button govuk-button--secondary govuk-!-margin-bottom-0\" data-module=\"govuk-button\">End<span class=\"govuk-visually-hidden\"> session {}</span></button></form>",
+                                esc(name),
+                                csrf(&s.csrf_token),
+                                esc(&t.id),
+                                esc(&t.id)
+                            ),
+                        ]
+                    })
+                    .collect(),
+            ),
+            esc(name),
+            csrf(&s.csrf_token),
+            "<button type=\"submit\" class=\"govuk-button govuk-button--warning\" data-module=\"govuk-button\">End every session and token</button>"
+        )
+    };
     let body = format!(
-        "{}{}<span class=\"govuk-caption-l\">{}</span>{}<form method=\"post\" action=\"/admin/users/{}\" novalidate>{}{}{}</form>{}{}{}<form method=\"post\" action=\"/admin/users/{}/password\" novalidate>{}{}</form>",
+        "{}{}<span class=\"govuk-caption-l\">{}</span>{}<form method=\"post\" action=\"/admin/users/{}\" novalidate>{}{}{}</form>{}{}{}<form method=\"post\" action=\"/admin/users/{}/password\" novalidate>{}{}</form>{}{}",
         back_link("/admin/users"),
         error_summary(errors),
         esc(name),
@@ -299,7 +344,9 @@ fn user_page(app: &App, s: &Session, user: &User, f: &FormData, errors: &[FieldE
         ),
         esc(name),
         csrf(&s.csrf_token),
-        button("Reset the password", None, true)
+        button("Reset the password", None, true),
+        h2("Sessions and API tokens"),
+        live
     );
     page(&user.display_name, Some(s), &body)
 }
@@ -310,8 +357,21 @@ pub async fn user(
     SignedIn(s): SignedIn,
     Path(raw): Path<String>,
 ) -> Response {
-    match service::user_for_admin(&app, &s, &raw).await {
-        Ok(u) => Html(user_page(&app, &s, &u, &FormData(Vec::new()), &[])).into_response(),
+    let shown = async {
+        let u = service::user_for_admin(&app, &s, &raw).await?;
+        let sessions = service::user_sessions(&app, &s, &raw).await?;
+        Ok::<_, Failure>((u, sessions))
+    };
+    match shown.await {
+        Ok((u, sessions)) => Html(user_page(
+            &app,
+            &s,
+            &u,
+            &sessions,
+            &FormData(Vec::new()),
+            &[],
+        ))
+        .into_response(),
         Err(Failure::Forbidden) => not_found_page(Some(&s)),
         Err(f) => failure_page(&s, f),
     }
@@ -321,14 +381,21 @@ pub async fn user(
 /// typed), or the page for the failure.
 async fn user_failure(app: &App, s: &Session, raw: &str, f: &FormData, e: Failure) -> Response {
     match e {
-        Failure::Invalid(errors) => match service::user_for_admin(app, s, raw).await {
-            Ok(u) => (
-                StatusCode::BAD_REQUEST,
-                Html(user_page(app, s, &u, f, &errors)),
-            )
-                .into_response(),
-            Err(e) => failure_page(s, e),
-        },
+        Failure::Invalid(errors) => {
+            let shown = async {
+                let u = service::user_for_admin(app, s, raw).await?;
+                let sessions = service::user_sessions(app, s, raw).await?;
+                Ok::<_, Failure>((u, sessions))
+            };
+            match shown.await {
+                Ok((u, sessions)) => (
+                    StatusCode::BAD_REQUEST,
+                    Html(user_page(app, s, &u, &sessions, f, &errors)),
+                )
+                    .into_response(),
+                Err(e) => failure_page(s, e),
+            }
+        }
         Failure::Forbidden => not_found_page(Some(s)),
         e => failure_page(s, e),
     }
@@ -383,6 +450,24 @@ pub async fn set_status(
     };
     match service::set_user_disabled(&app, &s, &raw, disabled).await {
         Ok(()) => Redirect::to(&format!("/admin/users/{raw}")).into_response(),
+        Err(e) => user_failure(&app, &s, &raw, &FormData(Vec::new()), e).await,
+    }
+}
+
+/// `POST /admin/users/{username}/sessions`: ends one (`id`) or all of them.
+pub async fn end_sessions(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let id = Some(f.get("id").trim()).filter(|i| !i.is_empty());
+    match service::end_user_sessions(&app, &s, &raw, id).await {
+        Ok(_) => Redirect::to(&format!("/admin/users/{raw}")).into_response(),
         Err(e) => user_failure(&app, &s, &raw, &FormData(Vec::new()), e).await,
     }
 }

@@ -144,6 +144,10 @@ pub fn router(
         )
         .route("/admin/users/{username}/status", post(admin::set_status))
         .route(
+            "/admin/users/{username}/sessions",
+            post(admin::end_sessions),
+        )
+        .route(
             "/admin/users/{username}/password",
             post(admin::reset_password),
         )

@@ -118,4 +118,38 @@ fn users_are_managed_with_clear_refusals_and_every_act_audited() {
     let carol = text(&vigil(&["--db", db, "audit", "--subject", "carol"]));
     assert!(carol.contains("user.reset") && !carol.contains("ann.smith"));
     assert!(text(&vigil(&["--db", db, "audit", "--verify"])).contains("intact"));
+
+    // API tokens are listed by a short reference (never the token) and ended one or all.
+    let issue = || {
+        let o = vigil(&["--db", db, "user", "token", "carol", "--hours", "8"]);
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8(o.stdout).unwrap().trim().to_owned()
+    };
+    let (first, second) = (issue(), issue());
+    let listed = text(&vigil(&["--db", db, "user", "tokens", "carol"]));
+    assert_eq!(listed.matches("api token").count(), 2, "{listed}");
+    assert!(!listed.contains(&first) && !listed.contains(&second));
+    let one = listed
+        .lines()
+        .find(|l| l.contains("api token"))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let o = vigil(&["--db", db, "user", "revoke", "carol", "--id", &one]);
+    assert!(text(&o).contains("Ended 1"), "{}", text(&o));
+    assert_eq!(
+        text(&vigil(&["--db", db, "user", "tokens", "carol"]))
+            .matches("api token")
+            .count(),
+        1
+    );
+    let o = vigil(&["--db", db, "user", "revoke", "carol", "--id", "nonsense"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = vigil(&["--db", db, "user", "revoke", "carol"]);
+    assert!(text(&o).contains("Ended 1"), "{}", text(&o));
+    assert!(
+        text(&vigil(&["--db", db, "audit", "--subject", "carol"])).contains("user.sessions_ended")
+    );
 }

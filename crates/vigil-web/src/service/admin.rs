@@ -254,6 +254,50 @@ pub async fn set_user_disabled(app: &App, s: &Session, raw: &str, disabled: bool
         .await?)
 }
 
+/// A user's live sessions and API tokens.
+pub async fn user_sessions(
+    app: &App,
+    s: &Session,
+    raw: &str,
+) -> Outcome<Vec<vigil_store::SessionInfo>> {
+    let user = user_for_admin(app, s, raw).await?;
+    Ok(app
+        .store
+        .sessions_of(&user.username, vigil_auth::now_utc())
+        .await?)
+}
+
+/// Ends one of a user's sessions or tokens (`id` from `user_sessions`), or all of them.
+pub async fn end_user_sessions(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    id: Option<&str>,
+) -> Outcome<u64> {
+    let user = user_for_admin(app, s, raw).await?;
+    if let Some(i) = id
+        && !(i.len() == 12 && i.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(Failure::Invalid(vec![FieldError::new(
+            "id",
+            "Choose a session from the list",
+        )]));
+    }
+    Ok(app
+        .store
+        .end_sessions(
+            &user.username,
+            id,
+            &admin_entry(
+                s,
+                "user.sessions_ended",
+                &user.username,
+                Some(id.map_or("all".to_owned(), |i| format!("session {i}"))),
+            ),
+        )
+        .await?)
+}
+
 /// A new one-time password for a user (returned once); their sessions end.
 pub async fn reset_password(app: &App, s: &Session, raw: &str) -> Outcome<String> {
     let user = user_for_admin(app, s, raw).await?;

@@ -35,11 +35,21 @@ pub enum UserCommand {
     List,
     /// Issue an API token for a user (for `Authorization: Bearer` on /api/v1). The token
     /// is printed once and stored only as a hash; it acts with the user's role and expires.
+    /// A password reset, a change of role, a disable or a re-enable ends it.
     Token {
         username: String,
-        /// Hours until the token expires (at most 720, thirty days).
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=720))]
+        /// Hours until the token expires (at most 24: a working day; issue another after).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=24))]
         hours: i64,
+    },
+    /// List a user's live sessions and API tokens (a short reference each, never the token).
+    Tokens { username: String },
+    /// End a user's sessions and tokens: one (`--id`, from `vigil user tokens`) or all.
+    Revoke {
+        username: String,
+        /// The reference of the one to end; all of them when not given.
+        #[arg(long)]
+        id: Option<String>,
     },
 }
 
@@ -223,6 +233,72 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                 "API token for {u}, valid for {hours} hours. Send it as 'Authorization: Bearer <token>'. It is shown only now."
             );
             println!("{token}");
+        }
+        UserCommand::Tokens { username: raw } => {
+            let u = username(&raw)?;
+            if store.user(&u).await?.is_none() {
+                return Err(Failure::BadInput(format!(
+                    "there is no user '{u}' (see vigil user list)"
+                )));
+            }
+            let live = store.sessions_of(&u, vigil_auth::now_utc()).await?;
+            println!(
+                "{:<14} {:<10} {:<20} expires (UTC)",
+                "id", "kind", "created (UTC)"
+            );
+            for t in &live {
+                println!(
+                    "{:<14} {:<10} {:<20} {}",
+                    t.id,
+                    if t.idle_expires_at.is_some() {
+                        "browser"
+                    } else {
+                        "api token"
+                    },
+                    vigil_domain::time::format_datetime(t.created_at),
+                    vigil_domain::time::format_datetime(
+                        t.idle_expires_at.unwrap_or(t.expires_at).min(t.expires_at)
+                    )
+                );
+            }
+            eprintln!("{} live for {u}.", live.len());
+        }
+        UserCommand::Revoke { username: raw, id } => {
+            let u = username(&raw)?;
+            if store.user(&u).await?.is_none() {
+                return Err(Failure::BadInput(format!(
+                    "there is no user '{u}' (see vigil user list)"
+                )));
+            }
+            if let Some(i) = &id
+                && !(i.len() == 12 && i.bytes().all(|b| b.is_ascii_hexdigit()))
+            {
+                return Err(Failure::BadInput(format!(
+                    "--id {}: give the 12-character reference `vigil user tokens {u}` lists",
+                    i.chars().take(20).collect::<String>()
+                )));
+            }
+            let ended = store
+                .end_sessions(
+                    &u,
+                    id.as_deref(),
+                    &super::cli_audit(
+                        "user.sessions_ended",
+                        "user",
+                        u.as_str(),
+                        Some(
+                            id.clone()
+                                .map_or("all".to_owned(), |i| format!("session {i}")),
+                        ),
+                    ),
+                )
+                .await?;
+            if id.is_some() && ended == 0 {
+                return Err(Failure::BadInput(format!(
+                    "{u} has no live session or token with that reference (see vigil user tokens {u})"
+                )));
+            }
+            println!("Ended {ended} session(s) and token(s) of {u}.");
         }
         UserCommand::List => {
             println!(

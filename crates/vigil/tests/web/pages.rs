@@ -872,22 +872,81 @@ fn administrators_manage_users_in_the_browser_and_every_act_is_audited() {
         &format!("csrf={csrf}&username=jo.bloggs&display_name=Jo&role=analyst"),
     );
     assert!(taken.status == 400 && taken.body.contains("is taken"));
-    let (jo, jo_csrf) =
+    let (jo, _) =
         sign_in_with(&srv, "jo.bloggs", &password).expect("the one-time password signs in");
     assert!(!srv.log().contains(&password), "a password is never logged");
 
-    // A change of role takes effect at Jo's next request.
+    // A change of role ends Jo's sessions: Jo signs in again as what Jo now is.
     let changed = post(
         "/admin/users/jo.bloggs",
         &admin,
         &format!("csrf={csrf}&display_name=Jo+Bloggs&role=dait_investigator&agency=&lpa=North"),
     );
     assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(http(&srv.addr, "GET", "/", Some(&jo), None).status, 303);
+    let (jo, _) = sign_in_with(&srv, "jo.bloggs", &password).unwrap();
     let home = http(&srv.addr, "GET", "/", Some(&jo), None);
     assert!(
         home.body.contains("/queues/dait"),
         "Jo now works the DAIT queue"
     );
+    // The administrator sees Jo's session, and a token, and ends them.
+    let o = vigil(&[
+        "--db",
+        &srv.db,
+        "user",
+        "token",
+        "jo.bloggs",
+        "--hours",
+        "2",
+    ]);
+    let jo_token = String::from_utf8(o.stdout).unwrap().trim().to_owned();
+    let bearer = |t: &str| {
+        request(
+            &srv.addr,
+            "GET",
+            "/api/v1/tasks",
+            &[("Authorization", &format!("Bearer {t}"))],
+            None,
+        )
+        .status
+    };
+    assert_eq!(bearer(&jo_token), 200);
+    let page = http(
+        &srv.addr,
+        "GET",
+        "/admin/users/jo.bloggs",
+        Some(&admin),
+        None,
+    );
+    assert!(
+        page.body.contains("API token") && page.body.contains("Browser"),
+        "{}",
+        page.body
+    );
+    let ended = post(
+        "/admin/users/jo.bloggs/sessions",
+        &admin,
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(ended.status, 303);
+    assert_eq!(http(&srv.addr, "GET", "/", Some(&jo), None).status, 303);
+    assert_eq!(bearer(&jo_token), 401, "the token ended too");
+    let too_long = vigil(&[
+        "--db",
+        &srv.db,
+        "user",
+        "token",
+        "jo.bloggs",
+        "--hours",
+        "720",
+    ]);
+    assert_eq!(
+        too_long.status.code(),
+        Some(2),
+        "tokens last a working day at most"
+    );
+    let (jo, jo_csrf) = sign_in_with(&srv, "jo.bloggs", &password).unwrap();
     // An administrator cannot lock themselves out.
     let own = post(
         "/admin/users/admin",
@@ -915,6 +974,11 @@ fn administrators_manage_users_in_the_browser_and_every_act_is_audited() {
         "/admin/users/jo.bloggs/status",
         &admin,
         &format!("csrf={csrf}&status=enabled"),
+    );
+    assert_eq!(
+        http(&srv.addr, "GET", "/", Some(&jo), None).status,
+        303,
+        "a re-enabled user's old session does not come back"
     );
     let (jo, _) = sign_in_with(&srv, "jo.bloggs", &password).expect("re-enabled");
 
