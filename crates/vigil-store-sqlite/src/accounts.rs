@@ -6,29 +6,26 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use vigil_domain::Agency;
 use vigil_domain::access::{Role, Username};
 use vigil_domain::time::{format_datetime, parse_datetime};
-use vigil_store::audit_chain::{ChainCheck, GENESIS, chain_hash};
+use vigil_store::audit_chain::ChainCheck;
 use vigil_store::{AuditEntry, AuditQuery, AuditRow, NewUser, StoreError, StoreResult, User};
 
 /// Appends an entry inside the caller's transaction.
 pub async fn append(conn: &mut SqliteConnection, e: &AuditEntry) -> StoreResult<AuditRow> {
-    let last: Option<(i64, String)> =
-        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(backend)?
-            .map(|r| (r.get(0), r.get(1)));
-    let (seq, prev) = match last {
-        Some((s, h)) => (s + 1, h),
-        None => (1, GENESIS.to_owned()),
-    };
-    let row = AuditRow {
-        seq,
-        hash: chain_hash(&prev, seq, e),
-        entry: e.clone(),
-        prev_hash: prev,
-    };
-    insert_row(conn, &row).await?;
-    Ok(row)
+    // The whole last entry: whether the trail is sealed is read from its hash.
+    let last = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
+    )))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(backend)?
+    .as_ref()
+    .map(audit_row)
+    .transpose()?;
+    let rows = vigil_store::audit_chain::rows_for(last.as_ref(), e)?;
+    for row in &rows {
+        insert_row(conn, row).await?;
+    }
+    Ok(rows.into_iter().next_back().expect("the entry's row"))
 }
 
 /// Writes one audit row exactly as given (an append, or a trail copied from another store).
@@ -213,7 +210,7 @@ pub async fn change_user(
     Ok(user)
 }
 
-pub async fn verify(pool: &SqlitePool) -> StoreResult<Option<i64>> {
+pub async fn verify(pool: &SqlitePool) -> StoreResult<Option<vigil_store::audit_chain::Break>> {
     use futures_util::TryStreamExt;
     let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq"
@@ -221,11 +218,29 @@ pub async fn verify(pool: &SqlitePool) -> StoreResult<Option<i64>> {
     .fetch(pool);
     let mut check = ChainCheck::default();
     while let Some(r) = rows.try_next().await.map_err(backend)? {
-        if let Some(broken) = check.next(&audit_row(&r)?) {
+        if let Some(broken) = check.next_break(&audit_row(&r)?) {
             return Ok(Some(broken));
         }
     }
-    Ok(None)
+    Ok(check.finish())
+}
+
+pub async fn head(pool: &SqlitePool) -> StoreResult<Option<(i64, String)>> {
+    Ok(
+        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?
+            .map(|r| (r.get(0), r.get(1))),
+    )
+}
+
+pub async fn hash_at(pool: &SqlitePool, seq: i64) -> StoreResult<Option<String>> {
+    sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = ?1")
+        .bind(seq)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)
 }
 
 fn user_row(r: &SqliteRow) -> StoreResult<User> {

@@ -442,8 +442,16 @@ impl Store for SqliteStore {
         accounts::trail(&self.pool, query).await
     }
 
-    async fn verify_audit_chain(&self) -> StoreResult<Option<i64>> {
+    async fn verify_audit(&self) -> StoreResult<Option<vigil_store::audit_chain::Break>> {
         accounts::verify(&self.pool).await
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
+        accounts::head(&self.pool).await
+    }
+
+    async fn audit_hash_at(&self, seq: i64) -> StoreResult<Option<String>> {
+        accounts::hash_at(&self.pool, seq).await
     }
 
     async fn record_outcome(

@@ -639,8 +639,20 @@ pub trait Store: Send + Sync {
     /// `pg_dump`) says so instead.
     async fn backup(&self, out: &std::path::Path) -> StoreResult<()>;
 
-    /// Recomputes the chain; `Some(seq)` is the first entry whose hash does not match.
-    async fn verify_audit_chain(&self) -> StoreResult<Option<i64>>;
+    /// Recomputes the chain (sequence, links, and the key's seal where the trail is sealed);
+    /// the first entry that breaks it, and why.
+    async fn verify_audit(&self) -> StoreResult<Option<audit_chain::Break>>;
+
+    /// Recomputes the chain; `Some(seq)` is the first entry that breaks it.
+    async fn verify_audit_chain(&self) -> StoreResult<Option<i64>> {
+        Ok(self.verify_audit().await?.map(|b| b.seq))
+    }
+
+    /// The latest entry's sequence number and hash: an anchor to keep outside the store.
+    async fn audit_head(&self) -> StoreResult<Option<(i64, String)>>;
+
+    /// The hash of entry `seq`, if it exists.
+    async fn audit_hash_at(&self, seq: i64) -> StoreResult<Option<String>>;
 
     /// Records the outcome of an offence, checked against the outcome rules, provided the
     /// offence is still at `expected_version`. Returns the new version. Warnings (such as

@@ -32,6 +32,11 @@ struct Cli {
     )]
     db: String,
 
+    /// The key that seals the audit trail (HMAC-SHA256): a file of at least 32 random bytes,
+    /// kept away from the database and its backups. Set it for every command a force runs.
+    #[arg(long, global = true, env = "VIGIL_AUDIT_KEY_FILE", value_name = "FILE")]
+    audit_key_file: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -93,6 +98,18 @@ impl From<vigil_store::StoreError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli
+        .audit_key_file
+        .as_deref()
+        .map(vigil_store::audit_chain::AuditKey::from_file)
+        .transpose()
+    {
+        Ok(key) => vigil_store::audit_chain::set_key(key),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -32,6 +32,11 @@ pub struct ServeArgs {
     /// docs/rules-file.md). Vigil's defaults where it is silent.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<std::path::PathBuf>,
+    /// Every five minutes (and at start), add the audit trail's latest sequence number and
+    /// hash to this file: an anchor `vigil audit --verify --anchor FILE` checks the trail
+    /// against. Put it where the database's users cannot rewrite it.
+    #[arg(long, value_name = "FILE")]
+    pub anchor_file: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -111,6 +116,31 @@ pub async fn serve(
             "The server's clock starts at {} UTC (not the real time).",
             vigil_domain::time::format_datetime(clock.now_utc())
         );
+    }
+    if let Some(path) = args.anchor_file.clone() {
+        // Checked now, so a path that cannot be written stops the start, not a later write.
+        if let Some((seq, hash)) = store.audit_head().await? {
+            super::user::append_anchor(&path, &super::user::anchor_line(seq, &hash))?;
+        }
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                match store.audit_head().await {
+                    Ok(Some((seq, hash))) => {
+                        if super::user::append_anchor(&path, &super::user::anchor_line(seq, &hash))
+                            .is_err()
+                        {
+                            tracing::error!("audit anchor: cannot write {}", path.display());
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!("audit anchor: {e}"),
+                }
+            }
+        });
     }
     let rules = match &args.rules {
         None => vigil_domain::tasks::ClockRules::default(),

@@ -70,6 +70,61 @@ pub struct AuditArgs {
     /// Recompute the hash chain and report the first entry that does not match.
     #[arg(long)]
     verify: bool,
+    /// With --verify: an anchor file (`vigil audit anchor`); entries removed from the end
+    /// or rewritten since it was written are caught.
+    #[arg(long, value_name = "FILE", requires = "verify")]
+    anchor: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Option<AuditCommand>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum AuditCommand {
+    /// Print the trail's latest sequence number and hash (and add them to FILE with
+    /// --out): keep it where the database's users cannot rewrite it, and verify against it.
+    Anchor {
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+}
+
+/// One anchor line: `seq hash at`.
+pub fn anchor_line(seq: i64, hash: &str) -> String {
+    format!(
+        "{seq} {hash} {}Z",
+        vigil_domain::time::format_datetime(vigil_auth::now_utc())
+    )
+}
+
+/// Adds an anchor line to a file (created if missing; never truncated).
+pub fn append_anchor(path: &std::path::Path, line: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| writeln!(f, "{line}"))
+        .map_err(|e| Failure::BadInput(format!("{}: cannot write the anchor: {e}", path.display())))
+}
+
+/// The last anchor in a file: its sequence number and hash.
+fn read_anchor(path: &std::path::Path) -> Result<(i64, String), Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::BadInput(format!("{}: cannot read the anchor: {e}", path.display()))
+    })?;
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let mut parts = line.split_whitespace();
+    match (parts.next().map(str::parse::<i64>), parts.next()) {
+        (Some(Ok(seq)), Some(hash)) if hash.len() == 64 => Ok((seq, hash.to_owned())),
+        _ => Err(Failure::BadInput(format!(
+            "{}: the last line is not an anchor (expected: SEQ HASH, as `vigil audit anchor` writes)",
+            path.display()
+        ))),
+    }
 }
 
 fn entry(action: &str, subject: &str) -> AuditEntry {
@@ -324,16 +379,59 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
 
 pub async fn audit(db: &str, args: AuditArgs) -> Result<(), Failure> {
     let store = open_store(db).await?;
-    if args.verify {
-        return match store.verify_audit_chain().await? {
-            None => {
-                println!("The audit trail's hash chain is intact.");
-                Ok(())
-            }
-            Some(seq) => Err(Failure::Runtime(format!(
-                "the audit trail has been tampered with: entry {seq} does not match its hash chain"
-            ))),
+    if let Some(AuditCommand::Anchor { out }) = &args.command {
+        let Some((seq, hash)) = store.audit_head().await? else {
+            return Err(Failure::BadInput(
+                "the audit trail is empty: nothing to anchor".into(),
+            ));
         };
+        let line = anchor_line(seq, &hash);
+        if let Some(path) = out {
+            append_anchor(path, &line)?;
+        }
+        println!("{line}");
+        return Ok(());
+    }
+    if args.verify {
+        let started = std::time::Instant::now();
+        if let Some(b) = store.verify_audit().await? {
+            return Err(Failure::Runtime(format!(
+                "the audit trail has been tampered with: {b}"
+            )));
+        }
+        if let Some(path) = &args.anchor {
+            let (seq, hash) = read_anchor(path)?;
+            match store.audit_hash_at(seq).await? {
+                None => {
+                    return Err(Failure::Runtime(format!(
+                        "the audit trail has been tampered with: entry {seq}, anchored in {}, is missing: entries were removed from the end",
+                        path.display()
+                    )));
+                }
+                Some(h) if h != hash => {
+                    return Err(Failure::Runtime(format!(
+                        "the audit trail has been tampered with: entry {seq} does not match its anchor in {}: the trail was rewritten",
+                        path.display()
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        println!(
+            "The audit trail's hash chain is intact{}{} ({:.2} s).",
+            if vigil_store::audit_chain::key().is_some() {
+                ", sealed with the audit key"
+            } else {
+                ""
+            },
+            if args.anchor.is_some() {
+                ", and holds its anchor"
+            } else {
+                ""
+            },
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
     }
     let rows = store
         .audit_trail(&AuditQuery {
