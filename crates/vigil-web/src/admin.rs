@@ -671,7 +671,7 @@ pub async fn audit(
     query.offset = (page_no - 1).saturating_mul(per_page);
     let (rows, chain) = match (
         app.store.audit_trail(&query).await,
-        app.store.verify_audit_chain().await,
+        app.store.verify_audit().await,
     ) {
         (Ok(r), Ok(c)) => (r, c),
         _ => return problem(),
@@ -679,8 +679,9 @@ pub async fn audit(
     let mut body = format!("{}{}", error_summary(&errors), h1("Audit trail"));
     body.push_str(&match chain {
         None => p("The hash chain is intact: no entry has been changed or removed."),
-        Some(seq) => format!(
-            "<div class=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">The audit trail has been tampered with</h2><div class=\"govuk-error-summary__body\"><p class=\"govuk-body\">Entry {seq} does not match its hash chain.</p></div></div></div>"
+        Some(b) => format!(
+            "<div class=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">The audit trail has been tampered with</h2><div class=\"govuk-error-summary__body\"><p class=\"govuk-body\">{}</p></div></div></div>",
+            esc(&service::capitalise(&b.to_string()))
         ),
     });
     let kinds: Vec<(String, String)> = std::iter::once((String::new(), "Every kind".to_owned()))
