@@ -577,6 +577,7 @@ const ACTION_KINDS: &[(&str, &str)] = &[
     ("session.", "Signing in and out"),
     ("user.", "Users"),
     ("store.", "Copies and backups"),
+    ("alert.", "Alerts (bulk reading)"),
 ];
 
 /// An action as people read it: `person.read_confidential_address` → "Person: read

@@ -37,7 +37,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// `unauthorised`, `forbidden`, `not_found`, `invalid_request`, `invalid_fields`,
     /// `possible_duplicates`, `conflict`, `payload_too_large`, `unsupported_media_type`,
-    /// `form_token_missing` or `problem`.
+    /// `form_token_missing`, `too_many_requests` (with `Retry-After`) or `problem`.
     pub code: String,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -47,7 +47,7 @@ pub struct ErrorDetail {
     pub matches: Vec<PersonDto>,
 }
 
-pub struct ApiError(StatusCode, ErrorDetail);
+pub struct ApiError(StatusCode, ErrorDetail, Option<i64>);
 
 impl ApiError {
     fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
@@ -59,13 +59,20 @@ impl ApiError {
                 fields: Vec::new(),
                 matches: Vec::new(),
             },
+            None,
         )
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(ErrorBody { error: self.1 })).into_response()
+        let mut res = (self.0, Json(ErrorBody { error: self.1 })).into_response();
+        if let Some(secs) = self.2
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        res
     }
 }
 
@@ -105,6 +112,14 @@ pub(crate) fn from_failure(s: &Session, f: Failure) -> ApiError {
             e
         }
         Failure::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, "conflict", msg),
+        Failure::TooMany {
+            retry_after_secs,
+            message,
+        } => {
+            let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message);
+            e.2 = Some(retry_after_secs);
+            e
+        }
         Failure::Problem(cause) => {
             tracing::error!(%cause, "a request failed");
             ApiError::new(

@@ -20,6 +20,7 @@ mod forms;
 mod intake;
 mod layout;
 mod pages;
+mod reads;
 mod request_log;
 mod risk_chart;
 pub mod rules_file;
@@ -48,6 +49,8 @@ pub struct App {
     /// What unauthenticated clients may try: attempts by address and overall, locks by
     /// username and address (`throttle.rs`).
     sign_ins: throttle::SignInThrottle,
+    /// Each reader's opening of records, to slow and report bulk reading (`reads.rs`).
+    pub(crate) reads: reads::ReadWatch,
     /// The server's clock: every due time and overdue flag counts to it.
     pub clock: Arc<dyn clock::Clock>,
     /// The force's clocks: limits, calendars, response targets.
@@ -96,6 +99,7 @@ pub fn router(
         secure_cookies,
         lpas,
         sign_ins,
+        reads: reads::ReadWatch::default(),
         clock,
         rules,
     });

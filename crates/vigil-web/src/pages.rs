@@ -153,6 +153,24 @@ pub fn failure_page(s: &Session, f: Failure) -> Response {
             problem()
         }
         Failure::PossibleDuplicates { .. } => problem(),
+        Failure::TooMany {
+            retry_after_secs,
+            message,
+        } => {
+            let mut res = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Html(page(
+                    "Too many records opened",
+                    Some(s),
+                    &format!("{}{}", h1("Too many records opened"), p(&esc(&message))),
+                )),
+            )
+                .into_response();
+            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+            res
+        }
     }
 }
 
@@ -216,12 +234,32 @@ pub async fn home(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respons
         ));
     }
     if allows(role, Capability::Administer) {
+        // Alerts first: bulk reading noticed in the last day.
+        let alerts = app
+            .store
+            .audit_count(&vigil_store::AuditQuery {
+                action: Some("alert.".into()),
+                from: Some(vigil_auth::now_utc() - chrono::Duration::hours(24)),
+                ..vigil_store::AuditQuery::default()
+            })
+            .await
+            .unwrap_or(0);
         body.push_str(&format!(
-            "{}{}",
+            "{}{}{}",
             h2("Administration"),
+            if alerts > 0 {
+                format!(
+                    "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>{alerts} alert{} in the last 24 hours: {}</strong></div>",
+                    if alerts == 1 { "" } else { "s" },
+                    link("/audit?action=alert.", "see who opened records in bulk")
+                )
+            } else {
+                String::new()
+            },
             p(&format!(
-                "{}: who read or changed which record, and when.",
-                link("/audit", "Audit trail")
+                "{}: who read or changed which record, and when. {}: who may sign in, and as what.",
+                link("/audit", "Audit trail"),
+                link("/admin/users", "Users")
             ))
         ));
     }

@@ -56,6 +56,11 @@ pub enum Failure {
     },
     /// Someone else changed the record first.
     Conflict(String),
+    /// Too many requests: wait this long.
+    TooMany {
+        retry_after_secs: i64,
+        message: String,
+    },
     /// The store failed; nothing was written.
     Problem(String),
 }
@@ -129,6 +134,57 @@ pub(crate) async fn require_read(app: &App, s: &Session, kind: &str, id: &str) -
         ))
         .await;
     Err(Failure::NotFound)
+}
+
+/// Counts a read of a person's or case's record against the reader's pace: bulk reading
+/// is slowed, reported to the administrators once a window, then refused (`reads.rs`).
+pub(crate) async fn paced_read(app: &App, s: &Session) -> Outcome<()> {
+    match app.reads.note(actor(s), vigil_auth::now_utc()) {
+        crate::reads::Pace::Normal => Ok(()),
+        crate::reads::Pace::Slow { alert, reads } => {
+            if alert {
+                audited(
+                    app,
+                    audit_entry(
+                        actor(s),
+                        "alert.bulk_reads",
+                        "user",
+                        actor(s),
+                        Some(format!(
+                            "{reads} records opened within {} minutes: reads are slowed",
+                            crate::reads::WINDOW_MINUTES
+                        )),
+                    ),
+                )
+                .await?;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(
+                crate::reads::SLOW_BY_MILLIS,
+            ))
+            .await;
+            Ok(())
+        }
+        crate::reads::Pace::Refuse { retry_after_secs } => {
+            let _ = app
+                .store
+                .audit(&audit_entry(
+                    actor(s),
+                    "alert.bulk_reads_refused",
+                    "user",
+                    actor(s),
+                    None,
+                ))
+                .await;
+            Err(Failure::TooMany {
+                retry_after_secs,
+                message: format!(
+                    "You have opened more records in the last {} minutes than anyone's work needs; the administrators have been told. Try again in {} minutes",
+                    crate::reads::WINDOW_MINUTES,
+                    (retry_after_secs + 59) / 60
+                ),
+            })
+        }
+    }
 }
 
 pub(crate) async fn audited(app: &App, e: AuditEntry) -> Outcome<()> {

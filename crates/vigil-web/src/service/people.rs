@@ -7,6 +7,7 @@ use super::*;
 
 pub async fn read_case(app: &App, s: &Session, raw: &str) -> Outcome<CaseFile> {
     require_read(app, s, "case", raw).await?;
+    paced_read(app, s).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let c = app.store.case_file(&id).await?;
     audited(
@@ -43,6 +44,7 @@ pub async fn read_person(
     reason: Option<&str>,
 ) -> Outcome<PersonRecord> {
     require_read(app, s, "person", raw).await?;
+    paced_read(app, s).await?;
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     let person = app.store.person(&id).await?.record;
     let reason = reason.map(str::trim);

@@ -1163,3 +1163,60 @@ fn implausible_dates_are_refused_not_altered() {
         assert!(v.to_string().contains(said), "{reported_at} {birth}: {v}");
     }
 }
+
+/// Reading people's records in bulk is slowed and reported: past 100 records in ten
+/// minutes each further one waits, and the administrators see an alert.
+#[test]
+fn bulk_reading_is_slowed_and_reported() {
+    let srv = start();
+    let t = token(&srv, "officer");
+    let started = std::time::Instant::now();
+    for i in 0..100 {
+        let (status, _) = api(
+            &srv,
+            "GET",
+            &format!("/api/v1/people/P{}", 1 + i % 3),
+            &t,
+            None,
+        );
+        assert_eq!(status, 200);
+    }
+    let fast = started.elapsed();
+    let started = std::time::Instant::now();
+    for _ in 0..4 {
+        let (status, _) = api(&srv, "GET", "/api/v1/people/P1", &t, None);
+        assert_eq!(status, 200);
+    }
+    let slowed = started.elapsed();
+    assert!(
+        slowed >= std::time::Duration::from_millis(2_000),
+        "{slowed:?} after {fast:?}"
+    );
+    let alerts = text(&vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--action",
+        "alert.bulk_reads",
+    ]));
+    assert_eq!(
+        alerts
+            .lines()
+            .filter(|l| l.contains("alert.bulk_reads"))
+            .count(),
+        1,
+        "{alerts}"
+    );
+    let (admin, _) = sign_in(&srv, "admin");
+    let home = http(&srv.addr, "GET", "/", Some(&admin), None);
+    assert!(
+        home.body.contains("1 alert in the last 24 hours"),
+        "{}",
+        home.body
+    );
+    // Another reader is not slowed.
+    let other = token(&srv, "investigator");
+    let started = std::time::Instant::now();
+    api(&srv, "GET", "/api/v1/people/P1", &other, None);
+    assert!(started.elapsed() < std::time::Duration::from_millis(400));
+}
