@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "wrong passwords kept across a restart",
         sql: include_str!("../migrations/0008_sign_in_failures.sql"),
     },
+    Migration {
+        version: 9,
+        description: "idempotency keys for writes",
+        sql: include_str!("../migrations/0009_idempotency.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -598,3 +598,92 @@ pub async fn end_sessions(
     tx.commit().await.map_err(backend)?;
     Ok(done)
 }
+
+pub async fn idempotency_start(
+    pool: &SqlitePool,
+    username: &str,
+    key: &str,
+    request: &str,
+    now: vigil_domain::time::DateTime,
+) -> StoreResult<vigil_store::IdempotencyStart> {
+    use vigil_store::IdempotencyStart as S;
+    let mut tx = crate::write_tx(pool).await?;
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?1")
+        .bind(format_datetime(now - chrono::Duration::days(1)))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let found = sqlx::query(
+        "SELECT request, status, body FROM idempotency_keys WHERE username = ?1 AND key = ?2",
+    )
+    .bind(username)
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let start = match found {
+        Some(r) => {
+            let (was, status, body): (String, Option<i32>, Option<String>) =
+                (r.get(0), r.get(1), r.get(2));
+            if was != request {
+                S::Mismatch
+            } else {
+                match status {
+                    Some(st) => S::Replay {
+                        status: st as u16,
+                        body: body.unwrap_or_default(),
+                    },
+                    None => S::InProgress,
+                }
+            }
+        }
+        None => {
+            let claimed = sqlx::query(
+                "INSERT INTO idempotency_keys (username, key, request, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )
+            .bind(username)
+            .bind(key)
+            .bind(request)
+            .bind(format_datetime(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+            // Another request claimed the key between the look and the insert.
+            if claimed == 1 { S::New } else { S::InProgress }
+        }
+    };
+    tx.commit().await.map_err(backend)?;
+    Ok(start)
+}
+
+pub async fn idempotency_finish(
+    pool: &SqlitePool,
+    username: &str,
+    key: &str,
+    answer: Option<(u16, &str)>,
+) -> StoreResult<()> {
+    match answer {
+        Some((status, body)) => {
+            sqlx::query(
+                "UPDATE idempotency_keys SET status = ?1, body = ?2 WHERE username = ?3 AND key = ?4",
+            )
+            .bind(i32::from(status))
+            .bind(body)
+            .bind(username)
+            .bind(key)
+            .execute(pool)
+            .await
+            .map_err(backend)?;
+        }
+        None => {
+            sqlx::query("DELETE FROM idempotency_keys WHERE username = ?1 AND key = ?2")
+                .bind(username)
+                .bind(key)
+                .execute(pool)
+                .await
+                .map_err(backend)?;
+        }
+    }
+    Ok(())
+}

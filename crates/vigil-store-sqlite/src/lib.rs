@@ -410,6 +410,25 @@ impl Store for SqliteStore {
         accounts::end_sessions(&self.pool, username, id, audit).await
     }
 
+    async fn idempotency_start(
+        &self,
+        username: &str,
+        key: &str,
+        request: &str,
+        now: vigil_domain::DateTime,
+    ) -> StoreResult<vigil_store::IdempotencyStart> {
+        accounts::idempotency_start(&self.pool, username, key, request, now).await
+    }
+
+    async fn idempotency_finish(
+        &self,
+        username: &str,
+        key: &str,
+        answer: Option<(u16, &str)>,
+    ) -> StoreResult<()> {
+        accounts::idempotency_finish(&self.pool, username, key, answer).await
+    }
+
     async fn record_sign_in_failure(
         &self,
         username: &str,

@@ -82,6 +82,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "wrong passwords kept across a restart",
         sql: include_str!("../migrations/0015_sign_in_failures.sql"),
     },
+    Migration {
+        version: 16,
+        description: "idempotency keys for writes",
+        sql: include_str!("../migrations/0016_idempotency.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -189,6 +189,19 @@ pub struct SessionInfo {
     pub idle_expires_at: Option<DateTime>,
 }
 
+/// What a write with an idempotency key should do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyStart {
+    /// The key is new: do the write, then `idempotency_finish`.
+    New,
+    /// Done before: answer with this, write nothing.
+    Replay { status: u16, body: String },
+    /// The first request with this key is still running.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
 /// A signed-in session: who, the form token that must accompany every change, and when it
 /// ends.
 /// A session to start: only the token's hash is stored.
@@ -600,6 +613,25 @@ pub trait Store: Send + Sync {
         id: Option<&str>,
         audit: &AuditEntry,
     ) -> StoreResult<u64>;
+
+    /// Claims an idempotency key for `request` (method, path and a hash of the body) by
+    /// `username`, or says what became of it. Keys older than a day are forgotten.
+    async fn idempotency_start(
+        &self,
+        username: &str,
+        key: &str,
+        request: &str,
+        now: DateTime,
+    ) -> StoreResult<IdempotencyStart>;
+
+    /// Keeps the answer to a write made with a key; `None` forgets the key (the write failed
+    /// on the server's side and may be retried).
+    async fn idempotency_finish(
+        &self,
+        username: &str,
+        key: &str,
+        answer: Option<(u16, &str)>,
+    ) -> StoreResult<()>;
 
     /// Keeps a wrong password's username and client address (older ones, past a day, go).
     async fn record_sign_in_failure(

@@ -155,7 +155,11 @@ pub(crate) fn query_problem(r: QueryRejection) -> ApiError {
 
 /// The caller's session: a bearer token, or the session cookie (with the form token on a
 /// change, so another site cannot make the browser act).
-async fn caller(app: &App, headers: &HeaderMap, method: &Method) -> Result<Session, ApiError> {
+pub(crate) async fn caller(
+    app: &App,
+    headers: &HeaderMap,
+    method: &Method,
+) -> Result<Session, ApiError> {
     let unauthorised = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,

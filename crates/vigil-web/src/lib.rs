@@ -17,6 +17,7 @@ pub mod components;
 mod contact;
 mod dashboard;
 mod forms;
+mod idempotency;
 mod intake;
 mod layout;
 mod pages;
@@ -161,6 +162,10 @@ pub fn router(
         )
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            idempotency::idempotent,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             clock_note,

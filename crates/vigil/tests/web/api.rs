@@ -1220,3 +1220,58 @@ fn bulk_reading_is_slowed_and_reported() {
     api(&srv, "GET", "/api/v1/people/P1", &other, None);
     assert!(started.elapsed() < std::time::Duration::from_millis(400));
 }
+
+/// A write retried with the same Idempotency-Key is done once: the retry gets the first
+/// answer and writes nothing.
+#[test]
+fn a_retried_write_with_its_key_is_done_once() {
+    let srv = start();
+    let t = token(&srv, "officer");
+    let send = |key: &str, body: &Value| {
+        let auth = format!("Bearer {t}");
+        let text = body.to_string();
+        request(
+            &srv.addr,
+            "POST",
+            "/api/v1/incidents",
+            &[("Authorization", &auth), ("Idempotency-Key", key)],
+            Some(("application/json", &text)),
+        )
+    };
+    let body = intake_body(5);
+    let first = send("7c0e1b7a-intake-1", &body);
+    assert_eq!(first.status, 201, "{}", first.body);
+
+    let again = send("7c0e1b7a-intake-1", &body);
+    assert_eq!(
+        (again.status, again.body.as_str()),
+        (201, first.body.as_str())
+    );
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let trail = text(&vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--action",
+        "case.create",
+    ]));
+    assert_eq!(
+        trail.lines().filter(|l| l.contains("case.create")).count(),
+        1,
+        "{trail}"
+    );
+    // The same key for another request is refused; a bad key is named.
+    let other = send("7c0e1b7a-intake-1", &intake_body(6));
+    assert_eq!(other.status, 422, "{}", other.body);
+    assert!(other.body.contains("idempotency_key_reused"));
+    let bad = send(&"k".repeat(101), &body);
+    assert_eq!(bad.status, 400);
+    // A new key is a new request, answered on its own: the victim is now recorded, so it
+    // asks whether the new victim is the same person.
+    let fresh = send("7c0e1b7a-intake-2", &body);
+    assert!(
+        fresh.status == 409 && fresh.body.contains("possible_duplicates"),
+        "{}",
+        fresh.body
+    );
+}

@@ -853,3 +853,32 @@ fn the_secondary_assessment_opens_with_the_primary_answers_and_shows_changes() {
     assert_eq!(r.body.matches("(changed)").count(), 2);
     assert!(r.body.contains("13 yes so far"));
 }
+
+/// Save pressed twice, or the form sent again after its answer was lost: one incident, and
+/// the second press goes to it.
+#[test]
+fn the_intake_form_saves_once_however_often_it_is_sent() {
+    let srv = start();
+    let (officer, csrf) = sign_in(&srv, "officer");
+    let page = http(&srv.addr, "GET", "/incidents/new", Some(&officer), None);
+    let key = page
+        .body
+        .split("name=\"form_key\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let before = count(&srv, "incidents");
+    let body = format!("{}&form_key={key}", intake(&csrf, 3, &[]));
+    let first = http(&srv.addr, "POST", "/incidents", Some(&officer), Some(&body));
+    assert_eq!(first.status, 303, "{}", first.body);
+    let second = http(&srv.addr, "POST", "/incidents", Some(&officer), Some(&body));
+    assert_eq!(second.status, 303);
+    assert_eq!(second.header("location"), first.header("location"));
+    assert_eq!(count(&srv, "incidents"), before + 1);
+    // A fresh form is a fresh incident (confirmed as new people).
+    let page = http(&srv.addr, "GET", "/incidents/new", Some(&officer), None);
+    assert!(!page.body.contains(&key), "each form gets its own key");
+}

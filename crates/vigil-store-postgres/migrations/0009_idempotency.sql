@@ -1,0 +1,13 @@
+-- Writes made with an Idempotency-Key: a retry with the same key gets the first answer and
+-- writes nothing new. `status` is empty while the first request is still running. Rows
+-- older than a day are deleted as new ones arrive.
+CREATE TABLE idempotency_keys (
+    username text NOT NULL,
+    key text NOT NULL,
+    request text NOT NULL,
+    status integer,
+    body text,
+    created_at timestamp NOT NULL,
+    PRIMARY KEY (username, key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
