@@ -420,17 +420,13 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
                     })
                     .await?;
                 if !matches.is_empty() {
-                    // The matches are shown to the user: a read of those people's records.
-                    let ids: Vec<&str> = matches.iter().map(|m| m.id.as_str()).collect();
-                    audited(
+                    // The matches are shown to the user: each is audited as found.
+                    audited_list(
                         app,
-                        audit_entry(
-                            actor(s),
-                            "person.search",
-                            "person",
-                            &ids.join(" "),
-                            Some(format!("possible duplicates of a new {party}")),
-                        ),
+                        s,
+                        "person.search",
+                        &format!("possible duplicates of a new {party}"),
+                        matches.iter().map(|m| m.id.clone()).collect(),
                     )
                     .await?;
                     return Err(Failure::PossibleDuplicates { party, matches });

@@ -187,6 +187,36 @@ pub(crate) async fn paced_read(app: &App, s: &Session) -> Outcome<()> {
     }
 }
 
+/// A list shown to a user: one audit entry per person it names (`action`, the list in
+/// `reason`), so "who saw this person" is answered by a search of the trail by person. No
+/// entries, no list.
+pub(crate) async fn audited_list(
+    app: &App,
+    s: &Session,
+    action: &str,
+    list: &str,
+    mut ids: Vec<PersonId>,
+) -> Outcome<()> {
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let entries: Vec<AuditEntry> = ids
+        .iter()
+        .map(|id| {
+            audit_entry(
+                actor(s),
+                action,
+                "person",
+                id.as_str(),
+                Some(format!("listed in {list}")),
+            )
+        })
+        .collect();
+    app.store.audit_all(&entries).await.map_err(Failure::from)
+}
+
 pub(crate) async fn audited(app: &App, e: AuditEntry) -> Outcome<()> {
     // No audit row, no read.
     app.store.audit(&e).await.map(|_| ()).map_err(Failure::from)

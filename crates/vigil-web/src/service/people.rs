@@ -174,11 +174,13 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
                 limit: 50,
             })
             .await?;
-        // Names were read: the people listed are audited as a search.
-        let ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
-        audited(
+        // Names were read: each person listed is audited as found by a search.
+        audited_list(
             app,
-            audit_entry(actor(s), "person.search", "person", &ids.join(" "), None),
+            s,
+            "person.search",
+            "a search by name",
+            people.iter().map(|p| p.id.clone()).collect(),
         )
         .await?;
         return Ok(Found::People(people));
@@ -198,10 +200,17 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
         };
         let (day,) = valid!(errors; day);
         let found = app.store.incidents_on(day, lpa.as_ref(), 200).await?;
-        let ids: Vec<&str> = found.iter().map(|i| i.id.as_str()).collect();
-        audited(
+        // Each victim and suspect of the incidents listed.
+        audited_list(
             app,
-            audit_entry(actor(s), "case.search", "case", &ids.join(" "), None),
+            s,
+            "case.search",
+            &format!("the incidents of {day}"),
+            found
+                .iter()
+                .flat_map(|i| std::iter::once(&i.victim_id).chain(i.suspect_id.as_ref()))
+                .cloned()
+                .collect(),
         )
         .await?;
         return Ok(Found::Incidents(found));

@@ -194,6 +194,14 @@ async fn queue_page(
         f.lpa.as_ref().map_or(String::new(), |l| format!(":{l}"))
     );
     audited(app, audit_entry(actor(s), action, "queue", &subject, None)).await?;
+    audited_list(
+        app,
+        s,
+        "person.listed",
+        &format!("queue {subject}"),
+        page.items.iter().map(|i| i.victim_id.clone()).collect(),
+    )
+    .await?;
     Ok(QueueView {
         page,
         now,
@@ -328,10 +336,18 @@ pub async fn work_list(
         per_page,
     )
     .await?;
-    // Tasks name victims: the list is audited like a queue.
+    // Tasks name victims: the list is audited like a queue, person by person.
     audited(
         app,
         audit_entry(actor(s), "tasks.read", "tasks", owner_word(owner), None),
+    )
+    .await?;
+    audited_list(
+        app,
+        s,
+        "person.listed",
+        &format!("the work list ({})", owner_word(owner)),
+        page.items.iter().map(|t| t.victim_id.clone()).collect(),
     )
     .await?;
     Ok(WorkList {

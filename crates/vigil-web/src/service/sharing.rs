@@ -24,21 +24,13 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
     });
     // One audit row per person the list shows, so a search of the trail by person finds
     // every agency that saw them. No rows, no list.
-    let mut ids: Vec<&PersonId> = list.iter().map(|r| &r.referral.person_id).collect();
-    ids.sort();
-    ids.dedup();
-    let entries: Vec<AuditEntry> = ids
-        .iter()
-        .map(|id| {
-            audit_entry(
-                actor(s),
-                "shared.read",
-                "person",
-                id.as_str(),
-                Some(format!("on the list shared with {agency}")),
-            )
-        })
-        .collect();
-    app.store.audit_all(&entries).await?;
+    audited_list(
+        app,
+        s,
+        "shared.read",
+        &format!("the list shared with {agency}"),
+        list.iter().map(|r| r.referral.person_id.clone()).collect(),
+    )
+    .await?;
     Ok(list)
 }

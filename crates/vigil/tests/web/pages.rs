@@ -1146,3 +1146,53 @@ fn a_rules_file_with_a_problem_stops_the_server_saying_where() {
         "{said}"
     );
 }
+
+/// "Who saw this person?" is answered by a search of the trail by person: every list that
+/// named them (a queue, a search, a partner's list) left a row about them.
+#[test]
+fn every_list_that_names_a_person_is_found_by_that_person() {
+    let srv = start();
+    let (cru, _) = sign_in(&srv, "cru");
+    assert_eq!(
+        http(&srv.addr, "GET", "/queues/cru?lpa=all", Some(&cru), None).status,
+        200
+    );
+    let (officer, _) = sign_in(&srv, "officer");
+    assert_eq!(
+        http(
+            &srv.addr,
+            "GET",
+            "/search?family_name=smi",
+            Some(&officer),
+            None
+        )
+        .status,
+        200
+    );
+    let (nhs, _) = sign_in(&srv, "nhs");
+    assert_eq!(
+        http(&srv.addr, "GET", "/shared", Some(&nhs), None).status,
+        200
+    );
+    let trail = text(&vigil(&[
+        "--db",
+        &srv.db,
+        "audit",
+        "--subject",
+        "P1",
+        "--limit",
+        "100",
+    ]));
+    for (who, action) in [
+        ("cru", "person.listed"),
+        ("officer", "person.search"),
+        ("nhs", "shared.read"),
+    ] {
+        assert!(
+            trail.lines().any(|l| l.contains(who) && l.contains(action)),
+            "{who} {action}: {trail}"
+        );
+    }
+    // One row per person, never a list of references in one subject.
+    assert!(!trail.contains("P1 P"), "{trail}");
+}
