@@ -30,6 +30,7 @@ pub mod safeguarding;
 pub mod sharing;
 pub mod suspects;
 pub mod tasks;
+pub mod text;
 pub mod time;
 pub mod visibility;
 

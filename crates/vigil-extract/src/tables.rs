@@ -55,9 +55,7 @@ fn parse_fte(raw: &str) -> Result<f64, ValueError> {
 }
 
 fn free_text(raw: &str) -> Result<String, ValueError> {
-    if raw.chars().count() > 500 {
-        return Err(ValueError::new("is longer than 500 characters"));
-    }
+    vigil_domain::text::check_free_text(raw, 500, false)?;
     Ok(raw.to_owned())
 }
 

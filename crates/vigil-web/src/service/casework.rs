@@ -235,17 +235,8 @@ fn note_text(errors: &mut Vec<FieldError>, field: &str, raw: &str, what: &str) -
         errors.push(FieldError::new(field, format!("Enter {what}")));
         return None;
     }
-    if v.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        errors.push(FieldError::new(field, "Remove the control characters"));
-        return None;
-    }
-    if v.chars().count() > NOTE_LIMIT {
-        errors.push(FieldError::new(
-            field,
-            format!("Use {NOTE_LIMIT} characters or fewer"),
-        ));
+    if let Err(e) = vigil_domain::text::check_free_text(v, NOTE_LIMIT, true) {
+        errors.push(FieldError::new(field, format!("The text {}", e.reason)));
         return None;
     }
     Some(v.replace("\r\n", "\n"))

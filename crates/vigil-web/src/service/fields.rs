@@ -263,15 +263,8 @@ pub(crate) fn text_limit(
     max: usize,
 ) -> Option<String> {
     let v = raw.trim();
-    if v.chars().any(char::is_control) {
-        errors.push(FieldError::new(field, "Remove the control characters"));
-        return None;
-    }
-    if v.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("Use {max} characters or fewer"),
-        ));
+    if let Err(e) = vigil_domain::text::check_free_text(v, max, false) {
+        errors.push(FieldError::new(field, format!("This {}", e.reason)));
         return None;
     }
     (!v.is_empty()).then(|| v.to_owned())

@@ -1275,3 +1275,17 @@ fn a_retried_write_with_its_key_is_done_once() {
         fresh.body
     );
 }
+
+#[test]
+fn a_name_that_reads_differently_from_what_is_stored_is_refused() {
+    let srv = start();
+    let officer = token(&srv, "officer");
+    let mut body = intake_body(3);
+    body["victim"]["family_name"] = json!("Smith\u{202E}htimS");
+    let (status, v) = api(&srv, "POST", "/api/v1/incidents", &officer, Some(&body));
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v.to_string().contains("victim.family_name") && v.to_string().contains("bidirectional"),
+        "{v}"
+    );
+}
