@@ -209,10 +209,27 @@ impl axum::extract::FromRequestParts<Arc<App>> for Caller {
         parts: &mut axum::http::request::Parts,
         app: &Arc<App>,
     ) -> Result<Self, Response> {
-        caller(app, &parts.headers, &parts.method)
+        let s = caller(app, &parts.headers, &parts.method)
             .await
-            .map(Caller)
-            .map_err(IntoResponse::into_response)
+            .map_err(IntoResponse::into_response)?;
+        // Each user's API requests are bounded: a script is slowed to a person's pace.
+        if let Err(secs) = app
+            .api_limit
+            .allow(s.user.username.as_str(), vigil_auth::now_utc())
+        {
+            return Err(from_failure(
+                &s,
+                Failure::TooMany {
+                    retry_after_secs: secs,
+                    message: format!(
+                        "More than {} requests in a minute; wait {secs} seconds",
+                        crate::throttle::API_PER_USER
+                    ),
+                },
+            )
+            .into_response());
+        }
+        Ok(Caller(s))
     }
 }
 

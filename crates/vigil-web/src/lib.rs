@@ -27,7 +27,7 @@ mod risk_chart;
 pub mod rules_file;
 pub mod service;
 mod suspects;
-mod throttle;
+pub mod throttle;
 mod work;
 
 use axum::Router;
@@ -50,6 +50,8 @@ pub struct App {
     /// What unauthenticated clients may try: attempts by address and overall, locks by
     /// username and address (`throttle.rs`).
     sign_ins: throttle::SignInThrottle,
+    /// Each user's API requests a minute (`throttle.rs`).
+    pub(crate) api_limit: throttle::ApiLimit,
     /// Each reader's opening of records, to slow and report bulk reading (`reads.rs`).
     pub(crate) reads: reads::ReadWatch,
     /// The server's clock: every due time and overdue flag counts to it.
@@ -101,6 +103,7 @@ pub fn router(
         lpas,
         sign_ins,
         reads: reads::ReadWatch::default(),
+        api_limit: throttle::ApiLimit::default(),
         clock,
         rules,
     });

@@ -1289,3 +1289,30 @@ fn a_name_that_reads_differently_from_what_is_stored_is_refused() {
         "{v}"
     );
 }
+
+#[test]
+fn each_user_is_limited_on_the_api_with_retry_after() {
+    let srv = start();
+    let t = token(&srv, "analyst");
+    let auth = format!("Bearer {t}");
+    let mut refused = None;
+    for i in 0..=vigil_web::throttle::API_PER_USER {
+        let r = request(
+            &srv.addr,
+            "GET",
+            "/api/v1/pack?as_of=2019-09-01",
+            &[("Authorization", &auth)],
+            None,
+        );
+        if r.status == 429 {
+            refused = Some((i, r.header("retry-after").map(str::to_owned)));
+            break;
+        }
+    }
+    let (at, retry) = refused.expect("the limit holds");
+    assert_eq!(at, vigil_web::throttle::API_PER_USER);
+    assert!(retry.is_some_and(|s| (1..=60).contains(&s.parse::<u32>().unwrap())));
+    // Another user is not affected.
+    let (status, _) = api(&srv, "GET", "/api/v1/tasks", &token(&srv, "officer"), None);
+    assert_eq!(status, 200);
+}
