@@ -177,11 +177,28 @@ fn pack_json_keys_measures_by_their_metrics_names() {
         "perpetrator_cohort",
         "acute_victims",
     ] {
-        assert!(
-            !f[name].is_null() || name == "marac_volume_per_10k",
-            "{name} missing"
+        assert!(f.as_object().unwrap().contains_key(name), "{name} missing");
+        // Per 10,000 people needs the area's population, which an extract does not carry:
+        // null, said so, and nothing else is.
+        assert_eq!(
+            f[name].is_null(),
+            name == "marac_volume_per_10k",
+            "{name}: {}",
+            f[name]
         );
     }
+    // The cohorts hold who the hand-written records make them hold, ranked.
+    let cohort = f["perpetrator_cohort"].as_array().unwrap();
+    assert_eq!(cohort[0]["person_id"], "P2", "{cohort:?}");
+    assert_eq!(cohort[0]["incidents"], 2);
+    assert!(
+        cohort
+            .windows(2)
+            .all(|w| w[0]["score"].as_f64() >= w[1]["score"].as_f64())
+    );
+    let acute = f["acute_victims"].as_array().unwrap();
+    assert_eq!(acute[0]["person_id"], "P1", "{acute:?}");
+    assert_eq!(acute[0]["incidents_12m"], 2);
     let w = "2019-01-01..2019-03-31";
     // Hand-written extract: I1 (Jan, 2 offences), I2 (Feb, 1 offence), I3 (Mar, none).
     assert_eq!(f["da_offences"]["2019-01"], 2.0);

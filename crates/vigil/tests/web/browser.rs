@@ -25,6 +25,9 @@ struct Browser {
     driver: Driver,
     session: String,
     base: String,
+    /// Chromium's profile: removed when the browser is dropped (after the session and the
+    /// driver end, as fields drop in order).
+    _profile: tempfile::TempDir,
 }
 
 impl Drop for Browser {
@@ -89,18 +92,19 @@ impl Browser {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         let driver = Driver { process, addr };
-        let profile = tempfile::tempdir().unwrap().keep();
+        let profile = tempfile::tempdir().unwrap();
         // The flags keep Chromium from reaching for the network (closed here) and from
         // needing a sandbox when the tests run as root in CI.
         let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={}", profile.display())]
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900", format!("--user-data-dir={}", profile.path().display())]
         }}}});
         let v = wd(&driver.addr, "POST", "/session", Some(caps));
         Browser {
             session: v["sessionId"].as_str().unwrap().to_owned(),
             driver,
             base: format!("http://{}", srv.addr),
+            _profile: profile,
         }
     }
 
