@@ -594,16 +594,18 @@ pub struct ReferenceDto {
 
 /// A risk assessment added to a case.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct AssessmentInput {
     /// `primary` (when the incident was recorded without one) or `secondary` (a DAIT
     /// sergeant's review).
-    #[schema(required = true, pattern = "^(primary|secondary)$")]
+    #[schema(pattern = "^(primary|secondary)$")]
     pub stage: String,
+    #[serde(default)]
     pub dash: DashInput,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
     /// One Local Policing Area, or `all`; the caller's home area when not given.
@@ -1123,6 +1125,7 @@ pub async fn shared(State(app): State<Arc<App>>, Caller(s): Caller) -> Response 
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct PackParams {
     /// The data date (`YYYY-MM-DD`); the store's own when empty.
@@ -1271,10 +1274,57 @@ pub fn openapi_json() -> String {
                 utoipa_axum::router::OpenApiRouter::<Arc<App>>::with_openapi(ApiDoc::openapi())
                     .nest("/api/v1", routes())
                     .split_for_parts();
-            doc.to_pretty_json()
-                .expect("the OpenAPI document serialises")
+            let mut v: serde_json::Value =
+                serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+            describe_responses(&mut v);
+            serde_json::to_string_pretty(&v).expect("the OpenAPI document serialises")
         })
         .clone()
+}
+
+/// What each status means in this API: every response in the document says so (OpenAPI
+/// requires a description of every response).
+fn status_meaning(code: &str) -> &'static str {
+    match code {
+        "200" => "Done: the answer is in the body",
+        "201" => "Created: the new record's reference is in the body",
+        "400" => "The request is malformed (not the JSON or query this operation reads)",
+        "401" => "Not signed in: no valid session cookie or bearer token",
+        "403" => "The caller's role may not do this",
+        "404" => "No such record, or not one the caller may see",
+        "409" => {
+            "A conflict: someone else changed the record first, or a possible duplicate person"
+        }
+        "413" => "The body is larger than 64 KB",
+        "415" => "The body is not JSON",
+        "422" => "The fields have problems, each named in the body; nothing was saved",
+        "429" => "Too many requests: wait as many seconds as Retry-After says",
+        _ => "See the error body",
+    }
+}
+
+fn describe_responses(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for ops in paths.values_mut().filter_map(|o| o.as_object_mut()) {
+        for op in ops.values_mut() {
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            for (code, r) in responses.iter_mut() {
+                if let Some(r) = r.as_object_mut() {
+                    let empty = r
+                        .get("description")
+                        .and_then(|d| d.as_str())
+                        .is_none_or(str::is_empty);
+                    if empty {
+                        r.insert("description".into(), status_meaning(code).into());
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub async fn openapi() -> Response {

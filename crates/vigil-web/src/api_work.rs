@@ -88,6 +88,7 @@ fn task_dto(t: &vigil_domain::tasks::Task, now: vigil_domain::DateTime) -> TaskD
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TasksParams {
     /// `me` (the caller's own, the default) or `team` (the caller's teams' in their area,
@@ -202,6 +203,7 @@ pub struct SuspectsDto {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SuspectsParams {
     /// `lpt`, `dait`, `cid`, `other`, or `all`; the caller's own team when not given.

@@ -101,6 +101,7 @@ pub fn redact(s: &Session, p: Person, reason_given: bool) -> (Person, bool) {
 /// A search: by name (and date of birth), by a person's or a case's reference, or by the day
 /// incidents were reported.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchInput {
     /// A person's or a case's reference.
