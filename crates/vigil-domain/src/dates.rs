@@ -35,9 +35,12 @@ pub fn incident(reported_at: DateTime, arrived_at: Option<DateTime>) -> Result<(
     )
 }
 
-/// A crime is recorded on or after the day the offence was committed, on plausible days.
+/// A crime is recorded on or after the day the offence was committed, on plausible days. An
+/// offence may be historic (abuse reported decades later), so only its recording must fall
+/// in Vigil's range; the offence itself only after `earliest_birth`.
 pub fn offence(offence_date: Date, recorded_date: Date) -> Result<(), DateOrder> {
-    plausible_event("offence_date", offence_date)?;
+    plausible_past("offence_date", offence_date)?;
+    plausible_event("recorded_date", recorded_date)?;
     order(recorded_date >= offence_date, "recorded_date", || {
         format!("the crime cannot be recorded before the offence date ({offence_date})")
     })
@@ -53,7 +56,7 @@ pub fn offence_in_case(
     let day = reported_at.date();
     let mut out = Vec::new();
     if let Some(d) = offence_date
-        && let Err(e) = plausible_event("offence_date", d)
+        && let Err(e) = plausible_past("offence_date", d)
     {
         out.push(e);
     }
@@ -139,6 +142,13 @@ pub fn plausible_event(field: &'static str, day: Date) -> Result<(), DateOrder> 
     })
 }
 
+/// A day in the past a record may name (a historic offence's): not before `earliest_birth`.
+pub fn plausible_past(field: &'static str, day: Date) -> Result<(), DateOrder> {
+    order(day >= earliest_birth(), field, || {
+        format!("{day} is before {}: check the year", long(earliest_birth()))
+    })
+}
+
 /// A date of birth is plausible: not before `earliest_birth`.
 pub fn plausible_birth(day: Date) -> Result<(), DateOrder> {
     order(day >= earliest_birth(), "birth_date", || {
@@ -183,9 +193,18 @@ mod tests {
             .is_err()
         );
         assert_eq!(
-            offence_in_case(now, Some(parse_date("1985-01-01").unwrap()), None)[0].field,
+            offence_in_case(now, Some(parse_date("1850-01-01").unwrap()), None)[0].field,
             "offence_date"
         );
+        // A historic offence, recorded now, is a crime like any other.
+        assert!(
+            offence(
+                parse_date("1988-05-29").unwrap(),
+                parse_date("2019-01-01").unwrap()
+            )
+            .is_ok()
+        );
+        assert!(offence_in_case(now, Some(parse_date("1988-05-29").unwrap()), None).is_empty());
     }
 
     fn at(days: i64, secs: i64) -> DateTime {

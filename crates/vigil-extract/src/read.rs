@@ -358,6 +358,9 @@ fn stream_table<R>(
     }
     let positions = map_header(spec, &header, &file, notes)?;
     let width = header.len();
+    // Line numbers are counted here, from the bytes, not taken from the CSV reader, whose
+    // count runs one short for every record of a file with Windows line endings (CRLF).
+    let mut lines = LineCounter::new(&path, bom as u64).map_err(cannot)?;
     let mut record = csv::ByteRecord::new();
     let mut last_reported = 0u64;
     let mut rows = Vec::new();
@@ -377,7 +380,7 @@ fn stream_table<R>(
         let pos = record
             .position()
             .expect("records read from a reader have a position");
-        let line = pos.line();
+        let line = lines.line_at(pos.byte()).map_err(cannot)?;
         if pos.byte() - last_reported > 1 << 20 {
             progress.advance(pos.byte() - last_reported);
             last_reported = pos.byte();
@@ -439,6 +442,59 @@ fn stream_table<R>(
     progress.advance(size.saturating_sub(last_reported));
     on_rows(rows, problems);
     Ok(())
+}
+
+/// The 1-based line of a byte offset in a file, counted in one forward pass over the file
+/// (offsets are asked in increasing order). A record's offset may point at the line break
+/// before it (after a CRLF's `\r`): the line is that of the first byte that is not a break.
+struct LineCounter {
+    input: BufReader<std::fs::File>,
+    /// Bytes consumed (from the file's start, BOM included).
+    at: u64,
+    /// Line breaks seen so far.
+    breaks: u64,
+    /// Offsets given are past this many leading bytes (a byte-order mark).
+    skip: u64,
+}
+
+impl LineCounter {
+    fn new(path: &Path, skip: u64) -> std::io::Result<Self> {
+        Ok(LineCounter {
+            input: BufReader::with_capacity(1 << 16, std::fs::File::open(path)?),
+            at: 0,
+            breaks: 0,
+            skip,
+        })
+    }
+
+    fn line_at(&mut self, offset: u64) -> std::io::Result<u64> {
+        let target = offset + self.skip;
+        loop {
+            let buf = self.input.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            // Up to the target, then on over any line breaks there.
+            let mut used = 0;
+            let mut done = false;
+            for b in buf {
+                if self.at + used as u64 >= target && *b != b'\n' && *b != b'\r' {
+                    done = true;
+                    break;
+                }
+                if *b == b'\n' {
+                    self.breaks += 1;
+                }
+                used += 1;
+            }
+            self.input.consume(used);
+            self.at += used as u64;
+            if done {
+                break;
+            }
+        }
+        Ok(self.breaks + 1)
+    }
 }
 
 /// Checks a chunk of parsed rows against the ids accepted so far (this extract's and the
