@@ -189,12 +189,22 @@ pub async fn append_all(pool: &PgPool, entries: &[AuditEntry]) -> StoreResult<()
     .map_err(backend)?
     .as_ref()
     .map(audit_row);
+    let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         for row in vigil_store::audit_chain::rows_for(last.as_ref(), e)? {
-            insert_row(&mut tx, &row).await?;
-            last = Some(row);
+            last = Some(row.clone());
+            rows.push(row);
         }
     }
+    // One statement for every row.
+    crate::write::insert_table(
+        &mut tx,
+        "audit_log",
+        vigil_store::rows::casework_columns::AUDIT_LOG,
+        &rows,
+        vigil_store::rows::audit_row_values,
+    )
+    .await?;
     tx.commit().await.map_err(backend)
 }
 

@@ -50,7 +50,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 9,
-        description: "idempotency keys for writes",
+        description: "idempotency keys for writes; one index fewer on the audit trail",
         sql: include_str!("../migrations/0009_idempotency.sql"),
     },
 ];

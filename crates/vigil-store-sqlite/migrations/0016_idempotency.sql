@@ -11,3 +11,6 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (username, key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+-- Audit entries are found by record through audit_log_subject_id; the older index by kind
+-- and record only slowed every write.
+DROP INDEX IF EXISTS audit_log_subject;

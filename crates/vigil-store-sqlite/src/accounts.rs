@@ -170,11 +170,23 @@ pub async fn append_all(pool: &SqlitePool, entries: &[AuditEntry]) -> StoreResul
     .as_ref()
     .map(audit_row)
     .transpose()?;
+    let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
         for row in vigil_store::audit_chain::rows_for(last.as_ref(), e)? {
-            insert_row(&mut tx, &row).await?;
-            last = Some(row);
+            last = Some(row.clone());
+            rows.push(row);
         }
+    }
+    {
+        // One prepared statement for every row, in the transaction's connection.
+        let mut handle = tx.lock_handle().await.map_err(backend)?;
+        crate::import::insert(
+            handle.as_raw_handle().as_ptr(),
+            "audit_log",
+            vigil_store::rows::casework_columns::AUDIT_LOG,
+            &rows,
+            vigil_store::rows::audit_row_values,
+        )?;
     }
     tx.commit().await.map_err(backend)
 }

@@ -84,7 +84,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 16,
-        description: "idempotency keys for writes",
+        description: "idempotency keys for writes; one index fewer on the audit trail",
         sql: include_str!("../migrations/0016_idempotency.sql"),
     },
 ];

@@ -586,6 +586,17 @@ pub mod casework_columns {
         "text",
     ];
     pub const INCIDENT_CHILDREN: &[&str] = &["incident_id", "person_id", "school"];
+    pub const AUDIT_LOG: &[&str] = &[
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "subject_kind",
+        "subject_id",
+        "reason",
+        "prev_hash",
+        "hash",
+    ];
     pub const CONTACT_PREFERENCES: &[&str] = &[
         "person_id",
         "method",
@@ -842,4 +853,18 @@ pub fn child<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::children::Inciden
         person_id: c.req(PersonId::parse)?,
         school: c.opt_string()?,
     })
+}
+
+/// An audit row as stored (for writing many in one statement).
+pub fn audit_row_values<V: Values>(b: &mut V, r: &crate::AuditRow) {
+    let e = &r.entry;
+    b.int(r.seq);
+    b.datetime(e.at);
+    b.text(&e.actor);
+    b.text(&e.action);
+    b.text(&e.subject_kind);
+    b.text(&e.subject_id);
+    b.opt_text(e.reason.as_deref());
+    b.text(&r.prev_hash);
+    b.text(&r.hash);
 }

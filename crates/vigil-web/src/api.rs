@@ -1312,6 +1312,13 @@ fn describe_responses(doc: &mut serde_json::Value) {
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
             };
+            // Every operation may answer 429: each user's requests a minute are bounded.
+            responses.entry("429").or_insert_with(|| {
+                serde_json::json!({
+                    "description": status_meaning("429"),
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+                })
+            });
             for (code, r) in responses.iter_mut() {
                 if let Some(r) = r.as_object_mut() {
                     let empty = r
