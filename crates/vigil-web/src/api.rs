@@ -622,9 +622,11 @@ pub struct QueueParams {
     pub owner: Option<String>,
     /// The page, from 1.
     #[serde(default)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (50 when not given).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 

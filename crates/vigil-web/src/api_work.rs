@@ -99,9 +99,11 @@ pub struct TasksParams {
     #[serde(default)]
     pub state: Option<String>,
     #[serde(default)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// 1 to 200 (50 when not given).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 
@@ -213,9 +215,11 @@ pub struct SuspectsParams {
     #[serde(default)]
     pub lpa: Option<String>,
     #[serde(default)]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// 1 to 200 (50 when not given).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 

@@ -19,6 +19,8 @@ pub fn queue_area<'a>(s: &'a Session, asked: Option<&'a str>) -> &'a str {
 
 /// The most items one page of a list holds.
 pub const MAX_PER_PAGE: u32 = 200;
+/// The highest page number asked for through the API (no list has more).
+pub const MAX_PAGE: u32 = 1_000_000;
 /// Items per page when none is asked for.
 pub const PER_PAGE: u32 = 50;
 
@@ -90,8 +92,13 @@ pub fn check_paging(errors: &mut Vec<FieldError>, page: Option<u32>, per_page: O
             format!("Ask for 1 to {MAX_PER_PAGE} items per page"),
         ));
     }
-    if page == Some(0) {
-        errors.push(FieldError::new("page", "Pages are numbered from 1"));
+    match page {
+        Some(0) => errors.push(FieldError::new("page", "Pages are numbered from 1")),
+        Some(n) if n > MAX_PAGE => errors.push(FieldError::new(
+            "page",
+            format!("Ask for a page from 1 to {MAX_PAGE}"),
+        )),
+        _ => {}
     }
 }
 

@@ -688,6 +688,9 @@ fn outstanding_suspects_until_arrested_then_the_disposal() {
     assert_eq!(status, 422, "{v}");
     let (status, _) = api(&srv, "GET", "/api/v1/suspects?per_page=100000", &t, None);
     assert_eq!(status, 422);
+    // Found by scripts/fuzz-api: a page beyond what the document declares is refused too.
+    let (status, _) = api(&srv, "GET", "/api/v1/suspects?page=2147483648", &t, None);
+    assert_eq!(status, 422);
     // A role that does not investigate may not list suspects.
     let (status, _) = api(
         &srv,
