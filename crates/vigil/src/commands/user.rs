@@ -395,9 +395,15 @@ pub async fn audit(db: &str, args: AuditArgs) -> Result<(), Failure> {
     if args.verify {
         let started = std::time::Instant::now();
         if let Some(b) = store.verify_audit().await? {
-            return Err(Failure::Runtime(format!(
-                "the audit trail has been tampered with: {b}"
-            )));
+            return Err(Failure::Runtime(
+                if vigil_store::audit_chain::key().is_none()
+                    && b.reason.contains("sealed with a key")
+                {
+                    format!("the audit trail does not verify without its key: {b}")
+                } else {
+                    format!("the audit trail has been tampered with: {b}")
+                },
+            ));
         }
         if let Some(path) = &args.anchor {
             let (seq, hash) = read_anchor(path)?;
