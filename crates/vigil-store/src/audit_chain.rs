@@ -264,7 +264,7 @@ impl ChainCheck {
             (false, true) => {}
             (false, false) if key().is_none() => {
                 return broken(
-                    "its hash does not match (if the trail is sealed with a key, set VIGIL_AUDIT_KEY_FILE to verify it)",
+                    "its hash does not match: either the trail is sealed with a key (set VIGIL_AUDIT_KEY_FILE to verify it) or the entry was altered",
                 );
             }
             (false, false) => return broken("its hash does not match its content"),
