@@ -670,19 +670,22 @@ pub async fn audit(
     let pages = service::pages(total, per_page);
     let page_no = page_no.min(pages);
     query.offset = (page_no - 1).saturating_mul(per_page);
-    let (rows, chain) = match (
-        app.store.audit_trail(&query).await,
-        app.store.verify_audit().await,
-    ) {
-        (Ok(r), Ok(c)) => (r, c),
-        _ => return problem(),
+    let Ok(rows) = app.store.audit_trail(&query).await else {
+        return problem();
     };
+    let chain = chain_state(&app);
     let mut body = format!("{}{}", error_summary(&errors), h1("Audit trail"));
-    body.push_str(&match chain {
-        None => p("The hash chain is intact: no entry has been changed or removed."),
-        Some(b) => format!(
-            "<div class=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">The audit trail has been tampered with</h2><div class=\"govuk-error-summary__body\"><p class=\"govuk-body\">{}</p></div></div></div>",
-            esc(&service::capitalise(&b.to_string()))
+    body.push_str(&match chain.last {
+        None => p("The hash chain is being checked; reload this page in a moment for the result."),
+        Some((at, None)) => p(&format!(
+            "The hash chain was intact when checked at {} UTC: no entry had been changed or removed.{}",
+            when(at),
+            if chain.running { " A new check is running." } else { "" }
+        )),
+        Some((at, Some(b))) => format!(
+            "<div class=\"govuk-error-summary\"><div role=\"alert\"><h2 class=\"govuk-error-summary__title\">The audit trail has been tampered with</h2><div class=\"govuk-error-summary__body\"><p class=\"govuk-body\">{} (checked at {} UTC)</p></div></div></div>",
+            esc(&service::capitalise(&b.to_string())),
+            when(at)
         ),
     });
     let kinds: Vec<(String, String)> = std::iter::once((String::new(), "Every kind".to_owned()))
@@ -750,6 +753,32 @@ pub async fn audit(
         Html(page_at("Audit trail", Some(&s), "/audit", &body)),
     )
         .into_response()
+}
+
+/// The chain's last check, and a fresh one started in the background when there is none or
+/// it is older than `CHAIN_CHECK_MINUTES` (a whole-trail recomputation takes seconds on a
+/// large trail: no page waits for it).
+fn chain_state(app: &Arc<App>) -> crate::ChainState {
+    let now = vigil_auth::now_utc();
+    let mut state = app.chain_check.lock().expect("chain check lock");
+    let stale = state
+        .last
+        .as_ref()
+        .is_none_or(|(at, _)| now - *at > chrono::Duration::minutes(crate::CHAIN_CHECK_MINUTES));
+    if stale && !state.running {
+        state.running = true;
+        let app = app.clone();
+        tokio::spawn(async move {
+            let found = app.store.verify_audit().await;
+            let mut state = app.chain_check.lock().expect("chain check lock");
+            state.running = false;
+            match found {
+                Ok(b) => state.last = Some((vigil_auth::now_utc(), b)),
+                Err(e) => tracing::error!(cause = %e, "the audit chain could not be checked"),
+            }
+        });
+    }
+    state.clone()
 }
 
 #[cfg(test)]

@@ -52,6 +52,10 @@ pub struct App {
     sign_ins: throttle::SignInThrottle,
     /// Each user's API requests a minute (`throttle.rs`).
     pub(crate) api_limit: throttle::ApiLimit,
+    /// The audit chain's last check: when, and what it found (the audit page shows it and
+    /// starts a fresh check in the background when it is old, rather than recomputing the
+    /// whole chain on every view).
+    pub(crate) chain_check: std::sync::Mutex<ChainState>,
     /// Each reader's opening of records, to slow and report bulk reading (`reads.rs`).
     pub(crate) reads: reads::ReadWatch,
     /// The server's clock: every due time and overdue flag counts to it.
@@ -59,6 +63,21 @@ pub struct App {
     /// The force's clocks: limits, calendars, response targets.
     pub rules: vigil_domain::tasks::ClockRules,
 }
+
+/// The audit chain's last check.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChainState {
+    /// When the last check finished (real UTC) and what it found.
+    pub(crate) last: Option<(
+        vigil_domain::DateTime,
+        Option<vigil_store::audit_chain::Break>,
+    )>,
+    /// A check is running.
+    pub(crate) running: bool,
+}
+
+/// How old a check may be before the audit page starts another.
+pub(crate) const CHAIN_CHECK_MINUTES: i64 = 10;
 
 impl App {
     /// Now, in UK local time (what records hold), by the server's clock.
@@ -103,6 +122,7 @@ pub fn router(
         lpas,
         sign_ins,
         reads: reads::ReadWatch::default(),
+        chain_check: std::sync::Mutex::new(ChainState::default()),
         api_limit: throttle::ApiLimit::default(),
         clock,
         rules,
