@@ -382,17 +382,15 @@ where
             id: username.to_string(),
         });
     }
-    {
-        // A new password, a disable and a re-enable each end every session and token of the
-        // user: nothing signed in before comes back.
-        sqlx::query(
-            "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = ?1)",
-        )
-        .bind(username.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-    }
+    // A new password, a disable and a re-enable each end every session and token of the
+    // user: nothing signed in before comes back.
+    sqlx::query(
+        "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM users WHERE username = ?1)",
+    )
+    .bind(username.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)
 }

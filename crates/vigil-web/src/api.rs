@@ -209,9 +209,13 @@ impl axum::extract::FromRequestParts<Arc<App>> for Caller {
         parts: &mut axum::http::request::Parts,
         app: &Arc<App>,
     ) -> Result<Self, Response> {
-        let s = caller(app, &parts.headers, &parts.method)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        // The idempotency middleware may have found the session already.
+        let s = match parts.extensions.remove::<Session>() {
+            Some(s) => s,
+            None => caller(app, &parts.headers, &parts.method)
+                .await
+                .map_err(IntoResponse::into_response)?,
+        };
         // Each user's API requests are bounded: a script is slowed to a person's pace.
         if let Err(secs) = app
             .api_limit

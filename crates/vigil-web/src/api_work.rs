@@ -272,10 +272,10 @@ pub async fn suspects(
                 .iter()
                 .map(|i| SuspectDto {
                     suspect_id: i.suspect.suspect_id.to_string(),
-                    suspect_name: crate::suspects::name(&i.suspect_name),
+                    suspect_name: crate::suspects::name(s.user.role, &i.suspect_name),
                     incident_id: i.suspect.incident_id.to_string(),
                     victim_id: i.suspect.victim_id.to_string(),
-                    victim_name: crate::suspects::name(&i.victim_name),
+                    victim_name: crate::suspects::name(s.user.role, &i.victim_name),
                     team: i.suspect.team.to_string(),
                     lpa: i.suspect.lpa.to_string(),
                     outstanding_since: i.suspect.since.to_string(),

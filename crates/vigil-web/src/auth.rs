@@ -106,17 +106,13 @@ pub fn safe_next(asked: &str) -> &str {
 pub fn sign_in_path(asked: &str) -> String {
     match safe_next(asked) {
         "/" => "/sign-in".to_owned(),
-        next => format!("/sign-in?next={}", percent_encode(next)),
+        next => format!("/sign-in?next={}", query_value(next)),
     }
 }
 
-/// A value for a URL's query string, percent-encoded.
+/// A value for a URL's query string: everything but the unreserved characters (RFC 3986)
+/// percent-encoded.
 pub(crate) fn query_value(v: &str) -> String {
-    percent_encode(v)
-}
-
-/// Percent-encodes everything but the unreserved characters (RFC 3986).
-fn percent_encode(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {

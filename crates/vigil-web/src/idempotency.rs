@@ -56,7 +56,9 @@ pub async fn idempotent(State(app): State<Arc<App>>, req: Request, next: Next) -
         return next.run(req).await;
     };
     let user = session.user.username.to_string();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    // The handler's `Caller` takes the session found here rather than looking it up again.
+    parts.extensions.insert(session);
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return problem(
             StatusCode::PAYLOAD_TOO_LARGE,

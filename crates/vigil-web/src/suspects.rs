@@ -44,25 +44,22 @@ pub fn team_asked(
     }
 }
 
-pub(crate) fn name(n: &Option<(String, String)>) -> Option<String> {
-    n.as_ref().map(|(family, given)| {
-        if given.is_empty() {
-            family.clone()
-        } else {
-            format!("{given} {family}")
-        }
-    })
+/// A listed person's name as `role` may see it (the domain's rule).
+pub(crate) fn name(role: Role, n: &Option<(String, String)>) -> Option<String> {
+    let (family, given) = n
+        .as_ref()
+        .map_or((None, None), |(f, g)| (Some(f.as_str()), Some(g.as_str())));
+    vigil_domain::visibility::name_as_seen(role, family, given)
 }
 
-fn person(id: &str, n: &Option<(String, String)>) -> String {
-    let link_ = link(&format!("/people/{id}"), id);
-    match name(n) {
-        Some(n) => format!("{} ({link_})", esc(&n)),
-        None => link_,
-    }
+fn person(role: Role, id: &str, n: &Option<(String, String)>) -> String {
+    let (family, given) = n
+        .as_ref()
+        .map_or((None, None), |(f, g)| (Some(f.as_str()), Some(g.as_str())));
+    person_label(role, id, family, given)
 }
 
-fn rows(list: &SuspectList) -> Vec<Vec<String>> {
+fn rows(role: Role, list: &SuspectList) -> Vec<Vec<String>> {
     list.page
         .items
         .iter()
@@ -70,9 +67,9 @@ fn rows(list: &SuspectList) -> Vec<Vec<String>> {
             let s = &i.suspect;
             let days = s.days_outstanding(list.now);
             vec![
-                person(s.suspect_id.as_str(), &i.suspect_name),
+                person(role, s.suspect_id.as_str(), &i.suspect_name),
                 link_case(s.incident_id.as_str()),
-                person(s.victim_id.as_str(), &i.victim_name),
+                person(role, s.victim_id.as_str(), &i.victim_name),
                 esc(vigil_domain::casework::team_name(s.team)),
                 esc(s.lpa.as_str()),
                 format!(
@@ -126,7 +123,7 @@ pub async fn page(
         Err(f) => return failure_page(&s, f),
     };
     if csv {
-        return download(&list);
+        return download(s.user.role, &list);
     }
     let team_word = team.map_or("all", |t| t.as_str());
     let area_word = if area.is_empty() { "all" } else { area };
@@ -172,7 +169,7 @@ pub async fn page(
             "Outstanding since",
             "Open offences",
         ],
-        rows(&list),
+        rows(s.user.role, &list),
     ));
     body.push_str(&pagination(
         "/suspects",
@@ -188,14 +185,14 @@ pub async fn page(
     (status, Html(page_at(TITLE, Some(&s), "/suspects", &body))).into_response()
 }
 
-fn csv_row(i: &SuspectItem, now: vigil_domain::time::DateTime) -> String {
+fn csv_row(role: Role, i: &SuspectItem, now: vigil_domain::time::DateTime) -> String {
     let s = &i.suspect;
     [
         s.suspect_id.to_string(),
-        name(&i.suspect_name).unwrap_or_default(),
+        name(role, &i.suspect_name).unwrap_or_default(),
         s.incident_id.to_string(),
         s.victim_id.to_string(),
-        name(&i.victim_name).unwrap_or_default(),
+        name(role, &i.victim_name).unwrap_or_default(),
         s.team.to_string(),
         s.lpa.to_string(),
         s.since.to_string(),
@@ -212,12 +209,12 @@ fn csv_row(i: &SuspectItem, now: vigil_domain::time::DateTime) -> String {
     .join(",")
 }
 
-fn download(list: &SuspectList) -> Response {
+fn download(role: Role, list: &SuspectList) -> Response {
     let mut out = String::from(
         "suspect_id,suspect_name,incident_id,victim_id,victim_name,team,lpa,outstanding_since,days_outstanding,offence_ids\n",
     );
     for i in &list.page.items {
-        out.push_str(&csv_row(i, list.now));
+        out.push_str(&csv_row(role, i, list.now));
         out.push('\n');
     }
     (

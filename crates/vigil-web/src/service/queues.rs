@@ -278,12 +278,6 @@ pub async fn outstanding_suspects(
         vigil_domain::suspects::order_key(&a.suspect)
             .cmp(&vigil_domain::suspects::order_key(&b.suspect))
     });
-    if !allows(s.user.role, Capability::SeeNames) {
-        for i in &mut page.items {
-            i.suspect_name = None;
-            i.victim_name = None;
-        }
-    }
     let action = if export {
         "suspects.export"
     } else {

@@ -100,8 +100,12 @@ async fn drain<T>(
     Ok(read?)
 }
 
-/// Copies everything from `source` into the empty `target`; returns the rows copied.
-async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure> {
+/// Copies everything from `source` into the empty `target`; returns the rows copied and the
+/// casework copied (for the check after).
+async fn copy_store(
+    source: &DynStore,
+    target: &DynStore,
+) -> Result<(u64, vigil_store::Casework), Failure> {
     let mut session = target.begin_import().await?;
     let mut rows = 0u64;
 
@@ -140,18 +144,22 @@ async fn copy_store(source: &DynStore, target: &DynStore) -> Result<u64, Failure
     session
         .commit(source.extract_info().await?.as_ref())
         .await?;
-    Ok(rows)
+    Ok((rows, work))
 }
 
 /// Checks that the target holds what the source does and that its audit chain verifies.
-async fn check_copy(source: &DynStore, target: &DynStore) -> Result<(), Failure> {
+async fn check_copy(
+    source: &DynStore,
+    target: &DynStore,
+    work: &vigil_store::Casework,
+) -> Result<(), Failure> {
     let (a, b) = (source.table_counts().await?, target.table_counts().await?);
     if a != b {
         return Err(Failure::Runtime(format!(
             "the copy does not match its source: {a:?} against {b:?}"
         )));
     }
-    if source.casework().await? != target.casework().await? {
+    if *work != target.casework().await? {
         return Err(Failure::Runtime(
             "the copy's casework (case states, logs, tasks) does not match its source".into(),
         ));
@@ -186,8 +194,8 @@ async fn copy_between(from: &str, to: &str, what: &str) -> Result<(), Failure> {
         ))
         .await?;
     let sp = spinner(&format!("{what} {} into {}", shown(from), shown(to)));
-    let rows = copy_store(&source, &target).await?;
-    check_copy(&source, &target).await?;
+    let (rows, work) = copy_store(&source, &target).await?;
+    check_copy(&source, &target, &work).await?;
     target
         .audit(&super::cli_audit(
             "store.copied_in",
