@@ -24,6 +24,7 @@ pub mod offence_codes;
 pub mod offence_harm;
 pub mod outcome;
 pub mod records;
+pub mod restriction;
 pub mod risk;
 pub mod routing;
 pub mod safeguarding;

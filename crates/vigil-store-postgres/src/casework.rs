@@ -487,6 +487,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         |c| rows::child(c),
     )
     .await?;
+    let restrictions = crate::restrictions::all(&mut *tx).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -494,6 +495,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         tasks,
         contacts,
         children,
+        restrictions,
     })
 }
 
@@ -553,6 +555,7 @@ pub async fn add_casework(
             .await
             .map_err(backend)?;
     }
+    crate::restrictions::put(&mut *conn, &work.restrictions).await?;
     Ok(())
 }
 

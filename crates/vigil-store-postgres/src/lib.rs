@@ -11,6 +11,7 @@ mod accounts;
 mod casework;
 mod migrations;
 mod read;
+mod restrictions;
 mod rows;
 mod write;
 
@@ -406,6 +407,26 @@ impl Store for PostgresStore {
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
         casework::save_contact_preferences(&self.pool, prefs, expected_version, audit).await
+    }
+
+    async fn restrictions(&self) -> StoreResult<Vec<vigil_domain::restriction::Restriction>> {
+        restrictions::all(&self.pool).await
+    }
+
+    async fn set_restriction(
+        &self,
+        r: &vigil_domain::restriction::Restriction,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        restrictions::set(&self.pool, r, audit).await
+    }
+
+    async fn lift_restriction(
+        &self,
+        subject: &vigil_domain::restriction::Subject,
+        audit: &AuditEntry,
+    ) -> StoreResult<bool> {
+        restrictions::lift(&self.pool, subject, audit).await
     }
 
     async fn casework(&self) -> StoreResult<vigil_store::Casework> {

@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "idempotency keys for writes; one index fewer on the audit trail",
         sql: include_str!("../migrations/0009_idempotency.sql"),
     },
+    Migration {
+        version: 10,
+        description: "records restricted to named users and teams",
+        sql: include_str!("../migrations/0010_restrictions.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -445,6 +445,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         |c| rows::child(c),
     )
     .await?;
+    let restrictions = crate::restrictions::all(&mut *tx).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -452,6 +453,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         tasks,
         contacts,
         children,
+        restrictions,
     })
 }
 
@@ -511,6 +513,7 @@ pub async fn add_casework(
             .await
             .map_err(backend)?;
     }
+    crate::restrictions::put(&mut *conn, &work.restrictions).await?;
     Ok(())
 }
 

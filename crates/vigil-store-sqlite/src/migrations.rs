@@ -87,6 +87,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "idempotency keys for writes; one index fewer on the audit trail",
         sql: include_str!("../migrations/0016_idempotency.sql"),
     },
+    Migration {
+        version: 17,
+        description: "records restricted to named users and teams",
+        sql: include_str!("../migrations/0017_restrictions.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

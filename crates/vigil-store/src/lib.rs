@@ -387,6 +387,8 @@ pub struct Casework {
     pub contacts: Vec<Versioned<vigil_domain::contact::ContactPreferences>>,
     /// Children named on incidents.
     pub children: Vec<vigil_domain::children::IncidentChild>,
+    /// Restricted records and who may see them.
+    pub restrictions: Vec<vigil_domain::restriction::Restriction>,
 }
 
 /// An officer's open caseload in a team view.
@@ -585,6 +587,25 @@ pub trait Store: Send + Sync {
 
     /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
     async fn casework(&self) -> StoreResult<Casework>;
+
+    /// Every restriction in force (a force restricts tens of records, not thousands: read
+    /// whole, by each request that must decide need-to-know).
+    async fn restrictions(&self) -> StoreResult<Vec<vigil_domain::restriction::Restriction>>;
+
+    /// Restricts a record, or changes who may see it, with its audit entry, in one
+    /// transaction.
+    async fn set_restriction(
+        &self,
+        r: &vigil_domain::restriction::Restriction,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+
+    /// Lifts a restriction, with its audit entry; false when there was none.
+    async fn lift_restriction(
+        &self,
+        subject: &vigil_domain::restriction::Subject,
+        audit: &AuditEntry,
+    ) -> StoreResult<bool>;
 
     /// Incidents in which the person is the victim or the suspect, newest first.
     async fn incidents_of(&self, id: &PersonId) -> StoreResult<Vec<Incident>>;

@@ -868,3 +868,54 @@ pub fn audit_row_values<V: Values>(b: &mut V, r: &crate::AuditRow) {
     b.text(&r.prev_hash);
     b.text(&r.hash);
 }
+
+/// A restriction's named users and teams as stored: one per line (neither a username nor
+/// an area's name can hold a line break).
+pub fn restriction_lists(r: &vigil_domain::restriction::Restriction) -> (String, String) {
+    let users: Vec<&str> = r.users.iter().map(|u| u.as_str()).collect();
+    let teams: Vec<String> = r.teams.iter().map(|t| t.written()).collect();
+    (users.join("\n"), teams.join("\n"))
+}
+
+/// A restriction from its stored columns: kind, reference, ground, note, users, teams,
+/// set by, set at.
+#[allow(clippy::too_many_arguments)]
+pub fn restriction_from(
+    table: &'static str,
+    kind: &str,
+    reference: &str,
+    ground: &str,
+    note: String,
+    users: &str,
+    teams: &str,
+    set_by: &str,
+    set_at: DateTime,
+) -> StoreResult<vigil_domain::restriction::Restriction> {
+    use vigil_domain::restriction::{Ground, Restriction, Subject, TeamAccess};
+    let bad = |what: &str, e: ValueError| {
+        StoreError::Schema(format!("{table}: {what} of {kind} {reference}: {e}"))
+    };
+    let lines = |s: &str| {
+        s.split('\n')
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    Ok(Restriction {
+        subject: Subject::parse(kind, reference).map_err(|e| bad("subject", e))?,
+        ground: Ground::parse(ground).map_err(|e| bad("ground", e))?,
+        note,
+        users: lines(users)
+            .iter()
+            .map(|u| vigil_domain::access::Username::parse(u))
+            .collect::<Result<_, _>>()
+            .map_err(|e| bad("users", e))?,
+        teams: lines(teams)
+            .iter()
+            .map(|t| TeamAccess::parse(t))
+            .collect::<Result<_, _>>()
+            .map_err(|e| bad("teams", e))?,
+        set_by: vigil_domain::access::Username::parse(set_by).map_err(|e| bad("set by", e))?,
+        set_at,
+    })
+}

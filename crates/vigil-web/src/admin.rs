@@ -578,6 +578,7 @@ const ACTION_KINDS: &[(&str, &str)] = &[
     ("user.", "Users"),
     ("store.", "Copies and backups"),
     ("alert.", "Alerts (bulk reading)"),
+    ("restriction.", "Restricted records"),
 ];
 
 /// An action as people read it: `person.read_confidential_address` → "Person: read

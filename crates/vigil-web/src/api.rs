@@ -564,6 +564,9 @@ pub struct QueueDto {
     pub overdue_after_days: i64,
     /// How many items the whole (filtered) queue holds.
     pub total: u64,
+    /// Items on this page left out because they are restricted records the caller may not
+    /// see (`total` still counts them).
+    pub withheld: u64,
     pub page: u32,
     pub per_page: u32,
     pub pages: u32,
@@ -1077,6 +1080,7 @@ pub async fn queue(
             counted_to: format_datetime(v.now),
             overdue_after_days: v.mark_days,
             total: v.page.total,
+            withheld: v.withheld,
             page: v.page_no,
             per_page: v.per_page,
             pages: v.pages(),

@@ -58,6 +58,9 @@ pub struct TasksDto {
     /// The server's clock the states are counted at.
     pub now: String,
     pub total: u64,
+    /// Items on this page left out because they are restricted records the caller may not
+    /// see (`total` still counts them).
+    pub withheld: u64,
     pub page: u32,
     pub per_page: u32,
     pub pages: u32,
@@ -152,6 +155,7 @@ pub async fn tasks(
         Ok(w) => Json(TasksDto {
             now: format_datetime(w.now),
             total: w.page.total,
+            withheld: w.withheld,
             page: w.page_no,
             per_page: w.per_page,
             pages: service::pages(w.page.total, w.per_page),
@@ -198,6 +202,9 @@ pub struct SuspectsDto {
     /// The server's clock the days are counted to.
     pub now: String,
     pub total: u64,
+    /// Items on this page left out because they are restricted records the caller may not
+    /// see (`total` still counts them).
+    pub withheld: u64,
     pub page: u32,
     pub per_page: u32,
     pub pages: u32,
@@ -263,6 +270,7 @@ pub async fn suspects(
         Ok(list) => Json(SuspectsDto {
             now: format_datetime(list.now),
             total: list.page.total,
+            withheld: list.withheld,
             page: list.page_no,
             per_page: list.per_page,
             pages: service::pages(list.page.total, list.per_page),

@@ -388,6 +388,20 @@ pub fn warning(text_html: &str) -> String {
     )
 }
 
+/// Says how many restricted records a page of a list leaves out (nothing when none).
+pub fn withheld_notice(n: u64) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    format!(
+        "<div class=\"govuk-inset-text\">{n} restricted record{} on this page {} not shown: {} restricted to named officers and teams. The total still counts {}.</div>",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "is" } else { "are" },
+        if n == 1 { "it is" } else { "they are" },
+        if n == 1 { "it" } else { "them" },
+    )
+}
+
 pub fn h1(text: &str) -> String {
     format!("<h1 class=\"govuk-heading-l\">{}</h1>", esc(text))
 }

@@ -32,6 +32,7 @@ fn nav(s: &Session, current: &str) -> String {
     }
     if allows(role, Capability::Administer) {
         items.push(("/admin/users".into(), "Users"));
+        items.push(("/admin/restrictions".into(), "Restricted records"));
         items.push(("/audit".into(), "Audit trail"));
     }
     let mut out = String::from(

@@ -23,6 +23,7 @@ mod layout;
 mod pages;
 mod reads;
 mod request_log;
+mod restricted;
 mod risk_chart;
 pub mod rules_file;
 pub mod service;
@@ -166,6 +167,11 @@ pub fn router(
         .route("/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/new", get(admin::new_user))
+        .route(
+            "/admin/restrictions",
+            get(restricted::restrictions).post(restricted::restrict),
+        )
+        .route("/admin/restrictions/lift", post(restricted::lift))
         .route(
             "/admin/users/{username}",
             get(admin::user).post(admin::change_user),

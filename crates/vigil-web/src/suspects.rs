@@ -158,6 +158,7 @@ pub async fn page(
         esc(&long_time(list.now)),
         link(&format!("/suspects?{query}&format=csv"), "Download this list (CSV)")
     )));
+    body.push_str(&withheld_notice(list.withheld));
     body.push_str(&table(
         TITLE,
         &[

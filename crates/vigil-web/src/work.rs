@@ -97,7 +97,12 @@ pub async fn work_section(app: &App, s: &Session) -> String {
             .await
             .unwrap_or(0);
         match service::work_list(app, s, owner, TaskState::Open, Some(1), Some(20)).await {
-            Ok(WorkList { page, now, .. }) => {
+            Ok(WorkList {
+                page,
+                now,
+                withheld,
+                ..
+            }) => {
                 out.push_str(&h2(title));
                 let counts = format!(
                     "{} open, {} overdue{}",
@@ -120,6 +125,7 @@ pub async fn work_section(app: &App, s: &Session) -> String {
                     }
                 );
                 out.push_str(&p(&counts));
+                out.push_str(&withheld_notice(withheld));
                 if page.items.is_empty() {
                     out.push_str(&p(empty));
                 } else {
@@ -153,6 +159,7 @@ pub async fn work_section(app: &App, s: &Session) -> String {
                 v.page.total,
                 if v.page.total == 1 { "" } else { "s" }
             )));
+            out.push_str(&withheld_notice(v.withheld));
             if !v.page.items.is_empty() {
                 out.push_str(&queue_table(s.user.role, &v));
             }
@@ -236,6 +243,7 @@ pub async fn tasks(
         button("Show", None, true)
     ));
     body.push_str(&p(&format!("{} tasks.", list.page.total)));
+    body.push_str(&withheld_notice(list.withheld));
     body.push_str(&table(
         title,
         &["State", "Task", "Due", "Case", "Victim", "Owner"],
@@ -436,6 +444,7 @@ pub async fn queue(
             "Download this queue (CSV)"
         )
     )));
+    body.push_str(&withheld_notice(v.withheld));
     body.push_str(&queue_table(s.user.role, &v));
     body.push_str(&pagination(
         &format!("/queues/{}", queue.slug()),

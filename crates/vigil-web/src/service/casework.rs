@@ -211,6 +211,7 @@ pub(crate) async fn workable_case(
     require_read(app, s, "case", raw).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let case = live_case(app, &id).await?;
+    visible_case(app, s, &case.file).await?;
     if !any.iter().any(|c| allows(s.user.role, *c)) {
         require(app, s, any[0], what, raw).await?;
     }
@@ -913,6 +914,7 @@ pub async fn read_case_work(app: &App, s: &Session, raw: &str) -> Outcome<(LiveC
     require_read(app, s, "case", raw).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let case = live_case(app, &id).await?;
+    visible_case(app, s, &case.file).await?;
     audited(
         app,
         audit_entry(actor(s), "case.read", "case", id.as_str(), None),

@@ -49,6 +49,7 @@ pub(crate) struct ValidChild {
 /// of the incident.
 pub(crate) async fn validate_children(
     app: &App,
+    s: &Session,
     errors: &mut Vec<FieldError>,
     inputs: &[ChildInput],
     lpa: Option<&Lpa>,
@@ -105,6 +106,14 @@ pub(crate) async fn validate_children(
             Some(Party::New(p)) => p.birth_date,
             Some(Party::Existing(id)) => {
                 match app.store.person(id).await {
+                    // A restricted child the recorder may not see reads as no person.
+                    Ok(_) if hidden_from(app, s).await?.person(id) => {
+                        errors.push(FieldError::new(
+                            format!("{prefix}.id"),
+                            format!("No person has the reference '{id}'; enter the child's details instead"),
+                        ));
+                        None
+                    }
                     Ok(p) => p.record.birth_date,
                     Err(StoreError::NotFound { .. }) => {
                         errors.push(FieldError::new(
@@ -212,6 +221,7 @@ pub async fn add_children(
     }
     let valid = validate_children(
         app,
+        s,
         &mut errors,
         inputs,
         Some(&i.lpa),

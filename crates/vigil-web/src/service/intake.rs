@@ -357,6 +357,7 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     };
     let children = validate_children(
         app,
+        s,
         &mut errors,
         &input.children,
         lpa.as_ref(),
@@ -372,12 +373,21 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     }
     // Existing people must exist (and a reference typed wrongly is a field error, not a
     // failure of the whole request).
+    let hidden = hidden_from(app, s).await?;
     for (field, party) in [
         ("victim.id", victim.as_ref()),
         ("suspect.id", suspect.as_ref()),
     ] {
         if let Some(Party::Existing(id)) = party {
-            match app.store.person(id).await {
+            // A restricted person the recorder may not see reads as no person at all.
+            let seen = match app.store.person(id).await {
+                Ok(_) if hidden.person(id) => Err(StoreError::NotFound {
+                    what: "person",
+                    id: id.as_str().to_owned(),
+                }),
+                other => other,
+            };
+            match seen {
                 Ok(_) => {}
                 Err(StoreError::NotFound { .. }) => errors.push(FieldError::new(field, format!("No person has the reference '{id}'; search for them, or enter a new person's details"))),
                 Err(e) => return Err(e.into()),
@@ -409,7 +419,7 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     if !input.confirm_new_people {
         for (party, p) in [("victim", Some(&victim)), ("suspect", suspect.as_ref())] {
             if let Some(Party::New(p)) = p {
-                let matches = app
+                let mut matches = app
                     .store
                     .search_people(&PersonSearch {
                         family_name: p.identity.family_name.clone().unwrap_or_default(),
@@ -419,6 +429,8 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
                         limit: 10,
                     })
                     .await?;
+                // A restricted person is not offered as a match to those not named on it.
+                hidden.withhold(&mut matches, |h, m| h.person(&m.id));
                 if !matches.is_empty() {
                     // The matches are shown to the user: each is audited as found.
                     audited_list(

@@ -27,6 +27,7 @@ mod intake;
 mod people;
 mod queues;
 mod recording;
+mod restrictions;
 mod sharing;
 
 pub use admin::*;
@@ -38,6 +39,8 @@ pub use intake::*;
 pub use people::*;
 pub use queues::*;
 pub use recording::*;
+pub use restrictions::{RestrictionInput, lift_restriction, list_restrictions, set_restriction};
+pub(crate) use restrictions::{hidden_from, visible_case, visible_person};
 pub use sharing::*;
 
 /// Why a use case did not complete.

@@ -10,6 +10,7 @@ pub async fn read_case(app: &App, s: &Session, raw: &str) -> Outcome<CaseFile> {
     paced_read(app, s).await?;
     let id = IncidentId::parse(raw).map_err(|_| Failure::NotFound)?;
     let c = app.store.case_file(&id).await?;
+    visible_case(app, s, &c).await?;
     audited(
         app,
         audit_entry(actor(s), "case.read", "case", id.as_str(), None),
@@ -47,6 +48,7 @@ pub async fn read_person(
     paced_read(app, s).await?;
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     let person = app.store.person(&id).await?.record;
+    visible_person(app, s, &id).await?;
     let reason = reason.map(str::trim);
     let sensitive = vigil_domain::visibility::needs_reason(s.user.role, &person);
     let reason_ok = sensitive && reason.is_some();
@@ -165,7 +167,7 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
         if !errors.is_empty() {
             return Err(Failure::Invalid(errors));
         }
-        let people = app
+        let mut people = app
             .store
             .search_people(&PersonSearch {
                 family_name: q.family_name.trim().to_owned(),
@@ -175,6 +177,10 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
                 limit: 50,
             })
             .await?;
+        // A restricted person is not found by those not named on the restriction.
+        hidden_from(app, s)
+            .await?
+            .withhold(&mut people, |h, p| h.person(&p.id));
         // Names were read: each person listed is audited as found by a search.
         audited_list(
             app,
@@ -200,7 +206,13 @@ pub async fn search(app: &App, s: &Session, q: &SearchInput) -> Outcome<Found> {
             }
         };
         let (day,) = valid!(errors; day);
-        let found = app.store.incidents_on(day, lpa.as_ref(), 200).await?;
+        let mut found = app.store.incidents_on(day, lpa.as_ref(), 200).await?;
+        hidden_from(app, s).await?.withhold(&mut found, |h, i| {
+            h.case(
+                &i.id,
+                std::iter::once(&i.victim_id).chain(i.suspect_id.as_ref()),
+            )
+        });
         // Each victim and suspect of the incidents listed.
         audited_list(
             app,
@@ -249,6 +261,7 @@ pub async fn save_contact(app: &App, s: &Session, raw: &str, input: &ContactInpu
     require_read(app, s, "person", raw).await?;
     let id = PersonId::parse(raw).map_err(|_| Failure::NotFound)?;
     app.store.person(&id).await?;
+    visible_person(app, s, &id).await?;
     if !may_record_contact(s.user.role) {
         let _ = app
             .store

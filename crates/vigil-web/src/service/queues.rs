@@ -50,6 +50,9 @@ pub struct QueueView {
     pub since: Option<Date>,
     pub page_no: u32,
     pub per_page: u32,
+    /// Restricted cases on this page that the reader may not see (left out; the total
+    /// still counts them).
+    pub withheld: u64,
 }
 
 impl QueueView {
@@ -194,6 +197,11 @@ async fn queue_page(
         };
         by_time.then_with(|| a.incident_id.as_str().cmp(b.incident_id.as_str()))
     });
+    let withheld = hidden_from(app, s)
+        .await?
+        .withhold(&mut page.items, |h, i| {
+            h.case(&i.incident_id, [&i.victim_id])
+        });
     // A queue lists cases and victims: its view is audited like a record's.
     let subject = format!(
         "{}{}",
@@ -216,6 +224,7 @@ async fn queue_page(
         since,
         page_no,
         per_page,
+        withheld,
     })
 }
 
@@ -233,6 +242,8 @@ pub struct SuspectFilter {
 
 pub struct SuspectList {
     pub page: Page<vigil_store::SuspectItem>,
+    /// Restricted cases or people on this page left out (the total still counts them).
+    pub withheld: u64,
     /// Time outstanding is counted to the server's clock.
     pub now: DateTime,
     pub page_no: u32,
@@ -278,6 +289,14 @@ pub async fn outstanding_suspects(
         vigil_domain::suspects::order_key(&a.suspect)
             .cmp(&vigil_domain::suspects::order_key(&b.suspect))
     });
+    let withheld = hidden_from(app, s)
+        .await?
+        .withhold(&mut page.items, |h, i| {
+            h.case(
+                &i.suspect.incident_id,
+                [&i.suspect.victim_id, &i.suspect.suspect_id],
+            )
+        });
     let action = if export {
         "suspects.export"
     } else {
@@ -290,6 +309,7 @@ pub async fn outstanding_suspects(
     .await?;
     Ok(SuspectList {
         page,
+        withheld,
         now: app.now(),
         page_no,
         per_page,
@@ -309,6 +329,8 @@ pub enum Owner {
 
 pub struct WorkList {
     pub page: Page<TaskItem>,
+    /// Tasks of restricted cases on this page left out (the total still counts them).
+    pub withheld: u64,
     pub now: DateTime,
     pub page_no: u32,
     pub per_page: u32,
@@ -327,7 +349,7 @@ pub async fn work_list(
     require(app, s, Capability::ReadCases, "tasks", owner_word(owner)).await?;
     let now = app.now();
     let (page_no, per_page) = paging(page, per_page);
-    let page = tasks_page(
+    let mut page = tasks_page(
         app,
         s,
         owner,
@@ -337,6 +359,11 @@ pub async fn work_list(
         per_page,
     )
     .await?;
+    let withheld = hidden_from(app, s)
+        .await?
+        .withhold(&mut page.items, |h, t| {
+            h.case(&t.task.incident_id, [&t.victim_id])
+        });
     // Tasks name victims: the list is audited like a queue, person by person.
     audited(
         app,
@@ -353,6 +380,7 @@ pub async fn work_list(
     .await?;
     Ok(WorkList {
         page,
+        withheld,
         now,
         page_no,
         per_page,

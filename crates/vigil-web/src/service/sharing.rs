@@ -22,6 +22,14 @@ pub async fn shared(app: &App, s: &Session) -> Outcome<Vec<vigil_store::SharedRe
     list.retain(|r| {
         vigil_domain::sharing::is_shared_with(agency, r.referral.kind, r.referral.agency)
     });
+    // A restricted record is shared with nobody outside those named on it.
+    hidden_from(app, s).await?.withhold(&mut list, |h, r| {
+        h.person(&r.referral.person_id)
+            || r.referral
+                .incident_id
+                .as_ref()
+                .is_some_and(|i| h.case(i, []))
+    });
     // One audit row per person the list shows, so a search of the trail by person finds
     // every agency that saw them. No rows, no list.
     audited_list(

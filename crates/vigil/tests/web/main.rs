@@ -9,4 +9,5 @@ mod common;
 mod concurrency;
 mod flows;
 mod pages;
+mod restricted;
 mod support;

@@ -1,0 +1,13 @@
+-- Records restricted to named users and teams (need-to-know beyond the role). Users and
+-- teams are one per line.
+CREATE TABLE restrictions (
+    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('person', 'case')),
+    subject_id TEXT NOT NULL,
+    ground TEXT NOT NULL,
+    note TEXT NOT NULL,
+    users TEXT NOT NULL,
+    teams TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (subject_kind, subject_id)
+);
