@@ -84,7 +84,7 @@ pub async fn chunks(
 /// counter then moves past them.
 pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResult<()> {
     for u in users {
-        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(u.id)
             .bind(u.username.as_str())
             .bind(u.display_name.as_str())
@@ -93,6 +93,7 @@ pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResul
             .bind(u.password_hash.as_str())
             .bind(u.disabled)
             .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
+            .bind(u.token_max_hours)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -309,11 +310,12 @@ fn user_row(r: &PgRow) -> StoreResult<User> {
             .map(|l| vigil_domain::Lpa::parse(&l))
             .transpose()
             .map_err(|e| bad("area", e))?,
+        token_max_hours: r.get(8),
     })
 }
 
 const USER_COLUMNS: &str =
-    "user_id, username, display_name, role, agency, password_hash, disabled, lpa";
+    "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours";
 
 pub async fn add_user(pool: &PgPool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = pool.begin().await.map_err(backend)?;
@@ -404,6 +406,24 @@ where
     tx.commit().await.map_err(backend)
 }
 
+/// Names a user a service account whose API tokens may last up to `hours` (or, with
+/// `None`, makes them a person again), audited; their sessions and tokens end.
+pub async fn set_token_max_hours(
+    pool: &PgPool,
+    username: &Username,
+    hours: Option<i64>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET token_max_hours = $1, version = version + 1 WHERE username = $2",
+        hours,
+        audit,
+    )
+    .await
+}
+
 pub async fn set_disabled(
     pool: &PgPool,
     username: &Username,
@@ -484,9 +504,9 @@ pub async fn session(
     row.map(|r| {
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(8),
-            expires_at: r.get(9),
-            idle_expires_at: r.get(10),
+            csrf_token: r.get(9),
+            expires_at: r.get(10),
+            idle_expires_at: r.get(11),
         })
     })
     .transpose()

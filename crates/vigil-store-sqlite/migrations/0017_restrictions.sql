@@ -11,3 +11,7 @@ CREATE TABLE restrictions (
     set_at TEXT NOT NULL,
     PRIMARY KEY (subject_kind, subject_id)
 );
+
+-- A service account (another system calling the API) may hold tokens longer than a
+-- person's working day, up to this many hours; NULL for people.
+ALTER TABLE users ADD COLUMN token_max_hours INTEGER;

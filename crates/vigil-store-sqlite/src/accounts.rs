@@ -74,7 +74,7 @@ pub async fn chunks(
 /// Users exactly as another store holds them, ids included (for `vigil copy`).
 pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreResult<()> {
     for u in users {
-        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(u.id)
             .bind(u.username.as_str())
             .bind(u.display_name.as_str())
@@ -83,6 +83,7 @@ pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreR
             .bind(u.password_hash.as_str())
             .bind(u.disabled)
             .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
+            .bind(u.token_max_hours)
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -292,11 +293,12 @@ fn user_row(r: &SqliteRow) -> StoreResult<User> {
             .map(|l| vigil_domain::Lpa::parse(&l))
             .transpose()
             .map_err(|e| bad("area", e))?,
+        token_max_hours: r.get(8),
     })
 }
 
 const USER_COLUMNS: &str =
-    "user_id, username, display_name, role, agency, password_hash, disabled, lpa";
+    "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours";
 
 pub async fn add_user(pool: &SqlitePool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = crate::write_tx(pool).await?;
@@ -395,6 +397,24 @@ where
     tx.commit().await.map_err(backend)
 }
 
+/// Names a user a service account whose API tokens may last up to `hours` (or, with
+/// `None`, makes them a person again), audited; their sessions and tokens end.
+pub async fn set_token_max_hours(
+    pool: &SqlitePool,
+    username: &Username,
+    hours: Option<i64>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET token_max_hours = ?, version = version + 1 WHERE username = ?",
+        hours,
+        audit,
+    )
+    .await
+}
+
 /// Disables or re-enables a user, audited.
 pub async fn set_disabled(
     pool: &SqlitePool,
@@ -476,11 +496,11 @@ pub async fn session(
     .map_err(backend)?;
     row.map(|r| {
         // The user's columns come first; the session's follow.
-        let expires: String = r.get(9);
-        let idle: Option<String> = r.get(10);
+        let expires: String = r.get(10);
+        let idle: Option<String> = r.get(11);
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(8),
+            csrf_token: r.get(9),
             expires_at: parse_datetime(&expires)
                 .map_err(|e| StoreError::Schema(format!("session expiry: {e}")))?,
             idle_expires_at: idle

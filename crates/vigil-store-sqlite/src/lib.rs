@@ -375,6 +375,15 @@ impl Store for SqliteStore {
         casework::save_contact_preferences(&self.pool, prefs, expected_version, audit).await
     }
 
+    async fn set_token_max_hours(
+        &self,
+        username: &Username,
+        hours: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_token_max_hours(&self.pool, username, hours, audit).await
+    }
+
     async fn restrictions(&self) -> StoreResult<Vec<vigil_domain::restriction::Restriction>> {
         restrictions::all(&self.pool).await
     }

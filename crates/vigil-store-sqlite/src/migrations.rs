@@ -89,7 +89,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 17,
-        description: "records restricted to named users and teams",
+        description: "records restricted to named users and teams; service accounts",
         sql: include_str!("../migrations/0017_restrictions.sql"),
     },
 ];

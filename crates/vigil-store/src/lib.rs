@@ -119,6 +119,9 @@ pub struct User {
     pub lpa: Option<vigil_domain::Lpa>,
     pub password_hash: String,
     pub disabled: bool,
+    /// `Some(h)`: a named service account (another system calling the API), whose tokens
+    /// may last up to `h` hours; people's tokens last at most a working day.
+    pub token_max_hours: Option<i64>,
 }
 
 /// One act to record in the audit trail. `at` is UTC.
@@ -587,6 +590,15 @@ pub trait Store: Send + Sync {
 
     /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
     async fn casework(&self) -> StoreResult<Casework>;
+
+    /// Names a user a service account whose API tokens may last up to `hours` (`None`: a
+    /// person again), audited; the user's sessions and tokens end.
+    async fn set_token_max_hours(
+        &self,
+        username: &Username,
+        hours: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
 
     /// Every restriction in force (a force restricts tens of records, not thousands: read
     /// whole, by each request that must decide need-to-know).

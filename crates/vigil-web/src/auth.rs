@@ -272,7 +272,14 @@ pub async fn sign_in(
     // Argon2 is deliberately slow CPU work: it runs off the async workers, so sign-ins
     // never hold up other requests.
     let password = std::mem::take(&mut form.password);
-    let known = user.as_ref().map(|u| (u.password_hash.clone(), u.disabled));
+    // A service account calls the API with its token; it never signs in to the pages (a
+    // long-lived credential with a password beside it is two ways in).
+    let known = user.as_ref().map(|u| {
+        (
+            u.password_hash.clone(),
+            u.disabled || u.token_max_hours.is_some(),
+        )
+    });
     let ok = tokio::task::spawn_blocking(move || match known {
         Some((hash, disabled)) => vigil_auth::verify_password(&password, &hash) && !disabled,
         None => {

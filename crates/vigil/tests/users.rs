@@ -152,4 +152,56 @@ fn users_are_managed_with_clear_refusals_and_every_act_audited() {
     assert!(
         text(&vigil(&["--db", db, "audit", "--subject", "carol"])).contains("user.sessions_ended")
     );
+
+    // A person's token lasts a working day at most; a named service account's longer.
+    let o = vigil(&["--db", db, "user", "token", "carol", "--hours", "720"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("vigil user service-account carol --max-hours 720"),
+        "{}",
+        text(&o)
+    );
+    let o = vigil(&[
+        "--db",
+        db,
+        "user",
+        "service-account",
+        "carol",
+        "--max-hours",
+        "9999",
+    ]);
+    assert!(!o.status.success(), "beyond 90 days is refused");
+    let o = vigil(&[
+        "--db",
+        db,
+        "user",
+        "service-account",
+        "carol",
+        "--max-hours",
+        "720",
+    ]);
+    assert!(text(&o).contains("is a service account"), "{}", text(&o));
+    assert!(text(&vigil(&["--db", db, "user", "list"])).contains("service"));
+    let o = vigil(&["--db", db, "user", "token", "carol", "--hours", "720"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = vigil(&["--db", db, "user", "token", "carol", "--hours", "721"]);
+    assert!(text(&o).contains("at most 720 hours"), "{}", text(&o));
+    assert_eq!(
+        text(&vigil(&["--db", db, "user", "tokens", "carol"]))
+            .matches("api token")
+            .count(),
+        1
+    );
+    // Back to a person: the long token ends with the change.
+    let o = vigil(&["--db", db, "user", "service-account", "carol", "--person"]);
+    assert!(text(&o).contains("a person again"), "{}", text(&o));
+    assert_eq!(
+        text(&vigil(&["--db", db, "user", "tokens", "carol"]))
+            .matches("api token")
+            .count(),
+        0
+    );
+    assert!(
+        text(&vigil(&["--db", db, "audit", "--subject", "carol"])).contains("user.service_account")
+    );
 }

@@ -6,6 +6,11 @@ use vigil_domain::Agency;
 use vigil_domain::access::{Role, Username, check_agency};
 use vigil_store::{AuditEntry, AuditQuery, NewUser, StoreError};
 
+/// The longest a service account's token may last: 90 days.
+const MAX_SERVICE_HOURS: i64 = 2160;
+/// The longest a person's token may last: a working day.
+const MAX_PERSON_HOURS: i64 = 24;
+
 #[derive(clap::Subcommand)]
 pub enum UserCommand {
     /// Create a user. The password is read from standard input (one line).
@@ -38,9 +43,22 @@ pub enum UserCommand {
     /// A password reset, a change of role, a disable or a re-enable ends it.
     Token {
         username: String,
-        /// Hours until the token expires (at most 24: a working day; issue another after).
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=24))]
+        /// Hours until the token expires: at most 24 (a working day) for a person; up to
+        /// the service account's maximum for one named with `vigil user service-account`.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=MAX_SERVICE_HOURS))]
         hours: i64,
+    },
+    /// Name a user a service account: another system (a partner's case tool, the MASH)
+    /// calling the API, whose tokens may last longer than a person's working day. A service
+    /// account cannot sign in to the pages. Its sessions and tokens end when this changes.
+    ServiceAccount {
+        username: String,
+        /// The longest its tokens may last, in hours (at most 2,160: 90 days).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(25..=MAX_SERVICE_HOURS), required_unless_present = "person")]
+        max_hours: Option<i64>,
+        /// Make the user a person again (tokens of 24 hours at most, page sign-in).
+        #[arg(long, conflicts_with = "max_hours")]
+        person: bool,
     },
     /// List a user's live sessions and API tokens (a short reference each, never the token).
     Tokens { username: String },
@@ -269,6 +287,17 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                     "{u} is disabled; enable them first (vigil user enable {u})"
                 )));
             }
+            let most = user.token_max_hours.unwrap_or(MAX_PERSON_HOURS);
+            if hours > most {
+                return Err(Failure::BadInput(match user.token_max_hours {
+                    None => format!(
+                        "a person's token lasts at most {MAX_PERSON_HOURS} hours; for another system calling the API, name {u} a service account first: vigil user service-account {u} --max-hours {hours}"
+                    ),
+                    Some(h) => format!(
+                        "{u} is a service account whose tokens last at most {h} hours; ask for fewer, or raise it: vigil user service-account {u} --max-hours {hours}"
+                    ),
+                }));
+            }
             let token = vigil_auth::random_token();
             let now = vigil_auth::now_utc();
             store
@@ -355,6 +384,41 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
             }
             println!("Ended {ended} session(s) and token(s) of {u}.");
         }
+        UserCommand::ServiceAccount {
+            username: raw,
+            max_hours,
+            person,
+        } => {
+            let u = username(&raw)?;
+            let hours = if person { None } else { max_hours };
+            store
+                .set_token_max_hours(
+                    &u,
+                    hours,
+                    &AuditEntry {
+                        reason: Some(match hours {
+                            Some(h) => format!("service account: tokens up to {h} hours"),
+                            None => "a person again: tokens up to 24 hours".into(),
+                        }),
+                        ..entry("user.service_account", u.as_str())
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => {
+                        Failure::BadInput(format!("there is no user '{u}' (see vigil user list)"))
+                    }
+                    e => e.into(),
+                })?;
+            match hours {
+                Some(h) => println!(
+                    "{u} is a service account: its tokens may last up to {h} hours, and it cannot sign in to the pages. Its sessions and tokens have ended."
+                ),
+                None => println!(
+                    "{u} is a person again: tokens last at most {MAX_PERSON_HOURS} hours. Its sessions and tokens have ended."
+                ),
+            }
+        }
         UserCommand::List => {
             println!(
                 "{:<24} {:<20} {:<20} {:<12} {:<10} name",
@@ -367,7 +431,13 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                     u.role.as_str(),
                     u.agency.map_or("", |a| a.as_str()),
                     u.lpa.as_ref().map_or("", |l| l.as_str()),
-                    if u.disabled { "disabled" } else { "active" },
+                    if u.disabled {
+                        "disabled"
+                    } else if u.token_max_hours.is_some() {
+                        "service"
+                    } else {
+                        "active"
+                    },
                     u.display_name
                 );
             }

@@ -1334,3 +1334,41 @@ fn each_user_is_limited_on_the_api_with_retry_after() {
     let (status, _) = api(&srv, "GET", "/api/v1/tasks", &token(&srv, "officer"), None);
     assert_eq!(status, 200);
 }
+
+/// Another system calling the API holds a longer token as a named service account, and
+/// cannot sign in to the pages with the account's password.
+#[test]
+fn a_service_account_calls_the_api_and_never_signs_in_to_the_pages() {
+    let srv = start();
+    let o = vigil(&[
+        "--db",
+        &srv.db,
+        "user",
+        "service-account",
+        "analyst",
+        "--max-hours",
+        "168",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = vigil(&[
+        "--db", &srv.db, "user", "token", "analyst", "--hours", "168",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let t = String::from_utf8(o.stdout).unwrap().trim().to_owned();
+    let (status, _) = api(&srv, "GET", "/api/v1/pack?as_of=2019-09-01", &t, None);
+    assert_eq!(status, 200);
+    let page = http(&srv.addr, "GET", "/sign-in", None, None);
+    let pre = page.cookie("vigil_signin").unwrap();
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/sign-in",
+        Some(&format!("vigil_signin={pre}")),
+        Some(&format!(
+            "username=analyst&password=lantern+orbit+velvet&csrf={}",
+            csrf_in(&page.body)
+        )),
+    );
+    assert_ne!(r.status, 303, "a service account signed in to the pages");
+    assert!(r.cookie("vigil_session").is_none());
+}
