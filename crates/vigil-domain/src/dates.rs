@@ -159,6 +159,31 @@ pub fn plausible_birth(day: Date) -> Result<(), DateOrder> {
     })
 }
 
+/// How far past the clock's day a record may be dated: a day, for a record made late in the
+/// evening on a machine whose clock or time zone runs ahead. Vigil's choice.
+pub const FUTURE_TOLERANCE_DAYS: i64 = 1;
+
+/// A day no record of an event may be dated after, given the clock's day.
+pub fn latest_event(today: Date) -> Date {
+    today + chrono::Duration::days(FUTURE_TOLERANCE_DAYS)
+}
+
+/// An event's day is not in the future (past `latest_event(today)`).
+pub fn not_in_future(field: &'static str, day: Date, today: Date) -> Result<(), DateOrder> {
+    let latest = latest_event(today);
+    order(day <= latest, field, || {
+        format!(
+            "{day} is after {}: a record cannot be dated in the future; check the year, and the clock of the system that made it",
+            long(today)
+        )
+    })
+}
+
+/// Whether a record's field may name a day in the future: only an order's expiry.
+pub fn may_be_future(field: &str) -> bool {
+    field == "expires_at"
+}
+
 /// A date as people write it: "1 September 2019".
 pub fn long(d: Date) -> String {
     d.format("%-d %B %Y").to_string()

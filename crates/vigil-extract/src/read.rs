@@ -13,7 +13,7 @@ use crate::manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest};
 use crate::problem::Problem;
 use crate::progress::Progress;
 use crate::spec::{self, Kind, TableSpec};
-use crate::tables::{self, Fields};
+use crate::tables::{self, CellError, Fields};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
 use std::io::{BufRead, BufReader, Read};
@@ -61,6 +61,9 @@ type KeyLines = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 #[derive(Debug, Default)]
 pub struct KnownIds {
     sets: [Keys; ID_TABLES],
+    /// The clock's day when the extract is read: no event may be dated after it (beyond
+    /// the domain's tolerance). `None` checks nothing (reading an old extract in a test).
+    pub today: Option<Date>,
 }
 
 impl std::fmt::Debug for KeyHasher {
@@ -280,6 +283,7 @@ fn stream_table<R>(
     spec: &'static TableSpec,
     progress: &dyn Progress,
     parse: fn(&mut Fields) -> Option<R>,
+    today: Option<Date>,
     notes: &mut Vec<String>,
     on_rows: &mut dyn FnMut(Vec<(u64, R)>, Vec<Problem>) -> bool,
 ) -> Result<(), Vec<Problem>> {
@@ -421,6 +425,11 @@ fn stream_table<R>(
             errors: Vec::new(),
         };
         let parsed = parse(&mut fields);
+        if let Some(today) = today
+            && fields.errors.is_empty()
+        {
+            future_dates(&mut fields, today);
+        }
         if fields.errors.is_empty()
             && let Some(r) = parsed
         {
@@ -442,6 +451,30 @@ fn stream_table<R>(
     progress.advance(size.saturating_sub(last_reported));
     on_rows(rows, problems);
     Ok(())
+}
+
+/// Refuses a row's dates after the clock's day (the domain's rule, with its tolerance),
+/// except where a date may lie ahead (an order's expiry).
+fn future_dates(f: &mut Fields, today: Date) {
+    for (c, raw) in f.spec.columns.iter().zip(f.values) {
+        let day = match c.kind {
+            Kind::Date if !raw.is_empty() => parse_date(raw).ok(),
+            Kind::DateTime if !raw.is_empty() => vigil_domain::time::parse_datetime(raw)
+                .ok()
+                .map(|t| t.date()),
+            _ => None,
+        };
+        if let Some(d) = day
+            && !vigil_domain::dates::may_be_future(c.name)
+            && let Err(e) = vigil_domain::dates::not_in_future(c.name, d, today)
+        {
+            f.errors.push(CellError {
+                column: c.name,
+                value: (*raw).to_owned(),
+                reason: e.reason,
+            });
+        }
+    }
 }
 
 /// The 1-based line of a byte offset in a file, counted in one forward pass over the file
@@ -663,7 +696,7 @@ pub fn stream_dir(
     macro_rules! table {
         ($field:ident, $index:expr, $spec:expr, $parse:expr, |$r:ident, $out:ident| $body:block, $id:expr, $key:expr, $dates:expr) => {
             if !stopped {
-                let result = stream_table(dir, &$spec, progress, $parse, &mut out.notes, &mut |rows, problems| {
+                let result = stream_table(dir, &$spec, progress, $parse, known.today, &mut out.notes, &mut |rows, problems| {
                     let (kept, problems) = check_chunk(&$spec, rows, problems, |$r, line, $out| {
                         $body
                         if $out.is_empty() {

@@ -199,6 +199,44 @@ fn bad_date() {
     );
 }
 
+/// A record dated after the clock's day (beyond a day's tolerance) is a typing error or a
+/// wrong clock: refused with its file, line, column and value. An order may expire ahead.
+#[test]
+fn a_date_in_the_future() {
+    check_rejected(
+        |d| {
+            replace_in(
+                d,
+                "incidents.csv",
+                "BI2,2019-06-01T10:00:00",
+                "BI2,2099-06-01T10:00:00",
+            );
+            fs::write(
+                d.join("protection_orders.csv"),
+                "order_id,kind,subject_id,protected_id,incident_id,issued_at,expires_at,breached_at\n\
+                 BV1,dvpo,B2,B1,BI1,2019-05-02T10:00:00,2099-05-30T10:00:00,\n",
+            )
+            .unwrap();
+        },
+        &[
+            "incidents.csv line 3, column reported_at, value '2099-06-01T10:00:00'",
+            "a record cannot be dated in the future",
+        ],
+    );
+    // The same extract with only the order's far expiry imports.
+    let f = Fixture::new();
+    f.seeded();
+    let batch = f.batch("ahead");
+    fs::write(
+        batch.join("protection_orders.csv"),
+        "order_id,kind,subject_id,protected_id,incident_id,issued_at,expires_at,breached_at\n\
+         BV1,dvpo,B2,B1,BI1,2019-05-02T10:00:00,2099-05-30T10:00:00,\n",
+    )
+    .unwrap();
+    let o = vigil(&["--db", &f.db(), "import", batch.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
 #[test]
 fn dangling_id() {
     check_rejected(
