@@ -292,10 +292,13 @@ pub fn button(text: &str, name_value: Option<(&str, &str)>, secondary: bool) -> 
 }
 
 /// The hidden form token every POST form carries.
+/// With it, a key for this one form: the form is saved once however often it is sent
+/// (`idempotency.rs`).
 pub fn csrf(token: &str) -> String {
     format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(token)
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"form_key\" value=\"{}\">",
+        esc(token),
+        vigil_auth::random_token()
     )
 }
 

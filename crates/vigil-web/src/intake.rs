@@ -71,7 +71,7 @@ fn form_page(
         h1("Record a domestic abuse incident"),
         // The form's own key: a second press of Save, or a refresh after a lost answer,
         // finds the incident the first one saved instead of recording it twice.
-        csrf(&s.csrf_token) + &hidden("form_key", &form_key(f)),
+        csrf(&s.csrf_token),
         radios(
             "call_grade",
             "Call grade",
@@ -163,24 +163,6 @@ pub async fn new_incident(
     Html(form_page(&app, &s, &FormData(Vec::new()), &[], "", None)).into_response()
 }
 
-fn hidden(name: &str, value: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-        esc(name),
-        esc(value)
-    )
-}
-
-/// The form's key: the one it was rendered with, kept through every redraw, or a new one.
-fn form_key(f: &FormData) -> String {
-    let k = f.get("form_key");
-    if k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()) {
-        k.to_owned()
-    } else {
-        vigil_auth::random_token()
-    }
-}
-
 pub async fn record_incident(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -241,51 +223,7 @@ pub async fn record_incident(
         };
     }
     let input = intake_input(&f);
-    // Saved once per form: a repeat goes to what the first saved.
-    let key = Some(f.get("form_key"))
-        .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(|k| format!("form:{k}"));
-    let user = s.user.username.to_string();
-    if let Some(k) = &key {
-        match app
-            .store
-            .idempotency_start(&user, k, "POST /incidents", vigil_auth::now_utc())
-            .await
-        {
-            Ok(vigil_store::IdempotencyStart::Replay { body, .. }) => {
-                return Redirect::to(&body).into_response();
-            }
-            Ok(vigil_store::IdempotencyStart::InProgress) => {
-                return (
-                    StatusCode::CONFLICT,
-                    Html(crate::layout::page(
-                        "Already being saved",
-                        Some(&s),
-                        &format!(
-                            "{}{}",
-                            h1("This incident is already being saved"),
-                            p("Wait a moment, then look for it in your work list.")
-                        ),
-                    )),
-                )
-                    .into_response();
-            }
-            Ok(_) => {}
-            Err(e) => return failure_page(&s, e.into()),
-        }
-    }
     let saved = service::record_incident(&app, &s, &input).await;
-    if let Some(k) = &key {
-        // Kept only when saved: a form sent back with problems is sent again with its key.
-        let place = saved
-            .as_ref()
-            .ok()
-            .map(|r| format!("/cases/{}?recorded=1", r.incident_id));
-        let _ = app
-            .store
-            .idempotency_finish(&user, k, place.as_deref().map(|l| (303, l)))
-            .await;
-    }
     match saved {
         Ok(r) => Redirect::to(&format!("/cases/{}?recorded=1", r.incident_id)).into_response(),
         Err(Failure::Invalid(errors)) => (

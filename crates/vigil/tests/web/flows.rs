@@ -882,3 +882,90 @@ fn the_intake_form_saves_once_however_often_it_is_sent() {
     let page = http(&srv.addr, "GET", "/incidents/new", Some(&officer), None);
     assert!(!page.body.contains(&key), "each form gets its own key");
 }
+
+/// Every form carries its own key, not only intake's: a note sent twice (a double click, a
+/// refresh after a lost answer) is one note, and the same form sent with other words after
+/// it was saved is refused rather than saved again.
+#[test]
+fn a_case_form_sent_twice_saves_once() {
+    let srv = start();
+    let (investigator, _) = sign_in(&srv, "investigator");
+    let page = http(
+        &srv.addr,
+        "GET",
+        "/cases/I2/work/note",
+        Some(&investigator),
+        None,
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    // The form's hidden fields as a browser would send them, and the note.
+    let pairs: Vec<(String, String)> = page
+        .body
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            let value = rest.split("value=\"").nth(1)?.split('"').next()?;
+            Some((name.to_owned(), value.to_owned()))
+        })
+        .collect();
+    assert!(pairs.iter().any(|(n, _)| n == "form_key"), "{pairs:?}");
+    let with = |pairs: &[(String, String)], text: &str| {
+        let mut all: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        all.push(("text", text));
+        form(&all)
+    };
+    let body = |text: &str| with(&pairs, text);
+    let note = "Neighbour heard shouting; spoke to her at work.";
+    let first = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/work/note",
+        Some(&investigator),
+        Some(&body(note)),
+    );
+    assert_eq!(first.status, 303, "{}", first.body);
+    let again = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/work/note",
+        Some(&investigator),
+        Some(&body(note)),
+    );
+    assert_eq!(
+        (again.status, again.header("location")),
+        (303, first.header("location"))
+    );
+    let other = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/work/note",
+        Some(&investigator),
+        Some(&body("Something else")),
+    );
+    assert_eq!(other.status, 409, "{}", other.body);
+    assert!(other.body.contains("already saved"), "{}", other.body);
+    let case = http(&srv.addr, "GET", "/cases/I2", Some(&investigator), None);
+    assert_eq!(
+        case.body.matches("spoke to her at work").count(),
+        1,
+        "one note, not two"
+    );
+    let keyless: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(n, _)| n != "form_key")
+        .cloned()
+        .collect();
+    // Without a key (an old page, a script) the form still works as before.
+    let keyless = http(
+        &srv.addr,
+        "POST",
+        "/cases/I2/work/note",
+        Some(&investigator),
+        Some(&with(&keyless, "A keyless note")),
+    );
+    assert_eq!(keyless.status, 303, "{}", keyless.body);
+}
