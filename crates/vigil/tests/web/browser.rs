@@ -249,11 +249,41 @@ impl Browser {
     }
 }
 
-#[test]
-fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
+/// One browser at a time: the browser tests each start Chromium, and on two cores several
+/// at once would be slowed past WebDriver's patience. A failed test does not stop the next.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A server and a browser for one flow; the guard keeps the flows one after another.
+fn flow() -> (std::sync::MutexGuard<'static, ()>, Server, Browser) {
+    let guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let srv = start();
     let b = Browser::open(&srv);
+    (guard, srv, b)
+}
 
+/// A case recorded over HTTP (as the intake form sends it) with `yes` DASH answers, for a
+/// flow that starts from an existing case.
+fn recorded_case(srv: &Server, yes: usize) -> String {
+    let (officer, csrf) = sign_in(srv, "officer");
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&crate::flows::intake(&csrf, yes, &[])),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn the_accessibility_checker_finds_a_real_problem() {
+    let (_one, _srv, b) = flow();
     b.go("/sign-in");
     b.assert_accessible("sign-in");
     // The checker itself finds a real problem: a form field with no label.
@@ -263,7 +293,11 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
         found.iter().any(|p| p.starts_with("label")),
         "axe-core ran and saw the unlabelled field: {found:?}"
     );
+}
 
+#[test]
+fn an_officer_records_an_incident_with_the_dash_in_a_browser() {
+    let (_one, _srv, b) = flow();
     // A response officer records an incident with the DASH; the running count is live.
     b.sign_in("officer");
     b.assert_accessible("home");
@@ -298,7 +332,6 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
     assert_eq!(count, json!("14 yes so far: the score suggests high risk"));
     b.submit("button[value=save]");
     assert!(b.path().starts_with("/cases/VI"), "{}", b.path());
-    let case_path = b.path().split('?').next().unwrap().to_owned();
     let page = b.text();
     for text in [
         "Incident recorded",
@@ -316,8 +349,12 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
     b.submit("button[value=save]");
     assert!(b.text().contains("There is a problem"));
     b.assert_accessible("intake with errors");
+}
 
-    // The DAIT sergeant's secondary assessment.
+#[test]
+fn the_sergeant_raises_the_risk_in_a_secondary_assessment_in_a_browser() {
+    let (_one, srv, b) = flow();
+    let case_path = recorded_case(&srv, 11);
     b.sign_in("sergeant");
     b.go(&case_path);
     b.submit("a[href$='stage=secondary']");
@@ -334,8 +371,12 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
         "{}",
         b.text()
     );
+}
 
-    // An investigator adds the offence and records its outcome.
+#[test]
+fn an_investigator_adds_an_offence_and_its_outcome_in_a_browser() {
+    let (_one, srv, b) = flow();
+    let case_path = recorded_case(&srv, 11);
     b.sign_in("investigator");
     b.go(&case_path);
     b.submit(&format!("a[href='{case_path}/offences/new']"));
@@ -357,8 +398,11 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
     b.choose("victim_withdrawal_recorded", "true");
     b.submit("main button[type=submit]");
     assert!(b.text().contains("Outcome recorded"), "{}", b.text());
+}
 
-    // The CRU's queue.
+#[test]
+fn the_cru_reads_a_refuge_address_only_with_a_reason_in_a_browser() {
+    let (_one, _srv, b) = flow();
     b.sign_in("cru");
     b.go("/queues/cru");
     assert!(b.text().contains("CRU: high-risk victims to safeguard"));
@@ -373,8 +417,11 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
         "the CRU sees the refuge address: {}",
         b.text()
     );
+}
 
-    // The analyst's dashboard.
+#[test]
+fn the_analysts_dashboard_draws_its_charts_in_a_browser() {
+    let (_one, _srv, b) = flow();
     b.sign_in("analyst");
     b.go("/dashboard");
     assert!(b.text().contains("Headline measures"), "{}", b.text());
@@ -386,7 +433,35 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
         json!(true)
     );
     b.assert_accessible("dashboard");
+}
 
+#[test]
+fn an_administrator_restricts_a_record_in_a_browser() {
+    let (_one, _srv, b) = flow();
+    b.sign_in("admin");
+    b.go("/admin/restrictions");
+    b.assert_accessible("restricted records");
+    b.choose("kind", "person");
+    b.type_into("reference", "P1");
+    b.choose("ground", "force_employee");
+    b.type_into("teams", "cru");
+    b.submit("main form[action='/admin/restrictions'] button[type=submit]");
+    assert!(
+        b.text().contains("The restriction is in force") && b.text().contains("Person P1"),
+        "{}",
+        b.text()
+    );
+    b.assert_accessible("restricted records, one restricted");
+    // The investigator is told there is no such person.
+    b.sign_in("investigator");
+    b.go("/people/P1");
+    assert!(b.text().contains("Page not found"), "{}", b.text());
+}
+
+#[test]
+fn partners_and_officers_cannot_reach_what_is_not_theirs_in_a_browser() {
+    let (_one, srv, b) = flow();
+    let case_path = recorded_case(&srv, 14);
     // What a partner agency user and a response officer must not reach, even by typing.
     b.sign_in("nhs");
     b.go("/shared");
@@ -431,6 +506,7 @@ fn the_main_flows_work_in_a_browser_and_pass_an_accessibility_check() {
 /// — each step in the audit trail.
 #[test]
 fn a_shift_with_every_clock_running() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // Monday 2 September 2019, 09:00 UTC (10:00 in the UK).
     let srv = start_at("2019-09-02T09:00:00Z");
     let b = Browser::open(&srv);
@@ -632,8 +708,7 @@ fn a_shift_with_every_clock_running() {
 /// sideways (wide tables stack their cells under one another on a narrow screen).
 #[test]
 fn pages_fit_a_phone_without_sideways_scrolling() {
-    let srv = start();
-    let b = Browser::open(&srv);
+    let (_one, _srv, b) = flow();
     b.call(
         "POST",
         "/window/rect",
