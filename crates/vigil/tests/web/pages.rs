@@ -807,6 +807,62 @@ fn each_request_is_logged_by_route_without_names_or_ids() {
     }
 }
 
+/// A failure on the server's side leaves a trace: the log names the route, the status and
+/// the cause (never a person); the user is told nothing was saved; the server goes on.
+#[test]
+fn a_server_side_failure_is_logged_with_its_cause() {
+    use sqlx::Connection;
+    let srv = start_process();
+    let (s, _) = sign_in(&srv, "cru");
+    // Someone with the database file removes a table the person page reads.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", srv.db))
+                .await
+                .unwrap();
+            sqlx::query("ALTER TABLE contact_preferences RENAME TO contact_preferences_gone")
+                .execute(&mut c)
+                .await
+                .unwrap();
+        });
+    let r = http(&srv.addr, "GET", "/people/P1", Some(&s), None);
+    assert_eq!(r.status, 500, "{}", r.body);
+    assert!(
+        !r.body.contains("contact_preferences"),
+        "no internals to the user: {}",
+        r.body
+    );
+    // The server goes on serving.
+    assert_eq!(http(&srv.addr, "GET", "/healthz", None, None).status, 200);
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = srv.log();
+        if log.contains("route=/healthz") || log.contains("route=\"/healthz\"") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let failed = log
+        .lines()
+        .find(|l| l.contains("a request failed"))
+        .unwrap_or_else(|| panic!("the failure is not in the log:\n{log}"));
+    assert!(
+        failed.contains("contact_preferences"),
+        "the cause is named: {failed}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("/people/{id}") && l.contains("status=500")),
+        "{log}"
+    );
+    for secret in ["Smith", "Ann", "High Street"] {
+        assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
+    }
+}
+
 /// Signs in with a password; the session cookie and its form token, or the status.
 fn sign_in_with(srv: &Server, user: &str, password: &str) -> Result<(String, String), u16> {
     let page = http(&srv.addr, "GET", "/sign-in", None, None);
