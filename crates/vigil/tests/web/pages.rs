@@ -813,6 +813,11 @@ fn each_request_is_logged_by_route_without_names_or_ids() {
 fn a_server_side_failure_is_logged_with_its_cause() {
     use sqlx::Connection;
     let srv = start_process();
+    // The failure is made with SQLite's file; how it is logged is the same on both
+    // backends (the web suite's PostgreSQL run skips only this breaking step's test).
+    if srv.db.starts_with("postgres") {
+        return;
+    }
     let (s, _) = sign_in(&srv, "cru");
     // Someone with the database file removes a table the person page reads.
     tokio::runtime::Builder::new_current_thread()
