@@ -20,6 +20,7 @@ pub mod dates;
 pub mod deadlines;
 pub mod ids;
 pub mod marac;
+pub mod marac_return;
 pub mod offence_codes;
 pub mod offence_harm;
 pub mod outcome;

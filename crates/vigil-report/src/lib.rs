@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod html;
+pub mod marac;
 pub mod sdc;
 
 use chart::{Line, line_chart};

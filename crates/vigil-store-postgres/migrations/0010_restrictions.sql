@@ -15,3 +15,6 @@ CREATE TABLE restrictions (
 -- A service account (another system calling the API) may hold tokens longer than a
 -- person's working day, up to this many hours; NULL for people.
 ALTER TABLE users ADD COLUMN token_max_hours bigint;
+
+-- The MARAC return reads a period's MARAC referrals by kind and date.
+CREATE INDEX referrals_kind_at ON referrals (kind, referred_at);

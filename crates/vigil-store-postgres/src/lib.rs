@@ -418,6 +418,14 @@ impl Store for PostgresStore {
         accounts::set_token_max_hours(&self.pool, username, hours, audit).await
     }
 
+    async fn marac_referral_facts(
+        &self,
+        since: vigil_domain::time::DateTime,
+        until: vigil_domain::time::DateTime,
+    ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>> {
+        read::marac_referral_facts(&self.pool, since, until).await
+    }
+
     async fn restrictions(&self) -> StoreResult<Vec<vigil_domain::restriction::Restriction>> {
         restrictions::all(&self.pool).await
     }

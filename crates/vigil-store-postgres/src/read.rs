@@ -363,6 +363,30 @@ pub async fn search_people(
         .collect()
 }
 
+/// The MARAC referrals made in `[since, until)`, with their facts for the return.
+pub async fn marac_referral_facts(
+    pool: &PgPool,
+    since: DateTime,
+    until: DateTime,
+) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM referrals r JOIN persons p ON p.person_id = r.person_id
+         LEFT JOIN incidents i ON i.incident_id = r.incident_id
+         LEFT JOIN persons s ON s.person_id = i.suspect_id
+         WHERE r.kind = 'marac' AND r.referred_at >= $1 AND r.referred_at < $2
+         ORDER BY r.referred_at, r.referral_id COLLATE \"C\"",
+        rows::REFERRAL_FACTS
+    )))
+    .bind(since)
+    .bind(until)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::referral_facts(&mut Cols::new(r, "referrals")))
+    .collect()
+}
+
 pub async fn incidents_on(
     pool: &PgPool,
     day: Date,

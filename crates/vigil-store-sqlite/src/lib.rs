@@ -384,6 +384,14 @@ impl Store for SqliteStore {
         accounts::set_token_max_hours(&self.pool, username, hours, audit).await
     }
 
+    async fn marac_referral_facts(
+        &self,
+        since: DateTime,
+        until: DateTime,
+    ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>> {
+        read::marac_referral_facts(&self.pool, since, until).await
+    }
+
     async fn restrictions(&self) -> StoreResult<Vec<vigil_domain::restriction::Restriction>> {
         restrictions::all(&self.pool).await
     }

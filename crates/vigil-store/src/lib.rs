@@ -8,6 +8,7 @@
 //! ([`snapshot_cache`]).
 
 pub mod audit_chain;
+pub mod marac_return;
 pub mod migrations;
 pub mod rows;
 pub mod snapshot_cache;
@@ -599,6 +600,14 @@ pub trait Store: Send + Sync {
         hours: Option<i64>,
         audit: &AuditEntry,
     ) -> StoreResult<()>;
+
+    /// The MARAC referrals made in `[since, until)`, oldest first, with what the MARAC
+    /// return needs about each victim and household (`vigil_domain::marac_return`).
+    async fn marac_referral_facts(
+        &self,
+        since: DateTime,
+        until: DateTime,
+    ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>>;
 
     /// Every restriction in force (a force restricts tens of records, not thousands: read
     /// whole, by each request that must decide need-to-know).

@@ -65,6 +65,9 @@ are imported and the bad ones are written to a rejects file with their reasons."
     Demo(commands::demo::Args),
     /// Write the board report (the deep-dive) as HTML, and PDF with headless Chromium.
     Report(commands::report::Args),
+    /// MARAC: the SafeLives return.
+    #[command(subcommand)]
+    Marac(commands::marac::MaracCommand),
     /// Manage the people who sign in to Vigil.
     #[command(subcommand)]
     User(commands::user::UserCommand),
@@ -131,6 +134,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => commands::demo::run(&cli.db, args).await,
             Command::Report(args) => commands::report::run(&cli.db, args).await,
             Command::User(command) => commands::user::run(&cli.db, command).await,
+            Command::Marac(command) => commands::marac::run(&cli.db, command).await,
             Command::Audit(args) => commands::user::audit(&cli.db, args).await,
             Command::Serve(args) => commands::serve::run(&cli.db, args).await,
             Command::Copy(args) => commands::copy::copy(args).await,

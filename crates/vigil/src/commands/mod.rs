@@ -4,6 +4,7 @@ pub mod copy;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod marac;
 pub mod migrate;
 pub mod pack;
 pub mod report;
