@@ -72,6 +72,16 @@ pub struct MaracAreas {
     pub adult_women: BTreeMap<String, u64>,
 }
 
+/// One LPA's MARAC area and population as a force configures it; `place` says where it
+/// was written ("line 3, column ", "marac.areas[2].") for the messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    pub place: String,
+    pub lpa: String,
+    pub marac_area: String,
+    pub adult_women: Option<u64>,
+}
+
 /// Where a referral with no known area is counted.
 pub const UNKNOWN_AREA: &str = "Area not recorded";
 
@@ -91,8 +101,7 @@ impl MaracAreas {
                 header.unwrap_or("").chars().take(80).collect::<String>()
             ));
         }
-        let mut out = MaracAreas::default();
-        let mut known_population: BTreeMap<String, bool> = BTreeMap::new();
+        let mut rows = Vec::new();
         for (i, line) in lines {
             let n = i + 1;
             if line.trim().is_empty() {
@@ -105,31 +114,53 @@ impl MaracAreas {
                     cells.len()
                 ));
             }
-            let lpa = Lpa::parse(cells[0]).map_err(|e| format!("line {n}, column lpa: {e}"))?;
-            let area = crate::text::check_free_text(cells[1], 100, false)
-                .and_then(|()| {
-                    if cells[1].is_empty() {
-                        Err(crate::ValueError::new("a MARAC area needs a name"))
-                    } else {
-                        Ok(cells[1].to_owned())
-                    }
-                })
-                .map_err(|e| format!("line {n}, column marac_area: {e}"))?;
-            if out.of_lpa.insert(lpa.clone(), area.clone()).is_some() {
-                return Err(format!("line {n}, column lpa: {lpa} is listed twice"));
+            let women = if cells[2].is_empty() {
+                None
+            } else {
+                Some(cells[2].parse::<u64>().map_err(|_| {
+                    format!(
+                        "line {n}, column adult_women: '{}' is not a population (a whole number above 0)",
+                        cells[2].chars().take(30).collect::<String>()
+                    )
+                })?)
+            };
+            rows.push(AreaRow {
+                place: format!("line {n}, column "),
+                lpa: cells[0].to_owned(),
+                marac_area: cells[1].to_owned(),
+                adult_women: women,
+            });
+        }
+        MaracAreas::from_rows(&rows)
+    }
+
+    /// A force's MARAC areas from its rows (from a CSV file or a rules file), each checked:
+    /// a known-looking LPA listed once, a named area, a population above 0.
+    pub fn from_rows(rows: &[AreaRow]) -> Result<MaracAreas, String> {
+        let mut out = MaracAreas::default();
+        let mut known_population: BTreeMap<String, bool> = BTreeMap::new();
+        for r in rows {
+            let at = &r.place;
+            let lpa = Lpa::parse(r.lpa.trim()).map_err(|e| format!("{at}lpa: {e}"))?;
+            let name = r.marac_area.trim();
+            crate::text::check_free_text(name, 100, false)
+                .map_err(|e| format!("{at}marac_area: {e}"))?;
+            if name.is_empty() {
+                return Err(format!("{at}marac_area: a MARAC area needs a name"));
             }
-            let known = known_population.entry(area.clone()).or_insert(true);
-            if cells[2].is_empty() {
-                *known = false;
-                continue;
+            if out.of_lpa.insert(lpa.clone(), name.to_owned()).is_some() {
+                return Err(format!("{at}lpa: {lpa} is listed twice"));
             }
-            let women: u64 = cells[2].parse().ok().filter(|w| *w > 0 && *w < 100_000_000).ok_or_else(|| {
-                format!(
-                    "line {n}, column adult_women: '{}' is not a population (a whole number above 0)",
-                    cells[2].chars().take(30).collect::<String>()
-                )
-            })?;
-            *out.adult_women.entry(area).or_insert(0) += women;
+            let known = known_population.entry(name.to_owned()).or_insert(true);
+            match r.adult_women {
+                None => *known = false,
+                Some(w) if w == 0 || w >= 100_000_000 => {
+                    return Err(format!(
+                        "{at}adult_women: '{w}' is not a population (a whole number above 0)"
+                    ));
+                }
+                Some(w) => *out.adult_women.entry(name.to_owned()).or_insert(0) += w,
+            }
         }
         // An area with an LPA of unknown population has no known population.
         for (area, known) in known_population {

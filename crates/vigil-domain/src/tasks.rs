@@ -152,6 +152,9 @@ pub struct ClockRules {
     pub working: WorkingCalendar,
     /// The MARAC referral criteria (SafeLives' defaults).
     pub marac: crate::marac::MaracCriteria,
+    /// The force's MARAC areas (which LPAs each covers) and their adult female
+    /// populations, for the MARAC return; each LPA its own area by default.
+    pub marac_areas: crate::marac_return::MaracAreas,
     /// Each area's school calendar; areas without one use `default_school`.
     pub schools: HashMap<Lpa, SchoolCalendar>,
     pub default_school: SchoolCalendar,
@@ -175,6 +178,7 @@ impl Default for ClockRules {
             victim_update_working_days: 5,
             working: WorkingCalendar::default(),
             marac: crate::marac::MaracCriteria::default(),
+            marac_areas: crate::marac_return::MaracAreas::default(),
             schools: HashMap::new(),
             default_school: SchoolCalendar::default(),
         }

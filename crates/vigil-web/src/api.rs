@@ -1263,6 +1263,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_work::case_work))
         .routes(routes!(shared))
         .routes(routes!(pack))
+        .routes(routes!(crate::api_work::marac_return))
 }
 
 /// The API under `/api/v1`, with its OpenAPI document at `/api/v1/openapi.json` and the

@@ -528,3 +528,87 @@ pub async fn correct_incident(
         Err(r) => *r,
     }
 }
+
+/// One MARAC area's row of the return.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaracAreaDto {
+    pub marac_area: String,
+    pub cases: u64,
+    pub repeat_cases: u64,
+    pub cases_with_children: u64,
+    pub bme_victims: u64,
+    pub male_victims: u64,
+    pub victims_aged_16_17: u64,
+    pub perpetrators_under_18: u64,
+    /// Cases by referring agency (every agency, zero included).
+    pub referred_by: std::collections::BTreeMap<String, u64>,
+    /// Adult (16+) women in the area, when configured.
+    pub adult_women: Option<u64>,
+    /// Cases a year per 10,000 adult women (annualised), when the population is known.
+    pub cases_per_10k_women_a_year: Option<f64>,
+}
+
+impl From<&vigil_domain::marac_return::AreaReturn> for MaracAreaDto {
+    fn from(r: &vigil_domain::marac_return::AreaReturn) -> Self {
+        MaracAreaDto {
+            marac_area: r.area.clone(),
+            cases: r.cases,
+            repeat_cases: r.repeat_cases,
+            cases_with_children: r.cases_with_children,
+            bme_victims: r.bme_victims,
+            male_victims: r.male_victims,
+            victims_aged_16_17: r.victims_16_17,
+            perpetrators_under_18: r.perpetrators_under_18,
+            referred_by: r
+                .by_agency
+                .iter()
+                .map(|(a, n)| (a.as_str().to_owned(), *n))
+                .collect(),
+            adult_women: r.adult_women,
+            cases_per_10k_women_a_year: r.per_10k_women,
+        }
+    }
+}
+
+/// The SafeLives MARAC return for a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaracReturnDto {
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    pub to: String,
+    pub areas: Vec<MaracAreaDto>,
+    pub total: MaracAreaDto,
+    /// SafeLives' recommended cases a year per 10,000 adult women.
+    pub recommended_per_10k: f64,
+    /// How the figures were counted.
+    pub notes: Vec<String>,
+}
+
+/// The SafeLives MARAC return, per MARAC area with a total: the last whole quarter when
+/// no period is given.
+#[utoipa::path(get, path = "/marac/return", tag = "analysis",
+    params(service::ReturnPeriod),
+    responses((status = 200, body = MaracReturnDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn marac_return(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    q: Result<Query<service::ReturnPeriod>, QueryRejection>,
+) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    match service::marac_return(&app, &s, &q).await {
+        Ok(r) => Json(MaracReturnDto {
+            from: vigil_domain::time::format_date(r.from),
+            to: vigil_domain::time::format_date(r.to),
+            areas: r.rows.iter().map(MaracAreaDto::from).collect(),
+            total: MaracAreaDto::from(&r.total),
+            recommended_per_10k: vigil_domain::marac_return::RECOMMENDED_PER_10K,
+            notes: vigil_report::marac::notes(r.from, r.to),
+        })
+        .into_response(),
+        Err(e) => from_failure(&s, e).into_response(),
+    }
+}

@@ -29,6 +29,7 @@ fn nav(s: &Session, current: &str) -> String {
     }
     if allows(role, Capability::ReadAnalytics) {
         items.push(("/dashboard".into(), "Dashboard"));
+        items.push(("/marac/return".into(), "MARAC return"));
     }
     if allows(role, Capability::Administer) {
         items.push(("/admin/users".into(), "Users"));

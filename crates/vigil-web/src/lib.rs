@@ -20,6 +20,7 @@ mod forms;
 mod idempotency;
 mod intake;
 mod layout;
+mod marac;
 mod pages;
 mod reads;
 mod request_log;
@@ -146,6 +147,7 @@ pub fn router(
             get(cases::outcome_form).post(cases::outcome_save),
         )
         .route("/search", get(pages::search))
+        .route("/marac/return", get(marac::marac_return))
         .route("/shared", get(pages::shared))
         .route("/", get(pages::home))
         .route("/healthz", get(healthz))

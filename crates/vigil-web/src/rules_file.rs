@@ -52,6 +52,16 @@ struct Marac {
     escalation_incidents: Option<u32>,
     escalation_window_days: Option<i64>,
     repeat_window_days: Option<i64>,
+    /// Each LPA's MARAC area and adult female population (the MARAC return).
+    areas: Vec<MaracArea>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaracArea {
+    lpa: String,
+    marac_area: String,
+    adult_women: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -201,6 +211,21 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
     if let Some(v) = m.repeat_window_days {
         rules.marac.repeat_window_days = range("marac.repeat_window_days", v, 1, 3650)?;
     }
+    let rows: Vec<vigil_domain::marac_return::AreaRow> = m
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(n, a)| vigil_domain::marac_return::AreaRow {
+            place: format!("marac.areas[{n}]."),
+            lpa: a.lpa.clone(),
+            marac_area: a.marac_area.clone(),
+            adult_women: a.adult_women,
+        })
+        .collect();
+    for r in &rows {
+        area(&format!("{}lpa", r.place), &r.lpa)?;
+    }
+    rules.marac_areas = vigil_domain::marac_return::MaracAreas::from_rows(&rows)?;
 
     let mut names: Vec<&String> = file.schools.keys().collect();
     names.sort();
@@ -258,7 +283,7 @@ mod tests {
                 "response": {"emergency_minutes_rural": 25, "rural_areas": ["South"]},
                 "limits": {"review_days": 21, "victim_update_working_days": 3},
                 "extra_holidays": ["2022-09-19"],
-                "marac": {"visible_high_risk_yes_count": 12},
+                "marac": {"visible_high_risk_yes_count": 12, "areas": [{"lpa": "North", "marac_area": "North and South", "adult_women": 1000}, {"lpa": "South", "marac_area": "North and South", "adult_women": 500}]},
                 "schools": {
                     "default": {"day_starts": "08:45"},
                     "North": {"terms": [{"first": "2019-09-04", "last": "2019-10-25"}], "closures": ["2019-09-20"]}
@@ -271,6 +296,10 @@ mod tests {
         assert_eq!(rules.emergency_minutes_urban, 15, "left out: the default");
         assert_eq!(rules.review_days, 21);
         assert_eq!(rules.marac.visible_high_risk_yes_count, 12);
+        assert_eq!(
+            rules.marac_areas.adult_women.get("North and South"),
+            Some(&1500)
+        );
         assert_eq!(rules.rural_areas, [Lpa::parse("South").unwrap()]);
         assert!(
             !rules

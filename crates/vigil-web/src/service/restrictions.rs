@@ -283,7 +283,6 @@ pub async fn lift_restriction(
     reason: &str,
 ) -> Outcome<()> {
     require(app, s, Capability::Administer, "restrictions", reference).await?;
-    let subject = Subject::parse(kind, reference).map_err(|_| Failure::NotFound)?;
     let mut errors = Vec::new();
     if reason.trim().chars().count() < 10 {
         errors.push(FieldError::new(
@@ -295,6 +294,7 @@ pub async fn lift_restriction(
     if !errors.is_empty() {
         return Err(Failure::Invalid(errors));
     }
+    let subject = Subject::parse(kind, reference).map_err(|_| Failure::NotFound)?;
     let lifted = app
         .store
         .lift_restriction(

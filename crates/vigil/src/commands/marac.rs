@@ -38,8 +38,11 @@ pub struct ReturnArgs {
     /// The force's MARAC areas: CSV with the header lpa,marac_area,adult_women (each LPA's
     /// MARAC area and adult female population). Without it each LPA is its own MARAC area
     /// and the volume per 10,000 women is left out.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
     areas: Option<std::path::PathBuf>,
+    /// The force's rules file (docs/rules-file.md), for its `marac.areas`.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<std::path::PathBuf>,
 }
 
 pub async fn run(db: &str, command: MaracCommand) -> Result<(), Failure> {
@@ -58,9 +61,18 @@ pub async fn run(db: &str, command: MaracCommand) -> Result<(), Failure> {
             "the period is longer than ten years; a return covers a quarter or a year".into(),
         ));
     }
-    let areas = match &args.areas {
-        None => MaracAreas::default(),
-        Some(p) => {
+    let areas = match (&args.areas, &args.rules) {
+        (None, None) => MaracAreas::default(),
+        (_, Some(p)) => {
+            // The areas a rules file names are checked against the store's.
+            let store = open_store(db).await?;
+            let lpas = store.lpas().await?;
+            store.close().await;
+            vigil_web::rules_file::load(p, &lpas)
+                .map_err(Failure::BadInput)?
+                .marac_areas
+        }
+        (Some(p), None) => {
             let text = std::fs::read_to_string(p).map_err(|e| {
                 Failure::BadInput(format!("--areas {}: cannot be read: {e}", p.display()))
             })?;

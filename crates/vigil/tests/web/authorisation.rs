@@ -216,6 +216,37 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: "GET",
+            path: "/admin/restrictions",
+            json: None,
+            expect: [404, 404, 404, 404, 404, 404, 404, 200],
+        },
+        Route {
+            // Restricting a record is an administrator's act; the form names no record.
+            method: "POST",
+            path: "/admin/restrictions",
+            json: Some("form"),
+            expect: [404, 404, 404, 404, 404, 404, 404, 400],
+        },
+        Route {
+            method: "POST",
+            path: "/admin/restrictions/lift",
+            json: Some("form"),
+            expect: [404, 404, 404, 404, 404, 404, 404, 400],
+        },
+        Route {
+            method: "GET",
+            path: "/marac/return",
+            json: None,
+            expect: [404, 404, 404, 404, 404, 200, 404, 200],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/marac/return",
+            json: None,
+            expect: [403, 403, 403, 403, 403, 200, 403, 200],
+        },
+        Route {
+            method: "GET",
             path: "/admin/users/officer",
             json: None,
             expect: [404, 404, 404, 404, 404, 404, 404, 200],

@@ -8,6 +8,7 @@ mod browser;
 mod common;
 mod concurrency;
 mod flows;
+mod marac;
 mod pages;
 mod restricted;
 mod support;
