@@ -427,34 +427,64 @@ pub async fn referrals_of(pool: &PgPool, id: &PersonId) -> StoreResult<Vec<Refer
 
 pub async fn shared_referrals(
     pool: &PgPool,
-    kinds: &[ReferralKind],
-    agency: Agency,
-    limit: u32,
-) -> StoreResult<Vec<vigil_store::SharedReferral>> {
-    let kinds: Vec<String> = kinds.iter().map(|k| k.as_str().to_owned()).collect();
+    q: &vigil_store::SharedQuery,
+) -> StoreResult<vigil_store::Page<vigil_store::SharedReferral>> {
+    let words = |kinds: &[ReferralKind]| -> Vec<String> {
+        kinds.iter().map(|k| k.as_str().to_owned()).collect()
+    };
+    let from = "FROM referrals r JOIN persons p ON p.person_id = r.person_id
+         LEFT JOIN incidents i ON i.incident_id = r.incident_id
+         WHERE (r.kind = ANY($1) OR r.agency = $2)
+           AND (r.agency = $2 OR NOT (r.kind = ANY($3)) OR r.consent IS NOT FALSE)
+           AND ($4::text IS NULL OR COALESCE(i.lpa, p.lpa) = $4)
+           AND ($5::text IS NULL OR r.kind = $5)
+           AND ($8::text IS NULL OR r.referral_id = $8)";
+    let lpa = q.lpa.as_ref().map(|l| l.as_str().to_owned());
+    let kind = q.kind.map(|k| k.as_str().to_owned());
+    let id = q.id.as_ref().map(|i| i.as_str().to_owned());
+    // The count binds every parameter the page does ($6, $7 unused by it, typed alike).
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) {from} AND $6::bigint IS NOT NULL AND $7::bigint IS NOT NULL"
+    )))
+    .bind(words(&q.kinds))
+    .bind(q.agency.as_str())
+    .bind(words(&q.consent_kinds))
+    .bind(lpa.clone())
+    .bind(kind.clone())
+    .bind(0i64)
+    .bind(0i64)
+    .bind(id.clone())
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
     let cols: Vec<String> = columns::REFERRALS
         .iter()
         .map(|c| format!("r.{c}"))
         .collect();
     let sql = format!(
-        "SELECT {}, p.family_name, p.given_names, p.birth_date, i.risk_level, i.children_present
-         FROM referrals r JOIN persons p ON p.person_id = r.person_id
-         LEFT JOIN incidents i ON i.incident_id = r.incident_id
-         WHERE r.kind = ANY($1) OR r.agency = $2
-         ORDER BY r.referred_at DESC, r.referral_id COLLATE \"C\" LIMIT $3",
-        cols.join(",")
+        "SELECT {}, {} {from} ORDER BY r.referred_at DESC, r.referral_id COLLATE \"C\" LIMIT $6 OFFSET $7",
+        cols.join(","),
+        rows::SHARED_EXTRA
     );
     let found = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(kinds)
-        .bind(agency.as_str())
-        .bind(i64::from(limit))
+        .bind(words(&q.kinds))
+        .bind(q.agency.as_str())
+        .bind(words(&q.consent_kinds))
+        .bind(lpa)
+        .bind(kind)
+        .bind(i64::from(q.limit))
+        .bind(i64::from(q.offset))
+        .bind(id)
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    found
-        .iter()
-        .map(|r| rows::shared_referral(&mut Cols::new(r, "referrals")))
-        .collect()
+    Ok(vigil_store::Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::shared_referral(&mut Cols::new(r, "referrals")))
+            .collect::<StoreResult<_>>()?,
+    })
 }
 
 pub async fn dait_load(pool: &PgPool, lpa: &Lpa) -> StoreResult<vigil_store::DaitLoad> {

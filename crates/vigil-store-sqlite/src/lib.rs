@@ -595,11 +595,9 @@ impl Store for SqliteStore {
 
     async fn shared_referrals(
         &self,
-        kinds: &[vigil_domain::ReferralKind],
-        agency: vigil_domain::Agency,
-        limit: u32,
-    ) -> StoreResult<Vec<vigil_store::SharedReferral>> {
-        read::shared_referrals(&self.pool, kinds, agency, limit).await
+        q: &vigil_store::SharedQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::SharedReferral>> {
+        read::shared_referrals(&self.pool, q).await
     }
 
     async fn lpas(&self) -> StoreResult<Vec<vigil_domain::Lpa>> {

@@ -534,39 +534,71 @@ pub async fn referrals_of(pool: &sqlx::SqlitePool, id: &PersonId) -> StoreResult
 
 pub async fn shared_referrals(
     pool: &sqlx::SqlitePool,
-    kinds: &[vigil_domain::ReferralKind],
-    agency: vigil_domain::Agency,
-    limit: u32,
-) -> StoreResult<Vec<vigil_store::SharedReferral>> {
+    q: &vigil_store::SharedQuery,
+) -> StoreResult<vigil_store::Page<vigil_store::SharedReferral>> {
     // The kinds are closed-vocabulary words, never user text, so they can be spelled into
     // the statement.
-    let kinds: Vec<String> = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
-    let kinds = if kinds.is_empty() {
-        "NULL".to_owned()
-    } else {
-        kinds.join(",")
+    let list = |kinds: &[vigil_domain::ReferralKind]| {
+        if kinds.is_empty() {
+            "NULL".to_owned()
+        } else {
+            kinds
+                .iter()
+                .map(|k| format!("'{}'", k.as_str()))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
     };
+    let from = format!(
+        "FROM referrals r JOIN persons p ON p.person_id = r.person_id
+         LEFT JOIN incidents i ON i.incident_id = r.incident_id
+         WHERE (r.kind IN ({kinds}) OR r.agency = ?1)
+           AND (r.agency = ?1 OR r.kind NOT IN ({consent}) OR r.consent IS NOT 0)
+           AND (?2 IS NULL OR COALESCE(i.lpa, p.lpa) = ?2)
+           AND (?3 IS NULL OR r.kind = ?3)
+           AND (?6 IS NULL OR r.referral_id = ?6)",
+        kinds = list(&q.kinds),
+        consent = list(&q.consent_kinds)
+    );
+    let lpa = q.lpa.as_ref().map(|l| l.as_str().to_owned());
+    let kind = q.kind.map(|k| k.as_str());
+    let id = q.id.as_ref().map(|i| i.as_str());
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+        .bind(q.agency.as_str())
+        .bind(lpa.as_deref())
+        .bind(kind)
+        .bind(0i64)
+        .bind(0i64)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
     let cols: Vec<String> = columns::REFERRALS
         .iter()
         .map(|c| format!("r.{c}"))
         .collect();
     let sql = format!(
-        "SELECT {}, p.family_name, p.given_names, p.birth_date, i.risk_level, i.children_present
-         FROM referrals r JOIN persons p ON p.person_id = r.person_id
-         LEFT JOIN incidents i ON i.incident_id = r.incident_id
-         WHERE r.kind IN ({kinds}) OR r.agency = ?1
-         ORDER BY r.referred_at DESC, r.referral_id LIMIT ?2",
-        cols.join(",")
+        "SELECT {}, {} {from} ORDER BY r.referred_at DESC, r.referral_id LIMIT ?4 OFFSET ?5",
+        cols.join(","),
+        rows::SHARED_EXTRA
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(agency.as_str())
-        .bind(i64::from(limit))
+    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(q.agency.as_str())
+        .bind(lpa.as_deref())
+        .bind(kind)
+        .bind(i64::from(q.limit))
+        .bind(i64::from(q.offset))
+        .bind(id)
         .fetch_all(pool)
         .await
         .map_err(backend)?;
-    rows.iter()
-        .map(|r| rows::shared_referral(&mut Cols::new(r, "referrals")))
-        .collect()
+    Ok(vigil_store::Page {
+        total: total as u64,
+        items: found
+            .iter()
+            .map(|r| rows::shared_referral(&mut Cols::new(r, "referrals")))
+            .collect::<StoreResult<_>>()?,
+    })
 }
 
 pub async fn dait_load(pool: &sqlx::SqlitePool, lpa: &Lpa) -> StoreResult<vigil_store::DaitLoad> {

@@ -415,6 +415,24 @@ pub struct PersonSearch {
     pub limit: u32,
 }
 
+/// What a partner agency's list asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedQuery {
+    pub agency: Agency,
+    /// The kinds shared with the agency (`sharing::kinds_shared_with`).
+    pub kinds: Vec<vigil_domain::ReferralKind>,
+    /// Of those, the kinds a declined consent withholds (`sharing::consent_kinds_for`).
+    pub consent_kinds: Vec<vigil_domain::ReferralKind>,
+    /// The user's area: only referrals whose incident (else victim) is there.
+    pub lpa: Option<vigil_domain::Lpa>,
+    /// Only this kind (a filter the user chose).
+    pub kind: Option<vigil_domain::ReferralKind>,
+    /// Only this referral (its detail page: the same rule guards one as guards the list).
+    pub id: Option<vigil_domain::ReferralId>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
 /// A referral shared with a partner agency, with what that agency needs to act on it: who,
 /// born when, and the risk of the incident behind it. Never an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -425,6 +443,8 @@ pub struct SharedReferral {
     pub birth_date: Option<Date>,
     pub risk: Option<vigil_domain::RiskGrade>,
     pub children_present: Option<bool>,
+    /// Where: the incident's area, else the victim's.
+    pub lpa: Option<vigil_domain::Lpa>,
 }
 
 /// The DAIT's load in one area, for routing: its open investigations and its deployable
@@ -778,14 +798,10 @@ pub trait Store: Send + Sync {
     /// 500).
     async fn disclosures_for(&self, id: &PersonId) -> StoreResult<Vec<vigil_domain::Disclosure>>;
 
-    /// Referrals of the given kinds, or made by `agency`, newest first: what a partner
-    /// agency's users see (the sharing rule itself is `vigil_domain::sharing`).
-    async fn shared_referrals(
-        &self,
-        kinds: &[vigil_domain::ReferralKind],
-        agency: Agency,
-        limit: u32,
-    ) -> StoreResult<Vec<SharedReferral>>;
+    /// A page of what a partner agency's users see, newest first, with the true total:
+    /// the store pre-selects by `vigil_domain::sharing::shares` (kinds or maker, declined
+    /// consent where it governs, area); the service checks each row against the rule.
+    async fn shared_referrals(&self, q: &SharedQuery) -> StoreResult<Page<SharedReferral>>;
 
     /// The force's Local Policing Areas: those its incidents and staffing returns name.
     async fn lpas(&self) -> StoreResult<Vec<vigil_domain::Lpa>>;

@@ -558,8 +558,12 @@ pub fn shared_referral<C: Cells>(c: &mut C) -> StoreResult<crate::SharedReferral
         birth_date: c.opt_date()?,
         risk: c.opt(RiskGrade::parse)?,
         children_present: c.opt_bool()?,
+        lpa: c.opt(Lpa::parse)?,
     })
 }
+
+/// The SELECT list after a referral's columns for [`shared_referral`].
+pub const SHARED_EXTRA: &str = "p.family_name, p.given_names, p.birth_date, i.risk_level, i.children_present, COALESCE(i.lpa, p.lpa)";
 
 /// The columns of the casework tables (not part of the extract: they are Vigil's own).
 pub mod casework_columns {

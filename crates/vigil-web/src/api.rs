@@ -583,6 +583,59 @@ pub struct SharedDto {
     pub birth_date: Option<String>,
     pub risk: Option<String>,
     pub children_present: Option<bool>,
+    /// Where: the incident's Local Policing Area, else the victim's.
+    pub lpa: Option<String>,
+}
+
+impl From<&vigil_store::SharedReferral> for SharedDto {
+    fn from(r: &vigil_store::SharedReferral) -> Self {
+        SharedDto {
+            referral: ReferralDto::from(&r.referral),
+            family_name: r.family_name.clone(),
+            given_names: r.given_names.clone(),
+            birth_date: r.birth_date.map(format_date),
+            risk: r.risk.map(|g| g.to_string()),
+            children_present: r.children_present,
+            lpa: r.lpa.as_ref().map(|l| l.to_string()),
+        }
+    }
+}
+
+/// A page of the referrals shared with the caller's agency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedPageDto {
+    /// How many the whole (filtered) list holds.
+    pub total: u64,
+    /// Items on this page left out because they are restricted records the caller may not
+    /// see (`total` still counts them).
+    pub withheld: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub pages: u32,
+    pub items: Vec<SharedDto>,
+}
+
+/// One shared referral and the police contact for it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedDetailDto {
+    pub shared: SharedDto,
+    /// The officer in charge of the case behind it (name), when one is allocated.
+    pub officer_name: Option<String>,
+    pub officer_username: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default, deny_unknown_fields)]
+pub struct SharedParams {
+    /// Only this kind: `marac`, `idva`, `mash` or `encompass`.
+    pub kind: Option<String>,
+    /// 1-based (1 when not given).
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u32>,
+    /// 1 to 200 (50 when not given).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1112,23 +1165,74 @@ pub async fn queue(
     }
 }
 
+/// The referrals shared with the caller's agency (in the caller's area), newest first.
 #[utoipa::path(get, path = "/shared", tag = "partners",
-    responses((status = 200, body = Vec<SharedDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    params(SharedParams),
+    responses((status = 200, body = SharedPageDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn shared(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
-    match service::shared(&app, &s).await {
-        Ok(list) => Json(
-            list.iter()
-                .map(|r| SharedDto {
-                    referral: ReferralDto::from(&r.referral),
-                    family_name: r.family_name.clone(),
-                    given_names: r.given_names.clone(),
-                    birth_date: r.birth_date.map(format_date),
-                    risk: r.risk.map(|g| g.to_string()),
-                    children_present: r.children_present,
-                })
-                .collect::<Vec<_>>(),
-        )
+pub async fn shared(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    q: Result<Query<SharedParams>, QueryRejection>,
+) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    let mut errors = Vec::new();
+    let kind = match q.kind.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(k) => match vigil_domain::ReferralKind::parse(k) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "kind",
+                    crate::service::capitalise(&e.reason),
+                ));
+                None
+            }
+        },
+    };
+    service::check_paging(&mut errors, q.page, q.per_page);
+    if !errors.is_empty() {
+        return from_failure(&s, Failure::Invalid(errors)).into_response();
+    }
+    let (page, per_page) = service::paging(q.page, q.per_page);
+    let f = service::SharedFilter {
+        kind,
+        page,
+        per_page,
+    };
+    match service::shared(&app, &s, &f).await {
+        Ok(list) => Json(SharedPageDto {
+            total: list.page.total,
+            withheld: list.withheld,
+            page: list.page_no,
+            per_page: list.per_page,
+            pages: service::pages(list.page.total, list.per_page),
+            items: list.page.items.iter().map(SharedDto::from).collect(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// One referral shared with the caller's agency: not found unless the list would show it.
+#[utoipa::path(get, path = "/shared/{id}", tag = "partners",
+    params(("id" = String, Path, description = "The referral's reference")),
+    responses((status = 200, body = SharedDetailDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn shared_one(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    match service::shared_referral(&app, &s, &id).await {
+        Ok(d) => Json(SharedDetailDto {
+            shared: SharedDto::from(&d.shared),
+            officer_name: d.officer.as_ref().map(|o| o.0.clone()),
+            officer_username: d.officer.map(|o| o.1),
+        })
         .into_response(),
         Err(f) => from_failure(&s, f).into_response(),
     }
@@ -1262,6 +1366,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_work::correct_incident))
         .routes(routes!(crate::api_work::case_work))
         .routes(routes!(shared))
+        .routes(routes!(shared_one))
         .routes(routes!(pack))
         .routes(routes!(crate::api_work::marac_return))
 }

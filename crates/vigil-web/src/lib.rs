@@ -149,6 +149,7 @@ pub fn router(
         .route("/search", get(pages::search))
         .route("/marac/return", get(marac::marac_return))
         .route("/shared", get(pages::shared))
+        .route("/shared/{id}", get(pages::shared_one))
         .route("/", get(pages::home))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

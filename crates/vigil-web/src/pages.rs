@@ -601,18 +601,90 @@ pub async fn search(
 
 /// A partner agency's list: the referrals shared with it, with who they are about. No
 /// address, no incident detail, no suspect.
-pub async fn shared(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Response {
-    let list = match service::shared(&app, &s).await {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SharedQueryParams {
+    kind: String,
+    page: String,
+}
+
+fn kind_words(k: vigil_domain::ReferralKind) -> &'static str {
+    use vigil_domain::ReferralKind as K;
+    match k {
+        K::Marac => "MARAC",
+        K::Idva => "IDVA",
+        K::Mash => "MASH",
+        K::Encompass => "Operation Encompass",
+        _ => "Other",
+    }
+}
+
+fn person_name(r: &vigil_store::SharedReferral) -> String {
+    [r.given_names.as_deref(), r.family_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `GET /shared`: the referrals shared with the user's agency (in their area), 50 a page,
+/// filtered by kind, each linking to its detail.
+pub async fn shared(
+    State(app): State<Arc<App>>,
+    SignedIn(s): SignedIn,
+    Query(q): Query<SharedQueryParams>,
+) -> Response {
+    let Some(agency) = s.user.agency else {
+        return not_found_page(Some(&s));
+    };
+    let kinds = vigil_domain::sharing::kinds_shared_with(agency);
+    let kind = match q.kind.trim() {
+        "" => None,
+        k => match vigil_domain::ReferralKind::parse(k) {
+            Ok(k) => Some(k),
+            Err(_) => return not_found_page(Some(&s)),
+        },
+    };
+    let page_no = q
+        .page
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1);
+    let f = service::SharedFilter {
+        kind,
+        page: page_no,
+        per_page: 50,
+    };
+    let list = match service::shared(&app, &s, &f).await {
         Ok(l) => l,
         Err(Failure::Forbidden) => return not_found_page(Some(&s)),
         Err(f) => return failure_page(&s, f),
     };
-    let agency = s
-        .user
-        .agency
-        .map_or(String::new(), |a| a.as_str().replace('_', " "));
-    let mut body = h1(&format!("Shared with {agency}"));
-    body.push_str(&p("Referrals your agency takes part in: every MARAC referral, and the referrals made to or by your agency. Addresses and incident details stay with the police; ask the referring officer if you need them."));
+    let agency_words = agency.as_str().replace('_', " ");
+    let mut body = h1(&format!("Shared with {agency_words}"));
+    body.push_str(&p(&format!(
+        "Referrals your agency takes part in{}: every MARAC referral, and the referrals made to or by your agency (an IDVA referral only while the victim consents). Addresses and incident details stay with the police; ask the officer named on a referral if you need them.",
+        s.user.lpa.as_ref().map_or(String::new(), |l| format!(" in {}", esc(l.as_str())))
+    )));
+    let mut options = vec![(String::new(), "Every kind".to_owned())];
+    options.extend(
+        kinds
+            .iter()
+            .map(|k| (k.as_str().to_owned(), kind_words(*k).to_owned())),
+    );
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"/shared\" novalidate>{}{}</form>",
+        select("kind", "Kind of referral", &options, q.kind.trim(), &[]),
+        button("Show", None, true)
+    ));
+    body.push_str(&p(&format!(
+        "{} referral{}.",
+        list.page.total,
+        if list.page.total == 1 { "" } else { "s" }
+    )));
+    body.push_str(&withheld_notice(list.withheld));
     body.push_str(&table(
         "Referrals, newest first",
         &[
@@ -625,18 +697,18 @@ pub async fn shared(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respo
             "Children present",
             "Consent",
         ],
-        list.iter()
+        list.page
+            .items
+            .iter()
             .map(|r| {
-                let name = [r.given_names.as_deref(), r.family_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
                 vec![
-                    esc(r.referral.id.as_str()),
-                    r.referral.kind.as_str().to_uppercase(),
+                    link(
+                        &format!("/shared/{}", r.referral.id),
+                        r.referral.id.as_str(),
+                    ),
+                    kind_words(r.referral.kind).into(),
                     when(r.referral.referred_at),
-                    esc(&name),
+                    esc(&person_name(r)),
                     r.birth_date
                         .map_or("not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
                     risk_tag(r.risk),
@@ -646,7 +718,64 @@ pub async fn shared(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respo
             })
             .collect(),
     ));
+    body.push_str(&pagination(
+        "/shared",
+        &format!("kind={}", crate::auth::query_value(q.kind.trim())),
+        list.page_no,
+        service::pages(list.page.total, list.per_page),
+    ));
     Html(page_at("Shared with us", Some(&s), "/shared", &body)).into_response()
+}
+
+/// `GET /shared/{id}`: one shared referral and who to contact about it.
+pub async fn shared_one(
+    State(app): State<Arc<App>>,
+    SignedIn(s): SignedIn,
+    Path(raw): Path<String>,
+) -> Response {
+    let d = match service::shared_referral(&app, &s, &raw).await {
+        Ok(d) => d,
+        Err(Failure::Forbidden | Failure::NotFound) => return not_found_page(Some(&s)),
+        Err(f) => return failure_page(&s, f),
+    };
+    let r = &d.shared;
+    let mut body = back_link("/shared");
+    body.push_str(&h1(&format!(
+        "{} referral {}",
+        kind_words(r.referral.kind),
+        r.referral.id
+    )));
+    body.push_str(&summary_list(&[
+        ("Who", esc(&person_name(r))),
+        (
+            "Date of birth",
+            r.birth_date
+                .map_or("Not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
+        ),
+        ("Referred", when(r.referral.referred_at)),
+        (
+            "Referred by",
+            esc(&r.referral.agency.as_str().replace('_', " ")),
+        ),
+        (
+            "Area",
+            esc(r.lpa.as_ref().map_or("Not recorded", |l| l.as_str())),
+        ),
+        ("Risk at the incident", risk_tag(r.risk)),
+        ("Children present", yes_no(r.children_present).into()),
+        ("Victim's consent", yes_no(r.referral.consent).into()),
+        (
+            "Police contact",
+            match &d.officer {
+                Some((name, user)) => format!("{} ({})", esc(name), esc(user)),
+                None => "No officer is allocated yet: contact the Central Referral Unit".into(),
+            },
+        ),
+    ]));
+    body.push_str(&p(
+        "The victim's address, the suspect and the incident's details stay with the police.",
+    ));
+    Html(page_at("Shared referral", Some(&s), "/shared", &body)).into_response()
 }
 
 /// A form whose token does not match the session (expired, or sent from elsewhere).

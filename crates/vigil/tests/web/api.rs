@@ -431,8 +431,8 @@ fn outcomes_and_records_a_role_may_not_see() {
     let nhs = token(&srv, "nhs");
     let (status, v) = api(&srv, "GET", "/api/v1/shared", &nhs, None);
     assert_eq!(status, 200);
-    assert_eq!(v.as_array().unwrap().len(), 1);
-    assert_eq!(v[0]["referral"]["kind"], "marac");
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["items"][0]["referral"]["kind"], "marac");
     assert_eq!(api(&srv, "GET", "/api/v1/cases/I1", &nhs, None).0, 404);
 }
 

@@ -204,6 +204,18 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: "GET",
+            path: "/shared/R1",
+            json: None,
+            expect: [404, 404, 404, 404, 404, 404, 200, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/shared/R1",
+            json: None,
+            expect: [403, 403, 403, 403, 403, 403, 200, 403],
+        },
+        Route {
+            method: "GET",
             path: "/dashboard",
             json: None,
             expect: [404, 404, 404, 404, 404, 200, 404, 200],

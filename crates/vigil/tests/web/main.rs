@@ -10,5 +10,6 @@ mod concurrency;
 mod flows;
 mod marac;
 mod pages;
+mod partners;
 mod restricted;
 mod support;
