@@ -18,6 +18,7 @@ pub mod contact;
 pub mod counting_rules;
 pub mod dates;
 pub mod deadlines;
+pub mod encompass;
 pub mod ids;
 pub mod marac;
 pub mod marac_return;

@@ -15,7 +15,9 @@ pub fn kinds_shared_with(agency: Agency) -> &'static [ReferralKind] {
     use ReferralKind as K;
     match agency {
         Agency::Idva => &[K::Marac, K::Idva],
-        Agency::Education => &[K::Marac, K::Encompass],
+        // Operation Encompass goes to each school's key adult by its own rule
+        // (`encompass::receives`), not to every education user.
+        Agency::Education => &[K::Marac],
         Agency::ChildrensServices | Agency::AdultServices => &[K::Marac, K::Mash],
         Agency::Health | Agency::Housing | Agency::Probation | Agency::Voluntary => &[K::Marac],
         // The police see everything through their own roles; "other" is not a MARAC seat.
@@ -134,7 +136,7 @@ mod tests {
                 "{a}"
             );
         }
-        assert!(is_shared_with(
+        assert!(!is_shared_with(
             Agency::Education,
             ReferralKind::Encompass,
             Agency::Police

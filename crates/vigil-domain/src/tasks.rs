@@ -35,6 +35,9 @@ vocabulary! {
         IdvaContact = "idva_contact",
         /// The children's school told before the next school day.
         Encompass = "encompass",
+        /// A school's acknowledgement of its Operation Encompass notification, by the
+        /// start of the school day: followed up by the CRU when it has not come.
+        EncompassAcknowledged = "encompass_acknowledged",
         /// An open investigation reviewed every 28 days.
         InvestigationReview = "investigation_review",
         /// The victim told of a decision within the Victims' Code's limit.
@@ -225,6 +228,8 @@ pub struct TaskFacts<'a> {
     /// The referrals made on this incident (an Operation Encompass referral names the
     /// child, not the victim).
     pub incident_referrals: &'a [Referral],
+    /// The Operation Encompass notifications sent on this incident, acknowledged or not.
+    pub encompass: &'a [crate::encompass::Notification],
 }
 
 /// Every task of a case, open and done. Tasks due before the case was opened in Vigil and
@@ -436,6 +441,25 @@ pub fn tasks_for_case(f: &TaskFacts<'_>, rules: &ClockRules) -> Vec<Task> {
         }
     }
 
+    // Each school told must say it has the notification by the start of the school day;
+    // the CRU follows up one that has not.
+    for n in f.encompass {
+        push(
+            TaskKind::EncompassAcknowledged,
+            n.referral_id.to_string(),
+            format!(
+                "Operation Encompass: check {} has the notification about child {}",
+                n.school, n.child_id
+            ),
+            WorkTeam::Cru,
+            None,
+            n.due,
+            n.acknowledged
+                .as_ref()
+                .map(|(at, by)| (*at, format!("acknowledged by {by}"))),
+        );
+    }
+
     if s.status == CaseStatus::Open && s.team.is_some() {
         let last_review = f
             .log
@@ -603,6 +627,7 @@ mod tests {
             children: i.children_present,
             linked_children: &[],
             incident_referrals: &[],
+            encompass: &[],
         }
     }
 

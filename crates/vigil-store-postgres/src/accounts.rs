@@ -84,7 +84,7 @@ pub async fn chunks(
 /// counter then moves past them.
 pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResult<()> {
     for u in users {
-        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(u.id)
             .bind(u.username.as_str())
             .bind(u.display_name.as_str())
@@ -94,6 +94,7 @@ pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResul
             .bind(u.disabled)
             .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
             .bind(u.token_max_hours)
+            .bind(u.school.as_deref())
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -311,11 +312,11 @@ fn user_row(r: &PgRow) -> StoreResult<User> {
             .transpose()
             .map_err(|e| bad("area", e))?,
         token_max_hours: r.get(8),
+        school: r.get(9),
     })
 }
 
-const USER_COLUMNS: &str =
-    "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours";
+const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school";
 
 pub async fn add_user(pool: &PgPool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = pool.begin().await.map_err(backend)?;
@@ -404,6 +405,24 @@ where
     .map_err(backend)?;
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)
+}
+
+/// Sets the school an education user is the key adult for (`None`: their area's
+/// education contact), audited.
+pub async fn set_school(
+    pool: &PgPool,
+    username: &Username,
+    school: Option<String>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET school = $1, version = version + 1 WHERE username = $2",
+        school,
+        audit,
+    )
+    .await
 }
 
 /// Names a user a service account whose API tokens may last up to `hours` (or, with
@@ -504,9 +523,9 @@ pub async fn session(
     row.map(|r| {
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(9),
-            expires_at: r.get(10),
-            idle_expires_at: r.get(11),
+            csrf_token: r.get(10),
+            expires_at: r.get(11),
+            idle_expires_at: r.get(12),
         })
     })
     .transpose()

@@ -409,6 +409,15 @@ impl Store for PostgresStore {
         casework::save_contact_preferences(&self.pool, prefs, expected_version, audit).await
     }
 
+    async fn set_school(
+        &self,
+        username: &Username,
+        school: Option<String>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_school(&self.pool, username, school, audit).await
+    }
+
     async fn set_token_max_hours(
         &self,
         username: &Username,
@@ -424,6 +433,23 @@ impl Store for PostgresStore {
         until: vigil_domain::time::DateTime,
     ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>> {
         read::marac_referral_facts(&self.pool, since, until).await
+    }
+
+    async fn encompass(
+        &self,
+        q: &vigil_store::EncompassQuery,
+    ) -> StoreResult<vigil_store::Page<vigil_store::EncompassItem>> {
+        casework::encompass(&self.pool, q).await
+    }
+
+    async fn acknowledge_encompass(
+        &self,
+        id: &vigil_domain::ReferralId,
+        at: vigil_domain::time::DateTime,
+        by: &Username,
+        audit: &AuditEntry,
+    ) -> StoreResult<bool> {
+        casework::acknowledge_encompass(&self.pool, id, at, by, audit).await
     }
 
     async fn restrictions(&self) -> StoreResult<Vec<vigil_domain::restriction::Restriction>> {

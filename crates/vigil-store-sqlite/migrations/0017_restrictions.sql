@@ -18,3 +18,26 @@ ALTER TABLE users ADD COLUMN token_max_hours INTEGER;
 
 -- The MARAC return reads a period's MARAC referrals by kind and date.
 CREATE INDEX referrals_kind_at ON referrals (kind, referred_at);
+
+-- An education user's school: they receive its Operation Encompass notifications.
+ALTER TABLE users ADD COLUMN school text;
+
+-- Operation Encompass notifications: one per child told, to the child's school (by its
+-- compared key), acknowledged by the school's key adult.
+CREATE TABLE encompass_notifications (
+    referral_id TEXT PRIMARY KEY NOT NULL,
+    incident_id TEXT NOT NULL,
+    child_id TEXT NOT NULL,
+    school TEXT NOT NULL,
+    school_key TEXT NOT NULL,
+    lpa TEXT NOT NULL,
+    child_present INTEGER NOT NULL,
+    voice_of_child TEXT NOT NULL,
+    circumstances TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+);
+CREATE INDEX encompass_school ON encompass_notifications (school_key, due_at);
+CREATE INDEX encompass_area ON encompass_notifications (lpa, due_at);
+CREATE INDEX encompass_incident ON encompass_notifications (incident_id);

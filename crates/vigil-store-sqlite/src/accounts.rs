@@ -74,7 +74,7 @@ pub async fn chunks(
 /// Users exactly as another store holds them, ids included (for `vigil copy`).
 pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreResult<()> {
     for u in users {
-        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(u.id)
             .bind(u.username.as_str())
             .bind(u.display_name.as_str())
@@ -84,6 +84,7 @@ pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreR
             .bind(u.disabled)
             .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
             .bind(u.token_max_hours)
+            .bind(u.school.as_deref())
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -294,11 +295,11 @@ fn user_row(r: &SqliteRow) -> StoreResult<User> {
             .transpose()
             .map_err(|e| bad("area", e))?,
         token_max_hours: r.get(8),
+        school: r.get(9),
     })
 }
 
-const USER_COLUMNS: &str =
-    "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours";
+const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school";
 
 pub async fn add_user(pool: &SqlitePool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = crate::write_tx(pool).await?;
@@ -395,6 +396,24 @@ where
     .map_err(backend)?;
     append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)
+}
+
+/// Sets the school an education user is the key adult for (`None`: their area's
+/// education contact), audited.
+pub async fn set_school(
+    pool: &SqlitePool,
+    username: &Username,
+    school: Option<String>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET school = ?, version = version + 1 WHERE username = ?",
+        school,
+        audit,
+    )
+    .await
 }
 
 /// Names a user a service account whose API tokens may last up to `hours` (or, with
@@ -496,11 +515,11 @@ pub async fn session(
     .map_err(backend)?;
     row.map(|r| {
         // The user's columns come first; the session's follow.
-        let expires: String = r.get(10);
-        let idle: Option<String> = r.get(11);
+        let expires: String = r.get(11);
+        let idle: Option<String> = r.get(12);
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(9),
+            csrf_token: r.get(10),
             expires_at: parse_datetime(&expires)
                 .map_err(|e| StoreError::Schema(format!("session expiry: {e}")))?,
             idle_expires_at: idle

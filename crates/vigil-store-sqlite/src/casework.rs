@@ -10,7 +10,7 @@ use vigil_domain::access::Queue;
 use vigil_domain::tasks::OwnerFilter;
 use vigil_domain::time::format_datetime;
 use vigil_domain::{IncidentId, InvestigatingTeam, Lpa};
-use vigil_store::rows::{self, casework_columns as cc, columns};
+use vigil_store::rows::{self, Cells, casework_columns as cc, columns};
 use vigil_store::{
     AuditEntry, CaseChange, CaseWork, Caseload, Page, QueueItem, QueueQuery, StoreError,
     StoreResult, TaskItem, TaskQuery, TaskState, Versioned,
@@ -74,6 +74,13 @@ pub async fn save_case(
             cc::INCIDENT_CHILDREN,
             &change.children,
             rows::child_values,
+        )?;
+        insert(
+            db,
+            "encompass_notifications",
+            cc::ENCOMPASS,
+            &change.encompass,
+            rows::encompass_values,
         )?;
         if let Some(i) = &change.incident {
             update_rows(
@@ -446,6 +453,14 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     )
     .await?;
     let restrictions = crate::restrictions::all(&mut *tx).await?;
+    let encompass = all_rows(
+        &mut tx,
+        "encompass_notifications",
+        cc::ENCOMPASS,
+        "referral_id",
+        |c| rows::encompass(c),
+    )
+    .await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -454,6 +469,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         contacts,
         children,
         restrictions,
+        encompass,
     })
 }
 
@@ -487,6 +503,13 @@ pub async fn add_casework(
             cc::INCIDENT_CHILDREN,
             &work.children,
             rows::child_values,
+        )?;
+        insert(
+            db,
+            "encompass_notifications",
+            cc::ENCOMPASS,
+            &work.encompass,
+            rows::encompass_values,
         )?;
         let contacts: Vec<_> = work.contacts.iter().map(|c| c.record.clone()).collect();
         insert(
@@ -639,4 +662,88 @@ pub async fn save_contact_preferences(
     accounts::append(&mut tx, audit).await?;
     tx.commit().await.map_err(backend)?;
     Ok(found.map_or(1, |v| v + 1))
+}
+
+/// The notifications asked for, soonest due first, with the child and the incident's time.
+pub async fn encompass(
+    pool: &SqlitePool,
+    q: &vigil_store::EncompassQuery,
+) -> StoreResult<vigil_store::Page<vigil_store::EncompassItem>> {
+    let from = "FROM encompass_notifications e JOIN persons p ON p.person_id = e.child_id
+         JOIN incidents i ON i.incident_id = e.incident_id
+         WHERE (?1 IS NULL OR e.school_key = ?1) AND (?2 IS NULL OR e.lpa = ?2)
+           AND (?3 IS NULL OR e.incident_id = ?3) AND (?4 IS NULL OR e.referral_id = ?4)
+           AND (?5 = 0 OR e.acknowledged_at IS NULL)";
+    let lpa = q.lpa.as_ref().map(|l| l.as_str());
+    let incident = q.incident.as_ref().map(|i| i.as_str());
+    let id = q.id.as_ref().map(|i| i.as_str());
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+        .bind(q.school_key.as_deref())
+        .bind(lpa)
+        .bind(incident)
+        .bind(id)
+        .bind(q.unacknowledged)
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
+    let cols: Vec<String> = cc::ENCOMPASS.iter().map(|c| format!("e.{c}")).collect();
+    let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, p.family_name, p.given_names, p.birth_date, i.reported_at {from}
+         ORDER BY e.due_at, e.referral_id LIMIT ?6 OFFSET ?7",
+        cols.join(",")
+    )))
+    .bind(q.school_key.as_deref())
+    .bind(lpa)
+    .bind(incident)
+    .bind(id)
+    .bind(q.unacknowledged)
+    .bind(i64::from(q.limit))
+    .bind(i64::from(q.offset))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    let items = found
+        .iter()
+        .map(|r| {
+            let mut c = Cols::new(r, "encompass_notifications");
+            Ok(vigil_store::EncompassItem {
+                notification: rows::encompass(&mut c)?,
+                family_name: c.opt_string()?,
+                given_names: c.opt_string()?,
+                birth_date: c.opt_date()?,
+                reported_at: c.datetime()?,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(vigil_store::Page {
+        total: total as u64,
+        items,
+    })
+}
+
+pub async fn acknowledge_encompass(
+    pool: &SqlitePool,
+    id: &vigil_domain::ReferralId,
+    at: vigil_domain::time::DateTime,
+    by: &vigil_domain::access::Username,
+    audit: &AuditEntry,
+) -> StoreResult<bool> {
+    let mut tx = write_tx(pool).await?;
+    let done = sqlx::query(
+        "UPDATE encompass_notifications SET acknowledged_at = ?1, acknowledged_by = ?2
+         WHERE referral_id = ?3 AND acknowledged_at IS NULL",
+    )
+    .bind(format_datetime(at))
+    .bind(by.as_str())
+    .bind(id.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?
+    .rows_affected();
+    if done == 0 {
+        return Ok(false);
+    }
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }

@@ -89,7 +89,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 17,
-        description: "records restricted to named users and teams; service accounts; MARAC referrals by date",
+        description: "restricted records; service accounts; MARAC referrals by date; schools and Operation Encompass notifications",
         sql: include_str!("../migrations/0017_restrictions.sql"),
     },
 ];

@@ -123,6 +123,9 @@ pub struct User {
     /// `Some(h)`: a named service account (another system calling the API), whose tokens
     /// may last up to `h` hours; people's tokens last at most a working day.
     pub token_max_hours: Option<i64>,
+    /// For an education user: the school they are the key adult (designated safeguarding
+    /// lead) for; `None` for an area's education contact (elective home education).
+    pub school: Option<String>,
 }
 
 /// One act to record in the audit trail. `at` is UTC.
@@ -343,6 +346,8 @@ pub struct CaseChange {
     pub arrests: Vec<vigil_domain::Arrest>,
     /// Children to name on the incident (their people are in `records`).
     pub children: Vec<vigil_domain::children::IncidentChild>,
+    /// Operation Encompass notifications made with their referrals (in `records`).
+    pub encompass: Vec<vigil_domain::encompass::Notification>,
 }
 
 impl CaseChange {
@@ -357,6 +362,7 @@ impl CaseChange {
             offence_grade: None,
             arrests: Vec::new(),
             children: Vec::new(),
+            encompass: Vec::new(),
         }
     }
 }
@@ -393,6 +399,36 @@ pub struct Casework {
     pub children: Vec<vigil_domain::children::IncidentChild>,
     /// Restricted records and who may see them.
     pub restrictions: Vec<vigil_domain::restriction::Restriction>,
+    /// Operation Encompass notifications and their acknowledgements.
+    pub encompass: Vec<vigil_domain::encompass::Notification>,
+}
+
+/// Which Operation Encompass notifications to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EncompassQuery {
+    /// A school's (by `encompass::school_key`): its key adult's list.
+    pub school_key: Option<String>,
+    /// An area: its education contact's list.
+    pub lpa: Option<vigil_domain::Lpa>,
+    /// One incident's (the case page).
+    pub incident: Option<vigil_domain::IncidentId>,
+    /// One notification (its page).
+    pub id: Option<vigil_domain::ReferralId>,
+    /// Only those not yet acknowledged.
+    pub unacknowledged: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A notification with the child's name and birth date and when the incident happened:
+/// everything a school is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncompassItem {
+    pub notification: vigil_domain::encompass::Notification,
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub reported_at: DateTime,
 }
 
 /// An officer's open caseload in a team view.
@@ -612,6 +648,15 @@ pub trait Store: Send + Sync {
     /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
     async fn casework(&self) -> StoreResult<Casework>;
 
+    /// Sets the school an education user is the key adult for (`None`: the area's education
+    /// contact), audited; the user's sessions end.
+    async fn set_school(
+        &self,
+        username: &Username,
+        school: Option<String>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+
     /// Names a user a service account whose API tokens may last up to `hours` (`None`: a
     /// person again), audited; the user's sessions and tokens end.
     async fn set_token_max_hours(
@@ -628,6 +673,19 @@ pub trait Store: Send + Sync {
         since: DateTime,
         until: DateTime,
     ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>>;
+
+    /// A page of Operation Encompass notifications, soonest due first, with the true total.
+    async fn encompass(&self, q: &EncompassQuery) -> StoreResult<Page<EncompassItem>>;
+
+    /// Records a school's acknowledgement of a notification, audited; false when there is
+    /// no such notification or it was already acknowledged.
+    async fn acknowledge_encompass(
+        &self,
+        id: &vigil_domain::ReferralId,
+        at: DateTime,
+        by: &Username,
+        audit: &AuditEntry,
+    ) -> StoreResult<bool>;
 
     /// Every restriction in force (a force restricts tens of records, not thousands: read
     /// whole, by each request that must decide need-to-know).

@@ -610,6 +610,20 @@ pub mod casework_columns {
         "recorded_at",
         "recorded_by",
     ];
+    pub const ENCOMPASS: &[&str] = &[
+        "referral_id",
+        "incident_id",
+        "child_id",
+        "school",
+        "school_key",
+        "lpa",
+        "child_present",
+        "voice_of_child",
+        "circumstances",
+        "due_at",
+        "acknowledged_at",
+        "acknowledged_by",
+    ];
     pub const TASKS: &[&str] = &[
         "incident_id",
         "kind",
@@ -944,5 +958,52 @@ pub fn referral_facts<C: Cells>(
         victim_ethnicity: c.req(Ethnicity::parse)?,
         perpetrator_birth: c.opt_date()?,
         children_present: c.opt_bool()?,
+    })
+}
+
+/// An Operation Encompass notification as stored (`casework_columns::ENCOMPASS`).
+pub fn encompass_values<V: Values>(b: &mut V, n: &vigil_domain::encompass::Notification) {
+    b.text(n.referral_id.as_str());
+    b.text(n.incident_id.as_str());
+    b.text(n.child_id.as_str());
+    b.text(&n.school);
+    b.text(&vigil_domain::encompass::school_key(&n.school));
+    b.text(n.lpa.as_str());
+    b.bool(n.child_present);
+    b.text(&n.voice_of_child);
+    b.text(&n.circumstances);
+    b.datetime(n.due);
+    match &n.acknowledged {
+        Some((at, _)) => b.datetime(*at),
+        None => b.null(),
+    }
+    b.opt_text(n.acknowledged.as_ref().map(|(_, by)| by.as_str()));
+}
+
+/// An Operation Encompass notification from its stored columns.
+pub fn encompass<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::encompass::Notification> {
+    let referral_id = c.req(ReferralId::parse)?;
+    let incident_id = c.req(IncidentId::parse)?;
+    let child_id = c.req(PersonId::parse)?;
+    let school = c.opt_string()?.unwrap_or_default();
+    let _key = c.opt_string()?;
+    let lpa = c.req(Lpa::parse)?;
+    let child_present = c.opt_bool()?.unwrap_or(false);
+    let voice_of_child = c.opt_string()?.unwrap_or_default();
+    let circumstances = c.opt_string()?.unwrap_or_default();
+    let due = c.datetime()?;
+    let at = c.opt_datetime()?;
+    let by = c.opt(vigil_domain::access::Username::parse)?;
+    Ok(vigil_domain::encompass::Notification {
+        referral_id,
+        incident_id,
+        child_id,
+        school,
+        lpa,
+        child_present,
+        voice_of_child,
+        circumstances,
+        due,
+        acknowledged: at.zip(by),
     })
 }

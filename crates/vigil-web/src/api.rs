@@ -1369,6 +1369,9 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(shared_one))
         .routes(routes!(pack))
         .routes(routes!(crate::api_work::marac_return))
+        .routes(routes!(crate::api_work::encompass_list))
+        .routes(routes!(crate::api_work::encompass_one))
+        .routes(routes!(crate::api_work::encompass_acknowledge))
 }
 
 /// The API under `/api/v1`, with its OpenAPI document at `/api/v1/openapi.json` and the

@@ -612,3 +612,151 @@ pub async fn marac_return(
         Err(e) => from_failure(&s, e).into_response(),
     }
 }
+
+/// An Operation Encompass notification as a school sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EncompassDto {
+    pub id: String,
+    pub child_id: String,
+    pub child_family_name: Option<String>,
+    pub child_given_names: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub child_birth_date: Option<String>,
+    pub school: String,
+    /// The police reference of the incident.
+    pub police_reference: String,
+    /// When the police attended (`YYYY-MM-DDTHH:MM:SS`, UK time).
+    pub incident_at: String,
+    pub child_present: bool,
+    pub voice_of_child: String,
+    pub circumstances: String,
+    /// The start of the school day it is due by.
+    pub due: String,
+    pub acknowledged_at: Option<String>,
+    pub acknowledged_by: Option<String>,
+}
+
+impl From<&vigil_store::EncompassItem> for EncompassDto {
+    fn from(e: &vigil_store::EncompassItem) -> Self {
+        let n = &e.notification;
+        EncompassDto {
+            id: n.referral_id.to_string(),
+            child_id: n.child_id.to_string(),
+            child_family_name: e.family_name.clone(),
+            child_given_names: e.given_names.clone(),
+            child_birth_date: e.birth_date.map(vigil_domain::time::format_date),
+            school: n.school.clone(),
+            police_reference: n.incident_id.to_string(),
+            incident_at: format_datetime(e.reported_at),
+            child_present: n.child_present,
+            voice_of_child: n.voice_of_child.clone(),
+            circumstances: n.circumstances.clone(),
+            due: format_datetime(n.due),
+            acknowledged_at: n.acknowledged.as_ref().map(|(at, _)| format_datetime(*at)),
+            acknowledged_by: n.acknowledged.as_ref().map(|(_, by)| by.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EncompassPageDto {
+    pub total: u64,
+    /// Items on this page left out as restricted records (`total` still counts them).
+    pub withheld: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub pages: u32,
+    pub items: Vec<EncompassDto>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default, deny_unknown_fields)]
+pub struct EncompassParams {
+    /// `open`: only those not yet acknowledged.
+    pub show: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
+}
+
+/// The caller's Operation Encompass notifications: their school's, or (an area's education
+/// contact) their area's; soonest due first.
+#[utoipa::path(get, path = "/encompass", tag = "partners",
+    params(EncompassParams),
+    responses((status = 200, body = EncompassPageDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn encompass_list(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    q: Result<Query<EncompassParams>, QueryRejection>,
+) -> Response {
+    let Query(q) = match q {
+        Ok(q) => q,
+        Err(r) => return query_problem(r).into_response(),
+    };
+    let mut errors = Vec::new();
+    let open = match q.show.as_deref().map(str::trim) {
+        None | Some("") | Some("all") => false,
+        Some("open") => true,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "show",
+                "Use open, or leave it out for every notification",
+            ));
+            false
+        }
+    };
+    service::check_paging(&mut errors, q.page, q.per_page);
+    if !errors.is_empty() {
+        return from_failure(&s, Failure::Invalid(errors)).into_response();
+    }
+    match service::encompass_list(&app, &s, open, q.page, q.per_page).await {
+        Ok(l) => Json(EncompassPageDto {
+            total: l.page.total,
+            withheld: l.withheld,
+            page: l.page_no,
+            per_page: l.per_page,
+            pages: service::pages(l.page.total, l.per_page),
+            items: l.page.items.iter().map(EncompassDto::from).collect(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// One of the caller's Operation Encompass notifications.
+#[utoipa::path(get, path = "/encompass/{id}", tag = "partners",
+    params(("id" = String, Path, description = "The notification's (its referral's) reference")),
+    responses((status = 200, body = EncompassDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn encompass_one(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    match service::encompass_one(&app, &s, &id).await {
+        Ok(e) => Json(EncompassDto::from(&e)).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// The school says it has the notification (once; again is a no-op).
+#[utoipa::path(post, path = "/encompass/{id}/acknowledgement", tag = "partners",
+    params(("id" = String, Path, description = "The notification's (its referral's) reference")),
+    responses((status = 200, body = EncompassDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn encompass_acknowledge(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(f) = service::acknowledge(&app, &s, &id).await {
+        return from_failure(&s, f).into_response();
+    }
+    match service::encompass_one(&app, &s, &id).await {
+        Ok(e) => Json(EncompassDto::from(&e)).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}

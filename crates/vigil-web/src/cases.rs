@@ -638,7 +638,7 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
             )
         }
         Task::Referral => format!(
-            "{}{}{}",
+            "{}{}{}{}{}",
             radios(
                 "kind",
                 "Refer the victim to",
@@ -687,6 +687,22 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
             } else {
                 String::new()
             },
+            textarea(
+                "circumstances",
+                "For Operation Encompass: brief circumstances",
+                Some(
+                    "What the school needs to support the child, up to 500 characters. Never the suspect's details or an address"
+                ),
+                f.get("circumstances"),
+                errors
+            ),
+            textarea(
+                "voice_of_child",
+                "For Operation Encompass: the voice of the child (optional)",
+                Some("What the child said or showed, in their words where possible"),
+                f.get("voice_of_child"),
+                errors
+            ),
         ),
         Task::Assessment(AssessmentStage::Primary) => dash_fields(f, errors),
         // A reassessment opens with the primary answers and shows what changed.
@@ -817,6 +833,8 @@ pub async fn task_save(
                 kind: f.get("kind").into(),
                 consent: f.get("consent").into(),
                 child_id: f.get("child_id").into(),
+                voice_of_child: f.get("voice_of_child").into(),
+                circumstances: f.get("circumstances").into(),
             },
         )
         .await

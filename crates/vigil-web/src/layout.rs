@@ -26,6 +26,12 @@ fn nav(s: &Session, current: &str) -> String {
     }
     if allows(role, Capability::ReadShared) {
         items.push(("/shared".into(), "Shared with us"));
+        // A school's key adult, or an area's education contact.
+        if s.user.agency == Some(vigil_domain::Agency::Education)
+            && (s.user.school.is_some() || s.user.lpa.is_some())
+        {
+            items.push(("/encompass".into(), "Operation Encompass"));
+        }
     }
     if allows(role, Capability::ReadAnalytics) {
         items.push(("/dashboard".into(), "Dashboard"));

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod components;
 mod contact;
 mod dashboard;
+mod encompass;
 mod forms;
 mod idempotency;
 mod intake;
@@ -150,6 +151,9 @@ pub fn router(
         .route("/marac/return", get(marac::marac_return))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
+        .route("/encompass", get(encompass::list))
+        .route("/encompass/{id}", get(encompass::one))
+        .route("/encompass/{id}/acknowledge", post(encompass::acknowledge))
         .route("/", get(pages::home))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -115,6 +115,19 @@ pub(crate) async fn commit(
     let raised = actions_with(app, &after, &histories, true);
     let mut log = case.work.log.clone();
     log.extend(change.log.iter().cloned());
+    let mut encompass: Vec<vigil_domain::encompass::Notification> = app
+        .store
+        .encompass(&vigil_store::EncompassQuery {
+            incident: Some(i.id.clone()),
+            limit: 200,
+            ..Default::default()
+        })
+        .await?
+        .items
+        .into_iter()
+        .map(|e| e.notification)
+        .collect();
+    encompass.extend(change.encompass.iter().cloned());
     change.tasks = tasks_for_case(
         &TaskFacts {
             incident: i,
@@ -128,6 +141,7 @@ pub(crate) async fn commit(
             children: i.children_present,
             linked_children: &after.children,
             incident_referrals: &after.referrals,
+            encompass: &encompass,
         },
         &app.rules,
     );

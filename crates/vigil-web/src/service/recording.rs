@@ -253,6 +253,12 @@ pub struct ReferralInput {
     /// For Operation Encompass, the child whose school is told (one of the children named
     /// on the case); the victim otherwise.
     pub child_id: String,
+    /// For Operation Encompass: what the child said or showed (optional, up to 1,000
+    /// characters). The school is told nothing of the suspect or an address.
+    pub voice_of_child: String,
+    /// For Operation Encompass: brief circumstances, what the school needs to support the
+    /// child (required, up to 500 characters).
+    pub circumstances: String,
 }
 
 pub async fn add_referral(
@@ -320,8 +326,48 @@ pub async fn add_referral(
         }
         _ => Some(case.incident.victim_id.clone()),
     };
+    // What the school is told, checked by the domain's rules; the child's school must be
+    // known (or be home education, which goes to the area's education contact).
+    let mut school = None;
+    if kind == Some(ReferralKind::Encompass) {
+        if let Err((field, e)) =
+            vigil_domain::encompass::check_content(&input.voice_of_child, &input.circumstances)
+        {
+            errors.push(FieldError::new(field, capitalise(&e.reason)));
+        }
+        if let Some(child) = &about {
+            let named = case
+                .children
+                .iter()
+                .find(|c| &c.person_id == child)
+                .and_then(|c| c.school.as_deref())
+                .unwrap_or("");
+            match vigil_domain::encompass::check_school(named) {
+                Ok(v) => school = Some(v),
+                Err(e) => errors.push(FieldError::new(
+                    "child_id",
+                    format!("{} (on the case's children page)", capitalise(&e.reason)),
+                )),
+            }
+        }
+    }
     let (kind, consent, about) = valid!(errors; kind, consent, about);
     let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
+    let notification = school.map(|school| vigil_domain::encompass::Notification {
+        referral_id: rid.clone(),
+        incident_id: id.clone(),
+        child_id: about.clone(),
+        school,
+        lpa: case.incident.lpa.clone(),
+        child_present: case.incident.children_present,
+        voice_of_child: input.voice_of_child.trim().to_owned(),
+        circumstances: input.circumstances.trim().to_owned(),
+        due: app
+            .rules
+            .school(&case.incident.lpa)
+            .next_school_day_start(case.incident.reported_at),
+        acknowledged: None,
+    });
     let records = RecordSet {
         referrals: vec![Referral {
             id: rid.clone(),
@@ -334,7 +380,23 @@ pub async fn add_referral(
         }],
         ..Default::default()
     };
-    add_to_case(app, s, live, "referral", rid.as_str(), records).await?;
+    let entry = audit_entry(
+        actor(s),
+        "referral.create",
+        "case",
+        id.as_str(),
+        Some(format!("referral {rid}")),
+    );
+    append(
+        app,
+        live,
+        |c| {
+            c.records = records.clone();
+            c.encompass = notification.iter().cloned().collect();
+        },
+        vec![entry],
+    )
+    .await?;
     Ok(rid)
 }
 

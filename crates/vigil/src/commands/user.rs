@@ -26,9 +26,15 @@ pub enum UserCommand {
         /// The name shown in the application and the audit trail.
         #[arg(long)]
         name: String,
-        /// The officer's home Local Policing Area: their team queue opens on it.
+        /// The officer's home Local Policing Area: their team queue opens on it. For a
+        /// partner agency's user, the area whose referrals they see.
         #[arg(long)]
         lpa: Option<String>,
+        /// An education user's school: they receive its Operation Encompass notifications
+        /// as its key adult. Without it an education user with an area is that area's
+        /// education contact (every school there, and children educated at home).
+        #[arg(long)]
+        school: Option<String>,
     },
     /// Stop a user signing in (their audit history stays).
     Disable { username: String },
@@ -186,6 +192,7 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
             agency,
             name,
             lpa,
+            school,
         } => {
             let username = username(&raw)?;
             let role = Role::parse(&role).map_err(|e| Failure::BadInput(format!("--role: {e}")))?;
@@ -194,6 +201,18 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                 .map(|a| Agency::parse(a).map_err(|e| Failure::BadInput(format!("--agency: {e}"))))
                 .transpose()?;
             check_agency(role, agency).map_err(|e| Failure::BadInput(e.reason))?;
+            let school = match school.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(_) if agency != Some(Agency::Education) => {
+                    return Err(Failure::BadInput(
+                        "--school is for an education user (--role partner_agency --agency education)".into(),
+                    ));
+                }
+                Some(v) => Some(
+                    vigil_domain::encompass::check_school(v)
+                        .map_err(|e| Failure::BadInput(format!("--school: {e}")))?,
+                ),
+            };
             let display_name = name.trim().to_owned();
             if display_name.is_empty() || display_name.chars().count() > 100 {
                 return Err(Failure::BadInput(
@@ -229,7 +248,27 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                 .add_user(&new, &entry("user.add", username.as_str()))
                 .await
             {
-                Ok(u) => println!("Added {} ({}) as {}.", u.username, u.display_name, u.role),
+                Ok(u) => {
+                    if let Some(school) = &school {
+                        store
+                            .set_school(
+                                &u.username,
+                                Some(school.clone()),
+                                &AuditEntry {
+                                    reason: Some(format!("key adult for {school}")),
+                                    ..entry("user.school", u.username.as_str())
+                                },
+                            )
+                            .await?;
+                    }
+                    println!(
+                        "Added {} ({}) as {}{}.",
+                        u.username,
+                        u.display_name,
+                        u.role,
+                        school.map_or(String::new(), |s| format!(", key adult for {s}"))
+                    );
+                }
                 Err(StoreError::Conflict { .. }) => {
                     return Err(Failure::BadInput(format!(
                         "the username '{username}' is taken; choose another"

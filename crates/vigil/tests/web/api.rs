@@ -1072,6 +1072,12 @@ fn children_are_people_on_the_incident_and_each_schools_task_is_their_own() {
     assert_eq!(status, 422, "{v}");
     assert!(v.to_string().contains("Choose the child"), "{v}");
     let (status, v) = refer(json!({"kind": "encompass", "consent": "not_known", "child_id": mia}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("brief circumstances"), "{v}");
+    let (status, v) = refer(json!({
+        "kind": "encompass", "consent": "not_known", "child_id": mia,
+        "circumstances": "Police attended a loud argument at home in the evening."
+    }));
     assert_eq!(status, 201, "{v}");
     let tasks = encompass(&work(&cru));
     assert!(

@@ -215,6 +215,20 @@ fn routes() -> Vec<Route> {
             expect: [403, 403, 403, 403, 403, 403, 200, 403],
         },
         Route {
+            // Operation Encompass is for a school's key adult or an area's education
+            // contact: the fixture's health user is neither.
+            method: "GET",
+            path: "/encompass",
+            json: None,
+            expect: [404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/encompass",
+            json: None,
+            expect: [403, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
             method: "GET",
             path: "/dashboard",
             json: None,

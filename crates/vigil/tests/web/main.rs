@@ -7,6 +7,7 @@ mod browser;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;
+mod encompass;
 mod flows;
 mod marac;
 mod pages;
