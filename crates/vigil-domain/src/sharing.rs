@@ -2,8 +2,9 @@
 //!
 //! A partner agency's users see referrals that their agency takes part in and nothing else:
 //! every MARAC referral (all MARAC agencies sit at the conference), IDVA referrals for the
-//! IDVA service, Operation Encompass notifications for schools, MASH referrals for
-//! children's and adults' services, and any referral their own agency made. They see who
+//! IDVA service while the victim consents, MASH referrals for children's and adults'
+//! services, and any referral their own agency made — in the user's area when they have
+//! one. Operation Encompass reaches schools by its own rule (`encompass::receives`). They see who
 //! the referral is about (name, date of birth), when it was made, the risk and whether
 //! children were present; never an address, the incident narrative or the suspect.
 
