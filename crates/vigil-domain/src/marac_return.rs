@@ -35,6 +35,7 @@ pub const REPEAT_WINDOW_DAYS: i64 = 365;
 /// store reads it (nothing decided yet).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferralFacts {
+    pub id: crate::ReferralId,
     pub person: PersonId,
     pub referred_at: DateTime,
     pub agency: Agency,
@@ -169,6 +170,24 @@ impl MaracAreas {
             }
         }
         Ok(out)
+    }
+
+    /// Every MARAC area of the force: the areas its LPAs are grouped into, and each LPA not
+    /// grouped (by name).
+    pub fn names(&self, lpas: &[Lpa]) -> Vec<String> {
+        let mut out: Vec<String> = lpas
+            .iter()
+            .map(|l| {
+                self.of_lpa
+                    .get(l)
+                    .cloned()
+                    .unwrap_or_else(|| l.as_str().to_owned())
+            })
+            .chain(self.of_lpa.values().cloned())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The MARAC area of a referral: by its incident's LPA, else the victim's.
@@ -348,6 +367,7 @@ mod tests {
 
     fn referral(person: &str, when: &str, lpa: &str) -> ReferralFacts {
         ReferralFacts {
+            id: crate::ReferralId::parse(&format!("R-{person}-{when}")).unwrap(),
             person: PersonId::parse(person).unwrap(),
             referred_at: at(when),
             agency: Agency::Police,

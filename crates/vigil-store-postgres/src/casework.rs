@@ -504,6 +504,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         |c| rows::encompass(c),
     )
     .await?;
+    let meetings = crate::meetings::all(&mut *tx, None).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -513,6 +514,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         children,
         restrictions,
         encompass,
+        meetings,
     })
 }
 
@@ -581,6 +583,7 @@ pub async fn add_casework(
             .map_err(backend)?;
     }
     crate::restrictions::put(&mut *conn, &work.restrictions).await?;
+    crate::meetings::put(&mut *conn, &work.meetings).await?;
     Ok(())
 }
 

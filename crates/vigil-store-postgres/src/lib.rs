@@ -9,6 +9,7 @@
 
 mod accounts;
 mod casework;
+mod meetings;
 mod migrations;
 mod read;
 mod restrictions;
@@ -433,6 +434,21 @@ impl Store for PostgresStore {
         until: vigil_domain::time::DateTime,
     ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>> {
         read::marac_referral_facts(&self.pool, since, until).await
+    }
+
+    async fn add_meeting(
+        &self,
+        m: &vigil_domain::marac_meeting::Meeting,
+        audit: &AuditEntry,
+    ) -> StoreResult<vigil_domain::marac_meeting::Meeting> {
+        meetings::add(&self.pool, m, audit).await
+    }
+
+    async fn meetings(
+        &self,
+        area: Option<&str>,
+    ) -> StoreResult<Vec<vigil_domain::marac_meeting::Meeting>> {
+        meetings::all(&self.pool, area).await
     }
 
     async fn encompass(

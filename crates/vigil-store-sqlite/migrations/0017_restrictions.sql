@@ -41,3 +41,14 @@ CREATE TABLE encompass_notifications (
 CREATE INDEX encompass_school ON encompass_notifications (school_key, due_at);
 CREATE INDEX encompass_area ON encompass_notifications (lpa, due_at);
 CREATE INDEX encompass_incident ON encompass_notifications (incident_id);
+
+-- MARAC meetings: an area meets on a day; the agenda is worked out from the referrals.
+CREATE TABLE marac_meetings (
+    meeting_id INTEGER PRIMARY KEY NOT NULL,
+    area TEXT NOT NULL,
+    held_on TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (area, held_on)
+);

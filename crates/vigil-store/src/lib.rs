@@ -401,6 +401,8 @@ pub struct Casework {
     pub restrictions: Vec<vigil_domain::restriction::Restriction>,
     /// Operation Encompass notifications and their acknowledgements.
     pub encompass: Vec<vigil_domain::encompass::Notification>,
+    /// MARAC meetings.
+    pub meetings: Vec<vigil_domain::marac_meeting::Meeting>,
 }
 
 /// Which Operation Encompass notifications to list.
@@ -673,6 +675,20 @@ pub trait Store: Send + Sync {
         since: DateTime,
         until: DateTime,
     ) -> StoreResult<Vec<vigil_domain::marac_return::ReferralFacts>>;
+
+    /// Plans a MARAC meeting (its id is the store's), audited; a second meeting of one area
+    /// on one day is a conflict.
+    async fn add_meeting(
+        &self,
+        m: &vigil_domain::marac_meeting::Meeting,
+        audit: &AuditEntry,
+    ) -> StoreResult<vigil_domain::marac_meeting::Meeting>;
+
+    /// MARAC meetings, latest first: one area's, or every area's.
+    async fn meetings(
+        &self,
+        area: Option<&str>,
+    ) -> StoreResult<Vec<vigil_domain::marac_meeting::Meeting>>;
 
     /// A page of Operation Encompass notifications, soonest due first, with the true total.
     async fn encompass(&self, q: &EncompassQuery) -> StoreResult<Page<EncompassItem>>;

@@ -940,13 +940,14 @@ pub fn restriction_from(
 
 /// The SELECT list of a MARAC referral's facts for the return, in [`referral_facts`]'s
 /// order (`r` referrals, `p` the victim, `i` the referral's incident, `s` its suspect).
-pub const REFERRAL_FACTS: &str = "r.person_id, r.referred_at, r.agency, r.incident_id, i.lpa, p.lpa, p.sex, p.birth_date, p.ethnicity, s.birth_date, i.children_present";
+pub const REFERRAL_FACTS: &str = "r.referral_id, r.person_id, r.referred_at, r.agency, r.incident_id, i.lpa, p.lpa, p.sex, p.birth_date, p.ethnicity, s.birth_date, i.children_present";
 
 /// A MARAC referral's facts for the return, as selected by [`REFERRAL_FACTS`].
 pub fn referral_facts<C: Cells>(
     c: &mut C,
 ) -> StoreResult<vigil_domain::marac_return::ReferralFacts> {
     Ok(vigil_domain::marac_return::ReferralFacts {
+        id: c.req(ReferralId::parse)?,
         person: c.req(PersonId::parse)?,
         referred_at: c.datetime()?,
         agency: c.req(Agency::parse)?,

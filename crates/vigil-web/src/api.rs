@@ -1372,6 +1372,11 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_work::encompass_list))
         .routes(routes!(crate::api_work::encompass_one))
         .routes(routes!(crate::api_work::encompass_acknowledge))
+        .routes(routes!(
+            crate::api_work::meetings,
+            crate::api_work::plan_meeting
+        ))
+        .routes(routes!(crate::api_work::agenda))
 }
 
 /// The API under `/api/v1`, with its OpenAPI document at `/api/v1/openapi.json` and the

@@ -760,3 +760,122 @@ pub async fn encompass_acknowledge(
         Err(f) => from_failure(&s, f).into_response(),
     }
 }
+
+/// A MARAC meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingDto {
+    pub id: i64,
+    pub area: String,
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub venue: String,
+}
+
+impl From<&vigil_domain::marac_meeting::Meeting> for MeetingDto {
+    fn from(m: &vigil_domain::marac_meeting::Meeting) -> Self {
+        MeetingDto {
+            id: m.id,
+            area: m.area.clone(),
+            held_on: vigil_domain::time::format_date(m.held_on),
+            venue: m.venue.clone(),
+        }
+    }
+}
+
+/// One case on a MARAC agenda.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaItemDto {
+    pub referral_id: String,
+    pub person_id: String,
+    /// The victim's name, for a role that sees names.
+    pub name: Option<String>,
+    pub incident_id: Option<String>,
+    pub referred_at: String,
+    pub referred_by: String,
+    pub children: bool,
+    pub repeat: bool,
+    /// Heard at MARAC 12 months or more before.
+    pub review: bool,
+    pub last_marac: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaDto {
+    pub meeting: MeetingDto,
+    /// The referrals' days heard, inclusive (`YYYY-MM-DD`).
+    pub from: String,
+    pub to: String,
+    /// Cases with children first, then adult-only cases.
+    pub items: Vec<AgendaItemDto>,
+    pub withheld: u64,
+}
+
+/// Every MARAC meeting, latest first.
+#[utoipa::path(get, path = "/marac/meetings", tag = "marac",
+    responses((status = 200, body = Vec<MeetingDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn meetings(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
+    match service::meetings(&app, &s).await {
+        Ok(all) => Json(all.iter().map(MeetingDto::from).collect::<Vec<_>>()).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// Plans a MARAC meeting.
+#[utoipa::path(post, path = "/marac/meetings", tag = "marac",
+    request_body = service::MeetingInput,
+    responses((status = 201, body = MeetingDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn plan_meeting(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    body: Result<Json<service::MeetingInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::create_meeting(&app, &s, &input).await {
+        Ok(m) => (StatusCode::CREATED, Json(MeetingDto::from(&m))).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// A meeting's agenda: its area's MARAC referrals since the area's last meeting, cases with
+/// children first, repeats and cases heard 12 months or more before marked.
+#[utoipa::path(get, path = "/marac/meetings/{id}/agenda", tag = "marac",
+    params(("id" = i64, Path, description = "The meeting")),
+    responses((status = 200, body = AgendaDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn agenda(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    match service::agenda(&app, &s, &id).await {
+        Ok(v) => Json(AgendaDto {
+            meeting: MeetingDto::from(&v.meeting),
+            from: vigil_domain::time::format_date(v.window.0),
+            to: vigil_domain::time::format_date(v.window.1),
+            withheld: v.withheld,
+            items: v
+                .items
+                .iter()
+                .map(|i| AgendaItemDto {
+                    referral_id: i.referral.id.to_string(),
+                    person_id: i.referral.person.to_string(),
+                    name: v.names.get(&i.referral.person).cloned(),
+                    incident_id: i.referral.incident.as_ref().map(|c| c.to_string()),
+                    referred_at: format_datetime(i.referral.referred_at),
+                    referred_by: i.referral.agency.as_str().to_owned(),
+                    children: i.children,
+                    repeat: i.repeat,
+                    review: i.review,
+                    last_marac: i.last_marac.map(format_datetime),
+                })
+                .collect(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}

@@ -149,6 +149,11 @@ pub fn router(
         )
         .route("/search", get(pages::search))
         .route("/marac/return", get(marac::marac_return))
+        .route(
+            "/marac/meetings",
+            get(marac::meetings).post(marac::plan_meeting),
+        )
+        .route("/marac/meetings/{id}", get(marac::agenda))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
         .route("/encompass", get(encompass::list))

@@ -229,3 +229,189 @@ pub async fn marac_return(
             .into_response(),
     }
 }
+
+// ----- meetings and agendas -----
+
+fn meetings_page(
+    s: &Session,
+    areas: &[String],
+    all: &[vigil_domain::marac_meeting::Meeting],
+    f: &crate::forms::FormData,
+    errors: &[FieldError],
+) -> String {
+    let mut body = error_summary(errors);
+    body.push_str(&h1("MARAC meetings"));
+    body.push_str(&p("Each meeting's agenda is built from its area's MARAC referrals since the area's last meeting: cases with children first, repeats and cases heard before marked."));
+    body.push_str(&table(
+        "Meetings, latest first",
+        &["Meeting", "Area", "Venue"],
+        all.iter()
+            .map(|m| {
+                vec![
+                    link(&format!("/marac/meetings/{}", m.id), &long(m.held_on)),
+                    esc(&m.area),
+                    esc(&m.venue),
+                ]
+            })
+            .collect(),
+    ));
+    let options: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose an area".to_owned()))
+            .chain(areas.iter().map(|a| (a.clone(), a.clone())))
+            .collect();
+    body.push_str(&format!(
+        "<h2 class=\"govuk-heading-m\">Plan a meeting</h2><form method=\"post\" action=\"/marac/meetings\" novalidate>{}{}{}{}{}</form>",
+        csrf(&s.csrf_token),
+        select("area", "MARAC area", &options, f.get("area"), errors),
+        Input::text("held_on", "Day", f.get("held_on"))
+            .hint("For example 17/09/2019")
+            .width("10")
+            .render(errors),
+        Input::text("venue", "Venue", f.get("venue"))
+            .hint("A room, or Online")
+            .width("20")
+            .render(errors),
+        button("Plan the meeting", None, false)
+    ));
+    page_at("MARAC meetings", Some(s), "/marac/meetings", &body)
+}
+
+/// `GET /marac/meetings`.
+pub async fn meetings(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Response {
+    match service::meetings(&app, &s).await {
+        Ok(all) => Html(meetings_page(
+            &s,
+            &service::marac_areas(&app),
+            &all,
+            &crate::forms::FormData(Vec::new()),
+            &[],
+        ))
+        .into_response(),
+        Err(Failure::Forbidden) => not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
+    }
+}
+
+/// `POST /marac/meetings`: plans one and opens its agenda.
+pub async fn plan_meeting(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let input = service::MeetingInput {
+        area: f.get("area").to_owned(),
+        held_on: f.get("held_on").to_owned(),
+        venue: f.get("venue").to_owned(),
+    };
+    match service::create_meeting(&app, &s, &input).await {
+        Ok(m) => axum::response::Redirect::to(&format!("/marac/meetings/{}", m.id)).into_response(),
+        Err(Failure::Invalid(errors)) => {
+            let all = app.store.meetings(None).await.unwrap_or_default();
+            (
+                StatusCode::BAD_REQUEST,
+                Html(meetings_page(
+                    &s,
+                    &service::marac_areas(&app),
+                    &all,
+                    &f,
+                    &errors,
+                )),
+            )
+                .into_response()
+        }
+        Err(Failure::Forbidden) => not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
+    }
+}
+
+/// `GET /marac/meetings/{id}`: the agenda.
+pub async fn agenda(
+    State(app): State<Arc<App>>,
+    SignedIn(s): SignedIn,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> Response {
+    let v = match service::agenda(&app, &s, &raw).await {
+        Ok(v) => v,
+        Err(Failure::Forbidden | Failure::NotFound) => return not_found_page(Some(&s)),
+        Err(e) => return failure_page(&s, e),
+    };
+    let m = &v.meeting;
+    let mut body = back_link("/marac/meetings");
+    body.push_str(&h1(&format!("MARAC {}: {}", m.area, long(m.held_on))));
+    body.push_str(&p(&format!(
+        "{}. Referrals made from {} to {}: {} case{}, those with children first.",
+        esc(&m.venue),
+        long(v.window.0),
+        long(v.window.1),
+        v.items.len(),
+        if v.items.len() == 1 { "" } else { "s" }
+    )));
+    body.push_str(&withheld_notice(v.withheld));
+    let with_children = v.items.iter().filter(|i| i.children).count();
+    let row = |n: usize, i: &vigil_domain::marac_meeting::AgendaItem| {
+        let mut marks = Vec::new();
+        if i.children {
+            marks.push(tag("Children", "purple"));
+        }
+        if i.repeat {
+            marks.push(tag("Repeat", "orange"));
+        }
+        if i.review {
+            marks.push(tag("Heard 12 months or more ago", "grey"));
+        }
+        vec![
+            (n + 1).to_string(),
+            match v.names.get(&i.referral.person) {
+                Some(name) => format!(
+                    "{} ({})",
+                    link(&format!("/people/{}", i.referral.person), name),
+                    esc(i.referral.person.as_str())
+                ),
+                None => link(
+                    &format!("/people/{}", i.referral.person),
+                    i.referral.person.as_str(),
+                ),
+            },
+            i.referral
+                .incident
+                .as_ref()
+                .map_or("–".into(), |c| crate::pages::link_case(c.as_str())),
+            esc(&vigil_domain::dates::long_time(i.referral.referred_at)),
+            esc(&i.referral.agency.as_str().replace('_', " ")),
+            i.last_marac.map_or("–".into(), |t| esc(&long(t.date()))),
+            marks.join(" "),
+        ]
+    };
+    let header = [
+        "Order",
+        "Victim",
+        "Case",
+        "Referred",
+        "By",
+        "Last MARAC",
+        "Marked",
+    ];
+    body.push_str(&table(
+        "Cases with children",
+        &header,
+        v.items[..with_children]
+            .iter()
+            .enumerate()
+            .map(|(n, i)| row(n, i))
+            .collect(),
+    ));
+    body.push_str(&table(
+        "Adult-only cases",
+        &header,
+        v.items[with_children..]
+            .iter()
+            .enumerate()
+            .map(|(n, i)| row(n + with_children, i))
+            .collect(),
+    ));
+    Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)).into_response()
+}

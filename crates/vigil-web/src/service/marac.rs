@@ -73,3 +73,175 @@ pub async fn marac_return(app: &App, s: &Session, p: &ReturnPeriod) -> Outcome<M
         total,
     })
 }
+
+// ----- meetings and agendas -----
+
+/// A MARAC meeting as planned on the form or through the API.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeetingInput {
+    /// The MARAC area that meets (an LPA, or an area of the rules file's `marac.areas`).
+    pub area: String,
+    /// The day (DD/MM/YYYY or YYYY-MM-DD), within a year either side of today.
+    pub held_on: String,
+    /// Where: a room, or "Online".
+    pub venue: String,
+}
+
+/// The MARAC areas a meeting may be for.
+pub fn marac_areas(app: &App) -> Vec<String> {
+    app.rules.marac_areas.names(&app.lpas)
+}
+
+/// Plans a meeting (the CRU, which administers MARAC here). Audited.
+pub async fn create_meeting(
+    app: &App,
+    s: &Session,
+    input: &MeetingInput,
+) -> Outcome<vigil_domain::marac_meeting::Meeting> {
+    require(app, s, Capability::Safeguard, "marac_meeting", "").await?;
+    let mut errors = Vec::new();
+    let areas = marac_areas(app);
+    let area = input.area.trim();
+    if area.is_empty() {
+        errors.push(FieldError::new("area", "Choose the MARAC area that meets"));
+    } else if !areas.iter().any(|a| a == area) {
+        errors.push(FieldError::new(
+            "area",
+            format!(
+                "{} is not one of the force's MARAC areas ({})",
+                area.chars().take(60).collect::<String>(),
+                areas.join(", ")
+            ),
+        ));
+    }
+    let today = app.now().date();
+    let held_on = match parse_day(input.held_on.trim()) {
+        _ if input.held_on.trim().is_empty() => {
+            errors.push(FieldError::new("held_on", "Enter the day of the meeting"));
+            None
+        }
+        Ok(d) if (d - today).num_days().abs() > 365 => {
+            errors.push(FieldError::new(
+                "held_on",
+                "A meeting is planned or recorded within a year of today",
+            ));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(FieldError::new("held_on", e));
+            None
+        }
+    };
+    let venue = match vigil_domain::marac_meeting::check_venue(&input.venue) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(FieldError::new("venue", capitalise(&e.reason)));
+            None
+        }
+    };
+    let (held_on, venue) = valid!(errors; held_on, venue);
+    let m = vigil_domain::marac_meeting::Meeting {
+        id: 0,
+        area: area.to_owned(),
+        held_on,
+        venue,
+        created_by: s.user.username.clone(),
+        created_at: app.now(),
+    };
+    app.store
+        .add_meeting(
+            &m,
+            &audit_entry(
+                actor(s),
+                "marac.meeting_planned",
+                "marac_meeting",
+                "",
+                Some(format!("{} on {}", m.area, m.held_on)),
+            ),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => Failure::Invalid(vec![FieldError::new(
+                "held_on",
+                format!(
+                    "{} already meets on {}",
+                    m.area,
+                    vigil_domain::dates::long(m.held_on)
+                ),
+            )]),
+            e => e.into(),
+        })
+}
+
+/// Every meeting, latest first.
+pub async fn meetings(
+    app: &App,
+    s: &Session,
+) -> Outcome<Vec<vigil_domain::marac_meeting::Meeting>> {
+    require(app, s, Capability::Safeguard, "marac_meeting", "").await?;
+    Ok(app.store.meetings(None).await?)
+}
+
+/// A meeting's agenda, with the victims' names for a role that sees them.
+pub struct AgendaView {
+    pub meeting: vigil_domain::marac_meeting::Meeting,
+    pub window: (Date, Date),
+    pub items: Vec<vigil_domain::marac_meeting::AgendaItem>,
+    /// Family and given names by person, as the role may see them.
+    pub names: std::collections::HashMap<PersonId, String>,
+    pub withheld: u64,
+}
+
+pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
+    require(app, s, Capability::Safeguard, "marac_meeting", raw).await?;
+    let id: i64 = raw.trim().parse().map_err(|_| Failure::NotFound)?;
+    let all = app.store.meetings(None).await?;
+    let Some(meeting) = all.iter().find(|m| m.id == id).cloned() else {
+        return Err(Failure::NotFound);
+    };
+    let previous = all
+        .iter()
+        .filter(|m| m.area == meeting.area && m.held_on < meeting.held_on)
+        .map(|m| m.held_on)
+        .max();
+    let window = vigil_domain::marac_meeting::agenda_window(meeting.held_on, previous);
+    // The referrals of the window, and the year before it for repeats; reviews look at
+    // anything earlier the facts hold.
+    let facts = vigil_store::marac_return::facts(app.store.as_ref(), window.0, window.1).await?;
+    let mut items =
+        vigil_domain::marac_meeting::agenda(&meeting, previous, &facts, &app.rules.marac_areas);
+    let withheld = hidden_from(app, s).await?.withhold(&mut items, |h, i| {
+        h.person(&i.referral.person) || i.referral.incident.as_ref().is_some_and(|c| h.case(c, []))
+    });
+    let mut names = std::collections::HashMap::new();
+    if allows(s.user.role, Capability::SeeNames) {
+        for i in &items {
+            let p = app.store.person(&i.referral.person).await?.record;
+            let name = vigil_domain::visibility::name_as_seen(
+                s.user.role,
+                p.identity.family_name.as_deref(),
+                p.identity.given_names.as_deref(),
+            );
+            if let Some(n) = name {
+                names.insert(p.id, n);
+            }
+        }
+    }
+    audited_list(
+        app,
+        s,
+        "person.listed",
+        &format!("the agenda of MARAC meeting {id}"),
+        items.iter().map(|i| i.referral.person.clone()).collect(),
+    )
+    .await?;
+    Ok(AgendaView {
+        meeting,
+        window,
+        items,
+        names,
+        withheld,
+    })
+}

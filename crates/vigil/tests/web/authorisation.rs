@@ -261,6 +261,25 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: "GET",
+            path: "/marac/meetings",
+            json: None,
+            expect: [404, 404, 404, 404, 200, 404, 404, 404],
+        },
+        Route {
+            // Planning a meeting is the CRU's; the form names no area.
+            method: "POST",
+            path: "/marac/meetings",
+            json: Some("form"),
+            expect: [404, 404, 404, 404, 400, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/marac/meetings",
+            json: None,
+            expect: [403, 403, 403, 403, 200, 403, 403, 403],
+        },
+        Route {
+            method: "GET",
             path: "/marac/return",
             json: None,
             expect: [404, 404, 404, 404, 404, 200, 404, 200],

@@ -757,7 +757,11 @@ fn partner_agencies_see_only_what_is_shared_with_them() {
     // its own rule (the school named on the child), not every education user.
     let (school, _) = sign_in(&srv, "school");
     let r = http(&srv.addr, "GET", "/shared", Some(&school), None);
-    assert!(r.body.contains("R1") && !r.body.contains("R2"), "{}", r.body);
+    assert!(
+        r.body.contains("R1") && !r.body.contains("R2"),
+        "{}",
+        r.body
+    );
     assert!(!r.body.contains("Refuge Lane"));
     let (officer, _) = sign_in(&srv, "officer");
     assert_eq!(

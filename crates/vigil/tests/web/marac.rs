@@ -102,3 +102,117 @@ fn the_marac_return_for_a_quarter_on_the_page_in_files_and_by_api() {
     let o = vigil(&["--db", &srv.db, "audit", "--actor", "analyst"]);
     assert!(text(&o).contains("marac.return"), "{}", text(&o));
 }
+
+/// The CRU plans a meeting; its agenda holds the area's MARAC referrals since the last
+/// meeting, cases with children first, a repeat marked.
+#[test]
+fn a_meetings_agenda_puts_children_first_and_marks_repeats() {
+    use serde_json::json;
+    let srv = start();
+    let officer = token(&srv, "officer");
+    let cru = token(&srv, "cru");
+    let intake = |victim: serde_json::Value, children: bool| -> String {
+        let (status, v) = api(
+            &srv,
+            "POST",
+            "/api/v1/incidents",
+            &officer,
+            Some(&json!({
+                "call_grade": "emergency", "reported_at": "2019-09-01T21:00", "lpa": "North",
+                "victim": victim, "suspect": {"id": "P2"}, "relationship": "partner",
+                "children_present": children
+            })),
+        );
+        assert_eq!(status, 201, "{v}");
+        v["incident_id"].as_str().unwrap().to_owned()
+    };
+    let adult = intake(
+        json!({"family_name": "Ivory", "given_names": "Ada", "sex": "female", "birth_date": "1980-01-01"}),
+        false,
+    );
+    let known = intake(json!({"id": "P1"}), false);
+    let family = intake(
+        json!({"family_name": "Jade", "given_names": "Bea", "sex": "female", "birth_date": "1985-01-01"}),
+        true,
+    );
+    for case in [&adult, &known, &family] {
+        let (status, v) = api(
+            &srv,
+            "POST",
+            &format!("/api/v1/cases/{case}/referrals"),
+            &cru,
+            Some(&json!({"kind": "marac", "consent": "not_known"})),
+        );
+        assert_eq!(status, 201, "{v}");
+    }
+    // Planned on the page; a second meeting of the area that day, or an unknown area, is
+    // refused by field.
+    let (page, csrf) = sign_in(&srv, "cru");
+    let plan = |area: &str, day: &str| {
+        http(
+            &srv.addr,
+            "POST",
+            "/marac/meetings",
+            Some(&page),
+            Some(&crate::flows::form(&[
+                ("csrf", &csrf),
+                ("area", area),
+                ("held_on", day),
+                ("venue", "Room 4, Chelmsford"),
+            ])),
+        )
+    };
+    let r = plan("North", "03/09/2019");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let agenda_path = r.header("location").unwrap().to_owned();
+    let r = plan("North", "03/09/2019");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("already meets"), "{}", r.body);
+    let r = plan("Atlantis", "04/09/2019");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("not one of the force"), "{}", r.body);
+    // The agenda: the family first; Ann Smith (referred in April) a repeat.
+    let a = http(&srv.addr, "GET", &agenda_path, Some(&page), None);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let (children_at, adults_at) = (
+        a.body.find("Cases with children").unwrap(),
+        a.body.find("Adult-only cases").unwrap(),
+    );
+    let jade = a.body.find("Bea Jade").unwrap();
+    assert!(children_at < jade && jade < adults_at, "{}", a.body);
+    assert!(
+        a.body.contains("Ann Smith") && a.body.contains("Repeat"),
+        "{}",
+        a.body
+    );
+    let id = agenda_path.rsplit('/').next().unwrap();
+    let (status, v) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/marac/meetings/{id}/agenda"),
+        &cru,
+        None,
+    );
+    assert_eq!(status, 200, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{v}");
+    assert_eq!(items[0]["incident_id"], family.as_str());
+    assert_eq!(items[0]["children"], true);
+    let p1 = items.iter().find(|i| i["person_id"] == "P1").unwrap();
+    assert_eq!(
+        (p1["repeat"].as_bool(), p1["review"].as_bool()),
+        (Some(true), Some(false))
+    );
+    // Who was listed is in the trail; others may not plan or read.
+    let o = vigil(&["--db", &srv.db, "audit", "--subject", "P1"]);
+    assert!(text(&o).contains("agenda of MARAC meeting"), "{}", text(&o));
+    let (off, _) = sign_in(&srv, "officer");
+    assert_eq!(
+        http(&srv.addr, "GET", &agenda_path, Some(&off), None).status,
+        404
+    );
+    assert_eq!(
+        api(&srv, "GET", "/api/v1/marac/meetings", &officer, None).0,
+        403
+    );
+}

@@ -1,0 +1,100 @@
+//! MARAC meetings (the agenda is the domain's: `vigil_domain::marac_meeting`).
+
+use crate::{accounts, backend, write_tx};
+use sqlx::{Row, SqlitePool};
+use vigil_domain::marac_meeting::Meeting;
+use vigil_domain::time::{format_date, format_datetime, parse_date, parse_datetime};
+use vigil_store::{AuditEntry, StoreError, StoreResult};
+
+const COLUMNS: &str = "meeting_id, area, held_on, venue, created_by, created_at";
+
+fn meeting(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Meeting> {
+    let bad = |what: &str, e: String| StoreError::Schema(format!("marac_meetings: {what}: {e}"));
+    let held: String = r.get(2);
+    let at: String = r.get(5);
+    let by: String = r.get(4);
+    Ok(Meeting {
+        id: r.get(0),
+        area: r.get(1),
+        held_on: parse_date(&held).map_err(|e| bad("held_on", e.to_string()))?,
+        venue: r.get(3),
+        created_by: vigil_domain::access::Username::parse(&by)
+            .map_err(|e| bad("created_by", e.to_string()))?,
+        created_at: parse_datetime(&at).map_err(|e| bad("created_at", e.to_string()))?,
+    })
+}
+
+pub async fn all(
+    conn: impl sqlx::SqliteExecutor<'_>,
+    area: Option<&str>,
+) -> StoreResult<Vec<Meeting>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM marac_meetings WHERE (?1 IS NULL OR area = ?1)
+         ORDER BY held_on DESC, meeting_id DESC"
+    )))
+    .bind(area)
+    .fetch_all(conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(meeting)
+    .collect()
+}
+
+/// Writes meetings as they are (ids kept), inside a transaction (`vigil copy`).
+pub async fn put(conn: &mut sqlx::SqliteConnection, all: &[Meeting]) -> StoreResult<()> {
+    for m in all {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO marac_meetings ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        )))
+        .bind(m.id)
+        .bind(m.area.as_str())
+        .bind(format_date(m.held_on))
+        .bind(m.venue.as_str())
+        .bind(m.created_by.as_str())
+        .bind(format_datetime(m.created_at))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+pub async fn add(pool: &SqlitePool, m: &Meeting, audit: &AuditEntry) -> StoreResult<Meeting> {
+    let mut tx = write_tx(pool).await?;
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT meeting_id FROM marac_meetings WHERE area = ?1 AND held_on = ?2",
+    )
+    .bind(m.area.as_str())
+    .bind(format_date(m.held_on))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(backend)?;
+    if let Some(found) = taken {
+        return Err(StoreError::Conflict {
+            what: "MARAC meeting",
+            id: format!("{} on {}", m.area, m.held_on),
+            expected: 0,
+            found,
+        });
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO marac_meetings (area, held_on, venue, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING meeting_id",
+    )
+    .bind(m.area.as_str())
+    .bind(format_date(m.held_on))
+    .bind(m.venue.as_str())
+    .bind(m.created_by.as_str())
+    .bind(format_datetime(m.created_at))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let audit = AuditEntry {
+        subject_id: id.to_string(),
+        ..audit.clone()
+    };
+    accounts::append(&mut tx, &audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(Meeting { id, ..m.clone() })
+}
