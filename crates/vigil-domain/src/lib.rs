@@ -21,6 +21,7 @@ pub mod deadlines;
 pub mod encompass;
 pub mod ids;
 pub mod marac;
+pub mod marac_actions;
 pub mod marac_meeting;
 pub mod marac_return;
 pub mod offence_codes;

@@ -52,3 +52,24 @@ CREATE TABLE marac_meetings (
     created_at TEXT NOT NULL,
     UNIQUE (area, held_on)
 );
+
+-- MARAC action plans: each action owned by one agency, due on a day, completed with
+-- evidence.
+CREATE TABLE marac_actions (
+    action_id INTEGER PRIMARY KEY NOT NULL,
+    meeting_id INTEGER NOT NULL REFERENCES marac_meetings (meeting_id),
+    referral_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    about TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    description TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    done_at TEXT,
+    done_by TEXT,
+    evidence TEXT
+);
+CREATE INDEX marac_actions_owner ON marac_actions (owner, due_on);
+CREATE INDEX marac_actions_meeting ON marac_actions (meeting_id);
+CREATE INDEX marac_actions_person ON marac_actions (person_id);

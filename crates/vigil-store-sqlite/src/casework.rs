@@ -462,6 +462,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     )
     .await?;
     let meetings = crate::meetings::all(&mut *tx, None).await?;
+    let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -472,6 +473,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         restrictions,
         encompass,
         meetings,
+        actions,
     })
 }
 
@@ -540,6 +542,7 @@ pub async fn add_casework(
     }
     crate::restrictions::put(&mut *conn, &work.restrictions).await?;
     crate::meetings::put(&mut *conn, &work.meetings).await?;
+    crate::meetings::put_actions(&mut *conn, &work.actions).await?;
     Ok(())
 }
 

@@ -410,6 +410,32 @@ impl Store for SqliteStore {
         meetings::add(&self.pool, m, audit).await
     }
 
+    async fn add_marac_action(
+        &self,
+        a: &vigil_domain::marac_actions::Action,
+        audit: &AuditEntry,
+    ) -> StoreResult<vigil_domain::marac_actions::Action> {
+        meetings::add_action(&self.pool, a, audit).await
+    }
+
+    async fn marac_actions(
+        &self,
+        q: &vigil_store::ActionQuery,
+    ) -> StoreResult<Vec<vigil_domain::marac_actions::Action>> {
+        meetings::actions(&self.pool, q).await
+    }
+
+    async fn complete_marac_action(
+        &self,
+        id: i64,
+        at: vigil_domain::time::DateTime,
+        by: &Username,
+        evidence: &str,
+        audit: &AuditEntry,
+    ) -> StoreResult<bool> {
+        meetings::complete_action(&self.pool, id, at, by, evidence, audit).await
+    }
+
     async fn meetings(
         &self,
         area: Option<&str>,

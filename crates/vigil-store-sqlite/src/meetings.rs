@@ -4,6 +4,7 @@ use crate::{accounts, backend, write_tx};
 use sqlx::{Row, SqlitePool};
 use vigil_domain::marac_meeting::Meeting;
 use vigil_domain::time::{format_date, format_datetime, parse_date, parse_datetime};
+use vigil_store::rows::{self, casework_columns as cc};
 use vigil_store::{AuditEntry, StoreError, StoreResult};
 
 const COLUMNS: &str = "meeting_id, area, held_on, venue, created_by, created_at";
@@ -97,4 +98,104 @@ pub async fn add(pool: &SqlitePool, m: &Meeting, audit: &AuditEntry) -> StoreRes
     accounts::append(&mut tx, &audit).await?;
     tx.commit().await.map_err(backend)?;
     Ok(Meeting { id, ..m.clone() })
+}
+
+// ----- action plans -----
+
+pub async fn actions(
+    conn: impl sqlx::SqliteExecutor<'_>,
+    q: &vigil_store::ActionQuery,
+) -> StoreResult<Vec<vigil_domain::marac_actions::Action>> {
+    let cols: Vec<String> = cc::MARAC_ACTIONS.iter().map(|c| format!("a.{c}")).collect();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM marac_actions a JOIN marac_meetings m ON m.meeting_id = a.meeting_id
+         WHERE (?1 IS NULL OR a.meeting_id = ?1) AND (?2 IS NULL OR a.owner = ?2)
+           AND (?3 IS NULL OR a.person_id = ?3) AND (?4 IS NULL OR m.area = ?4)
+           AND (?5 IS NULL OR a.action_id = ?5) AND (?6 = 0 OR a.done_at IS NULL)
+         ORDER BY a.due_on, a.action_id LIMIT 100000",
+        cols.join(",")
+    )))
+    .bind(q.meeting)
+    .bind(q.owner.map(|o| o.as_str()))
+    .bind(q.person.as_ref().map(|p| p.as_str()))
+    .bind(q.area.as_deref())
+    .bind(q.id)
+    .bind(q.open_only)
+    .fetch_all(conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::marac_action(&mut crate::read::Cols::new(r, "marac_actions")))
+    .collect()
+}
+
+/// Writes actions as they are (ids kept), inside a transaction (`vigil copy`).
+pub async fn put_actions(
+    conn: &mut sqlx::SqliteConnection,
+    all: &[vigil_domain::marac_actions::Action],
+) -> StoreResult<()> {
+    let mut handle = conn.lock_handle().await.map_err(backend)?;
+    crate::import::insert(
+        handle.as_raw_handle().as_ptr(),
+        "marac_actions",
+        cc::MARAC_ACTIONS,
+        all,
+        rows::marac_action_values,
+    )
+}
+
+pub async fn add_action(
+    pool: &SqlitePool,
+    a: &vigil_domain::marac_actions::Action,
+    audit: &AuditEntry,
+) -> StoreResult<vigil_domain::marac_actions::Action> {
+    let mut tx = write_tx(pool).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO marac_actions (meeting_id, referral_id, person_id, about, owner, description, due_on, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING action_id",
+    )
+    .bind(a.meeting_id)
+    .bind(a.referral_id.as_str())
+    .bind(a.person_id.as_str())
+    .bind(a.about.as_str())
+    .bind(a.owner.as_str())
+    .bind(a.description.as_str())
+    .bind(format_date(a.due))
+    .bind(a.created_by.as_str())
+    .bind(format_datetime(a.created_at))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(vigil_domain::marac_actions::Action { id, ..a.clone() })
+}
+
+pub async fn complete_action(
+    pool: &SqlitePool,
+    id: i64,
+    at: vigil_domain::time::DateTime,
+    by: &vigil_domain::access::Username,
+    evidence: &str,
+    audit: &AuditEntry,
+) -> StoreResult<bool> {
+    let mut tx = write_tx(pool).await?;
+    let done = sqlx::query(
+        "UPDATE marac_actions SET done_at = ?1, done_by = ?2, evidence = ?3
+         WHERE action_id = ?4 AND done_at IS NULL",
+    )
+    .bind(format_datetime(at))
+    .bind(by.as_str())
+    .bind(evidence)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?
+    .rows_affected();
+    if done == 0 {
+        return Ok(false);
+    }
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)?;
+    Ok(true)
 }

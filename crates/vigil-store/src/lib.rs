@@ -403,6 +403,20 @@ pub struct Casework {
     pub encompass: Vec<vigil_domain::encompass::Notification>,
     /// MARAC meetings.
     pub meetings: Vec<vigil_domain::marac_meeting::Meeting>,
+    /// MARAC action plans' actions.
+    pub actions: Vec<vigil_domain::marac_actions::Action>,
+}
+
+/// Which MARAC actions to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ActionQuery {
+    pub meeting: Option<i64>,
+    pub owner: Option<Agency>,
+    pub person: Option<PersonId>,
+    /// Of meetings of this MARAC area.
+    pub area: Option<String>,
+    pub id: Option<i64>,
+    pub open_only: bool,
 }
 
 /// Which Operation Encompass notifications to list.
@@ -683,6 +697,30 @@ pub trait Store: Send + Sync {
         m: &vigil_domain::marac_meeting::Meeting,
         audit: &AuditEntry,
     ) -> StoreResult<vigil_domain::marac_meeting::Meeting>;
+
+    /// Adds an action to a MARAC action plan (its id is the store's), audited.
+    async fn add_marac_action(
+        &self,
+        a: &vigil_domain::marac_actions::Action,
+        audit: &AuditEntry,
+    ) -> StoreResult<vigil_domain::marac_actions::Action>;
+
+    /// MARAC actions, soonest due first (at most 100,000: a copy reads them all).
+    async fn marac_actions(
+        &self,
+        q: &ActionQuery,
+    ) -> StoreResult<Vec<vigil_domain::marac_actions::Action>>;
+
+    /// Completes an open action with its evidence, audited; false when there is no such
+    /// open action.
+    async fn complete_marac_action(
+        &self,
+        id: i64,
+        at: DateTime,
+        by: &Username,
+        evidence: &str,
+        audit: &AuditEntry,
+    ) -> StoreResult<bool>;
 
     /// MARAC meetings, latest first: one area's, or every area's.
     async fn meetings(

@@ -610,6 +610,21 @@ pub mod casework_columns {
         "recorded_at",
         "recorded_by",
     ];
+    pub const MARAC_ACTIONS: &[&str] = &[
+        "action_id",
+        "meeting_id",
+        "referral_id",
+        "person_id",
+        "about",
+        "owner",
+        "description",
+        "due_on",
+        "created_by",
+        "created_at",
+        "done_at",
+        "done_by",
+        "evidence",
+    ];
     pub const ENCOMPASS: &[&str] = &[
         "referral_id",
         "incident_id",
@@ -1006,5 +1021,66 @@ pub fn encompass<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::encompass::No
         circumstances,
         due,
         acknowledged: at.zip(by),
+    })
+}
+
+/// A MARAC action as stored (`casework_columns::MARAC_ACTIONS`).
+pub fn marac_action_values<V: Values>(b: &mut V, a: &vigil_domain::marac_actions::Action) {
+    b.int(a.id);
+    b.int(a.meeting_id);
+    b.text(a.referral_id.as_str());
+    b.text(a.person_id.as_str());
+    b.text(a.about.as_str());
+    b.text(a.owner.as_str());
+    b.text(&a.description);
+    b.date(a.due);
+    b.text(a.created_by.as_str());
+    b.datetime(a.created_at);
+    match &a.done {
+        Some((at, by, evidence)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+            b.text(evidence);
+        }
+        None => {
+            b.null();
+            b.null();
+            b.null();
+        }
+    }
+}
+
+/// A MARAC action from its stored columns.
+pub fn marac_action<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_actions::Action> {
+    let id = c.opt_int()?.unwrap_or_default();
+    let meeting_id = c.opt_int()?.unwrap_or_default();
+    let referral_id = c.req(ReferralId::parse)?;
+    let person_id = c.req(PersonId::parse)?;
+    let about = c.req(vigil_domain::marac_actions::ActionFor::parse)?;
+    let owner = c.req(Agency::parse)?;
+    let description = c.opt_string()?.unwrap_or_default();
+    let due = c
+        .opt_date()?
+        .ok_or_else(|| c.bad("an action without its due day"))?;
+    let created_by = c.req(vigil_domain::access::Username::parse)?;
+    let created_at = c.datetime()?;
+    let done_at = c.opt_datetime()?;
+    let done_by = c.opt(vigil_domain::access::Username::parse)?;
+    let evidence = c.opt_string()?;
+    Ok(vigil_domain::marac_actions::Action {
+        id,
+        meeting_id,
+        referral_id,
+        person_id,
+        about,
+        owner,
+        description,
+        due,
+        created_by,
+        created_at,
+        done: match (done_at, done_by, evidence) {
+            (Some(at), Some(by), Some(e)) => Some((at, by, e)),
+            _ => None,
+        },
     })
 }

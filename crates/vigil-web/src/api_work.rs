@@ -879,3 +879,102 @@ pub async fn agenda(
         Err(f) => from_failure(&s, f).into_response(),
     }
 }
+
+/// An action of a MARAC action plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaracActionDto {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub referral_id: String,
+    pub person_id: String,
+    /// `victim` or `perpetrator`.
+    pub about: String,
+    pub owner: String,
+    pub description: String,
+    /// `YYYY-MM-DD`.
+    pub due: String,
+    pub done_at: Option<String>,
+    pub done_by: Option<String>,
+    pub evidence: Option<String>,
+}
+
+impl From<&vigil_domain::marac_actions::Action> for MaracActionDto {
+    fn from(a: &vigil_domain::marac_actions::Action) -> Self {
+        MaracActionDto {
+            id: a.id,
+            meeting_id: a.meeting_id,
+            referral_id: a.referral_id.to_string(),
+            person_id: a.person_id.to_string(),
+            about: a.about.as_str().to_owned(),
+            owner: a.owner.as_str().to_owned(),
+            description: a.description.clone(),
+            due: vigil_domain::time::format_date(a.due),
+            done_at: a.done.as_ref().map(|(at, _, _)| format_datetime(*at)),
+            done_by: a.done.as_ref().map(|(_, by, _)| by.to_string()),
+            evidence: a.done.as_ref().map(|(_, _, e)| e.clone()),
+        }
+    }
+}
+
+/// Evidence that an action was done.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompletionInput {
+    /// What was done (10 to 1,000 characters).
+    pub evidence: String,
+}
+
+/// Adds an action to a case on a meeting's agenda.
+#[utoipa::path(post, path = "/marac/meetings/{id}/actions", tag = "marac",
+    params(("id" = i64, Path, description = "The meeting")),
+    request_body = service::ActionInput,
+    responses((status = 201, body = MaracActionDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_marac_action(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<service::ActionInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::add_action(&app, &s, &id, &input).await {
+        Ok(a) => (StatusCode::CREATED, Json(MaracActionDto::from(&a))).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// The MARAC actions the caller's agency owns (the CRU: the police's), soonest due first.
+#[utoipa::path(get, path = "/marac/actions", tag = "marac",
+    responses((status = 200, body = Vec<MaracActionDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn marac_actions(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
+    match service::my_actions(&app, &s, false).await {
+        Ok(l) => Json(l.iter().map(MaracActionDto::from).collect::<Vec<_>>()).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// Completes one of the caller's agency's actions with evidence of what was done.
+#[utoipa::path(post, path = "/marac/actions/{id}/completion", tag = "marac",
+    params(("id" = i64, Path, description = "The action")),
+    request_body = CompletionInput,
+    responses((status = 200, body = MaracActionDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn complete_marac_action(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<CompletionInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::complete_action(&app, &s, &id, &input.evidence).await {
+        Ok(a) => Json(MaracActionDto::from(&a)).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}

@@ -27,6 +27,9 @@ fn nav(s: &Session, current: &str) -> String {
     if allows(role, Capability::Safeguard) {
         items.push(("/marac/meetings".into(), "MARAC meetings"));
     }
+    if allows(role, Capability::Safeguard) || allows(role, Capability::ReadShared) {
+        items.push(("/marac/actions".into(), "MARAC actions"));
+    }
     if allows(role, Capability::ReadShared) {
         items.push(("/shared".into(), "Shared with us"));
         // A school's key adult, or an area's education contact.

@@ -154,6 +154,9 @@ pub fn router(
             get(marac::meetings).post(marac::plan_meeting),
         )
         .route("/marac/meetings/{id}", get(marac::agenda))
+        .route("/marac/meetings/{id}/actions", post(marac::add_action))
+        .route("/marac/actions", get(marac::my_actions))
+        .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
         .route("/encompass", get(encompass::list))

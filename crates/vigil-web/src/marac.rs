@@ -413,5 +413,217 @@ pub async fn agenda(
             .map(|(n, i)| row(n + with_children, i))
             .collect(),
     ));
+    body.push_str(&actions_section(
+        &s,
+        &v,
+        &crate::forms::FormData(Vec::new()),
+        &[],
+    ));
     Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)).into_response()
+}
+
+fn owner_words(a: vigil_domain::Agency) -> String {
+    match a {
+        vigil_domain::Agency::Idva => "IDVA service".into(),
+        other => capitalise_words(other.as_str()),
+    }
+}
+
+/// The agenda's action plans: each case's open actions (from this meeting or before) and
+/// this meeting's done ones, then the form to add one.
+fn actions_section(
+    s: &Session,
+    v: &service::AgendaView,
+    f: &crate::forms::FormData,
+    errors: &[FieldError],
+) -> String {
+    let today_open = |a: &vigil_domain::marac_actions::Action| {
+        if a.is_open() {
+            tag("Open", "blue")
+        } else {
+            tag("Done", "green")
+        }
+    };
+    let mut out = h2("Action plans");
+    out.push_str(&table(
+        "Actions, soonest due first",
+        &["Case", "About", "Owner", "Action", "Due", "State"],
+        v.actions
+            .iter()
+            .map(|a| {
+                vec![
+                    esc(a.referral_id.as_str()),
+                    esc(a.about.as_str()),
+                    esc(&owner_words(a.owner)),
+                    esc(&a.description),
+                    esc(&long(a.due)),
+                    today_open(a),
+                ]
+            })
+            .collect(),
+    ));
+    let cases: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose the case".to_owned()))
+            .chain(v.items.iter().map(|i| {
+                (
+                    i.referral.id.to_string(),
+                    format!(
+                        "{} ({})",
+                        v.names
+                            .get(&i.referral.person)
+                            .cloned()
+                            .unwrap_or_else(|| i.referral.person.to_string()),
+                        i.referral.id
+                    ),
+                )
+            }))
+            .collect();
+    let owners: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose the agency".to_owned()))
+            .chain(
+                vigil_domain::Agency::ALL
+                    .iter()
+                    .filter(|a| **a != vigil_domain::Agency::Other)
+                    .map(|a| (a.as_str().to_owned(), owner_words(*a))),
+            )
+            .collect();
+    if !v.items.is_empty() {
+        out.push_str(&format!(
+            "<h3 class=\"govuk-heading-s\">Add an action</h3><form method=\"post\" action=\"/marac/meetings/{}/actions\" novalidate>{}{}{}{}{}{}{}</form>",
+            v.meeting.id,
+            csrf(&s.csrf_token),
+            select("referral_id", "Case", &cases, f.get("referral_id"), errors),
+            radios(
+                "about",
+                "About",
+                None,
+                &[("victim", "The victim's safety"), ("perpetrator", "The perpetrator")],
+                f.get("about"),
+                true,
+                errors
+            ),
+            select("owner", "Owned by", &owners, f.get("owner"), errors),
+            textarea("description", "Action", Some("What is to be done, up to 500 characters"), f.get("description"), errors),
+            Input::text("due", "Due", f.get("due"))
+                .hint("For example 17/09/2019")
+                .width("10")
+                .render(errors),
+            button("Add the action", None, false)
+        ));
+    }
+    out
+}
+
+/// `POST /marac/meetings/{id}/actions`.
+pub async fn add_action(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let input = service::ActionInput {
+        referral_id: f.get("referral_id").to_owned(),
+        about: f.get("about").to_owned(),
+        owner: f.get("owner").to_owned(),
+        description: f.get("description").to_owned(),
+        due: f.get("due").to_owned(),
+    };
+    match service::add_action(&app, &s, &raw, &input).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
+        Err(Failure::Invalid(errors)) => match service::agenda(&app, &s, &raw).await {
+            Ok(v) => {
+                let mut body = error_summary(&errors);
+                body.push_str(&h1(&format!(
+                    "MARAC {}: {}",
+                    v.meeting.area,
+                    long(v.meeting.held_on)
+                )));
+                body.push_str(&actions_section(&s, &v, &f, &errors));
+                (
+                    StatusCode::BAD_REQUEST,
+                    Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)),
+                )
+                    .into_response()
+            }
+            Err(e) => failure_page(&s, e),
+        },
+        Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
+    }
+}
+
+/// `GET /marac/actions`: the actions the user's agency owns (the CRU: the police's).
+pub async fn my_actions(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Response {
+    let list = match service::my_actions(&app, &s, false).await {
+        Ok(l) => l,
+        Err(Failure::Forbidden) => return not_found_page(Some(&s)),
+        Err(e) => return failure_page(&s, e),
+    };
+    let today = app.now().date();
+    let mut body = h1("MARAC actions");
+    body.push_str(&p("The actions MARAC meetings gave your agency, soonest due first. Complete each with what was done: the next meeting reviews it."));
+    let open = list.iter().filter(|a| a.is_open()).count();
+    body.push_str(&p(&format!("{open} open, {} done.", list.len() - open)));
+    for a in &list {
+        let state = if !a.is_open() {
+            tag("Done", "green")
+        } else if a.is_late(today) {
+            tag("Overdue", "red")
+        } else {
+            tag("Open", "blue")
+        };
+        body.push_str(&format!(
+            "<div class=\"govuk-summary-card\"><div class=\"govuk-summary-card__title-wrapper\"><h2 class=\"govuk-summary-card__title\">Action {} {}</h2></div><div class=\"govuk-summary-card__content\">{}{}</div></div>",
+            a.id,
+            state,
+            summary_list(&[
+                ("Case", esc(a.referral_id.as_str())),
+                ("Person", esc(a.person_id.as_str())),
+                ("About", esc(a.about.as_str())),
+                ("Action", esc(&a.description)),
+                ("Due", esc(&long(a.due))),
+                (
+                    "Done",
+                    a.done.as_ref().map_or("Not yet".into(), |(at, by, e)| {
+                        format!("{} by {}: {}", esc(&vigil_domain::dates::long_time(*at)), esc(by.as_str()), esc(e))
+                    }),
+                ),
+            ]),
+            if a.is_open() {
+                format!(
+                    "<form method=\"post\" action=\"/marac/actions/{}/complete\" novalidate>{}{}{}</form>",
+                    a.id,
+                    csrf(&s.csrf_token),
+                    textarea(&format!("evidence-{}", a.id), "What was done", None, "", &[]),
+                    button("Complete the action", None, false)
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    Html(page_at("MARAC actions", Some(&s), "/marac/actions", &body)).into_response()
+}
+
+/// `POST /marac/actions/{id}/complete`.
+pub async fn complete_action(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let evidence = f.get(&format!("evidence-{}", raw.trim())).to_owned();
+    match service::complete_action(&app, &s, &raw, &evidence).await {
+        Ok(_) => axum::response::Redirect::to("/marac/actions").into_response(),
+        Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
+    }
 }

@@ -192,10 +192,21 @@ pub struct AgendaView {
     /// Family and given names by person, as the role may see them.
     pub names: std::collections::HashMap<PersonId, String>,
     pub withheld: u64,
+    /// Each case's actions still open (from this or earlier meetings), and this meeting's
+    /// actions done.
+    pub actions: Vec<vigil_domain::marac_actions::Action>,
 }
 
-pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
-    require(app, s, Capability::Safeguard, "marac_meeting", raw).await?;
+/// A meeting, the days its agenda covers and the agenda (nothing audited: the callers
+/// that show it audit what they show).
+async fn agenda_of(
+    app: &App,
+    raw: &str,
+) -> Outcome<(
+    vigil_domain::marac_meeting::Meeting,
+    (Date, Date),
+    Vec<vigil_domain::marac_meeting::AgendaItem>,
+)> {
     let id: i64 = raw.trim().parse().map_err(|_| Failure::NotFound)?;
     let all = app.store.meetings(None).await?;
     let Some(meeting) = all.iter().find(|m| m.id == id).cloned() else {
@@ -210,8 +221,15 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
     // The referrals of the window, and the year before it for repeats; reviews look at
     // anything earlier the facts hold.
     let facts = vigil_store::marac_return::facts(app.store.as_ref(), window.0, window.1).await?;
-    let mut items =
+    let items =
         vigil_domain::marac_meeting::agenda(&meeting, previous, &facts, &app.rules.marac_areas);
+    Ok((meeting, window, items))
+}
+
+pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
+    require(app, s, Capability::Safeguard, "marac_meeting", raw).await?;
+    let (meeting, window, mut items) = agenda_of(app, raw).await?;
+    let id = meeting.id;
     let withheld = hidden_from(app, s).await?.withhold(&mut items, |h, i| {
         h.person(&i.referral.person) || i.referral.incident.as_ref().is_some_and(|c| h.case(c, []))
     });
@@ -237,11 +255,240 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
         items.iter().map(|i| i.referral.person.clone()).collect(),
     )
     .await?;
+    let mut actions = Vec::new();
+    for i in &items {
+        actions.extend(
+            app.store
+                .marac_actions(&vigil_store::ActionQuery {
+                    person: Some(i.referral.person.clone()),
+                    ..Default::default()
+                })
+                .await?
+                .into_iter()
+                .filter(|a| a.is_open() || a.meeting_id == id),
+        );
+    }
     Ok(AgendaView {
         meeting,
         window,
         items,
         names,
         withheld,
+        actions,
+    })
+}
+
+// ----- action plans -----
+
+/// An action agreed at a meeting, as the form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionInput {
+    /// The MARAC referral on the meeting's agenda that the action is for.
+    pub referral_id: String,
+    /// `victim` or `perpetrator`.
+    pub about: String,
+    /// The agency that owns it: `police`, `health`, `idva`, `housing`,
+    /// `childrens_services`, `adult_services`, `probation`, `education` or `voluntary`.
+    pub owner: String,
+    /// What is to be done (up to 500 characters).
+    pub description: String,
+    /// The day it is due (DD/MM/YYYY or YYYY-MM-DD).
+    pub due: String,
+}
+
+/// Adds an action to a case of a meeting's agenda (the CRU). Audited against the victim.
+pub async fn add_action(
+    app: &App,
+    s: &Session,
+    meeting_raw: &str,
+    input: &ActionInput,
+) -> Outcome<vigil_domain::marac_actions::Action> {
+    require(app, s, Capability::Safeguard, "marac_action", meeting_raw).await?;
+    let (meeting, _, items) = agenda_of(app, meeting_raw).await?;
+    let mut errors = Vec::new();
+    let item = items
+        .iter()
+        .find(|i| i.referral.id.as_str() == input.referral_id.trim());
+    if item.is_none() {
+        errors.push(FieldError::new(
+            "referral_id",
+            "Choose a case on this meeting's agenda",
+        ));
+    }
+    let about = choice(
+        &mut errors,
+        "about",
+        &input.about,
+        "whom the action is about",
+        vigil_domain::marac_actions::ActionFor::parse,
+    );
+    let owner = choice(
+        &mut errors,
+        "owner",
+        &input.owner,
+        "the agency that owns it",
+        Agency::parse,
+    );
+    let due = match parse_day(input.due.trim()) {
+        _ if input.due.trim().is_empty() => {
+            errors.push(FieldError::new("due", "Enter the day the action is due"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(FieldError::new("due", e));
+            None
+        }
+    };
+    if let (Some(o), Some(d)) = (owner, due)
+        && let Err((field, e)) =
+            vigil_domain::marac_actions::check_action(&input.description, o, d, meeting.held_on)
+    {
+        errors.push(FieldError::new(field, capitalise(&e.reason)));
+    }
+    let (item, about, owner, due) = valid!(errors; item, about, owner, due);
+    let a = vigil_domain::marac_actions::Action {
+        id: 0,
+        meeting_id: meeting.id,
+        referral_id: item.referral.id.clone(),
+        person_id: item.referral.person.clone(),
+        about,
+        owner,
+        description: input.description.trim().to_owned(),
+        due,
+        created_by: s.user.username.clone(),
+        created_at: app.now(),
+        done: None,
+    };
+    Ok(app
+        .store
+        .add_marac_action(
+            &a,
+            &audit_entry(
+                actor(s),
+                "marac.action_added",
+                "person",
+                a.person_id.as_str(),
+                Some(format!("meeting {}, for {}", meeting.id, owner.as_str())),
+            ),
+        )
+        .await?)
+}
+
+/// The MARAC area of a user's home area (its own name when not grouped).
+fn user_marac_area(app: &App, s: &Session) -> Option<String> {
+    s.user.lpa.as_ref().map(|l| {
+        app.rules
+            .marac_areas
+            .of_lpa
+            .get(l)
+            .cloned()
+            .unwrap_or_else(|| l.as_str().to_owned())
+    })
+}
+
+/// The actions a user works: a partner's, their agency's (in their area's MARAC); the
+/// CRU's, the police's. Each victim named is audited.
+pub async fn my_actions(
+    app: &App,
+    s: &Session,
+    open_only: bool,
+) -> Outcome<Vec<vigil_domain::marac_actions::Action>> {
+    let owner = if allows(s.user.role, Capability::Safeguard) {
+        Agency::Police
+    } else {
+        require(app, s, Capability::ReadShared, "marac_action", "").await?;
+        s.user.agency.ok_or(Failure::Forbidden)?
+    };
+    let mut list = app
+        .store
+        .marac_actions(&vigil_store::ActionQuery {
+            owner: Some(owner),
+            area: user_marac_area(app, s),
+            open_only,
+            ..Default::default()
+        })
+        .await?;
+    hidden_from(app, s)
+        .await?
+        .withhold(&mut list, |h, a| h.person(&a.person_id));
+    audited_list(
+        app,
+        s,
+        "marac.actions_read",
+        "the MARAC actions of the user's agency",
+        list.iter().map(|a| a.person_id.clone()).collect(),
+    )
+    .await?;
+    Ok(list)
+}
+
+/// Completes one of the user's agency's actions with evidence of what was done; returns it
+/// done.
+pub async fn complete_action(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    evidence: &str,
+) -> Outcome<vigil_domain::marac_actions::Action> {
+    let owner = if allows(s.user.role, Capability::Safeguard) {
+        Agency::Police
+    } else {
+        require(app, s, Capability::ReadShared, "marac_action", raw).await?;
+        s.user.agency.ok_or(Failure::Forbidden)?
+    };
+    let id: i64 = raw.trim().parse().map_err(|_| Failure::NotFound)?;
+    let found = app
+        .store
+        .marac_actions(&vigil_store::ActionQuery {
+            id: Some(id),
+            owner: Some(owner),
+            area: user_marac_area(app, s),
+            ..Default::default()
+        })
+        .await?;
+    let Some(a) = found.into_iter().next() else {
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                actor(s),
+                "marac.action_denied",
+                "marac_action",
+                &id.to_string(),
+                None,
+            ))
+            .await;
+        return Err(Failure::NotFound);
+    };
+    if hidden_from(app, s).await?.person(&a.person_id) {
+        return Err(Failure::NotFound);
+    }
+    let evidence = vigil_domain::marac_actions::check_evidence(evidence)
+        .map_err(|e| Failure::Invalid(vec![FieldError::new("evidence", capitalise(&e.reason))]))?;
+    if !a.is_open() {
+        return Err(Failure::Conflict(
+            "This action was already completed".into(),
+        ));
+    }
+    let now = app.now();
+    app.store
+        .complete_marac_action(
+            id,
+            now,
+            &s.user.username,
+            &evidence,
+            &audit_entry(
+                actor(s),
+                "marac.action_completed",
+                "person",
+                a.person_id.as_str(),
+                Some(format!("action {id}")),
+            ),
+        )
+        .await?;
+    Ok(vigil_domain::marac_actions::Action {
+        done: Some((now, s.user.username.clone(), evidence)),
+        ..a
     })
 }

@@ -274,6 +274,18 @@ fn routes() -> Vec<Route> {
         },
         Route {
             method: "GET",
+            path: "/marac/actions",
+            json: None,
+            expect: [404, 404, 404, 404, 200, 404, 200, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/marac/actions",
+            json: None,
+            expect: [403, 403, 403, 403, 200, 403, 200, 403],
+        },
+        Route {
+            method: "GET",
             path: "/api/v1/marac/meetings",
             json: None,
             expect: [403, 403, 403, 403, 200, 403, 403, 403],

@@ -203,6 +203,105 @@ fn a_meetings_agenda_puts_children_first_and_marks_repeats() {
         (p1["repeat"].as_bool(), p1["review"].as_bool()),
         (Some(true), Some(false))
     );
+    // Action plans: one for the police, one for housing.
+    let family_ref = items[0]["referral_id"].as_str().unwrap().to_owned();
+    let add = |body: serde_json::Value| {
+        api(
+            &srv,
+            "POST",
+            &format!("/api/v1/marac/meetings/{id}/actions"),
+            &cru,
+            Some(&body),
+        )
+    };
+    let (status, v) = add(json!({
+        "referral_id": family_ref, "about": "victim", "owner": "housing",
+        "description": "Sanctuary scheme: fit a door alarm", "due": "2019-08-30"
+    }));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("on or after the meeting"), "{v}");
+    let (status, v) = add(json!({
+        "referral_id": "R1", "about": "victim", "owner": "housing",
+        "description": "Sanctuary scheme: fit a door alarm", "due": "2019-09-17"
+    }));
+    assert_eq!(status, 422, "R1 is not on this agenda: {v}");
+    let (status, housing_action) = add(json!({
+        "referral_id": family_ref, "about": "victim", "owner": "housing",
+        "description": "Sanctuary scheme: fit a door alarm", "due": "2019-09-17"
+    }));
+    assert_eq!(status, 201, "{housing_action}");
+    let (status, _) = add(json!({
+        "referral_id": family_ref, "about": "perpetrator", "owner": "police",
+        "description": "Flag the address for an urgent response", "due": "2019-09-04"
+    }));
+    assert_eq!(status, 201);
+    let action_id = housing_action["id"].as_i64().unwrap();
+    // Housing in the area sees that action only, and completes it with evidence.
+    add_user(
+        &srv.db,
+        "housing.north",
+        "partner_agency",
+        &["--agency", "housing", "--lpa", "North"],
+    );
+    let housing = token(&srv, "housing.north");
+    let (_, mine) = api(&srv, "GET", "/api/v1/marac/actions", &housing, None);
+    let mine = mine.as_array().unwrap().clone();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0]["owner"], "housing");
+    assert!(
+        !serde_json::Value::Array(mine.clone())
+            .to_string()
+            .contains("Flag the address")
+    );
+    let complete = |t: &str, evidence: &str| {
+        api(
+            &srv,
+            "POST",
+            &format!("/api/v1/marac/actions/{action_id}/completion"),
+            t,
+            Some(&json!({"evidence": evidence})),
+        )
+        .0
+    };
+    let nhs = token(&srv, "nhs");
+    assert_eq!(
+        complete(&nhs, "Fitted the alarm on Friday."),
+        404,
+        "not health's action"
+    );
+    assert_eq!(complete(&housing, "done"), 422);
+    assert_eq!(
+        complete(&housing, "Door alarm fitted on 10 September."),
+        200
+    );
+    assert_eq!(
+        complete(&housing, "Door alarm fitted on 10 September."),
+        409
+    );
+    let (_, health) = api(&srv, "GET", "/api/v1/marac/actions", &nhs, None);
+    assert_eq!(health.as_array().unwrap().len(), 0, "{health}");
+    // The CRU sees the police's action; the agenda shows both, one done.
+    let (_, police) = api(&srv, "GET", "/api/v1/marac/actions", &cru, None);
+    assert_eq!(police.as_array().unwrap().len(), 1, "{police}");
+    let a = http(&srv.addr, "GET", &agenda_path, Some(&page), None);
+    assert!(
+        a.body.contains("Sanctuary scheme") && a.body.contains("Flag the address"),
+        "{}",
+        a.body
+    );
+    let (housing_page, _) = sign_in(&srv, "housing.north");
+    let mine = http(
+        &srv.addr,
+        "GET",
+        "/marac/actions",
+        Some(&housing_page),
+        None,
+    );
+    assert!(
+        mine.body.contains("Door alarm fitted on 10 September."),
+        "{}",
+        mine.body
+    );
     // Who was listed is in the trail; others may not plan or read.
     let o = vigil(&["--db", &srv.db, "audit", "--subject", "P1"]);
     assert!(text(&o).contains("agenda of MARAC meeting"), "{}", text(&o));
