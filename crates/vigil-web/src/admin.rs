@@ -89,7 +89,7 @@ pub async fn users(
                     esc(role_words(u.role)),
                     esc(&u
                         .agency
-                        .map(|a| a.as_str().replace('_', " "))
+                        .map(|a| agency_words(a).to_owned())
                         .unwrap_or_else(|| {
                             u.lpa.as_ref().map_or("–".to_owned(), |l| l.to_string())
                         })),
@@ -125,7 +125,7 @@ fn user_fields(app: &App, f: &FormData, errors: &[FieldError], adding: bool) -> 
                 Agency::ALL
                     .iter()
                     .filter(|a| **a != Agency::Police)
-                    .map(|a| (a.as_str().to_owned(), capitalise_words(a.as_str()))),
+                    .map(|a| (a.as_str().to_owned(), agency_words(*a).to_owned())),
             )
             .collect();
     let areas: Vec<(String, String)> = std::iter::once((String::new(), "None".into()))
@@ -162,10 +162,6 @@ fn user_fields(app: &App, f: &FormData, errors: &[FieldError], adding: bool) -> 
         errors,
     ));
     out
-}
-
-fn capitalise_words(s: &str) -> String {
-    service::capitalise(&s.replace('_', " "))
 }
 
 fn input_of(f: &FormData) -> UserInput {

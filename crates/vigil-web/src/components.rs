@@ -391,6 +391,23 @@ pub fn warning(text_html: &str) -> String {
     )
 }
 
+/// An agency as people name it.
+pub fn agency_words(a: vigil_domain::Agency) -> &'static str {
+    use vigil_domain::Agency as A;
+    match a {
+        A::Police => "Police",
+        A::Health => "Health",
+        A::Idva => "IDVA service",
+        A::Housing => "Housing",
+        A::ChildrensServices => "Children's social care",
+        A::AdultServices => "Adult social care",
+        A::Probation => "Probation",
+        A::Education => "Education",
+        A::Voluntary => "Voluntary sector",
+        A::Other => "Other",
+    }
+}
+
 /// Says how many restricted records a page of a list leaves out (nothing when none).
 pub fn withheld_notice(n: u64) -> String {
     if n == 0 {

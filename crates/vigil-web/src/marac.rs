@@ -68,7 +68,7 @@ fn agency_table(rows: &[AreaReturn], total: &AreaReturn) -> String {
     let agencies: Vec<String> = total
         .by_agency
         .iter()
-        .map(|(a, _)| capitalise_words(a.as_str()))
+        .map(|(a, _)| agency_words(*a).to_owned())
         .collect();
     let mut header: Vec<&str> = vec!["MARAC area"];
     header.extend(agencies.iter().map(String::as_str));
@@ -85,17 +85,6 @@ fn agency_table(rows: &[AreaReturn], total: &AreaReturn) -> String {
         last[0] = "<strong>Total</strong>".into();
     }
     table("Cases by referring agency", &header, body)
-}
-
-fn capitalise_words(s: &str) -> String {
-    let s = s.replace('_', " ");
-    if s == "idva" {
-        return "IDVA service".into();
-    }
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 fn return_page(
@@ -381,7 +370,7 @@ pub async fn agenda(
                 .as_ref()
                 .map_or("–".into(), |c| crate::pages::link_case(c.as_str())),
             esc(&vigil_domain::dates::long_time(i.referral.referred_at)),
-            esc(&i.referral.agency.as_str().replace('_', " ")),
+            esc(agency_words(i.referral.agency)),
             i.last_marac.map_or("–".into(), |t| esc(&long(t.date()))),
             marks.join(" "),
         ]
@@ -422,13 +411,6 @@ pub async fn agenda(
     Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)).into_response()
 }
 
-fn owner_words(a: vigil_domain::Agency) -> String {
-    match a {
-        vigil_domain::Agency::Idva => "IDVA service".into(),
-        other => capitalise_words(other.as_str()),
-    }
-}
-
 /// The agenda's action plans: each case's open actions (from this meeting or before) and
 /// this meeting's done ones, then the form to add one.
 fn actions_section(
@@ -454,7 +436,7 @@ fn actions_section(
                 vec![
                     esc(a.referral_id.as_str()),
                     esc(a.about.as_str()),
-                    esc(&owner_words(a.owner)),
+                    esc(agency_words(a.owner)),
                     esc(&a.description),
                     esc(&long(a.due)),
                     today_open(a),
@@ -484,7 +466,7 @@ fn actions_section(
                 vigil_domain::Agency::ALL
                     .iter()
                     .filter(|a| **a != vigil_domain::Agency::Other)
-                    .map(|a| (a.as_str().to_owned(), owner_words(*a))),
+                    .map(|a| (a.as_str().to_owned(), agency_words(*a).to_owned())),
             )
             .collect();
     if !v.items.is_empty() {

@@ -662,8 +662,7 @@ pub async fn shared(
         Err(Failure::Forbidden) => return not_found_page(Some(&s)),
         Err(f) => return failure_page(&s, f),
     };
-    let agency_words = agency.as_str().replace('_', " ");
-    let mut body = h1(&format!("Shared with {agency_words}"));
+    let mut body = h1(&format!("Shared with {}", agency_words(agency)));
     body.push_str(&p(&format!(
         "Referrals your agency takes part in{}: every MARAC referral, and the referrals made to or by your agency (an IDVA referral only while the victim consents). Addresses and incident details stay with the police; ask the officer named on a referral if you need them.",
         s.user.lpa.as_ref().map_or(String::new(), |l| format!(" in {}", esc(l.as_str())))
@@ -753,10 +752,7 @@ pub async fn shared_one(
                 .map_or("Not recorded".into(), |b| b.format("%-d %B %Y").to_string()),
         ),
         ("Referred", when(r.referral.referred_at)),
-        (
-            "Referred by",
-            esc(&r.referral.agency.as_str().replace('_', " ")),
-        ),
+        ("Referred by", esc(agency_words(r.referral.agency))),
         (
             "Area",
             esc(r.lpa.as_ref().map_or("Not recorded", |l| l.as_str())),
