@@ -20,6 +20,7 @@ pub mod dates;
 pub mod deadlines;
 pub mod encompass;
 pub mod ids;
+pub mod idva;
 pub mod marac;
 pub mod marac_actions;
 pub mod marac_meeting;

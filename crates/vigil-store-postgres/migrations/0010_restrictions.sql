@@ -73,3 +73,22 @@ CREATE TABLE marac_actions (
 CREATE INDEX marac_actions_owner ON marac_actions (owner, due_on);
 CREATE INDEX marac_actions_meeting ON marac_actions (meeting_id);
 CREATE INDEX marac_actions_person ON marac_actions (person_id);
+
+-- The IDVA service's work on each IDVA referral (versioned: two IDVAs acting at once do
+-- not overwrite each other).
+CREATE TABLE idva_cases (
+    referral_id text PRIMARY KEY,
+    person_id text NOT NULL,
+    referred_at timestamp NOT NULL,
+    accepted_by text,
+    accepted_at timestamp,
+    declined_at timestamp,
+    declined_by text,
+    decline_reason text,
+    first_contact_at timestamp,
+    engagement text,
+    closed_at timestamp,
+    close_reason text,
+    version bigint NOT NULL DEFAULT 1
+);
+CREATE INDEX idva_cases_accepted ON idva_cases (accepted_by, closed_at);

@@ -505,6 +505,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     )
     .await?;
     let meetings = crate::meetings::all(&mut *tx, None).await?;
+    let idva = crate::idva::all(&mut *tx).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
@@ -517,6 +518,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         encompass,
         meetings,
         actions,
+        idva,
     })
 }
 
@@ -587,6 +589,7 @@ pub async fn add_casework(
     crate::restrictions::put(&mut *conn, &work.restrictions).await?;
     crate::meetings::put(&mut *conn, &work.meetings).await?;
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
+    crate::idva::put(&mut *conn, &work.idva).await?;
     Ok(())
 }
 

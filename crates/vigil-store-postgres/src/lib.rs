@@ -9,6 +9,7 @@
 
 mod accounts;
 mod casework;
+mod idva;
 mod meetings;
 mod migrations;
 mod read;
@@ -442,6 +443,29 @@ impl Store for PostgresStore {
         audit: &AuditEntry,
     ) -> StoreResult<vigil_domain::marac_meeting::Meeting> {
         meetings::add(&self.pool, m, audit).await
+    }
+
+    async fn idva_case(
+        &self,
+        id: &vigil_domain::ReferralId,
+    ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::idva::IdvaCase>>> {
+        idva::one(&self.pool, id).await
+    }
+
+    async fn save_idva_case(
+        &self,
+        c: &vigil_domain::idva::IdvaCase,
+        expected_version: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64> {
+        idva::save(&self.pool, c, expected_version, audit).await
+    }
+
+    async fn idva_caseload(
+        &self,
+        idva: Option<&Username>,
+    ) -> StoreResult<Vec<vigil_domain::idva::IdvaCase>> {
+        idva::caseload(&self.pool, idva).await
     }
 
     async fn add_marac_action(

@@ -73,3 +73,22 @@ CREATE TABLE marac_actions (
 CREATE INDEX marac_actions_owner ON marac_actions (owner, due_on);
 CREATE INDEX marac_actions_meeting ON marac_actions (meeting_id);
 CREATE INDEX marac_actions_person ON marac_actions (person_id);
+
+-- The IDVA service's work on each IDVA referral (versioned: two IDVAs acting at once do
+-- not overwrite each other).
+CREATE TABLE idva_cases (
+    referral_id TEXT PRIMARY KEY NOT NULL,
+    person_id TEXT NOT NULL,
+    referred_at TEXT NOT NULL,
+    accepted_by TEXT,
+    accepted_at TEXT,
+    declined_at TEXT,
+    declined_by TEXT,
+    decline_reason TEXT,
+    first_contact_at TEXT,
+    engagement TEXT,
+    closed_at TEXT,
+    close_reason TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX idva_cases_accepted ON idva_cases (accepted_by, closed_at);

@@ -405,6 +405,8 @@ pub struct Casework {
     pub meetings: Vec<vigil_domain::marac_meeting::Meeting>,
     /// MARAC action plans' actions.
     pub actions: Vec<vigil_domain::marac_actions::Action>,
+    /// The IDVA service's work on its referrals, with versions.
+    pub idva: Vec<Versioned<vigil_domain::idva::IdvaCase>>,
 }
 
 /// Which MARAC actions to list.
@@ -697,6 +699,28 @@ pub trait Store: Send + Sync {
         m: &vigil_domain::marac_meeting::Meeting,
         audit: &AuditEntry,
     ) -> StoreResult<vigil_domain::marac_meeting::Meeting>;
+
+    /// The IDVA service's record of one referral, with its version.
+    async fn idva_case(
+        &self,
+        id: &vigil_domain::ReferralId,
+    ) -> StoreResult<Option<Versioned<vigil_domain::idva::IdvaCase>>>;
+
+    /// Saves an IDVA case: new when `expected_version` is `None`, else only over that
+    /// version (a conflict otherwise); audited. Returns the new version.
+    async fn save_idva_case(
+        &self,
+        c: &vigil_domain::idva::IdvaCase,
+        expected_version: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64>;
+
+    /// Open IDVA cases (accepted, not closed), one IDVA's or every IDVA's, oldest referral
+    /// first.
+    async fn idva_caseload(
+        &self,
+        idva: Option<&Username>,
+    ) -> StoreResult<Vec<vigil_domain::idva::IdvaCase>>;
 
     /// Adds an action to a MARAC action plan (its id is the store's), audited.
     async fn add_marac_action(

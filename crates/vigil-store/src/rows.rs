@@ -610,6 +610,20 @@ pub mod casework_columns {
         "recorded_at",
         "recorded_by",
     ];
+    pub const IDVA_CASES: &[&str] = &[
+        "referral_id",
+        "person_id",
+        "referred_at",
+        "accepted_by",
+        "accepted_at",
+        "declined_at",
+        "declined_by",
+        "decline_reason",
+        "first_contact_at",
+        "engagement",
+        "closed_at",
+        "close_reason",
+    ];
     pub const MARAC_ACTIONS: &[&str] = &[
         "action_id",
         "meeting_id",
@@ -1082,5 +1096,79 @@ pub fn marac_action<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_acti
             (Some(at), Some(by), Some(e)) => Some((at, by, e)),
             _ => None,
         },
+    })
+}
+
+/// An IDVA case as stored (`casework_columns::IDVA_CASES`).
+pub fn idva_case_values<V: Values>(b: &mut V, c: &vigil_domain::idva::IdvaCase) {
+    b.text(c.referral_id.as_str());
+    b.text(c.person_id.as_str());
+    b.datetime(c.referred_at);
+    match &c.accepted {
+        Some((by, at)) => {
+            b.text(by.as_str());
+            b.datetime(*at);
+        }
+        None => {
+            b.null();
+            b.null();
+        }
+    }
+    match &c.declined {
+        Some((at, by, why)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+            b.text(why);
+        }
+        None => {
+            b.null();
+            b.null();
+            b.null();
+        }
+    }
+    match c.first_contact {
+        Some(t) => b.datetime(t),
+        None => b.null(),
+    }
+    b.opt_text(c.engagement.map(|e| e.as_str()));
+    match &c.closed {
+        Some((at, why)) => {
+            b.datetime(*at);
+            b.text(why);
+        }
+        None => {
+            b.null();
+            b.null();
+        }
+    }
+}
+
+/// An IDVA case from its stored columns.
+pub fn idva_case<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::idva::IdvaCase> {
+    use vigil_domain::access::Username;
+    let referral_id = c.req(ReferralId::parse)?;
+    let person_id = c.req(PersonId::parse)?;
+    let referred_at = c.datetime()?;
+    let accepted_by = c.opt(Username::parse)?;
+    let accepted_at = c.opt_datetime()?;
+    let declined_at = c.opt_datetime()?;
+    let declined_by = c.opt(Username::parse)?;
+    let decline_reason = c.opt_string()?;
+    let first_contact = c.opt_datetime()?;
+    let engagement = c.opt(vigil_domain::idva::Engagement::parse)?;
+    let closed_at = c.opt_datetime()?;
+    let close_reason = c.opt_string()?;
+    Ok(vigil_domain::idva::IdvaCase {
+        referral_id,
+        person_id,
+        referred_at,
+        accepted: accepted_by.zip(accepted_at),
+        declined: match (declined_at, declined_by, decline_reason) {
+            (Some(at), Some(by), Some(why)) => Some((at, by, why)),
+            _ => None,
+        },
+        first_contact,
+        engagement,
+        closed: closed_at.zip(close_reason),
     })
 }

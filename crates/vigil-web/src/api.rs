@@ -1380,6 +1380,8 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_work::add_marac_action))
         .routes(routes!(crate::api_work::marac_actions))
         .routes(routes!(crate::api_work::complete_marac_action))
+        .routes(routes!(crate::api_work::idva_list))
+        .routes(routes!(crate::api_work::idva_step))
 }
 
 /// The API under `/api/v1`, with its OpenAPI document at `/api/v1/openapi.json` and the

@@ -978,3 +978,79 @@ pub async fn complete_marac_action(
         Err(f) => from_failure(&s, f).into_response(),
     }
 }
+
+/// The IDVA service's record of a referral.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdvaCaseDto {
+    pub referral_id: String,
+    pub person_id: String,
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
+    pub referred_at: String,
+    /// Where it stands, in words.
+    pub state: String,
+    pub first_contact_due: String,
+    pub accepted_by: Option<String>,
+    pub first_contact_at: Option<String>,
+    pub engagement: Option<String>,
+    pub closed_at: Option<String>,
+    pub declined_at: Option<String>,
+}
+
+fn idva_dto(app: &App, i: &service::IdvaItem) -> IdvaCaseDto {
+    let c = &i.case;
+    IdvaCaseDto {
+        referral_id: c.referral_id.to_string(),
+        person_id: c.person_id.to_string(),
+        family_name: i.shared.family_name.clone(),
+        given_names: i.shared.given_names.clone(),
+        referred_at: format_datetime(c.referred_at),
+        state: c.state().to_owned(),
+        first_contact_due: format_datetime(c.first_contact_due(&app.rules)),
+        accepted_by: c.accepted.as_ref().map(|(u, _)| u.to_string()),
+        first_contact_at: c.first_contact.map(format_datetime),
+        engagement: c.engagement.map(|e| e.as_str().to_owned()),
+        closed_at: c.closed.as_ref().map(|(at, _)| format_datetime(*at)),
+        declined_at: c.declined.as_ref().map(|(at, _, _)| format_datetime(*at)),
+    }
+}
+
+/// The IDVA referrals shared with the service (the caller's first page, newest first), and
+/// where each stands.
+#[utoipa::path(get, path = "/idva", tag = "partners",
+    responses((status = 200, body = Vec<IdvaCaseDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn idva_list(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
+    match service::idva_referrals(&app, &s, 1).await {
+        Ok((_, items)) => {
+            Json(items.iter().map(|i| idva_dto(&app, i)).collect::<Vec<_>>()).into_response()
+        }
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// Takes a step on an IDVA referral: accept, decline (with a reason), first_contact (with
+/// `at`), outcome (with `engagement`), close (with a reason).
+#[utoipa::path(post, path = "/idva/{id}/steps", tag = "partners",
+    params(("id" = String, Path, description = "The IDVA referral")),
+    request_body = service::IdvaStepInput,
+    responses((status = 200, body = IdvaCaseDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn idva_step(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<service::IdvaStepInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    if let Err(f) = service::idva_step(&app, &s, &id, &input).await {
+        return from_failure(&s, f).into_response();
+    }
+    match service::idva_referral(&app, &s, &id).await {
+        Ok(i) => Json(idva_dto(&app, &i)).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}

@@ -32,6 +32,9 @@ fn nav(s: &Session, current: &str) -> String {
     }
     if allows(role, Capability::ReadShared) {
         items.push(("/shared".into(), "Shared with us"));
+        if s.user.agency == Some(vigil_domain::Agency::Idva) {
+            items.push(("/idva".into(), "IDVA referrals"));
+        }
         // A school's key adult, or an area's education contact.
         if s.user.agency == Some(vigil_domain::Agency::Education)
             && (s.user.school.is_some() || s.user.lpa.is_some())

@@ -19,6 +19,7 @@ mod dashboard;
 mod encompass;
 mod forms;
 mod idempotency;
+mod idva;
 mod intake;
 mod layout;
 mod marac;
@@ -159,6 +160,8 @@ pub fn router(
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
+        .route("/idva", get(idva::list))
+        .route("/idva/{id}", get(idva::one).post(idva::step))
         .route("/encompass", get(encompass::list))
         .route("/encompass/{id}", get(encompass::one))
         .route("/encompass/{id}/acknowledge", post(encompass::acknowledge))

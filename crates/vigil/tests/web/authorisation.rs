@@ -273,6 +273,19 @@ fn routes() -> Vec<Route> {
             expect: [404, 404, 404, 404, 400, 404, 404, 404],
         },
         Route {
+            // The IDVA service's pages: the fixture has no IDVA user.
+            method: "GET",
+            path: "/idva",
+            json: None,
+            expect: [404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/idva",
+            json: None,
+            expect: [403, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
             method: "GET",
             path: "/marac/actions",
             json: None,

@@ -154,3 +154,98 @@ fn partners_see_their_agencys_referrals_in_their_area_and_consent_governs_the_id
     let o = vigil(&["--db", &srv.db, "audit", "--actor", "housing.south"]);
     assert!(text(&o).contains("shared.read_denied"), "{}", text(&o));
 }
+
+/// The IDVA service takes a referral from acceptance to closure, each step in order, and
+/// each IDVA's caseload follows; a referral the victim declined is not the service's.
+#[test]
+fn the_idva_service_works_a_referral_from_acceptance_to_closure() {
+    let srv = start();
+    add_user(&srv.db, "idva", "partner_agency", &["--agency", "idva"]);
+    let cru = token(&srv, "cru");
+    let mut refs = Vec::new();
+    for consent in ["no", "yes"] {
+        let (status, v) = api(
+            &srv,
+            "POST",
+            "/api/v1/cases/I2/referrals",
+            &cru,
+            Some(&json!({"kind": "idva", "consent": consent})),
+        );
+        assert_eq!(status, 201, "{v}");
+        refs.push(v["id"].as_str().unwrap().to_owned());
+    }
+    let (declined, agreed) = (&refs[0], &refs[1]);
+    let idva = token(&srv, "idva");
+    let (status, list) = api(&srv, "GET", "/api/v1/idva", &idva, None);
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().unwrap().clone();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["state"], "Awaiting an IDVA");
+    // Referred on Monday morning: first contact due by the end of Wednesday.
+    assert_eq!(list[0]["first_contact_due"], "2019-09-04T23:59:59");
+    let step = |body: serde_json::Value| {
+        api(
+            &srv,
+            "POST",
+            &format!("/api/v1/idva/{agreed}/steps"),
+            &idva,
+            Some(&body),
+        )
+    };
+    let (status, v) = step(json!({"step": "first_contact", "at": "02/09/2019 09:00"}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("Accept the referral before"), "{v}");
+    let (status, v) = step(json!({"step": "accept"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["accepted_by"], "idva");
+    let (status, v) = step(json!({"step": "first_contact", "at": "01/08/2019 09:00"}));
+    assert_eq!(status, 422, "before the referral: {v}");
+    let (page, _) = sign_in(&srv, "idva");
+    let p = http(&srv.addr, "GET", "/idva", Some(&page), None);
+    assert!(
+        p.body.contains("Caseloads") && p.body.contains("data-label=\"Open cases\">1</td>"),
+        "{}",
+        p.body
+    );
+    let (status, v) = step(json!({"step": "close", "reason": "Support ended"}));
+    assert_eq!(status, 422, "engagement first: {v}");
+    let (status, v) = step(json!({"step": "outcome", "engagement": "unreachable"}));
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = step(json!({"step": "close", "reason": "Not reached after three attempts"}));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["state"], "Closed");
+    let (status, _) = step(json!({"step": "accept"}));
+    assert_eq!(status, 422, "a closed case takes no step");
+    // The declined referral is not the service's to work.
+    assert_eq!(
+        api(
+            &srv,
+            "POST",
+            &format!("/api/v1/idva/{declined}/steps"),
+            &idva,
+            Some(&json!({"step": "accept"}))
+        )
+        .0,
+        404
+    );
+    assert_eq!(
+        http(
+            &srv.addr,
+            "GET",
+            &format!("/idva/{declined}"),
+            Some(&page),
+            None
+        )
+        .status,
+        404
+    );
+    // Not for another agency.
+    let nhs = token(&srv, "nhs");
+    assert_eq!(api(&srv, "GET", "/api/v1/idva", &nhs, None).0, 403);
+    let o = vigil(&["--db", &srv.db, "audit", "--actor", "idva"]);
+    assert!(
+        text(&o).contains("idva.accept") && text(&o).contains("idva.close"),
+        "{}",
+        text(&o)
+    );
+}
