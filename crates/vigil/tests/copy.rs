@@ -150,6 +150,104 @@ fn work_a_case(db: &str) {
             .save_contact_preferences(&prefs, Some(1), &audit)
             .await
             .unwrap();
+        // The partnership's records come across too: a restriction, a MARAC meeting with
+        // an action (done), an Operation Encompass notification (acknowledged) and an IDVA
+        // case.
+        let r = vigil_domain::restriction::Restriction::new(
+            vigil_domain::restriction::Subject::parse("person", "P1").unwrap(),
+            vigil_domain::restriction::Ground::ForceEmployee,
+            "",
+            vec![ann.clone()],
+            vec![vigil_domain::restriction::TeamAccess::parse("cru@North").unwrap()],
+            ann.clone(),
+            at("2019-01-06T10:20:00"),
+        )
+        .unwrap();
+        store.set_restriction(&r, &audit).await.unwrap();
+        let meeting = store
+            .add_meeting(
+                &vigil_domain::marac_meeting::Meeting {
+                    id: 0,
+                    area: "North".into(),
+                    held_on: vigil_domain::time::parse_date("2019-01-15").unwrap(),
+                    venue: "Room 4".into(),
+                    created_by: ann.clone(),
+                    created_at: at("2019-01-06T10:30:00"),
+                },
+                &audit,
+            )
+            .await
+            .unwrap();
+        let action = store
+            .add_marac_action(
+                &vigil_domain::marac_actions::Action {
+                    id: 0,
+                    meeting_id: meeting.id,
+                    referral_id: vigil_domain::ReferralId::parse("R1").unwrap(),
+                    person_id: vigil_domain::PersonId::parse("P1").unwrap(),
+                    about: vigil_domain::marac_actions::ActionFor::Victim,
+                    owner: vigil_domain::Agency::Housing,
+                    description: "Fit a door alarm".into(),
+                    due: vigil_domain::time::parse_date("2019-01-22").unwrap(),
+                    created_by: ann.clone(),
+                    created_at: at("2019-01-15T11:00:00"),
+                    done: None,
+                },
+                &audit,
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .complete_marac_action(
+                    action.id,
+                    at("2019-01-20T09:00:00"),
+                    &ann,
+                    "Alarm fitted",
+                    &audit
+                )
+                .await
+                .unwrap()
+        );
+        let now = store.case_work(&incident).await.unwrap();
+        let mut change = vigil_store::CaseChange::new(now.state.unwrap().record, Some(2));
+        change.tasks = now.tasks;
+        change.encompass = vec![vigil_domain::encompass::Notification {
+            referral_id: vigil_domain::ReferralId::parse("R9").unwrap(),
+            incident_id: incident.clone(),
+            child_id: vigil_domain::PersonId::parse("P3").unwrap(),
+            school: "Mill Lane Primary".into(),
+            lpa: lpa.clone(),
+            child_present: true,
+            voice_of_child: String::new(),
+            circumstances: "Police attended.".into(),
+            due: at("2019-01-07T08:30:00"),
+            acknowledged: None,
+        }];
+        store.save_case(&change, &[]).await.unwrap();
+        assert!(
+            store
+                .acknowledge_encompass(
+                    &vigil_domain::ReferralId::parse("R9").unwrap(),
+                    at("2019-01-07T08:00:00"),
+                    &ann,
+                    &audit,
+                )
+                .await
+                .unwrap()
+        );
+        let idva = vigil_domain::idva::IdvaCase::new(
+            vigil_domain::ReferralId::parse("R1").unwrap(),
+            vigil_domain::PersonId::parse("P1").unwrap(),
+            at("2019-01-06T09:00:00"),
+        )
+        .apply(
+            &vigil_domain::idva::Step::Accept,
+            &ann,
+            at("2019-01-06T11:00:00"),
+        )
+        .unwrap();
+        store.save_idva_case(&idva, None, &audit).await.unwrap();
         store.close().await;
     });
 }
@@ -204,8 +302,19 @@ fn a_store_copies_to_postgresql_and_back_whole() {
     let after = contents(&back, dir.path(), "after");
     assert_eq!(before.0, after.0, "the records differ after two copies");
     let work = casework(&trial);
-    assert_eq!(work.states[0].version, 2);
+    assert_eq!(work.states[0].version, 3);
     assert_eq!((work.log.len(), work.tasks.len()), (3, 2));
+    assert_eq!(
+        (
+            work.restrictions.len(),
+            work.meetings.len(),
+            work.actions.len(),
+            work.encompass.len(),
+            work.idva.len()
+        ),
+        (1, 1, 1, 1, 1)
+    );
+    assert!(work.actions[0].done.is_some() && work.encompass[0].acknowledged.is_some());
     assert_eq!(work.contacts.len(), 1);
     assert_eq!(work.contacts[0].version, 2);
     assert_eq!(work, casework(&pg), "the casework differs in PostgreSQL");
