@@ -52,6 +52,33 @@ pub fn agenda_window(held_on: Date, previous: Option<Date>) -> (Date, Date) {
     (from, held_on - Duration::days(1))
 }
 
+/// What one agency holds on a case before the meeting: on the victim, the perpetrator and
+/// the children. Seen by the meeting only (its coordinator and the agencies that sit at
+/// it), never in a partner's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Research {
+    pub meeting_id: i64,
+    pub referral_id: crate::ReferralId,
+    pub agency: crate::records::Agency,
+    pub text: String,
+    pub recorded_by: Username,
+    pub recorded_at: DateTime,
+}
+
+pub const MAX_RESEARCH_CHARS: usize = 4000;
+
+/// Checks research as typed: said in words, bounded, no control or reordering characters.
+pub fn check_research(raw: &str) -> Result<String, ValueError> {
+    let v = raw.trim();
+    if v.chars().count() < 5 {
+        return Err(ValueError::new(
+            "say what your agency holds (at least 5 characters; 'Nothing held' is an answer)",
+        ));
+    }
+    check_free_text(v, MAX_RESEARCH_CHARS, true)?;
+    Ok(v.to_owned())
+}
+
 /// One case on the agenda.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgendaItem {
@@ -183,6 +210,13 @@ mod tests {
             agenda_window(d("2019-09-03"), None),
             (d("2019-08-06"), d("2019-09-02"))
         );
+    }
+
+    #[test]
+    fn research_is_said_in_words() {
+        assert!(check_research("no").is_err());
+        assert_eq!(check_research(" Nothing held ").unwrap(), "Nothing held");
+        assert!(check_research(&"x".repeat(MAX_RESEARCH_CHARS + 1)).is_err());
     }
 
     #[test]

@@ -211,3 +211,58 @@ pub async fn complete_action(
     tx.commit().await.map_err(backend)?;
     Ok(true)
 }
+
+// ----- research -----
+
+pub async fn research(
+    conn: impl sqlx::PgExecutor<'_>,
+    meeting: Option<i64>,
+) -> StoreResult<Vec<vigil_domain::marac_meeting::Research>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM marac_research WHERE ($1::bigint IS NULL OR meeting_id = $1)
+         ORDER BY meeting_id, referral_id COLLATE \"C\", agency COLLATE \"C\"",
+        cc::MARAC_RESEARCH.join(",")
+    )))
+    .bind(meeting)
+    .fetch_all(conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::research(&mut crate::rows::Cols::new(r, "marac_research")))
+    .collect()
+}
+
+/// Writes research rows as they are, inside a transaction (`vigil copy`).
+pub async fn put_research(
+    conn: &mut sqlx::PgConnection,
+    all: &[vigil_domain::marac_meeting::Research],
+) -> StoreResult<()> {
+    crate::write::insert_table(
+        conn,
+        "marac_research",
+        cc::MARAC_RESEARCH,
+        all,
+        rows::research_values,
+    )
+    .await
+}
+
+pub async fn save_research(
+    pool: &PgPool,
+    r: &vigil_domain::marac_meeting::Research,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    sqlx::query(
+        "DELETE FROM marac_research WHERE meeting_id = $1 AND referral_id = $2 AND agency = $3",
+    )
+    .bind(r.meeting_id)
+    .bind(r.referral_id.as_str())
+    .bind(r.agency.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    put_research(&mut tx, std::slice::from_ref(r)).await?;
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}

@@ -92,3 +92,15 @@ CREATE TABLE idva_cases (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX idva_cases_accepted ON idva_cases (accepted_by, closed_at);
+
+-- What each agency holds on a case before a MARAC meeting (one entry per agency per
+-- case per meeting, replaced when the agency edits it).
+CREATE TABLE marac_research (
+    meeting_id INTEGER NOT NULL REFERENCES marac_meetings (meeting_id),
+    referral_id TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    text TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, referral_id, agency)
+);

@@ -463,6 +463,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     .await?;
     let meetings = crate::meetings::all(&mut *tx, None).await?;
     let idva = crate::idva::all(&mut *tx).await?;
+    let research = crate::meetings::research(&mut *tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
@@ -476,6 +477,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         meetings,
         actions,
         idva,
+        research,
     })
 }
 
@@ -545,6 +547,7 @@ pub async fn add_casework(
     crate::restrictions::put(&mut *conn, &work.restrictions).await?;
     crate::meetings::put(&mut *conn, &work.meetings).await?;
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
+    crate::meetings::put_research(&mut *conn, &work.research).await?;
     crate::idva::put(&mut *conn, &work.idva).await?;
     Ok(())
 }

@@ -434,6 +434,21 @@ impl Store for SqliteStore {
         idva::caseload(&self.pool, idva).await
     }
 
+    async fn save_research(
+        &self,
+        r: &vigil_domain::marac_meeting::Research,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        meetings::save_research(&self.pool, r, audit).await
+    }
+
+    async fn research(
+        &self,
+        meeting: Option<i64>,
+    ) -> StoreResult<Vec<vigil_domain::marac_meeting::Research>> {
+        meetings::research(&self.pool, meeting).await
+    }
+
     async fn add_marac_action(
         &self,
         a: &vigil_domain::marac_actions::Action,

@@ -199,3 +199,58 @@ pub async fn complete_action(
     tx.commit().await.map_err(backend)?;
     Ok(true)
 }
+
+// ----- research -----
+
+pub async fn research(
+    conn: impl sqlx::SqliteExecutor<'_>,
+    meeting: Option<i64>,
+) -> StoreResult<Vec<vigil_domain::marac_meeting::Research>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM marac_research WHERE (?1 IS NULL OR meeting_id = ?1)
+         ORDER BY meeting_id, referral_id, agency",
+        cc::MARAC_RESEARCH.join(",")
+    )))
+    .bind(meeting)
+    .fetch_all(conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::research(&mut crate::read::Cols::new(r, "marac_research")))
+    .collect()
+}
+
+/// Writes research rows as they are, inside a transaction (`vigil copy`).
+pub async fn put_research(
+    conn: &mut sqlx::SqliteConnection,
+    all: &[vigil_domain::marac_meeting::Research],
+) -> StoreResult<()> {
+    let mut handle = conn.lock_handle().await.map_err(backend)?;
+    crate::import::insert(
+        handle.as_raw_handle().as_ptr(),
+        "marac_research",
+        cc::MARAC_RESEARCH,
+        all,
+        rows::research_values,
+    )
+}
+
+pub async fn save_research(
+    pool: &SqlitePool,
+    r: &vigil_domain::marac_meeting::Research,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    let mut tx = write_tx(pool).await?;
+    sqlx::query(
+        "DELETE FROM marac_research WHERE meeting_id = ?1 AND referral_id = ?2 AND agency = ?3",
+    )
+    .bind(r.meeting_id)
+    .bind(r.referral_id.as_str())
+    .bind(r.agency.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(backend)?;
+    put_research(&mut tx, std::slice::from_ref(r)).await?;
+    accounts::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(backend)
+}

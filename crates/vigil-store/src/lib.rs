@@ -407,6 +407,8 @@ pub struct Casework {
     pub actions: Vec<vigil_domain::marac_actions::Action>,
     /// The IDVA service's work on its referrals, with versions.
     pub idva: Vec<Versioned<vigil_domain::idva::IdvaCase>>,
+    /// Agencies' research for MARAC meetings.
+    pub research: Vec<vigil_domain::marac_meeting::Research>,
 }
 
 /// Which MARAC actions to list.
@@ -721,6 +723,19 @@ pub trait Store: Send + Sync {
         &self,
         idva: Option<&Username>,
     ) -> StoreResult<Vec<vigil_domain::idva::IdvaCase>>;
+
+    /// Records (or replaces) an agency's research on a case for a meeting, audited.
+    async fn save_research(
+        &self,
+        r: &vigil_domain::marac_meeting::Research,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+
+    /// The research recorded for a meeting (every meeting's with `None`: a copy).
+    async fn research(
+        &self,
+        meeting: Option<i64>,
+    ) -> StoreResult<Vec<vigil_domain::marac_meeting::Research>>;
 
     /// Adds an action to a MARAC action plan (its id is the store's), audited.
     async fn add_marac_action(

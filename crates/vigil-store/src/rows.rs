@@ -624,6 +624,14 @@ pub mod casework_columns {
         "closed_at",
         "close_reason",
     ];
+    pub const MARAC_RESEARCH: &[&str] = &[
+        "meeting_id",
+        "referral_id",
+        "agency",
+        "text",
+        "recorded_by",
+        "recorded_at",
+    ];
     pub const MARAC_ACTIONS: &[&str] = &[
         "action_id",
         "meeting_id",
@@ -1170,5 +1178,27 @@ pub fn idva_case<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::idva::IdvaCas
         first_contact,
         engagement,
         closed: closed_at.zip(close_reason),
+    })
+}
+
+/// An agency's research for a meeting as stored (`casework_columns::MARAC_RESEARCH`).
+pub fn research_values<V: Values>(b: &mut V, r: &vigil_domain::marac_meeting::Research) {
+    b.int(r.meeting_id);
+    b.text(r.referral_id.as_str());
+    b.text(r.agency.as_str());
+    b.text(&r.text);
+    b.text(r.recorded_by.as_str());
+    b.datetime(r.recorded_at);
+}
+
+/// An agency's research from its stored columns.
+pub fn research<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_meeting::Research> {
+    Ok(vigil_domain::marac_meeting::Research {
+        meeting_id: c.opt_int()?.unwrap_or_default(),
+        referral_id: c.req(ReferralId::parse)?,
+        agency: c.req(Agency::parse)?,
+        text: c.opt_string()?.unwrap_or_default(),
+        recorded_by: c.req(vigil_domain::access::Username::parse)?,
+        recorded_at: c.datetime()?,
     })
 }

@@ -1377,6 +1377,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
             crate::api_work::plan_meeting
         ))
         .routes(routes!(crate::api_work::agenda))
+        .routes(routes!(crate::api_work::add_research))
         .routes(routes!(crate::api_work::add_marac_action))
         .routes(routes!(crate::api_work::marac_actions))
         .routes(routes!(crate::api_work::complete_marac_action))

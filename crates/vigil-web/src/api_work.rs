@@ -808,6 +808,62 @@ pub struct AgendaDto {
     /// Cases with children first, then adult-only cases.
     pub items: Vec<AgendaItemDto>,
     pub withheld: u64,
+    /// What each agency holds on each case, for this meeting.
+    pub research: Vec<ResearchDto>,
+}
+
+/// One agency's research on a case for a meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResearchDto {
+    pub referral_id: String,
+    pub agency: String,
+    pub text: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+impl From<&vigil_domain::marac_meeting::Research> for ResearchDto {
+    fn from(r: &vigil_domain::marac_meeting::Research) -> Self {
+        ResearchDto {
+            referral_id: r.referral_id.to_string(),
+            agency: r.agency.as_str().to_owned(),
+            text: r.text.clone(),
+            recorded_by: r.recorded_by.to_string(),
+            recorded_at: format_datetime(r.recorded_at),
+        }
+    }
+}
+
+/// An agency's research as sent.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResearchInput {
+    /// The MARAC referral on the meeting's agenda.
+    pub referral_id: String,
+    /// What the agency holds (up to 4,000 characters).
+    pub text: String,
+}
+
+/// Records (or replaces) the caller's agency's research on a case of a meeting.
+#[utoipa::path(post, path = "/marac/meetings/{id}/research", tag = "marac",
+    params(("id" = i64, Path, description = "The meeting")),
+    request_body = ResearchInput,
+    responses((status = 201, body = ResearchDto), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_research(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<ResearchInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::add_research(&app, &s, &id, &input.referral_id, &input.text).await {
+        Ok(r) => (StatusCode::CREATED, Json(ResearchDto::from(&r))).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
 }
 
 /// Every MARAC meeting, latest first.
@@ -858,6 +914,7 @@ pub async fn agenda(
             from: vigil_domain::time::format_date(v.window.0),
             to: vigil_domain::time::format_date(v.window.1),
             withheld: v.withheld,
+            research: v.research.iter().map(ResearchDto::from).collect(),
             items: v
                 .items
                 .iter()

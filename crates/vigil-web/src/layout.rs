@@ -24,7 +24,12 @@ fn nav(s: &Session, current: &str) -> String {
     if allows(role, Capability::ReadCases) {
         items.push(("/search".into(), "Search"));
     }
-    if allows(role, Capability::Safeguard) {
+    // The CRU, and the partner agencies that sit at MARAC.
+    if allows(role, Capability::Safeguard)
+        || s.user.agency.is_some_and(|a| {
+            vigil_domain::sharing::kinds_shared_with(a).contains(&vigil_domain::ReferralKind::Marac)
+        })
+    {
         items.push(("/marac/meetings".into(), "MARAC meetings"));
     }
     if allows(role, Capability::Safeguard) || allows(role, Capability::ReadShared) {

@@ -156,6 +156,7 @@ pub fn router(
         )
         .route("/marac/meetings/{id}", get(marac::agenda))
         .route("/marac/meetings/{id}/actions", post(marac::add_action))
+        .route("/marac/meetings/{id}/research", post(marac::add_research))
         .route("/marac/actions", get(marac::my_actions))
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))

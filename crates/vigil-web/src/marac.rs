@@ -248,6 +248,10 @@ fn meetings_page(
         std::iter::once((String::new(), "Choose an area".to_owned()))
             .chain(areas.iter().map(|a| (a.clone(), a.clone())))
             .collect();
+    // Only the CRU plans meetings; the agencies that sit at them research their cases.
+    if !allows(s.user.role, Capability::Safeguard) {
+        return page_at("MARAC meetings", Some(s), "/marac/meetings", &body);
+    }
     body.push_str(&format!(
         "<h2 class=\"govuk-heading-m\">Plan a meeting</h2><form method=\"post\" action=\"/marac/meetings\" novalidate>{}{}{}{}{}</form>",
         csrf(&s.csrf_token),
@@ -402,6 +406,12 @@ pub async fn agenda(
             .map(|(n, i)| row(n + with_children, i))
             .collect(),
     ));
+    body.push_str(&research_section(
+        &s,
+        &v,
+        &crate::forms::FormData(Vec::new()),
+        &[],
+    ));
     body.push_str(&actions_section(
         &s,
         &v,
@@ -444,22 +454,7 @@ fn actions_section(
             })
             .collect(),
     ));
-    let cases: Vec<(String, String)> =
-        std::iter::once((String::new(), "Choose the case".to_owned()))
-            .chain(v.items.iter().map(|i| {
-                (
-                    i.referral.id.to_string(),
-                    format!(
-                        "{} ({})",
-                        v.names
-                            .get(&i.referral.person)
-                            .cloned()
-                            .unwrap_or_else(|| i.referral.person.to_string()),
-                        i.referral.id
-                    ),
-                )
-            }))
-            .collect();
+    let cases = case_options(v);
     let owners: Vec<(String, String)> =
         std::iter::once((String::new(), "Choose the agency".to_owned()))
             .chain(
@@ -469,7 +464,7 @@ fn actions_section(
                     .map(|a| (a.as_str().to_owned(), agency_words(*a).to_owned())),
             )
             .collect();
-    if !v.items.is_empty() {
+    if !v.items.is_empty() && allows(s.user.role, Capability::Safeguard) {
         out.push_str(&format!(
             "<h3 class=\"govuk-heading-s\">Add an action</h3><form method=\"post\" action=\"/marac/meetings/{}/actions\" novalidate>{}{}{}{}{}{}{}</form>",
             v.meeting.id,
@@ -605,6 +600,108 @@ pub async fn complete_action(
     let evidence = f.get(&format!("evidence-{}", raw.trim())).to_owned();
     match service::complete_action(&app, &s, &raw, &evidence).await {
         Ok(_) => axum::response::Redirect::to("/marac/actions").into_response(),
+        Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
+    }
+}
+
+fn case_options(v: &service::AgendaView) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Choose the case".to_owned()))
+        .chain(v.items.iter().map(|i| {
+            (
+                i.referral.id.to_string(),
+                format!(
+                    "{} ({})",
+                    v.names
+                        .get(&i.referral.person)
+                        .cloned()
+                        .unwrap_or_else(|| i.referral.person.to_string()),
+                    i.referral.id
+                ),
+            )
+        }))
+        .collect()
+}
+
+/// What each agency holds on each case, and the form for the user's agency to say.
+fn research_section(
+    s: &Session,
+    v: &service::AgendaView,
+    f: &crate::forms::FormData,
+    errors: &[FieldError],
+) -> String {
+    let mut out = h2("Research");
+    out.push_str(&p(
+        "What each agency holds on the victim, the perpetrator and the children, for this meeting only.",
+    ));
+    out.push_str(&table(
+        "Research by agency",
+        &["Case", "Agency", "What is held", "Recorded"],
+        v.research
+            .iter()
+            .map(|r| {
+                vec![
+                    esc(r.referral_id.as_str()),
+                    esc(agency_words(r.agency)),
+                    esc(&r.text),
+                    format!(
+                        "{} by {}",
+                        esc(&vigil_domain::dates::long_time(r.recorded_at)),
+                        esc(r.recorded_by.as_str())
+                    ),
+                ]
+            })
+            .collect(),
+    ));
+    if !v.items.is_empty() {
+        out.push_str(&format!(
+            "<h3 class=\"govuk-heading-s\">Add your agency's research</h3><form method=\"post\" action=\"/marac/meetings/{}/research\" novalidate>{}{}{}{}</form>",
+            v.meeting.id,
+            csrf(&s.csrf_token),
+            select("referral_id", "Case", &case_options(v), f.get("referral_id"), errors),
+            textarea(
+                "text",
+                "What your agency holds",
+                Some("On the victim, the perpetrator and the children; 'Nothing held' is an answer"),
+                f.get("text"),
+                errors
+            ),
+            button("Save the research", None, false)
+        ));
+    }
+    out
+}
+
+/// `POST /marac/meetings/{id}/research`.
+pub async fn add_research(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::add_research(&app, &s, &raw, f.get("referral_id"), f.get("text")).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
+        Err(Failure::Invalid(errors)) => match service::agenda(&app, &s, &raw).await {
+            Ok(v) => {
+                let mut body = error_summary(&errors);
+                body.push_str(&h1(&format!(
+                    "MARAC {}: {}",
+                    v.meeting.area,
+                    long(v.meeting.held_on)
+                )));
+                body.push_str(&research_section(&s, &v, &f, &errors));
+                (
+                    StatusCode::BAD_REQUEST,
+                    Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)),
+                )
+                    .into_response()
+            }
+            Err(e) => failure_page(&s, e),
+        },
         Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
         Err(e) => failure_page(&s, e),
     }

@@ -178,6 +178,20 @@ fn work_a_case(db: &str) {
             )
             .await
             .unwrap();
+        store
+            .save_research(
+                &vigil_domain::marac_meeting::Research {
+                    meeting_id: meeting.id,
+                    referral_id: vigil_domain::ReferralId::parse("R1").unwrap(),
+                    agency: vigil_domain::Agency::Health,
+                    text: "Two A&E visits".into(),
+                    recorded_by: ann.clone(),
+                    recorded_at: at("2019-01-14T10:00:00"),
+                },
+                &audit,
+            )
+            .await
+            .unwrap();
         let action = store
             .add_marac_action(
                 &vigil_domain::marac_actions::Action {
@@ -310,9 +324,10 @@ fn a_store_copies_to_postgresql_and_back_whole() {
             work.meetings.len(),
             work.actions.len(),
             work.encompass.len(),
-            work.idva.len()
+            work.idva.len(),
+            work.research.len()
         ),
-        (1, 1, 1, 1, 1)
+        (1, 1, 1, 1, 1, 1)
     );
     assert!(work.actions[0].done.is_some() && work.encompass[0].acknowledged.is_some());
     assert_eq!(work.contacts.len(), 1);

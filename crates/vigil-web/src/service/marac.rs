@@ -175,13 +175,61 @@ pub async fn create_meeting(
         })
 }
 
-/// Every meeting, latest first.
+/// Who sits at a MARAC meeting: the CRU for the police (it administers MARAC here), and
+/// the partner agencies with a MARAC seat, each in its area's meetings when it has one.
+enum Seat {
+    Police,
+    Partner(Agency, Option<String>),
+}
+
+fn seat(app: &App, s: &Session) -> Option<Seat> {
+    if allows(s.user.role, Capability::Safeguard) {
+        return Some(Seat::Police);
+    }
+    let agency = s.user.agency?;
+    (allows(s.user.role, Capability::ReadShared)
+        && vigil_domain::sharing::kinds_shared_with(agency).contains(&ReferralKind::Marac))
+    .then(|| Seat::Partner(agency, user_marac_area(app, s)))
+}
+
+/// The seat, or a refusal (audited) for anyone who does not sit at MARAC or at this
+/// meeting's area.
+async fn seated(app: &App, s: &Session, area: Option<&str>, id: &str) -> Outcome<Seat> {
+    let found = seat(app, s).filter(|st| match (st, area) {
+        (Seat::Partner(_, Some(mine)), Some(area)) => mine == area,
+        _ => true,
+    });
+    match found {
+        Some(st) => Ok(st),
+        None => {
+            let _ = app
+                .store
+                .audit(&audit_entry(
+                    actor(s),
+                    "marac_meeting.denied",
+                    "marac_meeting",
+                    id,
+                    None,
+                ))
+                .await;
+            Err(Failure::NotFound)
+        }
+    }
+}
+
+/// The meetings a user sits at, latest first: the CRU every one, a partner its area's.
 pub async fn meetings(
     app: &App,
     s: &Session,
 ) -> Outcome<Vec<vigil_domain::marac_meeting::Meeting>> {
-    require(app, s, Capability::Safeguard, "marac_meeting", "").await?;
-    Ok(app.store.meetings(None).await?)
+    let area = match seated(app, s, None, "")
+        .await
+        .map_err(|_| Failure::Forbidden)?
+    {
+        Seat::Police => None,
+        Seat::Partner(_, area) => area,
+    };
+    Ok(app.store.meetings(area.as_deref()).await?)
 }
 
 /// A meeting's agenda, with the victims' names for a role that sees them.
@@ -195,6 +243,8 @@ pub struct AgendaView {
     /// Each case's actions still open (from this or earlier meetings), and this meeting's
     /// actions done.
     pub actions: Vec<vigil_domain::marac_actions::Action>,
+    /// What each agency holds on each case, for this meeting.
+    pub research: Vec<vigil_domain::marac_meeting::Research>,
 }
 
 /// A meeting, the days its agenda covers and the agenda (nothing audited: the callers
@@ -227,24 +277,29 @@ async fn agenda_of(
 }
 
 pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
-    require(app, s, Capability::Safeguard, "marac_meeting", raw).await?;
+    if seat(app, s).is_none() {
+        return Err(Failure::Forbidden);
+    }
     let (meeting, window, mut items) = agenda_of(app, raw).await?;
+    seated(app, s, Some(&meeting.area), raw).await?;
     let id = meeting.id;
     let withheld = hidden_from(app, s).await?.withhold(&mut items, |h, i| {
         h.person(&i.referral.person) || i.referral.incident.as_ref().is_some_and(|c| h.case(c, []))
     });
+    // The agencies at the table know whom they are discussing: names for everyone seated.
     let mut names = std::collections::HashMap::new();
-    if allows(s.user.role, Capability::SeeNames) {
-        for i in &items {
-            let p = app.store.person(&i.referral.person).await?.record;
-            let name = vigil_domain::visibility::name_as_seen(
-                s.user.role,
-                p.identity.family_name.as_deref(),
-                p.identity.given_names.as_deref(),
-            );
-            if let Some(n) = name {
-                names.insert(p.id, n);
-            }
+    for i in &items {
+        let p = app.store.person(&i.referral.person).await?.record;
+        let name = [
+            p.identity.given_names.as_deref(),
+            p.identity.family_name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        if !name.is_empty() {
+            names.insert(p.id, name);
         }
     }
     audited_list(
@@ -268,6 +323,7 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
                 .filter(|a| a.is_open() || a.meeting_id == id),
         );
     }
+    let research = app.store.research(Some(id)).await?;
     Ok(AgendaView {
         meeting,
         window,
@@ -275,6 +331,7 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
         names,
         withheld,
         actions,
+        research,
     })
 }
 
@@ -491,4 +548,62 @@ pub async fn complete_action(
         done: Some((now, s.user.username.clone(), evidence)),
         ..a
     })
+}
+
+/// Records what the user's agency holds on a case of a meeting's agenda (the CRU for the
+/// police); a second entry replaces the agency's first. Audited against the victim.
+pub async fn add_research(
+    app: &App,
+    s: &Session,
+    meeting_raw: &str,
+    referral_raw: &str,
+    text: &str,
+) -> Outcome<vigil_domain::marac_meeting::Research> {
+    if seat(app, s).is_none() {
+        return Err(Failure::Forbidden);
+    }
+    let (meeting, _, items) = agenda_of(app, meeting_raw).await?;
+    let agency = match seated(app, s, Some(&meeting.area), meeting_raw).await? {
+        Seat::Police => Agency::Police,
+        Seat::Partner(a, _) => a,
+    };
+    let mut errors = Vec::new();
+    let item = items
+        .iter()
+        .find(|i| i.referral.id.as_str() == referral_raw.trim());
+    if item.is_none() {
+        errors.push(FieldError::new(
+            "referral_id",
+            "Choose a case on this meeting's agenda",
+        ));
+    }
+    let text = match vigil_domain::marac_meeting::check_research(text) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(FieldError::new("text", capitalise(&e.reason)));
+            None
+        }
+    };
+    let (item, text) = valid!(errors; item, text);
+    let r = vigil_domain::marac_meeting::Research {
+        meeting_id: meeting.id,
+        referral_id: item.referral.id.clone(),
+        agency,
+        text,
+        recorded_by: s.user.username.clone(),
+        recorded_at: app.now(),
+    };
+    app.store
+        .save_research(
+            &r,
+            &audit_entry(
+                actor(s),
+                "marac.research",
+                "person",
+                item.referral.person.as_str(),
+                Some(format!("meeting {}, {}", meeting.id, agency.as_str())),
+            ),
+        )
+        .await?;
+    Ok(r)
 }

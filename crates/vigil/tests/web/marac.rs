@@ -203,6 +203,39 @@ fn a_meetings_agenda_puts_children_first_and_marks_repeats() {
         (p1["repeat"].as_bool(), p1["review"].as_bool()),
         (Some(true), Some(false))
     );
+    // The agencies that sit at MARAC research their cases before the meeting; the meeting
+    // sees what each holds.
+    let nhs = token(&srv, "nhs");
+    let (status, listed) = api(&srv, "GET", "/api/v1/marac/meetings", &nhs, None);
+    assert_eq!(status, 200, "{listed}");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/marac/meetings/{id}/research"),
+        &nhs,
+        Some(
+            &json!({"referral_id": items[0]["referral_id"], "text": "Known to the GP: two A&E visits with injuries this year"}),
+        ),
+    );
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["agency"], "health");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/marac/meetings/{id}/research"),
+        &nhs,
+        Some(&json!({"referral_id": "R1", "text": "Nothing held"})),
+    );
+    assert_eq!(status, 422, "R1 is not on this agenda: {v}");
+    let (nhs_page, _) = sign_in(&srv, "nhs");
+    let seen = http(&srv.addr, "GET", &agenda_path, Some(&nhs_page), None);
+    assert_eq!(seen.status, 200);
+    assert!(
+        !seen.body.contains("Add an action"),
+        "only the CRU adds actions"
+    );
+    let a = http(&srv.addr, "GET", &agenda_path, Some(&page), None);
+    assert!(a.body.contains("two A&amp;E visits"), "{}", a.body);
     // Action plans: one for the police, one for housing.
     let family_ref = items[0]["referral_id"].as_str().unwrap().to_owned();
     let add = |body: serde_json::Value| {
@@ -263,7 +296,6 @@ fn a_meetings_agenda_puts_children_first_and_marks_repeats() {
         )
         .0
     };
-    let nhs = token(&srv, "nhs");
     assert_eq!(
         complete(&nhs, "Fitted the alarm on Friday."),
         404,
