@@ -79,6 +79,10 @@ pub struct CaseFacts<'a> {
     pub victim_incidents: &'a [DateTime],
     /// The victim's referrals: kind and when.
     pub victim_referrals: &'a [(ReferralKind, DateTime)],
+    /// The victim's MARAC referrals with the perpetrator of each referral's household (its
+    /// incident's suspect, else that of the victim's latest incident before it; `None`
+    /// when not known): a repeat is about the same victim *and* perpetrator.
+    pub marac_perpetrators: &'a [(DateTime, Option<crate::PersonId>)],
     /// The suspect's incidents against other people, with the relationship.
     pub suspect_history: &'a [(crate::PersonId, Relationship, DateTime)],
     /// Right-to-know decisions made about a disclosure to the victim: whom it was about
@@ -106,11 +110,20 @@ pub fn actions_due(
         .copied()
         .filter(|t| *t < at)
         .collect();
+    // The last MARAC referral between this victim and this suspect (SafeLives' repeat).
+    // An earlier referral whose perpetrator is not known counts: a repeat is flagged for the
+    // CRU to confirm rather than missed.
     let last_marac = facts
-        .victim_referrals
+        .marac_perpetrators
         .iter()
-        .filter(|(k, t)| *k == ReferralKind::Marac && *t < at)
-        .map(|(_, t)| *t)
+        .filter(|(t, perpetrator)| {
+            *t < at
+                && match (perpetrator, &facts.incident.suspect_id) {
+                    (Some(p), Some(s)) => p == s,
+                    _ => true,
+                }
+        })
+        .map(|(t, _)| *t)
         .max();
     let reasons = marac_eligibility(
         criteria,
@@ -213,6 +226,7 @@ mod tests {
                 stages,
                 victim_incidents: &[],
                 victim_referrals: referrals,
+                marac_perpetrators: &[],
                 suspect_history: history,
                 right_to_know_decisions: &[],
             },
@@ -245,6 +259,7 @@ mod tests {
                 stages: &[],
                 victim_incidents: &[],
                 victim_referrals: &[],
+                marac_perpetrators: &[],
                 suspect_history: &[],
                 right_to_know_decisions: &[],
             },
@@ -276,6 +291,40 @@ mod tests {
         // A referral before the incident does not count for this one.
         let before = [(ReferralKind::Idva, t(1, 9))];
         assert!(due(&i, &before, &[], &[]).contains(&"idva_referral"));
+    }
+
+    /// A repeat (SafeLives): an incident between the same victim and perpetrator within 12
+    /// months of the last MARAC referral; another perpetrator's makes no repeat, an
+    /// unknown one is flagged for the CRU to confirm.
+    #[test]
+    fn a_repeat_is_the_same_victim_and_perpetrator_within_a_year() {
+        let i = incident(false, 3, RiskGrade::Standard);
+        let reasons = |earlier: &[(DateTime, Option<PersonId>)]| -> Vec<String> {
+            actions_due(
+                &CaseFacts {
+                    incident: &i,
+                    grade: i.risk_level,
+                    judged_high_risk: false,
+                    stages: &[],
+                    victim_incidents: &[],
+                    victim_referrals: &[],
+                    marac_perpetrators: earlier,
+                    suspect_history: &[],
+                    right_to_know_decisions: &[],
+                },
+                &MaracCriteria::default(),
+                &SchoolCalendar::default(),
+            )
+            .iter()
+            .map(Action::describe)
+            .collect()
+        };
+        let same = Some(PersonId::parse("P2").unwrap());
+        let other = Some(PersonId::parse("P7").unwrap());
+        let said = reasons(&[(t(1, 9), same)]);
+        assert!(said.iter().any(|r| r.contains("repeat")), "{said:?}");
+        assert!(reasons(&[(t(1, 9), other)]).is_empty());
+        assert!(!reasons(&[(t(1, 9), None)]).is_empty());
     }
 
     #[test]
@@ -321,6 +370,7 @@ mod tests {
                     stages: &[],
                     victim_incidents: &[],
                     victim_referrals: &[],
+                    marac_perpetrators: &[],
                     suspect_history: &history,
                     right_to_know_decisions: decisions,
                 },

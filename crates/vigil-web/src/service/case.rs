@@ -58,6 +58,27 @@ pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -
         })
         .map(|r| (r.kind, r.referred_at))
         .collect();
+    // Each earlier MARAC referral of the victim with its household's perpetrator: the
+    // referral's incident, else the victim's latest before it (the return's rule).
+    let victim_own: Vec<vigil_domain::Incident> = h
+        .victim_incidents
+        .iter()
+        .filter(|x| x.victim_id == i.victim_id)
+        .cloned()
+        .collect();
+    let marac_perpetrators: Vec<(DateTime, Option<PersonId>)> = h
+        .referrals
+        .iter()
+        .filter(|r| r.kind == ReferralKind::Marac && r.person_id == i.victim_id)
+        .filter(|r| !(as_reported && r.referred_at >= i.reported_at))
+        .map(|r| {
+            let household = match &r.incident_id {
+                Some(id) => victim_own.iter().find(|x| &x.id == id),
+                None => vigil_domain::marac_return::household_incident(&victim_own, r.referred_at),
+            };
+            (r.referred_at, household.and_then(|x| x.suspect_id.clone()))
+        })
+        .collect();
     let suspect_history: Vec<(PersonId, Relationship, DateTime)> = match &i.suspect_id {
         Some(sid) => h
             .suspect_incidents
@@ -87,6 +108,7 @@ pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -
             stages: &stages,
             victim_incidents: &victim_incidents,
             victim_referrals: &victim_referrals,
+            marac_perpetrators: &marac_perpetrators,
             suspect_history: &suspect_history,
             right_to_know_decisions: &decisions,
         },

@@ -347,3 +347,89 @@ fn a_meetings_agenda_puts_children_first_and_marks_repeats() {
         403
     );
 }
+
+/// A repeat MARAC referral is raised at intake for an incident between the same victim
+/// and perpetrator within 12 months of the last referral, and not for another perpetrator.
+#[test]
+fn a_repeat_is_raised_at_intake_for_the_same_victim_and_perpetrator() {
+    use serde_json::json;
+    let srv = start();
+    let officer = token(&srv, "officer");
+    let intake = |victim: serde_json::Value, suspect: &str, at: &str| -> serde_json::Value {
+        let (status, v) = api(
+            &srv,
+            "POST",
+            "/api/v1/incidents",
+            &officer,
+            Some(&json!({
+                "call_grade": "priority", "reported_at": at, "lpa": "North",
+                "victim": victim, "suspect": {"id": suspect}, "relationship": "partner",
+                "children_present": false,
+                "dash": {"answers": vec!["no"; 27]}
+            })),
+        );
+        assert_eq!(status, 201, "{v}");
+        v
+    };
+    let first = intake(
+        json!({"family_name": "Umber", "given_names": "Una", "sex": "female", "birth_date": "1979-05-05"}),
+        "P2",
+        "2019-09-01T20:00",
+    );
+    let case = first["incident_id"].as_str().unwrap().to_owned();
+    let (_, c) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{case}"),
+        &officer,
+        None,
+    );
+    let victim = c["incident"]["victim_id"].as_str().unwrap().to_owned();
+    // The CRU's referral that evening, as the records system exported it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("referrals.csv"),
+        format!(
+            "referral_id,kind,person_id,incident_id,referred_at,agency,consent\nRM1,marac,{victim},{case},2019-09-01T22:00:00,police,\n"
+        ),
+    )
+    .unwrap();
+    // Every extract has its two core tables, here empty (the people are already stored).
+    std::fs::write(
+        dir.path().join("persons.csv"),
+        "person_id,sex,birth_date,ethnicity,lpa,address_confidential\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("incidents.csv"),
+        "incident_id,reported_at,lpa,call_grade,arrived_at,response_target_met,victim_id,suspect_id,relationship,children_present,risk_level,dash_yes_count\n",
+    )
+    .unwrap();
+    let o = vigil(&[
+        "--db",
+        &srv.db,
+        "import",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2019-09-01",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let marac = |v: &serde_json::Value| -> Option<String> {
+        v["actions_due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == "marac_referral")
+            .map(|a| a.to_string())
+    };
+    // The same perpetrator again: a repeat referral is due.
+    let again = intake(json!({"id": victim}), "P2", "2019-09-02T08:00");
+    let said = marac(&again).expect("a MARAC referral is due");
+    assert!(said.contains("repeat"), "{said}");
+    // Another perpetrator (Cat Brown's record stands in): no repeat.
+    let other = intake(json!({"id": victim}), "P3", "2019-09-02T08:30");
+    assert!(
+        marac(&other).is_none_or(|s| !s.contains("repeat")),
+        "{other}"
+    );
+}
