@@ -158,6 +158,9 @@ pub struct ClockRules {
     /// The force's MARAC areas (which LPAs each covers) and their adult female
     /// populations, for the MARAC return; each LPA its own area by default.
     pub marac_areas: crate::marac_return::MaracAreas,
+    /// MARAC areas whose criteria differ from the force's `marac` (some use 17 DASH ticks
+    /// for visible high risk), by MARAC area.
+    pub marac_by_area: std::collections::BTreeMap<String, crate::marac::MaracCriteria>,
     /// Each area's school calendar; areas without one use `default_school`.
     pub schools: HashMap<Lpa, SchoolCalendar>,
     pub default_school: SchoolCalendar,
@@ -182,6 +185,7 @@ impl Default for ClockRules {
             working: WorkingCalendar::default(),
             marac: crate::marac::MaracCriteria::default(),
             marac_areas: crate::marac_return::MaracAreas::default(),
+            marac_by_area: std::collections::BTreeMap::new(),
             schools: HashMap::new(),
             default_school: SchoolCalendar::default(),
         }
@@ -189,6 +193,17 @@ impl Default for ClockRules {
 }
 
 impl ClockRules {
+    /// The MARAC criteria of the MARAC area an LPA belongs to (the force's unless that area
+    /// has its own).
+    pub fn marac_for(&self, lpa: &Lpa) -> &crate::marac::MaracCriteria {
+        let area = self
+            .marac_areas
+            .of_lpa
+            .get(lpa)
+            .map_or(lpa.as_str(), String::as_str);
+        self.marac_by_area.get(area).unwrap_or(&self.marac)
+    }
+
     pub fn school(&self, lpa: &Lpa) -> &SchoolCalendar {
         self.schools.get(lpa).unwrap_or(&self.default_school)
     }
@@ -867,6 +882,31 @@ mod tests {
             tasks_for_case(&f, &ClockRules::default())
                 .iter()
                 .all(|t| t.kind != TaskKind::InvestigationReview)
+        );
+    }
+
+    #[test]
+    fn a_marac_area_may_have_its_own_criteria() {
+        let mut rules = ClockRules::default();
+        let (north, south, mid) = (
+            Lpa::parse("North").unwrap(),
+            Lpa::parse("South").unwrap(),
+            Lpa::parse("Mid").unwrap(),
+        );
+        rules.marac_areas.of_lpa.insert(mid.clone(), "South".into());
+        rules.marac_by_area.insert(
+            "South".into(),
+            crate::marac::MaracCriteria {
+                visible_high_risk_yes_count: 17,
+                ..Default::default()
+            },
+        );
+        assert_eq!(rules.marac_for(&north).visible_high_risk_yes_count, 14);
+        assert_eq!(rules.marac_for(&south).visible_high_risk_yes_count, 17);
+        assert_eq!(
+            rules.marac_for(&mid).visible_high_risk_yes_count,
+            17,
+            "grouped into South"
         );
     }
 

@@ -54,6 +54,17 @@ struct Marac {
     repeat_window_days: Option<i64>,
     /// Each LPA's MARAC area and adult female population (the MARAC return).
     areas: Vec<MaracArea>,
+    /// MARAC areas with criteria of their own, over the force's.
+    by_area: HashMap<String, MaracOverrides>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct MaracOverrides {
+    visible_high_risk_yes_count: Option<u8>,
+    escalation_incidents: Option<u32>,
+    escalation_window_days: Option<i64>,
+    repeat_window_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -197,20 +208,42 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
         .collect::<Result<_, _>>()?;
 
     let m = &file.marac;
-    if let Some(v) = m.visible_high_risk_yes_count {
-        rules.marac.visible_high_risk_yes_count =
-            range("marac.visible_high_risk_yes_count", i64::from(v), 1, 27)? as u8;
-    }
-    if let Some(v) = m.escalation_incidents {
-        rules.marac.escalation_incidents =
-            range("marac.escalation_incidents", i64::from(v), 2, 50)? as u32;
-    }
-    if let Some(v) = m.escalation_window_days {
-        rules.marac.escalation_window_days = range("marac.escalation_window_days", v, 1, 3650)?;
-    }
-    if let Some(v) = m.repeat_window_days {
-        rules.marac.repeat_window_days = range("marac.repeat_window_days", v, 1, 3650)?;
-    }
+    // The four criteria over a base, each in its range, named by where it was written.
+    let criteria = |at: &str,
+                    base: vigil_domain::marac::MaracCriteria,
+                    o: &MaracOverrides|
+     -> Result<vigil_domain::marac::MaracCriteria, String> {
+        let mut c = base;
+        if let Some(v) = o.visible_high_risk_yes_count {
+            c.visible_high_risk_yes_count = range(
+                &format!("{at}visible_high_risk_yes_count"),
+                i64::from(v),
+                1,
+                27,
+            )? as u8;
+        }
+        if let Some(v) = o.escalation_incidents {
+            c.escalation_incidents =
+                range(&format!("{at}escalation_incidents"), i64::from(v), 2, 50)? as u32;
+        }
+        if let Some(v) = o.escalation_window_days {
+            c.escalation_window_days = range(&format!("{at}escalation_window_days"), v, 1, 3650)?;
+        }
+        if let Some(v) = o.repeat_window_days {
+            c.repeat_window_days = range(&format!("{at}repeat_window_days"), v, 1, 3650)?;
+        }
+        Ok(c)
+    };
+    rules.marac = criteria(
+        "marac.",
+        rules.marac,
+        &MaracOverrides {
+            visible_high_risk_yes_count: m.visible_high_risk_yes_count,
+            escalation_incidents: m.escalation_incidents,
+            escalation_window_days: m.escalation_window_days,
+            repeat_window_days: m.repeat_window_days,
+        },
+    )?;
     let rows: Vec<vigil_domain::marac_return::AreaRow> = m
         .areas
         .iter()
@@ -226,6 +259,23 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
         area(&format!("{}lpa", r.place), &r.lpa)?;
     }
     rules.marac_areas = vigil_domain::marac_return::MaracAreas::from_rows(&rows)?;
+    let known = rules.marac_areas.names(areas);
+    let mut named: Vec<&String> = m.by_area.keys().collect();
+    named.sort();
+    for name in named {
+        if !areas.is_empty() && !known.contains(name) {
+            return Err(format!(
+                "marac.by_area.{name}: not one of the force's MARAC areas ({})",
+                known.join(", ")
+            ));
+        }
+        let c = criteria(
+            &format!("marac.by_area.{name}."),
+            rules.marac,
+            &m.by_area[name],
+        )?;
+        rules.marac_by_area.insert(name.clone(), c);
+    }
 
     let mut names: Vec<&String> = file.schools.keys().collect();
     names.sort();
@@ -283,7 +333,7 @@ mod tests {
                 "response": {"emergency_minutes_rural": 25, "rural_areas": ["South"]},
                 "limits": {"review_days": 21, "victim_update_working_days": 3},
                 "extra_holidays": ["2022-09-19"],
-                "marac": {"visible_high_risk_yes_count": 12, "areas": [{"lpa": "North", "marac_area": "North and South", "adult_women": 1000}, {"lpa": "South", "marac_area": "North and South", "adult_women": 500}]},
+                "marac": {"visible_high_risk_yes_count": 12, "by_area": {"North and South": {"visible_high_risk_yes_count": 17}}, "areas": [{"lpa": "North", "marac_area": "North and South", "adult_women": 1000}, {"lpa": "South", "marac_area": "North and South", "adult_women": 500}]},
                 "schools": {
                     "default": {"day_starts": "08:45"},
                     "North": {"terms": [{"first": "2019-09-04", "last": "2019-10-25"}], "closures": ["2019-09-20"]}
@@ -296,6 +346,17 @@ mod tests {
         assert_eq!(rules.emergency_minutes_urban, 15, "left out: the default");
         assert_eq!(rules.review_days, 21);
         assert_eq!(rules.marac.visible_high_risk_yes_count, 12);
+        // North is grouped into "North and South", whose MARAC uses 17.
+        assert_eq!(
+            rules
+                .marac_for(&Lpa::parse("North").unwrap())
+                .visible_high_risk_yes_count,
+            17
+        );
+        assert_eq!(
+            rules.marac_by_area["North and South"].escalation_incidents,
+            3
+        );
         assert_eq!(
             rules.marac_areas.adult_women.get("North and South"),
             Some(&1500)
@@ -344,6 +405,14 @@ mod tests {
             (
                 r#"{"schools": {"North": {"day_starts": "8.30am"}}}"#,
                 "is not a time",
+            ),
+            (
+                r#"{"marac": {"by_area": {"Atlantis": {"visible_high_risk_yes_count": 17}}}}"#,
+                "marac.by_area.Atlantis: not one of the force's MARAC areas",
+            ),
+            (
+                r#"{"marac": {"by_area": {"North": {"visible_high_risk_yes_count": 40}}}}"#,
+                "marac.by_area.North.visible_high_risk_yes_count: 40 is out of range",
             ),
             ("{\n  \"limits\": 3\n}", "line 2"),
         ] {
