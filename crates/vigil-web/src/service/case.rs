@@ -113,7 +113,7 @@ pub fn actions_with(app: &App, c: &CaseFile, h: &Histories, as_reported: bool) -
             right_to_know_decisions: &decisions,
         },
         // The force's criteria, so what the page says follows them.
-        &app.rules.marac_for(&i.lpa),
+        app.rules.marac_for(&i.lpa),
         // The area's own school calendar, the one its Encompass task runs on.
         app.rules.school(&i.lpa),
     )
