@@ -96,76 +96,78 @@ impl IdvaCase {
         }
     }
 
-    /// The case after `step` by `by` at `now`, or why the step does not follow.
-    pub fn apply(&self, step: &Step, by: &Username, now: DateTime) -> Result<IdvaCase, ValueError> {
+    /// The case after `step` by `by` at `now`, or why the step does not follow, with the
+    /// field the problem is about: `reason` for a missing or bad reason; otherwise the
+    /// step's own field (`at` for a first contact, `engagement` for an outcome, `step`).
+    pub fn apply(
+        &self,
+        step: &Step,
+        by: &Username,
+        now: DateTime,
+    ) -> Result<IdvaCase, (&'static str, ValueError)> {
+        let field = match step {
+            Step::FirstContact { .. } => "at",
+            Step::Outcome(_) => "engagement",
+            _ => "step",
+        };
+        let out_of_order = |why: &str| Err((field, ValueError::new(why)));
         let mut next = self.clone();
         if !self.is_open() {
-            return Err(ValueError::new(
-                "the referral is already declined or closed",
-            ));
+            return out_of_order("the referral is already declined or closed");
         }
-        let reason_of = |r: &str| -> Result<String, ValueError> {
+        let reason_of = |r: &str| -> Result<String, (&'static str, ValueError)> {
             let v = r.trim();
             if v.chars().count() < 5 {
-                return Err(ValueError::new("give the reason (at least 5 characters)"));
+                return Err((
+                    "reason",
+                    ValueError::new("give the reason (at least 5 characters)"),
+                ));
             }
-            check_free_text(v, 500, true)?;
+            check_free_text(v, 500, true).map_err(|e| ("reason", e))?;
             Ok(v.to_owned())
         };
         match step {
             Step::Accept => {
                 if self.accepted.is_some() {
-                    return Err(ValueError::new("an IDVA has already accepted the referral"));
+                    return out_of_order("an IDVA has already accepted the referral");
                 }
                 next.accepted = Some((by.clone(), now));
             }
             Step::Decline { reason } => {
                 if self.accepted.is_some() {
-                    return Err(ValueError::new(
-                        "an accepted referral is closed, not declined",
-                    ));
+                    return out_of_order("an accepted referral is closed, not declined");
                 }
                 next.declined = Some((now, by.clone(), reason_of(reason)?));
             }
             Step::FirstContact { at } => {
                 if self.accepted.is_none() {
-                    return Err(ValueError::new(
-                        "accept the referral before recording contact",
-                    ));
+                    return out_of_order("accept the referral before recording contact");
                 }
                 if self.first_contact.is_some() {
-                    return Err(ValueError::new("the first contact is already recorded"));
+                    return out_of_order("the first contact is already recorded");
                 }
                 if *at < self.referred_at || *at > now {
-                    return Err(ValueError::new(
-                        "the first contact falls between the referral and now",
-                    ));
+                    return out_of_order("the first contact falls between the referral and now");
                 }
                 next.first_contact = Some(*at);
             }
             Step::Outcome(e) => {
                 if self.accepted.is_none() {
-                    return Err(ValueError::new(
-                        "accept the referral before recording an outcome",
-                    ));
+                    return out_of_order("accept the referral before recording an outcome");
                 }
                 if self.first_contact.is_none() && *e != Engagement::Unreachable {
-                    return Err(ValueError::new(
+                    return out_of_order(
                         "record the first contact before the victim's engagement (or choose unreachable)",
-                    ));
+                    );
                 }
                 next.engagement = Some(*e);
             }
             Step::Close { reason } => {
                 if self.accepted.is_none() {
-                    return Err(ValueError::new(
-                        "a referral not accepted is declined, not closed",
-                    ));
+                    return out_of_order("a referral not accepted is declined, not closed");
                 }
                 if self.engagement.is_none() {
-                    return Err(ValueError::new(
-                        "record the victim's engagement before closing",
-                    ));
+                    return out_of_order("record the victim's engagement before closing");
                 }
                 next.closed = Some((now, reason_of(reason)?));
             }

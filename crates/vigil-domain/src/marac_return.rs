@@ -177,12 +177,7 @@ impl MaracAreas {
     pub fn names(&self, lpas: &[Lpa]) -> Vec<String> {
         let mut out: Vec<String> = lpas
             .iter()
-            .map(|l| {
-                self.of_lpa
-                    .get(l)
-                    .cloned()
-                    .unwrap_or_else(|| l.as_str().to_owned())
-            })
+            .map(|l| self.area_of_lpa(l).to_owned())
             .chain(self.of_lpa.values().cloned())
             .collect();
         out.sort();
@@ -190,14 +185,15 @@ impl MaracAreas {
         out
     }
 
+    /// The MARAC area an LPA belongs to: the one it is grouped into, else its own.
+    pub fn area_of_lpa<'a>(&'a self, l: &'a Lpa) -> &'a str {
+        self.of_lpa.get(l).map_or(l.as_str(), String::as_str)
+    }
+
     /// The MARAC area of a referral: by its incident's LPA, else the victim's.
     pub fn area_of(&self, r: &ReferralFacts) -> String {
         match r.incident_lpa.as_ref().or(r.victim_lpa.as_ref()) {
-            Some(l) => self
-                .of_lpa
-                .get(l)
-                .cloned()
-                .unwrap_or_else(|| l.as_str().to_owned()),
+            Some(l) => self.area_of_lpa(l).to_owned(),
             None => UNKNOWN_AREA.to_owned(),
         }
     }

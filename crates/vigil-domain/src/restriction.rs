@@ -143,7 +143,8 @@ pub const MAX_NOTE_CHARS: usize = 500;
 
 impl Restriction {
     /// A restriction as asked for, checked: someone must be able to see the record, the
-    /// lists are bounded and without repeats, and an "other" ground says why.
+    /// lists are bounded and without repeats, and an "other" ground says why. A problem
+    /// names the field it is about (`note`, `users`, `teams`).
     pub fn new(
         subject: Subject,
         ground: Ground,
@@ -152,12 +153,15 @@ impl Restriction {
         mut teams: Vec<TeamAccess>,
         set_by: Username,
         set_at: DateTime,
-    ) -> Result<Restriction, ValueError> {
+    ) -> Result<Restriction, (&'static str, ValueError)> {
         let note = note.trim();
-        check_free_text(note, MAX_NOTE_CHARS, true)?;
+        check_free_text(note, MAX_NOTE_CHARS, true).map_err(|e| ("note", e))?;
         if ground == Ground::Other && note.chars().count() < 10 {
-            return Err(ValueError::new(
-                "say why the record is restricted (at least 10 characters) when the ground is 'other'",
+            return Err((
+                "note",
+                ValueError::new(
+                    "say why the record is restricted (at least 10 characters) when the ground is 'other'",
+                ),
             ));
         }
         users.sort();
@@ -165,17 +169,26 @@ impl Restriction {
         teams.sort();
         teams.dedup();
         if users.is_empty() && teams.is_empty() {
-            return Err(ValueError::new(
-                "name at least one user or team who may see the record; otherwise nobody could work it",
+            return Err((
+                "users",
+                ValueError::new(
+                    "name at least one user or team who may see the record; otherwise nobody could work it",
+                ),
             ));
         }
         if users.len() > MAX_USERS {
-            return Err(ValueError::new(format!(
-                "at most {MAX_USERS} named users; name a team instead"
-            )));
+            return Err((
+                "users",
+                ValueError::new(format!(
+                    "at most {MAX_USERS} named users; name a team instead"
+                )),
+            ));
         }
         if teams.len() > MAX_TEAMS {
-            return Err(ValueError::new(format!("at most {MAX_TEAMS} teams")));
+            return Err((
+                "teams",
+                ValueError::new(format!("at most {MAX_TEAMS} teams")),
+            ));
         }
         Ok(Restriction {
             subject,
@@ -327,9 +340,11 @@ mod tests {
             at(),
         )
         .unwrap_err();
+        assert_eq!(err.0, "users");
         assert!(
-            err.to_string().contains("at least one user or team"),
-            "{err}"
+            err.1.to_string().contains("at least one user or team"),
+            "{}",
+            err.1
         );
         let err = Restriction::new(
             s.clone(),
@@ -341,7 +356,8 @@ mod tests {
             at(),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("say why"), "{err}");
+        assert_eq!(err.0, "note");
+        assert!(err.1.to_string().contains("say why"), "{}", err.1);
         let many: Vec<Username> = (0..=MAX_USERS).map(|i| user(&format!("user{i}"))).collect();
         assert!(
             Restriction::new(

@@ -196,12 +196,9 @@ impl ClockRules {
     /// The MARAC criteria of the MARAC area an LPA belongs to (the force's unless that area
     /// has its own).
     pub fn marac_for(&self, lpa: &Lpa) -> &crate::marac::MaracCriteria {
-        let area = self
-            .marac_areas
-            .of_lpa
-            .get(lpa)
-            .map_or(lpa.as_str(), String::as_str);
-        self.marac_by_area.get(area).unwrap_or(&self.marac)
+        self.marac_by_area
+            .get(self.marac_areas.area_of_lpa(lpa))
+            .unwrap_or(&self.marac)
     }
 
     pub fn school(&self, lpa: &Lpa) -> &SchoolCalendar {

@@ -29,6 +29,12 @@ pub fn name_as_seen(role: Role, family: Option<&str>, given: Option<&str>) -> Op
     if !allows(role, Capability::SeeNames) {
         return None;
     }
+    joined_name(family, given)
+}
+
+/// A name as people write it, given names first; `None` when neither part is recorded.
+/// (Who may see it is the caller's rule: `name_as_seen` for roles, sharing for partners.)
+pub fn joined_name(family: Option<&str>, given: Option<&str>) -> Option<String> {
     let name = [given, family]
         .into_iter()
         .flatten()

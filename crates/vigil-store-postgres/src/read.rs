@@ -438,31 +438,26 @@ pub async fn shared_referrals(
            AND (r.agency = $2 OR NOT (r.kind = ANY($3)) OR r.consent IS NOT FALSE)
            AND ($4::text IS NULL OR COALESCE(i.lpa, p.lpa) = $4)
            AND ($5::text IS NULL OR r.kind = $5)
-           AND ($8::text IS NULL OR r.referral_id = $8)";
+           AND ($6::text IS NULL OR r.referral_id = $6)";
     let lpa = q.lpa.as_ref().map(|l| l.as_str().to_owned());
     let kind = q.kind.map(|k| k.as_str().to_owned());
     let id = q.id.as_ref().map(|i| i.as_str().to_owned());
-    // The count binds every parameter the page does ($6, $7 unused by it, typed alike).
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) {from} AND $6::bigint IS NOT NULL AND $7::bigint IS NOT NULL"
-    )))
-    .bind(words(&q.kinds))
-    .bind(q.agency.as_str())
-    .bind(words(&q.consent_kinds))
-    .bind(lpa.clone())
-    .bind(kind.clone())
-    .bind(0i64)
-    .bind(0i64)
-    .bind(id.clone())
-    .fetch_one(pool)
-    .await
-    .map_err(backend)?;
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+        .bind(words(&q.kinds))
+        .bind(q.agency.as_str())
+        .bind(words(&q.consent_kinds))
+        .bind(lpa.clone())
+        .bind(kind.clone())
+        .bind(id.clone())
+        .fetch_one(pool)
+        .await
+        .map_err(backend)?;
     let cols: Vec<String> = columns::REFERRALS
         .iter()
         .map(|c| format!("r.{c}"))
         .collect();
     let sql = format!(
-        "SELECT {}, {} {from} ORDER BY r.referred_at DESC, r.referral_id COLLATE \"C\" LIMIT $6 OFFSET $7",
+        "SELECT {}, {} {from} ORDER BY r.referred_at DESC, r.referral_id COLLATE \"C\" LIMIT $7 OFFSET $8",
         cols.join(","),
         rows::SHARED_EXTRA
     );
@@ -472,9 +467,9 @@ pub async fn shared_referrals(
         .bind(words(&q.consent_kinds))
         .bind(lpa)
         .bind(kind)
+        .bind(id)
         .bind(i64::from(q.limit))
         .bind(i64::from(q.offset))
-        .bind(id)
         .fetch_all(pool)
         .await
         .map_err(backend)?;

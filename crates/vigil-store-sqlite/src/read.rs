@@ -556,7 +556,7 @@ pub async fn shared_referrals(
            AND (r.agency = ?1 OR r.kind NOT IN ({consent}) OR r.consent IS NOT 0)
            AND (?2 IS NULL OR COALESCE(i.lpa, p.lpa) = ?2)
            AND (?3 IS NULL OR r.kind = ?3)
-           AND (?6 IS NULL OR r.referral_id = ?6)",
+           AND (?4 IS NULL OR r.referral_id = ?4)",
         kinds = list(&q.kinds),
         consent = list(&q.consent_kinds)
     );
@@ -567,8 +567,6 @@ pub async fn shared_referrals(
         .bind(q.agency.as_str())
         .bind(lpa.as_deref())
         .bind(kind)
-        .bind(0i64)
-        .bind(0i64)
         .bind(id)
         .fetch_one(pool)
         .await
@@ -578,7 +576,7 @@ pub async fn shared_referrals(
         .map(|c| format!("r.{c}"))
         .collect();
     let sql = format!(
-        "SELECT {}, {} {from} ORDER BY r.referred_at DESC, r.referral_id LIMIT ?4 OFFSET ?5",
+        "SELECT {}, {} {from} ORDER BY r.referred_at DESC, r.referral_id LIMIT ?5 OFFSET ?6",
         cols.join(","),
         rows::SHARED_EXTRA
     );
@@ -586,9 +584,9 @@ pub async fn shared_referrals(
         .bind(q.agency.as_str())
         .bind(lpa.as_deref())
         .bind(kind)
+        .bind(id)
         .bind(i64::from(q.limit))
         .bind(i64::from(q.offset))
-        .bind(id)
         .fetch_all(pool)
         .await
         .map_err(backend)?;

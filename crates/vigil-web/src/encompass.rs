@@ -22,11 +22,8 @@ pub struct ListQuery {
 }
 
 fn child_name(e: &EncompassItem) -> String {
-    [e.given_names.as_deref(), e.family_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
+    vigil_domain::visibility::joined_name(e.family_name.as_deref(), e.given_names.as_deref())
+        .unwrap_or_default()
 }
 
 fn state(e: &EncompassItem) -> String {

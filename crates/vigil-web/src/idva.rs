@@ -22,14 +22,11 @@ pub struct ListQuery {
 }
 
 fn name(i: &IdvaItem) -> String {
-    [
-        i.shared.given_names.as_deref(),
+    vigil_domain::visibility::joined_name(
         i.shared.family_name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
+        i.shared.given_names.as_deref(),
+    )
+    .unwrap_or_default()
 }
 
 fn due_cell(app: &App, i: &IdvaItem) -> String {

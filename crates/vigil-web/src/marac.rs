@@ -511,25 +511,7 @@ pub async fn add_action(
     };
     match service::add_action(&app, &s, &raw, &input).await {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(Failure::Invalid(errors)) => match service::agenda(&app, &s, &raw).await {
-            Ok(v) => {
-                let mut body = error_summary(&errors);
-                body.push_str(&h1(&format!(
-                    "MARAC {}: {}",
-                    v.meeting.area,
-                    long(v.meeting.held_on)
-                )));
-                body.push_str(&actions_section(&s, &v, &f, &errors));
-                (
-                    StatusCode::BAD_REQUEST,
-                    Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)),
-                )
-                    .into_response()
-            }
-            Err(e) => failure_page(&s, e),
-        },
-        Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
-        Err(e) => failure_page(&s, e),
+        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, actions_section).await,
     }
 }
 
@@ -685,24 +667,40 @@ pub async fn add_research(
     };
     match service::add_research(&app, &s, &raw, f.get("referral_id"), f.get("text")).await {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(Failure::Invalid(errors)) => match service::agenda(&app, &s, &raw).await {
-            Ok(v) => {
-                let mut body = error_summary(&errors);
-                body.push_str(&h1(&format!(
-                    "MARAC {}: {}",
-                    v.meeting.area,
-                    long(v.meeting.held_on)
-                )));
-                body.push_str(&research_section(&s, &v, &f, &errors));
-                (
-                    StatusCode::BAD_REQUEST,
-                    Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)),
-                )
-                    .into_response()
-            }
-            Err(e) => failure_page(&s, e),
-        },
-        Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
-        Err(e) => failure_page(&s, e),
+        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, research_section).await,
+    }
+}
+
+/// One of the agenda's forms failed: its problems shown on the form, in the agenda's
+/// heading; a refusal as "not found"; anything else as the failure page.
+async fn agenda_form_failure(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    f: &crate::forms::FormData,
+    failure: Failure,
+    section: fn(&Session, &service::AgendaView, &crate::forms::FormData, &[FieldError]) -> String,
+) -> Response {
+    let errors = match failure {
+        Failure::Invalid(errors) => errors,
+        Failure::Forbidden | Failure::NotFound => return not_found_page(Some(s)),
+        e => return failure_page(s, e),
+    };
+    match service::agenda(app, s, raw).await {
+        Ok(v) => {
+            let mut body = error_summary(&errors);
+            body.push_str(&h1(&format!(
+                "MARAC {}: {}",
+                v.meeting.area,
+                long(v.meeting.held_on)
+            )));
+            body.push_str(&section(s, &v, f, &errors));
+            (
+                StatusCode::BAD_REQUEST,
+                Html(page_at("MARAC agenda", Some(s), "/marac/meetings", &body)),
+            )
+                .into_response()
+        }
+        Err(e) => failure_page(s, e),
     }
 }

@@ -271,15 +271,10 @@ fn age_on(b: vigil_domain::Date, today: vigil_domain::Date) -> i32 {
 }
 
 pub fn full_name(p: &vigil_domain::Person) -> Option<String> {
-    let name = [
-        p.identity.given_names.as_deref(),
+    vigil_domain::visibility::joined_name(
         p.identity.family_name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    (!name.is_empty()).then_some(name)
+        p.identity.given_names.as_deref(),
+    )
 }
 
 /// A person's record. Names, addresses and refuge addresses follow the permission table;
@@ -620,11 +615,8 @@ fn kind_words(k: vigil_domain::ReferralKind) -> &'static str {
 }
 
 fn person_name(r: &vigil_store::SharedReferral) -> String {
-    [r.given_names.as_deref(), r.family_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
+    vigil_domain::visibility::joined_name(r.family_name.as_deref(), r.given_names.as_deref())
+        .unwrap_or_default()
 }
 
 /// `GET /shared`: the referrals shared with the user's agency (in their area), 50 a page,
@@ -642,7 +634,15 @@ pub async fn shared(
         "" => None,
         k => match vigil_domain::ReferralKind::parse(k) {
             Ok(k) => Some(k),
-            Err(_) => return not_found_page(Some(&s)),
+            Err(e) => {
+                return failure_page(
+                    &s,
+                    Failure::Invalid(vec![FieldError::new(
+                        "kind",
+                        service::capitalise(&e.reason),
+                    )]),
+                );
+            }
         },
     };
     let page_no = q

@@ -133,15 +133,12 @@ pub async fn idva_step(
         }
     };
     let (step,) = valid!(errors; step);
-    let next = item.case.apply(&step, &s.user.username, now).map_err(|e| {
-        let field = match step {
-            Step::Decline { .. } | Step::Close { .. } if e.reason.contains("reason") => "reason",
-            Step::FirstContact { .. } => "at",
-            Step::Outcome(_) => "engagement",
-            _ => "step",
-        };
-        Failure::Invalid(vec![FieldError::new(field, capitalise(&e.reason))])
-    })?;
+    let next = item
+        .case
+        .apply(&step, &s.user.username, now)
+        .map_err(|(field, e)| {
+            Failure::Invalid(vec![FieldError::new(field, capitalise(&e.reason))])
+        })?;
     app.store
         .save_idva_case(
             &next,

@@ -290,15 +290,10 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
     let mut names = std::collections::HashMap::new();
     for i in &items {
         let p = app.store.person(&i.referral.person).await?.record;
-        let name = [
-            p.identity.given_names.as_deref(),
+        if let Some(name) = vigil_domain::visibility::joined_name(
             p.identity.family_name.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-        if !name.is_empty() {
+            p.identity.given_names.as_deref(),
+        ) {
             names.insert(p.id, name);
         }
     }
@@ -435,14 +430,10 @@ pub async fn add_action(
 
 /// The MARAC area of a user's home area (its own name when not grouped).
 fn user_marac_area(app: &App, s: &Session) -> Option<String> {
-    s.user.lpa.as_ref().map(|l| {
-        app.rules
-            .marac_areas
-            .of_lpa
-            .get(l)
-            .cloned()
-            .unwrap_or_else(|| l.as_str().to_owned())
-    })
+    s.user
+        .lpa
+        .as_ref()
+        .map(|l| app.rules.marac_areas.area_of_lpa(l).to_owned())
 }
 
 /// The actions a user works: a partner's, their agency's (in their area's MARAC); the

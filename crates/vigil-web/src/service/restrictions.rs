@@ -240,14 +240,7 @@ pub async fn set_restriction(
         s.user.username.clone(),
         vigil_auth::now_utc(),
     )
-    .map_err(|e| {
-        let field = if e.reason.contains("note") || e.reason.contains("say why") {
-            "note"
-        } else {
-            "users"
-        };
-        Failure::Invalid(vec![FieldError::new(field, capitalise(&e.reason))])
-    })?;
+    .map_err(|(field, e)| Failure::Invalid(vec![FieldError::new(field, capitalise(&e.reason))]))?;
     let (users, teams) = vigil_store::rows::restriction_lists(&r);
     let who = format!(
         "{}; may see: {}",
