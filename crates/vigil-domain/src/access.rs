@@ -14,6 +14,12 @@ vocabulary! {
         Analyst = "analyst",
         PartnerAgency = "partner_agency",
         Administrator = "administrator",
+        /// Runs a MARAC area's meetings: plans them, builds agendas, records attendance,
+        /// the discussion and actions, circulates the minutes and sends the SafeLives return.
+        MaracCoordinator = "marac_coordinator",
+        /// Chairs a MARAC area's meetings: reads the agenda and research, records each
+        /// case's discussion and the risk after it, and approves the minutes.
+        MaracChair = "marac_chair",
     }
 }
 
@@ -44,6 +50,12 @@ vocabulary! {
         ReadAnalytics = "read_analytics",
         /// Manage users and search the audit trail.
         Administer = "administer",
+        /// Run MARAC meetings: plan them, record attendance, discussions and action plans,
+        /// transfer cases, circulate minutes, send the SafeLives return.
+        CoordinateMarac = "coordinate_marac",
+        /// Chair MARAC meetings: record each case's discussion and the risk after it,
+        /// approve the minutes.
+        ChairMarac = "chair_marac",
     }
 }
 
@@ -132,13 +144,23 @@ pub fn allows(role: Role, capability: Capability) -> bool {
                 | C::SecondaryAssessment
                 | C::AllocateCases
         ),
+        // The CRU administers MARAC where a force has no coordinator of its own.
         R::CruOfficer => matches!(
             capability,
-            C::ReadCases | C::SeeNames | C::SeeAddresses | C::SeeRefuge | C::Safeguard
+            C::ReadCases
+                | C::SeeNames
+                | C::SeeAddresses
+                | C::SeeRefuge
+                | C::Safeguard
+                | C::CoordinateMarac
         ),
         R::Analyst => matches!(capability, C::ReadAnalytics),
         R::PartnerAgency => matches!(capability, C::ReadShared),
         R::Administrator => matches!(capability, C::Administer | C::ReadAnalytics),
+        // MARAC's own officers work from its agendas, research and minutes, never from
+        // the force's case records.
+        R::MaracCoordinator => matches!(capability, C::CoordinateMarac),
+        R::MaracChair => matches!(capability, C::ChairMarac),
     }
 }
 
@@ -167,6 +189,10 @@ mod tests {
         // Analysts work on pseudonymised measures, never names or addresses.
         assert!(!allows(Role::Analyst, Capability::SeeNames));
         assert!(!allows(Role::Administrator, Capability::ReadCases));
+        // MARAC's coordinator and chair never read the force's records.
+        for r in [Role::MaracCoordinator, Role::MaracChair] {
+            assert!(!allows(r, Capability::ReadCases) && !allows(r, Capability::SeeAddresses));
+        }
         assert!(allows(Role::DaitSergeant, Capability::SecondaryAssessment));
         assert!(!allows(
             Role::DaitInvestigator,
@@ -221,6 +247,9 @@ pub fn check_agency(role: Role, agency: Option<crate::Agency>) -> Result<(), cra
             "a partner-agency user cannot belong to the police; give a partner agency",
         )),
         (Role::PartnerAgency, Some(_)) => Ok(()),
+        (Role::MaracCoordinator | Role::MaracChair, Some(_)) => Err(crate::ValueError::new(
+            format!("a {role} acts for the MARAC, not for one agency; leave the agency empty"),
+        )),
         (_, Some(a)) => Err(crate::ValueError::new(format!(
             "only partner-agency users belong to an agency; a {role} is police staff, not {a}"
         ))),

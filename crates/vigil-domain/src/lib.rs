@@ -24,6 +24,7 @@ pub mod idva;
 pub mod marac;
 pub mod marac_actions;
 pub mod marac_meeting;
+pub mod marac_record;
 pub mod marac_return;
 pub mod offence_codes;
 pub mod offence_harm;

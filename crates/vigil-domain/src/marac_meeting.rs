@@ -95,19 +95,33 @@ pub struct AgendaItem {
 
 /// The agenda of `meeting`: its area's referrals in the window, cases with children first,
 /// then by the time of referral. `referrals` must reach back `REPEAT_WINDOW_DAYS` (and
-/// further for the review flag) before the window.
+/// further for the review flag) before the window. A case transferred to this area is
+/// heard in the window its transfer falls in; one transferred away is not heard here
+/// (`marac_record::heard_in`; `force_areas` tells a transfer within the force from one out
+/// of it).
 pub fn agenda(
     meeting: &Meeting,
     previous: Option<Date>,
     referrals: &[ReferralFacts],
     areas: &MaracAreas,
+    transfers: &[crate::marac_record::Transfer],
+    force_areas: &[String],
 ) -> Vec<AgendaItem> {
     let (from, to) = agenda_window(meeting.held_on, previous);
     let mut items: Vec<AgendaItem> = referrals
         .iter()
         .filter(|r| {
-            let day = r.referred_at.date();
-            day >= from && day <= to && areas.area_of(r) == meeting.area
+            let Some((area, since)) = crate::marac_record::heard_in(
+                &r.id,
+                &areas.area_of(r),
+                r.referred_at,
+                transfers,
+                force_areas,
+            ) else {
+                return false;
+            };
+            let day = since.date();
+            day >= from && day <= to && area == meeting.area
         })
         .map(|r| {
             let last_marac = referrals
@@ -159,6 +173,8 @@ mod tests {
             victim_ethnicity: Ethnicity::White,
             perpetrator_birth: None,
             children_present: Some(children),
+            lgbt: None,
+            disabled: None,
         }
     }
 
@@ -191,7 +207,14 @@ mod tests {
             r("R8", "V6", "2019-09-03T09:00:00", "North", true),
         ];
         let m = meeting("North", "2019-09-03");
-        let items = agenda(&m, Some(d("2019-08-06")), &all, &MaracAreas::default());
+        let items = agenda(
+            &m,
+            Some(d("2019-08-06")),
+            &all,
+            &MaracAreas::default(),
+            &[],
+            &[],
+        );
         let ids: Vec<&str> = items.iter().map(|i| i.referral.id.as_str()).collect();
         assert_eq!(
             ids,

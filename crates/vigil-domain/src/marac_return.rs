@@ -49,6 +49,10 @@ pub struct ReferralFacts {
     /// The household's perpetrator's date of birth, when known.
     pub perpetrator_birth: Option<Date>,
     pub children_present: Option<bool>,
+    /// From the referral form made in Vigil (`marac_record::ReferralForm`); `None` for
+    /// imported history, which holds no form.
+    pub lgbt: Option<bool>,
+    pub disabled: Option<bool>,
 }
 
 /// The household incident of a referral that names none: the victim's latest incident
@@ -213,6 +217,11 @@ pub struct AreaReturn {
     pub male_victims: u64,
     pub victims_16_17: u64,
     pub perpetrators_under_18: u64,
+    /// LGBT and disabled victims, as the referral forms say: counted over the cases with a
+    /// form (`diversity_recorded`); imported history holds none.
+    pub lgbt_victims: u64,
+    pub disabled_victims: u64,
+    pub diversity_recorded: u64,
     pub adult_women: Option<u64>,
     /// Cases a year per 10,000 adult women (annualised), when the population is known.
     pub per_10k_women: Option<f64>,
@@ -238,6 +247,9 @@ impl AreaReturn {
         self.male_victims += other.male_victims;
         self.victims_16_17 += other.victims_16_17;
         self.perpetrators_under_18 += other.perpetrators_under_18;
+        self.lgbt_victims += other.lgbt_victims;
+        self.disabled_victims += other.disabled_victims;
+        self.diversity_recorded += other.diversity_recorded;
     }
 
     /// The share of cases that are repeats, in per cent (None with no cases).
@@ -303,6 +315,11 @@ pub fn marac_return(
             .is_some_and(|b| b <= day && age_on(b, day) <= 17)
         {
             row.perpetrators_under_18 += 1;
+        }
+        if let (Some(lgbt), Some(disabled)) = (r.lgbt, r.disabled) {
+            row.diversity_recorded += 1;
+            row.lgbt_victims += u64::from(lgbt);
+            row.disabled_victims += u64::from(disabled);
         }
     }
     let days = (to - from).num_days() + 1;
@@ -375,6 +392,8 @@ mod tests {
             victim_ethnicity: Ethnicity::White,
             perpetrator_birth: Some(d("1985-01-01")),
             children_present: Some(false),
+            lgbt: None,
+            disabled: None,
         }
     }
 

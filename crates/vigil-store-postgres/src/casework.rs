@@ -113,6 +113,14 @@ pub async fn save_case(
         rows::encompass_values,
     )
     .await?;
+    insert_table(
+        &mut tx,
+        "marac_referral_forms",
+        cc::MARAC_FORMS,
+        &change.marac_forms,
+        rows::marac_form_values,
+    )
+    .await?;
     if let Some(i) = &change.incident {
         update_rows(
             &mut tx,
@@ -507,6 +515,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     let meetings = crate::meetings::all(&mut *tx, None).await?;
     let idva = crate::idva::all(&mut *tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
+    let marac = crate::marac_record::record(&mut tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
@@ -521,6 +530,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         actions,
         idva,
         research,
+        marac,
     })
 }
 
@@ -593,6 +603,7 @@ pub async fn add_casework(
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
     crate::meetings::put_research(&mut *conn, &work.research).await?;
     crate::idva::put(&mut *conn, &work.idva).await?;
+    crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }
 

@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "restricted records; service accounts; MARAC referrals by date; schools and Operation Encompass notifications",
         sql: include_str!("../migrations/0010_restrictions.sql"),
     },
+    Migration {
+        version: 11,
+        description: "MARAC referral forms, meeting records (attendance, discussions, approvals), transfers; MASH cases",
+        sql: include_str!("../migrations/0011_marac_record.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -82,6 +82,13 @@ pub async fn save_case(
             &change.encompass,
             rows::encompass_values,
         )?;
+        insert(
+            db,
+            "marac_referral_forms",
+            cc::MARAC_FORMS,
+            &change.marac_forms,
+            rows::marac_form_values,
+        )?;
         if let Some(i) = &change.incident {
             update_rows(
                 db,
@@ -465,6 +472,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     let idva = crate::idva::all(&mut *tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
+    let marac = crate::marac_record::record(&mut tx, None).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -478,6 +486,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         actions,
         idva,
         research,
+        marac,
     })
 }
 
@@ -549,6 +558,7 @@ pub async fn add_casework(
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
     crate::meetings::put_research(&mut *conn, &work.research).await?;
     crate::idva::put(&mut *conn, &work.idva).await?;
+    crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ mod accounts;
 mod casework;
 mod idva;
 mod import;
+mod marac_record;
 mod meetings;
 mod migrations;
 mod read;
@@ -480,6 +481,22 @@ impl Store for SqliteStore {
         area: Option<&str>,
     ) -> StoreResult<Vec<vigil_domain::marac_meeting::Meeting>> {
         meetings::all(&self.pool, area).await
+    }
+
+    async fn marac_record(
+        &self,
+        meetings: Option<&[i64]>,
+    ) -> StoreResult<vigil_store::MaracRecord> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        marac_record::record(&mut conn, meetings).await
+    }
+
+    async fn save_marac(
+        &self,
+        change: &vigil_store::MaracChange,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        marac_record::save(&self.pool, change, audit).await
     }
 
     async fn encompass(

@@ -92,6 +92,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "restricted records; service accounts; MARAC referrals by date; schools and Operation Encompass notifications",
         sql: include_str!("../migrations/0017_restrictions.sql"),
     },
+    Migration {
+        version: 18,
+        description: "MARAC referral forms, meeting records (attendance, discussions, approvals), transfers; MASH cases",
+        sql: include_str!("../migrations/0018_marac_record.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -348,6 +348,8 @@ pub struct CaseChange {
     pub children: Vec<vigil_domain::children::IncidentChild>,
     /// Operation Encompass notifications made with their referrals (in `records`).
     pub encompass: Vec<vigil_domain::encompass::Notification>,
+    /// MARAC referral forms made with their referrals (in `records`).
+    pub marac_forms: Vec<vigil_domain::marac_record::ReferralForm>,
 }
 
 impl CaseChange {
@@ -363,6 +365,7 @@ impl CaseChange {
             arrests: Vec::new(),
             children: Vec::new(),
             encompass: Vec::new(),
+            marac_forms: Vec::new(),
         }
     }
 }
@@ -409,6 +412,35 @@ pub struct Casework {
     pub idva: Vec<Versioned<vigil_domain::idva::IdvaCase>>,
     /// Agencies' research for MARAC meetings.
     pub research: Vec<vigil_domain::marac_meeting::Research>,
+    /// What MARAC wrote down: referral forms, meeting records, transfers.
+    pub marac: MaracRecord,
+}
+
+/// What MARAC wrote down (`vigil_domain::marac_record`): the referral forms, and for the
+/// meetings asked about their attendance, discussions and approvals; every transfer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MaracRecord {
+    pub forms: Vec<vigil_domain::marac_record::ReferralForm>,
+    pub attendance: Vec<vigil_domain::marac_record::Attendance>,
+    pub discussions: Vec<vigil_domain::marac_record::Discussion>,
+    pub approvals: Vec<vigil_domain::marac_record::Approval>,
+    pub transfers: Vec<vigil_domain::marac_record::Transfer>,
+}
+
+/// One change to what MARAC wrote down, saved whole in one transaction with its audit
+/// rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MaracChange {
+    /// Records made with it (a partner's referral: the victim when new, the referral).
+    pub records: RecordSet,
+    pub forms: Vec<vigil_domain::marac_record::ReferralForm>,
+    /// A meeting's attendance, replacing what was recorded for it.
+    pub attendance: Option<(i64, Vec<vigil_domain::marac_record::Attendance>)>,
+    /// Discussions, each replacing the case's earlier one at that meeting.
+    pub discussions: Vec<vigil_domain::marac_record::Discussion>,
+    /// A meeting's minutes approved: a second approval is a conflict.
+    pub approval: Option<vigil_domain::marac_record::Approval>,
+    pub transfers: Vec<vigil_domain::marac_record::Transfer>,
 }
 
 /// Which MARAC actions to list.
@@ -760,6 +792,13 @@ pub trait Store: Send + Sync {
         evidence: &str,
         audit: &AuditEntry,
     ) -> StoreResult<bool>;
+
+    /// What MARAC wrote down: every referral form and transfer, and the records of the
+    /// meetings named (every meeting's with `None`; none with an empty list).
+    async fn marac_record(&self, meetings: Option<&[i64]>) -> StoreResult<MaracRecord>;
+
+    /// Saves a change to what MARAC wrote down with its audit rows, in one transaction.
+    async fn save_marac(&self, change: &MaracChange, audit: &[AuditEntry]) -> StoreResult<()>;
 
     /// MARAC meetings, latest first: one area's, or every area's.
     async fn meetings(

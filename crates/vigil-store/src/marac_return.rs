@@ -18,6 +18,23 @@ pub async fn facts(store: &dyn Store, from: Date, to: Date) -> StoreResult<Vec<R
         .and_hms_opt(0, 0, 0)
         .expect("midnight");
     let mut all = store.marac_referral_facts(since, until).await?;
+    // The diversity questions are asked on the referral form made in Vigil.
+    let forms = store.marac_record(Some(&[])).await?.forms;
+    let by_referral: std::collections::HashMap<&vigil_domain::ReferralId, _> =
+        forms.iter().map(|f| (&f.referral_id, f)).collect();
+    for f in all.iter_mut() {
+        if let Some(form) = by_referral.get(&f.id) {
+            f.lgbt = Some(form.lgbt());
+            f.disabled = Some(form.disabled());
+            if f.children_present.is_none() {
+                f.children_present = match form.children_in_household {
+                    vigil_domain::marac_record::Answer::Yes => Some(true),
+                    vigil_domain::marac_record::Answer::No => Some(false),
+                    vigil_domain::marac_record::Answer::NotKnown => None,
+                };
+            }
+        }
+    }
     let start = from.and_hms_opt(0, 0, 0).expect("midnight");
     for f in all.iter_mut() {
         // Only the period's own cases need a household; earlier ones only mark repeats.

@@ -632,6 +632,54 @@ pub mod casework_columns {
         "recorded_by",
         "recorded_at",
     ];
+    pub const MARAC_FORMS: &[&str] = &[
+        "referral_id",
+        "person_id",
+        "referred_at",
+        "agency",
+        "referrer",
+        "referrer_name",
+        "referrer_phone",
+        "perpetrator_id",
+        "perpetrator_name",
+        "children_in_household",
+        "dash_score",
+        "grounds",
+        "judgement_reason",
+        "victim_wishes",
+        "consent_sought",
+        "consent",
+        "disability",
+        "sexuality",
+        "transgender",
+        "transferred_from",
+    ];
+    pub const MARAC_ATTENDANCE: &[&str] = &[
+        "meeting_id",
+        "agency",
+        "attendees",
+        "recorded_by",
+        "recorded_at",
+    ];
+    pub const MARAC_DISCUSSIONS: &[&str] = &[
+        "meeting_id",
+        "referral_id",
+        "person_id",
+        "discussion",
+        "risk_after",
+        "recorded_by",
+        "recorded_at",
+    ];
+    pub const MARAC_APPROVALS: &[&str] = &["meeting_id", "approved_by", "approved_at"];
+    pub const MARAC_TRANSFERS: &[&str] = &[
+        "referral_id",
+        "person_id",
+        "from_area",
+        "to_area",
+        "reason",
+        "transferred_by",
+        "transferred_at",
+    ];
     pub const MARAC_ACTIONS: &[&str] = &[
         "action_id",
         "meeting_id",
@@ -996,6 +1044,8 @@ pub fn referral_facts<C: Cells>(
         victim_ethnicity: c.req(Ethnicity::parse)?,
         perpetrator_birth: c.opt_date()?,
         children_present: c.opt_bool()?,
+        lgbt: None,
+        disabled: None,
     })
 }
 
@@ -1104,6 +1154,141 @@ pub fn marac_action<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_acti
             (Some(at), Some(by), Some(e)) => Some((at, by, e)),
             _ => None,
         },
+    })
+}
+
+// ----- what MARAC writes down (`vigil_domain::marac_record`) -----
+
+/// A MARAC referral form as stored (`casework_columns::MARAC_FORMS`).
+pub fn marac_form_values<V: Values>(b: &mut V, f: &vigil_domain::marac_record::ReferralForm) {
+    b.text(f.referral_id.as_str());
+    b.text(f.person_id.as_str());
+    b.datetime(f.referred_at);
+    b.text(f.agency.as_str());
+    b.text(f.referrer.as_str());
+    b.text(&f.referrer_name);
+    b.text(&f.referrer_phone);
+    b.opt_text(f.perpetrator_id.as_ref().map(|p| p.as_str()));
+    b.text(&f.perpetrator_name);
+    b.text(f.children_in_household.as_str());
+    match f.dash_score {
+        Some(n) => b.int(i64::from(n)),
+        None => b.null(),
+    }
+    b.text(&f.grounds);
+    b.text(&f.judgement_reason);
+    b.text(&f.victim_wishes);
+    b.bool(f.consent_sought);
+    b.opt_bool(f.consent);
+    b.text(f.disability.as_str());
+    b.text(f.sexuality.as_str());
+    b.text(f.transgender.as_str());
+    b.text(&f.transferred_from);
+}
+
+/// A MARAC referral form from its stored columns.
+pub fn marac_form<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_record::ReferralForm> {
+    use vigil_domain::marac_record::{Answer, Sexuality};
+    Ok(vigil_domain::marac_record::ReferralForm {
+        referral_id: c.req(ReferralId::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        referred_at: c.datetime()?,
+        agency: c.req(Agency::parse)?,
+        referrer: c.req(vigil_domain::access::Username::parse)?,
+        referrer_name: c.opt_string()?.unwrap_or_default(),
+        referrer_phone: c.opt_string()?.unwrap_or_default(),
+        perpetrator_id: c.opt(PersonId::parse)?,
+        perpetrator_name: c.opt_string()?.unwrap_or_default(),
+        children_in_household: c.req(Answer::parse)?,
+        dash_score: match c.opt_int()? {
+            None => None,
+            Some(n) => Some(u8::try_from(n).map_err(|_| c.bad(format!("dash_score {n}")))?),
+        },
+        grounds: c.opt_string()?.unwrap_or_default(),
+        judgement_reason: c.opt_string()?.unwrap_or_default(),
+        victim_wishes: c.opt_string()?.unwrap_or_default(),
+        consent_sought: c.bool()?,
+        consent: c.opt_bool()?,
+        disability: c.req(Answer::parse)?,
+        sexuality: c.req(Sexuality::parse)?,
+        transgender: c.req(Answer::parse)?,
+        transferred_from: c.opt_string()?.unwrap_or_default(),
+    })
+}
+
+pub fn attendance_values<V: Values>(b: &mut V, a: &vigil_domain::marac_record::Attendance) {
+    b.int(a.meeting_id);
+    b.text(a.agency.as_str());
+    b.text(&a.attendees);
+    b.text(a.recorded_by.as_str());
+    b.datetime(a.recorded_at);
+}
+
+pub fn attendance<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_record::Attendance> {
+    Ok(vigil_domain::marac_record::Attendance {
+        meeting_id: c.opt_int()?.unwrap_or_default(),
+        agency: c.req(Agency::parse)?,
+        attendees: c.opt_string()?.unwrap_or_default(),
+        recorded_by: c.req(vigil_domain::access::Username::parse)?,
+        recorded_at: c.datetime()?,
+    })
+}
+
+pub fn discussion_values<V: Values>(b: &mut V, d: &vigil_domain::marac_record::Discussion) {
+    b.int(d.meeting_id);
+    b.text(d.referral_id.as_str());
+    b.text(d.person_id.as_str());
+    b.text(&d.discussion);
+    b.text(d.risk_after.as_str());
+    b.text(d.recorded_by.as_str());
+    b.datetime(d.recorded_at);
+}
+
+pub fn discussion<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_record::Discussion> {
+    Ok(vigil_domain::marac_record::Discussion {
+        meeting_id: c.opt_int()?.unwrap_or_default(),
+        referral_id: c.req(ReferralId::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        discussion: c.opt_string()?.unwrap_or_default(),
+        risk_after: c.req(RiskGrade::parse)?,
+        recorded_by: c.req(vigil_domain::access::Username::parse)?,
+        recorded_at: c.datetime()?,
+    })
+}
+
+pub fn approval_values<V: Values>(b: &mut V, a: &vigil_domain::marac_record::Approval) {
+    b.int(a.meeting_id);
+    b.text(a.approved_by.as_str());
+    b.datetime(a.approved_at);
+}
+
+pub fn approval<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_record::Approval> {
+    Ok(vigil_domain::marac_record::Approval {
+        meeting_id: c.opt_int()?.unwrap_or_default(),
+        approved_by: c.req(vigil_domain::access::Username::parse)?,
+        approved_at: c.datetime()?,
+    })
+}
+
+pub fn transfer_values<V: Values>(b: &mut V, t: &vigil_domain::marac_record::Transfer) {
+    b.text(t.referral_id.as_str());
+    b.text(t.person_id.as_str());
+    b.text(&t.from_area);
+    b.text(&t.to_area);
+    b.text(&t.reason);
+    b.text(t.transferred_by.as_str());
+    b.datetime(t.transferred_at);
+}
+
+pub fn transfer<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_record::Transfer> {
+    Ok(vigil_domain::marac_record::Transfer {
+        referral_id: c.req(ReferralId::parse)?,
+        person_id: c.req(PersonId::parse)?,
+        from_area: c.opt_string()?.unwrap_or_default(),
+        to_area: c.opt_string()?.unwrap_or_default(),
+        reason: c.opt_string()?.unwrap_or_default(),
+        transferred_by: c.req(vigil_domain::access::Username::parse)?,
+        transferred_at: c.datetime()?,
     })
 }
 

@@ -36,6 +36,8 @@ fn role_words(r: Role) -> &'static str {
         Role::Analyst => "Analyst",
         Role::PartnerAgency => "Partner agency",
         Role::Administrator => "Administrator",
+        Role::MaracCoordinator => "MARAC coordinator",
+        Role::MaracChair => "MARAC chair",
     }
 }
 

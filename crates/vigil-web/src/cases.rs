@@ -638,7 +638,7 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
             )
         }
         Task::Referral => format!(
-            "{}{}{}{}{}",
+            "{}{}{}{}{}{}",
             radios(
                 "kind",
                 "Refer the victim to",
@@ -703,6 +703,7 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
                 f.get("voice_of_child"),
                 errors
             ),
+            crate::marac::referral_form_fields(f, errors),
         ),
         Task::Assessment(AssessmentStage::Primary) => dash_fields(f, errors),
         // A reassessment opens with the primary answers and shows what changed.
@@ -835,6 +836,14 @@ pub async fn task_save(
                 child_id: f.get("child_id").into(),
                 voice_of_child: f.get("voice_of_child").into(),
                 circumstances: f.get("circumstances").into(),
+                referrer_phone: f.get("referrer_phone").into(),
+                victim_wishes: f.get("victim_wishes").into(),
+                consent_sought: f.get("consent_sought").into(),
+                judgement_reason: f.get("judgement_reason").into(),
+                disability: f.get("disability").into(),
+                sexuality: f.get("sexuality").into(),
+                transgender: f.get("transgender").into(),
+                transferred_from: f.get("transferred_from").into(),
             },
         )
         .await

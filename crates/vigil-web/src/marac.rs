@@ -704,3 +704,89 @@ async fn agenda_form_failure(
         Err(e) => failure_page(s, e),
     }
 }
+
+/// The MARAC referral form's own questions (the police's case form and a partner's
+/// referral page share them): the referrer's number, what the victim wants, consent
+/// sought, professional judgement, the diversity questions the return counts, a transfer
+/// in.
+pub fn referral_form_fields(f: &crate::forms::FormData, errors: &[FieldError]) -> String {
+    let answer = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")];
+    format!(
+        "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">For a MARAC referral</h2></legend>{}{}{}{}{}{}{}{}</fieldset>",
+        Input::text(
+            "referrer_phone",
+            "Your telephone number",
+            f.get("referrer_phone")
+        )
+        .hint("The coordinator calls you about the referral, for example 01245 491491")
+        .width("20")
+        .render(errors),
+        textarea(
+            "victim_wishes",
+            "What the victim wants from the MARAC",
+            Some("In their words where possible; 'Not yet asked' is an answer"),
+            f.get("victim_wishes"),
+            errors
+        ),
+        radios(
+            "consent_sought",
+            "Was the victim asked for consent to the referral?",
+            Some("MARAC does not need consent; if it was asked, answer the consent question above"),
+            &[("yes", "Yes"), ("no", "No")],
+            f.get("consent_sought"),
+            true,
+            errors
+        ),
+        textarea(
+            "judgement_reason",
+            "Professional judgement: why you judge the risk high",
+            Some(
+                "Needed when the case meets none of the area's criteria (the DASH count, escalation, a repeat)"
+            ),
+            f.get("judgement_reason"),
+            errors
+        ),
+        radios(
+            "disability",
+            "Does the victim have a disability?",
+            None,
+            &answer,
+            f.get("disability"),
+            true,
+            errors
+        ),
+        radios(
+            "sexuality",
+            "The victim's sexual orientation",
+            Some("As the victim describes it"),
+            &[
+                ("heterosexual", "Heterosexual"),
+                ("gay_or_lesbian", "Gay or lesbian"),
+                ("bisexual", "Bisexual"),
+                ("other", "Another orientation"),
+                ("not_known", "Not known"),
+                ("declined", "Prefers not to say"),
+            ],
+            f.get("sexuality"),
+            false,
+            errors
+        ),
+        radios(
+            "transgender",
+            "Is the victim transgender?",
+            None,
+            &answer,
+            f.get("transgender"),
+            true,
+            errors
+        ),
+        Input::text(
+            "transferred_from",
+            "Transferred from another force's MARAC (optional)",
+            f.get("transferred_from")
+        )
+        .hint("Its name, for a case that moved into the area")
+        .width("20")
+        .render(errors),
+    )
+}

@@ -15,7 +15,8 @@ pub struct UserInput {
     /// The name shown in Vigil and its audit trail.
     pub display_name: String,
     /// `call_handler`, `response_officer`, `dait_investigator`, `dait_sergeant`,
-    /// `cru_officer`, `analyst`, `partner_agency` or `administrator`.
+    /// `cru_officer`, `analyst`, `partner_agency`, `administrator`, `marac_coordinator` or
+    /// `marac_chair`.
     pub role: String,
     /// The partner agency, for partner-agency users only.
     pub agency: String,

@@ -24,10 +24,13 @@ pub struct MaracReturn {
 /// The longest period a return covers: a return is a quarter, a year at most a few.
 const MAX_DAYS: i64 = 3660;
 
-/// The return for the period (analysts; the MARAC coordinator when that role exists).
+/// The return for the period (analysts and MARAC coordinators).
 /// Aggregates only; the read is audited as one act.
 pub async fn marac_return(app: &App, s: &Session, p: &ReturnPeriod) -> Outcome<MaracReturn> {
-    require(app, s, Capability::ReadAnalytics, "marac_return", "").await?;
+    // Analysts, and the coordinators who send it.
+    if !allows(s.user.role, Capability::CoordinateMarac) {
+        require(app, s, Capability::ReadAnalytics, "marac_return", "").await?;
+    }
     let today = app.now().date();
     let (from, to) = if p.from.trim().is_empty() && p.to.trim().is_empty() {
         // The last whole quarter before today.
@@ -93,15 +96,19 @@ pub fn marac_areas(app: &App) -> Vec<String> {
     app.rules.marac_areas.names(&app.lpas)
 }
 
-/// Plans a meeting (the CRU, which administers MARAC here). Audited.
+/// Plans a meeting (the coordinator, in their area; the CRU where the force has no
+/// coordinator). Audited.
 pub async fn create_meeting(
     app: &App,
     s: &Session,
     input: &MeetingInput,
 ) -> Outcome<vigil_domain::marac_meeting::Meeting> {
-    require(app, s, Capability::Safeguard, "marac_meeting", "").await?;
+    require(app, s, Capability::CoordinateMarac, "marac_meeting", "").await?;
     let mut errors = Vec::new();
-    let areas = marac_areas(app);
+    let areas: Vec<String> = match user_marac_area(app, s) {
+        Some(mine) if !allows(s.user.role, Capability::Safeguard) => vec![mine],
+        _ => marac_areas(app),
+    };
     let area = input.area.trim();
     if area.is_empty() {
         errors.push(FieldError::new("area", "Choose the MARAC area that meets"));
@@ -175,28 +182,55 @@ pub async fn create_meeting(
         })
 }
 
-/// Who sits at a MARAC meeting: the CRU for the police (it administers MARAC here), and
-/// the partner agencies with a MARAC seat, each in its area's meetings when it has one.
-enum Seat {
-    Police,
-    Partner(Agency, Option<String>),
+/// Who sits at a MARAC meeting and what they may do there: the CRU speaks for the police
+/// (and coordinates where the force has no coordinator of its own); the coordinator and
+/// the chair run the meetings of their area (every area's without one); each partner
+/// agency with a MARAC seat speaks for itself in its area's meetings.
+struct Seat {
+    /// The agency the user speaks for (its research); none for the coordinator and chair.
+    agency: Option<Agency>,
+    /// The MARAC area the user sits in; `None`: every area.
+    area: Option<String>,
+    coordinates: bool,
+    chairs: bool,
 }
 
 fn seat(app: &App, s: &Session) -> Option<Seat> {
-    if allows(s.user.role, Capability::Safeguard) {
-        return Some(Seat::Police);
+    let role = s.user.role;
+    let coordinates = allows(role, Capability::CoordinateMarac);
+    let chairs = allows(role, Capability::ChairMarac);
+    if allows(role, Capability::Safeguard) {
+        return Some(Seat {
+            agency: Some(Agency::Police),
+            area: None,
+            coordinates,
+            chairs,
+        });
+    }
+    if coordinates || chairs {
+        return Some(Seat {
+            agency: None,
+            area: user_marac_area(app, s),
+            coordinates,
+            chairs,
+        });
     }
     let agency = s.user.agency?;
-    (allows(s.user.role, Capability::ReadShared)
+    (allows(role, Capability::ReadShared)
         && vigil_domain::sharing::kinds_shared_with(agency).contains(&ReferralKind::Marac))
-    .then(|| Seat::Partner(agency, user_marac_area(app, s)))
+    .then(|| Seat {
+        agency: Some(agency),
+        area: user_marac_area(app, s),
+        coordinates: false,
+        chairs: false,
+    })
 }
 
 /// The seat, or a refusal (audited) for anyone who does not sit at MARAC or at this
 /// meeting's area.
 async fn seated(app: &App, s: &Session, area: Option<&str>, id: &str) -> Outcome<Seat> {
-    let found = seat(app, s).filter(|st| match (st, area) {
-        (Seat::Partner(_, Some(mine)), Some(area)) => mine == area,
+    let found = seat(app, s).filter(|st| match (&st.area, area) {
+        (Some(mine), Some(area)) => mine == area,
         _ => true,
     });
     match found {
@@ -222,13 +256,10 @@ pub async fn meetings(
     app: &App,
     s: &Session,
 ) -> Outcome<Vec<vigil_domain::marac_meeting::Meeting>> {
-    let area = match seated(app, s, None, "")
+    let area = seated(app, s, None, "")
         .await
         .map_err(|_| Failure::Forbidden)?
-    {
-        Seat::Police => None,
-        Seat::Partner(_, area) => area,
-    };
+        .area;
     Ok(app.store.meetings(area.as_deref()).await?)
 }
 
@@ -271,8 +302,15 @@ async fn agenda_of(
     // The referrals of the window, and the year before it for repeats; reviews look at
     // anything earlier the facts hold.
     let facts = vigil_store::marac_return::facts(app.store.as_ref(), window.0, window.1).await?;
-    let items =
-        vigil_domain::marac_meeting::agenda(&meeting, previous, &facts, &app.rules.marac_areas);
+    let transfers = app.store.marac_record(Some(&[])).await?.transfers;
+    let items = vigil_domain::marac_meeting::agenda(
+        &meeting,
+        previous,
+        &facts,
+        &app.rules.marac_areas,
+        &transfers,
+        &marac_areas(app),
+    );
     Ok((meeting, window, items))
 }
 
@@ -349,15 +387,24 @@ pub struct ActionInput {
     pub due: String,
 }
 
-/// Adds an action to a case of a meeting's agenda (the CRU). Audited against the victim.
+/// Adds an action to a case of a meeting's agenda (the coordinator). Audited against the
+/// victim.
 pub async fn add_action(
     app: &App,
     s: &Session,
     meeting_raw: &str,
     input: &ActionInput,
 ) -> Outcome<vigil_domain::marac_actions::Action> {
-    require(app, s, Capability::Safeguard, "marac_action", meeting_raw).await?;
+    require(
+        app,
+        s,
+        Capability::CoordinateMarac,
+        "marac_action",
+        meeting_raw,
+    )
+    .await?;
     let (meeting, _, items) = agenda_of(app, meeting_raw).await?;
+    seated(app, s, Some(&meeting.area), meeting_raw).await?;
     let mut errors = Vec::new();
     let item = items
         .iter()
@@ -437,22 +484,25 @@ fn user_marac_area(app: &App, s: &Session) -> Option<String> {
 }
 
 /// The actions a user works: a partner's, their agency's (in their area's MARAC); the
-/// CRU's, the police's. Each victim named is audited.
+/// CRU's, the police's; a coordinator's, every agency's in their area (to chase the late
+/// ones). Each victim named is audited.
 pub async fn my_actions(
     app: &App,
     s: &Session,
     open_only: bool,
 ) -> Outcome<Vec<vigil_domain::marac_actions::Action>> {
     let owner = if allows(s.user.role, Capability::Safeguard) {
-        Agency::Police
+        Some(Agency::Police)
+    } else if allows(s.user.role, Capability::CoordinateMarac) {
+        None
     } else {
         require(app, s, Capability::ReadShared, "marac_action", "").await?;
-        s.user.agency.ok_or(Failure::Forbidden)?
+        Some(s.user.agency.ok_or(Failure::Forbidden)?)
     };
     let mut list = app
         .store
         .marac_actions(&vigil_store::ActionQuery {
-            owner: Some(owner),
+            owner,
             area: user_marac_area(app, s),
             open_only,
             ..Default::default()
@@ -554,9 +604,12 @@ pub async fn add_research(
         return Err(Failure::Forbidden);
     }
     let (meeting, _, items) = agenda_of(app, meeting_raw).await?;
-    let agency = match seated(app, s, Some(&meeting.area), meeting_raw).await? {
-        Seat::Police => Agency::Police,
-        Seat::Partner(a, _) => a,
+    // The coordinator and the chair speak for no agency: the agencies research.
+    let Some(agency) = seated(app, s, Some(&meeting.area), meeting_raw)
+        .await?
+        .agency
+    else {
+        return Err(Failure::Forbidden);
     };
     let mut errors = Vec::new();
     let item = items
@@ -597,4 +650,579 @@ pub async fn add_research(
         )
         .await?;
     Ok(r)
+}
+
+// ----- the meeting record: attendance, discussions, minutes, transfers -----
+
+/// A meeting's record as it stands, for the agenda page and the minutes.
+pub struct MeetingRecordView {
+    pub record: vigil_store::MaracRecord,
+    pub approved: Option<vigil_domain::marac_record::Approval>,
+    /// Whether the user may change it: the coordinator (attendance, discussions,
+    /// transfers), the chair (discussions, approval).
+    pub coordinates: bool,
+    pub chairs: bool,
+}
+
+/// The record of a meeting the user sits at (nothing audited here: the agenda's read is).
+pub async fn meeting_record(
+    app: &App,
+    s: &Session,
+    meeting: &vigil_domain::marac_meeting::Meeting,
+) -> Outcome<MeetingRecordView> {
+    let seat = seated(app, s, Some(&meeting.area), &meeting.id.to_string()).await?;
+    let record = app.store.marac_record(Some(&[meeting.id])).await?;
+    let approved = record.approvals.first().cloned();
+    Ok(MeetingRecordView {
+        record,
+        approved,
+        coordinates: seat.coordinates,
+        chairs: seat.chairs,
+    })
+}
+
+/// The meeting, its agenda and record, for someone who may change the record now (the
+/// coordinator, or the chair when `chair_too`); refused otherwise, and once the minutes
+/// are approved or before the meeting's day.
+async fn open_record(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    chair_too: bool,
+) -> Outcome<(
+    vigil_domain::marac_meeting::Meeting,
+    Vec<vigil_domain::marac_meeting::AgendaItem>,
+    vigil_store::MaracRecord,
+)> {
+    if seat(app, s).is_none_or(|st| !(st.coordinates || (chair_too && st.chairs))) {
+        return Err(Failure::Forbidden);
+    }
+    let (meeting, _, items) = agenda_of(app, raw).await?;
+    let st = seated(app, s, Some(&meeting.area), raw).await?;
+    if !(st.coordinates || (chair_too && st.chairs)) {
+        return Err(Failure::Forbidden);
+    }
+    let record = app.store.marac_record(Some(&[meeting.id])).await?;
+    vigil_domain::marac_record::check_open(
+        meeting.held_on,
+        app.now().date(),
+        !record.approvals.is_empty(),
+    )
+    .map_err(|e| Failure::Conflict(capitalise(&e.reason)))?;
+    Ok((meeting, items, record))
+}
+
+/// Records who attended for each agency (replacing what was recorded); an agency with no
+/// one named was absent. The coordinator. Audited once for the meeting.
+pub async fn record_attendance(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    entries: &[(String, String)],
+) -> Outcome<Vec<vigil_domain::marac_record::Attendance>> {
+    let (meeting, _, _) = open_record(app, s, raw, false).await?;
+    let mut errors = Vec::new();
+    let mut out: Vec<vigil_domain::marac_record::Attendance> = Vec::new();
+    if entries.len() > Agency::ALL.len() {
+        errors.push(FieldError::new(
+            "attendance",
+            format!("At most {} agencies attend", Agency::ALL.len()),
+        ));
+    }
+    for (agency, names) in entries.iter().take(Agency::ALL.len()) {
+        if names.trim().is_empty() {
+            continue;
+        }
+        let field = format!("attendees-{}", agency.trim());
+        let Ok(a) = Agency::parse(agency.trim()) else {
+            errors.push(FieldError::new(
+                "agency",
+                format!(
+                    "{} is not an agency; use one of {}",
+                    agency.chars().take(40).collect::<String>(),
+                    Agency::WORDS.join(", ")
+                ),
+            ));
+            continue;
+        };
+        if out.iter().any(|o| o.agency == a) {
+            errors.push(FieldError::new(
+                field,
+                format!("{} is named twice", agency_name(a)),
+            ));
+            continue;
+        }
+        match vigil_domain::marac_record::check_attendees(names) {
+            Ok(attendees) => out.push(vigil_domain::marac_record::Attendance {
+                meeting_id: meeting.id,
+                agency: a,
+                attendees,
+                recorded_by: s.user.username.clone(),
+                recorded_at: app.now(),
+            }),
+            Err(e) => errors.push(FieldError::new(field, capitalise(&e.reason))),
+        }
+    }
+    if out.is_empty() && errors.is_empty() {
+        errors.push(FieldError::new(
+            "attendance",
+            "Name who attended for at least one agency",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    app.store
+        .save_marac(
+            &vigil_store::MaracChange {
+                attendance: Some((meeting.id, out.clone())),
+                ..Default::default()
+            },
+            &[audit_entry(
+                actor(s),
+                "marac.attendance",
+                "marac_meeting",
+                &meeting.id.to_string(),
+                Some(format!("{} agencies", out.len())),
+            )],
+        )
+        .await?;
+    Ok(out)
+}
+
+fn agency_name(a: Agency) -> &'static str {
+    crate::components::agency_words(a)
+}
+
+/// A case's discussion as the form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscussionInput {
+    /// The MARAC referral on the meeting's agenda.
+    pub referral_id: String,
+    /// What the meeting said of the case (up to 6,000 characters).
+    pub discussion: String,
+    /// The risk the meeting judged after discussing it: `standard`, `medium` or `high`.
+    pub risk_after: String,
+}
+
+/// Records (or replaces) the discussion of a case and the risk after it: the coordinator
+/// or the chair. Audited against the victim.
+pub async fn record_discussion(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    input: &DiscussionInput,
+) -> Outcome<vigil_domain::marac_record::Discussion> {
+    let (meeting, items, _) = open_record(app, s, raw, true).await?;
+    let mut errors = Vec::new();
+    let item = items
+        .iter()
+        .find(|i| i.referral.id.as_str() == input.referral_id.trim());
+    if item.is_none() {
+        errors.push(FieldError::new(
+            "referral_id",
+            "Choose a case on this meeting's agenda",
+        ));
+    }
+    let discussion = match vigil_domain::marac_record::check_discussion(&input.discussion) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(FieldError::new("discussion", capitalise(&e.reason)));
+            None
+        }
+    };
+    let risk_after = choice(
+        &mut errors,
+        "risk_after",
+        &input.risk_after,
+        "the risk after discussion",
+        vigil_domain::RiskGrade::parse,
+    );
+    let (item, discussion, risk_after) = valid!(errors; item, discussion, risk_after);
+    let d = vigil_domain::marac_record::Discussion {
+        meeting_id: meeting.id,
+        referral_id: item.referral.id.clone(),
+        person_id: item.referral.person.clone(),
+        discussion,
+        risk_after,
+        recorded_by: s.user.username.clone(),
+        recorded_at: app.now(),
+    };
+    app.store
+        .save_marac(
+            &vigil_store::MaracChange {
+                discussions: vec![d.clone()],
+                ..Default::default()
+            },
+            &[audit_entry(
+                actor(s),
+                "marac.discussed",
+                "person",
+                d.person_id.as_str(),
+                Some(format!("meeting {}, risk after {}", meeting.id, risk_after)),
+            )],
+        )
+        .await?;
+    Ok(d)
+}
+
+/// The chair approves the minutes: every case discussed and attendance taken; the record
+/// closes and the minutes go to the agencies that attended.
+pub async fn approve_minutes(
+    app: &App,
+    s: &Session,
+    raw: &str,
+) -> Outcome<vigil_domain::marac_record::Approval> {
+    if !allows(s.user.role, Capability::ChairMarac) {
+        require(app, s, Capability::ChairMarac, "marac_minutes", raw).await?;
+    }
+    let (meeting, items, record) = open_record(app, s, raw, true).await?;
+    let agenda: Vec<ReferralId> = items.iter().map(|i| i.referral.id.clone()).collect();
+    let discussed: Vec<ReferralId> = record
+        .discussions
+        .iter()
+        .map(|d| d.referral_id.clone())
+        .collect();
+    vigil_domain::marac_record::check_approvable(&agenda, &discussed, record.attendance.len())
+        .map_err(|e| Failure::Invalid(vec![FieldError::new("minutes", capitalise(&e.reason))]))?;
+    let a = vigil_domain::marac_record::Approval {
+        meeting_id: meeting.id,
+        approved_by: s.user.username.clone(),
+        approved_at: app.now(),
+    };
+    app.store
+        .save_marac(
+            &vigil_store::MaracChange {
+                approval: Some(a.clone()),
+                ..Default::default()
+            },
+            &[audit_entry(
+                actor(s),
+                "marac.minutes_approved",
+                "marac_meeting",
+                &meeting.id.to_string(),
+                None,
+            )],
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                Failure::Conflict("The minutes of this meeting were already approved".into())
+            }
+            e => e.into(),
+        })?;
+    Ok(a)
+}
+
+/// A case moved to another MARAC, as the form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TransferInput {
+    /// The MARAC referral on the meeting's agenda.
+    pub referral_id: String,
+    /// The MARAC it goes to: another of the force's areas (heard at its next meeting), or
+    /// another force's MARAC by name (the case leaves the force's agendas).
+    pub to_area: String,
+    /// Why it moves (the victim moved, a refuge elsewhere).
+    pub reason: String,
+}
+
+/// Transfers a case of the meeting's agenda to another MARAC (the coordinator). Audited
+/// against the victim.
+pub async fn transfer(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    input: &TransferInput,
+) -> Outcome<vigil_domain::marac_record::Transfer> {
+    if seat(app, s).is_none_or(|st| !st.coordinates) {
+        return Err(Failure::Forbidden);
+    }
+    let (meeting, _, items) = agenda_of(app, raw).await?;
+    if !seated(app, s, Some(&meeting.area), raw).await?.coordinates {
+        return Err(Failure::Forbidden);
+    }
+    let Some(item) = items
+        .iter()
+        .find(|i| i.referral.id.as_str() == input.referral_id.trim())
+    else {
+        return Err(Failure::Invalid(vec![FieldError::new(
+            "referral_id",
+            "Choose a case on this meeting's agenda",
+        )]));
+    };
+    let now = app.now();
+    vigil_domain::marac_record::check_transfer(
+        &meeting.area,
+        &input.to_area,
+        &input.reason,
+        item.referral.referred_at,
+        now,
+    )
+    .map_err(|(field, e)| Failure::Invalid(vec![FieldError::new(field, capitalise(&e.reason))]))?;
+    let t = vigil_domain::marac_record::Transfer {
+        referral_id: item.referral.id.clone(),
+        person_id: item.referral.person.clone(),
+        from_area: meeting.area.clone(),
+        to_area: input.to_area.trim().to_owned(),
+        reason: input.reason.trim().to_owned(),
+        transferred_by: s.user.username.clone(),
+        transferred_at: now,
+    };
+    app.store
+        .save_marac(
+            &vigil_store::MaracChange {
+                transfers: vec![t.clone()],
+                ..Default::default()
+            },
+            &[audit_entry(
+                actor(s),
+                "marac.transferred",
+                "person",
+                t.person_id.as_str(),
+                Some(format!("{} to {}", t.from_area, t.to_area)),
+            )],
+        )
+        .await?;
+    Ok(t)
+}
+
+/// One case in the minutes.
+pub struct MinutesCase {
+    pub referral_id: ReferralId,
+    pub person_id: PersonId,
+    pub name: Option<String>,
+    /// The victim's address, for an agency whose part needs it (never a refuge's).
+    pub address: Option<String>,
+    pub children: bool,
+    pub repeat: bool,
+    pub discussion: Option<vigil_domain::marac_record::Discussion>,
+    pub actions: Vec<vigil_domain::marac_actions::Action>,
+    pub transferred_to: Option<String>,
+}
+
+pub struct Minutes {
+    pub meeting: vigil_domain::marac_meeting::Meeting,
+    pub approved: Option<vigil_domain::marac_record::Approval>,
+    pub attendance: Vec<vigil_domain::marac_record::Attendance>,
+    pub cases: Vec<MinutesCase>,
+    /// Whether the reader's agency sees addresses (said on the document).
+    pub addresses_shown: bool,
+    pub withheld: u64,
+}
+
+/// The minutes of a meeting: the coordinator and the chair of its area at any time; once
+/// approved, the users of each agency that attended (in the area). The victim's address
+/// only for an agency whose part in the plan needs it. Each person named is audited.
+pub async fn minutes(app: &App, s: &Session, raw: &str) -> Outcome<Minutes> {
+    if seat(app, s).is_none() {
+        return Err(Failure::Forbidden);
+    }
+    let (meeting, _, mut items) = agenda_of(app, raw).await?;
+    let st = seated(app, s, Some(&meeting.area), raw).await?;
+    let record = app.store.marac_record(Some(&[meeting.id])).await?;
+    let approved = record.approvals.first().cloned();
+    let runs = st.coordinates || st.chairs;
+    let attended = st
+        .agency
+        .is_some_and(|a| record.attendance.iter().any(|x| x.agency == a));
+    if !(runs || (approved.is_some() && attended)) {
+        let _ = app
+            .store
+            .audit(&audit_entry(
+                actor(s),
+                "marac_minutes.denied",
+                "marac_meeting",
+                raw,
+                None,
+            ))
+            .await;
+        return Err(Failure::NotFound);
+    }
+    let withheld = hidden_from(app, s).await?.withhold(&mut items, |h, i| {
+        h.person(&i.referral.person) || i.referral.incident.as_ref().is_some_and(|c| h.case(c, []))
+    });
+    // The coordinator and the chair speak for no agency and act on no case: no address.
+    let addresses_shown = vigil_domain::marac_record::minutes_show_address(st.agency);
+    let actions = app
+        .store
+        .marac_actions(&vigil_store::ActionQuery {
+            meeting: Some(meeting.id),
+            ..Default::default()
+        })
+        .await?;
+    let transfers = app.store.marac_record(Some(&[])).await?.transfers;
+    let mut cases = Vec::new();
+    for i in &items {
+        let p = app.store.person(&i.referral.person).await?.record;
+        let address = (addresses_shown && !p.address_confidential)
+            .then(|| {
+                [
+                    p.identity.address.as_deref(),
+                    p.identity.postcode.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+            })
+            .filter(|a| !a.is_empty());
+        cases.push(MinutesCase {
+            referral_id: i.referral.id.clone(),
+            person_id: p.id.clone(),
+            name: vigil_domain::visibility::joined_name(
+                p.identity.family_name.as_deref(),
+                p.identity.given_names.as_deref(),
+            ),
+            address,
+            children: i.children,
+            repeat: i.repeat,
+            discussion: record
+                .discussions
+                .iter()
+                .find(|d| d.referral_id == i.referral.id)
+                .cloned(),
+            actions: actions
+                .iter()
+                .filter(|a| a.referral_id == i.referral.id)
+                .cloned()
+                .collect(),
+            transferred_to: transfers
+                .iter()
+                .filter(|t| t.referral_id == i.referral.id)
+                .max_by_key(|t| t.transferred_at)
+                .map(|t| t.to_area.clone()),
+        });
+    }
+    audited_list(
+        app,
+        s,
+        "person.listed",
+        &format!("the minutes of MARAC meeting {}", meeting.id),
+        cases.iter().map(|c| c.person_id.clone()).collect(),
+    )
+    .await?;
+    Ok(Minutes {
+        meeting,
+        approved,
+        attendance: record.attendance,
+        cases,
+        addresses_shown,
+        withheld,
+    })
+}
+
+// ----- the MARAC referral form -----
+
+/// The answers a MARAC referral form asks of every referrer, police or partner.
+pub(crate) struct FormAnswers<'a> {
+    pub referrer_phone: &'a str,
+    pub victim_wishes: &'a str,
+    pub consent_sought: &'a str,
+    pub judgement_reason: &'a str,
+    pub disability: &'a str,
+    pub sexuality: &'a str,
+    pub transgender: &'a str,
+    pub transferred_from: &'a str,
+}
+
+/// What the referral itself supplies to its form.
+pub(crate) struct FormBase {
+    pub person_id: PersonId,
+    pub agency: Agency,
+    pub perpetrator_id: Option<PersonId>,
+    pub perpetrator_name: String,
+    pub children: vigil_domain::marac_record::Answer,
+    pub dash_score: Option<u8>,
+    /// The area's criteria the case meets, in words (empty: none).
+    pub grounds: String,
+    /// Whether the victim consented, when asked.
+    pub consent: Option<bool>,
+}
+
+/// Checks the form's answers (each problem pushed under its field) and builds the form; its
+/// referral id is filled in once the referral has one.
+pub(crate) fn referral_form(
+    app: &App,
+    s: &Session,
+    errors: &mut Vec<FieldError>,
+    a: &FormAnswers<'_>,
+    base: FormBase,
+) -> Option<vigil_domain::marac_record::ReferralForm> {
+    use vigil_domain::marac_record::{Answer, Sexuality};
+    let before = errors.len();
+    let consent_sought = match a.consent_sought.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        "" => {
+            errors.push(FieldError::new(
+                "consent_sought",
+                "Choose whether the victim was asked for consent (MARAC does not require it)",
+            ));
+            None
+        }
+        other => {
+            errors.push(FieldError::new(
+                "consent_sought",
+                format!(
+                    "{} is not an answer; use yes or no",
+                    other.chars().take(40).collect::<String>()
+                ),
+            ));
+            None
+        }
+    };
+    let disability = choice(
+        errors,
+        "disability",
+        a.disability,
+        "whether the victim has a disability ('not known' is an answer)",
+        Answer::parse,
+    );
+    let sexuality = choice(
+        errors,
+        "sexuality",
+        a.sexuality,
+        "the victim's sexual orientation ('not known' and 'prefers not to say' are answers)",
+        Sexuality::parse,
+    );
+    let transgender = choice(
+        errors,
+        "transgender",
+        a.transgender,
+        "whether the victim is transgender ('not known' is an answer)",
+        Answer::parse,
+    );
+    let (consent_sought, disability, sexuality, transgender) =
+        (consent_sought?, disability?, sexuality?, transgender?);
+    let form = vigil_domain::marac_record::ReferralForm {
+        referral_id: ReferralId::parse("R0").expect("a referral id"),
+        person_id: base.person_id,
+        referred_at: app.now(),
+        agency: base.agency,
+        referrer: s.user.username.clone(),
+        referrer_name: s.user.display_name.clone(),
+        referrer_phone: a.referrer_phone.trim().to_owned(),
+        perpetrator_id: base.perpetrator_id,
+        perpetrator_name: base.perpetrator_name.trim().to_owned(),
+        children_in_household: base.children,
+        dash_score: base.dash_score,
+        grounds: base.grounds,
+        judgement_reason: a.judgement_reason.trim().to_owned(),
+        victim_wishes: a.victim_wishes.trim().to_owned(),
+        consent_sought,
+        consent: if consent_sought { base.consent } else { None },
+        disability,
+        sexuality,
+        transgender,
+        transferred_from: a.transferred_from.trim().to_owned(),
+    };
+    if let Err(problems) = vigil_domain::marac_record::check_form(&form, !form.grounds.is_empty()) {
+        for (field, e) in problems {
+            // A consent answer without the question asked is the consent field's problem.
+            errors.push(FieldError::new(field, capitalise(&e.reason)));
+        }
+    }
+    (errors.len() == before).then_some(form)
 }

@@ -259,6 +259,25 @@ pub struct ReferralInput {
     /// For Operation Encompass: brief circumstances, what the school needs to support the
     /// child (required, up to 500 characters).
     pub circumstances: String,
+    /// For MARAC: a telephone number the coordinator can call the referrer on.
+    pub referrer_phone: String,
+    /// For MARAC: what the victim wants from the MARAC, in their words where possible.
+    pub victim_wishes: String,
+    /// For MARAC: `yes` or `no`, whether the victim was asked for consent (MARAC does not
+    /// require it; `consent` is then `not_known`).
+    pub consent_sought: String,
+    /// For MARAC: why the referrer judges the risk high; required when the case meets none
+    /// of the area's criteria.
+    pub judgement_reason: String,
+    /// For MARAC's return: `yes`, `no` or `not_known`.
+    pub disability: String,
+    /// For MARAC's return: `heterosexual`, `gay_or_lesbian`, `bisexual`, `other`,
+    /// `not_known` or `declined`.
+    pub sexuality: String,
+    /// For MARAC's return: `yes`, `no` or `not_known`.
+    pub transgender: String,
+    /// For MARAC: a case transferred in from another force's MARAC, that MARAC's name.
+    pub transferred_from: String,
 }
 
 pub async fn add_referral(
@@ -351,8 +370,60 @@ pub async fn add_referral(
             }
         }
     }
+    // A MARAC referral carries the referral form: its grounds are the area's criteria the
+    // case meets as reported (professional judgement with a reason where none is).
+    let mut marac_form = None;
+    if kind == Some(ReferralKind::Marac) {
+        let h = super::case::Histories::of(app, &case.incident).await?;
+        let grounds = super::case::actions_with(app, case, &h, true)
+            .into_iter()
+            .find_map(|a| match a {
+                vigil_domain::safeguarding::Action::MaracReferral(reasons) => Some(
+                    reasons
+                        .iter()
+                        .map(|r| r.describe())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                _ => None,
+            })
+            .unwrap_or_default();
+        marac_form = super::marac::referral_form(
+            app,
+            s,
+            &mut errors,
+            &super::marac::FormAnswers {
+                referrer_phone: &input.referrer_phone,
+                victim_wishes: &input.victim_wishes,
+                consent_sought: &input.consent_sought,
+                judgement_reason: &input.judgement_reason,
+                disability: &input.disability,
+                sexuality: &input.sexuality,
+                transgender: &input.transgender,
+                transferred_from: &input.transferred_from,
+            },
+            super::marac::FormBase {
+                person_id: case.incident.victim_id.clone(),
+                agency: Agency::Police,
+                perpetrator_id: case.incident.suspect_id.clone(),
+                perpetrator_name: String::new(),
+                children: if has_children {
+                    vigil_domain::marac_record::Answer::Yes
+                } else {
+                    vigil_domain::marac_record::Answer::No
+                },
+                dash_score: case.incident.dash_yes_count,
+                grounds,
+                consent: consent.flatten(),
+            },
+        );
+    }
     let (kind, consent, about) = valid!(errors; kind, consent, about);
     let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
+    let marac_form = marac_form.map(|f| vigil_domain::marac_record::ReferralForm {
+        referral_id: rid.clone(),
+        ..f
+    });
     let notification = school.map(|school| vigil_domain::encompass::Notification {
         referral_id: rid.clone(),
         incident_id: id.clone(),
@@ -393,6 +464,7 @@ pub async fn add_referral(
         |c| {
             c.records = records.clone();
             c.encompass = notification.iter().cloned().collect();
+            c.marac_forms = marac_form.iter().cloned().collect();
         },
         vec![entry],
     )
