@@ -18,6 +18,9 @@ pub fn columns() -> Vec<String> {
         "male_victims",
         "victims_aged_16_17",
         "perpetrators_under_18",
+        "lgbt_victims",
+        "disabled_victims",
+        "cases_with_diversity_recorded",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -58,6 +61,9 @@ fn cells(r: &AreaReturn) -> Vec<Cell> {
         Cell::Count(r.male_victims),
         Cell::Count(r.victims_16_17),
         Cell::Count(r.perpetrators_under_18),
+        Cell::Count(r.lgbt_victims),
+        Cell::Count(r.disabled_victims),
+        Cell::Count(r.diversity_recorded),
     ];
     out.extend(r.by_agency.iter().map(|(_, n)| Cell::Count(*n)));
     out.push(Cell::MaybeCount(r.adult_women));
@@ -114,7 +120,7 @@ pub fn notes(from: Date, to: Date) -> Vec<String> {
         "BME victims: a recorded ethnicity other than white; 'not stated' is not counted as BME.".into(),
         "Ages are whole years on the day of the referral.".into(),
         format!("Cases per 10,000 adult women a year are annualised (cases × 365 ÷ days in the period); SafeLives recommends about {RECOMMENDED_PER_10K:.0}."),
-        "Sexuality (LGBT) and disability are not held in the records imported, so they are not counted here.".into(),
+        "LGBT and disabled victims come from the MARAC referral form made in Vigil (lesbian, gay, bisexual, another orientation, or transgender; a disability answered yes): they are counted over the cases with a form ('cases with diversity recorded'). Imported history holds no form, so its cases are not counted in either.".into(),
     ]
 }
 

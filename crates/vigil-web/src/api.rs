@@ -1381,6 +1381,11 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_work::add_marac_action))
         .routes(routes!(crate::api_work::marac_actions))
         .routes(routes!(crate::api_work::complete_marac_action))
+        .routes(routes!(crate::api_marac::attendance))
+        .routes(routes!(crate::api_marac::discussion))
+        .routes(routes!(crate::api_marac::approval))
+        .routes(routes!(crate::api_marac::transfer))
+        .routes(routes!(crate::api_marac::minutes))
         .routes(routes!(crate::api_work::idva_list))
         .routes(routes!(crate::api_work::idva_step))
 }

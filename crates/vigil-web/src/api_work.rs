@@ -540,6 +540,12 @@ pub struct MaracAreaDto {
     pub male_victims: u64,
     pub victims_aged_16_17: u64,
     pub perpetrators_under_18: u64,
+    /// LGBT victims, among the cases whose referral form asked (`cases_with_diversity_recorded`).
+    pub lgbt_victims: u64,
+    /// Disabled victims, among the cases whose referral form asked.
+    pub disabled_victims: u64,
+    /// Cases with a referral form made in Vigil (imported history holds none).
+    pub cases_with_diversity_recorded: u64,
     /// Cases by referring agency (every agency, zero included).
     pub referred_by: std::collections::BTreeMap<String, u64>,
     /// Adult (16+) women in the area, when configured.
@@ -559,6 +565,9 @@ impl From<&vigil_domain::marac_return::AreaReturn> for MaracAreaDto {
             male_victims: r.male_victims,
             victims_aged_16_17: r.victims_16_17,
             perpetrators_under_18: r.perpetrators_under_18,
+            lgbt_victims: r.lgbt_victims,
+            disabled_victims: r.disabled_victims,
+            cases_with_diversity_recorded: r.diversity_recorded,
             referred_by: r
                 .by_agency
                 .iter()

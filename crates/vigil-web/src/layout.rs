@@ -24,15 +24,20 @@ fn nav(s: &Session, current: &str) -> String {
     if allows(role, Capability::ReadCases) {
         items.push(("/search".into(), "Search"));
     }
-    // The CRU, and the partner agencies that sit at MARAC.
+    // The CRU, MARAC's coordinator and chair, and the partner agencies that sit at MARAC.
     if allows(role, Capability::Safeguard)
+        || allows(role, Capability::CoordinateMarac)
+        || allows(role, Capability::ChairMarac)
         || s.user.agency.is_some_and(|a| {
             vigil_domain::sharing::kinds_shared_with(a).contains(&vigil_domain::ReferralKind::Marac)
         })
     {
         items.push(("/marac/meetings".into(), "MARAC meetings"));
     }
-    if allows(role, Capability::Safeguard) || allows(role, Capability::ReadShared) {
+    if allows(role, Capability::Safeguard)
+        || allows(role, Capability::CoordinateMarac)
+        || allows(role, Capability::ReadShared)
+    {
         items.push(("/marac/actions".into(), "MARAC actions"));
     }
     if allows(role, Capability::ReadShared) {
@@ -49,6 +54,8 @@ fn nav(s: &Session, current: &str) -> String {
     }
     if allows(role, Capability::ReadAnalytics) {
         items.push(("/dashboard".into(), "Dashboard"));
+    }
+    if allows(role, Capability::ReadAnalytics) || allows(role, Capability::CoordinateMarac) {
         items.push(("/marac/return".into(), "MARAC return"));
     }
     if allows(role, Capability::Administer) {

@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod api;
+mod api_marac;
 mod api_work;
 mod auth;
 mod case_work;
@@ -157,6 +158,17 @@ pub fn router(
         .route("/marac/meetings/{id}", get(marac::agenda))
         .route("/marac/meetings/{id}/actions", post(marac::add_action))
         .route("/marac/meetings/{id}/research", post(marac::add_research))
+        .route(
+            "/marac/meetings/{id}/attendance",
+            post(marac::record_attendance),
+        )
+        .route(
+            "/marac/meetings/{id}/discussions",
+            post(marac::record_discussion),
+        )
+        .route("/marac/meetings/{id}/transfers", post(marac::transfer))
+        .route("/marac/meetings/{id}/approval", post(marac::approve))
+        .route("/marac/meetings/{id}/minutes", get(marac::minutes))
         .route("/marac/actions", get(marac::my_actions))
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))

@@ -40,6 +40,8 @@ fn return_table(rows: &[AreaReturn], total: &AreaReturn) -> String {
             r.male_victims.to_string(),
             r.victims_16_17.to_string(),
             r.perpetrators_under_18.to_string(),
+            format!("{} of {}", r.lgbt_victims, r.diversity_recorded),
+            format!("{} of {}", r.disabled_victims, r.diversity_recorded),
             number(r.per_10k_women),
         ]
     };
@@ -58,6 +60,8 @@ fn return_table(rows: &[AreaReturn], total: &AreaReturn) -> String {
             "Male victims",
             "Victims aged 16–17",
             "Perpetrators under 18",
+            "LGBT victims (of forms)",
+            "Disabled victims (of forms)",
             "Cases per 10,000 adult women a year",
         ],
         body,
@@ -153,7 +157,9 @@ pub async fn marac_return(
     SignedIn(s): SignedIn,
     Query(q): Query<ReturnQuery>,
 ) -> Response {
-    if !allows(s.user.role, Capability::ReadAnalytics) {
+    if !allows(s.user.role, Capability::ReadAnalytics)
+        && !allows(s.user.role, Capability::CoordinateMarac)
+    {
         return not_found_page(Some(&s));
     }
     let period = ReturnPeriod {
@@ -248,8 +254,8 @@ fn meetings_page(
         std::iter::once((String::new(), "Choose an area".to_owned()))
             .chain(areas.iter().map(|a| (a.clone(), a.clone())))
             .collect();
-    // Only the CRU plans meetings; the agencies that sit at them research their cases.
-    if !allows(s.user.role, Capability::Safeguard) {
+    // The coordinator (or the CRU) plans meetings; the agencies research their cases.
+    if !allows(s.user.role, Capability::CoordinateMarac) {
         return page_at("MARAC meetings", Some(s), "/marac/meetings", &body);
     }
     body.push_str(&format!(
@@ -358,16 +364,20 @@ pub async fn agenda(
         }
         vec![
             (n + 1).to_string(),
-            match v.names.get(&i.referral.person) {
-                Some(name) => format!(
-                    "{} ({})",
-                    link(&format!("/people/{}", i.referral.person), name),
-                    esc(i.referral.person.as_str())
-                ),
-                None => link(
-                    &format!("/people/{}", i.referral.person),
-                    i.referral.person.as_str(),
-                ),
+            {
+                // Those who read the force's records may open the victim's; the others
+                // at the table see the name.
+                let shown = v
+                    .names
+                    .get(&i.referral.person)
+                    .cloned()
+                    .unwrap_or_else(|| i.referral.person.to_string());
+                let name = if allows(s.user.role, Capability::ReadCases) {
+                    link(&format!("/people/{}", i.referral.person), &shown)
+                } else {
+                    esc(&shown)
+                };
+                format!("{name} ({})", esc(i.referral.id.as_str()))
             },
             i.referral
                 .incident
@@ -406,19 +416,378 @@ pub async fn agenda(
             .map(|(n, i)| row(n + with_children, i))
             .collect(),
     ));
-    body.push_str(&research_section(
-        &s,
-        &v,
-        &crate::forms::FormData(Vec::new()),
-        &[],
-    ));
-    body.push_str(&actions_section(
-        &s,
-        &v,
-        &crate::forms::FormData(Vec::new()),
-        &[],
-    ));
+    let empty = crate::forms::FormData(Vec::new());
+    body.push_str(&research_section(&s, &v, &empty, &[]));
+    body.push_str(&record_section(&s, &v, &empty, &[]));
+    body.push_str(&actions_section(&s, &v, &empty, &[]));
     Html(page_at("MARAC agenda", Some(&s), "/marac/meetings", &body)).into_response()
+}
+
+/// The meeting's record: who attended, each case's discussion and the risk after it, the
+/// transfers, and the chair's approval; with the forms for those who keep it.
+fn record_section(
+    s: &Session,
+    v: &service::AgendaView,
+    f: &crate::forms::FormData,
+    errors: &[FieldError],
+) -> String {
+    let r = &v.record;
+    let id = v.meeting.id;
+    let mut out = h2("The meeting's record");
+    match &r.approved {
+        Some(a) => out.push_str(&format!(
+            "<div class=\"govuk-inset-text\">The minutes were approved on {} by {}: the record is closed. {}</div>",
+            esc(&vigil_domain::dates::long_time(a.approved_at)),
+            esc(a.approved_by.as_str()),
+            link(&format!("/marac/meetings/{id}/minutes"), "Read the minutes")
+        )),
+        None if r.coordinates || r.chairs => out.push_str(&p(&format!(
+            "Not yet approved. {}",
+            link(&format!("/marac/meetings/{id}/minutes"), "Read the draft minutes")
+        ))),
+        None => out.push_str(&p("The minutes go to the agencies that attended once the chair approves them.")),
+    }
+    out.push_str(&table(
+        "Attendance",
+        &["Agency", "Attended for it"],
+        r.record
+            .attendance
+            .iter()
+            .map(|a| vec![esc(agency_words(a.agency)), esc(&a.attendees)])
+            .collect(),
+    ));
+    let name_of = |rid: &vigil_domain::ReferralId| {
+        v.items
+            .iter()
+            .find(|i| &i.referral.id == rid)
+            .and_then(|i| v.names.get(&i.referral.person).cloned())
+            .unwrap_or_else(|| rid.to_string())
+    };
+    out.push_str(&table(
+        "Discussions",
+        &["Case", "Discussion", "Risk after"],
+        r.record
+            .discussions
+            .iter()
+            .map(|d| {
+                vec![
+                    format!(
+                        "{} ({})",
+                        esc(&name_of(&d.referral_id)),
+                        esc(d.referral_id.as_str())
+                    ),
+                    esc(&d.discussion),
+                    esc(&d.risk_after.as_str().replace('_', " ")),
+                ]
+            })
+            .collect(),
+    ));
+    let moved: Vec<&vigil_domain::marac_record::Transfer> = r
+        .record
+        .transfers
+        .iter()
+        .filter(|t| v.items.iter().any(|i| i.referral.id == t.referral_id))
+        .collect();
+    if !moved.is_empty() {
+        out.push_str(&table(
+            "Transfers",
+            &["Case", "From", "To", "Why", "When"],
+            moved
+                .iter()
+                .map(|t| {
+                    vec![
+                        esc(t.referral_id.as_str()),
+                        esc(&t.from_area),
+                        esc(&t.to_area),
+                        esc(&t.reason),
+                        esc(&vigil_domain::dates::long_time(t.transferred_at)),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+    if r.approved.is_some() || v.items.is_empty() {
+        return out;
+    }
+    if r.coordinates {
+        let mut fields = String::new();
+        for a in vigil_domain::Agency::ALL
+            .iter()
+            .filter(|a| **a != vigil_domain::Agency::Other)
+        {
+            let key = format!("attendees-{}", a.as_str());
+            let recorded = r
+                .record
+                .attendance
+                .iter()
+                .find(|x| x.agency == *a)
+                .map(|x| x.attendees.clone())
+                .unwrap_or_default();
+            let value = if f.0.is_empty() {
+                recorded.as_str()
+            } else {
+                f.get(&key)
+            };
+            fields.push_str(
+                &Input::text(&key, agency_words(*a), value)
+                    .hint("Names and roles; leave empty if the agency was absent")
+                    .render(errors),
+            );
+        }
+        out.push_str(&format!(
+            "<h3 class=\"govuk-heading-s\">Record attendance</h3><form method=\"post\" action=\"/marac/meetings/{id}/attendance\" novalidate>{}{}{}</form>",
+            csrf(&s.csrf_token),
+            fields,
+            button("Save attendance", None, false)
+        ));
+    }
+    if r.coordinates || r.chairs {
+        out.push_str(&format!(
+            "<h3 class=\"govuk-heading-s\">Record a case's discussion</h3><form method=\"post\" action=\"/marac/meetings/{id}/discussions\" novalidate>{}{}{}{}{}</form>",
+            csrf(&s.csrf_token),
+            select("referral_id", "Case", &case_options(v), f.get("referral_id"), errors),
+            textarea(
+                "discussion",
+                "What the meeting said",
+                Some("The minutes carry it to the agencies that attended; no address"),
+                f.get("discussion"),
+                errors
+            ),
+            radios(
+                "risk_after",
+                "Risk after discussion",
+                None,
+                &[("high", "High"), ("medium", "Medium"), ("standard", "Standard")],
+                f.get("risk_after"),
+                true,
+                errors
+            ),
+            button("Save the discussion", None, false)
+        ));
+    }
+    if r.coordinates {
+        out.push_str(&format!(
+            "<h3 class=\"govuk-heading-s\">Transfer a case to another MARAC</h3><form method=\"post\" action=\"/marac/meetings/{id}/transfers\" novalidate>{}{}{}{}{}</form>",
+            csrf(&s.csrf_token),
+            select("referral_id", "Case", &case_options(v), f.get("referral_id"), errors),
+            Input::text("to_area", "To", f.get("to_area"))
+                .hint("Another of the force's MARAC areas, or another force's MARAC by name")
+                .width("20")
+                .render(errors),
+            Input::text("reason", "Why", f.get("reason")).render(errors),
+            button("Transfer the case", None, true)
+        ));
+    }
+    if r.chairs {
+        out.push_str(&format!(
+            "<h3 class=\"govuk-heading-s\">Approve the minutes</h3>{}<form method=\"post\" action=\"/marac/meetings/{id}/approval\" novalidate>{}{}</form>",
+            p("Once approved the record is closed and the minutes go to the agencies that attended."),
+            csrf(&s.csrf_token),
+            button("Approve the minutes", None, false)
+        ));
+    }
+    out
+}
+
+/// `POST /marac/meetings/{id}/attendance`.
+pub async fn record_attendance(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let entries: Vec<(String, String)> =
+        f.0.iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("attendees-")?.to_owned(), v.clone())))
+            .collect();
+    match service::record_attendance(&app, &s, &raw, &entries).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
+        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
+    }
+}
+
+/// `POST /marac/meetings/{id}/discussions`.
+pub async fn record_discussion(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let input = service::DiscussionInput {
+        referral_id: f.get("referral_id").to_owned(),
+        discussion: f.get("discussion").to_owned(),
+        risk_after: f.get("risk_after").to_owned(),
+    };
+    match service::record_discussion(&app, &s, &raw, &input).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
+        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
+    }
+}
+
+/// `POST /marac/meetings/{id}/transfers`.
+pub async fn transfer(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let input = service::TransferInput {
+        referral_id: f.get("referral_id").to_owned(),
+        to_area: f.get("to_area").to_owned(),
+        reason: f.get("reason").to_owned(),
+    };
+    match service::transfer(&app, &s, &raw, &input).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
+        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
+    }
+}
+
+/// `POST /marac/meetings/{id}/approval`: the chair approves the minutes.
+pub async fn approve(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::approve_minutes(&app, &s, &raw).await {
+        Ok(_) => {
+            axum::response::Redirect::to(&format!("/marac/meetings/{raw}/minutes")).into_response()
+        }
+        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
+    }
+}
+
+/// `GET /marac/meetings/{id}/minutes`: the minutes as a document to print or save, for
+/// the coordinator and chair, and once approved for the agencies that attended.
+pub async fn minutes(
+    State(app): State<Arc<App>>,
+    SignedIn(s): SignedIn,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> Response {
+    let m = match service::minutes(&app, &s, &raw).await {
+        Ok(m) => m,
+        Err(Failure::Forbidden | Failure::NotFound) => return not_found_page(Some(&s)),
+        Err(e) => return failure_page(&s, e),
+    };
+    let mut body = back_link(&format!("/marac/meetings/{}", m.meeting.id));
+    body.push_str(&format!(
+        "<span class=\"govuk-caption-l\">OFFICIAL-SENSITIVE: for the agencies that attended; not to be copied on</span>{}",
+        h1(&format!("Minutes: MARAC {}, {}", m.meeting.area, long(m.meeting.held_on)))
+    ));
+    body.push_str(&match &m.approved {
+        Some(a) => p(&format!(
+            "Approved by the chair ({}) on {}.",
+            esc(a.approved_by.as_str()),
+            esc(&vigil_domain::dates::long_time(a.approved_at))
+        )),
+        None => "<strong class=\"govuk-tag govuk-tag--yellow\">Draft</strong>".to_owned(),
+    });
+    body.push_str(&p(if m.addresses_shown {
+        "Victims' addresses are shown because your agency's part in the plans needs them. A refuge or new address is never in the minutes."
+    } else {
+        "Victims' addresses are withheld: your agency's part in the plans does not need them."
+    }));
+    body.push_str(&withheld_notice(m.withheld));
+    body.push_str(&table(
+        "Attendance",
+        &["Agency", "Attended for it"],
+        m.attendance
+            .iter()
+            .map(|a| vec![esc(agency_words(a.agency)), esc(&a.attendees)])
+            .collect(),
+    ));
+    for (n, c) in m.cases.iter().enumerate() {
+        let mut rows = vec![(
+            "Victim",
+            esc(&c.name.clone().unwrap_or_else(|| c.person_id.to_string())),
+        )];
+        if m.addresses_shown {
+            rows.push((
+                "Address",
+                esc(c
+                    .address
+                    .as_deref()
+                    .unwrap_or("Withheld (confidential) or not known")),
+            ));
+        }
+        let mut marks = Vec::new();
+        if c.children {
+            marks.push("children in the household");
+        }
+        if c.repeat {
+            marks.push("repeat referral");
+        }
+        rows.push((
+            "Marked",
+            esc(&if marks.is_empty() {
+                "–".to_owned()
+            } else {
+                marks.join(", ")
+            }),
+        ));
+        rows.push((
+            "Discussion",
+            c.discussion
+                .as_ref()
+                .map_or("Not recorded".into(), |d| esc(&d.discussion)),
+        ));
+        rows.push((
+            "Risk after discussion",
+            c.discussion
+                .as_ref()
+                .map_or("–".into(), |d| esc(d.risk_after.as_str())),
+        ));
+        if let Some(to) = &c.transferred_to {
+            rows.push(("Transferred to", esc(to)));
+        }
+        let actions: Vec<String> = c
+            .actions
+            .iter()
+            .map(|a| {
+                format!(
+                    "<li>{} ({}, {}): due {}</li>",
+                    esc(&a.description),
+                    esc(agency_words(a.owner)),
+                    esc(a.about.as_str()),
+                    esc(&long(a.due))
+                )
+            })
+            .collect();
+        rows.push((
+            "Actions agreed",
+            if actions.is_empty() {
+                "None".into()
+            } else {
+                format!(
+                    "<ul class=\"govuk-list govuk-list--bullet\">{}</ul>",
+                    actions.join("")
+                )
+            },
+        ));
+        body.push_str(&format!(
+            "<div class=\"govuk-summary-card\"><div class=\"govuk-summary-card__title-wrapper\"><h2 class=\"govuk-summary-card__title\">Case {}: {}</h2></div><div class=\"govuk-summary-card__content\">{}</div></div>",
+            n + 1,
+            esc(c.referral_id.as_str()),
+            summary_list(&rows)
+        ));
+    }
+    Html(page_at("MARAC minutes", Some(&s), "/marac/meetings", &body)).into_response()
 }
 
 /// The agenda's action plans: each case's open actions (from this meeting or before) and
@@ -464,7 +833,7 @@ fn actions_section(
                     .map(|a| (a.as_str().to_owned(), agency_words(*a).to_owned())),
             )
             .collect();
-    if !v.items.is_empty() && allows(s.user.role, Capability::Safeguard) {
+    if !v.items.is_empty() && allows(s.user.role, Capability::CoordinateMarac) {
         out.push_str(&format!(
             "<h3 class=\"govuk-heading-s\">Add an action</h3><form method=\"post\" action=\"/marac/meetings/{}/actions\" novalidate>{}{}{}{}{}{}{}</form>",
             v.meeting.id,
@@ -523,6 +892,9 @@ pub async fn my_actions(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> R
         Err(e) => return failure_page(&s, e),
     };
     let today = app.now().date();
+    // The owning agency completes its actions; the coordinator chases them.
+    let completes =
+        allows(s.user.role, Capability::Safeguard) || allows(s.user.role, Capability::ReadShared);
     let mut body = h1("MARAC actions");
     body.push_str(&p("The actions MARAC meetings gave your agency, soonest due first. Complete each with what was done: the next meeting reviews it."));
     let open = list.iter().filter(|a| a.is_open()).count();
@@ -542,6 +914,7 @@ pub async fn my_actions(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> R
             summary_list(&[
                 ("Case", esc(a.referral_id.as_str())),
                 ("Person", esc(a.person_id.as_str())),
+                ("Owner", esc(agency_words(a.owner))),
                 ("About", esc(a.about.as_str())),
                 ("Action", esc(&a.description)),
                 ("Due", esc(&long(a.due))),
@@ -552,7 +925,7 @@ pub async fn my_actions(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> R
                     }),
                 ),
             ]),
-            if a.is_open() {
+            if a.is_open() && completes {
                 format!(
                     "<form method=\"post\" action=\"/marac/actions/{}/complete\" novalidate>{}{}{}</form>",
                     a.id,
@@ -635,7 +1008,10 @@ fn research_section(
             })
             .collect(),
     ));
-    if !v.items.is_empty() {
+    // The agencies research (the CRU for the police); the coordinator and chair do not.
+    let speaks_for_an_agency =
+        allows(s.user.role, Capability::Safeguard) || allows(s.user.role, Capability::ReadShared);
+    if !v.items.is_empty() && speaks_for_an_agency {
         out.push_str(&format!(
             "<h3 class=\"govuk-heading-s\">Add your agency's research</h3><form method=\"post\" action=\"/marac/meetings/{}/research\" novalidate>{}{}{}{}</form>",
             v.meeting.id,
@@ -789,4 +1165,53 @@ pub fn referral_form_fields(f: &crate::forms::FormData, errors: &[FieldError]) -
         .width("20")
         .render(errors),
     )
+}
+
+/// The home page's MARAC work: the user's agency's open and overdue actions (the
+/// coordinator's: every agency's in the area), the overdue ones listed to chase.
+pub async fn work_section(app: &App, s: &Session) -> String {
+    let role = s.user.role;
+    let works_actions = allows(role, Capability::Safeguard)
+        || allows(role, Capability::CoordinateMarac)
+        || (allows(role, Capability::ReadShared) && s.user.agency.is_some());
+    if !works_actions {
+        return String::new();
+    }
+    let Ok(list) = service::my_actions(app, s, true).await else {
+        return p("Your MARAC actions could not be read just now; try again shortly.");
+    };
+    let today = app.now().date();
+    let late: Vec<&vigil_domain::marac_actions::Action> =
+        list.iter().filter(|a| a.is_late(today)).collect();
+    let mut out = h2(
+        if allows(role, Capability::CoordinateMarac) && !allows(role, Capability::Safeguard) {
+            "MARAC actions to chase"
+        } else {
+            "Your agency's MARAC actions"
+        },
+    );
+    out.push_str(&p(&format!(
+        "{} open, {} overdue. {}",
+        list.len(),
+        late.len(),
+        link("/marac/actions", "See them all")
+    )));
+    if !late.is_empty() {
+        out.push_str(&table(
+            "Overdue MARAC actions, longest overdue first",
+            &["Action", "Owner", "Case", "Due"],
+            late.iter()
+                .take(20)
+                .map(|a| {
+                    vec![
+                        esc(&a.description),
+                        esc(agency_words(a.owner)),
+                        esc(a.referral_id.as_str()),
+                        format!("{} {}", tag("Overdue", "red"), esc(&long(a.due))),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+    out
 }

@@ -276,6 +276,8 @@ pub struct AgendaView {
     pub actions: Vec<vigil_domain::marac_actions::Action>,
     /// What each agency holds on each case, for this meeting.
     pub research: Vec<vigil_domain::marac_meeting::Research>,
+    /// The meeting's record and what the user may do to it.
+    pub record: MeetingRecordView,
 }
 
 /// A meeting, the days its agenda covers and the agenda (nothing audited: the callers
@@ -357,6 +359,7 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
         );
     }
     let research = app.store.research(Some(id)).await?;
+    let record = meeting_record(app, s, &meeting).await?;
     Ok(AgendaView {
         meeting,
         window,
@@ -365,6 +368,7 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
         withheld,
         actions,
         research,
+        record,
     })
 }
 
