@@ -1386,6 +1386,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_marac::approval))
         .routes(routes!(crate::api_marac::transfer))
         .routes(routes!(crate::api_marac::minutes))
+        .routes(routes!(crate::api_marac::partner_referral))
         .routes(routes!(crate::api_work::idva_list))
         .routes(routes!(crate::api_work::idva_step))
 }

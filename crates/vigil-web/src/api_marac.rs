@@ -288,3 +288,28 @@ pub async fn minutes(
         Err(f) => from_failure(&s, f).into_response(),
     }
 }
+
+/// A partner agency refers a victim to MARAC in its area (the police refer from the case:
+/// `POST /cases/{id}/referrals`).
+#[utoipa::path(post, path = "/marac/referrals", tag = "marac",
+    request_body = service::PartnerReferralInput,
+    responses((status = 201, body = crate::api::CreatedDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn partner_referral(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    body: Result<Json<service::PartnerReferralInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::partner_referral(&app, &s, &input).await {
+        Ok(id) => (
+            StatusCode::CREATED,
+            Json(crate::api::CreatedDto { id: id.to_string() }),
+        )
+            .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}

@@ -42,6 +42,11 @@ fn nav(s: &Session, current: &str) -> String {
     }
     if allows(role, Capability::ReadShared) {
         items.push(("/shared".into(), "Shared with us"));
+        if s.user.agency.is_some_and(|a| {
+            vigil_domain::sharing::kinds_shared_with(a).contains(&vigil_domain::ReferralKind::Marac)
+        }) {
+            items.push(("/marac/referrals/new".into(), "Refer to MARAC"));
+        }
         if s.user.agency == Some(vigil_domain::Agency::Idva) {
             items.push(("/idva".into(), "IDVA referrals"));
         }

@@ -170,6 +170,8 @@ pub fn router(
         .route("/marac/meetings/{id}/approval", post(marac::approve))
         .route("/marac/meetings/{id}/minutes", get(marac::minutes))
         .route("/marac/actions", get(marac::my_actions))
+        .route("/marac/referrals/new", get(marac::partner_referral_form))
+        .route("/marac/referrals", post(marac::partner_referral))
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))

@@ -1215,3 +1215,144 @@ pub async fn work_section(app: &App, s: &Session) -> String {
     }
     out
 }
+
+// ----- a partner agency's MARAC referral -----
+
+fn partner_referral_page(
+    app: &App,
+    s: &Session,
+    f: &crate::forms::FormData,
+    errors: &[FieldError],
+) -> String {
+    let n = |name: &str| format!("victim_{name}");
+    let mut body = error_summary(errors);
+    body.push_str(&h1("Refer a victim to MARAC"));
+    body.push_str(&p("For a victim your agency judges at high risk of serious harm or homicide. The referral goes on your area's next MARAC agenda and the MARAC coordinator calls you about it. Consent is not needed for a MARAC referral; say whether it was asked."));
+    let area = match &s.user.lpa {
+        Some(l) => p(&format!(
+            "The victim's area: {} (your area).",
+            esc(l.as_str())
+        )),
+        None => {
+            let options: Vec<(String, String)> =
+                std::iter::once((String::new(), "Choose the area".to_owned()))
+                    .chain(app.lpas.iter().map(|l| (l.to_string(), l.to_string())))
+                    .collect();
+            select("lpa", "The victim's area", &options, f.get("lpa"), errors)
+        }
+    };
+    let answer = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")];
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"/marac/referrals\" novalidate>{}<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--m\"><h2 class=\"govuk-fieldset__heading\">The victim</h2></legend>{}{}{}{}{}{}{}</fieldset>{}{}{}{}{}{}</form>",
+        csrf(&s.csrf_token),
+        Input::text(&n("family_name"), "Family name", f.get(&n("family_name"))).render(errors),
+        Input::text(&n("given_names"), "Given names", f.get(&n("given_names"))).render(errors),
+        Input::text(&n("birth_date"), "Date of birth (if known)", f.get(&n("birth_date")))
+            .hint("For example, 31/08/1990. With the name, it finds the person if the police already hold them")
+            .width("10")
+            .render(errors),
+        radios(
+            &n("sex"),
+            "Sex",
+            None,
+            &[("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known")],
+            f.get(&n("sex")),
+            true,
+            errors
+        ),
+        Input::text(&n("address"), "Address", f.get(&n("address"))).width("30").render(errors),
+        Input::text(&n("postcode"), "Postcode", f.get(&n("postcode"))).width("10").render(errors),
+        area,
+        Input::text("perpetrator_name", "The perpetrator's name", f.get("perpetrator_name"))
+            .hint("As you know it; 'Not known' is an answer")
+            .render(errors),
+        radios(
+            "children_in_household",
+            "Do children live in the household?",
+            None,
+            &answer,
+            f.get("children_in_household"),
+            true,
+            errors
+        ),
+        Input::text("dash_score", "DASH risk checklist: number of yes answers (if completed)", f.get("dash_score"))
+            .hint("0 to 27; the area's threshold for visible high risk applies")
+            .width("3")
+            .render(errors),
+        radios(
+            "consent",
+            "Did the victim consent?",
+            Some("Answer 'Not known' if consent was not asked"),
+            &answer,
+            f.get("consent"),
+            true,
+            errors
+        ),
+        referral_form_fields(f, errors),
+        button("Send the referral", None, false),
+    ));
+    page_at("Refer to MARAC", Some(s), "/marac/referrals/new", &body)
+}
+
+/// `GET /marac/referrals/new`: a partner agency's MARAC referral form.
+pub async fn partner_referral_form(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Response {
+    if !refers_as_partner(&s) {
+        return not_found_page(Some(&s));
+    }
+    Html(partner_referral_page(
+        &app,
+        &s,
+        &crate::forms::FormData(Vec::new()),
+        &[],
+    ))
+    .into_response()
+}
+
+/// A partner agency with a MARAC seat (the police refer from the case).
+fn refers_as_partner(s: &Session) -> bool {
+    allows(s.user.role, Capability::ReadShared)
+        && s.user.agency.is_some_and(|a| {
+            vigil_domain::sharing::kinds_shared_with(a).contains(&vigil_domain::ReferralKind::Marac)
+        })
+}
+
+pub fn partner_referral_input(f: &crate::forms::FormData) -> service::PartnerReferralInput {
+    service::PartnerReferralInput {
+        victim: crate::forms::party_input(f, "victim"),
+        lpa: f.get("lpa").to_owned(),
+        perpetrator_name: f.get("perpetrator_name").to_owned(),
+        children_in_household: f.get("children_in_household").to_owned(),
+        dash_score: f.get("dash_score").to_owned(),
+        consent: f.get("consent").to_owned(),
+        referrer_phone: f.get("referrer_phone").to_owned(),
+        victim_wishes: f.get("victim_wishes").to_owned(),
+        consent_sought: f.get("consent_sought").to_owned(),
+        judgement_reason: f.get("judgement_reason").to_owned(),
+        disability: f.get("disability").to_owned(),
+        sexuality: f.get("sexuality").to_owned(),
+        transgender: f.get("transgender").to_owned(),
+        transferred_from: f.get("transferred_from").to_owned(),
+    }
+}
+
+/// `POST /marac/referrals`: sends it and opens it in the agency's shared list.
+pub async fn partner_referral(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::partner_referral(&app, &s, &partner_referral_input(&f)).await {
+        Ok(id) => axum::response::Redirect::to(&format!("/shared/{id}?sent=1")).into_response(),
+        Err(Failure::Invalid(errors)) => (
+            StatusCode::BAD_REQUEST,
+            Html(partner_referral_page(&app, &s, &f, &errors)),
+        )
+            .into_response(),
+        Err(Failure::Forbidden | Failure::NotFound) => not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
+    }
+}

@@ -1230,3 +1230,229 @@ pub(crate) fn referral_form(
     }
     (errors.len() == before).then_some(form)
 }
+
+// ----- a partner agency's MARAC referral -----
+
+/// A MARAC referral by a partner agency, as its form or the API sends it. The partner does
+/// not see the force's records: the victim is named, matched to a person the force holds
+/// only on an exact name and date of birth, and recorded afresh otherwise (for the CRU to
+/// merge).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PartnerReferralInput {
+    /// The victim: family and given names, sex, date of birth, address and postcode (the
+    /// `id` is not used: a partner cannot look people up).
+    pub victim: super::PartyInput,
+    /// The victim's area (an LPA); a user with an area of their own refers in it.
+    pub lpa: String,
+    /// The perpetrator's name, as known.
+    pub perpetrator_name: String,
+    /// `yes`, `no` or `not_known`: children in the household.
+    pub children_in_household: String,
+    /// The DASH checklist's yes answers, when one was completed (0 to 27; optional).
+    pub dash_score: String,
+    /// `yes`, `no` or `not_known`: whether the victim consented (when asked).
+    pub consent: String,
+    pub referrer_phone: String,
+    pub victim_wishes: String,
+    /// `yes` or `no`.
+    pub consent_sought: String,
+    pub judgement_reason: String,
+    pub disability: String,
+    pub sexuality: String,
+    pub transgender: String,
+    pub transferred_from: String,
+}
+
+/// A partner agency with a MARAC seat refers a victim to MARAC in its area. The referral
+/// is on the area's next agenda; the partner sees it in its shared list. Audited.
+pub async fn partner_referral(
+    app: &App,
+    s: &Session,
+    input: &PartnerReferralInput,
+) -> Outcome<ReferralId> {
+    let agency = match seat(app, s) {
+        Some(Seat {
+            agency: Some(a), ..
+        }) if a != Agency::Police => a,
+        _ => {
+            require(app, s, Capability::ReadShared, "marac_referral", "").await?;
+            return Err(Failure::Forbidden);
+        }
+    };
+    let mut errors = Vec::new();
+    let today = app.now().date();
+    let lpa = match &s.user.lpa {
+        Some(mine) => Some(mine.clone()),
+        None => match app.lpas.iter().find(|l| l.as_str() == input.lpa.trim()) {
+            Some(l) => Some(l.clone()),
+            None => {
+                errors.push(FieldError::new(
+                    "lpa",
+                    format!(
+                        "Choose the victim's area: one of {}",
+                        app.lpas
+                            .iter()
+                            .map(|l| l.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    let victim_input = super::PartyInput {
+        id: String::new(),
+        ..input.victim.clone()
+    };
+    let victim =
+        super::intake::validate_party(&mut errors, "victim", &victim_input, lpa.as_ref(), today);
+    let children = choice(
+        &mut errors,
+        "children_in_household",
+        &input.children_in_household,
+        "whether children live in the household",
+        vigil_domain::marac_record::Answer::parse,
+    );
+    let consent = yes_no_unknown(
+        &mut errors,
+        "consent",
+        &input.consent,
+        "the victim consented",
+    );
+    let dash_score = match input.dash_score.trim() {
+        "" => Some(None),
+        raw => match raw.parse::<u8>() {
+            Ok(n) => Some(Some(n)),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "dash_score",
+                    "Enter the number of yes answers, 0 to 27, or leave it empty",
+                ));
+                None
+            }
+        },
+    };
+    let criteria = lpa
+        .as_ref()
+        .map(|l| *app.rules.marac_for(l))
+        .unwrap_or_default();
+    let grounds = match dash_score.flatten() {
+        Some(n) if n >= criteria.visible_high_risk_yes_count && n <= 27 => {
+            vigil_domain::marac::MaracReason::VisibleHighRisk {
+                threshold: criteria.visible_high_risk_yes_count,
+            }
+            .describe()
+        }
+        _ => String::new(),
+    };
+    let form = match (&victim, children, dash_score) {
+        (Some(_), Some(children), Some(dash_score)) => referral_form(
+            app,
+            s,
+            &mut errors,
+            &FormAnswers {
+                referrer_phone: &input.referrer_phone,
+                victim_wishes: &input.victim_wishes,
+                consent_sought: &input.consent_sought,
+                judgement_reason: &input.judgement_reason,
+                disability: &input.disability,
+                sexuality: &input.sexuality,
+                transgender: &input.transgender,
+                transferred_from: &input.transferred_from,
+            },
+            FormBase {
+                person_id: PersonId::parse("P0").expect("a person id"),
+                agency,
+                perpetrator_id: None,
+                perpetrator_name: input.perpetrator_name.clone(),
+                children,
+                dash_score,
+                grounds,
+                consent: consent.flatten(),
+            },
+        ),
+        _ => None,
+    };
+    if input.perpetrator_name.trim().is_empty() {
+        errors.push(FieldError::new(
+            "perpetrator_name",
+            "Enter the perpetrator's name as you know it ('Not known' is an answer)",
+        ));
+    }
+    let (victim, form, consent, lpa) = valid!(errors; victim, form, consent, lpa);
+    // The victim: the one person the force holds with this exact name and date of birth,
+    // else a new record (never a guess between several).
+    let mut records = RecordSet::default();
+    let mut audit = Vec::new();
+    let person_id = match victim {
+        super::intake::Party::Existing(id) => id,
+        super::intake::Party::New(p) => {
+            let found = match (&p.identity.family_name, p.birth_date) {
+                (Some(family), Some(born)) => {
+                    app.store
+                        .search_people(&vigil_store::PersonSearch {
+                            family_name: family.clone(),
+                            whole_family_name: true,
+                            given_names: p.identity.given_names.clone(),
+                            birth_date: Some(born),
+                            limit: 2,
+                        })
+                        .await?
+                }
+                _ => Vec::new(),
+            };
+            if found.len() == 1 {
+                found[0].id.clone()
+            } else {
+                let id = new_id(app, RecordKind::Person, PersonId::parse).await?;
+                audit.push(audit_entry(
+                    actor(s),
+                    "person.create",
+                    "person",
+                    id.as_str(),
+                    Some(format!("named on a MARAC referral by {}", agency.as_str())),
+                ));
+                records.persons.push(vigil_domain::Person {
+                    id: id.clone(),
+                    lpa: Some(lpa.clone()),
+                    ..p
+                });
+                id
+            }
+        }
+    };
+    let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
+    records.referrals.push(vigil_domain::Referral {
+        id: rid.clone(),
+        kind: ReferralKind::Marac,
+        person_id: person_id.clone(),
+        incident_id: None,
+        referred_at: form.referred_at,
+        agency,
+        consent: if form.consent_sought { consent } else { None },
+    });
+    audit.push(audit_entry(
+        actor(s),
+        "referral.create",
+        "person",
+        person_id.as_str(),
+        Some(format!("MARAC referral {rid} by {}", agency.as_str())),
+    ));
+    app.store
+        .save_marac(
+            &vigil_store::MaracChange {
+                records,
+                forms: vec![vigil_domain::marac_record::ReferralForm {
+                    referral_id: rid.clone(),
+                    person_id,
+                    ..form
+                }],
+                ..Default::default()
+            },
+            &audit,
+        )
+        .await?;
+    Ok(rid)
+}
