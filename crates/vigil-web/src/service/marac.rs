@@ -1198,8 +1198,8 @@ pub(crate) fn referral_form(
         "whether the victim is transgender ('not known' is an answer)",
         Answer::parse,
     );
-    let (consent_sought, disability, sexuality, transgender) =
-        (consent_sought?, disability?, sexuality?, transgender?);
+    // The form's own checks run whatever the choices above said, so every problem is
+    // named at once; a missing choice stands in as "not known" only for them.
     let form = vigil_domain::marac_record::ReferralForm {
         referral_id: ReferralId::parse("R0").expect("a referral id"),
         person_id: base.person_id,
@@ -1215,11 +1215,15 @@ pub(crate) fn referral_form(
         grounds: base.grounds,
         judgement_reason: a.judgement_reason.trim().to_owned(),
         victim_wishes: a.victim_wishes.trim().to_owned(),
-        consent_sought,
-        consent: if consent_sought { base.consent } else { None },
-        disability,
-        sexuality,
-        transgender,
+        consent_sought: consent_sought.unwrap_or(true),
+        consent: if consent_sought.unwrap_or(true) {
+            base.consent
+        } else {
+            None
+        },
+        disability: disability.unwrap_or(Answer::NotKnown),
+        sexuality: sexuality.unwrap_or(Sexuality::NotKnown),
+        transgender: transgender.unwrap_or(Answer::NotKnown),
         transferred_from: a.transferred_from.trim().to_owned(),
     };
     if let Err(problems) = vigil_domain::marac_record::check_form(&form, !form.grounds.is_empty()) {

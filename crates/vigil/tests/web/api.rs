@@ -265,7 +265,7 @@ fn authentication_tokens_sessions_and_form_tokens() {
         None,
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    let body = json!({"kind": "marac", "consent": "yes"}).to_string();
+    let body = json!({"kind": "idva", "consent": "yes"}).to_string();
     let r = request(
         &srv.addr,
         "POST",

@@ -141,7 +141,7 @@ fn a_meetings_agenda_puts_children_first_and_marks_repeats() {
             "POST",
             &format!("/api/v1/cases/{case}/referrals"),
             &cru,
-            Some(&json!({"kind": "marac", "consent": "not_known"})),
+            Some(&marac_referral(json!({"consent": "not_known"}))),
         );
         assert_eq!(status, 201, "{v}");
     }
@@ -432,4 +432,23 @@ fn a_repeat_is_raised_at_intake_for_the_same_victim_and_perpetrator() {
         marac(&other).is_none_or(|s| !s.contains("repeat")),
         "{other}"
     );
+}
+
+/// A police MARAC referral's body: the referral form's answers, with `extra` over them.
+pub fn marac_referral(extra: serde_json::Value) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "kind": "marac",
+        "consent": "not_known",
+        "referrer_phone": "01245 491491",
+        "victim_wishes": "To stay safe at home with the children",
+        "consent_sought": "no",
+        "judgement_reason": "Threats to kill and stalking after separation",
+        "disability": "not_known",
+        "sexuality": "not_known",
+        "transgender": "not_known",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
 }

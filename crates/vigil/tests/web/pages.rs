@@ -909,7 +909,7 @@ fn administrators_manage_users_in_the_browser_and_every_act_is_audited() {
     let list = http(&srv.addr, "GET", "/admin/users", Some(&admin), None);
     assert_eq!(list.status, 200);
     assert!(
-        list.body.contains("9 users") && list.body.contains("DAIT sergeant"),
+        list.body.contains("11 users") && list.body.contains("DAIT sergeant"),
         "{}",
         list.body
     );

@@ -112,7 +112,7 @@ fn fixture_store() -> (tempfile::TempDir, String) {
 }
 
 /// The fixture's users: name, role, agency. Every one signs in with the same password.
-const USERS: [(&str, &str, Option<&str>); 9] = [
+const USERS: [(&str, &str, Option<&str>); 11] = [
     ("handler", "call_handler", None),
     ("investigator", "dait_investigator", None),
     ("sergeant", "dait_sergeant", None),
@@ -122,6 +122,8 @@ const USERS: [(&str, &str, Option<&str>); 9] = [
     ("nhs", "partner_agency", Some("health")),
     ("school", "partner_agency", Some("education")),
     ("admin", "administrator", None),
+    ("coordinator", "marac_coordinator", None),
+    ("chair", "marac_chair", None),
 ];
 
 /// The fixture password's argon2 hash, made once per test process (hashing is slow by
