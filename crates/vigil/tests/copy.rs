@@ -223,6 +223,73 @@ fn work_a_case(db: &str) {
                 .await
                 .unwrap()
         );
+        // What MARAC wrote down: a referral form, attendance, a discussion, the chair's
+        // approval and a transfer.
+        use vigil_domain::marac_record as mr;
+        store
+            .save_marac(
+                &vigil_store::MaracChange {
+                    forms: vec![mr::ReferralForm {
+                        referral_id: vigil_domain::ReferralId::parse("R1").unwrap(),
+                        person_id: vigil_domain::PersonId::parse("P1").unwrap(),
+                        referred_at: at("2019-01-06T09:00:00"),
+                        agency: vigil_domain::Agency::Police,
+                        referrer: ann.clone(),
+                        referrer_name: "Ann Smith".into(),
+                        referrer_phone: "01245 491491".into(),
+                        perpetrator_id: Some(vigil_domain::PersonId::parse("P2").unwrap()),
+                        perpetrator_name: String::new(),
+                        children_in_household: mr::Answer::Yes,
+                        dash_score: Some(15),
+                        grounds: "visible high risk (14 or more yes answers)".into(),
+                        judgement_reason: String::new(),
+                        victim_wishes: "To stay at home safely".into(),
+                        consent_sought: true,
+                        consent: Some(false),
+                        disability: mr::Answer::NotKnown,
+                        sexuality: mr::Sexuality::Declined,
+                        transgender: mr::Answer::No,
+                        transferred_from: "Suffolk (Ipswich MARAC)".into(),
+                    }],
+                    attendance: Some((
+                        meeting.id,
+                        vec![mr::Attendance {
+                            meeting_id: meeting.id,
+                            agency: vigil_domain::Agency::Housing,
+                            attendees: "Housing options officer".into(),
+                            recorded_by: ann.clone(),
+                            recorded_at: at("2019-01-15T10:00:00"),
+                        }],
+                    )),
+                    discussions: vec![mr::Discussion {
+                        meeting_id: meeting.id,
+                        referral_id: vigil_domain::ReferralId::parse("R1").unwrap(),
+                        person_id: vigil_domain::PersonId::parse("P1").unwrap(),
+                        discussion: "Sanctuary scheme agreed".into(),
+                        risk_after: vigil_domain::RiskGrade::Medium,
+                        recorded_by: ann.clone(),
+                        recorded_at: at("2019-01-15T10:30:00"),
+                    }],
+                    approval: Some(mr::Approval {
+                        meeting_id: meeting.id,
+                        approved_by: ann.clone(),
+                        approved_at: at("2019-01-15T12:00:00"),
+                    }),
+                    transfers: vec![mr::Transfer {
+                        referral_id: vigil_domain::ReferralId::parse("R1").unwrap(),
+                        person_id: vigil_domain::PersonId::parse("P1").unwrap(),
+                        from_area: "North".into(),
+                        to_area: "South".into(),
+                        reason: "Moved".into(),
+                        transferred_by: ann.clone(),
+                        transferred_at: at("2019-01-16T09:00:00"),
+                    }],
+                    ..Default::default()
+                },
+                &[audit.clone()],
+            )
+            .await
+            .unwrap();
         let now = store.case_work(&incident).await.unwrap();
         let mut change = vigil_store::CaseChange::new(now.state.unwrap().record, Some(2));
         change.tasks = now.tasks;
@@ -328,6 +395,17 @@ fn a_store_copies_to_postgresql_and_back_whole() {
             work.research.len()
         ),
         (1, 1, 1, 1, 1, 1)
+    );
+    let m = &work.marac;
+    assert_eq!(
+        (
+            m.forms.len(),
+            m.attendance.len(),
+            m.discussions.len(),
+            m.approvals.len(),
+            m.transfers.len()
+        ),
+        (1, 1, 1, 1, 1)
     );
     assert!(work.actions[0].done.is_some() && work.encompass[0].acknowledged.is_some());
     assert_eq!(work.contacts.len(), 1);
