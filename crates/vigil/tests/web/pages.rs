@@ -666,7 +666,7 @@ fn a_team_queue_opens_on_the_officers_home_area() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o).contains("not one of this force's Local Policing Areas (North)"),
+        text(&o).contains("not one of this force's Local Policing Areas (North, South)"),
         "{}",
         text(&o)
     );

@@ -92,6 +92,14 @@ fn fixture_store() -> (tempfile::TempDir, String) {
          I2,2019-06-01T10:00:00,North,priority,,,P3,P2,ex_partner,false,medium,11\n",
     )
     .unwrap();
+    // A second area, South, known to the force by its staffing alone (no records there):
+    // partners of another area are tested against it.
+    std::fs::write(
+        extract.join("staffing.csv"),
+        "as_of,team,lpa,rank,establishment_fte,strength_fte,deployable_fte\n\
+         2019-08-31,lpt,South,constable,10,9,8\n",
+    )
+    .unwrap();
     std::fs::write(
         extract.join("referrals.csv"),
         "referral_id,kind,person_id,incident_id,referred_at,agency,consent\n\
