@@ -545,7 +545,7 @@ fn record_section(
         out.push_str(&format!(
             "<h3 class=\"govuk-heading-s\">Record a case's discussion</h3><form method=\"post\" action=\"/marac/meetings/{id}/discussions\" novalidate>{}{}{}{}{}</form>",
             csrf(&s.csrf_token),
-            select("referral_id", "Case", &case_options(v), f.get("referral_id"), errors),
+            select("discussion_referral_id", "Case", &case_options(v), f.get("discussion_referral_id"), errors),
             textarea(
                 "discussion",
                 "What the meeting said",
@@ -569,7 +569,7 @@ fn record_section(
         out.push_str(&format!(
             "<h3 class=\"govuk-heading-s\">Transfer a case to another MARAC</h3><form method=\"post\" action=\"/marac/meetings/{id}/transfers\" novalidate>{}{}{}{}{}</form>",
             csrf(&s.csrf_token),
-            select("referral_id", "Case", &case_options(v), f.get("referral_id"), errors),
+            select("transfer_referral_id", "Case", &case_options(v), f.get("transfer_referral_id"), errors),
             Input::text("to_area", "To", f.get("to_area"))
                 .hint("Another of the force's MARAC areas, or another force's MARAC by name")
                 .width("20")
@@ -622,13 +622,23 @@ pub async fn record_discussion(
         Err(r) => return r,
     };
     let input = service::DiscussionInput {
-        referral_id: f.get("referral_id").to_owned(),
+        referral_id: f.get("discussion_referral_id").to_owned(),
         discussion: f.get("discussion").to_owned(),
         risk_after: f.get("risk_after").to_owned(),
     };
     match service::record_discussion(&app, &s, &raw, &input).await {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
+        Err(e) => {
+            agenda_form_failure(
+                &app,
+                &s,
+                &raw,
+                &f,
+                on_form(e, "discussion_"),
+                record_section,
+            )
+            .await
+        }
     }
 }
 
@@ -644,13 +654,15 @@ pub async fn transfer(
         Err(r) => return r,
     };
     let input = service::TransferInput {
-        referral_id: f.get("referral_id").to_owned(),
+        referral_id: f.get("transfer_referral_id").to_owned(),
         to_area: f.get("to_area").to_owned(),
         reason: f.get("reason").to_owned(),
     };
     match service::transfer(&app, &s, &raw, &input).await {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
+        Err(e) => {
+            agenda_form_failure(&app, &s, &raw, &f, on_form(e, "transfer_"), record_section).await
+        }
     }
 }
 
@@ -838,7 +850,7 @@ fn actions_section(
             "<h3 class=\"govuk-heading-s\">Add an action</h3><form method=\"post\" action=\"/marac/meetings/{}/actions\" novalidate>{}{}{}{}{}{}{}</form>",
             v.meeting.id,
             csrf(&s.csrf_token),
-            select("referral_id", "Case", &cases, f.get("referral_id"), errors),
+            select("action_referral_id", "Case", &cases, f.get("action_referral_id"), errors),
             radios(
                 "about",
                 "About",
@@ -872,7 +884,7 @@ pub async fn add_action(
         Err(r) => return r,
     };
     let input = service::ActionInput {
-        referral_id: f.get("referral_id").to_owned(),
+        referral_id: f.get("action_referral_id").to_owned(),
         about: f.get("about").to_owned(),
         owner: f.get("owner").to_owned(),
         description: f.get("description").to_owned(),
@@ -880,7 +892,9 @@ pub async fn add_action(
     };
     match service::add_action(&app, &s, &raw, &input).await {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, actions_section).await,
+        Err(e) => {
+            agenda_form_failure(&app, &s, &raw, &f, on_form(e, "action_"), actions_section).await
+        }
     }
 }
 
@@ -1016,7 +1030,7 @@ fn research_section(
             "<h3 class=\"govuk-heading-s\">Add your agency's research</h3><form method=\"post\" action=\"/marac/meetings/{}/research\" novalidate>{}{}{}{}</form>",
             v.meeting.id,
             csrf(&s.csrf_token),
-            select("referral_id", "Case", &case_options(v), f.get("referral_id"), errors),
+            select("research_referral_id", "Case", &case_options(v), f.get("research_referral_id"), errors),
             textarea(
                 "text",
                 "What your agency holds",
@@ -1041,9 +1055,40 @@ pub async fn add_research(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match service::add_research(&app, &s, &raw, f.get("referral_id"), f.get("text")).await {
+    match service::add_research(&app, &s, &raw, f.get("research_referral_id"), f.get("text")).await
+    {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, research_section).await,
+        Err(e) => {
+            agenda_form_failure(
+                &app,
+                &s,
+                &raw,
+                &f,
+                on_form(e, "research_"),
+                research_section,
+            )
+            .await
+        }
+    }
+}
+
+/// The agenda holds several forms that each choose a case: each names its own field
+/// (`research_referral_id`, ...) so no two share an id, and the use case's `referral_id`
+/// problem is put on the form's field.
+fn on_form(failure: Failure, prefix: &str) -> Failure {
+    match failure {
+        Failure::Invalid(errors) => Failure::Invalid(
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    if e.field == "referral_id" {
+                        e.field = format!("{prefix}referral_id");
+                    }
+                    e
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 

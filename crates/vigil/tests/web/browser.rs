@@ -499,6 +499,251 @@ fn partners_and_officers_cannot_reach_what_is_not_theirs_in_a_browser() {
     );
 }
 
+/// The MARAC cycle as its people walk it: the CRU refers a high-risk victim; the referral
+/// is on the next meeting's agenda with the children's cases; the IDVA service and health
+/// research it; on the day the coordinator records attendance, the discussion and actions
+/// for the police and housing; housing sees only its action and completes it; the chair
+/// approves the minutes, which housing reads with the address; a new incident between the
+/// same people raises a repeat referral; a partner of another area or agency finds
+/// nothing, typing addresses included; a declined consent keeps an IDVA referral from the
+/// IDVA service.
+#[test]
+fn a_marac_cycle_in_a_browser() {
+    let (_one, srv, b) = flow();
+    for (user, agency, lpa) in [
+        ("housing.north", "housing", "North"),
+        ("idva.north", "idva", "North"),
+        ("housing.south", "housing", "South"),
+        ("probation.north", "probation", "North"),
+    ] {
+        add_user(
+            &srv.db,
+            user,
+            "partner_agency",
+            &["--agency", agency, "--lpa", lpa],
+        );
+    }
+    let case_path = recorded_case(&srv, 15);
+    let case_id = case_path.rsplit('/').next().unwrap().to_owned();
+
+    // The CRU refers Dana Newfield (15 ticks, children present) on the referral form.
+    b.sign_in("cru");
+    b.go(&case_path);
+    b.submit(&format!("a[href='{case_path}/referrals/new']"));
+    b.choose("kind", "marac");
+    b.choose("consent", "not_known");
+    b.type_into("referrer_phone", "01245 491491");
+    b.type_into("victim_wishes", "To be safe at home with her children");
+    b.choose("consent_sought", "no");
+    b.choose("disability", "no");
+    b.choose("sexuality", "not_known");
+    b.choose("transgender", "not_known");
+    b.assert_accessible("referral form");
+    b.submit("button[value=save]");
+    assert!(b.text().contains("Referral made"), "{}", b.text());
+    // And to the IDVA service, which she declined.
+    b.submit(&format!("a[href='{case_path}/referrals/new']"));
+    b.choose("kind", "idva");
+    b.choose("consent", "no");
+    b.submit("button[value=save]");
+    assert!(b.text().contains("Referral made"), "{}", b.text());
+
+    // The coordinator plans North's meeting: Dana's case is among those with children.
+    b.sign_in("coordinator");
+    b.go("/marac/meetings");
+    b.select("area", "North");
+    b.type_into("held_on", "03/09/2019");
+    b.type_into("venue", "Room 4, Chelmsford");
+    b.submit("main form[action='/marac/meetings'] button[type=submit]");
+    let agenda = b.path();
+    let text = b.text();
+    let (children_at, adults_at, dana) = (
+        text.find("Cases with children").unwrap(),
+        text.find("Adult-only cases").unwrap(),
+        text.find("Dana Newfield").unwrap(),
+    );
+    assert!(children_at < dana && dana < adults_at, "{text}");
+    b.assert_accessible("agenda");
+    let option_of = |select: &str| -> String {
+        b.script(
+            "return [...document.querySelectorAll(`#${arguments[0]} option`)].find(o => o.text.includes('Newfield')).value;",
+            json!([select]),
+        )
+        .as_str()
+        .unwrap()
+        .to_owned()
+    };
+
+    // The IDVA service and health say what they hold.
+    for (user, held) in [
+        ("idva.north", "Known to the IDVA service in 2018"),
+        ("nhs", "Two A&E attendances with injuries this year"),
+    ] {
+        b.sign_in(user);
+        b.go(&agenda);
+        let rid = option_of("research_referral_id");
+        b.select("research_referral_id", &rid);
+        b.type_into("text", held);
+        b.submit("form[action$='/research'] button[type=submit]");
+        assert!(b.text().contains(held), "{user}: {}", b.text());
+    }
+
+    // The day of the meeting: attendance, the discussion, and actions for the police and
+    // housing.
+    srv.clock
+        .as_ref()
+        .unwrap()
+        .set(vigil_web::clock::parse_clock("2019-09-03T10:00:00Z").unwrap());
+    b.sign_in("coordinator");
+    b.go(&agenda);
+    for (agency, who) in [
+        ("police", "DS Example (CRU)"),
+        ("health", "Safeguarding nurse"),
+        ("housing", "Housing options officer"),
+        ("idva", "Senior IDVA"),
+    ] {
+        b.type_into(&format!("attendees-{agency}"), who);
+    }
+    b.submit("form[action$='/attendance'] button[type=submit]");
+    assert!(b.text().contains("Housing options officer"), "{}", b.text());
+    let rid = option_of("discussion_referral_id");
+    b.select("discussion_referral_id", &rid);
+    b.type_into(
+        "discussion",
+        "Threats to kill since separation; police and housing to act this week",
+    );
+    b.choose("risk_after", "high");
+    b.submit("form[action$='/discussions'] button[type=submit]");
+    for (owner, what) in [
+        ("police", "Flag the address for an urgent response"),
+        ("housing", "Sanctuary scheme: fit a door alarm"),
+    ] {
+        b.select("action_referral_id", &rid);
+        b.choose("about", "victim");
+        b.select("owner", owner);
+        b.type_into("description", what);
+        b.type_into("due", "10/09/2019");
+        b.submit("form[action$='/actions'] button[type=submit]");
+        assert!(b.text().contains(what), "{}", b.text());
+    }
+    b.assert_accessible("agenda with its record");
+
+    // Housing sees only its own action, and completes it.
+    b.sign_in("housing.north");
+    b.go("/marac/actions");
+    let mine = b.text();
+    assert!(
+        mine.contains("fit a door alarm") && !mine.contains("urgent response"),
+        "{mine}"
+    );
+    let form_action = b
+        .script(
+            "return document.querySelector(\"form[action$='/complete']\").getAttribute('action');",
+            json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let action_id = form_action.split('/').nth(3).unwrap().to_owned();
+    b.type_into(
+        &format!("evidence-{action_id}"),
+        "Door alarm fitted on 4 September; victim shown how to use it",
+    );
+    b.submit("form[action$='/complete'] button[type=submit]");
+    assert!(b.text().contains("Door alarm fitted"), "{}", b.text());
+    b.assert_accessible("actions");
+
+    // The chair approves the minutes; housing (there, and acting on the address) reads them.
+    b.sign_in("chair");
+    b.go(&agenda);
+    b.submit("form[action$='/approval'] button[type=submit]");
+    assert!(b.text().contains("Approved by the chair"), "{}", b.text());
+    b.sign_in("housing.north");
+    b.go(&format!("{agenda}/minutes"));
+    assert!(
+        b.text().contains("3 Mill Lane") && b.text().contains("Sanctuary scheme"),
+        "{}",
+        b.text()
+    );
+    b.assert_accessible("minutes");
+
+    // A partner of another area, or of another agency, finds nothing — typing the
+    // addresses too.
+    b.sign_in("housing.south");
+    for path in [agenda.clone(), format!("{agenda}/minutes")] {
+        b.go(&path);
+        assert!(b.text().contains("Page not found"), "{path}: {}", b.text());
+    }
+    b.go("/marac/actions");
+    assert!(!b.text().contains("door alarm"), "{}", b.text());
+    b.sign_in("probation.north");
+    b.go("/marac/actions");
+    assert!(!b.text().contains("door alarm"), "{}", b.text());
+    b.go(&format!("{agenda}/minutes"));
+    assert!(
+        b.text().contains("Page not found"),
+        "probation did not attend: {}",
+        b.text()
+    );
+
+    // The declined IDVA referral is not the IDVA service's to see.
+    let cru = crate::api::token(&srv, "cru");
+    let (_, case) = crate::api::api(&srv, "GET", &format!("/api/v1/cases/{case_id}"), &cru, None);
+    let idva_ref = case["referrals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "idva")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.sign_in("idva.north");
+    b.go("/idva");
+    assert!(!b.text().contains(&idva_ref), "{}", b.text());
+    b.go(&format!("/shared/{idva_ref}"));
+    assert!(b.text().contains("Page not found"), "{}", b.text());
+
+    // A new incident between the same people within 12 months: a repeat referral is due.
+    let (victim, suspect) = (
+        case["incident"]["victim_id"].as_str().unwrap().to_owned(),
+        case["incident"]["suspect_id"].as_str().unwrap().to_owned(),
+    );
+    let (officer, csrf) = sign_in(&srv, "officer");
+    let r = http(
+        &srv.addr,
+        "POST",
+        "/incidents",
+        Some(&officer),
+        Some(&crate::flows::intake(
+            &csrf,
+            5,
+            &[
+                ("victim_id", &victim),
+                ("suspect_id", &suspect),
+                ("reported_at", "03/09/2019 09:30"),
+                ("arrived_at", "03/09/2019 09:45"),
+            ],
+        )),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let again = r
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    b.sign_in("cru");
+    b.go(&again);
+    assert!(
+        b.text()
+            .contains("repeat: referred to MARAC in the last 12 months"),
+        "{}",
+        b.text()
+    );
+}
+
 /// A shift, with the server's clock set: an incident recorded without a DASH, the DASH
 /// added, the case in the DAIT queue before any offence, allocated, raised to high by the
 /// sergeant's review and first in the CRU's queue, the Operation Encompass task overdue once
