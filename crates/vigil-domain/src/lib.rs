@@ -26,6 +26,7 @@ pub mod marac_actions;
 pub mod marac_meeting;
 pub mod marac_record;
 pub mod marac_return;
+pub mod mash;
 pub mod offence_codes;
 pub mod offence_harm;
 pub mod outcome;

@@ -144,6 +144,9 @@ pub struct ClockRules {
     pub marac_referral_days: i64,
     /// Working days to the IDVA's first contact: 2 (RULES.md: common practice).
     pub idva_contact_working_days: u32,
+    /// Working days to the MASH's decision on a referral: 1 (Working Together to Safeguard
+    /// Children; Vigil applies it to adult referrals too).
+    pub mash_decision_working_days: u32,
     /// Days after an IDVA offer is declined by which the offer is reviewed. Vigil's choice: 7.
     pub idva_declined_review_days: i64,
     /// Days between reviews of an open investigation: 28.
@@ -178,6 +181,7 @@ impl Default for ClockRules {
             crime_recording_hours: 24,
             marac_referral_days: 7,
             idva_contact_working_days: 2,
+            mash_decision_working_days: 1,
             idva_declined_review_days: 7,
             review_days: 28,
             victim_update_working_days_enhanced: 1,

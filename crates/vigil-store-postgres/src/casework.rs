@@ -121,6 +121,14 @@ pub async fn save_case(
         rows::marac_form_values,
     )
     .await?;
+    insert_table(
+        &mut tx,
+        "mash_cases",
+        cc::MASH_CASES,
+        &change.mash,
+        rows::mash_case_values,
+    )
+    .await?;
     if let Some(i) = &change.incident {
         update_rows(
             &mut tx,
@@ -514,6 +522,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     .await?;
     let meetings = crate::meetings::all(&mut *tx, None).await?;
     let idva = crate::idva::all(&mut *tx).await?;
+    let mash = crate::mash::all(&mut *tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
     let marac = crate::marac_record::record(&mut tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
@@ -529,6 +538,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         meetings,
         actions,
         idva,
+        mash,
         research,
         marac,
     })
@@ -603,6 +613,7 @@ pub async fn add_casework(
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
     crate::meetings::put_research(&mut *conn, &work.research).await?;
     crate::idva::put(&mut *conn, &work.idva).await?;
+    crate::mash::put(&mut *conn, &work.mash).await?;
     crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod accounts;
 mod casework;
 mod idva;
 mod marac_record;
+mod mash;
 mod meetings;
 mod migrations;
 mod read;
@@ -467,6 +468,29 @@ impl Store for PostgresStore {
         idva: Option<&Username>,
     ) -> StoreResult<Vec<vigil_domain::idva::IdvaCase>> {
         idva::caseload(&self.pool, idva).await
+    }
+
+    async fn mash_case(
+        &self,
+        id: &vigil_domain::ReferralId,
+    ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::mash::MashCase>>> {
+        mash::one(&self.pool, id).await
+    }
+
+    async fn save_mash_case(
+        &self,
+        c: &vigil_domain::mash::MashCase,
+        expected_version: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64> {
+        mash::save(&self.pool, c, Some(expected_version), audit).await
+    }
+
+    async fn mash_cases(
+        &self,
+        q: &vigil_store::MashQuery,
+    ) -> StoreResult<Vec<vigil_domain::mash::MashCase>> {
+        mash::list(&self.pool, q).await
     }
 
     async fn save_research(

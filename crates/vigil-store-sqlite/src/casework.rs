@@ -89,6 +89,13 @@ pub async fn save_case(
             &change.marac_forms,
             rows::marac_form_values,
         )?;
+        insert(
+            db,
+            "mash_cases",
+            cc::MASH_CASES,
+            &change.mash,
+            rows::mash_case_values,
+        )?;
         if let Some(i) = &change.incident {
             update_rows(
                 db,
@@ -470,6 +477,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     .await?;
     let meetings = crate::meetings::all(&mut *tx, None).await?;
     let idva = crate::idva::all(&mut *tx).await?;
+    let mash = crate::mash::all(&mut *tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     let marac = crate::marac_record::record(&mut tx, None).await?;
@@ -485,6 +493,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         meetings,
         actions,
         idva,
+        mash,
         research,
         marac,
     })
@@ -558,6 +567,7 @@ pub async fn add_casework(
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
     crate::meetings::put_research(&mut *conn, &work.research).await?;
     crate::idva::put(&mut *conn, &work.idva).await?;
+    crate::mash::put(&mut *conn, &work.mash).await?;
     crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }

@@ -350,6 +350,8 @@ pub struct CaseChange {
     pub encompass: Vec<vigil_domain::encompass::Notification>,
     /// MARAC referral forms made with their referrals (in `records`).
     pub marac_forms: Vec<vigil_domain::marac_record::ReferralForm>,
+    /// MASH cases opened by their referrals (in `records`).
+    pub mash: Vec<vigil_domain::mash::MashCase>,
 }
 
 impl CaseChange {
@@ -366,6 +368,7 @@ impl CaseChange {
             children: Vec::new(),
             encompass: Vec::new(),
             marac_forms: Vec::new(),
+            mash: Vec::new(),
         }
     }
 }
@@ -414,6 +417,23 @@ pub struct Casework {
     pub research: Vec<vigil_domain::marac_meeting::Research>,
     /// What MARAC wrote down: referral forms, meeting records, transfers.
     pub marac: MaracRecord,
+    /// The MASH's work on its referrals, with versions.
+    pub mash: Vec<Versioned<vigil_domain::mash::MashCase>>,
+}
+
+/// Which MASH cases to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MashQuery {
+    /// In one area (a hub's).
+    pub lpa: Option<vigil_domain::Lpa>,
+    /// About children or an adult (the hub's agency decides which).
+    pub about: Option<vigil_domain::mash::Subject>,
+    /// Referred by one officer (their outcomes to read).
+    pub referred_by: Option<Username>,
+    /// Only those not yet decided.
+    pub undecided: bool,
+    /// Only those decided whose outcome the referrer has not read.
+    pub unread: bool,
 }
 
 /// What MARAC wrote down (`vigil_domain::marac_record`): the referral forms, and for the
@@ -792,6 +812,24 @@ pub trait Store: Send + Sync {
         evidence: &str,
         audit: &AuditEntry,
     ) -> StoreResult<bool>;
+
+    /// The MASH's record of one referral, with its version.
+    async fn mash_case(
+        &self,
+        id: &vigil_domain::ReferralId,
+    ) -> StoreResult<Option<Versioned<vigil_domain::mash::MashCase>>>;
+
+    /// Saves a MASH case over the version read (a conflict otherwise), audited. Returns
+    /// the new version.
+    async fn save_mash_case(
+        &self,
+        c: &vigil_domain::mash::MashCase,
+        expected_version: i64,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64>;
+
+    /// MASH cases, oldest referral first (at most 10,000).
+    async fn mash_cases(&self, q: &MashQuery) -> StoreResult<Vec<vigil_domain::mash::MashCase>>;
 
     /// What MARAC wrote down: every referral form and transfer, and the records of the
     /// meetings named (every meeting's with `None`; none with an empty list).

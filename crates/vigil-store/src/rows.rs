@@ -624,6 +624,25 @@ pub mod casework_columns {
         "closed_at",
         "close_reason",
     ];
+    pub const MASH_CASES: &[&str] = &[
+        "referral_id",
+        "person_id",
+        "incident_id",
+        "lpa",
+        "referred_at",
+        "referred_by",
+        "about",
+        "children",
+        "concern",
+        "research",
+        "research_by",
+        "research_at",
+        "decision",
+        "rationale",
+        "decided_by",
+        "decided_at",
+        "outcome_read_at",
+    ];
     pub const MARAC_RESEARCH: &[&str] = &[
         "meeting_id",
         "referral_id",
@@ -1363,6 +1382,104 @@ pub fn idva_case<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::idva::IdvaCas
         first_contact,
         engagement,
         closed: closed_at.zip(close_reason),
+    })
+}
+
+/// A MASH case as stored (`casework_columns::MASH_CASES`); its children one id after
+/// another, separated by spaces.
+pub fn mash_case_values<V: Values>(b: &mut V, c: &vigil_domain::mash::MashCase) {
+    b.text(c.referral_id.as_str());
+    b.text(c.person_id.as_str());
+    b.opt_text(c.incident_id.as_ref().map(|i| i.as_str()));
+    b.text(c.lpa.as_str());
+    b.datetime(c.referred_at);
+    b.text(c.referred_by.as_str());
+    b.text(c.about.as_str());
+    b.text(
+        &c.children
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    b.text(&c.concern);
+    match &c.research {
+        Some((text, by, at)) => {
+            b.text(text);
+            b.text(by.as_str());
+            b.datetime(*at);
+        }
+        None => {
+            b.null();
+            b.null();
+            b.null();
+        }
+    }
+    match &c.decision {
+        Some((d, why, by, at)) => {
+            b.text(d.as_str());
+            b.text(why);
+            b.text(by.as_str());
+            b.datetime(*at);
+        }
+        None => {
+            b.null();
+            b.null();
+            b.null();
+            b.null();
+        }
+    }
+    match c.outcome_read_at {
+        Some(t) => b.datetime(t),
+        None => b.null(),
+    }
+}
+
+/// A MASH case from its stored columns.
+pub fn mash_case<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::mash::MashCase> {
+    use vigil_domain::access::Username;
+    let referral_id = c.req(ReferralId::parse)?;
+    let person_id = c.req(PersonId::parse)?;
+    let incident_id = c.opt(IncidentId::parse)?;
+    let lpa = c.req(Lpa::parse)?;
+    let referred_at = c.datetime()?;
+    let referred_by = c.req(Username::parse)?;
+    let about = c.req(vigil_domain::mash::Subject::parse)?;
+    let children = c
+        .opt_string()?
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(PersonId::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| c.bad(e))?;
+    let concern = c.opt_string()?.unwrap_or_default();
+    let research = c.opt_string()?;
+    let research_by = c.opt(Username::parse)?;
+    let research_at = c.opt_datetime()?;
+    let decision = c.opt(vigil_domain::mash::Decision::parse)?;
+    let rationale = c.opt_string()?;
+    let decided_by = c.opt(Username::parse)?;
+    let decided_at = c.opt_datetime()?;
+    let outcome_read_at = c.opt_datetime()?;
+    Ok(vigil_domain::mash::MashCase {
+        referral_id,
+        person_id,
+        incident_id,
+        lpa,
+        referred_at,
+        referred_by,
+        about,
+        children,
+        concern,
+        research: match (research, research_by, research_at) {
+            (Some(t), Some(by), Some(at)) => Some((t, by, at)),
+            _ => None,
+        },
+        decision: match (decision, rationale, decided_by, decided_at) {
+            (Some(d), Some(why), Some(by), Some(at)) => Some((d, why, by, at)),
+            _ => None,
+        },
+        outcome_read_at,
     })
 }
 

@@ -1387,6 +1387,9 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_marac::transfer))
         .routes(routes!(crate::api_marac::minutes))
         .routes(routes!(crate::api_marac::partner_referral))
+        .routes(routes!(crate::api_marac::mash_list))
+        .routes(routes!(crate::api_marac::mash_one))
+        .routes(routes!(crate::api_marac::mash_step))
         .routes(routes!(crate::api_work::idva_list))
         .routes(routes!(crate::api_work::idva_step))
 }

@@ -1,6 +1,7 @@
-//! `/api/v1` for the record MARAC keeps: a meeting's attendance, each case's discussion
-//! and the risk after it, the chair's approval, transfers, the minutes, and partners'
-//! MARAC referrals. The same use cases as the pages (`service::marac`).
+//! `/api/v1` for the multi-agency record: MARAC's (a meeting's attendance, each case's
+//! discussion and the risk after it, the chair's approval, transfers, the minutes,
+//! partners' MARAC referrals) and the MASH's (its referrals, research and decisions). The
+//! same use cases as the pages (`service::marac`, `service::mash`).
 
 use crate::App;
 use crate::api::{Caller, ErrorBody, from_failure, json_problem};
@@ -310,6 +311,117 @@ pub async fn partner_referral(
             Json(crate::api::CreatedDto { id: id.to_string() }),
         )
             .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+// ----- the MASH -----
+
+/// A MASH referral as the hub or the referring officer sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MashDto {
+    pub referral_id: String,
+    pub person_id: String,
+    pub name: Option<String>,
+    pub incident_id: Option<String>,
+    pub lpa: String,
+    /// `children` or `adult`.
+    pub about: String,
+    pub children: Vec<String>,
+    pub referred_at: String,
+    pub referred_by: String,
+    pub concern: String,
+    /// Where it stands, in words.
+    pub state: String,
+    pub decision_due: String,
+    pub research: Option<String>,
+    pub decision: Option<String>,
+    pub rationale: Option<String>,
+    pub decided_at: Option<String>,
+    pub outcome_read_at: Option<String>,
+}
+
+fn mash_dto(app: &App, i: &service::MashItem) -> MashDto {
+    let c = &i.case;
+    MashDto {
+        referral_id: c.referral_id.to_string(),
+        person_id: c.person_id.to_string(),
+        name: i.names.get(&c.person_id).cloned(),
+        incident_id: c.incident_id.as_ref().map(|x| x.to_string()),
+        lpa: c.lpa.to_string(),
+        about: c.about.as_str().to_owned(),
+        children: c.children.iter().map(|p| p.to_string()).collect(),
+        referred_at: format_datetime(c.referred_at),
+        referred_by: c.referred_by.to_string(),
+        concern: c.concern.clone(),
+        state: c.state().to_owned(),
+        decision_due: format_datetime(c.decision_due(&app.rules)),
+        research: c.research.as_ref().map(|(t, _, _)| t.clone()),
+        decision: c
+            .decision
+            .as_ref()
+            .map(|(d, _, _, _)| d.as_str().to_owned()),
+        rationale: c.decision.as_ref().map(|(_, r, _, _)| r.clone()),
+        decided_at: c
+            .decision
+            .as_ref()
+            .map(|(_, _, _, at)| format_datetime(*at)),
+        outcome_read_at: c.outcome_read_at.map(format_datetime),
+    }
+}
+
+/// The hub's MASH referrals (children's social care: those about children; adult social
+/// care: those about adults; in the user's area), awaiting a decision first.
+#[utoipa::path(get, path = "/mash", tag = "partners",
+    responses((status = 200, body = Vec<MashDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn mash_list(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
+    match service::mash_referrals(&app, &s).await {
+        Ok(items) => {
+            Json(items.iter().map(|i| mash_dto(&app, i)).collect::<Vec<_>>()).into_response()
+        }
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// One MASH referral: for its hub and the officer who referred it.
+#[utoipa::path(get, path = "/mash/{id}", tag = "partners",
+    params(("id" = String, Path, description = "The MASH referral")),
+    responses((status = 200, body = MashDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn mash_one(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    match service::mash_referral(&app, &s, &id).await {
+        Ok(i) => Json(mash_dto(&app, &i)).into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}
+
+/// Takes a step on a MASH referral: `research` (with `research`) and `decide` (with
+/// `decision` and `rationale`) by the hub; `outcome_read` by the referring officer.
+#[utoipa::path(post, path = "/mash/{id}/steps", tag = "partners",
+    params(("id" = String, Path, description = "The MASH referral")),
+    request_body = service::MashStepInput,
+    responses((status = 200, body = MashDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn mash_step(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<service::MashStepInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    if let Err(f) = service::mash_step(&app, &s, &id, &input).await {
+        return from_failure(&s, f).into_response();
+    }
+    match service::mash_referral(&app, &s, &id).await {
+        Ok(i) => Json(mash_dto(&app, &i)).into_response(),
         Err(f) => from_failure(&s, f).into_response(),
     }
 }

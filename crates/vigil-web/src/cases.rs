@@ -638,7 +638,7 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
             )
         }
         Task::Referral => format!(
-            "{}{}{}{}{}{}",
+            "{}{}{}{}{}{}{}",
             radios(
                 "kind",
                 "Refer the victim to",
@@ -704,6 +704,7 @@ fn task_fields(task: Task, c: &CaseFile, f: &FormData, errors: &[FieldError]) ->
                 errors
             ),
             crate::marac::referral_form_fields(f, errors),
+            crate::mash::referral_fields(f, errors),
         ),
         Task::Assessment(AssessmentStage::Primary) => dash_fields(f, errors),
         // A reassessment opens with the primary answers and shows what changed.
@@ -844,6 +845,8 @@ pub async fn task_save(
                 sexuality: f.get("sexuality").into(),
                 transgender: f.get("transgender").into(),
                 transferred_from: f.get("transferred_from").into(),
+                mash_about: f.get("mash_about").into(),
+                concern: f.get("concern").into(),
             },
         )
         .await

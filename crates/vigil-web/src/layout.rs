@@ -47,6 +47,12 @@ fn nav(s: &Session, current: &str) -> String {
         }) {
             items.push(("/marac/referrals/new".into(), "Refer to MARAC"));
         }
+        if matches!(
+            s.user.agency,
+            Some(vigil_domain::Agency::ChildrensServices | vigil_domain::Agency::AdultServices)
+        ) {
+            items.push(("/mash".into(), "MASH referrals"));
+        }
         if s.user.agency == Some(vigil_domain::Agency::Idva) {
             items.push(("/idva".into(), "IDVA referrals"));
         }

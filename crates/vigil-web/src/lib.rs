@@ -24,6 +24,7 @@ mod idva;
 mod intake;
 mod layout;
 mod marac;
+mod mash;
 mod pages;
 mod reads;
 mod request_log;
@@ -175,6 +176,8 @@ pub fn router(
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
+        .route("/mash", get(mash::list))
+        .route("/mash/{id}", get(mash::one).post(mash::step))
         .route("/idva", get(idva::list))
         .route("/idva/{id}", get(idva::one).post(idva::step))
         .route("/encompass", get(encompass::list))

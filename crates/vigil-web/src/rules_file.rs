@@ -39,6 +39,7 @@ struct Limits {
     crime_recording_hours: Option<i64>,
     marac_referral_days: Option<i64>,
     idva_contact_working_days: Option<u32>,
+    mash_decision_working_days: Option<u32>,
     idva_declined_review_days: Option<i64>,
     review_days: Option<i64>,
     victim_update_working_days_enhanced: Option<u32>,
@@ -189,6 +190,11 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
         "limits.idva_contact_working_days",
         l.idva_contact_working_days,
         &mut rules.idva_contact_working_days,
+    )?;
+    working(
+        "limits.mash_decision_working_days",
+        l.mash_decision_working_days,
+        &mut rules.mash_decision_working_days,
     )?;
     working(
         "limits.victim_update_working_days_enhanced",

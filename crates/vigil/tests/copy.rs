@@ -305,7 +305,35 @@ fn work_a_case(db: &str) {
             due: at("2019-01-07T08:30:00"),
             acknowledged: None,
         }];
+        let mash = vigil_domain::mash::MashCase {
+            referral_id: vigil_domain::ReferralId::parse("R8").unwrap(),
+            person_id: vigil_domain::PersonId::parse("P1").unwrap(),
+            incident_id: Some(incident.clone()),
+            lpa: lpa.clone(),
+            referred_at: at("2019-01-06T12:00:00"),
+            referred_by: ann.clone(),
+            about: vigil_domain::mash::Subject::Children,
+            children: vec![vigil_domain::PersonId::parse("P3").unwrap()],
+            concern: "Children present at a serious assault".into(),
+            research: None,
+            decision: None,
+            outcome_read_at: None,
+        };
+        change.mash = vec![mash.clone()];
         store.save_case(&change, &[]).await.unwrap();
+        let researched = mash
+            .apply(
+                &vigil_domain::mash::Step::Research {
+                    text: "Nothing held".into(),
+                },
+                &ann,
+                at("2019-01-07T09:00:00"),
+            )
+            .unwrap();
+        assert_eq!(
+            store.save_mash_case(&researched, 1, &audit).await.unwrap(),
+            2
+        );
         assert!(
             store
                 .acknowledge_encompass(
@@ -396,6 +424,9 @@ fn a_store_copies_to_postgresql_and_back_whole() {
         ),
         (1, 1, 1, 1, 1, 1)
     );
+    assert_eq!(work.mash.len(), 1);
+    assert_eq!(work.mash[0].version, 2);
+    assert!(work.mash[0].record.research.is_some());
     let m = &work.marac;
     assert_eq!(
         (

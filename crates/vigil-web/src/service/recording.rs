@@ -278,6 +278,12 @@ pub struct ReferralInput {
     pub transgender: String,
     /// For MARAC: a case transferred in from another force's MARAC, that MARAC's name.
     pub transferred_from: String,
+    /// For the MASH: `children` (the children named on the case) or `adult` (the victim,
+    /// an adult at risk).
+    pub mash_about: String,
+    /// For the MASH: why the officer refers, what the hub must decide on (10 to 4,000
+    /// characters).
+    pub concern: String,
 }
 
 pub async fn add_referral(
@@ -418,8 +424,58 @@ pub async fn add_referral(
             },
         );
     }
+    // A MASH referral is about the children named on the case, or the victim as an adult
+    // at risk, with the officer's concern.
+    let mut mash = None;
+    if kind == Some(ReferralKind::Mash) {
+        let subject = choice(
+            &mut errors,
+            "mash_about",
+            &input.mash_about,
+            "whom the MASH referral is about",
+            vigil_domain::mash::Subject::parse,
+        );
+        if subject == Some(vigil_domain::mash::Subject::Children) && case.children.is_empty() {
+            errors.push(FieldError::new(
+                "mash_about",
+                "No child is named on this case: name the children on the case's children page first",
+            ));
+        }
+        let concern = match vigil_domain::mash::check_concern(&input.concern) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.push(FieldError::new("concern", capitalise(&e.reason)));
+                None
+            }
+        };
+        if let (Some(subject), Some(concern)) = (subject, concern) {
+            mash = Some(vigil_domain::mash::MashCase {
+                referral_id: ReferralId::parse("R0").expect("a referral id"),
+                person_id: case.incident.victim_id.clone(),
+                incident_id: Some(id.clone()),
+                lpa: case.incident.lpa.clone(),
+                referred_at: app.now(),
+                referred_by: s.user.username.clone(),
+                about: subject,
+                children: match subject {
+                    vigil_domain::mash::Subject::Children => {
+                        case.children.iter().map(|c| c.person_id.clone()).collect()
+                    }
+                    vigil_domain::mash::Subject::Adult => Vec::new(),
+                },
+                concern,
+                research: None,
+                decision: None,
+                outcome_read_at: None,
+            });
+        }
+    }
     let (kind, consent, about) = valid!(errors; kind, consent, about);
     let rid = new_id(app, RecordKind::Referral, ReferralId::parse).await?;
+    let mash = mash.map(|m| vigil_domain::mash::MashCase {
+        referral_id: rid.clone(),
+        ..m
+    });
     let marac_form = marac_form.map(|f| vigil_domain::marac_record::ReferralForm {
         referral_id: rid.clone(),
         ..f
@@ -465,6 +521,7 @@ pub async fn add_referral(
             c.records = records.clone();
             c.encompass = notification.iter().cloned().collect();
             c.marac_forms = marac_form.iter().cloned().collect();
+            c.mash = mash.iter().cloned().collect();
         },
         vec![entry],
     )

@@ -275,6 +275,19 @@ fn routes() -> Vec<Route> {
             expect: [404, 404, 404, 404, 400, 404, 404, 404, 400, 404],
         },
         Route {
+            // The MASH's pages: the fixture has no children's or adult social care user.
+            method: "GET",
+            path: "/mash",
+            json: None,
+            expect: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/mash",
+            json: None,
+            expect: [403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Route {
             // The IDVA service's pages: the fixture has no IDVA user.
             method: "GET",
             path: "/idva",

@@ -11,6 +11,7 @@ mod encompass;
 mod flows;
 pub mod marac;
 mod marac_record;
+mod mash;
 mod pages;
 mod partners;
 mod restricted;
