@@ -286,7 +286,7 @@ fn work_a_case(db: &str) {
                     }],
                     ..Default::default()
                 },
-                &[audit.clone()],
+                std::slice::from_ref(&audit),
             )
             .await
             .unwrap();
