@@ -18,6 +18,60 @@ use crate::time::{Date, DateTime, Duration};
 /// How far back the first meeting of an area looks for referrals.
 pub const FIRST_LOOKBACK_DAYS: i64 = 28;
 
+/// How many cases a meeting hears when the force has not said: Vigil's choice, to warn a
+/// coordinator before an agenda grows past what one sitting can discuss (SafeLives sets no
+/// number; a force sets its own in the rules file).
+pub const DEFAULT_CAPACITY: u32 = 25;
+
+/// How a MARAC area meets: every `every_weeks` weeks on the weekday of `first`, hearing at
+/// most `capacity` cases a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pattern {
+    pub first: Date,
+    pub every_weeks: u32,
+    pub capacity: u32,
+}
+
+impl Pattern {
+    /// Whether a meeting on `day` keeps to the pattern.
+    pub fn fits(&self, day: Date) -> bool {
+        let days = (day - self.first).num_days();
+        days >= 0 && days % (7 * i64::from(self.every_weeks)) == 0
+    }
+
+    /// The pattern's next `n` meeting days on or after `from`.
+    pub fn next(&self, from: Date, n: usize) -> Vec<Date> {
+        let step = 7 * i64::from(self.every_weeks.max(1));
+        let mut day = if from <= self.first {
+            self.first
+        } else {
+            let behind = (from - self.first).num_days();
+            self.first + Duration::days((behind + step - 1) / step * step)
+        };
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            out.push(day);
+            day += Duration::days(step);
+        }
+        out
+    }
+
+    /// The pattern in words.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} on {}s from {}, up to {} cases a meeting",
+            if self.every_weeks == 1 {
+                "every week".to_owned()
+            } else {
+                format!("every {} weeks", self.every_weeks)
+            },
+            self.first.format("%A"),
+            crate::dates::long(self.first),
+            self.capacity
+        )
+    }
+}
+
 /// A meeting as planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
@@ -232,6 +286,26 @@ mod tests {
         assert_eq!(
             agenda_window(d("2019-09-03"), None),
             (d("2019-08-06"), d("2019-09-02"))
+        );
+    }
+
+    #[test]
+    fn a_pattern_names_its_days_and_refuses_others() {
+        let p = Pattern {
+            first: d("2019-09-03"),
+            every_weeks: 2,
+            capacity: 20,
+        };
+        assert!(p.fits(d("2019-09-17")) && !p.fits(d("2019-09-10")) && !p.fits(d("2019-08-20")));
+        assert_eq!(
+            p.next(d("2019-09-04"), 2),
+            [d("2019-09-17"), d("2019-10-01")]
+        );
+        assert_eq!(p.next(d("2019-08-01"), 1), [d("2019-09-03")]);
+        assert_eq!(p.next(d("2019-09-17"), 1), [d("2019-09-17")]);
+        assert_eq!(
+            p.describe(),
+            "every 2 weeks on Tuesdays from 3 September 2019, up to 20 cases a meeting"
         );
     }
 

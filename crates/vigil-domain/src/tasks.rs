@@ -164,6 +164,9 @@ pub struct ClockRules {
     /// MARAC areas whose criteria differ from the force's `marac` (some use 17 DASH ticks
     /// for visible high risk), by MARAC area.
     pub marac_by_area: std::collections::BTreeMap<String, crate::marac::MaracCriteria>,
+    /// How each MARAC area meets (an area not listed meets on any day it plans, hearing
+    /// `marac_meeting::DEFAULT_CAPACITY` cases).
+    pub marac_meets: std::collections::BTreeMap<String, crate::marac_meeting::Pattern>,
     /// Each area's school calendar; areas without one use `default_school`.
     pub schools: HashMap<Lpa, SchoolCalendar>,
     pub default_school: SchoolCalendar,
@@ -190,6 +193,7 @@ impl Default for ClockRules {
             marac: crate::marac::MaracCriteria::default(),
             marac_areas: crate::marac_return::MaracAreas::default(),
             marac_by_area: std::collections::BTreeMap::new(),
+            marac_meets: std::collections::BTreeMap::new(),
             schools: HashMap::new(),
             default_school: SchoolCalendar::default(),
         }
@@ -203,6 +207,13 @@ impl ClockRules {
         self.marac_by_area
             .get(self.marac_areas.area_of_lpa(lpa))
             .unwrap_or(&self.marac)
+    }
+
+    /// The most cases a meeting of a MARAC area hears.
+    pub fn marac_capacity(&self, area: &str) -> u32 {
+        self.marac_meets
+            .get(area)
+            .map_or(crate::marac_meeting::DEFAULT_CAPACITY, |p| p.capacity)
     }
 
     pub fn school(&self, lpa: &Lpa) -> &SchoolCalendar {

@@ -819,6 +819,8 @@ pub struct AgendaDto {
     pub withheld: u64,
     /// What each agency holds on each case, for this meeting.
     pub research: Vec<ResearchDto>,
+    /// The most cases the area's meetings hear; more on the agenda is over capacity.
+    pub capacity: u32,
 }
 
 /// One agency's research on a case for a meeting.
@@ -923,6 +925,7 @@ pub async fn agenda(
             from: vigil_domain::time::format_date(v.window.0),
             to: vigil_domain::time::format_date(v.window.1),
             withheld: v.withheld,
+            capacity: v.capacity,
             research: v.research.iter().map(ResearchDto::from).collect(),
             items: v
                 .items

@@ -227,8 +227,25 @@ pub async fn marac_return(
 
 // ----- meetings and agendas -----
 
+/// Each area's meeting pattern, with its next three meeting days from today.
+type Patterns = Vec<(
+    String,
+    vigil_domain::marac_meeting::Pattern,
+    Vec<vigil_domain::Date>,
+)>;
+
+fn patterns(app: &App) -> Patterns {
+    let today = app.now().date();
+    app.rules
+        .marac_meets
+        .iter()
+        .map(|(area, p)| (area.clone(), *p, p.next(today, 3)))
+        .collect()
+}
+
 fn meetings_page(
     s: &Session,
+    patterns: &Patterns,
     areas: &[String],
     all: &[vigil_domain::marac_meeting::Meeting],
     f: &crate::forms::FormData,
@@ -237,6 +254,22 @@ fn meetings_page(
     let mut body = error_summary(errors);
     body.push_str(&h1("MARAC meetings"));
     body.push_str(&p("Each meeting's agenda is built from its area's MARAC referrals since the area's last meeting: cases with children first, repeats and cases heard before marked."));
+    if !patterns.is_empty() {
+        body.push_str(&table(
+            "How each area meets",
+            &["Area", "Pattern", "Next meetings"],
+            patterns
+                .iter()
+                .map(|(area, p, next)| {
+                    vec![
+                        esc(area),
+                        esc(&p.describe()),
+                        esc(&next.iter().map(|d| long(*d)).collect::<Vec<_>>().join(", ")),
+                    ]
+                })
+                .collect(),
+        ));
+    }
     body.push_str(&table(
         "Meetings, latest first",
         &["Meeting", "Area", "Venue"],
@@ -259,7 +292,7 @@ fn meetings_page(
         return page_at("MARAC meetings", Some(s), "/marac/meetings", &body);
     }
     body.push_str(&format!(
-        "<h2 class=\"govuk-heading-m\">Plan a meeting</h2><form method=\"post\" action=\"/marac/meetings\" novalidate>{}{}{}{}{}</form>",
+        "<h2 class=\"govuk-heading-m\">Plan a meeting</h2><form method=\"post\" action=\"/marac/meetings\" novalidate>{}{}{}{}{}{}</form>",
         csrf(&s.csrf_token),
         select("area", "MARAC area", &options, f.get("area"), errors),
         Input::text("held_on", "Day", f.get("held_on"))
@@ -270,6 +303,12 @@ fn meetings_page(
             .hint("A room, or Online")
             .width("20")
             .render(errors),
+        checkbox(
+            "extra",
+            "An extra meeting, off the area's pattern (when the agenda is over capacity)",
+            f.flag("extra"),
+            errors
+        ),
         button("Plan the meeting", None, false)
     ));
     page_at("MARAC meetings", Some(s), "/marac/meetings", &body)
@@ -280,6 +319,7 @@ pub async fn meetings(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Res
     match service::meetings(&app, &s).await {
         Ok(all) => Html(meetings_page(
             &s,
+            &patterns(&app),
             &service::marac_areas(&app),
             &all,
             &crate::forms::FormData(Vec::new()),
@@ -305,6 +345,7 @@ pub async fn plan_meeting(
         area: f.get("area").to_owned(),
         held_on: f.get("held_on").to_owned(),
         venue: f.get("venue").to_owned(),
+        extra: f.flag("extra"),
     };
     match service::create_meeting(&app, &s, &input).await {
         Ok(m) => axum::response::Redirect::to(&format!("/marac/meetings/{}", m.id)).into_response(),
@@ -314,6 +355,7 @@ pub async fn plan_meeting(
                 StatusCode::BAD_REQUEST,
                 Html(meetings_page(
                     &s,
+                    &patterns(&app),
                     &service::marac_areas(&app),
                     &all,
                     &f,
@@ -350,6 +392,15 @@ pub async fn agenda(
         if v.items.len() == 1 { "" } else { "s" }
     )));
     body.push_str(&withheld_notice(v.withheld));
+    let heard = v.items.len() as u64 + v.withheld;
+    if heard > u64::from(v.capacity) {
+        body.push_str(&format!(
+            "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span><strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>Over capacity: {heard} cases for a meeting that hears {}. Plan an extra meeting, or agree with the chair which cases wait.</strong></div>",
+            v.capacity
+        ));
+    } else {
+        body.push_str(&p(&format!("{heard} of {} places taken.", v.capacity)));
+    }
     let with_children = v.items.iter().filter(|i| i.children).count();
     let row = |n: usize, i: &vigil_domain::marac_meeting::AgendaItem| {
         let mut marks = Vec::new();

@@ -66,6 +66,17 @@ struct MaracOverrides {
     escalation_incidents: Option<u32>,
     escalation_window_days: Option<i64>,
     repeat_window_days: Option<i64>,
+    /// How the area meets.
+    meets: Option<Meets>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Meets {
+    /// A meeting day (`YYYY-MM-DD`): the pattern's weekday and its start.
+    first: String,
+    every_weeks: i64,
+    capacity: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +259,7 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
             escalation_incidents: m.escalation_incidents,
             escalation_window_days: m.escalation_window_days,
             repeat_window_days: m.repeat_window_days,
+            meets: None,
         },
     )?;
     let rows: Vec<vigil_domain::marac_return::AreaRow> = m
@@ -281,6 +293,20 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
             &m.by_area[name],
         )?;
         rules.marac_by_area.insert(name.clone(), c);
+        if let Some(m) = &m.by_area[name].meets {
+            let field = format!("marac.by_area.{name}.meets.");
+            rules.marac_meets.insert(
+                name.clone(),
+                vigil_domain::marac_meeting::Pattern {
+                    first: day(&format!("{field}first"), &m.first)?,
+                    every_weeks: range(&format!("{field}every_weeks"), m.every_weeks, 1, 8)? as u32,
+                    capacity: match m.capacity {
+                        Some(c) => range(&format!("{field}capacity"), c, 1, 200)? as u32,
+                        None => vigil_domain::marac_meeting::DEFAULT_CAPACITY,
+                    },
+                },
+            );
+        }
     }
 
     let mut names: Vec<&String> = file.schools.keys().collect();
@@ -339,7 +365,7 @@ mod tests {
                 "response": {"emergency_minutes_rural": 25, "rural_areas": ["South"]},
                 "limits": {"review_days": 21, "victim_update_working_days": 3},
                 "extra_holidays": ["2022-09-19"],
-                "marac": {"visible_high_risk_yes_count": 12, "by_area": {"North and South": {"visible_high_risk_yes_count": 17}}, "areas": [{"lpa": "North", "marac_area": "North and South", "adult_women": 1000}, {"lpa": "South", "marac_area": "North and South", "adult_women": 500}]},
+                "marac": {"visible_high_risk_yes_count": 12, "by_area": {"North and South": {"visible_high_risk_yes_count": 17, "meets": {"first": "2019-09-03", "every_weeks": 2, "capacity": 20}}}, "areas": [{"lpa": "North", "marac_area": "North and South", "adult_women": 1000}, {"lpa": "South", "marac_area": "North and South", "adult_women": 500}]},
                 "schools": {
                     "default": {"day_starts": "08:45"},
                     "North": {"terms": [{"first": "2019-09-04", "last": "2019-10-25"}], "closures": ["2019-09-20"]}
@@ -359,6 +385,7 @@ mod tests {
                 .visible_high_risk_yes_count,
             17
         );
+        assert_eq!(rules.marac_meets["North and South"].capacity, 20);
         assert_eq!(
             rules.marac_by_area["North and South"].escalation_incidents,
             3
@@ -419,6 +446,14 @@ mod tests {
             (
                 r#"{"marac": {"by_area": {"North": {"visible_high_risk_yes_count": 40}}}}"#,
                 "marac.by_area.North.visible_high_risk_yes_count: 40 is out of range",
+            ),
+            (
+                r#"{"marac": {"by_area": {"North": {"meets": {"first": "2019-09-03", "every_weeks": 0}}}}}"#,
+                "marac.by_area.North.meets.every_weeks: 0 is out of range",
+            ),
+            (
+                r#"{"marac": {"by_area": {"North": {"meets": {"first": "3rd", "every_weeks": 2}}}}}"#,
+                "marac.by_area.North.meets.first:",
             ),
             ("{\n  \"limits\": 3\n}", "line 2"),
         ] {

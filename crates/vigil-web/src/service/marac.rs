@@ -89,6 +89,8 @@ pub struct MeetingInput {
     pub held_on: String,
     /// Where: a room, or "Online".
     pub venue: String,
+    /// An extra meeting, off the area's pattern (when the agenda outgrows the meetings).
+    pub extra: bool,
 }
 
 /// The MARAC areas a meeting may be for.
@@ -148,6 +150,24 @@ pub async fn create_meeting(
             None
         }
     };
+    // An area that meets to a pattern meets on its days, unless this is an extra meeting.
+    if let (Some(day), Some(p)) = (held_on, app.rules.marac_meets.get(area))
+        && !input.extra
+        && !p.fits(day)
+    {
+        errors.push(FieldError::new(
+            "held_on",
+            format!(
+                "{area} meets {}: its next meetings are on {}; or say this is an extra meeting",
+                p.describe(),
+                p.next(today, 3)
+                    .into_iter()
+                    .map(vigil_domain::dates::long)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     let (held_on, venue) = valid!(errors; held_on, venue);
     let m = vigil_domain::marac_meeting::Meeting {
         id: 0,
@@ -278,6 +298,8 @@ pub struct AgendaView {
     pub research: Vec<vigil_domain::marac_meeting::Research>,
     /// The meeting's record and what the user may do to it.
     pub record: MeetingRecordView,
+    /// The most cases the area's meetings hear.
+    pub capacity: u32,
 }
 
 /// A meeting, the days its agenda covers and the agenda (nothing audited: the callers
@@ -360,7 +382,9 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
     }
     let research = app.store.research(Some(id)).await?;
     let record = meeting_record(app, s, &meeting).await?;
+    let capacity = app.rules.marac_capacity(&meeting.area);
     Ok(AgendaView {
+        capacity,
         meeting,
         window,
         items,

@@ -316,6 +316,15 @@ fn a_partner_refers_and_a_case_moves_to_another_area() {
         vigil_domain::Lpa::parse("South").unwrap(),
         "South".to_owned(),
     );
+    // South meets every other Tuesday from 10 September, hearing one case a meeting.
+    rules.marac_meets.insert(
+        "South".to_owned(),
+        vigil_domain::marac_meeting::Pattern {
+            first: vigil_domain::time::parse_date("2019-09-10").unwrap(),
+            every_weeks: 2,
+            capacity: 1,
+        },
+    );
     let srv = start_with_rules("2019-09-02T09:00:00Z", rules);
     let nhs = token(&srv, "nhs");
     let partner = |victim: serde_json::Value, extra: serde_json::Value| {
@@ -386,6 +395,28 @@ fn a_partner_refers_and_a_case_moves_to_another_area() {
         v["id"].as_i64().unwrap()
     };
     let north = plan("North", "03/09/2019");
+    // Off South's pattern: refused, naming its days, unless it is an extra meeting.
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/marac/meetings",
+        &coordinator,
+        Some(&json!({"area": "South", "held_on": "11/09/2019", "venue": "Online"})),
+    );
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v.to_string()
+            .contains("10 September 2019, 24 September 2019"),
+        "{v}"
+    );
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/marac/meetings",
+        &coordinator,
+        Some(&json!({"area": "South", "held_on": "12/09/2019", "venue": "Online", "extra": true})),
+    );
+    assert_eq!(status, 201, "an extra meeting: {v}");
     let south = plan("South", "10/09/2019");
     let agenda = |id: i64| {
         let (status, v) = api(
@@ -425,6 +456,38 @@ fn a_partner_refers_and_a_case_moves_to_another_area() {
     assert_eq!(status, 201, "{v}");
     assert!(!agenda(north).contains(&dee));
     assert!(agenda(south).contains(&dee));
+    // South's meeting is full with Dee's case; Ann's transferred too puts it over.
+    let (page, _) = sign_in(&srv, "coordinator");
+    let shown = http(
+        &srv.addr,
+        "GET",
+        &format!("/marac/meetings/{south}"),
+        Some(&page),
+        None,
+    );
+    assert!(shown.body.contains("1 of 1 places taken"), "{}", shown.body);
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/marac/meetings/{north}/transfers"),
+        &coordinator,
+        Some(&json!({"referral_id": rid, "to_area": "South", "reason": "Moving in with Dee"})),
+    );
+    assert_eq!(status, 201, "{v}");
+    let shown = http(
+        &srv.addr,
+        "GET",
+        &format!("/marac/meetings/{south}"),
+        Some(&page),
+        None,
+    );
+    assert!(
+        shown
+            .body
+            .contains("Over capacity: 2 cases for a meeting that hears 1"),
+        "{}",
+        shown.body
+    );
     // A partner cannot transfer.
     let (status, _) = api(
         &srv,
