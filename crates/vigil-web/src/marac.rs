@@ -657,6 +657,19 @@ pub async fn record_attendance(
             .collect();
     match service::record_attendance(&app, &s, &raw, &entries).await {
         Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
+        // "No one attended" belongs on the form's first agency, where the summary links.
+        Err(Failure::Invalid(errors)) => {
+            let errors = errors
+                .into_iter()
+                .map(|mut e| {
+                    if e.field == "attendance" {
+                        e.field = "attendees-police".into();
+                    }
+                    e
+                })
+                .collect();
+            agenda_form_failure(&app, &s, &raw, &f, Failure::Invalid(errors), record_section).await
+        }
         Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
     }
 }

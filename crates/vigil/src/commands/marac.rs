@@ -131,7 +131,7 @@ fn table(
     to: vigil_domain::time::Date,
 ) -> String {
     let mut out = format!(
-        "{:<24} {:>6} {:>8} {:>9} {:>5} {:>5} {:>6} {:>9} {:>11}\n",
+        "{:<24} {:>6} {:>8} {:>9} {:>5} {:>5} {:>6} {:>9} {:>10} {:>10} {:>11}\n",
         "MARAC area",
         "cases",
         "repeats",
@@ -140,11 +140,13 @@ fn table(
         "male",
         "16-17",
         "perp <18",
+        "LGBT/form",
+        "disab/form",
         "per 10k/yr"
     );
     for r in rows.iter().chain(std::iter::once(total)) {
         out.push_str(&format!(
-            "{:<24} {:>6} {:>8} {:>9} {:>5} {:>5} {:>6} {:>9} {:>11}\n",
+            "{:<24} {:>6} {:>8} {:>9} {:>5} {:>5} {:>6} {:>9} {:>10} {:>10} {:>11}\n",
             r.area.chars().take(24).collect::<String>(),
             r.cases,
             r.repeat_cases,
@@ -153,6 +155,8 @@ fn table(
             r.male_victims,
             r.victims_16_17,
             r.perpetrators_under_18,
+            format!("{}/{}", r.lgbt_victims, r.diversity_recorded),
+            format!("{}/{}", r.disabled_victims, r.diversity_recorded),
             r.per_10k_women
                 .map_or("–".to_owned(), |x| format!("{x:.1}"))
         ));

@@ -142,7 +142,21 @@ fn a_meeting_is_recorded_approved_and_its_minutes_go_to_those_who_attended() {
     assert_eq!(status, 409, "{v}");
     set_clock(&srv, "2019-09-03T10:00:00Z");
 
-    // Attendance, by agency; an unknown agency or an empty list is refused.
+    // Attendance, by agency; an unknown agency or an empty list is refused (on the page,
+    // the problem is on the first agency's field, where the summary links).
+    let (coord_page, coord_csrf) = sign_in(&srv, "coordinator");
+    let r = http(
+        &srv.addr,
+        "POST",
+        &format!("/marac/meetings/{id}/attendance"),
+        Some(&coord_page),
+        Some(&crate::flows::form(&[
+            ("csrf", &coord_csrf),
+            ("attendees-police", ""),
+        ])),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("href=\"#attendees-police\""), "{}", r.body);
     let attend =
         |body: serde_json::Value| api(&srv, "PUT", &path("attendance"), &coordinator, Some(&body));
     let (status, v) = attend(json!({"attendance": [{"agency": "wizards", "attendees": "Merlin"}]}));
