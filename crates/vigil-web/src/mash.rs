@@ -286,8 +286,50 @@ pub async fn step(
     }
 }
 
-/// The home page's MASH outcomes for the officer who referred.
-pub async fn outcomes_section(app: &App, s: &Session) -> String {
+/// The home page's MASH work: for the hub, its referrals awaiting a decision (the late
+/// ones listed); for an officer, the decisions on their referrals not yet read.
+pub async fn work_section(app: &App, s: &Session) -> String {
+    if matches!(
+        s.user.agency,
+        Some(vigil_domain::Agency::ChildrensServices | vigil_domain::Agency::AdultServices)
+    ) {
+        let Ok(items) = service::mash_referrals(app, s).await else {
+            return p("The MASH referrals could not be read just now; try again shortly.");
+        };
+        let now = app.now();
+        let waiting: Vec<&MashItem> = items.iter().filter(|i| i.case.decision.is_none()).collect();
+        let late: Vec<&&MashItem> = waiting
+            .iter()
+            .filter(|i| i.case.decision_due(&app.rules) < now)
+            .collect();
+        let mut out = h2("MASH referrals awaiting a decision");
+        out.push_str(&p(&format!(
+            "{} awaiting a decision, {} overdue. {}",
+            waiting.len(),
+            late.len(),
+            link("/mash", "See them all")
+        )));
+        if !late.is_empty() {
+            out.push_str(&table(
+                "Overdue MASH decisions",
+                &["Referral", "Victim", "Decision due"],
+                late.iter()
+                    .take(20)
+                    .map(|i| {
+                        vec![
+                            link(
+                                &format!("/mash/{}", i.case.referral_id),
+                                i.case.referral_id.as_str(),
+                            ),
+                            esc(&name_of(i, &i.case.person_id)),
+                            due_cell(app, &i.case),
+                        ]
+                    })
+                    .collect(),
+            ));
+        }
+        return out;
+    }
     let Ok(list) = service::mash_outcomes(app, s).await else {
         return String::new();
     };

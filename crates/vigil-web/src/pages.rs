@@ -190,7 +190,7 @@ pub async fn home(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respons
     // The work comes first: what is the user's, and what is late.
     body.push_str(&crate::work::work_section(&app, &s).await);
     body.push_str(&crate::marac::work_section(&app, &s).await);
-    body.push_str(&crate::mash::outcomes_section(&app, &s).await);
+    body.push_str(&crate::mash::work_section(&app, &s).await);
     if allows(role, Capability::RecordIncident) {
         body.push_str(&format!(
             "{}{}",

@@ -17,7 +17,7 @@ pub enum UserCommand {
     Add {
         username: String,
         /// call_handler, response_officer, dait_investigator, dait_sergeant, cru_officer,
-        /// analyst, partner_agency or administrator.
+        /// analyst, partner_agency, administrator, marac_coordinator or marac_chair.
         #[arg(long)]
         role: String,
         /// The partner agency (partner_agency users only), e.g. health or childrens_services.

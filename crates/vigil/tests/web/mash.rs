@@ -115,6 +115,25 @@ fn children_and_adults_go_to_their_hub_and_the_decision_back_to_the_officer() {
 
     // The hub researches, then decides; a decision before research, or one for adults on
     // a children's referral, is refused.
+    // On the hub's home page once the day has passed.
+    let (hub_page, _) = sign_in(&srv, "csc.north");
+    let home = http(&srv.addr, "GET", "/", Some(&hub_page), None);
+    assert!(
+        home.body.contains("1 awaiting a decision, 0 overdue"),
+        "{}",
+        home.body
+    );
+    srv.clock
+        .as_ref()
+        .unwrap()
+        .set(vigil_web::clock::parse_clock("2019-09-04T09:00:00Z").unwrap());
+    let home = http(&srv.addr, "GET", "/", Some(&hub_page), None);
+    assert!(
+        home.body.contains("1 awaiting a decision, 1 overdue")
+            && home.body.contains("Overdue MASH decisions"),
+        "{}",
+        home.body
+    );
     let step = |body: serde_json::Value| {
         api(
             &srv,
@@ -174,7 +193,6 @@ fn children_and_adults_go_to_their_hub_and_the_decision_back_to_the_officer() {
         home.body
     );
     // The hub's page shows it decided; every read and step is in the audit trail.
-    let (hub_page, _) = sign_in(&srv, "csc.north");
     let r = http(&srv.addr, "GET", "/mash", Some(&hub_page), None);
     assert!(r.body.contains("0 awaiting a decision"), "{}", r.body);
     let o = vigil(&[
