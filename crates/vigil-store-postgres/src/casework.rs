@@ -521,8 +521,8 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     )
     .await?;
     let meetings = crate::meetings::all(&mut *tx, None).await?;
-    let idva = crate::idva::all(&mut *tx).await?;
-    let mash = crate::mash::all(&mut *tx).await?;
+    let idva = crate::idva::TABLE.all(&mut *tx).await?;
+    let mash = crate::mash::TABLE.all(&mut *tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
     let marac = crate::marac_record::record(&mut tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
@@ -612,8 +612,8 @@ pub async fn add_casework(
     crate::meetings::put(&mut *conn, &work.meetings).await?;
     crate::meetings::put_actions(&mut *conn, &work.actions).await?;
     crate::meetings::put_research(&mut *conn, &work.research).await?;
-    crate::idva::put(&mut *conn, &work.idva).await?;
-    crate::mash::put(&mut *conn, &work.mash).await?;
+    crate::idva::TABLE.put(&mut *conn, &work.idva).await?;
+    crate::mash::TABLE.put(&mut *conn, &work.mash).await?;
     crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }

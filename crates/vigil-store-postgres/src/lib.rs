@@ -8,6 +8,7 @@
 //! cannot drift apart. Every read is parsed back through the domain's constructors.
 
 mod accounts;
+mod by_referral;
 mod casework;
 mod idva;
 mod marac_record;
@@ -451,7 +452,7 @@ impl Store for PostgresStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::idva::IdvaCase>>> {
-        idva::one(&self.pool, id).await
+        idva::TABLE.one(&self.pool, id).await
     }
 
     async fn save_idva_case(
@@ -460,7 +461,9 @@ impl Store for PostgresStore {
         expected_version: Option<i64>,
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        idva::save(&self.pool, c, expected_version, audit).await
+        idva::TABLE
+            .save(&self.pool, c, expected_version, audit)
+            .await
     }
 
     async fn idva_caseload(
@@ -474,7 +477,7 @@ impl Store for PostgresStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::mash::MashCase>>> {
-        mash::one(&self.pool, id).await
+        mash::TABLE.one(&self.pool, id).await
     }
 
     async fn save_mash_case(
@@ -483,7 +486,9 @@ impl Store for PostgresStore {
         expected_version: i64,
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        mash::save(&self.pool, c, Some(expected_version), audit).await
+        mash::TABLE
+            .save(&self.pool, c, Some(expected_version), audit)
+            .await
     }
 
     async fn mash_cases(

@@ -5,6 +5,7 @@
 //! keys, and wait briefly on a busy database rather than failing at once.
 
 mod accounts;
+mod by_referral;
 mod casework;
 mod idva;
 mod import;
@@ -417,7 +418,7 @@ impl Store for SqliteStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::idva::IdvaCase>>> {
-        idva::one(&self.pool, id).await
+        idva::TABLE.one(&self.pool, id).await
     }
 
     async fn save_idva_case(
@@ -426,7 +427,9 @@ impl Store for SqliteStore {
         expected_version: Option<i64>,
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        idva::save(&self.pool, c, expected_version, audit).await
+        idva::TABLE
+            .save(&self.pool, c, expected_version, audit)
+            .await
     }
 
     async fn idva_caseload(
@@ -440,7 +443,7 @@ impl Store for SqliteStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::mash::MashCase>>> {
-        mash::one(&self.pool, id).await
+        mash::TABLE.one(&self.pool, id).await
     }
 
     async fn save_mash_case(
@@ -449,7 +452,9 @@ impl Store for SqliteStore {
         expected_version: i64,
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        mash::save(&self.pool, c, Some(expected_version), audit).await
+        mash::TABLE
+            .save(&self.pool, c, Some(expected_version), audit)
+            .await
     }
 
     async fn mash_cases(

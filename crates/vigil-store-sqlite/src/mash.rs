@@ -1,52 +1,23 @@
 //! The MASH's casework rows (the rules: `vigil_domain::mash`).
 
-use crate::import::insert;
-use crate::read::Cols;
-use crate::{accounts, backend, write_tx};
-use sqlx::{Row, SqlitePool};
+use crate::backend;
+use crate::by_referral::Table;
+use sqlx::SqlitePool;
 use vigil_domain::mash::MashCase;
+use vigil_store::StoreResult;
 use vigil_store::rows::{self, casework_columns as cc};
-use vigil_store::{AuditEntry, StoreError, StoreResult, Versioned};
 
-fn select(condition: &str) -> String {
-    format!(
-        "SELECT {}, version FROM mash_cases WHERE {condition}",
-        cc::MASH_CASES.join(",")
-    )
-}
-
-fn versioned(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Versioned<MashCase>> {
-    let record = rows::mash_case(&mut Cols::new(r, "mash_cases"))?;
-    let version: i64 = r.try_get(cc::MASH_CASES.len()).map_err(backend)?;
-    Ok(Versioned { record, version })
-}
-
-pub async fn one(
-    pool: &SqlitePool,
-    id: &vigil_domain::ReferralId,
-) -> StoreResult<Option<Versioned<MashCase>>> {
-    sqlx::query(sqlx::AssertSqlSafe(select("referral_id = ?1")))
-        .bind(id.as_str())
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?
-        .as_ref()
-        .map(versioned)
-        .transpose()
-}
-
-pub async fn all(conn: impl sqlx::SqliteExecutor<'_>) -> StoreResult<Vec<Versioned<MashCase>>> {
-    sqlx::query(sqlx::AssertSqlSafe(select("1 = 1 ORDER BY referral_id")))
-        .fetch_all(conn)
-        .await
-        .map_err(backend)?
-        .iter()
-        .map(versioned)
-        .collect()
-}
+pub(crate) const TABLE: Table<MashCase> = Table {
+    name: "mash_cases",
+    what: "MASH case",
+    cols: cc::MASH_CASES,
+    read: |c| rows::mash_case(c),
+    values: rows::mash_case_values,
+    key: |c| &c.referral_id,
+};
 
 pub async fn list(pool: &SqlitePool, q: &vigil_store::MashQuery) -> StoreResult<Vec<MashCase>> {
-    sqlx::query(sqlx::AssertSqlSafe(select(
+    sqlx::query(sqlx::AssertSqlSafe(TABLE.select(
         "(?1 IS NULL OR lpa = ?1) AND (?2 IS NULL OR about = ?2) AND (?3 IS NULL OR referred_by = ?3)
          AND (?4 = 0 OR decided_at IS NULL) AND (?5 = 0 OR (decided_at IS NOT NULL AND outcome_read_at IS NULL))
          ORDER BY referred_at, referral_id LIMIT 10000",
@@ -60,81 +31,6 @@ pub async fn list(pool: &SqlitePool, q: &vigil_store::MashQuery) -> StoreResult<
     .await
     .map_err(backend)?
     .iter()
-    .map(|r| versioned(r).map(|v| v.record))
+    .map(|r| TABLE.versioned(r).map(|v| v.record))
     .collect()
-}
-
-/// Writes cases as they are, versions kept, inside a transaction (`vigil copy`).
-pub async fn put(
-    conn: &mut sqlx::SqliteConnection,
-    all: &[Versioned<MashCase>],
-) -> StoreResult<()> {
-    {
-        let mut handle = conn.lock_handle().await.map_err(backend)?;
-        let records: Vec<MashCase> = all.iter().map(|v| v.record.clone()).collect();
-        insert(
-            handle.as_raw_handle().as_ptr(),
-            "mash_cases",
-            cc::MASH_CASES,
-            &records,
-            rows::mash_case_values,
-        )?;
-    }
-    for v in all {
-        sqlx::query("UPDATE mash_cases SET version = ?1 WHERE referral_id = ?2")
-            .bind(v.version)
-            .bind(v.record.referral_id.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(backend)?;
-    }
-    Ok(())
-}
-
-pub async fn save(
-    pool: &SqlitePool,
-    c: &MashCase,
-    expected: Option<i64>,
-    audit: &AuditEntry,
-) -> StoreResult<i64> {
-    let mut tx = write_tx(pool).await?;
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT version FROM mash_cases WHERE referral_id = ?1")
-            .bind(c.referral_id.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-    if found != expected {
-        return Err(StoreError::Conflict {
-            what: "MASH case",
-            id: c.referral_id.to_string(),
-            expected: expected.unwrap_or(0),
-            found: found.unwrap_or(0),
-        });
-    }
-    sqlx::query("DELETE FROM mash_cases WHERE referral_id = ?1")
-        .bind(c.referral_id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-    {
-        let mut handle = tx.lock_handle().await.map_err(backend)?;
-        insert(
-            handle.as_raw_handle().as_ptr(),
-            "mash_cases",
-            cc::MASH_CASES,
-            std::slice::from_ref(c),
-            rows::mash_case_values,
-        )?;
-    }
-    let version = found.map_or(1, |v| v + 1);
-    sqlx::query("UPDATE mash_cases SET version = ?1 WHERE referral_id = ?2")
-        .bind(version)
-        .bind(c.referral_id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-    accounts::append(&mut tx, audit).await?;
-    tx.commit().await.map_err(backend)?;
-    Ok(version)
 }

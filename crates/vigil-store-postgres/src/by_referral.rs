@@ -1,0 +1,133 @@
+//! Casework tables keyed by a referral, one row each with a version: the IDVA service's
+//! and the MASH's. One reading, saving and copying of them, so each table's module says
+//! only what is its own (its columns and the lists it answers).
+
+use crate::rows::{Cols, JsonRows};
+use crate::write::insert_table;
+use crate::{accounts, backend};
+use sqlx::{PgPool, Row};
+use vigil_domain::ReferralId;
+use vigil_store::{AuditEntry, StoreError, StoreResult, Versioned};
+
+/// A versioned table keyed by `referral_id`.
+pub(crate) struct Table<R> {
+    pub name: &'static str,
+    /// What a conflict names ("IDVA case").
+    pub what: &'static str,
+    pub cols: &'static [&'static str],
+    pub read: for<'a> fn(&mut Cols<'a>) -> StoreResult<R>,
+    pub values: fn(&mut JsonRows, &R),
+    pub key: fn(&R) -> &ReferralId,
+}
+
+impl<R: Clone> Table<R> {
+    /// The SELECT of the table's columns and version, rows matching `condition`.
+    pub fn select(&self, condition: &str) -> String {
+        format!(
+            "SELECT {}, version FROM {} WHERE {condition}",
+            self.cols.join(","),
+            self.name
+        )
+    }
+
+    pub fn versioned(&self, r: &sqlx::postgres::PgRow) -> StoreResult<Versioned<R>> {
+        let record = (self.read)(&mut Cols::new(r, self.name))?;
+        let version: i64 = r.try_get(self.cols.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    }
+
+    pub async fn one(&self, pool: &PgPool, id: &ReferralId) -> StoreResult<Option<Versioned<R>>> {
+        sqlx::query(sqlx::AssertSqlSafe(self.select("referral_id = $1")))
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?
+            .as_ref()
+            .map(|r| self.versioned(r))
+            .transpose()
+    }
+
+    pub async fn all(&self, conn: impl sqlx::PgExecutor<'_>) -> StoreResult<Vec<Versioned<R>>> {
+        sqlx::query(sqlx::AssertSqlSafe(
+            self.select("true ORDER BY referral_id COLLATE \"C\""),
+        ))
+        .fetch_all(conn)
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| self.versioned(r))
+        .collect()
+    }
+
+    /// Writes rows as they are, versions kept, inside a transaction (`vigil copy`).
+    pub async fn put(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        all: &[Versioned<R>],
+    ) -> StoreResult<()> {
+        let records: Vec<R> = all.iter().map(|v| v.record.clone()).collect();
+        insert_table(conn, self.name, self.cols, &records, self.values).await?;
+        for v in all {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {} SET version = $1 WHERE referral_id = $2",
+                self.name
+            )))
+            .bind(v.version)
+            .bind((self.key)(&v.record).as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        }
+        Ok(())
+    }
+
+    /// Saves a row: new when `expected` is `None`, else only over that version (a conflict
+    /// otherwise; the row is locked while it is checked); audited in the same transaction.
+    /// Returns the new version.
+    pub async fn save(
+        &self,
+        pool: &PgPool,
+        c: &R,
+        expected: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64> {
+        let id = (self.key)(c);
+        let mut tx = pool.begin().await.map_err(backend)?;
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT version FROM {} WHERE referral_id = $1 FOR UPDATE",
+            self.name
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if found != expected {
+            return Err(StoreError::Conflict {
+                what: self.what,
+                id: id.to_string(),
+                expected: expected.unwrap_or(0),
+                found: found.unwrap_or(0),
+            });
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {} WHERE referral_id = $1",
+            self.name
+        )))
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let version = found.map_or(1, |v| v + 1);
+        self.put(
+            &mut tx,
+            &[Versioned {
+                record: c.clone(),
+                version,
+            }],
+        )
+        .await?;
+        accounts::append(&mut tx, audit).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(version)
+    }
+}

@@ -1,0 +1,156 @@
+//! Casework tables keyed by a referral, one row each with a version: the IDVA service's
+//! and the MASH's. One reading, saving and copying of them, so each table's module says
+//! only what is its own (its columns and the lists it answers).
+
+use crate::import::{Row as Values, insert};
+use crate::read::Cols;
+use crate::{accounts, backend, write_tx};
+use sqlx::{Row, SqlitePool};
+use vigil_domain::ReferralId;
+use vigil_store::{AuditEntry, StoreError, StoreResult, Versioned};
+
+/// A versioned table keyed by `referral_id`.
+pub(crate) struct Table<R> {
+    pub name: &'static str,
+    /// What a conflict names ("IDVA case").
+    pub what: &'static str,
+    pub cols: &'static [&'static str],
+    pub read: for<'a> fn(&mut Cols<'a>) -> StoreResult<R>,
+    pub values: fn(&mut Values, &R),
+    pub key: fn(&R) -> &ReferralId,
+}
+
+impl<R: Clone> Table<R> {
+    /// The SELECT of the table's columns and version, rows matching `condition`.
+    pub fn select(&self, condition: &str) -> String {
+        format!(
+            "SELECT {}, version FROM {} WHERE {condition}",
+            self.cols.join(","),
+            self.name
+        )
+    }
+
+    pub fn versioned(&self, r: &sqlx::sqlite::SqliteRow) -> StoreResult<Versioned<R>> {
+        let record = (self.read)(&mut Cols::new(r, self.name))?;
+        let version: i64 = r.try_get(self.cols.len()).map_err(backend)?;
+        Ok(Versioned { record, version })
+    }
+
+    pub async fn one(
+        &self,
+        pool: &SqlitePool,
+        id: &ReferralId,
+    ) -> StoreResult<Option<Versioned<R>>> {
+        sqlx::query(sqlx::AssertSqlSafe(self.select("referral_id = ?1")))
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?
+            .as_ref()
+            .map(|r| self.versioned(r))
+            .transpose()
+    }
+
+    pub async fn all(&self, conn: impl sqlx::SqliteExecutor<'_>) -> StoreResult<Vec<Versioned<R>>> {
+        sqlx::query(sqlx::AssertSqlSafe(
+            self.select("1 = 1 ORDER BY referral_id"),
+        ))
+        .fetch_all(conn)
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| self.versioned(r))
+        .collect()
+    }
+
+    /// Writes rows as they are, versions kept, inside a transaction (`vigil copy`).
+    pub async fn put(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        all: &[Versioned<R>],
+    ) -> StoreResult<()> {
+        {
+            let mut handle = conn.lock_handle().await.map_err(backend)?;
+            let records: Vec<R> = all.iter().map(|v| v.record.clone()).collect();
+            insert(
+                handle.as_raw_handle().as_ptr(),
+                self.name,
+                self.cols,
+                &records,
+                self.values,
+            )?;
+        }
+        for v in all {
+            self.set_version(&mut *conn, (self.key)(&v.record), v.version)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn set_version(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: &ReferralId,
+        version: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {} SET version = ?1 WHERE referral_id = ?2",
+            self.name
+        )))
+        .bind(version)
+        .bind(id.as_str())
+        .execute(conn)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    /// Saves a row: new when `expected` is `None`, else only over that version (a conflict
+    /// otherwise); audited in the same transaction. Returns the new version.
+    pub async fn save(
+        &self,
+        pool: &SqlitePool,
+        c: &R,
+        expected: Option<i64>,
+        audit: &AuditEntry,
+    ) -> StoreResult<i64> {
+        let id = (self.key)(c);
+        let mut tx = write_tx(pool).await?;
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT version FROM {} WHERE referral_id = ?1",
+            self.name
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if found != expected {
+            return Err(StoreError::Conflict {
+                what: self.what,
+                id: id.to_string(),
+                expected: expected.unwrap_or(0),
+                found: found.unwrap_or(0),
+            });
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {} WHERE referral_id = ?1",
+            self.name
+        )))
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let version = found.map_or(1, |v| v + 1);
+        self.put(
+            &mut tx,
+            &[Versioned {
+                record: c.clone(),
+                version,
+            }],
+        )
+        .await?;
+        accounts::append(&mut tx, audit).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(version)
+    }
+}
