@@ -655,23 +655,10 @@ pub async fn record_attendance(
         f.0.iter()
             .filter_map(|(k, v)| Some((k.strip_prefix("attendees-")?.to_owned(), v.clone())))
             .collect();
-    match service::record_attendance(&app, &s, &raw, &entries).await {
-        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        // "No one attended" belongs on the form's first agency, where the summary links.
-        Err(Failure::Invalid(errors)) => {
-            let errors = errors
-                .into_iter()
-                .map(|mut e| {
-                    if e.field == "attendance" {
-                        e.field = "attendees-police".into();
-                    }
-                    e
-                })
-                .collect();
-            agenda_form_failure(&app, &s, &raw, &f, Failure::Invalid(errors), record_section).await
-        }
-        Err(e) => agenda_form_failure(&app, &s, &raw, &f, e, record_section).await,
-    }
+    let done = service::record_attendance(&app, &s, &raw, &entries).await;
+    // "No one attended" belongs on the form's first agency, where the summary links.
+    let moved = ("attendance", "attendees-police");
+    agenda_answer(&app, &s, &raw, &f, done, moved, record_section).await
 }
 
 /// `POST /marac/meetings/{id}/discussions`.
@@ -690,20 +677,17 @@ pub async fn record_discussion(
         discussion: f.get("discussion").to_owned(),
         risk_after: f.get("risk_after").to_owned(),
     };
-    match service::record_discussion(&app, &s, &raw, &input).await {
-        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => {
-            agenda_form_failure(
-                &app,
-                &s,
-                &raw,
-                &f,
-                on_form(e, "discussion_"),
-                record_section,
-            )
-            .await
-        }
-    }
+    let done = service::record_discussion(&app, &s, &raw, &input).await;
+    agenda_answer(
+        &app,
+        &s,
+        &raw,
+        &f,
+        done,
+        ("referral_id", "discussion_referral_id"),
+        record_section,
+    )
+    .await
 }
 
 /// `POST /marac/meetings/{id}/transfers`.
@@ -722,12 +706,17 @@ pub async fn transfer(
         to_area: f.get("to_area").to_owned(),
         reason: f.get("reason").to_owned(),
     };
-    match service::transfer(&app, &s, &raw, &input).await {
-        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => {
-            agenda_form_failure(&app, &s, &raw, &f, on_form(e, "transfer_"), record_section).await
-        }
-    }
+    let done = service::transfer(&app, &s, &raw, &input).await;
+    agenda_answer(
+        &app,
+        &s,
+        &raw,
+        &f,
+        done,
+        ("referral_id", "transfer_referral_id"),
+        record_section,
+    )
+    .await
 }
 
 /// `POST /marac/meetings/{id}/approval`: the chair approves the minutes.
@@ -954,12 +943,17 @@ pub async fn add_action(
         description: f.get("description").to_owned(),
         due: f.get("due").to_owned(),
     };
-    match service::add_action(&app, &s, &raw, &input).await {
-        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => {
-            agenda_form_failure(&app, &s, &raw, &f, on_form(e, "action_"), actions_section).await
-        }
-    }
+    let done = service::add_action(&app, &s, &raw, &input).await;
+    agenda_answer(
+        &app,
+        &s,
+        &raw,
+        &f,
+        done,
+        ("referral_id", "action_referral_id"),
+        actions_section,
+    )
+    .await
 }
 
 /// `GET /marac/actions`: the actions the user's agency owns (the CRU: the police's).
@@ -1119,41 +1113,43 @@ pub async fn add_research(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match service::add_research(&app, &s, &raw, f.get("research_referral_id"), f.get("text")).await
-    {
-        Ok(_) => axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response(),
-        Err(e) => {
-            agenda_form_failure(
-                &app,
-                &s,
-                &raw,
-                &f,
-                on_form(e, "research_"),
-                research_section,
-            )
-            .await
-        }
-    }
+    let done =
+        service::add_research(&app, &s, &raw, f.get("research_referral_id"), f.get("text")).await;
+    let moved = ("referral_id", "research_referral_id");
+    agenda_answer(&app, &s, &raw, &f, done, moved, research_section).await
 }
 
-/// The agenda holds several forms that each choose a case: each names its own field
-/// (`research_referral_id`, ...) so no two share an id, and the use case's `referral_id`
-/// problem is put on the form's field.
-fn on_form(failure: Failure, prefix: &str) -> Failure {
-    match failure {
-        Failure::Invalid(errors) => Failure::Invalid(
+/// An agenda form's answer: back to the agenda when it saved, else the form again with its
+/// problems, the use case's field `moved.0` shown on the form's `moved.1`. The agenda
+/// holds several forms that each choose a case: each names its own field
+/// (`research_referral_id`, ...) so no two share an id.
+async fn agenda_answer<T>(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    f: &crate::forms::FormData,
+    done: Result<T, Failure>,
+    moved: (&str, &str),
+    section: fn(&Session, &service::AgendaView, &crate::forms::FormData, &[FieldError]) -> String,
+) -> Response {
+    let failure = match done {
+        Ok(_) => {
+            return axum::response::Redirect::to(&format!("/marac/meetings/{raw}")).into_response();
+        }
+        Err(Failure::Invalid(errors)) => Failure::Invalid(
             errors
                 .into_iter()
                 .map(|mut e| {
-                    if e.field == "referral_id" {
-                        e.field = format!("{prefix}referral_id");
+                    if e.field == moved.0 {
+                        e.field = moved.1.to_owned();
                     }
                     e
                 })
                 .collect(),
         ),
-        other => other,
-    }
+        Err(other) => other,
+    };
+    agenda_form_failure(app, s, raw, f, failure, section).await
 }
 
 /// One of the agenda's forms failed: its problems shown on the form, in the agenda's
