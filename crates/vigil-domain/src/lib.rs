@@ -18,6 +18,7 @@ pub mod contact;
 pub mod counting_rules;
 pub mod dates;
 pub mod deadlines;
+pub mod disclosure;
 pub mod encompass;
 pub mod ids;
 pub mod idva;

@@ -155,8 +155,13 @@ pub fn actions_due(
     let mut partners: Vec<&crate::PersonId> = facts
         .suspect_history
         .iter()
+        // The right-to-know trigger is the one rule of `disclosure`, shared with the
+        // batch screen.
         .filter(|(victim, rel, t)| {
-            *victim != facts.incident.victim_id && rel.is_partner() && *t <= at
+            crate::disclosure::triggers_right_to_know(
+                (&facts.incident.victim_id, facts.incident.relationship, at),
+                (victim, *rel, *t),
+            )
         })
         .map(|(v, _, _)| v)
         .collect();
@@ -170,7 +175,7 @@ pub fn actions_due(
             .iter()
             .any(|(subject, t)| subject == sid && *t >= at)
     });
-    if !partners.is_empty() && facts.incident.relationship.is_partner() && !decided {
+    if !partners.is_empty() && !decided {
         out.push(Action::ClaresLawRightToKnow {
             other_partners: partners.len(),
         });

@@ -8,6 +8,7 @@ pub mod marac;
 pub mod migrate;
 pub mod pack;
 pub mod report;
+pub mod screen;
 pub mod serve;
 pub mod synth;
 pub mod user;
