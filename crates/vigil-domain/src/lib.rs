@@ -19,6 +19,7 @@ pub mod counting_rules;
 pub mod dates;
 pub mod deadlines;
 pub mod disclosure;
+pub mod dvds;
 pub mod encompass;
 pub mod ids;
 pub mod idva;

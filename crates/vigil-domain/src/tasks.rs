@@ -147,6 +147,11 @@ pub struct ClockRules {
     /// Working days to the MASH's decision on a referral: 1 (Working Together to Safeguard
     /// Children; Vigil applies it to adult referrals too).
     pub mash_decision_working_days: u32,
+    /// Days to a Clare's Law decision: 28 (the 2023 statutory guidance; some areas 35).
+    pub disclosure_decision_days: i64,
+    /// Where the Clare's Law clock starts: the application (default) or the initial
+    /// contact (RULES.md: unsure, so a force chooses).
+    pub disclosure_clock_starts: crate::dvds::ClockStart,
     /// Days after an IDVA offer is declined by which the offer is reviewed. Vigil's choice: 7.
     pub idva_declined_review_days: i64,
     /// Days between reviews of an open investigation: 28.
@@ -185,6 +190,8 @@ impl Default for ClockRules {
             marac_referral_days: 7,
             idva_contact_working_days: 2,
             mash_decision_working_days: 1,
+            disclosure_decision_days: 28,
+            disclosure_clock_starts: crate::dvds::ClockStart::Application,
             idva_declined_review_days: 7,
             review_days: 28,
             victim_update_working_days_enhanced: 1,

@@ -8,7 +8,7 @@
 //! cannot drift apart. Every read is parsed back through the domain's constructors.
 
 mod accounts;
-mod by_referral;
+mod keyed_table;
 mod casework;
 mod idva;
 mod marac_record;
@@ -452,7 +452,7 @@ impl Store for PostgresStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::idva::IdvaCase>>> {
-        idva::TABLE.one(&self.pool, id).await
+        idva::TABLE.one(&self.pool, id.as_str()).await
     }
 
     async fn save_idva_case(
@@ -477,7 +477,7 @@ impl Store for PostgresStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::mash::MashCase>>> {
-        mash::TABLE.one(&self.pool, id).await
+        mash::TABLE.one(&self.pool, id.as_str()).await
     }
 
     async fn save_mash_case(

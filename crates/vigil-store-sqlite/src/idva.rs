@@ -1,7 +1,7 @@
 //! The IDVA service's casework rows (the rules: `vigil_domain::idva`).
 
 use crate::backend;
-use crate::by_referral::Table;
+use crate::keyed_table::Table;
 use sqlx::SqlitePool;
 use vigil_domain::idva::IdvaCase;
 use vigil_store::StoreResult;
@@ -13,7 +13,8 @@ pub(crate) const TABLE: Table<IdvaCase> = Table {
     cols: cc::IDVA_CASES,
     read: |c| rows::idva_case(c),
     values: rows::idva_case_values,
-    key: |c| &c.referral_id,
+    key_column: "referral_id",
+    key: |c| c.referral_id.as_str(),
 };
 
 pub async fn caseload(

@@ -5,7 +5,7 @@
 //! keys, and wait briefly on a busy database rather than failing at once.
 
 mod accounts;
-mod by_referral;
+mod keyed_table;
 mod casework;
 mod idva;
 mod import;
@@ -418,7 +418,7 @@ impl Store for SqliteStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::idva::IdvaCase>>> {
-        idva::TABLE.one(&self.pool, id).await
+        idva::TABLE.one(&self.pool, id.as_str()).await
     }
 
     async fn save_idva_case(
@@ -443,7 +443,7 @@ impl Store for SqliteStore {
         &self,
         id: &vigil_domain::ReferralId,
     ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::mash::MashCase>>> {
-        mash::TABLE.one(&self.pool, id).await
+        mash::TABLE.one(&self.pool, id.as_str()).await
     }
 
     async fn save_mash_case(

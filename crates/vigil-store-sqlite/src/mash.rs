@@ -1,7 +1,7 @@
 //! The MASH's casework rows (the rules: `vigil_domain::mash`).
 
 use crate::backend;
-use crate::by_referral::Table;
+use crate::keyed_table::Table;
 use sqlx::SqlitePool;
 use vigil_domain::mash::MashCase;
 use vigil_store::StoreResult;
@@ -13,7 +13,8 @@ pub(crate) const TABLE: Table<MashCase> = Table {
     cols: cc::MASH_CASES,
     read: |c| rows::mash_case(c),
     values: rows::mash_case_values,
-    key: |c| &c.referral_id,
+    key_column: "referral_id",
+    key: |c| c.referral_id.as_str(),
 };
 
 pub async fn list(pool: &SqlitePool, q: &vigil_store::MashQuery) -> StoreResult<Vec<MashCase>> {

@@ -1,23 +1,25 @@
-//! Casework tables keyed by a referral, one row each with a version: the IDVA service's
-//! and the MASH's. One reading, saving and copying of them, so each table's module says
-//! only what is its own (its columns and the lists it answers).
+//! Casework tables of one row per record with a version: the IDVA service's and the MASH's
+//! (keyed by their referral), Clare's Law applications (keyed by their disclosure). One
+//! reading, saving and copying of them, so each table's module says only what is its own
+//! (its columns and the lists it answers).
 
 use crate::rows::{Cols, JsonRows};
 use crate::write::insert_table;
 use crate::{accounts, backend};
 use sqlx::{PgPool, Row};
-use vigil_domain::ReferralId;
 use vigil_store::{AuditEntry, StoreError, StoreResult, Versioned};
 
-/// A versioned table keyed by `referral_id`.
+/// A versioned table keyed by one text column.
 pub(crate) struct Table<R> {
     pub name: &'static str,
+    /// The key column (`referral_id`, `disclosure_id`).
+    pub key_column: &'static str,
     /// What a conflict names ("IDVA case").
     pub what: &'static str,
     pub cols: &'static [&'static str],
     pub read: for<'a> fn(&mut Cols<'a>) -> StoreResult<R>,
     pub values: fn(&mut JsonRows, &R),
-    pub key: fn(&R) -> &ReferralId,
+    pub key: fn(&R) -> &str,
 }
 
 impl<R: Clone> Table<R> {
@@ -36,21 +38,24 @@ impl<R: Clone> Table<R> {
         Ok(Versioned { record, version })
     }
 
-    pub async fn one(&self, pool: &PgPool, id: &ReferralId) -> StoreResult<Option<Versioned<R>>> {
-        sqlx::query(sqlx::AssertSqlSafe(self.select("referral_id = $1")))
-            .bind(id.as_str())
-            .fetch_optional(pool)
-            .await
-            .map_err(backend)?
-            .as_ref()
-            .map(|r| self.versioned(r))
-            .transpose()
+    pub async fn one(&self, pool: &PgPool, id: &str) -> StoreResult<Option<Versioned<R>>> {
+        sqlx::query(sqlx::AssertSqlSafe(
+            self.select(&format!("{} = $1", self.key_column)),
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?
+        .as_ref()
+        .map(|r| self.versioned(r))
+        .transpose()
     }
 
     pub async fn all(&self, conn: impl sqlx::PgExecutor<'_>) -> StoreResult<Vec<Versioned<R>>> {
-        sqlx::query(sqlx::AssertSqlSafe(
-            self.select("true ORDER BY referral_id COLLATE \"C\""),
-        ))
+        sqlx::query(sqlx::AssertSqlSafe(self.select(&format!(
+            "true ORDER BY {} COLLATE \"C\"",
+            self.key_column
+        ))))
         .fetch_all(conn)
         .await
         .map_err(backend)?
@@ -69,11 +74,11 @@ impl<R: Clone> Table<R> {
         insert_table(conn, self.name, self.cols, &records, self.values).await?;
         for v in all {
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE {} SET version = $1 WHERE referral_id = $2",
-                self.name
+                "UPDATE {} SET version = $1 WHERE {} = $2",
+                self.name, self.key_column
             )))
             .bind(v.version)
-            .bind((self.key)(&v.record).as_str())
+            .bind((self.key)(&v.record))
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -94,10 +99,10 @@ impl<R: Clone> Table<R> {
         let id = (self.key)(c);
         let mut tx = pool.begin().await.map_err(backend)?;
         let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT version FROM {} WHERE referral_id = $1 FOR UPDATE",
-            self.name
+            "SELECT version FROM {} WHERE {} = $1 FOR UPDATE",
+            self.name, self.key_column
         )))
-        .bind(id.as_str())
+        .bind(id)
         .fetch_optional(&mut *tx)
         .await
         .map_err(backend)?;
@@ -110,10 +115,10 @@ impl<R: Clone> Table<R> {
             });
         }
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM {} WHERE referral_id = $1",
-            self.name
+            "DELETE FROM {} WHERE {} = $1",
+            self.name, self.key_column
         )))
-        .bind(id.as_str())
+        .bind(id)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
