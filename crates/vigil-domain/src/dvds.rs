@@ -246,6 +246,21 @@ impl Application {
         }
     }
 
+    /// The application as the records hold it (`disclosures`, which the measures read).
+    pub fn record(&self) -> crate::Disclosure {
+        let decision = self.decision();
+        crate::Disclosure {
+            id: self.id.clone(),
+            route: self.route,
+            subject_id: self.subject_id.clone(),
+            at_risk_id: self.at_risk_id.clone(),
+            received_at: self.received_at,
+            decided_at: decision.map(|d| d.1),
+            decision: decision.map(|d| d.0),
+            disclosed_at: self.outcome.as_ref().filter(|o| o.disclosed).map(|o| o.at),
+        }
+    }
+
     /// The application after `step` by `by` at `now`, or why not (with the field).
     pub fn apply(
         &self,

@@ -523,6 +523,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
     let meetings = crate::meetings::all(&mut *tx, None).await?;
     let idva = crate::idva::TABLE.all(&mut *tx).await?;
     let mash = crate::mash::TABLE.all(&mut *tx).await?;
+    let dvds = crate::dvds::TABLE.all(&mut *tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
     let marac = crate::marac_record::record(&mut tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
@@ -539,6 +540,7 @@ pub async fn casework(pool: &PgPool) -> StoreResult<vigil_store::Casework> {
         actions,
         idva,
         mash,
+        dvds,
         research,
         marac,
     })
@@ -614,6 +616,7 @@ pub async fn add_casework(
     crate::meetings::put_research(&mut *conn, &work.research).await?;
     crate::idva::TABLE.put(&mut *conn, &work.idva).await?;
     crate::mash::TABLE.put(&mut *conn, &work.mash).await?;
+    crate::dvds::TABLE.put(&mut *conn, &work.dvds).await?;
     crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }

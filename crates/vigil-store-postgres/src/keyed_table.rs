@@ -87,8 +87,7 @@ impl<R: Clone> Table<R> {
     }
 
     /// Saves a row: new when `expected` is `None`, else only over that version (a conflict
-    /// otherwise; the row is locked while it is checked); audited in the same transaction.
-    /// Returns the new version.
+    /// otherwise); audited in the same transaction. Returns the new version.
     pub async fn save(
         &self,
         pool: &PgPool,
@@ -96,8 +95,22 @@ impl<R: Clone> Table<R> {
         expected: Option<i64>,
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        let id = (self.key)(c);
         let mut tx = pool.begin().await.map_err(backend)?;
+        let version = self.save_in(&mut tx, c, expected).await?;
+        accounts::append(&mut tx, audit).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(version)
+    }
+
+    /// The save's own work inside the caller's transaction (which writes its audit rows
+    /// and whatever else goes with the row).
+    pub async fn save_in(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        c: &R,
+        expected: Option<i64>,
+    ) -> StoreResult<i64> {
+        let id = (self.key)(c);
         let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT version FROM {} WHERE {} = $1 FOR UPDATE",
             self.name, self.key_column
@@ -124,15 +137,13 @@ impl<R: Clone> Table<R> {
         .map_err(backend)?;
         let version = found.map_or(1, |v| v + 1);
         self.put(
-            &mut tx,
+            &mut *tx,
             &[Versioned {
                 record: c.clone(),
                 version,
             }],
         )
         .await?;
-        accounts::append(&mut tx, audit).await?;
-        tx.commit().await.map_err(backend)?;
         Ok(version)
     }
 }

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "MARAC referral forms, meeting records (attendance, discussions, approvals), transfers; MASH cases",
         sql: include_str!("../migrations/0011_marac_record.sql"),
     },
+    Migration {
+        version: 12,
+        description: "Clare's Law applications worked in Vigil, stage by stage",
+        sql: include_str!("../migrations/0012_dvds.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

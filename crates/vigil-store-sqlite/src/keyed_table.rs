@@ -38,11 +38,7 @@ impl<R: Clone> Table<R> {
         Ok(Versioned { record, version })
     }
 
-    pub async fn one(
-        &self,
-        pool: &SqlitePool,
-        id: &str,
-    ) -> StoreResult<Option<Versioned<R>>> {
+    pub async fn one(&self, pool: &SqlitePool, id: &str) -> StoreResult<Option<Versioned<R>>> {
         sqlx::query(sqlx::AssertSqlSafe(
             self.select(&format!("{} = ?1", self.key_column)),
         ))
@@ -118,8 +114,22 @@ impl<R: Clone> Table<R> {
         expected: Option<i64>,
         audit: &AuditEntry,
     ) -> StoreResult<i64> {
-        let id = (self.key)(c);
         let mut tx = write_tx(pool).await?;
+        let version = self.save_in(&mut tx, c, expected).await?;
+        accounts::append(&mut tx, audit).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(version)
+    }
+
+    /// The save's own work inside the caller's transaction (which writes its audit rows
+    /// and whatever else goes with the row).
+    pub async fn save_in(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        c: &R,
+        expected: Option<i64>,
+    ) -> StoreResult<i64> {
+        let id = (self.key)(c);
         let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT version FROM {} WHERE {} = ?1",
             self.name, self.key_column
@@ -146,15 +156,13 @@ impl<R: Clone> Table<R> {
         .map_err(backend)?;
         let version = found.map_or(1, |v| v + 1);
         self.put(
-            &mut tx,
+            &mut *tx,
             &[Versioned {
                 record: c.clone(),
                 version,
             }],
         )
         .await?;
-        accounts::append(&mut tx, audit).await?;
-        tx.commit().await.map_err(backend)?;
         Ok(version)
     }
 }

@@ -5,10 +5,11 @@
 //! keys, and wait briefly on a busy database rather than failing at once.
 
 mod accounts;
-mod keyed_table;
 mod casework;
+mod dvds;
 mod idva;
 mod import;
+mod keyed_table;
 mod marac_record;
 mod mash;
 mod meetings;
@@ -455,6 +456,30 @@ impl Store for SqliteStore {
         mash::TABLE
             .save(&self.pool, c, Some(expected_version), audit)
             .await
+    }
+
+    async fn dvds_application(
+        &self,
+        id: &vigil_domain::DisclosureId,
+    ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::dvds::Application>>> {
+        dvds::TABLE.one(&self.pool, id.as_str()).await
+    }
+
+    async fn save_dvds(
+        &self,
+        a: &vigil_domain::dvds::Application,
+        expected_version: Option<i64>,
+        new_people: &[vigil_domain::Person],
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64> {
+        dvds::save(&self.pool, a, expected_version, new_people, audit).await
+    }
+
+    async fn dvds_applications(
+        &self,
+        q: &vigil_store::DvdsQuery,
+    ) -> StoreResult<Vec<vigil_domain::dvds::Application>> {
+        dvds::list(&self.pool, q).await
     }
 
     async fn mash_cases(

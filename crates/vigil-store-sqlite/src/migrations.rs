@@ -97,6 +97,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "MARAC referral forms, meeting records (attendance, discussions, approvals), transfers; MASH cases",
         sql: include_str!("../migrations/0018_marac_record.sql"),
     },
+    Migration {
+        version: 19,
+        description: "Clare's Law applications worked in Vigil, stage by stage",
+        sql: include_str!("../migrations/0019_dvds.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

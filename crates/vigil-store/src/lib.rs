@@ -419,6 +419,17 @@ pub struct Casework {
     pub marac: MaracRecord,
     /// The MASH's work on its referrals, with versions.
     pub mash: Vec<Versioned<vigil_domain::mash::MashCase>>,
+    /// Clare's Law applications worked in Vigil, with versions.
+    pub dvds: Vec<Versioned<vigil_domain::dvds::Application>>,
+}
+
+/// Which Clare's Law applications to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DvdsQuery {
+    pub open_only: bool,
+    pub lpa: Option<vigil_domain::Lpa>,
+    /// About this person, as the subject or the person at risk.
+    pub person: Option<PersonId>,
 }
 
 /// Which MASH cases to list.
@@ -830,6 +841,30 @@ pub trait Store: Send + Sync {
 
     /// MASH cases, oldest referral first (at most 10,000).
     async fn mash_cases(&self, q: &MashQuery) -> StoreResult<Vec<vigil_domain::mash::MashCase>>;
+
+    /// A Clare's Law application worked in Vigil, with its version.
+    async fn dvds_application(
+        &self,
+        id: &vigil_domain::DisclosureId,
+    ) -> StoreResult<Option<Versioned<vigil_domain::dvds::Application>>>;
+
+    /// Saves a Clare's Law application (new with `None`, else over that version), with its
+    /// decision mirrored in the `disclosures` records the measures read, the people it
+    /// names for the first time, and its audit rows, in one transaction. Returns the new
+    /// version.
+    async fn save_dvds(
+        &self,
+        a: &vigil_domain::dvds::Application,
+        expected_version: Option<i64>,
+        new_people: &[vigil_domain::Person],
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64>;
+
+    /// Clare's Law applications, oldest first (at most 10,000).
+    async fn dvds_applications(
+        &self,
+        q: &DvdsQuery,
+    ) -> StoreResult<Vec<vigil_domain::dvds::Application>>;
 
     /// What MARAC wrote down: every referral form and transfer, and the records of the
     /// meetings named (every meeting's with `None`; none with an empty list).

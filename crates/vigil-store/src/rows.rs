@@ -643,6 +643,45 @@ pub mod casework_columns {
         "decided_at",
         "outcome_read_at",
     ];
+    pub const DVDS_APPLICATIONS: &[&str] = &[
+        "disclosure_id",
+        "route",
+        "subject_id",
+        "at_risk_id",
+        "applicant",
+        "applicant_name",
+        "lpa",
+        "incident_id",
+        "evidence",
+        "received_at",
+        "received_by",
+        "contact_at",
+        "contact_by",
+        "immediate_risk",
+        "contact_notes",
+        "meeting_at",
+        "meeting_by",
+        "identity_verified",
+        "meeting_notes",
+        "checks_at",
+        "checks_by",
+        "checks_police",
+        "checks_partners",
+        "panel_at",
+        "panel_by",
+        "pressing_need",
+        "lawful_necessary_proportionate",
+        "rationale",
+        "outcome_at",
+        "outcome_by",
+        "disclosed",
+        "to_whom",
+        "said",
+        "safety_plan",
+        "declined_at",
+        "declined_by",
+        "decline_reason",
+    ];
     pub const MARAC_RESEARCH: &[&str] = &[
         "meeting_id",
         "referral_id",
@@ -1480,6 +1519,190 @@ pub fn mash_case<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::mash::MashCas
             _ => None,
         },
         outcome_read_at,
+    })
+}
+
+/// A Clare's Law application as stored (`casework_columns::DVDS_APPLICATIONS`): the
+/// evidence as incident ids separated by spaces; each stage's columns empty until done.
+pub fn dvds_values<V: Values>(b: &mut V, a: &vigil_domain::dvds::Application) {
+    b.text(a.id.as_str());
+    b.text(a.route.as_str());
+    b.text(a.subject_id.as_str());
+    b.text(a.at_risk_id.as_str());
+    b.text(a.applicant.as_str());
+    b.text(&a.applicant_name);
+    b.text(a.lpa.as_str());
+    b.opt_text(a.incident_id.as_ref().map(|i| i.as_str()));
+    b.text(
+        &a.evidence
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    b.datetime(a.received_at);
+    b.text(a.received_by.as_str());
+    // Contact and meeting: when, by whom, a yes or no, notes.
+    for flagged in [&a.contact, &a.meeting] {
+        match flagged {
+            Some((at, by, flag, notes)) => {
+                b.datetime(*at);
+                b.text(by.as_str());
+                b.bool(*flag);
+                b.text(notes);
+            }
+            None => (0..4).for_each(|_| b.null()),
+        }
+    }
+    match &a.checks {
+        Some((at, by, police, partners)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+            b.text(police);
+            b.text(partners);
+        }
+        None => (0..4).for_each(|_| b.null()),
+    }
+    match &a.panel {
+        Some(p) => {
+            b.datetime(p.at);
+            b.text(p.by.as_str());
+            b.bool(p.pressing_need);
+            b.bool(p.lawful_necessary_proportionate);
+            b.text(&p.rationale);
+        }
+        None => (0..5).for_each(|_| b.null()),
+    }
+    match &a.outcome {
+        Some(o) => {
+            b.datetime(o.at);
+            b.text(o.by.as_str());
+            b.bool(o.disclosed);
+            b.text(&o.to_whom);
+            b.text(&o.said);
+            b.text(&o.safety_plan);
+        }
+        None => (0..6).for_each(|_| b.null()),
+    }
+    match &a.declined {
+        Some((at, by, why)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+            b.text(why);
+        }
+        None => (0..3).for_each(|_| b.null()),
+    }
+}
+
+/// A Clare's Law application from its stored columns.
+pub fn dvds<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::dvds::Application> {
+    use vigil_domain::access::Username;
+    let id = c.req(DisclosureId::parse)?;
+    let route = c.req(vigil_domain::DisclosureRoute::parse)?;
+    let subject_id = c.req(PersonId::parse)?;
+    let at_risk_id = c.req(PersonId::parse)?;
+    let applicant = c.req(vigil_domain::dvds::Applicant::parse)?;
+    let applicant_name = c.opt_string()?.unwrap_or_default();
+    let lpa = c.req(Lpa::parse)?;
+    let incident_id = c.opt(IncidentId::parse)?;
+    let evidence = c
+        .opt_string()?
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(IncidentId::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| c.bad(e))?;
+    let received_at = c.datetime()?;
+    let received_by = c.req(Username::parse)?;
+    let flagged = |c: &mut C| -> StoreResult<Option<(DateTime, Username, bool, String)>> {
+        let at = c.opt_datetime()?;
+        let by = c.opt(Username::parse)?;
+        let flag = c.opt_bool()?;
+        let text = c.opt_string()?;
+        Ok(match (at, by, flag, text) {
+            (Some(at), Some(by), Some(f), Some(t)) => Some((at, by, f, t)),
+            _ => None,
+        })
+    };
+    let contact = flagged(c)?;
+    let meeting = flagged(c)?;
+    let checks = {
+        let at = c.opt_datetime()?;
+        let by = c.opt(Username::parse)?;
+        let police = c.opt_string()?;
+        let partners = c.opt_string()?;
+        match (at, by, police, partners) {
+            (Some(at), Some(by), Some(p), Some(q)) => Some((at, by, p, q)),
+            _ => None,
+        }
+    };
+    let panel = {
+        let at = c.opt_datetime()?;
+        let by = c.opt(Username::parse)?;
+        let need = c.opt_bool()?;
+        let lnp = c.opt_bool()?;
+        let rationale = c.opt_string()?;
+        match (at, by, need, lnp, rationale) {
+            (Some(at), Some(by), Some(need), Some(lnp), Some(rationale)) => {
+                Some(vigil_domain::dvds::Panel {
+                    at,
+                    by,
+                    pressing_need: need,
+                    lawful_necessary_proportionate: lnp,
+                    rationale,
+                })
+            }
+            _ => None,
+        }
+    };
+    let outcome = {
+        let at = c.opt_datetime()?;
+        let by = c.opt(Username::parse)?;
+        let disclosed = c.opt_bool()?;
+        let to_whom = c.opt_string()?;
+        let said = c.opt_string()?;
+        let plan = c.opt_string()?;
+        match (at, by, disclosed, to_whom, said, plan) {
+            (Some(at), Some(by), Some(disclosed), Some(to_whom), Some(said), Some(safety_plan)) => {
+                Some(vigil_domain::dvds::Outcome {
+                    at,
+                    by,
+                    disclosed,
+                    to_whom,
+                    said,
+                    safety_plan,
+                })
+            }
+            _ => None,
+        }
+    };
+    let declined = {
+        let at = c.opt_datetime()?;
+        let by = c.opt(Username::parse)?;
+        let why = c.opt_string()?;
+        match (at, by, why) {
+            (Some(at), Some(by), Some(why)) => Some((at, by, why)),
+            _ => None,
+        }
+    };
+    Ok(vigil_domain::dvds::Application {
+        id,
+        route,
+        subject_id,
+        at_risk_id,
+        applicant,
+        applicant_name,
+        lpa,
+        incident_id,
+        evidence,
+        received_at,
+        received_by,
+        contact,
+        meeting,
+        checks,
+        panel,
+        outcome,
+        declined,
     })
 }
 

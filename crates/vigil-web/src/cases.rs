@@ -303,6 +303,14 @@ pub async fn case(
             "<ul class=\"govuk-list govuk-list--bullet\">{}</ul>",
             prompts.join("")
         ));
+        // The CRU opens the right-to-know application from here, the evidence listed.
+        if allows(role, Capability::Safeguard) {
+            body.push_str(&format!(
+                "<form method=\"post\" action=\"/cases/{id}/right-to-know\" novalidate>{}{}</form>",
+                csrf(&s.csrf_token),
+                button("Open a right-to-know application", None, true)
+            ));
+        }
     }
     // What this user can add, as buttons to one-task pages.
     let mut buttons = Vec::new();

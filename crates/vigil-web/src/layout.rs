@@ -34,6 +34,9 @@ fn nav(s: &Session, current: &str) -> String {
     {
         items.push(("/marac/meetings".into(), "MARAC meetings"));
     }
+    if allows(role, Capability::Safeguard) {
+        items.push(("/disclosures".into(), "Clare's Law"));
+    }
     if allows(role, Capability::Safeguard)
         || allows(role, Capability::CoordinateMarac)
         || allows(role, Capability::ReadShared)

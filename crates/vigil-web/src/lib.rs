@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod api;
+mod api_dvds;
 mod api_marac;
 mod api_work;
 mod auth;
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod components;
 mod contact;
 mod dashboard;
+mod dvds;
 mod encompass;
 mod forms;
 mod idempotency;
@@ -176,6 +178,10 @@ pub fn router(
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
+        .route("/disclosures", get(dvds::list).post(dvds::create))
+        .route("/disclosures/new", get(dvds::new_form))
+        .route("/disclosures/{id}", get(dvds::one).post(dvds::step))
+        .route("/cases/{id}/right-to-know", post(dvds::open_right_to_know))
         .route("/mash", get(mash::list))
         .route("/mash/{id}", get(mash::one).post(mash::step))
         .route("/idva", get(idva::list))

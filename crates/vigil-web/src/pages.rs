@@ -191,6 +191,7 @@ pub async fn home(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respons
     body.push_str(&crate::work::work_section(&app, &s).await);
     body.push_str(&crate::marac::work_section(&app, &s).await);
     body.push_str(&crate::mash::work_section(&app, &s).await);
+    body.push_str(&crate::dvds::work_section(&app, &s).await);
     if allows(role, Capability::RecordIncident) {
         body.push_str(&format!(
             "{}{}",
@@ -222,7 +223,14 @@ pub async fn home(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respons
         body.push_str(&format!(
             "{}{}",
             h2("Shared with your agency"),
-            p(&link("/shared", "Referrals shared with your agency"))
+            p(&format!(
+                "{}. Someone asks about a partner's past? {}.",
+                link("/shared", "Referrals shared with your agency"),
+                link(
+                    "/disclosures/new",
+                    "Record a Clare's Law (right to ask) application"
+                )
+            ))
         ));
     }
     if allows(role, Capability::ReadAnalytics) {

@@ -40,6 +40,8 @@ struct Limits {
     marac_referral_days: Option<i64>,
     idva_contact_working_days: Option<u32>,
     mash_decision_working_days: Option<u32>,
+    disclosure_decision_days: Option<i64>,
+    disclosure_clock_starts: Option<String>,
     idva_declined_review_days: Option<i64>,
     review_days: Option<i64>,
     victim_update_working_days_enhanced: Option<u32>,
@@ -202,6 +204,13 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
         l.idva_contact_working_days,
         &mut rules.idva_contact_working_days,
     )?;
+    if let Some(v) = l.disclosure_decision_days {
+        rules.disclosure_decision_days = range("limits.disclosure_decision_days", v, 1, 90)?;
+    }
+    if let Some(v) = &l.disclosure_clock_starts {
+        rules.disclosure_clock_starts = vigil_domain::dvds::ClockStart::parse(v.trim())
+            .map_err(|e| format!("limits.disclosure_clock_starts: {}", e.reason))?;
+    }
     working(
         "limits.mash_decision_working_days",
         l.mash_decision_working_days,

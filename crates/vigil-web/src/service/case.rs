@@ -19,6 +19,25 @@ pub struct Histories {
 }
 
 impl Histories {
+    /// The suspect's earlier incidents that trigger right to know for `i` (the rule:
+    /// `vigil_domain::disclosure`), oldest first.
+    pub fn right_to_know_evidence(&self, i: &Incident) -> Vec<vigil_domain::IncidentId> {
+        let mut earlier: Vec<&Incident> = self
+            .suspect_incidents
+            .iter()
+            .filter(|x| {
+                x.id != i.id
+                    && x.suspect_id == i.suspect_id
+                    && vigil_domain::disclosure::triggers_right_to_know(
+                        (&i.victim_id, i.relationship, i.reported_at),
+                        (&x.victim_id, x.relationship, x.reported_at),
+                    )
+            })
+            .collect();
+        earlier.sort_by_key(|x| x.reported_at);
+        earlier.into_iter().map(|x| x.id.clone()).collect()
+    }
+
     pub async fn of(app: &App, i: &Incident) -> Outcome<Histories> {
         Ok(Histories {
             victim_incidents: app.store.incidents_of(&i.victim_id).await?,

@@ -275,6 +275,37 @@ fn routes() -> Vec<Route> {
             expect: [404, 404, 404, 404, 400, 404, 404, 404, 400, 404],
         },
         Route {
+            // Clare's Law: the CRU's work; a partner records a right-to-ask application.
+            method: "GET",
+            path: "/disclosures",
+            json: None,
+            expect: [404, 404, 404, 404, 200, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/disclosures/new",
+            json: None,
+            expect: [404, 404, 404, 404, 200, 404, 200, 404, 404, 404],
+        },
+        Route {
+            method: "POST",
+            path: "/disclosures",
+            json: FORM,
+            expect: [404, 404, 404, 404, 400, 404, 400, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/disclosures",
+            json: None,
+            expect: [403, 403, 403, 403, 200, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: "POST",
+            path: "/api/v1/disclosures",
+            json: Some("{}"),
+            expect: [403, 403, 403, 403, 422, 403, 422, 403, 403, 403],
+        },
+        Route {
             // The MASH's pages: the fixture has no children's or adult social care user.
             method: "GET",
             path: "/mash",

@@ -7,6 +7,7 @@ mod browser;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;
+mod dvds;
 mod encompass;
 mod flows;
 pub mod marac;

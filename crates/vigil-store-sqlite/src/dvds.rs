@@ -1,0 +1,69 @@
+//! Clare's Law applications worked in Vigil (the rules: `vigil_domain::dvds`), their
+//! decision mirrored in `disclosures` for the measures.
+
+use crate::keyed_table::Table;
+use crate::{accounts, backend, bump_revision, write_tx};
+use sqlx::SqlitePool;
+use vigil_domain::dvds::Application;
+use vigil_store::rows::{self, casework_columns as cc};
+use vigil_store::{AuditEntry, StoreResult};
+
+pub(crate) const TABLE: Table<Application> = Table {
+    name: "dvds_applications",
+    what: "Clare's Law application",
+    key_column: "disclosure_id",
+    cols: cc::DVDS_APPLICATIONS,
+    read: |c| rows::dvds(c),
+    values: rows::dvds_values,
+    key: |a| a.id.as_str(),
+};
+
+pub async fn list(pool: &SqlitePool, q: &vigil_store::DvdsQuery) -> StoreResult<Vec<Application>> {
+    sqlx::query(sqlx::AssertSqlSafe(TABLE.select(
+        "(?1 = 0 OR (outcome_at IS NULL AND declined_at IS NULL)) AND (?2 IS NULL OR lpa = ?2)
+         AND (?3 IS NULL OR subject_id = ?3 OR at_risk_id = ?3)
+         ORDER BY received_at, disclosure_id LIMIT 10000",
+    )))
+    .bind(q.open_only)
+    .bind(q.lpa.as_ref().map(|l| l.as_str()))
+    .bind(q.person.as_ref().map(|p| p.as_str()))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| TABLE.versioned(r).map(|v| v.record))
+    .collect()
+}
+
+pub async fn save(
+    pool: &SqlitePool,
+    a: &Application,
+    expected: Option<i64>,
+    new_people: &[vigil_domain::Person],
+    audit: &[AuditEntry],
+) -> StoreResult<i64> {
+    let mut tx = write_tx(pool).await?;
+    let version = TABLE.save_in(&mut tx, a, expected).await?;
+    sqlx::query("DELETE FROM disclosures WHERE disclosure_id = ?1")
+        .bind(a.id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    {
+        let mut handle = tx.lock_handle().await.map_err(backend)?;
+        crate::import::insert_all(
+            handle.as_raw_handle().as_ptr(),
+            &vigil_domain::RecordSet {
+                persons: new_people.to_vec(),
+                disclosures: vec![a.record()],
+                ..Default::default()
+            },
+        )?;
+    }
+    bump_revision(&mut tx).await?;
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(version)
+}
