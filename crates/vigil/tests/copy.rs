@@ -290,6 +290,44 @@ fn work_a_case(db: &str) {
             )
             .await
             .unwrap();
+        // A Clare's Law application, past its contact (version 2), its decision pending.
+        let application = vigil_domain::dvds::Application {
+            id: vigil_domain::DisclosureId::parse("D9").unwrap(),
+            route: vigil_domain::DisclosureRoute::RightToAsk,
+            subject_id: vigil_domain::PersonId::parse("P2").unwrap(),
+            at_risk_id: vigil_domain::PersonId::parse("P1").unwrap(),
+            applicant: vigil_domain::dvds::Applicant::ThirdParty,
+            applicant_name: "Jo Smith, her mother".into(),
+            lpa: lpa.clone(),
+            incident_id: None,
+            evidence: vec![incident.clone()],
+            received_at: at("2019-01-06T13:00:00"),
+            received_by: ann.clone(),
+            contact: None,
+            meeting: None,
+            checks: None,
+            panel: None,
+            outcome: None,
+            declined: None,
+        };
+        store
+            .save_dvds(&application, None, &[], std::slice::from_ref(&audit))
+            .await
+            .unwrap();
+        let contacted = application
+            .apply(
+                &vigil_domain::dvds::Step::Contact {
+                    immediate_risk: true,
+                    notes: "Safeguarded the same day".into(),
+                },
+                &ann,
+                at("2019-01-06T15:00:00"),
+            )
+            .unwrap();
+        store
+            .save_dvds(&contacted, Some(1), &[], std::slice::from_ref(&audit))
+            .await
+            .unwrap();
         let now = store.case_work(&incident).await.unwrap();
         let mut change = vigil_store::CaseChange::new(now.state.unwrap().record, Some(2));
         change.tasks = now.tasks;
@@ -424,6 +462,9 @@ fn a_store_copies_to_postgresql_and_back_whole() {
         ),
         (1, 1, 1, 1, 1, 1)
     );
+    assert_eq!(work.dvds.len(), 1);
+    assert_eq!(work.dvds[0].version, 2);
+    assert!(work.dvds[0].record.contact.as_ref().is_some_and(|c| c.2));
     assert_eq!(work.mash.len(), 1);
     assert_eq!(work.mash[0].version, 2);
     assert!(work.mash[0].record.research.is_some());
