@@ -106,6 +106,21 @@ impl Queue {
     }
 }
 
+vocabulary! {
+    /// A police officer's rank, lowest first (the order decides who may authorise what).
+    pub enum Rank ("rank") {
+        Constable = "constable",
+        Sergeant = "sergeant",
+        Inspector = "inspector",
+        ChiefInspector = "chief_inspector",
+        Superintendent = "superintendent",
+        ChiefSuperintendent = "chief_superintendent",
+        AssistantChiefConstable = "assistant_chief_constable",
+        DeputyChiefConstable = "deputy_chief_constable",
+        ChiefConstable = "chief_constable",
+    }
+}
+
 /// The queues a role works.
 pub fn queues(role: Role) -> &'static [Queue] {
     match role {

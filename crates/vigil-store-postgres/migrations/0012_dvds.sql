@@ -42,3 +42,6 @@ CREATE TABLE dvds_applications (
     version bigint NOT NULL DEFAULT 1
 );
 CREATE INDEX dvds_applications_open ON dvds_applications (outcome_at, declined_at, lpa);
+
+-- A police user's rank: who may authorise a DVPN (superintendent) or a DAPN (inspector).
+ALTER TABLE users ADD COLUMN rank text;

@@ -84,7 +84,7 @@ pub async fn chunks(
 /// counter then moves past them.
 pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResult<()> {
     for u in users {
-        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school, rank) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             .bind(u.id)
             .bind(u.username.as_str())
             .bind(u.display_name.as_str())
@@ -95,6 +95,7 @@ pub async fn insert_users(conn: &mut PgConnection, users: &[User]) -> StoreResul
             .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
             .bind(u.token_max_hours)
             .bind(u.school.as_deref())
+            .bind(u.rank.map(|r| r.as_str()))
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -313,10 +314,15 @@ fn user_row(r: &PgRow) -> StoreResult<User> {
             .map_err(|e| bad("area", e))?,
         token_max_hours: r.get(8),
         school: r.get(9),
+        rank: r
+            .get::<Option<String>, _>(10)
+            .map(|k| vigil_domain::access::Rank::parse(&k))
+            .transpose()
+            .map_err(|e| bad("rank", e))?,
     })
 }
 
-const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school";
+const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school, rank";
 
 pub async fn add_user(pool: &PgPool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = pool.begin().await.map_err(backend)?;
@@ -420,6 +426,23 @@ pub async fn set_school(
         username,
         "UPDATE users SET school = $1, version = version + 1 WHERE username = $2",
         school,
+        audit,
+    )
+    .await
+}
+
+/// Records a police user's rank (`None`: none recorded), audited.
+pub async fn set_rank(
+    pool: &PgPool,
+    username: &Username,
+    rank: Option<vigil_domain::access::Rank>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET rank = $1, version = version + 1 WHERE username = $2",
+        rank.map(|r| r.as_str().to_owned()),
         audit,
     )
     .await

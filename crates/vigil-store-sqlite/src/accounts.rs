@@ -74,7 +74,7 @@ pub async fn chunks(
 /// Users exactly as another store holds them, ids included (for `vigil copy`).
 pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreResult<()> {
     for u in users {
-        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO users (user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(u.id)
             .bind(u.username.as_str())
             .bind(u.display_name.as_str())
@@ -85,6 +85,7 @@ pub async fn insert_users(conn: &mut SqliteConnection, users: &[User]) -> StoreR
             .bind(u.lpa.as_ref().map(|l| l.as_str().to_owned()))
             .bind(u.token_max_hours)
             .bind(u.school.as_deref())
+            .bind(u.rank.map(|r| r.as_str()))
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -296,10 +297,15 @@ fn user_row(r: &SqliteRow) -> StoreResult<User> {
             .map_err(|e| bad("area", e))?,
         token_max_hours: r.get(8),
         school: r.get(9),
+        rank: r
+            .get::<Option<String>, _>(10)
+            .map(|k| vigil_domain::access::Rank::parse(&k))
+            .transpose()
+            .map_err(|e| bad("rank", e))?,
     })
 }
 
-const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school";
+const USER_COLUMNS: &str = "user_id, username, display_name, role, agency, password_hash, disabled, lpa, token_max_hours, school, rank";
 
 pub async fn add_user(pool: &SqlitePool, u: &NewUser, audit: &AuditEntry) -> StoreResult<User> {
     let mut tx = crate::write_tx(pool).await?;
@@ -411,6 +417,23 @@ pub async fn set_school(
         username,
         "UPDATE users SET school = ?, version = version + 1 WHERE username = ?",
         school,
+        audit,
+    )
+    .await
+}
+
+/// Records a police user's rank (`None`: none recorded), audited.
+pub async fn set_rank(
+    pool: &SqlitePool,
+    username: &Username,
+    rank: Option<vigil_domain::access::Rank>,
+    audit: &AuditEntry,
+) -> StoreResult<()> {
+    update_user(
+        pool,
+        username,
+        "UPDATE users SET rank = ?, version = version + 1 WHERE username = ?",
+        rank.map(|r| r.as_str().to_owned()),
         audit,
     )
     .await

@@ -381,6 +381,15 @@ impl Store for SqliteStore {
         casework::save_contact_preferences(&self.pool, prefs, expected_version, audit).await
     }
 
+    async fn set_rank(
+        &self,
+        username: &Username,
+        rank: Option<vigil_domain::access::Rank>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        accounts::set_rank(&self.pool, username, rank, audit).await
+    }
+
     async fn set_school(
         &self,
         username: &Username,

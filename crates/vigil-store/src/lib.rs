@@ -126,6 +126,9 @@ pub struct User {
     /// For an education user: the school they are the key adult (designated safeguarding
     /// lead) for; `None` for an area's education contact (elective home education).
     pub school: Option<String>,
+    /// A police user's rank, when recorded: it decides who may authorise a protective
+    /// notice.
+    pub rank: Option<vigil_domain::access::Rank>,
 }
 
 /// One act to record in the audit trail. `at` is UTC.
@@ -730,6 +733,14 @@ pub trait Store: Send + Sync {
 
     /// Every case's casework, for `vigil copy` (states, logs in order, tasks).
     async fn casework(&self) -> StoreResult<Casework>;
+
+    /// Records a police user's rank (`None`: none), audited.
+    async fn set_rank(
+        &self,
+        username: &Username,
+        rank: Option<vigil_domain::access::Rank>,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
 
     /// Sets the school an education user is the key adult for (`None`: the area's education
     /// contact), audited; the user's sessions end.

@@ -35,6 +35,11 @@ pub enum UserCommand {
         /// education contact (every school there, and children educated at home).
         #[arg(long)]
         school: Option<String>,
+        /// A police user's rank (constable, sergeant, inspector, chief_inspector,
+        /// superintendent, chief_superintendent, ...): an inspector or above may authorise
+        /// a DAPN, a superintendent or above a DVPN.
+        #[arg(long)]
+        rank: Option<String>,
     },
     /// Stop a user signing in (their audit history stays).
     Disable { username: String },
@@ -193,8 +198,16 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
             name,
             lpa,
             school,
+            rank,
         } => {
             let username = username(&raw)?;
+            let rank = rank
+                .as_deref()
+                .map(|r| {
+                    vigil_domain::access::Rank::parse(r.trim())
+                        .map_err(|e| Failure::BadInput(format!("--rank: {e}")))
+                })
+                .transpose()?;
             let role = Role::parse(&role).map_err(|e| Failure::BadInput(format!("--role: {e}")))?;
             let agency = agency
                 .as_deref()
@@ -235,6 +248,11 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                     Some(l)
                 }
             };
+            if rank.is_some() && agency.is_some() {
+                return Err(Failure::BadInput(
+                    "--rank is for police users; a partner agency's user has no rank".into(),
+                ));
+            }
             let password = read_password(&username)?;
             let new = NewUser {
                 username: username.clone(),
@@ -249,6 +267,18 @@ pub async fn run(db: &str, command: UserCommand) -> Result<(), Failure> {
                 .await
             {
                 Ok(u) => {
+                    if let Some(rank) = rank {
+                        store
+                            .set_rank(
+                                &u.username,
+                                Some(rank),
+                                &AuditEntry {
+                                    reason: Some(format!("rank {rank}")),
+                                    ..entry("user.rank", u.username.as_str())
+                                },
+                            )
+                            .await?;
+                    }
                     if let Some(school) = &school {
                         store
                             .set_school(
