@@ -32,6 +32,7 @@ pub mod mash;
 pub mod offence_codes;
 pub mod offence_harm;
 pub mod outcome;
+pub mod protective;
 pub mod records;
 pub mod restriction;
 pub mod risk;
