@@ -65,7 +65,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 12,
-        description: "Clare's Law applications worked in Vigil, stage by stage; users' ranks",
+        description: "Clare's Law applications worked in Vigil, stage by stage; users' ranks; protective notices and orders",
         sql: include_str!("../migrations/0012_dvds.sql"),
     },
 ];

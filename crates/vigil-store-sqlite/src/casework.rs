@@ -479,6 +479,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     let idva = crate::idva::TABLE.all(&mut *tx).await?;
     let mash = crate::mash::TABLE.all(&mut *tx).await?;
     let dvds = crate::dvds::TABLE.all(&mut *tx).await?;
+    let notices = crate::notices::all(&mut tx).await?;
     let research = crate::meetings::research(&mut *tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     let marac = crate::marac_record::record(&mut tx, None).await?;
@@ -496,6 +497,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         idva,
         mash,
         dvds,
+        notices,
         research,
         marac,
     })
@@ -571,6 +573,7 @@ pub async fn add_casework(
     crate::idva::TABLE.put(&mut *conn, &work.idva).await?;
     crate::mash::TABLE.put(&mut *conn, &work.mash).await?;
     crate::dvds::TABLE.put(&mut *conn, &work.dvds).await?;
+    crate::notices::put(&mut *conn, &work.notices).await?;
     crate::marac_record::put(&mut *conn, &work.marac).await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ mod marac_record;
 mod mash;
 mod meetings;
 mod migrations;
+mod notices;
 mod read;
 mod restrictions;
 mod write;
@@ -465,6 +466,29 @@ impl Store for SqliteStore {
         mash::TABLE
             .save(&self.pool, c, Some(expected_version), audit)
             .await
+    }
+
+    async fn notice(
+        &self,
+        id: &vigil_domain::OrderId,
+    ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::protective::NoticeCase>>> {
+        notices::one(&self.pool, id.as_str()).await
+    }
+
+    async fn save_notice(
+        &self,
+        c: &vigil_domain::protective::NoticeCase,
+        expected_version: Option<i64>,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64> {
+        notices::save(&self.pool, c, expected_version, audit).await
+    }
+
+    async fn notices(
+        &self,
+        q: &vigil_store::NoticeQuery,
+    ) -> StoreResult<Vec<vigil_domain::protective::NoticeCase>> {
+        notices::list(&self.pool, q).await
     }
 
     async fn dvds_application(

@@ -99,7 +99,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 19,
-        description: "Clare's Law applications worked in Vigil, stage by stage; users' ranks",
+        description: "Clare's Law applications worked in Vigil, stage by stage; users' ranks; protective notices and orders",
         sql: include_str!("../migrations/0019_dvds.sql"),
     },
 ];

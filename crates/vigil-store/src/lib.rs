@@ -424,6 +424,20 @@ pub struct Casework {
     pub mash: Vec<Versioned<vigil_domain::mash::MashCase>>,
     /// Clare's Law applications worked in Vigil, with versions.
     pub dvds: Vec<Versioned<vigil_domain::dvds::Application>>,
+    /// Protective notices worked in Vigil, with versions (their events on them).
+    pub notices: Vec<Versioned<vigil_domain::protective::NoticeCase>>,
+}
+
+/// Which protective notices to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NoticeQuery {
+    /// Not yet decided by the court, or a DAPO awaiting its notification.
+    pub open_only: bool,
+    /// Applied for by this officer (their work list).
+    pub applied_by: Option<Username>,
+    pub lpa: Option<vigil_domain::Lpa>,
+    /// About this person, as the subject or the protected person.
+    pub person: Option<PersonId>,
 }
 
 /// Which Clare's Law applications to list.
@@ -852,6 +866,28 @@ pub trait Store: Send + Sync {
 
     /// MASH cases, oldest referral first (at most 10,000).
     async fn mash_cases(&self, q: &MashQuery) -> StoreResult<Vec<vigil_domain::mash::MashCase>>;
+
+    /// A protective notice worked in Vigil (with its events), and its version.
+    async fn notice(
+        &self,
+        id: &vigil_domain::OrderId,
+    ) -> StoreResult<Option<Versioned<vigil_domain::protective::NoticeCase>>>;
+
+    /// Saves a protective notice (new with `None`, else over that version) with its
+    /// events, mirrored as notice and order rows in `protection_orders`, and its audit
+    /// rows, in one transaction. Returns the new version.
+    async fn save_notice(
+        &self,
+        c: &vigil_domain::protective::NoticeCase,
+        expected_version: Option<i64>,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64>;
+
+    /// Protective notices, oldest first (at most 10,000), each with its events.
+    async fn notices(
+        &self,
+        q: &NoticeQuery,
+    ) -> StoreResult<Vec<vigil_domain::protective::NoticeCase>>;
 
     /// A Clare's Law application worked in Vigil, with its version.
     async fn dvds_application(

@@ -682,6 +682,48 @@ pub mod casework_columns {
         "declined_by",
         "decline_reason",
     ];
+    pub const PROTECTIVE_NOTICES: &[&str] = &[
+        "order_id",
+        "kind",
+        "subject_id",
+        "protected_id",
+        "incident_id",
+        "lpa",
+        "applied_by",
+        "applied_at",
+        "grounds",
+        "children_welfare",
+        "victim_view",
+        "representations",
+        "other_occupants",
+        "conditions",
+        "address_for_service",
+        "authorised_at",
+        "authorised_by",
+        "authoriser_rank",
+        "served_at",
+        "served_by",
+        "adjourned_to",
+        "decided_at",
+        "decision",
+        "decision_notes",
+        "granted_order_id",
+        "made_at",
+        "expires_at",
+        "order_conditions",
+        "requirements",
+        "monitoring_months",
+        "notified_at",
+    ];
+    pub const PROTECTIVE_EVENTS: &[&str] = &[
+        "order_id",
+        "seq",
+        "at",
+        "kind",
+        "recorded_by",
+        "of_kind",
+        "text",
+    ];
     pub const MARAC_RESEARCH: &[&str] = &[
         "meeting_id",
         "referral_id",
@@ -1704,6 +1746,242 @@ pub fn dvds<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::dvds::Application>
         outcome,
         declined,
     })
+}
+
+/// A protective notice as stored (`casework_columns::PROTECTIVE_NOTICES`); what the victim
+/// was told and the breaches are `protective_events` rows.
+pub fn notice_values<V: Values>(b: &mut V, c: &vigil_domain::protective::NoticeCase) {
+    b.text(c.id.as_str());
+    b.text(c.kind.as_str());
+    b.text(c.subject_id.as_str());
+    b.text(c.protected_id.as_str());
+    b.opt_text(c.incident_id.as_ref().map(|i| i.as_str()));
+    b.text(c.lpa.as_str());
+    b.text(c.applied_by.as_str());
+    b.datetime(c.applied_at);
+    b.text(&c.grounds);
+    b.text(&c.considered.children_welfare);
+    b.text(&c.considered.victim_view);
+    b.text(&c.considered.representations);
+    b.text(&c.considered.other_occupants);
+    b.text(&c.conditions);
+    b.text(&c.address_for_service);
+    let opt_at = |b: &mut V, t: Option<DateTime>| match t {
+        Some(t) => b.datetime(t),
+        None => b.null(),
+    };
+    match &c.authorised {
+        Some((at, by, rank)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+            b.text(rank.as_str());
+        }
+        None => (0..3).for_each(|_| b.null()),
+    }
+    match &c.served {
+        Some((at, by)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+        }
+        None => (0..2).for_each(|_| b.null()),
+    }
+    opt_at(b, c.adjourned_to);
+    match &c.decision {
+        Some((at, d, notes)) => {
+            b.datetime(*at);
+            b.text(d.as_str());
+            b.text(notes);
+        }
+        None => (0..3).for_each(|_| b.null()),
+    }
+    match &c.order {
+        Some(o) => {
+            b.text(o.id.as_str());
+            b.datetime(o.made_at);
+            opt_at(b, o.expires_at);
+            b.text(&o.conditions);
+            b.text(&o.requirements);
+            match o.monitoring_months {
+                Some(m) => b.int(i64::from(m)),
+                None => b.null(),
+            }
+        }
+        None => (0..6).for_each(|_| b.null()),
+    }
+    opt_at(b, c.notified_at);
+}
+
+/// A protective notice from its stored columns (its events are added by the caller).
+pub fn notice<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::protective::NoticeCase> {
+    use vigil_domain::access::{Rank, Username};
+    use vigil_domain::protective::{Considered, CourtDecision, Order};
+    let id = c.req(OrderId::parse)?;
+    let kind = c.req(OrderKind::parse)?;
+    let subject_id = c.req(PersonId::parse)?;
+    let protected_id = c.req(PersonId::parse)?;
+    let incident_id = c.opt(IncidentId::parse)?;
+    let lpa = c.req(Lpa::parse)?;
+    let applied_by = c.req(Username::parse)?;
+    let applied_at = c.datetime()?;
+    let text = |c: &mut C| -> StoreResult<String> { Ok(c.opt_string()?.unwrap_or_default()) };
+    let grounds = text(c)?;
+    let considered = Considered {
+        children_welfare: text(c)?,
+        victim_view: text(c)?,
+        representations: text(c)?,
+        other_occupants: text(c)?,
+    };
+    let conditions = text(c)?;
+    let address_for_service = text(c)?;
+    let authorised = match (
+        c.opt_datetime()?,
+        c.opt(Username::parse)?,
+        c.opt(Rank::parse)?,
+    ) {
+        (Some(at), Some(by), Some(r)) => Some((at, by, r)),
+        _ => None,
+    };
+    let served = c.opt_datetime()?.zip(c.opt(Username::parse)?);
+    let adjourned_to = c.opt_datetime()?;
+    let decision = match (
+        c.opt_datetime()?,
+        c.opt(CourtDecision::parse)?,
+        c.opt_string()?,
+    ) {
+        (Some(at), Some(d), Some(n)) => Some((at, d, n)),
+        _ => None,
+    };
+    let order_id = c.opt(OrderId::parse)?;
+    let made_at = c.opt_datetime()?;
+    let expires_at = c.opt_datetime()?;
+    let order_conditions = c.opt_string()?;
+    let requirements = c.opt_string()?;
+    let monitoring = c.opt_int()?;
+    let notified_at = c.opt_datetime()?;
+    let order = match (order_id, made_at) {
+        (Some(id), Some(made_at)) => Some(Order {
+            id,
+            made_at,
+            expires_at,
+            conditions: order_conditions.unwrap_or_default(),
+            requirements: requirements.unwrap_or_default(),
+            monitoring_months: monitoring
+                .map(|m| u32::try_from(m).map_err(|_| c.bad(format!("monitoring_months {m}"))))
+                .transpose()?,
+        }),
+        _ => None,
+    };
+    Ok(vigil_domain::protective::NoticeCase {
+        id,
+        kind,
+        subject_id,
+        protected_id,
+        incident_id,
+        lpa,
+        applied_by,
+        applied_at,
+        grounds,
+        considered,
+        conditions,
+        address_for_service,
+        authorised,
+        served,
+        adjourned_to,
+        decision,
+        order,
+        notified_at,
+        victim_told: Vec::new(),
+        breaches: Vec::new(),
+    })
+}
+
+/// One of a notice's events: what the victim was told, or a breach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeEvent {
+    pub order_id: OrderId,
+    pub seq: i64,
+    pub at: DateTime,
+    /// `victim_told` or `breach`.
+    pub kind: String,
+    pub recorded_by: String,
+    pub of: OrderKind,
+    pub text: String,
+}
+
+/// A notice's events in order, as stored (`casework_columns::PROTECTIVE_EVENTS`).
+pub fn notice_events(c: &vigil_domain::protective::NoticeCase) -> Vec<NoticeEvent> {
+    let told = c.victim_told.iter().map(|(at, what)| NoticeEvent {
+        order_id: c.id.clone(),
+        seq: 0,
+        at: *at,
+        kind: "victim_told".into(),
+        recorded_by: String::new(),
+        of: c.kind,
+        text: what.clone(),
+    });
+    let breaches = c.breaches.iter().map(|b| NoticeEvent {
+        order_id: c.id.clone(),
+        seq: 0,
+        at: b.at,
+        kind: "breach".into(),
+        recorded_by: b.recorded_by.to_string(),
+        of: b.of,
+        text: b.details.clone(),
+    });
+    told.chain(breaches)
+        .enumerate()
+        .map(|(n, e)| NoticeEvent {
+            seq: n as i64 + 1,
+            ..e
+        })
+        .collect()
+}
+
+pub fn notice_event_values<V: Values>(b: &mut V, e: &NoticeEvent) {
+    b.text(e.order_id.as_str());
+    b.int(e.seq);
+    b.datetime(e.at);
+    b.text(&e.kind);
+    b.text(&e.recorded_by);
+    b.text(e.of.as_str());
+    b.text(&e.text);
+}
+
+pub fn notice_event<C: Cells>(c: &mut C) -> StoreResult<NoticeEvent> {
+    Ok(NoticeEvent {
+        order_id: c.req(OrderId::parse)?,
+        seq: c.opt_int()?.unwrap_or_default(),
+        at: c.datetime()?,
+        kind: c.opt_string()?.unwrap_or_default(),
+        recorded_by: c.opt_string()?.unwrap_or_default(),
+        of: c.req(OrderKind::parse)?,
+        text: c.opt_string()?.unwrap_or_default(),
+    })
+}
+
+/// Puts a notice's events back on it, in order.
+pub fn with_events(
+    mut c: vigil_domain::protective::NoticeCase,
+    events: &[NoticeEvent],
+) -> StoreResult<vigil_domain::protective::NoticeCase> {
+    for e in events.iter().filter(|e| e.order_id == c.id) {
+        match e.kind.as_str() {
+            "victim_told" => c.victim_told.push((e.at, e.text.clone())),
+            "breach" => c.breaches.push(vigil_domain::protective::Breach {
+                at: e.at,
+                recorded_by: vigil_domain::access::Username::parse(&e.recorded_by)
+                    .map_err(|err| StoreError::Schema(format!("protective_events: {err}")))?,
+                of: e.of,
+                details: e.text.clone(),
+            }),
+            other => {
+                return Err(StoreError::Schema(format!(
+                    "protective_events: unknown kind '{other}'"
+                )));
+            }
+        }
+    }
+    Ok(c)
 }
 
 /// An agency's research for a meeting as stored (`casework_columns::MARAC_RESEARCH`).

@@ -1,0 +1,150 @@
+//! Protective notices worked in Vigil (the rules: `vigil_domain::protective`), their
+//! events beside them, mirrored in `protection_orders` for the measures.
+
+use crate::keyed_table::Table;
+use crate::rows::Cols;
+use crate::write::insert_table;
+use crate::{accounts, backend, bump_revision};
+use sqlx::PgPool;
+use vigil_domain::protective::NoticeCase;
+use vigil_store::rows::{self, NoticeEvent, casework_columns as cc};
+use vigil_store::{AuditEntry, StoreResult, Versioned};
+
+pub(crate) const TABLE: Table<NoticeCase> = Table {
+    name: "protective_notices",
+    what: "protective notice",
+    key_column: "order_id",
+    cols: cc::PROTECTIVE_NOTICES,
+    read: |c| rows::notice(c),
+    values: rows::notice_values,
+    key: |c| c.id.as_str(),
+};
+
+async fn events(conn: &mut sqlx::PgConnection, id: Option<&str>) -> StoreResult<Vec<NoticeEvent>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM protective_events WHERE ($1::text IS NULL OR order_id = $1) ORDER BY order_id COLLATE \"C\", seq",
+        cc::PROTECTIVE_EVENTS.join(",")
+    )))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| rows::notice_event(&mut Cols::new(r, "protective_events")))
+    .collect()
+}
+
+pub async fn one(pool: &PgPool, id: &str) -> StoreResult<Option<Versioned<NoticeCase>>> {
+    let Some(v) = TABLE.one(pool, id).await? else {
+        return Ok(None);
+    };
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let evs = events(&mut conn, Some(id)).await?;
+    Ok(Some(Versioned {
+        record: rows::with_events(v.record, &evs)?,
+        version: v.version,
+    }))
+}
+
+pub async fn all(conn: &mut sqlx::PgConnection) -> StoreResult<Vec<Versioned<NoticeCase>>> {
+    let found = TABLE.all(&mut *conn).await?;
+    let evs = events(conn, None).await?;
+    found
+        .into_iter()
+        .map(|v| {
+            Ok(Versioned {
+                record: rows::with_events(v.record, &evs)?,
+                version: v.version,
+            })
+        })
+        .collect()
+}
+
+/// Writes notices and their events as they are, inside a transaction (`vigil copy`).
+pub async fn put(conn: &mut sqlx::PgConnection, all: &[Versioned<NoticeCase>]) -> StoreResult<()> {
+    TABLE.put(&mut *conn, all).await?;
+    let evs: Vec<NoticeEvent> = all
+        .iter()
+        .flat_map(|v| rows::notice_events(&v.record))
+        .collect();
+    insert_table(
+        conn,
+        "protective_events",
+        cc::PROTECTIVE_EVENTS,
+        &evs,
+        rows::notice_event_values,
+    )
+    .await
+}
+
+pub async fn list(pool: &PgPool, q: &vigil_store::NoticeQuery) -> StoreResult<Vec<NoticeCase>> {
+    let found: Vec<NoticeCase> = sqlx::query(sqlx::AssertSqlSafe(TABLE.select(
+        "(NOT $1 OR (decided_at IS NULL OR decision = 'adjourned') OR (made_at IS NOT NULL AND kind = 'dapn' AND notified_at IS NULL))
+         AND ($2::text IS NULL OR applied_by = $2) AND ($3::text IS NULL OR lpa = $3)
+         AND ($4::text IS NULL OR subject_id = $4 OR protected_id = $4)
+         ORDER BY applied_at, order_id COLLATE \"C\" LIMIT 10000",
+    )))
+    .bind(q.open_only)
+    .bind(q.applied_by.as_ref().map(|u| u.as_str()))
+    .bind(q.lpa.as_ref().map(|l| l.as_str()))
+    .bind(q.person.as_ref().map(|p| p.as_str()))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?
+    .iter()
+    .map(|r| TABLE.versioned(r).map(|v| v.record))
+    .collect::<StoreResult<_>>()?;
+    let mut conn = pool.acquire().await.map_err(backend)?;
+    let mut out = Vec::with_capacity(found.len());
+    for c in found {
+        let evs = events(&mut conn, Some(c.id.as_str())).await?;
+        out.push(rows::with_events(c, &evs)?);
+    }
+    Ok(out)
+}
+
+pub async fn save(
+    pool: &PgPool,
+    c: &NoticeCase,
+    expected: Option<i64>,
+    audit: &[AuditEntry],
+) -> StoreResult<i64> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    let version = TABLE.save_in(&mut tx, c, expected).await?;
+    sqlx::query("DELETE FROM protective_events WHERE order_id = $1")
+        .bind(c.id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+    let records = c.records();
+    for r in &records {
+        sqlx::query("DELETE FROM protection_orders WHERE order_id = $1")
+            .bind(r.id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+    }
+    let evs = rows::notice_events(c);
+    insert_table(
+        &mut tx,
+        "protective_events",
+        cc::PROTECTIVE_EVENTS,
+        &evs,
+        rows::notice_event_values,
+    )
+    .await?;
+    crate::write::insert_all(
+        &mut tx,
+        &vigil_domain::RecordSet {
+            protection_orders: records,
+            ..Default::default()
+        },
+    )
+    .await?;
+    bump_revision(&mut tx).await?;
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(version)
+}
