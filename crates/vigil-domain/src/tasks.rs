@@ -152,6 +152,8 @@ pub struct ClockRules {
     /// Where the Clare's Law clock starts: the application (default) or the initial
     /// contact (RULES.md: unsure, so a force chooses).
     pub disclosure_clock_starts: crate::dvds::ClockStart,
+    /// The day from which DAPNs may be given in each LPA (none: not yet in force there).
+    pub dapn_from: std::collections::BTreeMap<Lpa, crate::time::Date>,
     /// Days after an IDVA offer is declined by which the offer is reviewed. Vigil's choice: 7.
     pub idva_declined_review_days: i64,
     /// Days between reviews of an open investigation: 28.
@@ -192,6 +194,7 @@ impl Default for ClockRules {
             mash_decision_working_days: 1,
             disclosure_decision_days: 28,
             disclosure_clock_starts: crate::dvds::ClockStart::Application,
+            dapn_from: std::collections::BTreeMap::new(),
             idva_declined_review_days: 7,
             review_days: 28,
             victim_update_working_days_enhanced: 1,

@@ -543,12 +543,14 @@ pub async fn session(
     .fetch_optional(pool)
     .await
     .map_err(backend)?;
+    // The session's columns follow the user's, however many those are.
+    let n = USER_COLUMNS.split(", ").count();
     row.map(|r| {
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(10),
-            expires_at: r.get(11),
-            idle_expires_at: r.get(12),
+            csrf_token: r.get(n),
+            expires_at: r.get(n + 1),
+            idle_expires_at: r.get(n + 2),
         })
     })
     .transpose()

@@ -538,11 +538,13 @@ pub async fn session(
     .map_err(backend)?;
     row.map(|r| {
         // The user's columns come first; the session's follow.
-        let expires: String = r.get(11);
-        let idle: Option<String> = r.get(12);
+        // The session's columns follow the user's, however many those are.
+        let n = USER_COLUMNS.split(", ").count();
+        let expires: String = r.get(n + 1);
+        let idle: Option<String> = r.get(n + 2);
         Ok(vigil_store::Session {
             user: user_row(&r)?,
-            csrf_token: r.get(10),
+            csrf_token: r.get(n),
             expires_at: parse_datetime(&expires)
                 .map_err(|e| StoreError::Schema(format!("session expiry: {e}")))?,
             idle_expires_at: idle

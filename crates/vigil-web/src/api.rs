@@ -1387,10 +1387,17 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_marac::transfer))
         .routes(routes!(crate::api_marac::minutes))
         .routes(routes!(crate::api_marac::partner_referral))
-        .routes(routes!(crate::api_dvds::list, crate::api_dvds::create))
-        .routes(routes!(crate::api_dvds::one))
-        .routes(routes!(crate::api_dvds::step))
+        .routes(routes!(
+            crate::api_dvds::disclosure_list,
+            crate::api_dvds::disclosure_create
+        ))
+        .routes(routes!(crate::api_dvds::disclosure_one))
+        .routes(routes!(crate::api_dvds::disclosure_step))
         .routes(routes!(crate::api_dvds::open_right_to_know))
+        .routes(routes!(crate::api_orders::notice_draft))
+        .routes(routes!(crate::api_orders::notice_list))
+        .routes(routes!(crate::api_orders::notice_one))
+        .routes(routes!(crate::api_orders::notice_step))
         .routes(routes!(crate::api_marac::mash_list))
         .routes(routes!(crate::api_marac::mash_one))
         .routes(routes!(crate::api_marac::mash_step))

@@ -88,7 +88,7 @@ fn dto(app: &App, i: &service::DvdsItem) -> DvdsDto {
 #[utoipa::path(get, path = "/disclosures", tag = "cases",
     responses((status = 200, body = Vec<DvdsDto>), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn list(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
+pub async fn disclosure_list(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
     match service::dvds_list(&app, &s, false).await {
         Ok(items) => Json(items.iter().map(|i| dto(&app, i)).collect::<Vec<_>>()).into_response(),
         Err(f) => from_failure(&s, f).into_response(),
@@ -102,7 +102,7 @@ pub async fn list(State(app): State<Arc<App>>, Caller(s): Caller) -> Response {
     request_body = service::ApplicationInput,
     responses((status = 201, body = CreatedDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn create(
+pub async fn disclosure_create(
     State(app): State<Arc<App>>,
     Caller(s): Caller,
     body: Result<Json<service::ApplicationInput>, JsonRejection>,
@@ -122,7 +122,7 @@ pub async fn create(
     params(("id" = String, Path, description = "The application")),
     responses((status = 200, body = DvdsDto), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn one(
+pub async fn disclosure_one(
     State(app): State<Arc<App>>,
     Caller(s): Caller,
     Path(id): Path<String>,
@@ -140,7 +140,7 @@ pub async fn one(
     request_body = service::DvdsStepInput,
     responses((status = 200, body = DvdsDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn step(
+pub async fn disclosure_step(
     State(app): State<Arc<App>>,
     Caller(s): Caller,
     Path(id): Path<String>,

@@ -10,6 +10,7 @@ mod admin;
 pub mod api;
 mod api_dvds;
 mod api_marac;
+mod api_orders;
 mod api_work;
 mod auth;
 mod case_work;

@@ -20,6 +20,9 @@ struct RulesFile {
     marac: Marac,
     /// School calendars by area; `default` for areas not named.
     schools: HashMap<String, School>,
+    /// The day from which DAPNs may be given, by area (the Domestic Abuse Act 2021's
+    /// protection notices are piloted area by area).
+    dapn_from: HashMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -227,6 +230,14 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
         &mut rules.victim_update_working_days,
     )?;
 
+    let mut dapn: Vec<(&String, &String)> = file.dapn_from.iter().collect();
+    dapn.sort();
+    for (name, from) in dapn {
+        let field = format!("dapn_from.{name}");
+        rules
+            .dapn_from
+            .insert(area(&field, name)?, day(&field, from)?);
+    }
     rules.working.extra_holidays = file
         .extra_holidays
         .iter()

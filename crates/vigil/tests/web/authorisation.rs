@@ -275,6 +275,19 @@ fn routes() -> Vec<Route> {
             expect: [404, 404, 404, 404, 400, 404, 404, 404, 400, 404],
         },
         Route {
+            // Protective notices: officers who investigate, and the CRU.
+            method: "GET",
+            path: "/api/v1/notices",
+            json: None,
+            expect: [403, 200, 200, 200, 200, 403, 403, 403, 403, 403],
+        },
+        Route {
+            method: "POST",
+            path: "/api/v1/cases/I1/notices",
+            json: Some("{}"),
+            expect: [403, 422, 422, 422, 422, 403, 403, 403, 403, 403],
+        },
+        Route {
             // Clare's Law: the CRU's work; a partner records a right-to-ask application.
             method: "GET",
             path: "/disclosures",

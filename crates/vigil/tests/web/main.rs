@@ -13,6 +13,7 @@ mod flows;
 pub mod marac;
 mod marac_record;
 mod mash;
+mod orders;
 mod pages;
 mod partners;
 mod restricted;

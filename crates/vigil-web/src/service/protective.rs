@@ -1,0 +1,379 @@
+//! Protective notices and orders in Vigil: the applying officer drafts a DVPN or a DAPN
+//! from a case, an officer of the required rank authorises it, and the notice is served,
+//! heard, granted or refused, notified (a DAPO) and breached — the rules are
+//! `vigil_domain::protective`; the decision and breaches are mirrored in the records the
+//! measures read.
+
+use super::*;
+use vigil_domain::protective::{Considered, CourtDecision, NoticeCase, Step};
+use vigil_domain::{OrderId, OrderKind};
+
+/// A notice drafted from a case, as the form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoticeInput {
+    /// `dvpn` or `dapn` (a DAPN only where the area has them).
+    pub kind: String,
+    /// The violence or abuse, and why the notice is needed to protect the victim.
+    pub grounds: String,
+    pub children_welfare: String,
+    pub victim_view: String,
+    /// The suspect's representations.
+    pub representations: String,
+    pub other_occupants: String,
+    /// What the notice prohibits.
+    pub conditions: String,
+}
+
+/// A step as the form or the API sends it (each step reads its own fields).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoticeStepInput {
+    /// `authorise`, `serve`, `hearing`, `notified`, `victim_told` or `breach`.
+    pub step: String,
+    /// serve: when (DD/MM/YYYY HH:MM).
+    pub served_at: String,
+    /// serve (a DAPN): the address the subject gives for service.
+    pub address_for_service: String,
+    /// hearing: `granted`, `refused` or `adjourned`.
+    pub decision: String,
+    /// hearing (a DVPO): its length, 14 to 28 days; a DAPO's, when the court set one.
+    pub days: Option<i64>,
+    /// hearing (adjourned): the next hearing (DD/MM/YYYY HH:MM).
+    pub next_hearing: String,
+    /// hearing (granted): the order's conditions (a DAPO's prohibitions).
+    pub conditions: String,
+    /// hearing (a DAPO): its positive requirements.
+    pub requirements: String,
+    /// hearing (a DAPO): months of electronic monitoring (12 at most).
+    pub monitoring_months: Option<u32>,
+    /// hearing: what the court said.
+    pub notes: String,
+    /// notified (a DAPO): when the subject gave their name and address.
+    pub notified_at: String,
+    /// victim_told: what the victim was told.
+    pub about: String,
+    /// breach: when.
+    pub breached_at: String,
+    /// breach: what happened and what was done (an arrest; back to the magistrates).
+    pub details: String,
+}
+
+/// A notice with the names of its people.
+pub struct NoticeItem {
+    pub case: NoticeCase,
+    pub version: i64,
+    pub names: std::collections::HashMap<PersonId, String>,
+}
+
+/// Police who work protective orders: those who investigate, and the CRU.
+async fn works_orders(app: &App, s: &Session, id: &str) -> Outcome<()> {
+    if allows(s.user.role, Capability::RecordInvestigation)
+        || allows(s.user.role, Capability::Safeguard)
+    {
+        Ok(())
+    } else {
+        require(
+            app,
+            s,
+            Capability::RecordInvestigation,
+            "protective_notice",
+            id,
+        )
+        .await
+    }
+}
+
+async fn names(app: &App, c: &NoticeCase) -> Outcome<std::collections::HashMap<PersonId, String>> {
+    let mut out = std::collections::HashMap::new();
+    for id in [&c.subject_id, &c.protected_id] {
+        let p = app.store.person(id).await?.record;
+        if let Some(n) = vigil_domain::visibility::joined_name(
+            p.identity.family_name.as_deref(),
+            p.identity.given_names.as_deref(),
+        ) {
+            out.insert(p.id, n);
+        }
+    }
+    Ok(out)
+}
+
+/// Drafts a notice from a case: the suspect is its subject, the victim the protected
+/// person. Audited against both.
+pub async fn draft_notice(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &NoticeInput,
+) -> Outcome<OrderId> {
+    works_orders(app, s, case_id).await?;
+    let case = read_case(app, s, case_id).await?;
+    let i = &case.incident;
+    let mut errors = Vec::new();
+    let kind = choice(
+        &mut errors,
+        "kind",
+        &input.kind,
+        "the notice",
+        OrderKind::parse,
+    );
+    if kind == Some(OrderKind::Dapn)
+        && !vigil_domain::protective::dapn_in_force(
+            app.rules.dapn_from.get(&i.lpa).copied(),
+            app.now().date(),
+        )
+    {
+        errors.push(FieldError::new(
+            "kind",
+            format!(
+                "DAPNs are not in force in {}: give a DVPN (the rules file's dapn_from switches them on by area)",
+                i.lpa
+            ),
+        ));
+    }
+    let Some(subject) = i.suspect_id.clone() else {
+        return Err(Failure::Invalid(vec![FieldError::new(
+            "kind",
+            "The case names no suspect: a notice is given to a named person",
+        )]));
+    };
+    let considered = Considered {
+        children_welfare: input.children_welfare.trim().to_owned(),
+        victim_view: input.victim_view.trim().to_owned(),
+        representations: input.representations.trim().to_owned(),
+        other_occupants: input.other_occupants.trim().to_owned(),
+    };
+    if let Some(k) = kind
+        && let Err(problems) =
+            vigil_domain::protective::check_draft(k, &input.grounds, &considered, &input.conditions)
+    {
+        for (field, e) in problems {
+            errors.push(FieldError::new(field, capitalise(&e.reason)));
+        }
+    }
+    let (kind,) = valid!(errors; kind);
+    let id = new_id(app, RecordKind::Order, OrderId::parse).await?;
+    let c = NoticeCase {
+        id: id.clone(),
+        kind,
+        subject_id: subject,
+        protected_id: i.victim_id.clone(),
+        incident_id: Some(i.id.clone()),
+        lpa: i.lpa.clone(),
+        applied_by: s.user.username.clone(),
+        applied_at: app.now(),
+        grounds: input.grounds.trim().to_owned(),
+        considered,
+        conditions: input.conditions.trim().to_owned(),
+        address_for_service: String::new(),
+        authorised: None,
+        served: None,
+        adjourned_to: None,
+        decision: None,
+        order: None,
+        notified_at: None,
+        victim_told: Vec::new(),
+        breaches: Vec::new(),
+    };
+    app.store
+        .save_notice(
+            &c,
+            None,
+            &[audit_entry(
+                actor(s),
+                "notice.drafted",
+                "person",
+                c.protected_id.as_str(),
+                Some(format!("{} {id} about {}", kind.as_str(), c.subject_id)),
+            )],
+        )
+        .await?;
+    Ok(id)
+}
+
+/// One notice, its read audited against both people.
+pub async fn notice_item(app: &App, s: &Session, raw: &str) -> Outcome<NoticeItem> {
+    works_orders(app, s, raw).await?;
+    let Ok(id) = OrderId::parse(raw.trim()) else {
+        return Err(Failure::NotFound);
+    };
+    let Some(found) = app.store.notice(&id).await? else {
+        return Err(Failure::NotFound);
+    };
+    let c = &found.record;
+    let hidden = hidden_from(app, s).await?;
+    if hidden.person(&c.subject_id) || hidden.person(&c.protected_id) {
+        return Err(Failure::NotFound);
+    }
+    for person in [&c.protected_id, &c.subject_id] {
+        audited(
+            app,
+            audit_entry(
+                actor(s),
+                "person.read",
+                "person",
+                person.as_str(),
+                Some(format!("protective notice {id}")),
+            ),
+        )
+        .await?;
+    }
+    let names = names(app, c).await?;
+    Ok(NoticeItem {
+        case: found.record,
+        version: found.version,
+        names,
+    })
+}
+
+/// Open notices: the user's own drafts and applications (the CRU and any authoriser:
+/// every one in the force), each person listed audited.
+pub async fn notice_list(app: &App, s: &Session) -> Outcome<Vec<NoticeItem>> {
+    works_orders(app, s, "").await?;
+    let everyone = allows(s.user.role, Capability::Safeguard) || s.user.rank.is_some();
+    let mut list = app
+        .store
+        .notices(&vigil_store::NoticeQuery {
+            open_only: true,
+            applied_by: (!everyone).then(|| s.user.username.clone()),
+            ..Default::default()
+        })
+        .await?;
+    hidden_from(app, s).await?.withhold(&mut list, |h, c| {
+        h.person(&c.subject_id) || h.person(&c.protected_id)
+    });
+    audited_list(
+        app,
+        s,
+        "person.listed",
+        "the open protective notices",
+        list.iter()
+            .flat_map(|c| [c.protected_id.clone(), c.subject_id.clone()])
+            .collect(),
+    )
+    .await?;
+    let mut out = Vec::new();
+    for case in list {
+        let names = names(app, &case).await?;
+        out.push(NoticeItem {
+            case,
+            version: 0,
+            names,
+        });
+    }
+    Ok(out)
+}
+
+/// Takes a step: authorise (by the signed-in officer, whose recorded rank is checked),
+/// serve, hearing, notified, victim_told or breach. Audited against the protected person.
+pub async fn notice_step(
+    app: &App,
+    s: &Session,
+    raw: &str,
+    input: &NoticeStepInput,
+) -> Outcome<NoticeCase> {
+    let item = notice_item(app, s, raw).await?;
+    let now = app.now();
+    let mut errors = Vec::new();
+    let mut order_id = None;
+    let step = match input.step.trim() {
+        "authorise" => Some(Step::Authorise { rank: s.user.rank }),
+        "serve" => when_field(
+            &mut errors,
+            "served_at",
+            &input.served_at,
+            "when it was served",
+            now,
+        )
+        .map(|at| Step::Serve {
+            at,
+            address_for_service: input.address_for_service.clone(),
+        }),
+        "hearing" => {
+            let decision = choice(
+                &mut errors,
+                "decision",
+                &input.decision,
+                "what the court decided",
+                CourtDecision::parse,
+            );
+            let next_hearing = if decision == Some(CourtDecision::Adjourned) {
+                match parse_when(input.next_hearing.trim()) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        errors.push(FieldError::new("next_hearing", e));
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            if decision == Some(CourtDecision::Granted) {
+                order_id = Some(new_id(app, RecordKind::Order, OrderId::parse).await?);
+            }
+            decision.map(|decision| Step::Hearing {
+                decision,
+                days: input.days,
+                next_hearing,
+                conditions: input.conditions.clone(),
+                requirements: input.requirements.clone(),
+                monitoring_months: input.monitoring_months,
+                notes: input.notes.clone(),
+            })
+        }
+        "notified" => when_field(
+            &mut errors,
+            "notified_at",
+            &input.notified_at,
+            "when the subject notified",
+            now,
+        )
+        .map(|at| Step::Notified { at }),
+        "victim_told" => Some(Step::VictimTold {
+            about: input.about.clone(),
+        }),
+        "breach" => when_field(
+            &mut errors,
+            "breached_at",
+            &input.breached_at,
+            "when the breach happened",
+            now,
+        )
+        .map(|at| Step::Breach {
+            at,
+            details: input.details.clone(),
+        }),
+        other => {
+            errors.push(FieldError::new(
+                "step",
+                format!(
+                    "{} is not a step; use authorise, serve, hearing, notified, victim_told or breach",
+                    other.chars().take(40).collect::<String>()
+                ),
+            ));
+            None
+        }
+    };
+    let (step,) = valid!(errors; step);
+    let next = item
+        .case
+        .apply(&step, &s.user.username, now, order_id)
+        .map_err(|(field, e)| match field {
+            "step" => Failure::Conflict(capitalise(&e.reason)),
+            f => Failure::Invalid(vec![FieldError::new(f, capitalise(&e.reason))]),
+        })?;
+    app.store
+        .save_notice(
+            &next,
+            Some(item.version),
+            &[audit_entry(
+                actor(s),
+                &format!("notice.{}", input.step.trim()),
+                "person",
+                next.protected_id.as_str(),
+                Some(format!("{} {}", next.kind.as_str(), next.id)),
+            )],
+        )
+        .await?;
+    Ok(next)
+}
