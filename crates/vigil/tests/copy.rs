@@ -328,6 +328,81 @@ fn work_a_case(db: &str) {
             .save_dvds(&contacted, Some(1), &[], std::slice::from_ref(&audit))
             .await
             .unwrap();
+        // A DVPN, authorised, served and breached (its notice record mirrored).
+        use vigil_domain::protective as pr;
+        let notice = pr::NoticeCase {
+            id: vigil_domain::OrderId::parse("O9").unwrap(),
+            kind: vigil_domain::OrderKind::Dvpn,
+            subject_id: vigil_domain::PersonId::parse("P2").unwrap(),
+            protected_id: vigil_domain::PersonId::parse("P1").unwrap(),
+            incident_id: Some(incident.clone()),
+            lpa: lpa.clone(),
+            applied_by: ann.clone(),
+            applied_at: at("2019-01-06T16:00:00"),
+            grounds: "Assault and threats".into(),
+            considered: pr::Considered {
+                children_welfare: "None".into(),
+                victim_view: "Wants him away".into(),
+                representations: "None given".into(),
+                other_occupants: "None".into(),
+            },
+            conditions: "Not to enter the address".into(),
+            address_for_service: String::new(),
+            authorised: None,
+            served: None,
+            adjourned_to: None,
+            decision: None,
+            order: None,
+            notified_at: None,
+            victim_told: Vec::new(),
+            breaches: Vec::new(),
+        };
+        let notice = notice
+            .apply(
+                &pr::Step::Authorise {
+                    rank: Some(vigil_domain::access::Rank::Superintendent),
+                },
+                &ann,
+                at("2019-01-06T16:30:00"),
+                None,
+            )
+            .and_then(|n| {
+                n.apply(
+                    &pr::Step::Serve {
+                        at: at("2019-01-06T17:00:00"),
+                        address_for_service: String::new(),
+                    },
+                    &ann,
+                    at("2019-01-06T17:05:00"),
+                    None,
+                )
+            })
+            .and_then(|n| {
+                n.apply(
+                    &pr::Step::VictimTold {
+                        about: "Served tonight".into(),
+                    },
+                    &ann,
+                    at("2019-01-06T17:10:00"),
+                    None,
+                )
+            })
+            .and_then(|n| {
+                n.apply(
+                    &pr::Step::Breach {
+                        at: at("2019-01-06T23:00:00"),
+                        details: "Returned to the house; arrested".into(),
+                    },
+                    &ann,
+                    at("2019-01-06T23:30:00"),
+                    None,
+                )
+            })
+            .unwrap();
+        store
+            .save_notice(&notice, None, std::slice::from_ref(&audit))
+            .await
+            .unwrap();
         let now = store.case_work(&incident).await.unwrap();
         let mut change = vigil_store::CaseChange::new(now.state.unwrap().record, Some(2));
         change.tasks = now.tasks;
@@ -461,6 +536,14 @@ fn a_store_copies_to_postgresql_and_back_whole() {
             work.research.len()
         ),
         (1, 1, 1, 1, 1, 1)
+    );
+    assert_eq!(work.notices.len(), 1);
+    assert_eq!(
+        (
+            work.notices[0].record.victim_told.len(),
+            work.notices[0].record.breaches.len()
+        ),
+        (1, 1)
     );
     assert_eq!(work.dvds.len(), 1);
     assert_eq!(work.dvds[0].version, 2);
