@@ -338,7 +338,9 @@ impl NoticeCase {
                 if self.served.is_some() {
                     return fail("step", "the notice was already served".into());
                 }
-                if *at < authorised_at || *at > now {
+                // Times are typed to the minute: service in the minute of authorisation is
+                // after it.
+                if *at < authorised_at - Duration::seconds(59) || *at > now {
                     return fail(
                         "served_at",
                         "the notice is served after its authorisation and not in the future".into(),

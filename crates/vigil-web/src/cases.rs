@@ -314,6 +314,14 @@ pub async fn case(
     }
     // What this user can add, as buttons to one-task pages.
     let mut buttons = Vec::new();
+    if (allows(role, Capability::RecordInvestigation) || allows(role, Capability::Safeguard))
+        && c.incident.suspect_id.is_some()
+    {
+        buttons.push((
+            format!("/cases/{id}/notices/new"),
+            "Apply for a protective notice",
+        ));
+    }
     if current_grade(&c).is_none() && allows(role, Capability::RecordIncident) {
         buttons.push((
             format!("/cases/{id}/assessments/new?stage=primary"),

@@ -21,6 +21,9 @@ fn nav(s: &Session, current: &str) -> String {
     if allows(role, Capability::RecordInvestigation) {
         items.push(("/suspects".into(), "Outstanding suspects"));
     }
+    if allows(role, Capability::RecordInvestigation) || allows(role, Capability::Safeguard) {
+        items.push(("/notices".into(), "Protective notices"));
+    }
     if allows(role, Capability::ReadCases) {
         items.push(("/search".into(), "Search"));
     }

@@ -28,6 +28,7 @@ mod intake;
 mod layout;
 mod marac;
 mod mash;
+mod orders;
 mod pages;
 mod reads;
 mod request_log;
@@ -179,6 +180,10 @@ pub fn router(
         .route("/marac/actions/{id}/complete", post(marac::complete_action))
         .route("/shared", get(pages::shared))
         .route("/shared/{id}", get(pages::shared_one))
+        .route("/notices", get(orders::list))
+        .route("/notices/{id}", get(orders::one).post(orders::step))
+        .route("/cases/{id}/notices/new", get(orders::new_form))
+        .route("/cases/{id}/notices", post(orders::create))
         .route("/disclosures", get(dvds::list).post(dvds::create))
         .route("/disclosures/new", get(dvds::new_form))
         .route("/disclosures/{id}", get(dvds::one).post(dvds::step))

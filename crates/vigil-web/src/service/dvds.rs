@@ -117,10 +117,21 @@ pub async fn apply_for_disclosure(
     }
     let mut errors = Vec::new();
     let today = app.now().date();
+    // The area: the user's own; else the one chosen; else, for a person at risk the
+    // force already holds, theirs.
+    let known_area = match input.at_risk.id.trim() {
+        "" => None,
+        raw if !agency_user => match PersonId::parse(raw) {
+            Ok(id) => app.store.person(&id).await.ok().and_then(|p| p.record.lpa),
+            Err(_) => None,
+        },
+        _ => None,
+    };
     let lpa = match &s.user.lpa {
         Some(mine) => Some(mine.clone()),
         None => match app.lpas.iter().find(|l| l.as_str() == input.lpa.trim()) {
             Some(l) => Some(l.clone()),
+            None if input.lpa.trim().is_empty() && known_area.is_some() => known_area,
             None => {
                 errors.push(FieldError::new(
                     "lpa",

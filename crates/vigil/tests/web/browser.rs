@@ -744,6 +744,131 @@ fn a_marac_cycle_in_a_browser() {
     );
 }
 
+/// Clare's Law and a protective order in the browser: the CRU takes a right-to-ask
+/// application from first contact to a disclosure with the panel's rationale; an officer
+/// drafts a DVPN, an inspector cannot authorise it, a superintendent does, and it is
+/// served, heard, granted as a DVPO and breached.
+#[test]
+fn clares_law_and_a_dvpn_in_a_browser() {
+    let (_one, srv, b) = flow();
+    add_user(
+        &srv.db,
+        "insp.north",
+        "dait_sergeant",
+        &["--rank", "inspector"],
+    );
+    add_user(
+        &srv.db,
+        "supt.north",
+        "dait_sergeant",
+        &["--rank", "superintendent"],
+    );
+    b.sign_in("cru");
+    b.go("/disclosures/new");
+    b.assert_accessible("right-to-ask form");
+    b.choose("applicant", "person_at_risk");
+    b.type_into("at_risk_id", "P1");
+    b.type_into("subject_id", "P2");
+    b.submit("main form[action='/disclosures'] button[type=submit]");
+    assert!(b.text().contains("Clare's Law application"), "{}", b.text());
+    let stage = |b: &Browser| b.submit("main form:first-of-type button[type=submit]");
+    b.choose("immediate_risk", "false");
+    b.type_into("notes", "Spoke to Ann; no immediate danger");
+    stage(&b);
+    b.choose("identity_verified", "true");
+    b.type_into("notes", "Met at the station; passport seen");
+    stage(&b);
+    b.type_into("police", "An assault on a former partner in June 2019");
+    b.type_into("partners", "Probation: nothing reported");
+    stage(&b);
+    b.choose("pressing_need", "true");
+    b.choose("lawful_necessary_proportionate", "true");
+    b.type_into(
+        "rationale",
+        "A recent assault on a former partner: Ann is at risk of the same",
+    );
+    stage(&b);
+    assert!(
+        b.text().contains("A recent assault on a former partner"),
+        "{}",
+        b.text()
+    );
+    b.type_into("to_whom", "Ann Smith");
+    b.type_into(
+        "said",
+        "Told of the assault on a former partner in June 2019",
+    );
+    b.type_into("safety_plan", "IDVA referral; a safe phone");
+    stage(&b);
+    let done = b.text();
+    assert!(
+        done.contains("Disclosed") && done.contains("Pressing need: yes"),
+        "{done}"
+    );
+    b.assert_accessible("a disclosed application");
+
+    // A DVPN on Ann's case.
+    b.sign_in("officer");
+    b.go("/cases/I1/notices/new");
+    b.assert_accessible("notice form");
+    b.choose("kind", "dvpn");
+    for (field, text) in [
+        ("grounds", "Punched Ann and threatened to kill her"),
+        ("children_welfare", "No children"),
+        ("victim_view", "Wants him kept away"),
+        ("representations", "Declined to comment"),
+        ("other_occupants", "None"),
+        ("conditions", "Not to enter 1 High Street"),
+    ] {
+        b.type_into(field, text);
+    }
+    b.submit("main form button[type=submit]");
+    let notice = b.path();
+    assert!(notice.starts_with("/notices/"), "{notice}");
+    // Below the rank: refused, with the rank named.
+    b.sign_in("insp.north");
+    b.go(&notice);
+    b.submit("main form:first-of-type button[type=submit]");
+    assert!(b.text().contains("superintendent"), "{}", b.text());
+    b.sign_in("supt.north");
+    b.go(&notice);
+    b.submit("main form:first-of-type button[type=submit]");
+    assert!(
+        b.text().contains("Authorised: to be served"),
+        "{}",
+        b.text()
+    );
+    srv.clock
+        .as_ref()
+        .unwrap()
+        .set(vigil_web::clock::parse_clock("2019-09-02T09:30:00Z").unwrap());
+    b.sign_in("officer");
+    b.go(&notice);
+    b.type_into("served_at", "02/09/2019 10:15");
+    b.submit("main form:first-of-type button[type=submit]");
+    assert!(
+        b.text().contains("4 September 2019"),
+        "heard within 48 hours: {}",
+        b.text()
+    );
+    b.assert_accessible("a served notice");
+    b.choose("decision", "granted");
+    b.type_into("days", "28");
+    b.type_into("conditions", "Not to contact Ann Smith");
+    b.type_into("notes", "Granted at Chelmsford");
+    b.submit("main form:first-of-type button[type=submit]");
+    assert!(b.text().contains("Order made"), "{}", b.text());
+    srv.clock
+        .as_ref()
+        .unwrap()
+        .set(vigil_web::clock::parse_clock("2019-09-03T09:00:00Z").unwrap());
+    b.go(&notice);
+    b.type_into("breached_at", "03/09/2019 08:00");
+    b.type_into("details", "Phoned Ann twice; back before the magistrates");
+    b.submit("form:has(input[value=breach]) button[type=submit]");
+    assert!(b.text().contains("Phoned Ann twice"), "{}", b.text());
+}
+
 /// A shift, with the server's clock set: an incident recorded without a DASH, the DASH
 /// added, the case in the DAIT queue before any offence, allocated, raised to high by the
 /// sergeant's review and first in the CRU's queue, the Operation Encompass task overdue once
