@@ -190,6 +190,9 @@ pub enum CaseEntry {
     Reviewed { text: String },
     /// No notifiable offence: the crime-recording decision without a crime.
     NoCrime { reason: String },
+    /// A protective notice considered where no arrest or charge was possible: applied
+    /// for, or not and why.
+    NoticeConsidered { applied: bool, reason: String },
 }
 
 /// A log entry as four text columns and a kind, the shape both stores keep.
@@ -218,6 +221,7 @@ impl CaseEntry {
             CaseEntry::Authorised { .. } => "authorised",
             CaseEntry::Reviewed { .. } => "reviewed",
             CaseEntry::NoCrime { .. } => "no_crime",
+            CaseEntry::NoticeConsidered { .. } => "notice_considered",
         }
     }
 
@@ -272,6 +276,12 @@ impl CaseEntry {
             }
             CaseEntry::Reviewed { .. } => "Investigation reviewed".to_owned(),
             CaseEntry::NoCrime { .. } => "No notifiable offence: no crime recorded".to_owned(),
+            CaseEntry::NoticeConsidered { applied: true, .. } => {
+                "Protective notice considered: applied for".to_owned()
+            }
+            CaseEntry::NoticeConsidered { applied: false, .. } => {
+                "Protective notice considered: not applied for".to_owned()
+            }
         }
     }
 
@@ -283,7 +293,8 @@ impl CaseEntry {
             | CaseEntry::Corrected { reason, .. }
             | CaseEntry::OutcomeChanged { reason, .. }
             | CaseEntry::Authorised { reason, .. }
-            | CaseEntry::NoCrime { reason } => Some(reason),
+            | CaseEntry::NoCrime { reason }
+            | CaseEntry::NoticeConsidered { reason, .. } => Some(reason),
             CaseEntry::StatusChanged { reason, .. } => reason.as_deref(),
             CaseEntry::Withdrawal { detail, .. } | CaseEntry::VictimInformed { detail, .. } => {
                 Some(detail)
@@ -302,6 +313,10 @@ impl CaseEntry {
         match self {
             CaseEntry::Note { text } | CaseEntry::Reviewed { text } => row.text = s(text),
             CaseEntry::NoCrime { reason } => row.text = s(reason),
+            CaseEntry::NoticeConsidered { applied, reason } => {
+                row.value = s(if *applied { "applied" } else { "not_applied" });
+                row.text = s(reason);
+            }
             CaseEntry::Authorised { decision, reason } => {
                 row.subject = s(decision);
                 row.text = s(reason);
@@ -381,6 +396,18 @@ impl CaseEntry {
             "note" => CaseEntry::Note { text: text() },
             "reviewed" => CaseEntry::Reviewed { text: text() },
             "no_crime" => CaseEntry::NoCrime { reason: text() },
+            "notice_considered" => CaseEntry::NoticeConsidered {
+                applied: match need(&row.value, "decision")?.as_str() {
+                    "applied" => true,
+                    "not_applied" => false,
+                    other => {
+                        return Err(ValueError::new(format!(
+                            "'{other}' is not a notice decision; expected applied or not_applied"
+                        )));
+                    }
+                },
+                reason: text(),
+            },
             "authorised" => CaseEntry::Authorised {
                 decision: need(&row.subject, "decision")?,
                 reason: text(),

@@ -499,6 +499,44 @@ impl NoticeCase {
     }
 }
 
+/// Why a case prompts its officer to consider a protective notice, if it does: a medium or
+/// high-risk case with no arrest within `hours` of the report, or finalised without a
+/// charge — until a notice is drafted or the decision (and why not) is recorded.
+#[allow(clippy::too_many_arguments)]
+pub fn notice_prompt(
+    grade: Option<crate::RiskGrade>,
+    reported_at: DateTime,
+    first_arrest: Option<DateTime>,
+    finalised_without_charge: bool,
+    now: DateTime,
+    hours: i64,
+    considered: bool,
+    notice_exists: bool,
+) -> Option<String> {
+    if considered
+        || notice_exists
+        || !matches!(
+            grade,
+            Some(crate::RiskGrade::Medium | crate::RiskGrade::High)
+        )
+    {
+        return None;
+    }
+    if finalised_without_charge {
+        return Some(
+            "The case was finalised without a charge: consider a protective notice".to_owned(),
+        );
+    }
+    let limit = reported_at + Duration::hours(hours);
+    match first_arrest {
+        Some(t) if t <= limit => None,
+        _ if now > limit => Some(format!(
+            "No arrest within {hours} hours of the report: consider a protective notice"
+        )),
+        _ => None,
+    }
+}
+
 /// Whether DAPNs may be given in an area on a day: switched on per area from a date (the
 /// 2024–25 pilots). `from` is the area's first day, if any.
 pub fn dapn_in_force(from: Option<Date>, day: Date) -> bool {
@@ -620,6 +658,56 @@ mod tests {
         assert_eq!(records[1].kind, OrderKind::Dvpo);
         assert_eq!(records[1].breached_at, Some(at("2019-09-01T22:00:00")));
         assert_eq!(records[0].breached_at, None, "the notice was not breached");
+    }
+
+    #[test]
+    fn a_case_without_an_arrest_or_a_charge_prompts_a_notice() {
+        use crate::RiskGrade::*;
+        let r = at("2019-09-01T10:00:00");
+        let late = at("2019-09-02T11:00:00");
+        assert!(notice_prompt(Some(High), r, None, false, late, 24, false, false).is_some());
+        assert!(
+            notice_prompt(
+                Some(High),
+                r,
+                None,
+                false,
+                at("2019-09-02T09:00:00"),
+                24,
+                false,
+                false
+            )
+            .is_none()
+        );
+        assert!(notice_prompt(Some(Standard), r, None, false, late, 24, false, false).is_none());
+        assert!(
+            notice_prompt(
+                Some(Medium),
+                r,
+                Some(at("2019-09-01T12:00:00")),
+                false,
+                late,
+                24,
+                false,
+                false
+            )
+            .is_none()
+        );
+        assert!(
+            notice_prompt(
+                Some(Medium),
+                r,
+                Some(at("2019-09-01T12:00:00")),
+                true,
+                late,
+                24,
+                false,
+                false
+            )
+            .is_some()
+        );
+        assert!(notice_prompt(Some(High), r, None, false, late, 24, true, false).is_none());
+        assert!(notice_prompt(Some(High), r, None, false, late, 24, false, true).is_none());
     }
 
     #[test]

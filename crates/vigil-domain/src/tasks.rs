@@ -154,6 +154,9 @@ pub struct ClockRules {
     pub disclosure_clock_starts: crate::dvds::ClockStart,
     /// The day from which DAPNs may be given in each LPA (none: not yet in force there).
     pub dapn_from: std::collections::BTreeMap<Lpa, crate::time::Date>,
+    /// Hours after the report by which a medium or high-risk case with no arrest prompts
+    /// its officer to consider a protective notice: Vigil's choice, 24.
+    pub notice_prompt_hours: i64,
     /// Days after an IDVA offer is declined by which the offer is reviewed. Vigil's choice: 7.
     pub idva_declined_review_days: i64,
     /// Days between reviews of an open investigation: 28.
@@ -195,6 +198,7 @@ impl Default for ClockRules {
             disclosure_decision_days: 28,
             disclosure_clock_starts: crate::dvds::ClockStart::Application,
             dapn_from: std::collections::BTreeMap::new(),
+            notice_prompt_hours: 24,
             idva_declined_review_days: 7,
             review_days: 28,
             victim_update_working_days_enhanced: 1,

@@ -1398,6 +1398,7 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_orders::notice_list))
         .routes(routes!(crate::api_orders::notice_one))
         .routes(routes!(crate::api_orders::notice_step))
+        .routes(routes!(crate::api_orders::notice_decision))
         .routes(routes!(crate::api_marac::mash_list))
         .routes(routes!(crate::api_marac::mash_one))
         .routes(routes!(crate::api_marac::mash_step))

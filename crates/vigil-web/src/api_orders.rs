@@ -164,3 +164,39 @@ pub async fn notice_step(
         Err(f) => from_failure(&s, f).into_response(),
     }
 }
+
+/// The decision recorded on the case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeDecisionDto {
+    pub incident_id: String,
+    pub applied: bool,
+    pub reason: String,
+}
+
+/// Records the officer's decision where a case with no arrest or charge prompts a
+/// protective notice: `applied`, or `not_applied` with the reason.
+#[utoipa::path(post, path = "/cases/{id}/notice-decision", tag = "cases",
+    params(("id" = String, Path, description = "The case (incident)")),
+    request_body = service::NoticeDecisionInput,
+    responses((status = 200, body = NoticeDecisionDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn notice_decision(
+    State(app): State<Arc<App>>,
+    Caller(s): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<service::NoticeDecisionInput>, JsonRejection>,
+) -> Response {
+    let Json(input) = match body {
+        Ok(b) => b,
+        Err(r) => return json_problem(r).into_response(),
+    };
+    match service::record_notice_decision(&app, &s, &id, &input).await {
+        Ok(()) => Json(NoticeDecisionDto {
+            incident_id: id,
+            applied: input.decision.trim() == "applied",
+            reason: input.reason.trim().to_owned(),
+        })
+        .into_response(),
+        Err(f) => from_failure(&s, f).into_response(),
+    }
+}

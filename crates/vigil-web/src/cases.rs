@@ -155,6 +155,7 @@ pub async fn case(
             "offence" => "Offence added",
             "arrest" => "Arrest recorded",
             "referral" => "Referral made",
+            "notice_decision" => "Decision on a protective notice recorded",
             "assessment" => "Risk assessment recorded",
             "outcome" => "Outcome recorded",
             "note" => "Note added",
@@ -284,6 +285,38 @@ pub async fn case(
         body.push_str(&format!(
             "<ul class=\"govuk-list govuk-list--bullet\">{}</ul>",
             due.join("")
+        ));
+    }
+    // Where no arrest or charge was possible: consider a protective notice, and say.
+    let notice_prompt = service::notice_prompt(&app, &c, &live.work.log)
+        .await
+        .unwrap_or(None);
+    if let Some(why) = &notice_prompt
+        && (allows(role, Capability::RecordInvestigation) || allows(role, Capability::Safeguard))
+    {
+        body.push_str(&h2("Consider a protective notice"));
+        body.push_str(&p(&format!(
+            "{}. {}",
+            esc(why),
+            link(
+                &format!("/cases/{id}/notices/new"),
+                "Apply for a protective notice"
+            )
+        )));
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"/cases/{id}/notice-decision\" novalidate>{}{}{}{}</form>",
+            csrf(&s.csrf_token),
+            radios(
+                "decision",
+                "Your decision",
+                None,
+                &[("applied", "A notice is being applied for"), ("not_applied", "No notice: say why")],
+                "",
+                false,
+                &[]
+            ),
+            textarea("reason", "Why", Some("For example: the victim has moved to a refuge the suspect does not know"), "", &[]),
+            button("Record the decision", None, true)
         ));
     }
     // Prompts that are not clocks: considered, not timed.
@@ -1092,5 +1125,46 @@ pub async fn outcome_save(
             Html(outcome_page(&s, &o.record, o.version, &f, &errors)),
         )
             .into_response(),
+    }
+}
+
+/// `POST /cases/{id}/notice-decision`: the officer's decision on the protective-notice
+/// prompt.
+pub async fn notice_decision(
+    State(app): State<Arc<App>>,
+    headers: axum::http::HeaderMap,
+    Path(raw): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let (s, f) = match crate::pages::signed_form(&app, &headers, form).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let input = service::NoticeDecisionInput {
+        decision: f.get("decision").into(),
+        reason: f.get("reason").into(),
+    };
+    match service::record_notice_decision(&app, &s, &raw, &input).await {
+        Ok(()) => Redirect::to(&format!("/cases/{raw}?saved=notice_decision")).into_response(),
+        Err(Failure::Invalid(errors)) => {
+            let body = format!(
+                "{}{}{}",
+                error_summary(&errors),
+                back_link(&format!("/cases/{raw}")),
+                p("Go back to the case and record the decision again.")
+            );
+            (
+                axum::http::StatusCode::BAD_REQUEST,
+                Html(crate::layout::page_at(
+                    "Protective notice decision",
+                    Some(&s),
+                    "",
+                    &body,
+                )),
+            )
+                .into_response()
+        }
+        Err(Failure::Forbidden | Failure::NotFound) => crate::pages::not_found_page(Some(&s)),
+        Err(e) => failure_page(&s, e),
     }
 }

@@ -184,6 +184,7 @@ pub fn router(
         .route("/notices/{id}", get(orders::one).post(orders::step))
         .route("/cases/{id}/notices/new", get(orders::new_form))
         .route("/cases/{id}/notices", post(orders::create))
+        .route("/cases/{id}/notice-decision", post(cases::notice_decision))
         .route("/disclosures", get(dvds::list).post(dvds::create))
         .route("/disclosures/new", get(dvds::new_form))
         .route("/disclosures/{id}", get(dvds::one).post(dvds::step))

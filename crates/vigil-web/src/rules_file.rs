@@ -44,6 +44,7 @@ struct Limits {
     idva_contact_working_days: Option<u32>,
     mash_decision_working_days: Option<u32>,
     disclosure_decision_days: Option<i64>,
+    notice_prompt_hours: Option<i64>,
     disclosure_clock_starts: Option<String>,
     idva_declined_review_days: Option<i64>,
     review_days: Option<i64>,
@@ -207,6 +208,9 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
         l.idva_contact_working_days,
         &mut rules.idva_contact_working_days,
     )?;
+    if let Some(v) = l.notice_prompt_hours {
+        rules.notice_prompt_hours = range("limits.notice_prompt_hours", v, 1, 720)?;
+    }
     if let Some(v) = l.disclosure_decision_days {
         rules.disclosure_decision_days = range("limits.disclosure_decision_days", v, 1, 90)?;
     }

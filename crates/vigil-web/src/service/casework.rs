@@ -232,7 +232,7 @@ pub(crate) async fn workable_case(
     Ok(case)
 }
 
-fn event(app: &App, s: &Session, entry: CaseEntry) -> CaseEvent {
+pub(crate) fn event(app: &App, s: &Session, entry: CaseEntry) -> CaseEvent {
     CaseEvent {
         at: app.now(),
         actor: actor(s).to_owned(),
@@ -269,7 +269,12 @@ fn check_version(found: Option<i64>, edited: i64, then: &str) -> Outcome<()> {
     }
 }
 
-fn case_audit(s: &Session, action: &str, case: &IncidentId, reason: Option<String>) -> AuditEntry {
+pub(crate) fn case_audit(
+    s: &Session,
+    action: &str,
+    case: &IncidentId,
+    reason: Option<String>,
+) -> AuditEntry {
     audit_entry(actor(s), action, "case", case.as_str(), reason)
 }
 

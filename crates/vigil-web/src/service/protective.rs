@@ -377,3 +377,117 @@ pub async fn notice_step(
         .await?;
     Ok(next)
 }
+
+// ----- the prompt where no arrest or charge was possible -----
+
+/// A decision on whether to apply for a protective notice, as the form or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoticeDecisionInput {
+    /// `applied` (a notice is being drafted) or `not_applied`.
+    pub decision: String,
+    /// Why (required when not applied for).
+    pub reason: String,
+}
+
+/// Why the case prompts its officer to consider a protective notice, if it does
+/// (`vigil_domain::protective::notice_prompt`).
+pub async fn notice_prompt(
+    app: &App,
+    c: &CaseFile,
+    log: &[vigil_domain::casework::CaseEvent],
+) -> Outcome<Option<String>> {
+    let i = &c.incident;
+    let first_arrest = c.arrests.iter().map(|a| a.arrested_at).min();
+    let charged = c.offences.iter().any(|o| {
+        o.outcome
+            .as_ref()
+            .is_some_and(|out| out.code.as_str().starts_with('1'))
+    });
+    let finalised = log.iter().rev().find_map(|e| match &e.entry {
+        vigil_domain::casework::CaseEntry::StatusChanged { status, .. } => Some(*status),
+        _ => None,
+    }) == Some(vigil_domain::casework::CaseStatus::Finalised);
+    let considered = log.iter().any(|e| {
+        matches!(
+            e.entry,
+            vigil_domain::casework::CaseEntry::NoticeConsidered { .. }
+        )
+    });
+    let notice_exists = !app
+        .store
+        .notices(&vigil_store::NoticeQuery {
+            person: Some(i.victim_id.clone()),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|n| n.incident_id.as_ref() == Some(&i.id))
+        .collect::<Vec<_>>()
+        .is_empty();
+    Ok(vigil_domain::protective::notice_prompt(
+        current_grade(c),
+        i.reported_at,
+        first_arrest,
+        finalised && !charged,
+        app.now(),
+        app.rules.notice_prompt_hours,
+        considered,
+        notice_exists,
+    ))
+}
+
+/// Records the officer's decision on the prompt (in the case's log, audited).
+pub async fn record_notice_decision(
+    app: &App,
+    s: &Session,
+    case_id: &str,
+    input: &NoticeDecisionInput,
+) -> Outcome<()> {
+    let case = workable_case(
+        app,
+        s,
+        case_id,
+        &[Capability::RecordInvestigation, Capability::Safeguard],
+        "notice_decision",
+    )
+    .await?;
+    let mut errors = Vec::new();
+    let applied = match input.decision.trim() {
+        "applied" => Some(true),
+        "not_applied" => Some(false),
+        _ => {
+            errors.push(FieldError::new(
+                "decision",
+                "Choose whether a protective notice is applied for",
+            ));
+            None
+        }
+    };
+    let reason = input.reason.trim().to_owned();
+    if applied == Some(false) && reason.chars().count() < 10 {
+        errors.push(FieldError::new(
+            "reason",
+            "Say why no notice is applied for (at least 10 characters)",
+        ));
+    } else if let Err(e) = vigil_domain::text::check_free_text(&reason, 2000, true) {
+        errors.push(FieldError::new("reason", capitalise(&e.reason)));
+    }
+    let (applied,) = valid!(errors; applied);
+    let entry = event(
+        app,
+        s,
+        vigil_domain::casework::CaseEntry::NoticeConsidered { applied, reason },
+    );
+    let audit = vec![case_audit(
+        s,
+        "case.notice_considered",
+        &case.file.incident.id,
+        Some(if applied {
+            "applied".into()
+        } else {
+            "not applied".into()
+        }),
+    )];
+    append(app, case, |c| c.log.push(entry.clone()), audit).await
+}

@@ -253,3 +253,57 @@ fn a_dapn_where_the_area_has_them_and_its_dapos_notification() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["notification_due"], serde_json::Value::Null);
 }
+
+#[test]
+fn a_high_risk_case_with_no_arrest_prompts_a_notice_until_the_decision_is_recorded() {
+    let srv = start();
+    let (page, _) = sign_in(&srv, "investigator");
+    // Ann Smith's case: high risk, reported in May, nobody arrested.
+    let case = http(&srv.addr, "GET", "/cases/I1", Some(&page), None);
+    assert!(
+        case.body
+            .contains("No arrest within 24 hours of the report"),
+        "{}",
+        case.body
+    );
+    let investigator = token(&srv, "investigator");
+    let decide = |b: serde_json::Value| {
+        api(
+            &srv,
+            "POST",
+            "/api/v1/cases/I1/notice-decision",
+            &investigator,
+            Some(&b),
+        )
+    };
+    let (status, v) = decide(json!({"decision": "not_applied", "reason": ""}));
+    assert_eq!(status, 422, "why not is required: {v}");
+    let (status, v) = decide(json!({"decision": "maybe"}));
+    assert_eq!(status, 422, "{v}");
+    let (status, v) = decide(
+        json!({"decision": "not_applied", "reason": "The suspect is remanded in custody on another matter"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["applied"], false);
+    let case = http(&srv.addr, "GET", "/cases/I1", Some(&page), None);
+    assert!(
+        !case
+            .body
+            .contains("No arrest within 24 hours of the report")
+            && case
+                .body
+                .contains("Protective notice considered: not applied for"),
+        "{}",
+        case.body
+    );
+    // The analyst, who reads no cases, may not decide.
+    let analyst = token(&srv, "analyst");
+    let (status, _) = api(
+        &srv,
+        "POST",
+        "/api/v1/cases/I1/notice-decision",
+        &analyst,
+        Some(&json!({"decision": "applied"})),
+    );
+    assert!(status == 403 || status == 404, "{status}");
+}
