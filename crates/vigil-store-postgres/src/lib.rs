@@ -220,6 +220,15 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
+    async fn incident_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        read::each_incident_chunk(&mut conn, chunk, sink).await
+    }
+
     async fn export_chunks(
         &self,
         chunk: usize,

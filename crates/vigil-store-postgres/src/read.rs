@@ -40,6 +40,27 @@ async fn stream<R>(
 }
 
 /// Every table in stored order, in chunks of at most `chunk` rows of one table each.
+/// The incidents alone, a chunk at a time (a screen over the whole history reads no more).
+pub async fn each_incident_chunk(
+    conn: &mut PgConnection,
+    chunk: usize,
+    sink: &mut Sink<'_>,
+) -> StoreResult<()> {
+    stream(
+        conn,
+        "incidents",
+        columns::INCIDENTS,
+        |c| rows::incident(c),
+        chunk.max(1),
+        |v| RecordSet {
+            incidents: v,
+            ..Default::default()
+        },
+        sink,
+    )
+    .await
+}
+
 pub async fn each_chunk(
     conn: &mut PgConnection,
     chunk: usize,

@@ -203,6 +203,15 @@ impl Store for SqliteStore {
         Ok(n as u64)
     }
 
+    async fn incident_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        read::each_incident_chunk(&mut conn, chunk, sink).await
+    }
+
     async fn export_chunks(
         &self,
         chunk: usize,

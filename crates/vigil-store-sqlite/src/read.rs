@@ -108,6 +108,27 @@ async fn stream<R>(
 
 /// Every table in stored order, in chunks of at most `chunk` rows; each chunk is a record
 /// set holding rows of one table only, so memory is bounded by the chunk, not the store.
+/// The incidents alone, a chunk at a time (a screen over the whole history reads no more).
+pub async fn each_incident_chunk(
+    conn: &mut SqliteConnection,
+    chunk: usize,
+    sink: &mut Sink<'_>,
+) -> StoreResult<()> {
+    stream(
+        conn,
+        "incidents",
+        columns::INCIDENTS,
+        |c| rows::incident(c),
+        chunk.max(1),
+        |v| RecordSet {
+            incidents: v,
+            ..RecordSet::default()
+        },
+        sink,
+    )
+    .await
+}
+
 pub async fn each_chunk(
     conn: &mut SqliteConnection,
     chunk: usize,

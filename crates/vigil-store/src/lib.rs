@@ -633,6 +633,14 @@ pub trait Store: Send + Sync {
     /// Every record, each table in the order it was stored.
     async fn export_records(&self) -> StoreResult<RecordSet>;
 
+    /// Every incident, a chunk at a time, in stored order (a screen over the whole
+    /// history: nothing else is read).
+    async fn incident_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
+    ) -> StoreResult<()>;
+
     /// Every record, each table in stored order, handed to `sink` in chunks of at most
     /// `chunk` rows of one table each: an export of any size in bounded memory.
     async fn export_chunks(
