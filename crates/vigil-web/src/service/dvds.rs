@@ -64,20 +64,6 @@ pub struct DvdsItem {
     pub names: std::collections::HashMap<PersonId, String>,
 }
 
-async fn names(app: &App, a: &Application) -> Outcome<std::collections::HashMap<PersonId, String>> {
-    let mut out = std::collections::HashMap::new();
-    for id in [&a.subject_id, &a.at_risk_id] {
-        let p = app.store.person(id).await?.record;
-        if let Some(n) = vigil_domain::visibility::joined_name(
-            p.identity.family_name.as_deref(),
-            p.identity.given_names.as_deref(),
-        ) {
-            out.insert(p.id, n);
-        }
-    }
-    Ok(out)
-}
-
 /// A new application's id and the audit rows of its creation.
 async fn create(
     app: &App,
@@ -373,7 +359,7 @@ pub async fn dvds_list(app: &App, s: &Session, open_only: bool) -> Outcome<Vec<D
     .await?;
     let mut out = Vec::new();
     for application in list {
-        let names = names(app, &application).await?;
+        let names = names_of(app, &[&application.subject_id, &application.at_risk_id]).await?;
         out.push(DvdsItem {
             application,
             version: 0,
@@ -393,24 +379,13 @@ pub async fn dvds_one(app: &App, s: &Session, raw: &str) -> Outcome<DvdsItem> {
         return Err(Failure::NotFound);
     };
     let a = &found.record;
-    let hidden = hidden_from(app, s).await?;
-    if hidden.person(&a.at_risk_id) || hidden.person(&a.subject_id) {
-        return Err(Failure::NotFound);
-    }
-    for person in [&a.at_risk_id, &a.subject_id] {
-        audited(
-            app,
-            audit_entry(
-                actor(s),
-                "person.read",
-                "person",
-                person.as_str(),
-                Some(format!("Clare's Law application {id}")),
-            ),
-        )
-        .await?;
-    }
-    let names = names(app, a).await?;
+    let names = read_people(
+        app,
+        s,
+        &[&a.at_risk_id, &a.subject_id],
+        &format!("Clare's Law application {id}"),
+    )
+    .await?;
     Ok(DvdsItem {
         application: found.record,
         version: found.version,

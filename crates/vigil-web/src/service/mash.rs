@@ -46,18 +46,12 @@ fn hub_for(s: &Session, c: &MashCase) -> bool {
     hub_of(s).is_some_and(|(about, lpa)| about == c.about && lpa.is_none_or(|l| l == c.lpa))
 }
 
-async fn names_of(app: &App, c: &MashCase) -> Outcome<std::collections::HashMap<PersonId, String>> {
-    let mut names = std::collections::HashMap::new();
-    for id in std::iter::once(&c.person_id).chain(&c.children) {
-        let p = app.store.person(id).await?.record;
-        if let Some(n) = vigil_domain::visibility::joined_name(
-            p.identity.family_name.as_deref(),
-            p.identity.given_names.as_deref(),
-        ) {
-            names.insert(p.id, n);
-        }
-    }
-    Ok(names)
+async fn mash_names(
+    app: &App,
+    c: &MashCase,
+) -> Outcome<std::collections::HashMap<PersonId, String>> {
+    let people: Vec<&PersonId> = std::iter::once(&c.person_id).chain(&c.children).collect();
+    names_of(app, &people).await
 }
 
 /// The hub's referrals, undecided first then oldest first; each victim listed is audited.
@@ -87,7 +81,7 @@ pub async fn mash_referrals(app: &App, s: &Session) -> Outcome<Vec<MashItem>> {
     .await?;
     let mut out = Vec::new();
     for case in list {
-        let names = names_of(app, &case).await?;
+        let names = mash_names(app, &case).await?;
         out.push(MashItem {
             case,
             version: 0,
@@ -153,7 +147,7 @@ pub async fn mash_referral(app: &App, s: &Session, raw: &str) -> Outcome<MashIte
         ),
     )
     .await?;
-    let names = names_of(app, c).await?;
+    let names = mash_names(app, c).await?;
     Ok(MashItem {
         case: found.record,
         version: found.version,

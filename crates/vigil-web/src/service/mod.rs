@@ -205,6 +205,54 @@ pub(crate) async fn paced_read(app: &App, s: &Session) -> Outcome<()> {
 /// A list shown to a user: one audit entry per person it names (`action`, the list in
 /// `reason`), so "who saw this person" is answered by a search of the trail by person. No
 /// entries, no list.
+/// The names of the people a record is about, as the user may see them (family and given
+/// names joined); nothing audited here.
+pub(crate) async fn names_of(
+    app: &App,
+    people: &[&PersonId],
+) -> Outcome<std::collections::HashMap<PersonId, String>> {
+    let mut out = std::collections::HashMap::new();
+    for id in people {
+        let p = app.store.person(id).await?.record;
+        if let Some(n) = vigil_domain::visibility::joined_name(
+            p.identity.family_name.as_deref(),
+            p.identity.given_names.as_deref(),
+        ) {
+            out.insert(p.id, n);
+        }
+    }
+    Ok(out)
+}
+
+/// Opens a record about several people (an application, a notice): "not found" when any
+/// of them is restricted from the user; otherwise each read audited (`what` names the
+/// record) and their names returned.
+pub(crate) async fn read_people(
+    app: &App,
+    s: &Session,
+    people: &[&PersonId],
+    what: &str,
+) -> Outcome<std::collections::HashMap<PersonId, String>> {
+    let hidden = hidden_from(app, s).await?;
+    if people.iter().any(|p| hidden.person(p)) {
+        return Err(Failure::NotFound);
+    }
+    for person in people {
+        audited(
+            app,
+            audit_entry(
+                actor(s),
+                "person.read",
+                "person",
+                person.as_str(),
+                Some(what.to_owned()),
+            ),
+        )
+        .await?;
+    }
+    names_of(app, people).await
+}
+
 pub(crate) async fn audited_list(
     app: &App,
     s: &Session,

@@ -84,20 +84,6 @@ async fn works_orders(app: &App, s: &Session, id: &str) -> Outcome<()> {
     }
 }
 
-async fn names(app: &App, c: &NoticeCase) -> Outcome<std::collections::HashMap<PersonId, String>> {
-    let mut out = std::collections::HashMap::new();
-    for id in [&c.subject_id, &c.protected_id] {
-        let p = app.store.person(id).await?.record;
-        if let Some(n) = vigil_domain::visibility::joined_name(
-            p.identity.family_name.as_deref(),
-            p.identity.given_names.as_deref(),
-        ) {
-            out.insert(p.id, n);
-        }
-    }
-    Ok(out)
-}
-
 /// Drafts a notice from a case: the suspect is its subject, the victim the protected
 /// person. Audited against both.
 pub async fn draft_notice(
@@ -201,24 +187,13 @@ pub async fn notice_item(app: &App, s: &Session, raw: &str) -> Outcome<NoticeIte
         return Err(Failure::NotFound);
     };
     let c = &found.record;
-    let hidden = hidden_from(app, s).await?;
-    if hidden.person(&c.subject_id) || hidden.person(&c.protected_id) {
-        return Err(Failure::NotFound);
-    }
-    for person in [&c.protected_id, &c.subject_id] {
-        audited(
-            app,
-            audit_entry(
-                actor(s),
-                "person.read",
-                "person",
-                person.as_str(),
-                Some(format!("protective notice {id}")),
-            ),
-        )
-        .await?;
-    }
-    let names = names(app, c).await?;
+    let names = read_people(
+        app,
+        s,
+        &[&c.protected_id, &c.subject_id],
+        &format!("protective notice {id}"),
+    )
+    .await?;
     Ok(NoticeItem {
         case: found.record,
         version: found.version,
@@ -254,7 +229,7 @@ pub async fn notice_list(app: &App, s: &Session) -> Outcome<Vec<NoticeItem>> {
     .await?;
     let mut out = Vec::new();
     for case in list {
-        let names = names(app, &case).await?;
+        let names = names_of(app, &[&case.subject_id, &case.protected_id]).await?;
         out.push(NoticeItem {
             case,
             version: 0,
