@@ -39,7 +39,6 @@ async fn stream<R>(
     Ok(())
 }
 
-/// Every table in stored order, in chunks of at most `chunk` rows of one table each.
 /// The incidents alone, a chunk at a time (a screen over the whole history reads no more).
 pub async fn each_incident_chunk(
     conn: &mut PgConnection,
@@ -61,6 +60,7 @@ pub async fn each_incident_chunk(
     .await
 }
 
+/// Every table in stored order, in chunks of at most `chunk` rows of one table each.
 pub async fn each_chunk(
     conn: &mut PgConnection,
     chunk: usize,

@@ -106,8 +106,6 @@ async fn stream<R>(
     Ok(())
 }
 
-/// Every table in stored order, in chunks of at most `chunk` rows; each chunk is a record
-/// set holding rows of one table only, so memory is bounded by the chunk, not the store.
 /// The incidents alone, a chunk at a time (a screen over the whole history reads no more).
 pub async fn each_incident_chunk(
     conn: &mut SqliteConnection,
@@ -129,6 +127,8 @@ pub async fn each_incident_chunk(
     .await
 }
 
+/// Every table in stored order, in chunks of at most `chunk` rows; each chunk is a record
+/// set holding rows of one table only, so memory is bounded by the chunk, not the store.
 pub async fn each_chunk(
     conn: &mut SqliteConnection,
     chunk: usize,
