@@ -148,7 +148,13 @@ pub async fn new_form(
     SignedIn(s): SignedIn,
     Path(raw): Path<String>,
 ) -> Response {
-    // The case must be the user's to read, as for any of its pages.
+    use vigil_domain::access::{Capability, allows};
+    // Officers who investigate, and the CRU, apply; the case must be theirs to read.
+    if !(allows(s.user.role, Capability::RecordInvestigation)
+        || allows(s.user.role, Capability::Safeguard))
+    {
+        return not_found_page(Some(&s));
+    }
     if let Err(e) = service::read_case(&app, &s, &raw).await {
         return match e {
             Failure::Forbidden | Failure::NotFound => not_found_page(Some(&s)),

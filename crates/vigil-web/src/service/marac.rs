@@ -981,6 +981,19 @@ pub async fn transfer(
         )]));
     };
     let now = app.now();
+    // One transfer of a case a moment: a second in the same second is a double sending.
+    if app
+        .store
+        .marac_record(Some(&[]))
+        .await?
+        .transfers
+        .iter()
+        .any(|t| t.referral_id == item.referral.id && t.transferred_at == now)
+    {
+        return Err(Failure::Conflict(
+            "This case was transferred a moment ago: reload the agenda".into(),
+        ));
+    }
     vigil_domain::marac_record::check_transfer(
         &meeting.area,
         &input.to_area,

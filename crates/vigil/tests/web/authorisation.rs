@@ -275,6 +275,24 @@ fn routes() -> Vec<Route> {
             expect: [404, 404, 404, 404, 400, 404, 404, 404, 400, 404],
         },
         Route {
+            method: "GET",
+            path: "/notices",
+            json: None,
+            expect: [404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/cases/I1/notices/new",
+            json: None,
+            expect: [404, 200, 200, 200, 200, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "POST",
+            path: "/cases/I1/notice-decision",
+            json: FORM,
+            expect: [404, 400, 400, 400, 400, 404, 404, 404, 404, 404],
+        },
+        Route {
             // Protective notices: officers who investigate, and the CRU.
             method: "GET",
             path: "/api/v1/notices",
