@@ -247,6 +247,9 @@ fn demo_creates_the_store_once_and_reuses_it() {
         "analyst",
         "partner_agency",
         "administrator",
+        "marac_coordinator",
+        "marac_chair",
+        "superintendent",
     ] {
         assert!(
             text(&second).contains(&format!("username demo.{role}")),

@@ -61,6 +61,50 @@ async fn demo_users(store: &dyn Store) -> Result<Vec<(String, String, &'static s
         }
         out.push((username.to_string(), password, role.as_str()));
     }
+    // A superintendent, so the demo can authorise a DVPN (a DAIT sergeant by role, the
+    // rank recorded).
+    let username = Username::parse("demo.superintendent").expect("valid demo username");
+    let password = vigil_auth::random_token()[..20].to_owned();
+    let hash = vigil_auth::hash_password(&password);
+    let entry = |action: &str| AuditEntry {
+        at: vigil_auth::now_utc(),
+        actor: "vigil demo".into(),
+        action: action.into(),
+        subject_kind: "user".into(),
+        subject_id: username.to_string(),
+        reason: Some("demonstration sign-in".into()),
+    };
+    if store.user(&username).await?.is_some() {
+        store
+            .set_password_hash(&username, &hash, &entry("user.reset"))
+            .await?;
+    } else {
+        store
+            .add_user(
+                &NewUser {
+                    lpa: None,
+                    username: username.clone(),
+                    display_name: "Demo superintendent".into(),
+                    role: Role::DaitSergeant,
+                    agency: None,
+                    password_hash: hash,
+                },
+                &entry("user.add"),
+            )
+            .await?;
+        store
+            .set_rank(
+                &username,
+                Some(vigil_domain::access::Rank::Superintendent),
+                &entry("user.rank"),
+            )
+            .await?;
+    }
+    out.push((
+        username.to_string(),
+        password,
+        "superintendent (authorises DVPNs)",
+    ));
     Ok(out)
 }
 
