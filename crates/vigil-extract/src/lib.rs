@@ -17,7 +17,7 @@ mod tables;
 mod write;
 
 pub use manifest::{FORMAT_VERSION, FileEntry, MANIFEST_FILE, Manifest, sha256_hex};
-pub use problem::{MAX_LISTED, Problem, listing};
+pub use problem::{MAX_LISTED, MAX_VALUE_CHARS, Problem, listing};
 pub use progress::{Progress, Silent};
 pub use read::{CHUNK_ROWS, KnownIds, Loaded, Streamed, read_dir, staffing_key, stream_dir};
 pub use write::{ExtractWriter, Format, WriteOptions, write_dir, write_rejects};

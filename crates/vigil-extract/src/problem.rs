@@ -44,6 +44,20 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The most characters of a bad value a problem keeps: enough to find it in the file,
+/// never a whole damaged line held in memory for each of thousands of problems.
+pub const MAX_VALUE_CHARS: usize = 1000;
+
+/// A bad value as a problem keeps it: cut at `MAX_VALUE_CHARS`, marked when cut.
+pub fn kept_value(v: &str) -> String {
+    if v.chars().count() <= MAX_VALUE_CHARS {
+        return v.to_owned();
+    }
+    let mut out: String = v.chars().take(MAX_VALUE_CHARS).collect();
+    out.push('…');
+    out
+}
+
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_LISTED: usize = 100;
 

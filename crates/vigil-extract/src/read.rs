@@ -551,7 +551,7 @@ fn check_chunk<R>(
                 file: file.clone(),
                 line: Some(line),
                 column: Some(spec.columns[col].name.to_owned()),
-                value: Some(value),
+                value: Some(crate::problem::kept_value(&value)),
                 reason,
             }));
         }

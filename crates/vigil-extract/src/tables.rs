@@ -63,7 +63,7 @@ impl Fields<'_> {
     fn fail(&mut self, i: usize, reason: String) {
         self.errors.push(CellError {
             column: self.spec.columns[i].name,
-            value: self.values[i].to_owned(),
+            value: crate::problem::kept_value(self.values[i]),
             reason,
         });
     }
