@@ -15,6 +15,7 @@ use std::sync::Arc;
 use vigil_domain::DisclosureRoute;
 use vigil_domain::dates::{long, long_time};
 use vigil_domain::dvds::{Application, Stage};
+use vigil_domain::time::DateTime;
 use vigil_store::Session;
 
 fn name(i: &DvdsItem, id: &vigil_domain::PersonId) -> String {
@@ -593,8 +594,6 @@ fn one_page(app: &App, s: &Session, i: &DvdsItem, f: &FormData, errors: &[FieldE
     page_at("Clare's Law application", Some(s), "/disclosures", &body)
 }
 
-use vigil_domain::time::DateTime;
-
 /// `GET /disclosures/{id}`.
 pub async fn one(
     State(app): State<Arc<App>>,
@@ -609,7 +608,11 @@ pub async fn one(
 }
 
 pub fn step_input(f: &FormData) -> DvdsStepInput {
-    let yes = |k: &str| f.get(k) == "true";
+    let yes = |k: &str| match f.get(k) {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    };
     DvdsStepInput {
         step: f.get("step").to_owned(),
         immediate_risk: yes("immediate_risk"),
@@ -638,38 +641,9 @@ pub async fn step(
         Ok(x) => x,
         Err(r) => return r,
     };
-    // A yes/no the user left unanswered is a problem, not a "no".
-    let step = f.get("step");
-    let required: &[(&str, &str)] = match step {
-        "contact" => &[(
-            "immediate_risk",
-            "Say whether the person at risk is in immediate danger",
-        )],
-        "meeting" => &[(
-            "identity_verified",
-            "Say whether the applicant's identity was verified",
-        )],
-        "panel" => &[
-            ("pressing_need", "Say whether there is a pressing need"),
-            (
-                "lawful_necessary_proportionate",
-                "Say whether disclosure is lawful, necessary and proportionate",
-            ),
-        ],
-        _ => &[],
-    };
-    let unanswered: Vec<FieldError> = required
-        .iter()
-        .filter(|(k, _)| !matches!(f.get(k), "true" | "false"))
-        .map(|(k, m)| FieldError::new(*k, *m))
-        .collect();
-    let done = if unanswered.is_empty() {
-        service::dvds_step(&app, &s, &raw, &step_input(&f))
-            .await
-            .map(|_| ())
-    } else {
-        Err(Failure::Invalid(unanswered))
-    };
+    let done = service::dvds_step(&app, &s, &raw, &step_input(&f))
+        .await
+        .map(|_| ());
     match done {
         Ok(()) => Redirect::to(&format!("/disclosures/{}", raw.trim())).into_response(),
         Err(Failure::Invalid(errors)) => match service::dvds_one(&app, &s, &raw).await {

@@ -32,9 +32,9 @@ pub struct DvdsStepInput {
     /// `contact`, `meeting`, `checks`, `panel`, `outcome` or `decline`.
     pub step: String,
     /// contact: whether the person at risk is in immediate danger.
-    pub immediate_risk: bool,
+    pub immediate_risk: Option<bool>,
     /// meeting: whether the applicant's identity was verified.
-    pub identity_verified: bool,
+    pub identity_verified: Option<bool>,
     /// contact, meeting: what was learned.
     pub notes: String,
     /// checks: what the police's records hold on the subject.
@@ -42,9 +42,9 @@ pub struct DvdsStepInput {
     /// checks: what other agencies report.
     pub partners: String,
     /// panel: a pressing need to disclose.
-    pub pressing_need: bool,
+    pub pressing_need: Option<bool>,
     /// panel: disclosure is lawful, necessary and proportionate.
-    pub lawful_necessary_proportionate: bool,
+    pub lawful_necessary_proportionate: Option<bool>,
     /// panel: the rationale.
     pub rationale: String,
     /// outcome: who was told (the person best placed to protect) or advised.
@@ -232,14 +232,7 @@ pub async fn apply_for_disclosure(
                             matches.iter().map(|m| m.id.clone()).collect(),
                         )
                         .await?;
-                        return Err(Failure::PossibleDuplicates {
-                            party: if party == "at_risk" {
-                                "at_risk"
-                            } else {
-                                "subject"
-                            },
-                            matches,
-                        });
+                        return Err(Failure::PossibleDuplicates { party, matches });
                     }
                 }
                 let id = new_id(app, RecordKind::Person, PersonId::parse).await?;
@@ -401,13 +394,29 @@ pub async fn dvds_step(
     input: &DvdsStepInput,
 ) -> Outcome<Application> {
     let item = dvds_one(app, s, raw).await?;
+    // A yes or no left unanswered is a problem, not a "no".
+    let mut errors = Vec::new();
+    let mut answered = |field: &str, v: Option<bool>, what: &str| {
+        if v.is_none() {
+            errors.push(FieldError::new(field, format!("Say whether {what}")));
+        }
+        v.unwrap_or_default()
+    };
     let step = match input.step.trim() {
         "contact" => Step::Contact {
-            immediate_risk: input.immediate_risk,
+            immediate_risk: answered(
+                "immediate_risk",
+                input.immediate_risk,
+                "the person at risk is in immediate danger",
+            ),
             notes: input.notes.clone(),
         },
         "meeting" => Step::Meeting {
-            identity_verified: input.identity_verified,
+            identity_verified: answered(
+                "identity_verified",
+                input.identity_verified,
+                "the applicant's identity was verified",
+            ),
             notes: input.notes.clone(),
         },
         "checks" => Step::Checks {
@@ -415,8 +424,16 @@ pub async fn dvds_step(
             partners: input.partners.clone(),
         },
         "panel" => Step::Panel {
-            pressing_need: input.pressing_need,
-            lawful_necessary_proportionate: input.lawful_necessary_proportionate,
+            pressing_need: answered(
+                "pressing_need",
+                input.pressing_need,
+                "there is a pressing need",
+            ),
+            lawful_necessary_proportionate: answered(
+                "lawful_necessary_proportionate",
+                input.lawful_necessary_proportionate,
+                "disclosure is lawful, necessary and proportionate",
+            ),
             rationale: input.rationale.clone(),
         },
         "outcome" => Step::Outcome {
@@ -437,6 +454,9 @@ pub async fn dvds_step(
             )]));
         }
     };
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
     let next = item
         .application
         .apply(&step, &s.user.username, app.now())

@@ -302,16 +302,18 @@ pub struct AgendaView {
     pub capacity: u32,
 }
 
-/// A meeting, the days its agenda covers and the agenda (nothing audited: the callers
-/// that show it audit what they show).
-async fn agenda_of(
-    app: &App,
-    raw: &str,
-) -> Outcome<(
-    vigil_domain::marac_meeting::Meeting,
-    (Date, Date),
-    Vec<vigil_domain::marac_meeting::AgendaItem>,
-)> {
+/// A meeting, the days its agenda covers, the agenda and what MARAC wrote down for it
+/// (read once: every transfer and form, and this meeting's record).
+struct MeetingAgenda {
+    meeting: vigil_domain::marac_meeting::Meeting,
+    window: (Date, Date),
+    items: Vec<vigil_domain::marac_meeting::AgendaItem>,
+    record: vigil_store::MaracRecord,
+}
+
+/// A meeting and its agenda (nothing audited: the callers that show it audit what they
+/// show).
+async fn agenda_of(app: &App, raw: &str) -> Outcome<MeetingAgenda> {
     let id: i64 = raw.trim().parse().map_err(|_| Failure::NotFound)?;
     let all = app.store.meetings(None).await?;
     let Some(meeting) = all.iter().find(|m| m.id == id).cloned() else {
@@ -326,23 +328,33 @@ async fn agenda_of(
     // The referrals of the window, and the year before it for repeats; reviews look at
     // anything earlier the facts hold.
     let facts = vigil_store::marac_return::facts(app.store.as_ref(), window.0, window.1).await?;
-    let transfers = app.store.marac_record(Some(&[])).await?.transfers;
+    let record = app.store.marac_record(Some(&[meeting.id])).await?;
     let items = vigil_domain::marac_meeting::agenda(
         &meeting,
         previous,
         &facts,
         &app.rules.marac_areas,
-        &transfers,
+        &record.transfers,
         &marac_areas(app),
     );
-    Ok((meeting, window, items))
+    Ok(MeetingAgenda {
+        meeting,
+        window,
+        items,
+        record,
+    })
 }
 
 pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
     if seat(app, s).is_none() {
         return Err(Failure::Forbidden);
     }
-    let (meeting, window, mut items) = agenda_of(app, raw).await?;
+    let MeetingAgenda {
+        meeting,
+        window,
+        mut items,
+        record,
+    } = agenda_of(app, raw).await?;
     seated(app, s, Some(&meeting.area), raw).await?;
     let id = meeting.id;
     let withheld = hidden_from(app, s).await?.withhold(&mut items, |h, i| {
@@ -381,7 +393,7 @@ pub async fn agenda(app: &App, s: &Session, raw: &str) -> Outcome<AgendaView> {
         );
     }
     let research = app.store.research(Some(id)).await?;
-    let record = meeting_record(app, s, &meeting).await?;
+    let record = meeting_record(app, s, &meeting, record).await?;
     let capacity = app.rules.marac_capacity(&meeting.area);
     Ok(AgendaView {
         capacity,
@@ -431,7 +443,7 @@ pub async fn add_action(
         meeting_raw,
     )
     .await?;
-    let (meeting, _, items) = agenda_of(app, meeting_raw).await?;
+    let MeetingAgenda { meeting, items, .. } = agenda_of(app, meeting_raw).await?;
     seated(app, s, Some(&meeting.area), meeting_raw).await?;
     let mut errors = Vec::new();
     let item = items
@@ -631,7 +643,7 @@ pub async fn add_research(
     if seat(app, s).is_none() {
         return Err(Failure::Forbidden);
     }
-    let (meeting, _, items) = agenda_of(app, meeting_raw).await?;
+    let MeetingAgenda { meeting, items, .. } = agenda_of(app, meeting_raw).await?;
     // The coordinator and the chair speak for no agency: the agencies research.
     let Some(agency) = seated(app, s, Some(&meeting.area), meeting_raw)
         .await?
@@ -692,14 +704,15 @@ pub struct MeetingRecordView {
     pub chairs: bool,
 }
 
-/// The record of a meeting the user sits at (nothing audited here: the agenda's read is).
-pub async fn meeting_record(
+/// The record of a meeting the user sits at, with what their seat lets them do (nothing
+/// audited here: the agenda's read is).
+async fn meeting_record(
     app: &App,
     s: &Session,
     meeting: &vigil_domain::marac_meeting::Meeting,
+    record: vigil_store::MaracRecord,
 ) -> Outcome<MeetingRecordView> {
     let seat = seated(app, s, Some(&meeting.area), &meeting.id.to_string()).await?;
-    let record = app.store.marac_record(Some(&[meeting.id])).await?;
     let approved = record.approvals.first().cloned();
     Ok(MeetingRecordView {
         record,
@@ -725,12 +738,16 @@ async fn open_record(
     if seat(app, s).is_none_or(|st| !(st.coordinates || (chair_too && st.chairs))) {
         return Err(Failure::Forbidden);
     }
-    let (meeting, _, items) = agenda_of(app, raw).await?;
+    let MeetingAgenda {
+        meeting,
+        items,
+        record,
+        ..
+    } = agenda_of(app, raw).await?;
     let st = seated(app, s, Some(&meeting.area), raw).await?;
     if !(st.coordinates || (chair_too && st.chairs)) {
         return Err(Failure::Forbidden);
     }
-    let record = app.store.marac_record(Some(&[meeting.id])).await?;
     vigil_domain::marac_record::check_open(
         meeting.held_on,
         app.now().date(),
@@ -776,7 +793,7 @@ pub async fn record_attendance(
         if out.iter().any(|o| o.agency == a) {
             errors.push(FieldError::new(
                 field,
-                format!("{} is named twice", agency_name(a)),
+                format!("{} is named twice", crate::components::agency_words(a)),
             ));
             continue;
         }
@@ -816,10 +833,6 @@ pub async fn record_attendance(
         )
         .await?;
     Ok(out)
-}
-
-fn agency_name(a: Agency) -> &'static str {
-    crate::components::agency_words(a)
 }
 
 /// A case's discussion as the form or the API sends it.
@@ -967,7 +980,12 @@ pub async fn transfer(
     if seat(app, s).is_none_or(|st| !st.coordinates) {
         return Err(Failure::Forbidden);
     }
-    let (meeting, _, items) = agenda_of(app, raw).await?;
+    let MeetingAgenda {
+        meeting,
+        items,
+        record,
+        ..
+    } = agenda_of(app, raw).await?;
     if !seated(app, s, Some(&meeting.area), raw).await?.coordinates {
         return Err(Failure::Forbidden);
     }
@@ -982,10 +1000,7 @@ pub async fn transfer(
     };
     let now = app.now();
     // One transfer of a case a moment: a second in the same second is a double sending.
-    if app
-        .store
-        .marac_record(Some(&[]))
-        .await?
+    if record
         .transfers
         .iter()
         .any(|t| t.referral_id == item.referral.id && t.transferred_at == now)
@@ -1060,9 +1075,13 @@ pub async fn minutes(app: &App, s: &Session, raw: &str) -> Outcome<Minutes> {
     if seat(app, s).is_none() {
         return Err(Failure::Forbidden);
     }
-    let (meeting, _, mut items) = agenda_of(app, raw).await?;
+    let MeetingAgenda {
+        meeting,
+        mut items,
+        record,
+        ..
+    } = agenda_of(app, raw).await?;
     let st = seated(app, s, Some(&meeting.area), raw).await?;
-    let record = app.store.marac_record(Some(&[meeting.id])).await?;
     let approved = record.approvals.first().cloned();
     let runs = st.coordinates || st.chairs;
     let attended = st
@@ -1093,7 +1112,6 @@ pub async fn minutes(app: &App, s: &Session, raw: &str) -> Outcome<Minutes> {
             ..Default::default()
         })
         .await?;
-    let transfers = app.store.marac_record(Some(&[])).await?.transfers;
     let mut cases = Vec::new();
     for i in &items {
         let p = app.store.person(&i.referral.person).await?.record;
@@ -1129,7 +1147,8 @@ pub async fn minutes(app: &App, s: &Session, raw: &str) -> Outcome<Minutes> {
                 .filter(|a| a.referral_id == i.referral.id)
                 .cloned()
                 .collect(),
-            transferred_to: transfers
+            transferred_to: record
+                .transfers
                 .iter()
                 .filter(|t| t.referral_id == i.referral.id)
                 .max_by_key(|t| t.transferred_at)

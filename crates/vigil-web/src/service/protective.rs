@@ -389,17 +389,15 @@ pub async fn notice_prompt(
             vigil_domain::casework::CaseEntry::NoticeConsidered { .. }
         )
     });
-    let notice_exists = !app
+    let notice_exists = app
         .store
         .notices(&vigil_store::NoticeQuery {
             person: Some(i.victim_id.clone()),
             ..Default::default()
         })
         .await?
-        .into_iter()
-        .filter(|n| n.incident_id.as_ref() == Some(&i.id))
-        .collect::<Vec<_>>()
-        .is_empty();
+        .iter()
+        .any(|n| n.incident_id.as_ref() == Some(&i.id));
     Ok(vigil_domain::protective::notice_prompt(
         current_grade(c),
         i.reported_at,

@@ -47,6 +47,7 @@ struct Read {
     people: Vec<String>,
     person_index: HashMap<String, u32>,
     lpas: Vec<String>,
+    lpa_index: HashMap<String, u16>,
 }
 
 impl Read {
@@ -61,13 +62,13 @@ impl Read {
     }
 
     fn lpa(&mut self, name: &str) -> u16 {
-        match self.lpas.iter().position(|l| l == name) {
-            Some(n) => n as u16,
-            None => {
-                self.lpas.push(name.to_owned());
-                (self.lpas.len() - 1) as u16
-            }
+        if let Some(&n) = self.lpa_index.get(name) {
+            return n;
         }
+        let n = self.lpas.len() as u16;
+        self.lpas.push(name.to_owned());
+        self.lpa_index.insert(name.to_owned(), n);
+        n
     }
 }
 

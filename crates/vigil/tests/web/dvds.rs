@@ -153,6 +153,10 @@ fn right_to_ask_from_contact_to_disclosure_and_right_to_know_from_a_case() {
             Some(&b),
         )
     };
+    // A yes or no left out is asked for, not taken as "no".
+    let (status, v) = rtk_step(json!({"step": "contact", "notes": "Cat seen at the refuge today"}));
+    assert_eq!(status, 422, "{v}");
+    assert!(v.to_string().contains("immediate_risk"), "{v}");
     let (status, v) = rtk_step(
         json!({"step": "contact", "immediate_risk": true, "notes": "Cat seen at the refuge; safeguarded today"}),
     );
