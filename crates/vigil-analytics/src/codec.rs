@@ -8,7 +8,7 @@ use vigil_domain::time::Date;
 use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
 
 const MAGIC: &[u8; 8] = b"VIGILSNP";
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 struct Out(Vec<u8>);
 
@@ -187,10 +187,16 @@ pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
     o.i64s(&d.received);
     o.i32s(&d.received_day);
     o.i64s(&d.to_decision);
+    o.bytes(&d.decision);
+    o.i64s(&d.to_disclosure);
     let p = &s.orders;
     o.bytes(&p.kind);
     o.i32s(&p.day);
     o.bytes(&p.lpa);
+    o.i64s(&p.at);
+    o.u32s(&p.subject);
+    o.u32s(&p.protected);
+    o.i64s(&p.breached);
     o.u32s(&s.victim_order);
     o.u64(s.staffing.len() as u64);
     for st in &s.staffing {
@@ -279,11 +285,17 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         received: i.i64s()?,
         received_day: i.i32s()?,
         to_decision: i.i64s()?,
+        decision: i.bytes()?,
+        to_disclosure: i.i64s()?,
     };
     s.orders = Orders {
         kind: i.bytes()?,
         day: i.i32s()?,
         lpa: i.bytes()?,
+        at: i.i64s()?,
+        subject: i.u32s()?,
+        protected: i.u32s()?,
+        breached: i.i64s()?,
     };
     s.victim_order = i.u32s()?;
     let n = i.len(8)?;
@@ -344,6 +356,24 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         off.suspect.len(),
     ]) || !same(&[s.person_ids.len(), s.person_lpa.len()])
         || !same(&[inc.day.len(), s.victim_order.len()])
+        || !same(&[
+            s.disclosures.route.len(),
+            s.disclosures.lpa.len(),
+            s.disclosures.received.len(),
+            s.disclosures.received_day.len(),
+            s.disclosures.to_decision.len(),
+            s.disclosures.decision.len(),
+            s.disclosures.to_disclosure.len(),
+        ])
+        || !same(&[
+            s.orders.kind.len(),
+            s.orders.day.len(),
+            s.orders.lpa.len(),
+            s.orders.at.len(),
+            s.orders.subject.len(),
+            s.orders.protected.len(),
+            s.orders.breached.len(),
+        ])
     {
         return Err("the snapshot cache's columns disagree in length".into());
     }

@@ -8,7 +8,8 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use vigil_domain::outcome::OutcomeGroups;
 use vigil_domain::{
-    Agency, ArrestDisposal, CallGrade, OffenceGroup, OrderKind, ReferralKind, Relationship,
+    Agency, ArrestDisposal, CallGrade, DisclosureDecision, OffenceGroup, OrderKind, ReferralKind,
+    Relationship,
 };
 
 const DAY_SECS: i64 = 86_400;
@@ -111,6 +112,7 @@ struct Memo {
     bwv: OnceCell<Daily<4>>,
     outcomes: OnceCell<OutcomeTable>,
     groups: OnceCell<Vec<[f64; 8]>>,
+    notice_of: OnceCell<Vec<u32>>,
 }
 
 impl<'s> Frame<'s> {
@@ -687,11 +689,37 @@ impl<'s> Frame<'s> {
 
     /// `disclosure_timeliness[a, b]`: DVDS cases received in the window, by route: how many,
     /// how many decided within 28 days, and the median days to decision (of those decided
-    /// by `as_of`).
+    /// on or before `as_of`).
     pub fn disclosure_timeliness(&self, w: Window, route: u8) -> (Ratio, Option<f64>) {
+        let (reached, on_time, median) = self.disclosure_stage(w, route, DisclosureStage::Decision);
+        (
+            Ratio {
+                numerator: on_time,
+                denominator: reached.denominator,
+            },
+            median,
+        )
+    }
+
+    /// `disclosure_stages[a, b]`: DVDS cases received in the window, by route, at each stage
+    /// the records date. `decision`: from receipt to the decision (to disclose, not to, or the
+    /// applicant's withdrawal), on time within 28 days. `disclosure`: from a decision to
+    /// disclose to the disclosure itself, on time by the end of the second working day
+    /// (England and Wales) after the decision — Vigil's own mark, the one its Clare's Law
+    /// workflow sets; the guidance says only "as soon as possible". For each stage: the cases
+    /// that could reach it, how many reached it on or before `as_of`, how many of those on
+    /// time, and the median days taken; the share on time is over the cases that could reach
+    /// the stage (one not yet reached is not on time), as `disclosure_timeliness` counts.
+    pub fn disclosure_stage(
+        &self,
+        w: Window,
+        route: u8,
+        stage: DisclosureStage,
+    ) -> (Ratio, u64, Option<f64>) {
         let d = &self.s.disclosures;
-        let mut r = Ratio::default();
-        let mut days = Vec::new();
+        let as_of_end = (i64::from(self.as_of) + 1) * DAY_SECS;
+        let working = vigil_domain::calendar::WorkingCalendar::default();
+        let (mut reached, mut on_time, mut days) = (Ratio::default(), 0, Vec::new());
         for i in 0..d.route.len() {
             if d.route[i] != route
                 || !w.contains_day(d.received_day[i])
@@ -700,15 +728,188 @@ impl<'s> Frame<'s> {
             {
                 continue;
             }
-            r.denominator += 1;
             let to = d.to_decision[i];
-            let decided = to >= 0 && (d.received[i] + to) / DAY_SECS <= i64::from(self.as_of) + 1;
-            if decided {
-                days.push(to as f64 / DAY_SECS as f64);
-                r.numerator += u64::from(to <= 28 * DAY_SECS);
+            let decided_at = (to >= 0)
+                .then(|| d.received[i] + to)
+                .filter(|t| *t < as_of_end);
+            let (from, took) = match stage {
+                DisclosureStage::Decision => (d.received[i], decided_at.map(|_| to)),
+                DisclosureStage::Disclosure => {
+                    if d.decision[i] != DisclosureDecision::Disclose as u8 {
+                        continue;
+                    }
+                    let Some(decided) = decided_at else { continue };
+                    let to = d.to_disclosure[i];
+                    let took = (to >= 0 && decided + to < as_of_end).then_some(to);
+                    (decided, took)
+                }
+            };
+            reached.denominator += 1;
+            let Some(took) = took else { continue };
+            reached.numerator += 1;
+            days.push(took as f64 / DAY_SECS as f64);
+            on_time += u64::from(match stage {
+                DisclosureStage::Decision => took <= 28 * DAY_SECS,
+                DisclosureStage::Disclosure => {
+                    let due = working.end_of_working_days_after(naive(from), 2);
+                    from + took <= due.and_utc().timestamp()
+                }
+            });
+        }
+        (reached, on_time, median(&mut days))
+    }
+
+    /// `disclosure_routes[a, b]`: DVDS cases received in the window, by route, and where each
+    /// stood at `as_of`: `[received, disclosed, not disclosed, withdrawn, open]` (open: no
+    /// decision dated on or before `as_of`).
+    pub fn disclosure_routes(&self, w: Window, route: u8) -> [u64; 5] {
+        let d = &self.s.disclosures;
+        let as_of_end = (i64::from(self.as_of) + 1) * DAY_SECS;
+        let mut out = [0; 5];
+        for i in 0..d.route.len() {
+            if d.route[i] != route
+                || !w.contains_day(d.received_day[i])
+                || d.received_day[i] > self.as_of
+                || !self.cut.lpa(d.lpa[i])
+            {
+                continue;
+            }
+            out[0] += 1;
+            let to = d.to_decision[i];
+            let decided = to >= 0 && d.received[i] + to < as_of_end;
+            let slot = match d.decision[i] {
+                x if !decided || x == NONE => 4,
+                x if x == DisclosureDecision::Disclose as u8 => 1,
+                x if x == DisclosureDecision::NoDisclosure as u8 => 2,
+                _ => 3,
+            };
+            out[slot] += 1;
+        }
+        out
+    }
+
+    /// For every order (DVPO, DAPO), the notice it followed (`u32::MAX` for none): the
+    /// latest notice of its family (DVPN before DVPO, DAPN before DAPO) on the same subject
+    /// and protected person, issued no later than the order and at most 7 days before it.
+    /// The records do not link a notice to its order; 7 days covers the 48-hour hearing and
+    /// an adjournment (Vigil's choice).
+    fn notice_of_orders(&self) -> &[u32] {
+        self.memo.notice_of.get_or_init(|| {
+            let o = &self.s.orders;
+            let family = |k: u8| match k {
+                x if x == OrderKind::Dvpn as u8 || x == OrderKind::Dvpo as u8 => 0u8,
+                _ => 1,
+            };
+            let notice = |k: u8| k == OrderKind::Dvpn as u8 || k == OrderKind::Dapn as u8;
+            let mut notices: std::collections::HashMap<(u8, u32, u32), Vec<(i64, u32)>> =
+                std::collections::HashMap::new();
+            for i in 0..o.kind.len() {
+                if notice(o.kind[i]) {
+                    notices
+                        .entry((family(o.kind[i]), o.subject[i], o.protected[i]))
+                        .or_default()
+                        .push((o.at[i], i as u32));
+                }
+            }
+            for v in notices.values_mut() {
+                v.sort_unstable();
+            }
+            (0..o.kind.len())
+                .map(|i| {
+                    if notice(o.kind[i]) {
+                        return u32::MAX;
+                    }
+                    let Some(v) = notices.get(&(family(o.kind[i]), o.subject[i], o.protected[i]))
+                    else {
+                        return u32::MAX;
+                    };
+                    let at = o.at[i];
+                    let k = v.partition_point(|(t, _)| *t <= at);
+                    match k.checked_sub(1).map(|k| v[k]) {
+                        Some((t, n)) if at - t <= 7 * DAY_SECS => n,
+                        _ => u32::MAX,
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// `orders_applied_granted[a, b]`: by family (`dvpo`: DVPN then DVPO; `dapo`: DAPN then
+    /// DAPO), notices issued in the window — each one an application to the magistrates for
+    /// an order — over how many were followed by an order made on or before `as_of`. The
+    /// records do not link an order to its notice: an order follows the latest notice of its
+    /// family on the same subject and protected person issued no later than the order and at
+    /// most 7 days before it (the 48-hour hearing and an adjournment; Vigil's choice). A
+    /// notice whose hearing is still to come counts as not granted.
+    pub fn orders_applied_granted(&self, w: Window, order: OrderKind) -> Ratio {
+        let o = &self.s.orders;
+        let notice_kind = notice_kind_of(order);
+        let of = self.notice_of_orders();
+        let mut granted = vec![false; o.kind.len()];
+        for (i, n) in of.iter().enumerate() {
+            if *n != u32::MAX && o.kind[i] == order as u8 && o.day[i] <= self.as_of {
+                granted[*n as usize] = true;
             }
         }
-        (r, median(&mut days))
+        let mut r = Ratio::default();
+        for (i, granted) in granted.iter().enumerate() {
+            if o.kind[i] == notice_kind as u8
+                && w.contains_day(o.day[i])
+                && o.day[i] <= self.as_of
+                && self.cut.lpa(o.lpa[i])
+            {
+                r.denominator += 1;
+                r.numerator += u64::from(*granted);
+            }
+        }
+        r
+    }
+
+    /// `hearings_within_48h[a, b]`: by family, orders made in the window that followed a
+    /// notice (matched as for `orders_applied_granted`), over how many were made by that notice's hearing deadline: 48 hours after
+    /// service, not counting Sundays, bank holidays, Christmas Day or Good Friday
+    /// (`deadlines::dvpo_hearing_due`, for a DAPN too). The records hold when an order was
+    /// made, not when its hearing began: an order made at an adjourned hearing counts as
+    /// late, and a refused application is not counted.
+    pub fn hearings_within_48h(&self, w: Window, order: OrderKind) -> Ratio {
+        let o = &self.s.orders;
+        let of = self.notice_of_orders();
+        let mut r = Ratio::default();
+        for (i, notice) in of.iter().enumerate() {
+            if o.kind[i] != order as u8
+                || *notice == u32::MAX
+                || !w.contains_day(o.day[i])
+                || o.day[i] > self.as_of
+                || !self.cut.lpa(o.lpa[i])
+            {
+                continue;
+            }
+            let served = naive(o.at[*notice as usize]);
+            let due = vigil_domain::deadlines::dvpo_hearing_due(served);
+            r.denominator += 1;
+            r.numerator += u64::from(o.at[i] <= due.and_utc().timestamp());
+        }
+        r
+    }
+
+    /// `order_breaches[a, b]`: by kind, notices and orders issued in the window, over how many
+    /// had a breach recorded on or before `as_of`. The records hold the first breach only, so
+    /// this is the share breached at least once (the pack also gives it per 100).
+    pub fn order_breaches(&self, w: Window, kind: OrderKind) -> Ratio {
+        let o = &self.s.orders;
+        let as_of_end = (i64::from(self.as_of) + 1) * DAY_SECS;
+        let mut r = Ratio::default();
+        for i in 0..o.kind.len() {
+            if o.kind[i] == kind as u8
+                && w.contains_day(o.day[i])
+                && o.day[i] <= self.as_of
+                && self.cut.lpa(o.lpa[i])
+            {
+                r.denominator += 1;
+                r.numerator += u64::from(o.breached[i] >= 0 && o.breached[i] < as_of_end);
+            }
+        }
+        r
     }
 
     /// Any agency other than the police (for the split of MARAC referrals).
@@ -774,7 +975,151 @@ pub fn victim_order(s: &Snapshot) -> Vec<u32> {
     order
 }
 
+/// The stages of a DVDS case the records date (see `disclosure_stage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisclosureStage {
+    Decision,
+    Disclosure,
+}
+
+impl DisclosureStage {
+    pub const ALL: [DisclosureStage; 2] = [DisclosureStage::Decision, DisclosureStage::Disclosure];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisclosureStage::Decision => "decision",
+            DisclosureStage::Disclosure => "disclosure",
+        }
+    }
+}
+
+/// The notice that comes before an order of `order`'s kind (a DVPN before a DVPO).
+pub fn notice_kind_of(order: OrderKind) -> OrderKind {
+    match order {
+        OrderKind::Dvpo | OrderKind::Dvpn => OrderKind::Dvpn,
+        OrderKind::Dapo | OrderKind::Dapn => OrderKind::Dapn,
+    }
+}
+
+/// Seconds since 1970 back to the naive date and time they were made from.
+fn naive(secs: i64) -> vigil_domain::time::DateTime {
+    date(0).and_hms_opt(0, 0, 0).expect("midnight") + vigil_domain::time::Duration::seconds(secs)
+}
+
 /// The first month of a window given as days, for readable output.
 pub fn month_of(day: i32) -> Month {
     Month::of(date(day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Month;
+    use vigil_domain::time::parse_datetime;
+    use vigil_domain::*;
+
+    fn order(
+        id: &str,
+        kind: OrderKind,
+        subject: &str,
+        at: &str,
+        breached: Option<&str>,
+    ) -> ProtectionOrder {
+        ProtectionOrder {
+            id: OrderId::parse(id).unwrap(),
+            kind,
+            subject_id: PersonId::parse(subject).unwrap(),
+            protected_id: PersonId::parse("V").unwrap(),
+            incident_id: None,
+            issued_at: parse_datetime(at).unwrap(),
+            expires_at: None,
+            breached_at: breached.map(|b| parse_datetime(b).unwrap()),
+        }
+    }
+
+    /// The worked example and its neighbours: a DVPN served at 18:00 on Friday
+    /// 23 August 2019 is heard by 18:00 on Tuesday 27 August (Sunday and the bank holiday
+    /// not counted); an order a minute later is late; a notice 8 days before an order is
+    /// not its notice; another subject's notice is not either.
+    #[test]
+    fn orders_follow_their_notice_and_hearings_count_the_law_s_hours() {
+        use OrderKind::*;
+        let orders = vec![
+            order("N1", Dvpn, "S1", "2019-08-23T18:00:00", None),
+            order(
+                "O1",
+                Dvpo,
+                "S1",
+                "2019-08-27T18:00:00",
+                Some("2019-08-30T20:00:00"),
+            ),
+            order("N2", Dvpn, "S2", "2019-08-23T18:00:00", None),
+            order("O2", Dvpo, "S2", "2019-08-27T18:01:00", None),
+            order(
+                "N3",
+                Dvpn,
+                "S3",
+                "2019-08-01T10:00:00",
+                Some("2019-08-02T10:00:00"),
+            ),
+            order("O3", Dvpo, "S3", "2019-08-09T10:00:01", None),
+            order("N4", Dvpn, "S4", "2019-08-20T10:00:00", None),
+            order("O4", Dvpo, "S5", "2019-08-21T10:00:00", None),
+        ];
+        let persons = ["V", "S1", "S2", "S3", "S4", "S5"]
+            .iter()
+            .map(|p| Person {
+                id: PersonId::parse(p).unwrap(),
+                sex: Sex::Female,
+                birth_date: None,
+                ethnicity: Ethnicity::White,
+                lpa: Some(Lpa::parse("North").unwrap()),
+                identity: Identity::default(),
+                address_confidential: false,
+            })
+            .collect();
+        let records = RecordSet {
+            persons,
+            protection_orders: orders,
+            ..RecordSet::default()
+        };
+        let as_of = vigil_domain::time::parse_date("2019-08-31").unwrap();
+        let snapshot = Snapshot::from_records(&records, Some(as_of));
+        let frame = Frame::new(
+            &snapshot,
+            Cut::default(),
+            crate::calendar::day(as_of),
+            vec![Month::of(as_of)],
+            &vigil_domain::outcome::OutcomeGroups::default(),
+        );
+        let august = Window::parse("2019-08-01..2019-08-31").unwrap();
+        let applied = frame.orders_applied_granted(august, Dvpo);
+        assert_eq!(
+            (applied.numerator, applied.denominator),
+            (2, 4),
+            "N1 and N2 granted"
+        );
+        let heard = frame.hearings_within_48h(august, Dvpo);
+        assert_eq!(
+            (heard.numerator, heard.denominator),
+            (1, 2),
+            "O1 on time, O2 late"
+        );
+        let breaches = frame.order_breaches(august, Dvpo);
+        assert_eq!((breaches.numerator, breaches.denominator), (1, 4));
+        let breaches = frame.order_breaches(august, Dvpn);
+        assert_eq!((breaches.numerator, breaches.denominator), (1, 4));
+        // As of the Monday, no order had been made and O1's breach had not happened.
+        let monday = vigil_domain::time::parse_date("2019-08-26").unwrap();
+        let frame = Frame::new(
+            &snapshot,
+            Cut::default(),
+            crate::calendar::day(monday),
+            vec![Month::of(monday)],
+            &vigil_domain::outcome::OutcomeGroups::default(),
+        );
+        assert_eq!(frame.orders_applied_granted(august, Dvpo).numerator, 0);
+        assert_eq!(frame.order_breaches(august, Dvpo).denominator, 2);
+        assert_eq!(frame.order_breaches(august, Dvpo).numerator, 0);
+    }
 }

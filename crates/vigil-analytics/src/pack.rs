@@ -7,7 +7,7 @@
 use crate::calendar::{Month, Window, date, day};
 use crate::cohorts::{RfgvWeights, acute_victims, perpetrator_cohort};
 use crate::demand::{self, decompose};
-use crate::measures::{Cut, Frame, Ratio, Series, correlation};
+use crate::measures::{Cut, DisclosureStage, Frame, Ratio, Series, correlation};
 pub use crate::pack_types::*;
 use crate::snapshot::{NONE, Snapshot};
 use std::collections::BTreeMap;
@@ -307,6 +307,105 @@ fn measures(
                             decided_within_28_days: ratio_.numerator,
                             share_within_28_days: ratio_.value(),
                             median_days_to_decision: median,
+                        },
+                    )
+                })
+                .collect()
+        }),
+        disclosure_stages: per_window(w, |x| {
+            DisclosureRoute::ALL
+                .iter()
+                .map(|r| {
+                    let stages = DisclosureStage::ALL
+                        .iter()
+                        .map(|st| {
+                            let (reached, on_time, median_days) =
+                                frame.disclosure_stage(x, *r as u8, *st);
+                            (
+                                st.as_str().to_owned(),
+                                StageTimeliness {
+                                    cases: reached.denominator,
+                                    reached: reached.numerator,
+                                    on_time,
+                                    share_on_time: (reached.denominator > 0)
+                                        .then(|| on_time as f64 / reached.denominator as f64),
+                                    median_days,
+                                    mark: match st {
+                                        DisclosureStage::Decision => "within 28 days of receipt",
+                                        DisclosureStage::Disclosure => {
+                                            "by the end of the 2nd working day after the decision"
+                                        }
+                                    },
+                                },
+                            )
+                        })
+                        .collect();
+                    (r.as_str().to_owned(), stages)
+                })
+                .collect()
+        }),
+        disclosure_routes: per_window(w, |x| {
+            DisclosureRoute::ALL
+                .iter()
+                .map(|r| {
+                    let [received, disclosed, not_disclosed, withdrawn, open] =
+                        frame.disclosure_routes(x, *r as u8);
+                    (
+                        r.as_str().to_owned(),
+                        DisclosureRoutes {
+                            received,
+                            disclosed,
+                            not_disclosed,
+                            withdrawn,
+                            open,
+                        },
+                    )
+                })
+                .collect()
+        }),
+        orders_applied_granted: per_window(w, |x| {
+            [OrderKind::Dvpo, OrderKind::Dapo]
+                .iter()
+                .map(|k| {
+                    let r = frame.orders_applied_granted(x, *k);
+                    (
+                        k.as_str().to_owned(),
+                        OrdersAppliedGranted {
+                            notices: r.denominator,
+                            orders_granted: r.numerator,
+                            share_granted: r.value(),
+                        },
+                    )
+                })
+                .collect()
+        }),
+        hearings_within_48h: per_window(w, |x| {
+            [OrderKind::Dvpo, OrderKind::Dapo]
+                .iter()
+                .map(|k| {
+                    let r = frame.hearings_within_48h(x, *k);
+                    (
+                        k.as_str().to_owned(),
+                        HearingsWithin48h {
+                            orders: r.denominator,
+                            within_48_hours: r.numerator,
+                            share: r.value(),
+                        },
+                    )
+                })
+                .collect()
+        }),
+        order_breaches: per_window(w, |x| {
+            OrderKind::ALL
+                .iter()
+                .map(|k| {
+                    let r = frame.order_breaches(x, *k);
+                    (
+                        k.as_str().to_owned(),
+                        OrderBreaches {
+                            issued: r.denominator,
+                            breached: r.numerator,
+                            per_100: r.value().map(|v| v * 100.0),
                         },
                     )
                 })

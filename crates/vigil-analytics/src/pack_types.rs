@@ -203,6 +203,53 @@ pub struct Timeliness {
     pub median_days_to_decision: Option<f64>,
 }
 
+/// DVDS cases received in a window, by where each stood at `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DisclosureRoutes {
+    pub received: u64,
+    pub disclosed: u64,
+    pub not_disclosed: u64,
+    pub withdrawn: u64,
+    pub open: u64,
+}
+
+/// One stage of DVDS cases received in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StageTimeliness {
+    /// Cases that could reach the stage (for `disclosure`, those decided to disclose).
+    pub cases: u64,
+    pub reached: u64,
+    pub on_time: u64,
+    pub share_on_time: Option<f64>,
+    pub median_days: Option<f64>,
+    /// The mark "on time" is measured against, in words.
+    pub mark: &'static str,
+}
+
+/// Notices (applications to the magistrates) and the orders that followed them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OrdersAppliedGranted {
+    pub notices: u64,
+    pub orders_granted: u64,
+    pub share_granted: Option<f64>,
+}
+
+/// Orders made after a notice, and how many by the hearing deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HearingsWithin48h {
+    pub orders: u64,
+    pub within_48_hours: u64,
+    pub share: Option<f64>,
+}
+
+/// Notices or orders issued in a window, and how many were breached.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OrderBreaches {
+    pub issued: u64,
+    pub breached: u64,
+    pub per_100: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DemandStep {
     pub from: String,
@@ -290,6 +337,16 @@ pub struct Measures {
     pub idva_referral_rate: Keyed<IdvaReferralRate>,
     pub bwv_outcome_uplift: Keyed<BwvUplift>,
     pub disclosure_timeliness: Keyed<Keyed<Timeliness>>,
+    /// Window, then route, then stage.
+    pub disclosure_stages: Keyed<Keyed<Keyed<StageTimeliness>>>,
+    /// Window, then route.
+    pub disclosure_routes: Keyed<Keyed<DisclosureRoutes>>,
+    /// Window, then the order (`dvpo`, `dapo`).
+    pub orders_applied_granted: Keyed<Keyed<OrdersAppliedGranted>>,
+    /// Window, then the order (`dvpo`, `dapo`).
+    pub hearings_within_48h: Keyed<Keyed<HearingsWithin48h>>,
+    /// Window, then the kind of notice or order.
+    pub order_breaches: Keyed<Keyed<OrderBreaches>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demand_decomposition: Option<Demand>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -74,6 +74,10 @@ pub struct Disclosures {
     pub received_day: Vec<i32>,
     /// Seconds from receipt to decision; negative when still open.
     pub to_decision: Vec<i64>,
+    /// The `DisclosureDecision`, or `NONE` while open.
+    pub decision: Vec<u8>,
+    /// Seconds from the decision to the disclosure; negative when none was made.
+    pub to_disclosure: Vec<i64>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -81,6 +85,12 @@ pub struct Orders {
     pub kind: Vec<u8>,
     pub day: Vec<i32>,
     pub lpa: Vec<u8>,
+    /// `issued_at` in seconds: a notice's service, an order's making.
+    pub at: Vec<i64>,
+    pub subject: Vec<u32>,
+    pub protected: Vec<u32>,
+    /// The first breach in seconds; negative when none is recorded.
+    pub breached: Vec<i64>,
 }
 
 /// Person ids packed into one buffer: a national store holds tens of millions, and one
@@ -326,13 +336,23 @@ impl SnapshotBuilder {
             ds.received_day.push(day(d.received_at.date()));
             ds.to_decision
                 .push(d.decided_at.map_or(-1, |t| secs(t) - secs(d.received_at)));
+            ds.decision.push(d.decision.map_or(NONE, |x| x as u8));
+            ds.to_disclosure.push(match (d.decided_at, d.disclosed_at) {
+                (Some(a), Some(b)) => (secs(b) - secs(a)).max(0),
+                _ => -1,
+            });
         }
         for o in &r.protection_orders {
-            let l = self.lpa_of_incident(&o.incident_id, self.person(&o.protected_id));
+            let (subject, protected) = (self.person(&o.subject_id), self.person(&o.protected_id));
+            let l = self.lpa_of_incident(&o.incident_id, protected);
             let or = &mut self.s.orders;
             or.kind.push(o.kind as u8);
             or.day.push(day(o.issued_at.date()));
             or.lpa.push(l);
+            or.at.push(secs(o.issued_at));
+            or.subject.push(subject);
+            or.protected.push(protected);
+            or.breached.push(o.breached_at.map_or(-1, secs));
         }
         self.s.staffing.extend(r.staffing.iter().cloned());
     }

@@ -994,9 +994,170 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let _ = write!(out, "<p>{sentence}</p>");
 }
 
+/// What became of the notices: orders granted, hearings in time, breaches — the latest 12
+/// months against the 12 before. DAPN and DAPO rows appear once the force has any.
+fn order_outcomes(out: &mut String, s: &Scope, rw: &ReportWindows) {
+    let m = s.m;
+    let windows = [rw.previous, rw.latest];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (notice, order) in [("DVPN", "dvpo"), ("DAPN", "dapo")] {
+        let applied: Vec<_> = windows
+            .iter()
+            .map(|w| m.orders_applied_granted.at(*w).and_then(|x| x.get(order)))
+            .collect();
+        if order == "dapo" && applied.iter().all(|a| a.is_none_or(|a| a.notices == 0)) {
+            continue;
+        }
+        let upper = order.to_uppercase();
+        let mut row = |label: String, cell: &dyn Fn(Window) -> String| {
+            let mut r = vec![label];
+            r.extend(windows.iter().map(|w| cell(*w)));
+            rows.push(r);
+        };
+        let ag = |w: Window| {
+            m.orders_applied_granted
+                .at(w)
+                .and_then(|x| x.get(order))
+                .copied()
+        };
+        row(
+            format!("{notice}s served (each an application for a {upper})"),
+            &|w| s.count(ag(w).map(|x| x.notices as f64), true),
+        );
+        row(format!("{notice}s followed by a {upper}"), &|w| {
+            let x = ag(w);
+            format!(
+                "{} ({})",
+                s.count(x.map(|x| x.orders_granted as f64), true),
+                s.rate(x.and_then(|x| x.share_granted), x.map(|x| x.notices as f64))
+            )
+        });
+        row(
+            format!("{upper}s made within 48 hours of the {notice}"),
+            &|w| {
+                let x = m
+                    .hearings_within_48h
+                    .at(w)
+                    .and_then(|x| x.get(order))
+                    .copied();
+                format!(
+                    "{} of {} ({})",
+                    s.count(x.map(|x| x.within_48_hours as f64), true),
+                    s.count(x.map(|x| x.orders as f64), true),
+                    s.rate(x.and_then(|x| x.share), x.map(|x| x.orders as f64))
+                )
+            },
+        );
+        for (kind, label) in [
+            (notice.to_lowercase(), notice),
+            (order.to_owned(), upper.as_str()),
+        ] {
+            row(format!("{label}s breached, per 100"), &|w| {
+                let x = m.order_breaches.at(w).and_then(|x| x.get(&kind)).copied();
+                match x.and_then(|x| x.per_100) {
+                    Some(p)
+                        if !s.publish.is_some_and(|pb| {
+                            (x.map_or(0, |x| x.issued) as f64) < pb.min_rate_denominator as f64
+                        }) =>
+                    {
+                        format!(
+                            "{p:.1} ({} of {})",
+                            s.count(x.map(|x| x.breached as f64), true),
+                            s.count(x.map(|x| x.issued as f64), true)
+                        )
+                    }
+                    Some(_) => "<span class=\"suppressed\">[u]</span>".into(),
+                    None => "not available".into(),
+                }
+            });
+        }
+    }
+    let header = [
+        "Measure".to_owned(),
+        twelve_to(rw.previous),
+        twelve_to(rw.latest),
+    ];
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    out.push_str(&table(
+        "What became of the notices: orders, hearings and breaches",
+        &header,
+        &rows,
+    ));
+    out.push_str(
+        "<p class=\"caption\">An order follows a notice on the same perpetrator and victim served at most 7 days before it. \
+Hearings within 48 hours do not count Sundays, bank holidays, Christmas Day or Good Friday; the records date the order, not the hearing, \
+so an adjourned hearing counts as late and a refused application is not counted. Breaches count each notice or order breached at least once.</p>",
+    );
+}
+
+/// Clare's Law: applications by route and where each stands, and each stage's timeliness,
+/// over the latest 12 months.
+fn clares_law(out: &mut String, s: &Scope, rw: &ReportWindows) {
+    let m = s.m;
+    out.push_str(
+        "<h3 id=\"clares-law\">Clare's Law (the Domestic Violence Disclosure Scheme)</h3>",
+    );
+    let routes = m.disclosure_routes.at(rw.latest);
+    let stages = m.disclosure_stages.at(rw.latest);
+    let rows: Vec<Vec<String>> = [
+        ("right_to_ask", "Right to ask"),
+        ("right_to_know", "Right to know"),
+    ]
+    .iter()
+    .map(|(key, label)| {
+        let r = routes.and_then(|r| r.get(key)).copied();
+        let st = |stage: &str| {
+            stages
+                .and_then(|x| x.get(key))
+                .and_then(|x| x.get(stage))
+                .copied()
+        };
+        let (decision, disclosure) = (st("decision"), st("disclosure"));
+        let c = |f: &dyn Fn(&vigil_analytics::pack::DisclosureRoutes) -> u64| {
+            s.count(r.map(|r| f(&r) as f64), true)
+        };
+        let on_time = |x: Option<vigil_analytics::pack::StageTimeliness>| {
+            format!(
+                "{} ({})",
+                s.rate(x.and_then(|x| x.share_on_time), x.map(|x| x.cases as f64)),
+                x.and_then(|x| x.median_days)
+                    .map_or("no median".into(), |d| format!("median {d:.1} days"))
+            )
+        };
+        vec![
+            (*label).to_owned(),
+            c(&|r| r.received),
+            c(&|r| r.disclosed),
+            c(&|r| r.not_disclosed),
+            c(&|r| r.withdrawn),
+            c(&|r| r.open),
+            on_time(decision),
+            on_time(disclosure),
+        ]
+    })
+    .collect();
+    out.push_str(&table(
+        &format!(
+            "Applications received in {}, and where each stands",
+            twelve_to(rw.latest)
+        ),
+        &[
+            "Route",
+            "Received",
+            "Disclosed",
+            "Not disclosed",
+            "Withdrawn",
+            "Open",
+            "Decided within 28 days",
+            "Disclosed by the 2nd working day after the decision",
+        ],
+        &rows,
+    ));
+}
+
 fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let m = s.m;
-    out.push_str("<h2 id=\"orders\">7. Protective orders</h2>");
+    out.push_str("<h2 id=\"orders\">7. Protective orders and Clare's Law</h2>");
     let empty = Monthly::default();
     let dvpo = m.protection_orders.get("dvpo").unwrap_or(&empty);
     let (a, b) = (
@@ -1031,6 +1192,8 @@ fn orders_and_demand(out: &mut String, s: &Scope, rw: &ReportWindows) {
         ],
         &|v| count(v),
     ));
+    order_outcomes(out, s, rw);
+    clares_law(out, s, rw);
     out.push_str("<h2 id=\"demand\">8. Demand: genuine change and recording practice</h2>");
     use vigil_analytics::pack::Demand;
     match &m.demand_decomposition {

@@ -1024,7 +1024,9 @@ impl Sim<'_> {
                 None,
             );
             if dvpn && self.rng.chance(0.82) {
-                let made = issued + Duration::hours(20 + self.rng.below(27) as i64);
+                // Most orders are made at a hearing within the 48 hours; some hearings are
+                // adjourned, so a few orders come later (the hearings measure sees them).
+                let made = issued + Duration::hours(20 + self.rng.below(44) as i64);
                 let expires = made + Duration::days(14 + self.rng.below(15) as i64);
                 let breached = self
                     .rng

@@ -61,6 +61,49 @@ pub fn render(pack: &Pack) -> String {
     let dvpo = f.protection_orders.get("dvpo");
     let (a, b) = both(&|w| num(dvpo.and_then(|s| s.total(w)).map(|x| x / 12.0)));
     row(&mut out, "DVPOs a month", a, b);
+    let (a, b) = both(&|w| {
+        pct(f
+            .orders_applied_granted
+            .at(w)
+            .and_then(|x| x.get("dvpo"))
+            .and_then(|x| x.share_granted))
+    });
+    row(&mut out, "DVPNs followed by a DVPO", a, b);
+    let (a, b) = both(&|w| {
+        pct(f
+            .hearings_within_48h
+            .at(w)
+            .and_then(|x| x.get("dvpo"))
+            .and_then(|x| x.share))
+    });
+    row(&mut out, "DVPOs made within 48 hours of the DVPN", a, b);
+    let (a, b) = both(&|w| {
+        num(f
+            .order_breaches
+            .at(w)
+            .and_then(|x| x.get("dvpo"))
+            .and_then(|x| x.per_100))
+    });
+    row(&mut out, "DVPOs breached, per 100", a, b);
+    for (route, label) in [
+        (
+            "right_to_ask",
+            "Clare's Law right to ask: decided in 28 days",
+        ),
+        (
+            "right_to_know",
+            "Clare's Law right to know: decided in 28 days",
+        ),
+    ] {
+        let (a, b) = both(&|w| {
+            pct(f
+                .disclosure_timeliness
+                .at(w)
+                .and_then(|x| x.get(route))
+                .and_then(|x| x.share_within_28_days))
+        });
+        row(&mut out, label, a, b);
+    }
     if let Some(vigil_analytics::pack::Demand::Estimated(d)) = &f.demand_decomposition {
         let _ = writeln!(
             out,

@@ -657,6 +657,128 @@ fn five_measures_agree_with_plain_iteration_over_the_csv_files() {
     );
 }
 
+/// Clare's Law and the protective orders measures, counted again from the CSV files by plain
+/// scans (each order's notice found by a search over every notice, not an index).
+#[test]
+fn the_clares_law_and_order_measures_agree_with_plain_iteration_over_the_csv_files() {
+    let s = scenario();
+    let f = &s.pack["force"];
+    let key = "2018-08-01..2019-07-31";
+    let in_w = |t: &str| ("2018-08-01".."2019-08-01").contains(&&t[..10]);
+    let t = |v: &str| vigil_domain::time::parse_datetime(v).unwrap();
+    let (dh, disclosures) = table(&s.extract, "disclosures");
+    for route in ["right_to_ask", "right_to_know"] {
+        let rows: Vec<_> = disclosures
+            .iter()
+            .filter(|d| d[dh["route"]] == route && in_w(&d[dh["received_at"]]))
+            .collect();
+        let by = |decision: &str| {
+            rows.iter()
+                .filter(|d| d[dh["decision"]] == decision)
+                .count() as u64
+        };
+        let r = &f["disclosure_routes"][key][route];
+        assert!(!rows.is_empty(), "{route}: the scenario has applications");
+        assert_eq!(r["received"], rows.len() as u64, "{route} received");
+        assert_eq!(r["disclosed"], by("disclose"), "{route} disclosed");
+        assert_eq!(
+            r["not_disclosed"],
+            by("no_disclosure"),
+            "{route} not disclosed"
+        );
+        assert_eq!(r["withdrawn"], by("withdrawn"), "{route} withdrawn");
+        assert_eq!(r["open"], by(""), "{route} open");
+        // The disclosure stage: disclosed by the end of the 2nd working day after the decision.
+        let working = vigil_domain::calendar::WorkingCalendar::default();
+        let to_disclose: Vec<_> = rows
+            .iter()
+            .filter(|d| d[dh["decision"]] == "disclose")
+            .collect();
+        let made: Vec<_> = to_disclose
+            .iter()
+            .filter(|d| !d[dh["disclosed_at"]].is_empty())
+            .collect();
+        let on_time = made
+            .iter()
+            .filter(|d| {
+                t(&d[dh["disclosed_at"]])
+                    <= working.end_of_working_days_after(t(&d[dh["decided_at"]]), 2)
+            })
+            .count() as u64;
+        let st = &f["disclosure_stages"][key][route]["disclosure"];
+        assert_eq!(st["cases"], to_disclose.len() as u64, "{route} to disclose");
+        assert_eq!(st["reached"], made.len() as u64, "{route} disclosed");
+        assert_eq!(st["on_time"], on_time, "{route} disclosed on time");
+        assert!(
+            on_time > 0 && on_time < made.len() as u64,
+            "{route}: some late, some not"
+        );
+    }
+    let (oh, orders) = table(&s.extract, "protection_orders");
+    let of_kind =
+        |k: &str| -> Vec<&Vec<String>> { orders.iter().filter(|o| o[oh["kind"]] == k).collect() };
+    let (dvpns, dvpos) = (of_kind("dvpn"), of_kind("dvpo"));
+    let pair = |o: &Vec<String>| (o[oh["subject_id"]].clone(), o[oh["protected_id"]].clone());
+    // Each DVPO's notice: the latest DVPN on the same pair at most 7 days before it.
+    let notice_of = |o: &Vec<String>| -> Option<usize> {
+        let at = t(&o[oh["issued_at"]]);
+        (0..dvpns.len())
+            .filter(|&n| {
+                let nat = t(&dvpns[n][oh["issued_at"]]);
+                pair(dvpns[n]) == pair(o) && nat <= at && at - nat <= chrono_days(7)
+            })
+            .max_by_key(|&n| (t(&dvpns[n][oh["issued_at"]]), n))
+    };
+    let matched: Vec<(usize, Option<usize>)> =
+        (0..dvpos.len()).map(|i| (i, notice_of(dvpos[i]))).collect();
+    let granted: HashSet<usize> = matched.iter().filter_map(|(_, n)| *n).collect();
+    let applied: Vec<usize> = (0..dvpns.len())
+        .filter(|&n| in_w(&dvpns[n][oh["issued_at"]]))
+        .collect();
+    let g = &f["orders_applied_granted"][key]["dvpo"];
+    assert_eq!(g["notices"], applied.len() as u64);
+    assert_eq!(
+        g["orders_granted"],
+        applied.iter().filter(|n| granted.contains(n)).count() as u64
+    );
+    let heard: Vec<(usize, usize)> = matched
+        .iter()
+        .filter(|(i, _)| in_w(&dvpos[*i][oh["issued_at"]]))
+        .filter_map(|(i, n)| n.map(|n| (*i, n)))
+        .collect();
+    let within = heard
+        .iter()
+        .filter(|(i, n)| {
+            t(&dvpos[*i][oh["issued_at"]])
+                <= vigil_domain::deadlines::dvpo_hearing_due(t(&dvpns[*n][oh["issued_at"]]))
+        })
+        .count() as u64;
+    let h = &f["hearings_within_48h"][key]["dvpo"];
+    assert_eq!(h["orders"], heard.len() as u64);
+    assert_eq!(h["within_48_hours"], within);
+    assert!(
+        within > 0 && within < heard.len() as u64,
+        "some hearings late, most not"
+    );
+    for kind in ["dvpn", "dvpo"] {
+        let issued: Vec<_> = of_kind(kind)
+            .into_iter()
+            .filter(|o| in_w(&o[oh["issued_at"]]))
+            .collect();
+        let breached = issued
+            .iter()
+            .filter(|o| !o[oh["breached_at"]].is_empty())
+            .count() as u64;
+        let b = &f["order_breaches"][key][kind];
+        assert_eq!(b["issued"], issued.len() as u64, "{kind} issued");
+        assert_eq!(b["breached"], breached, "{kind} breached");
+    }
+}
+
+fn chrono_days(n: i64) -> vigil_domain::time::Duration {
+    vigil_domain::time::Duration::days(n)
+}
+
 /// Area under the ROC curve of `scores` for `labels` (ties share their rank).
 fn auc(scores: &[f64], labels: &[bool]) -> f64 {
     let mut idx: Vec<usize> = (0..scores.len()).collect();

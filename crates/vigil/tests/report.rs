@@ -107,6 +107,48 @@ fn the_report_carries_the_packs_figures_where_the_seed_shows_them() {
         )),
         "S10"
     );
+    // Section 7's tables carry the pack's orders and Clare's Law figures for the latest year.
+    let latest = "2018-09-01..2019-08-31";
+    let section = html.split("<h2 id=\"orders\">").nth(1).unwrap();
+    let section = section.split("<h2 id=\"demand\">").next().unwrap();
+    let value = |v: &Value| format!("data-value=\"{}\"", v.as_u64().expect("a count"));
+    let ag = &f["orders_applied_granted"][latest]["dvpo"];
+    let heard = &f["hearings_within_48h"][latest]["dvpo"];
+    let breached = &f["order_breaches"][latest]["dvpo"];
+    for (what, v) in [
+        ("DVPNs served", &ag["notices"]),
+        ("followed by a DVPO", &ag["orders_granted"]),
+        ("made within 48 hours", &heard["within_48_hours"]),
+        ("DVPOs breached", &breached["breached"]),
+    ] {
+        let row = section
+            .split(what)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{what} row"));
+        let row = row.split("</tr>").next().unwrap();
+        assert!(row.contains(&value(v)), "{what}: {v} in {row}");
+    }
+    let ask = &f["disclosure_routes"][latest]["right_to_ask"];
+    let row = section
+        .split("Right to ask")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    for k in [
+        "received",
+        "disclosed",
+        "not_disclosed",
+        "withdrawn",
+        "open",
+    ] {
+        assert!(row.contains(&value(&ask[k])), "right to ask {k}");
+    }
+    let share = f["disclosure_stages"][latest]["right_to_ask"]["decision"]["share_on_time"]
+        .as_f64()
+        .unwrap();
+    assert!(row.contains(&format!("{:.1}%", share * 100.0)), "{row}");
     // Structure: the seed's sections, every chart with a title, axes and a data table.
     for id in [
         "summary",

@@ -173,6 +173,11 @@ fn pack_json_keys_measures_by_their_metrics_names() {
         "idva_referral_rate",
         "bwv_outcome_uplift",
         "disclosure_timeliness",
+        "disclosure_stages",
+        "disclosure_routes",
+        "orders_applied_granted",
+        "hearings_within_48h",
+        "order_breaches",
         "demand_decomposition",
         "perpetrator_cohort",
         "acute_victims",
@@ -209,6 +214,21 @@ fn pack_json_keys_measures_by_their_metrics_names() {
     assert_eq!(f["repeat_incident_rate"]["2019-02"], 1.0);
     assert_eq!(f["marac_referrals"][w]["police"], 1);
     assert_eq!(f["idva_referral_rate"][w]["rate"], 1.0);
+    // V1, a DVPN served on Sunday 6 January at 10:00, heard by the end of Tuesday (Sunday
+    // not counted): the DVPO at 09:00 on the 8th was in time, and was breached.
+    assert_eq!(f["orders_applied_granted"][w]["dvpo"]["notices"], 1);
+    assert_eq!(f["orders_applied_granted"][w]["dvpo"]["orders_granted"], 1);
+    assert_eq!(f["hearings_within_48h"][w]["dvpo"]["within_48_hours"], 1);
+    assert_eq!(f["order_breaches"][w]["dvpo"]["breached"], 1);
+    assert_eq!(f["order_breaches"][w]["dvpn"]["breached"], 0);
+    // D1 decided on Sunday 10 February, disclosed on Tuesday the 12th: the end of the 2nd
+    // working day, so on time, 2.125 days after; D2 still open.
+    let ask = &f["disclosure_stages"][w]["right_to_ask"];
+    assert_eq!(ask["decision"]["on_time"], 1, "21 days");
+    assert_eq!(ask["disclosure"]["on_time"], 1);
+    assert_eq!(ask["disclosure"]["median_days"], 2.125);
+    assert_eq!(f["disclosure_routes"][w]["right_to_ask"]["disclosed"], 1);
+    assert_eq!(f["disclosure_routes"][w]["right_to_know"]["open"], 1);
     assert!(p["by_lpa"]["North"]["da_offences"]["2019-01"] == 2.0);
     assert!(p["by_lpa"]["South"]["da_offences"]["2019-01"] == 0.0);
     assert_eq!(p["by_risk"]["high"]["da_offences"]["2019-01"], 2.0);
