@@ -72,6 +72,8 @@ pub struct Breach {
     /// The notice or the order breached.
     pub of: OrderKind,
     pub details: String,
+    /// A DAPO's breach is an offence: the case (a new incident) its crime is recorded on.
+    pub case: Option<IncidentId>,
 }
 
 /// A protective notice and what followed it.
@@ -132,11 +134,20 @@ pub enum Step {
     VictimTold {
         about: String,
     },
+    /// `case`: the new incident for the offence, when a breach now is an offence
+    /// ([`NoticeCase::breach_is_offence`]); none otherwise.
     Breach {
         at: DateTime,
         details: String,
+        case: Option<IncidentId>,
     },
 }
+
+/// The Home Office classification Vigil gives the offence of breaching a DAPO (Domestic
+/// Abuse Act 2021, s.39): 8L, harassment, where the counting rules put breaches of
+/// restraining and non-molestation orders. Unsure for a DAPO — a force's crime registrar
+/// may classify it otherwise and correct the offence.
+pub const DAPO_BREACH_HO_CODE: &str = "8L";
 
 fn words(
     field: &'static str,
@@ -213,6 +224,22 @@ impl NoticeCase {
     /// The order the court may make.
     pub fn order_kind(&self) -> OrderKind {
         order_of(self.kind)
+    }
+
+    /// What a breach now would be a breach of: the order once made, else the notice.
+    pub fn in_force_kind(&self) -> OrderKind {
+        if self.order.is_some() {
+            self.order_kind()
+        } else {
+            self.kind
+        }
+    }
+
+    /// Whether breaching it now is a criminal offence: a DAPO's breach is (Domestic Abuse
+    /// Act 2021, s.39), to be recorded as a crime on a new incident with its own clocks; a
+    /// DVPN's leads to arrest, a DVPO's to the magistrates for contempt, a DAPN's to arrest.
+    pub fn breach_is_offence(&self) -> bool {
+        self.in_force_kind() == OrderKind::Dapo
     }
 
     /// When the hearing is due: 48 counted hours after service, or the adjourned date.
@@ -457,12 +484,19 @@ impl NoticeCase {
                 let about = words("about", about, 4, "say what the victim was told")?;
                 c.victim_told.push((now, about));
             }
-            Step::Breach { at, details } => {
-                let of = if self.order.is_some() {
-                    self.order_kind()
-                } else {
-                    self.kind
-                };
+            Step::Breach { at, details, case } => {
+                let of = self.in_force_kind();
+                if self.breach_is_offence() != case.is_some() {
+                    return fail(
+                        "step",
+                        if case.is_some() {
+                            "only a DAPO's breach is an offence with a case of its own".into()
+                        } else {
+                            "a DAPO's breach is an offence: it needs a new case for its crime"
+                                .into()
+                        },
+                    );
+                }
                 let in_force_from = match (&self.order, &self.served) {
                     (Some(o), _) => Some(o.made_at),
                     (None, Some((at, _))) => Some(*at),
@@ -492,6 +526,7 @@ impl NoticeCase {
                     recorded_by: by.clone(),
                     of,
                     details,
+                    case: case.clone(),
                 });
             }
         }
@@ -642,11 +677,24 @@ mod tests {
             c.order.as_ref().unwrap().expires_at,
             Some(at("2019-09-24T11:00:00"))
         );
+        assert!(!c.breach_is_offence(), "a DVPO's breach is contempt");
+        let with_case = c.apply(
+            &Step::Breach {
+                at: at("2019-09-01T22:00:00"),
+                details: "Came to the house; arrested".into(),
+                case: Some(IncidentId::parse("I9").unwrap()),
+            },
+            &supt,
+            at("2019-09-02T09:00:00"),
+            None,
+        );
+        assert!(with_case.is_err(), "only a DAPO's breach opens a case");
         let c = c
             .apply(
                 &Step::Breach {
                     at: at("2019-09-01T22:00:00"),
                     details: "Came to the house; arrested".into(),
+                    case: None,
                 },
                 &supt,
                 at("2019-09-02T09:00:00"),
@@ -787,6 +835,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(c.notification_due(), None);
+        // A DAPO's breach is an offence: it needs its new case, and names it.
+        assert!(c.breach_is_offence());
+        let breach = |case: Option<IncidentId>| Step::Breach {
+            at: at("2019-09-07T20:00:00"),
+            details: "Sent forty messages in one evening".into(),
+            case,
+        };
+        let now = at("2019-09-07T21:00:00");
+        assert!(c.apply(&breach(None), &insp, now, None).is_err());
+        let c = c
+            .apply(
+                &breach(Some(IncidentId::parse("I9").unwrap())),
+                &insp,
+                now,
+                None,
+            )
+            .unwrap();
+        assert_eq!(c.breaches[0].of, OrderKind::Dapo);
+        assert_eq!(c.breaches[0].case, Some(IncidentId::parse("I9").unwrap()));
         assert!(dapn_in_force(
             crate::time::parse_date("2024-11-27").ok(),
             crate::time::parse_date("2024-12-01").unwrap()

@@ -213,6 +213,9 @@ pub async fn save_case(
         rows::task_values,
     )
     .await?;
+    if let Some((notice, version)) = &change.notice {
+        crate::notices::save_in(&mut tx, notice, Some(*version)).await?;
+    }
     for e in audit {
         accounts::append(&mut tx, e).await?;
     }

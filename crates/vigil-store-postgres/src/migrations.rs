@@ -68,6 +68,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "Clare's Law applications worked in Vigil, stage by stage; users' ranks; protective notices and orders",
         sql: include_str!("../migrations/0012_dvds.sql"),
     },
+    Migration {
+        version: 13,
+        description: "A DAPO breach names the case made for its offence",
+        sql: include_str!("../migrations/0013_breach_case.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -110,7 +110,23 @@ pub async fn save(
     audit: &[AuditEntry],
 ) -> StoreResult<i64> {
     let mut tx = pool.begin().await.map_err(backend)?;
-    let version = TABLE.save_in(&mut tx, c, expected).await?;
+    let version = save_in(&mut tx, c, expected).await?;
+    bump_revision(&mut tx).await?;
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(version)
+}
+
+/// Saves a notice over its version inside the caller's transaction: its row, its events and
+/// its mirror in `protection_orders` (a DAPO breach is saved with the case it creates).
+pub(crate) async fn save_in(
+    tx: &mut sqlx::PgConnection,
+    c: &NoticeCase,
+    expected: Option<i64>,
+) -> StoreResult<i64> {
+    let version = TABLE.save_in(&mut *tx, c, expected).await?;
     sqlx::query("DELETE FROM protective_events WHERE order_id = $1")
         .bind(c.id.as_str())
         .execute(&mut *tx)
@@ -126,7 +142,7 @@ pub async fn save(
     }
     let evs = rows::notice_events(c);
     insert_table(
-        &mut tx,
+        &mut *tx,
         "protective_events",
         cc::PROTECTIVE_EVENTS,
         &evs,
@@ -134,17 +150,12 @@ pub async fn save(
     )
     .await?;
     crate::write::insert_all(
-        &mut tx,
+        &mut *tx,
         &vigil_domain::RecordSet {
             protection_orders: records,
             ..Default::default()
         },
     )
     .await?;
-    bump_revision(&mut tx).await?;
-    for e in audit {
-        accounts::append(&mut tx, e).await?;
-    }
-    tx.commit().await.map_err(backend)?;
     Ok(version)
 }

@@ -183,6 +183,9 @@ pub async fn save_case(
         let db = handle.as_raw_handle().as_ptr();
         insert(db, "tasks", cc::TASKS, &change.tasks, rows::task_values)?;
     }
+    if let Some((notice, version)) = &change.notice {
+        crate::notices::save_in(&mut tx, notice, Some(*version)).await?;
+    }
     for e in audit {
         accounts::append(&mut tx, e).await?;
     }

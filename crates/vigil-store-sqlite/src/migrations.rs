@@ -102,6 +102,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "Clare's Law applications worked in Vigil, stage by stage; users' ranks; protective notices and orders",
         sql: include_str!("../migrations/0019_dvds.sql"),
     },
+    Migration {
+        version: 20,
+        description: "A DAPO breach names the case made for its offence",
+        sql: include_str!("../migrations/0020_breach_case.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

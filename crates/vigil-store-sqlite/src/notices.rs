@@ -115,7 +115,23 @@ pub async fn save(
     audit: &[AuditEntry],
 ) -> StoreResult<i64> {
     let mut tx = write_tx(pool).await?;
-    let version = TABLE.save_in(&mut tx, c, expected).await?;
+    let version = save_in(&mut tx, c, expected).await?;
+    bump_revision(&mut tx).await?;
+    for e in audit {
+        accounts::append(&mut tx, e).await?;
+    }
+    tx.commit().await.map_err(backend)?;
+    Ok(version)
+}
+
+/// Saves a notice over its version inside the caller's transaction: its row, its events and
+/// its mirror in `protection_orders` (a DAPO breach is saved with the case it creates).
+pub(crate) async fn save_in(
+    tx: &mut sqlx::SqliteConnection,
+    c: &NoticeCase,
+    expected: Option<i64>,
+) -> StoreResult<i64> {
+    let version = TABLE.save_in(&mut *tx, c, expected).await?;
     sqlx::query("DELETE FROM protective_events WHERE order_id = ?1")
         .bind(c.id.as_str())
         .execute(&mut *tx)
@@ -129,29 +145,22 @@ pub async fn save(
             .await
             .map_err(backend)?;
     }
-    {
-        let evs = rows::notice_events(c);
-        let mut handle = tx.lock_handle().await.map_err(backend)?;
-        let db = handle.as_raw_handle().as_ptr();
-        crate::import::insert(
-            db,
-            "protective_events",
-            cc::PROTECTIVE_EVENTS,
-            &evs,
-            rows::notice_event_values,
-        )?;
-        crate::import::insert_all(
-            db,
-            &vigil_domain::RecordSet {
-                protection_orders: records,
-                ..Default::default()
-            },
-        )?;
-    }
-    bump_revision(&mut tx).await?;
-    for e in audit {
-        accounts::append(&mut tx, e).await?;
-    }
-    tx.commit().await.map_err(backend)?;
+    let evs = rows::notice_events(c);
+    let mut handle = tx.lock_handle().await.map_err(backend)?;
+    let db = handle.as_raw_handle().as_ptr();
+    crate::import::insert(
+        db,
+        "protective_events",
+        cc::PROTECTIVE_EVENTS,
+        &evs,
+        rows::notice_event_values,
+    )?;
+    crate::import::insert_all(
+        db,
+        &vigil_domain::RecordSet {
+            protection_orders: records,
+            ..Default::default()
+        },
+    )?;
     Ok(version)
 }

@@ -355,6 +355,9 @@ pub struct CaseChange {
     pub marac_forms: Vec<vigil_domain::marac_record::ReferralForm>,
     /// MASH cases opened by their referrals (in `records`).
     pub mash: Vec<vigil_domain::mash::MashCase>,
+    /// A protective notice saved in the same write, over its version as read: a DAPO's
+    /// breach is recorded with the new case and offence it makes, or not at all.
+    pub notice: Option<(vigil_domain::protective::NoticeCase, i64)>,
 }
 
 impl CaseChange {
@@ -372,6 +375,7 @@ impl CaseChange {
             encompass: Vec::new(),
             marac_forms: Vec::new(),
             mash: Vec::new(),
+            notice: None,
         }
     }
 }

@@ -723,6 +723,7 @@ pub mod casework_columns {
         "recorded_by",
         "of_kind",
         "text",
+        "incident_id",
     ];
     pub const MARAC_RESEARCH: &[&str] = &[
         "meeting_id",
@@ -1906,6 +1907,8 @@ pub struct NoticeEvent {
     pub recorded_by: String,
     pub of: OrderKind,
     pub text: String,
+    /// A breach's case (a DAPO's breach is an offence on a new incident).
+    pub case: Option<IncidentId>,
 }
 
 /// A notice's events in order, as stored (`casework_columns::PROTECTIVE_EVENTS`).
@@ -1918,6 +1921,7 @@ pub fn notice_events(c: &vigil_domain::protective::NoticeCase) -> Vec<NoticeEven
         recorded_by: String::new(),
         of: c.kind,
         text: what.clone(),
+        case: None,
     });
     let breaches = c.breaches.iter().map(|b| NoticeEvent {
         order_id: c.id.clone(),
@@ -1927,6 +1931,7 @@ pub fn notice_events(c: &vigil_domain::protective::NoticeCase) -> Vec<NoticeEven
         recorded_by: b.recorded_by.to_string(),
         of: b.of,
         text: b.details.clone(),
+        case: b.case.clone(),
     });
     told.chain(breaches)
         .enumerate()
@@ -1945,6 +1950,7 @@ pub fn notice_event_values<V: Values>(b: &mut V, e: &NoticeEvent) {
     b.text(&e.recorded_by);
     b.text(e.of.as_str());
     b.text(&e.text);
+    b.opt_text(e.case.as_ref().map(|c| c.as_str()));
 }
 
 pub fn notice_event<C: Cells>(c: &mut C) -> StoreResult<NoticeEvent> {
@@ -1956,6 +1962,7 @@ pub fn notice_event<C: Cells>(c: &mut C) -> StoreResult<NoticeEvent> {
         recorded_by: c.opt_string()?.unwrap_or_default(),
         of: c.req(OrderKind::parse)?,
         text: c.opt_string()?.unwrap_or_default(),
+        case: c.opt(IncidentId::parse)?,
     })
 }
 
@@ -1973,6 +1980,7 @@ pub fn with_events(
                     .map_err(|err| StoreError::Schema(format!("protective_events: {err}")))?,
                 of: e.of,
                 details: e.text.clone(),
+                case: e.case.clone(),
             }),
             other => {
                 return Err(StoreError::Schema(format!(

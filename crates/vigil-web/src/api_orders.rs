@@ -41,7 +41,19 @@ pub struct NoticeDto {
     pub notification_due: Option<String>,
     pub notified_at: Option<String>,
     pub victim_told: Vec<String>,
-    pub breaches: Vec<String>,
+    pub breaches: Vec<BreachDto>,
+}
+
+/// A breach recorded against the notice or the order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BreachDto {
+    pub at: String,
+    /// What was breached: `dvpn`, `dvpo`, `dapn` or `dapo`.
+    pub of: String,
+    pub details: String,
+    pub recorded_by: String,
+    /// A DAPO's breach is an offence: the case (incident) made for it.
+    pub case_id: Option<String>,
 }
 
 fn dto(i: &service::NoticeItem) -> NoticeDto {
@@ -77,13 +89,12 @@ fn dto(i: &service::NoticeItem) -> NoticeDto {
         breaches: c
             .breaches
             .iter()
-            .map(|b| {
-                format!(
-                    "{} ({}): {}",
-                    format_datetime(b.at),
-                    b.of.as_str(),
-                    b.details
-                )
+            .map(|b| BreachDto {
+                at: format_datetime(b.at),
+                of: b.of.as_str().to_owned(),
+                details: b.details.clone(),
+                recorded_by: b.recorded_by.to_string(),
+                case_id: b.case.as_ref().map(|c| c.to_string()),
             })
             .collect(),
     }

@@ -301,10 +301,14 @@ fn one_page(app: &App, s: &Session, i: &NoticeItem, f: &FormData, errors: &[Fiel
         rows.push((
             "Breach",
             format!(
-                "{} ({}): {}",
+                "{} ({}): {}{}",
                 esc(&long_time(b.at)),
-                esc(b.of.as_str()),
-                esc(&b.details)
+                esc(&b.of.as_str().to_uppercase()),
+                esc(&b.details),
+                b.case.as_ref().map_or(String::new(), |case| format!(
+                    " <br>An offence: <a class=\"govuk-link\" href=\"/cases/{0}\">case {0}</a>",
+                    esc(case.as_str())
+                ))
             ),
         ));
     }
@@ -468,7 +472,7 @@ fn one_page(app: &App, s: &Session, i: &NoticeItem, f: &FormData, errors: &[Fiel
             format!(
                 "{}{}",
                 Input::text("breached_at", "When", f.get("breached_at")).hint("DD/MM/YYYY HH:MM").width("20").render(errors),
-                textarea("details", "What happened and what was done", Some("A DVPN breach: arrest. A DVPO breach: civil contempt, back to the magistrates. A DAPO breach is an offence."), f.get("details"), errors)
+                textarea("details", "What happened and what was done", Some("A DVPN breach: arrest. A DVPO breach: civil contempt, back to the magistrates. A DAPO breach is an offence: recording it opens a new case with the crime of breach."), f.get("details"), errors)
             ),
             "Record the breach",
             true,

@@ -307,17 +307,27 @@ pub async fn notice_step(
         "victim_told" => Some(Step::VictimTold {
             about: input.about.clone(),
         }),
-        "breach" => when_field(
-            &mut errors,
-            "breached_at",
-            &input.breached_at,
-            "when the breach happened",
-            now,
-        )
-        .map(|at| Step::Breach {
-            at,
-            details: input.details.clone(),
-        }),
+        "breach" => {
+            let at = when_field(
+                &mut errors,
+                "breached_at",
+                &input.breached_at,
+                "when the breach happened",
+                now,
+            );
+            // A DAPO's breach is a crime: its case's reference is taken now, so the breach
+            // names it (the rule is the domain's).
+            let case = if at.is_some() && item.case.breach_is_offence() {
+                Some(new_id(app, RecordKind::Incident, IncidentId::parse).await?)
+            } else {
+                None
+            };
+            at.map(|at| Step::Breach {
+                at,
+                details: input.details.clone(),
+                case,
+            })
+        }
         other => {
             errors.push(FieldError::new(
                 "step",
@@ -337,20 +347,129 @@ pub async fn notice_step(
             "step" => Failure::Conflict(capitalise(&e.reason)),
             f => Failure::Invalid(vec![FieldError::new(f, capitalise(&e.reason))]),
         })?;
-    app.store
-        .save_notice(
-            &next,
-            Some(item.version),
-            &[audit_entry(
-                actor(s),
-                &format!("notice.{}", input.step.trim()),
-                "person",
-                next.protected_id.as_str(),
-                Some(format!("{} {}", next.kind.as_str(), next.id)),
-            )],
-        )
-        .await?;
+    let audit = vec![audit_entry(
+        actor(s),
+        &format!("notice.{}", input.step.trim()),
+        "person",
+        next.protected_id.as_str(),
+        Some(format!("{} {}", next.kind.as_str(), next.id)),
+    )];
+    if let Step::Breach {
+        at,
+        case: Some(case),
+        ..
+    } = &step
+    {
+        record_breach_offence(app, s, &next, item.version, case, *at, audit).await?;
+    } else {
+        app.store
+            .save_notice(&next, Some(item.version), &audit)
+            .await?;
+    }
     Ok(next)
+}
+
+/// A DAPO's breach recorded as the crime it is (Domestic Abuse Act 2021, s.39): a new
+/// incident between the order's subject (the suspect) and the person it protects (the
+/// victim), reported now, in the notice's area, with the offence of breach
+/// (`protective::DAPO_BREACH_HO_CODE`) committed when the breach happened and recorded
+/// today. The case is routed and clocked like any other (its DASH is still to do, so it
+/// waits for an assessment) and its log says which order was breached. The case and the
+/// breach on the notice are one write: neither is kept without the other.
+async fn record_breach_offence(
+    app: &App,
+    s: &Session,
+    notice: &NoticeCase,
+    version: i64,
+    case: &IncidentId,
+    breached_at: DateTime,
+    mut audit: Vec<AuditEntry>,
+) -> Outcome<()> {
+    let now = app.now();
+    // The relationship is the one the order was made on.
+    let Some(original) = &notice.incident_id else {
+        return Err(Failure::Conflict(
+            "The notice names no incident, so the breach's relationship is not known: record the breach at intake as a new incident".into(),
+        ));
+    };
+    let relationship = app.store.case_file(original).await?.incident.relationship;
+    let incident = Incident {
+        id: case.clone(),
+        reported_at: now,
+        lpa: notice.lpa.clone(),
+        call_grade: CallGrade::Other,
+        arrived_at: None,
+        response_target_met: None,
+        victim_id: notice.protected_id.clone(),
+        suspect_id: Some(notice.subject_id.clone()),
+        relationship,
+        children_present: false,
+        risk_level: None,
+        dash_yes_count: None,
+    };
+    let code = vigil_domain::offence_codes::lookup(vigil_domain::protective::DAPO_BREACH_HO_CODE)
+        .expect("the breach's code is in the catalogue");
+    let mut state = vigil_domain::casework::CaseState::new(case.clone(), notice.lpa.clone(), now);
+    state.recorded_by = Some(s.user.username.clone());
+    let mut log = vec![vigil_domain::casework::CaseEvent {
+        at: now,
+        actor: actor(s).to_owned(),
+        entry: vigil_domain::casework::CaseEntry::Note {
+            text: format!(
+                "Breach of DAPO {} (made on case {original}) at {}: {}",
+                notice
+                    .order
+                    .as_ref()
+                    .map_or(notice.id.as_str(), |o| o.id.as_str()),
+                vigil_domain::time::format_datetime(breached_at),
+                notice.breaches.last().map_or("", |b| b.details.as_str())
+            ),
+        },
+    }];
+    route_case(app, s, &mut state, None, &mut log).await?;
+    let offence = Offence {
+        id: new_id(app, RecordKind::Offence, OffenceId::parse).await?,
+        incident_id: case.clone(),
+        ho_code: Some(code.code.to_owned()),
+        offence_group: code.group,
+        offence_date: breached_at.date(),
+        recorded_date: now.date(),
+        victim_id: notice.protected_id.clone(),
+        suspect_id: Some(notice.subject_id.clone()),
+        risk_level: None,
+        team: state.team.unwrap_or(InvestigatingTeam::Lpt),
+        outcome: None,
+        bwv_captured: false,
+    };
+    audit.push(audit_entry(
+        actor(s),
+        "case.create",
+        "case",
+        case.as_str(),
+        Some(format!("breach of DAPO on notice {}", notice.id)),
+    ));
+    let before = LiveCase {
+        file: CaseFile {
+            incident: incident.clone(),
+            offences: Vec::new(),
+            assessments: Vec::new(),
+            arrests: Vec::new(),
+            referrals: Vec::new(),
+            orders: Vec::new(),
+            children: Vec::new(),
+        },
+        work: vigil_store::CaseWork::default(),
+    };
+    let mut change = vigil_store::CaseChange::new(state, None);
+    change.log = log;
+    change.records = RecordSet {
+        incidents: vec![incident],
+        offences: vec![offence],
+        ..Default::default()
+    };
+    change.notice = Some((notice.clone(), version));
+    commit(app, &before, change, audit).await?;
+    Ok(())
 }
 
 // ----- the prompt where no arrest or charge was possible -----

@@ -136,6 +136,12 @@ fn a_dvpn_from_authorisation_to_a_granted_dvpo_and_its_breach() {
     );
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["breaches"].as_array().unwrap().len(), 1);
+    assert_eq!(v["breaches"][0]["of"], "dvpo");
+    assert_eq!(
+        v["breaches"][0]["case_id"],
+        serde_json::Value::Null,
+        "a DVPO's breach is contempt, not a crime"
+    );
     let order = v["order_id"].as_str().unwrap().to_owned();
 
     // The notice and the order in the records the measures read.
@@ -252,6 +258,69 @@ fn a_dapn_where_the_area_has_them_and_its_dapos_notification() {
     );
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["notification_due"], serde_json::Value::Null);
+    // A DAPO's breach is a crime: recording it opens a new case between the same people,
+    // with the offence of breach committed when it happened and recorded today.
+    set_clock(&srv, "2019-09-07T21:00:00Z");
+    let (status, v) = step(
+        "officer",
+        json!({"step": "breach", "breached_at": "07/09/2019 20:15", "details": "Sent forty messages to the victim in one evening"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    let breach = &v["breaches"][0];
+    assert_eq!(breach["of"], "dapo");
+    let case = breach["case_id"].as_str().expect("a case for the offence");
+    assert_ne!(case, "I1");
+    let (status, c) = api(
+        &srv,
+        "GET",
+        &format!("/api/v1/cases/{case}"),
+        &officer,
+        None,
+    );
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["incident"]["victim_id"], "P1");
+    assert_eq!(c["incident"]["suspect_id"], "P2");
+    assert_eq!(
+        c["incident"]["relationship"], "partner",
+        "as on the order's case"
+    );
+    assert_eq!(c["incident"]["lpa"], "North");
+    let offences = c["offences"].as_array().unwrap();
+    assert_eq!(offences.len(), 1, "{c}");
+    assert_eq!(offences[0]["ho_code"], "8L");
+    assert_eq!(offences[0]["offence_date"], "2019-09-07");
+    assert_eq!(offences[0]["recorded_date"], "2019-09-07");
+    // Its own clocks: the crime recorded at once, the DASH still to do.
+    let (status, t) = api(
+        &srv,
+        "GET",
+        "/api/v1/tasks?owner=me&state=open&per_page=200",
+        &officer,
+        None,
+    );
+    assert_eq!(status, 200, "{t}");
+    let kinds: Vec<&str> = t["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["incident_id"] == case)
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"primary_assessment"), "{kinds:?} in {t}");
+    assert!(
+        !kinds.contains(&"crime_recording"),
+        "recorded with the breach: {kinds:?}"
+    );
+    // The breach is on the order in the records the measures read.
+    let (_, orders) = api(&srv, "GET", "/api/v1/cases/I1", &officer, None);
+    assert!(
+        orders["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["kind"] == "dapo" && o["breached_at"] == "2019-09-07T20:15:00"),
+        "{orders}"
+    );
 }
 
 #[test]
