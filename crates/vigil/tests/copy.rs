@@ -392,6 +392,7 @@ fn work_a_case(db: &str) {
                     &pr::Step::Breach {
                         at: at("2019-01-06T23:00:00"),
                         details: "Returned to the house; arrested".into(),
+                        case: None,
                     },
                     &ann,
                     at("2019-01-06T23:30:00"),
