@@ -42,6 +42,15 @@ vocabulary! {
         InvestigationReview = "investigation_review",
         /// The victim told of a decision within the Victims' Code's limit.
         VictimUpdate = "victim_update",
+        /// A right-to-know hit: the CRU opens a Clare's Law application (or records why
+        /// not) by the end of the next working day (Vigil's mark).
+        RightToKnow = "right_to_know",
+        /// A served DVPN's or DAPN's hearing: within 48 counted hours, or the date the court
+        /// adjourned it to; the applying officer's.
+        NoticeHearing = "notice_hearing",
+        /// A DAPO subject's notification of name and address, within 3 days beginning with
+        /// the day the order was made; the applying officer chases it.
+        DapoNotification = "dapo_notification",
     }
 }
 
@@ -271,6 +280,11 @@ pub struct TaskFacts<'a> {
     pub incident_referrals: &'a [Referral],
     /// The Operation Encompass notifications sent on this incident, acknowledged or not.
     pub encompass: &'a [crate::encompass::Notification],
+    /// The victim's Clare's Law applications, any route (a right-to-know task is done by one
+    /// about the case's suspect).
+    pub disclosures: &'a [crate::Disclosure],
+    /// The protective notices drafted on this case.
+    pub notices: &'a [crate::protective::NoticeCase],
 }
 
 /// Every task of a case, open and done. Tasks due before the case was opened in Vigil and
@@ -478,7 +492,67 @@ pub fn tasks_for_case(f: &TaskFacts<'_>, rules: &ClockRules) -> Vec<Task> {
                     .min_by_key(|r| r.referred_at)
                     .map(|r| (r.referred_at, format!("referral {}", r.id))),
             ),
+            Action::ClaresLawRightToKnow { .. } => push(
+                TaskKind::RightToKnow,
+                String::new(),
+                format!(
+                    "{}: open a right-to-know application, or record why not",
+                    action.describe()
+                ),
+                WorkTeam::Cru,
+                None,
+                rules.working.end_of_working_days_after(at, 1),
+                f.disclosures
+                    .iter()
+                    .filter(|d| {
+                        d.route == crate::DisclosureRoute::RightToKnow
+                            && d.at_risk_id == i.victim_id
+                            && Some(&d.subject_id) == i.suspect_id.as_ref()
+                            && d.received_at >= at
+                    })
+                    .min_by_key(|d| d.received_at)
+                    .map(|d| (d.received_at, format!("application {}", d.id))),
+            ),
             _ => {}
+        }
+    }
+
+    // A served notice's hearing, and a DAPO's notification, are the applying officer's.
+    for n in f.notices {
+        let Some((served, _)) = &n.served else {
+            continue;
+        };
+        let what = n.kind.as_str().to_uppercase();
+        push(
+            TaskKind::NoticeHearing,
+            n.id.to_string(),
+            format!("The magistrates' hearing of {what} {}", n.id),
+            case_team,
+            Some(n.applied_by.clone()),
+            n.adjourned_to
+                .unwrap_or_else(|| crate::deadlines::dvpo_hearing_due(*served)),
+            n.decision
+                .as_ref()
+                .filter(|d| d.1 != crate::protective::CourtDecision::Adjourned)
+                .map(|d| (d.0, format!("{}", d.1.as_str()))),
+        );
+        if let Some(o) = n
+            .order
+            .as_ref()
+            .filter(|_| n.kind == crate::OrderKind::Dapn)
+        {
+            push(
+                TaskKind::DapoNotification,
+                o.id.to_string(),
+                format!(
+                    "The subject of DAPO {} to notify their name and address",
+                    o.id
+                ),
+                case_team,
+                Some(n.applied_by.clone()),
+                crate::deadlines::dapo_notification_due(o.made_at),
+                n.notified_at.map(|t| (t, "notified".to_owned())),
+            );
         }
     }
 
@@ -669,6 +743,8 @@ mod tests {
             linked_children: &[],
             incident_referrals: &[],
             encompass: &[],
+            disclosures: &[],
+            notices: &[],
         }
     }
 
@@ -908,6 +984,123 @@ mod tests {
             tasks_for_case(&f, &ClockRules::default())
                 .iter()
                 .all(|t| t.kind != TaskKind::InvestigationReview)
+        );
+    }
+
+    /// The worked example as a task: a DVPN served at 18:00 on Friday 23 August 2019
+    /// is heard by 18:00 on Tuesday 27 August, the applying officer's; the court's decision
+    /// does it; a DAPO's notification is due by the end of the third day; a right-to-know
+    /// hit is the CRU's until an application about the suspect is opened.
+    #[test]
+    fn notices_hearings_notifications_and_right_to_know_are_tasks() {
+        use crate::protective::*;
+        let i = incident("2019-08-23T14:00:00", CallGrade::Priority);
+        let s = state(&i);
+        let mut n = NoticeCase {
+            id: OrderId::parse("O1").unwrap(),
+            kind: crate::OrderKind::Dvpn,
+            subject_id: PersonId::parse("VP2").unwrap(),
+            protected_id: PersonId::parse("VP1").unwrap(),
+            incident_id: Some(i.id.clone()),
+            lpa: i.lpa.clone(),
+            applied_by: Username::parse("pc.reid").unwrap(),
+            applied_at: t("2019-08-23T15:00:00"),
+            grounds: "Assault".into(),
+            considered: Considered::default(),
+            conditions: String::new(),
+            address_for_service: String::new(),
+            authorised: None,
+            served: None,
+            adjourned_to: None,
+            decision: None,
+            order: None,
+            notified_at: None,
+            victim_told: Vec::new(),
+            breaches: Vec::new(),
+        };
+        let tasks_with = |n: &NoticeCase, raised: &[Action], d: &[crate::Disclosure]| {
+            let notices = [n.clone()];
+            tasks_for_case(
+                &TaskFacts {
+                    notices: &notices,
+                    disclosures: d,
+                    ..facts(&i, &s, &[], &[], &[], raised)
+                },
+                &ClockRules::default(),
+            )
+        };
+        assert!(
+            tasks_with(&n, &[], &[])
+                .iter()
+                .all(|t| t.kind != TaskKind::NoticeHearing),
+            "no hearing before service"
+        );
+        n.served = Some((
+            t("2019-08-23T18:00:00"),
+            Username::parse("pc.reid").unwrap(),
+        ));
+        let tasks = tasks_with(&n, &[], &[]);
+        let hearing = find(&tasks, TaskKind::NoticeHearing);
+        assert_eq!(hearing.due, t("2019-08-27T18:00:00"));
+        assert_eq!(hearing.officer.as_ref().unwrap().as_str(), "pc.reid");
+        assert!(hearing.is_open());
+        n.decision = Some((
+            t("2019-08-27T11:00:00"),
+            CourtDecision::Granted,
+            String::new(),
+        ));
+        assert!(!find(&tasks_with(&n, &[], &[]), TaskKind::NoticeHearing).is_open());
+        // A DAPN's order made on Friday 6 September: notified by the end of Sunday.
+        n.kind = crate::OrderKind::Dapn;
+        n.order = Some(Order {
+            id: OrderId::parse("O2").unwrap(),
+            made_at: t("2019-09-06T13:30:00"),
+            expires_at: None,
+            conditions: String::new(),
+            requirements: String::new(),
+            monitoring_months: None,
+        });
+        let tasks = tasks_with(&n, &[], &[]);
+        let notify = find(&tasks, TaskKind::DapoNotification);
+        assert_eq!(notify.due, t("2019-09-08T23:59:59"));
+        assert!(notify.is_open());
+        n.notified_at = Some(t("2019-09-07T10:00:00"));
+        assert!(!find(&tasks_with(&n, &[], &[]), TaskKind::DapoNotification).is_open());
+        // Right to know: the CRU's by the end of the next working day.
+        let raised = [Action::ClaresLawRightToKnow { other_partners: 1 }];
+        let tasks = tasks_with(&n, &raised, &[]);
+        let rtk = find(&tasks, TaskKind::RightToKnow);
+        assert_eq!(rtk.team, WorkTeam::Cru);
+        assert_eq!(
+            rtk.due,
+            t("2019-08-27T23:59:59"),
+            "Monday was the bank holiday"
+        );
+        assert!(rtk.is_open());
+        let application = |subject: &str| crate::Disclosure {
+            id: DisclosureId::parse("D1").unwrap(),
+            route: crate::DisclosureRoute::RightToKnow,
+            subject_id: PersonId::parse(subject).unwrap(),
+            at_risk_id: PersonId::parse("VP1").unwrap(),
+            received_at: t("2019-08-24T10:00:00"),
+            decided_at: None,
+            decision: None,
+            disclosed_at: None,
+        };
+        assert!(
+            find(
+                &tasks_with(&n, &raised, &[application("VP9")]),
+                TaskKind::RightToKnow
+            )
+            .is_open(),
+            "an application about someone else does not do it"
+        );
+        assert!(
+            !find(
+                &tasks_with(&n, &raised, &[application("VP2")]),
+                TaskKind::RightToKnow
+            )
+            .is_open()
         );
     }
 

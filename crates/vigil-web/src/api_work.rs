@@ -25,8 +25,9 @@ use vigil_store::{Session, TaskState};
 pub struct TaskDto {
     pub incident_id: String,
     /// `response`, `primary_assessment`, `secondary_assessment`, `crime_recording`,
-    /// `marac_referral`, `idva_contact`, `encompass`, `investigation_review`,
-    /// `victim_update`.
+    /// `marac_referral`, `idva_contact`, `encompass`, `encompass_acknowledged`,
+    /// `investigation_review`, `victim_update`, `right_to_know`, `notice_hearing`,
+    /// `dapo_notification`.
     pub kind: String,
     /// Tells apart tasks of one kind on one case (the decision the victim must hear of).
     pub key: String,

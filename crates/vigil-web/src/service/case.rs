@@ -15,7 +15,7 @@ pub struct Histories {
     pub referrals: Vec<Referral>,
     suspect_incidents: Vec<Incident>,
     /// Clare's Law applications about the victim.
-    disclosures: Vec<vigil_domain::Disclosure>,
+    pub disclosures: Vec<vigil_domain::Disclosure>,
 }
 
 impl Histories {

@@ -128,6 +128,23 @@ pub(crate) async fn commit(
         .map(|e| e.notification)
         .collect();
     encompass.extend(change.encompass.iter().cloned());
+    // The notices drafted on this case (one saved with this change is as it will be).
+    let mut notices: Vec<vigil_domain::protective::NoticeCase> = app
+        .store
+        .notices(&vigil_store::NoticeQuery {
+            person: Some(i.victim_id.clone()),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .filter(|n| n.incident_id.as_ref() == Some(&i.id))
+        .collect();
+    if let Some((n, _)) = &change.notice
+        && n.incident_id.as_ref() == Some(&i.id)
+    {
+        notices.retain(|x| x.id != n.id);
+        notices.push(n.clone());
+    }
     change.tasks = tasks_for_case(
         &TaskFacts {
             incident: i,
@@ -142,6 +159,8 @@ pub(crate) async fn commit(
             linked_children: &after.children,
             incident_referrals: &after.referrals,
             encompass: &encompass,
+            disclosures: &histories.disclosures,
+            notices: &notices,
         },
         &app.rules,
     );

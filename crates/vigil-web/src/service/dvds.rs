@@ -323,7 +323,11 @@ pub async fn open_right_to_know(app: &App, s: &Session, case_id: &str) -> Outcom
         outcome: None,
         declined: None,
     };
-    create(app, s, a, RecordSet::default(), Vec::new()).await
+    let case_id = i.id.clone();
+    let id = create(app, s, a, RecordSet::default(), Vec::new()).await?;
+    // The case's right-to-know task is done by the application.
+    super::casework::refresh(app, &case_id).await?;
+    Ok(id)
 }
 
 /// The CRU's applications, open first then oldest first, each person listed audited.

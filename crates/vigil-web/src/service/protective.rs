@@ -365,6 +365,11 @@ pub async fn notice_step(
         app.store
             .save_notice(&next, Some(item.version), &audit)
             .await?;
+        // The hearing and the notification are tasks on the case: worked again from the
+        // notice as it now stands.
+        if let Some(case) = &next.incident_id {
+            super::casework::refresh(app, case).await?;
+        }
     }
     Ok(next)
 }

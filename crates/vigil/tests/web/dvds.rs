@@ -132,6 +132,24 @@ fn right_to_ask_from_contact_to_disclosure_and_right_to_know_from_a_case() {
     let (status, v) = api(&srv, "POST", "/api/v1/cases/I2/right-to-know", &cru, None);
     assert_eq!(status, 201, "{v}");
     let rtk = v["id"].as_str().unwrap().to_owned();
+    // The right-to-know task the case raised is done by the application.
+    let (_, done) = api(
+        &srv,
+        "GET",
+        "/api/v1/tasks?owner=team&state=done&per_page=200",
+        &cru,
+        None,
+    );
+    assert!(
+        done["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["incident_id"] == "I2"
+                && t["kind"] == "right_to_know"
+                && t["done_by"] == format!("application {rtk}")),
+        "{done}"
+    );
     let (status, _) = api(&srv, "POST", "/api/v1/cases/I2/right-to-know", &cru, None);
     assert_eq!(status, 409, "one open application at a time");
     let (_, a) = api(

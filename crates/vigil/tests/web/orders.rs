@@ -106,6 +106,23 @@ fn a_dvpn_from_authorisation_to_a_granted_dvpo_and_its_breach() {
     assert_eq!(status, 200, "{v}");
     // Sunday and the August bank holiday do not count.
     assert_eq!(v["hearing_due"], "2019-08-27T18:00:00");
+    // The hearing is a task on the applying officer's work list.
+    let (_, tasks) = api(
+        &srv,
+        "GET",
+        "/api/v1/tasks?owner=me&state=open&per_page=200",
+        &officer,
+        None,
+    );
+    let hearing: Vec<_> = tasks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "notice_hearing")
+        .collect();
+    assert_eq!(hearing.len(), 1, "{tasks}");
+    assert_eq!(hearing[0]["due"], "2019-08-27T18:00:00");
+    assert_eq!(hearing[0]["incident_id"], "I1");
     let (status, v) = step(
         "officer",
         json!({"step": "victim_told", "about": "The notice was served; the hearing is on Tuesday"}),
@@ -126,6 +143,21 @@ fn a_dvpn_from_authorisation_to_a_granted_dvpo_and_its_breach() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["decision"], "granted");
     assert_eq!(v["hearing_due"], serde_json::Value::Null);
+    let (_, done) = api(
+        &srv,
+        "GET",
+        "/api/v1/tasks?owner=me&state=done&per_page=200",
+        &officer,
+        None,
+    );
+    assert!(
+        done["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "notice_hearing" && t["done_by"] == "granted"),
+        "the court's decision does the hearing task: {done}"
+    );
     // Granted at 10:00 (the server's clock counts UK time): 28 days on.
     assert_eq!(v["order_expires_at"], "2019-09-24T10:00:00");
     // A breach of the order: civil contempt, back to the magistrates.
