@@ -73,6 +73,39 @@ pub async fn list(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respons
         },
         link("/disclosures/new", "Record a right-to-ask application")
     )));
+    // Each stage against its mark: the board's "timeliness by stage" for the work done here.
+    let apps: Vec<_> = items.iter().map(|i| i.application.clone()).collect();
+    let stages = vigil_domain::dvds::stage_timeliness(&apps, &app.rules, app.now());
+    body.push_str(&table(
+        "Timeliness by stage",
+        &[
+            "Stage",
+            "Done",
+            "On time",
+            "Overdue now",
+            "Median days from receipt",
+        ],
+        stages
+            .iter()
+            .map(|t| {
+                vec![
+                    esc(t.stage.words()),
+                    t.done.to_string(),
+                    if t.done == 0 {
+                        "–".into()
+                    } else {
+                        format!(
+                            "{} ({:.0}%)",
+                            t.on_time,
+                            100.0 * f64::from(t.on_time) / f64::from(t.done)
+                        )
+                    },
+                    t.overdue.to_string(),
+                    t.median_days.map_or("–".into(), |d| format!("{d:.1}")),
+                ]
+            })
+            .collect(),
+    ));
     body.push_str(&table(
         "Applications, open first",
         &[
