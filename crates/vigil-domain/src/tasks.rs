@@ -534,7 +534,7 @@ pub fn tasks_for_case(f: &TaskFacts<'_>, rules: &ClockRules) -> Vec<Task> {
             n.decision
                 .as_ref()
                 .filter(|d| d.1 != crate::protective::CourtDecision::Adjourned)
-                .map(|d| (d.0, format!("{}", d.1.as_str()))),
+                .map(|d| (d.0, d.1.as_str().to_owned())),
         );
         if let Some(o) = n
             .order
