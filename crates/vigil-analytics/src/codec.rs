@@ -8,7 +8,7 @@ use vigil_domain::time::Date;
 use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
 
 const MAGIC: &[u8; 8] = b"VIGILSNP";
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 struct Out(Vec<u8>);
 
@@ -168,6 +168,8 @@ pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
     o.bytes(&f.outcome);
     o.i32s(&f.outcome_day);
     o.u32s(&f.suspect);
+    o.u32s(&f.code);
+    o.strs(&s.ho_codes);
     let a = &s.arrests;
     o.i64s(&a.at);
     o.i32s(&a.day);
@@ -263,7 +265,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         outcome: i.bytes()?,
         outcome_day: i.i32s()?,
         suspect: i.u32s()?,
+        code: i.u32s()?,
     };
+    s.ho_codes = i.strs()?;
     s.arrests = Arrests {
         at: i.i64s()?,
         day: i.i32s()?,
@@ -354,6 +358,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         off.outcome.len(),
         off.outcome_day.len(),
         off.suspect.len(),
+        off.code.len(),
     ]) || !same(&[s.person_ids.len(), s.person_lpa.len()])
         || !same(&[inc.day.len(), s.victim_order.len()])
         || !same(&[

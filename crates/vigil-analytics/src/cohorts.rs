@@ -1,149 +1,204 @@
 //! The perpetrator cohort and the acute victim cohort (METRICS.md, Cohorts).
 
+use crate::calendar::{date, day};
 use crate::snapshot::{NONE, Snapshot};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use vigil_domain::OffenceGroup;
-use vigil_domain::offence_harm::vigil_group_weight;
+use vigil_domain::cohort::{CohortConfig, Facts, Score, rank, score};
 
-/// Vigil's own Recency-Frequency-Gravity-Victims weights: no official point table is
-/// public. Each part is scaled to 0–1 within the cohort before weighting, so the score is
-/// out of 100. Gravity uses `offence_harm::vigil_group_weight`.
-#[derive(Debug, Clone, Copy)]
-pub struct RfgvWeights {
-    pub recency: f64,
-    pub frequency: f64,
-    pub gravity: f64,
-    pub victims: f64,
-    pub lookback_days: i32,
+/// One person scored for the perpetrator cohort: the facts the score read, the score and
+/// its parts (the rule: `vigil_domain::cohort`), and the serial-perpetrator flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Perpetrator {
+    pub person: u32,
+    pub facts: Facts,
+    pub score: Score,
+    /// Two or more victims in the configured years, anywhere in the force.
+    pub serial: bool,
 }
 
-impl Default for RfgvWeights {
-    fn default() -> Self {
-        RfgvWeights {
-            recency: 0.20,
-            frequency: 0.30,
-            gravity: 0.35,
-            victims: 0.15,
-            lookback_days: 730,
+#[derive(Default, Clone)]
+struct Acc {
+    incidents: u32,
+    last: i32,
+    victims: Vec<u32>,
+    harm: f64,
+    worst: Option<(f64, u32)>,
+}
+
+/// What each offence is worth under the run's harm table, by code index (then by group),
+/// worked out once per run rather than once per offence.
+struct Harm {
+    by_code: Vec<f64>,
+    by_group: [f64; 8],
+}
+
+impl Harm {
+    fn new(s: &Snapshot, cfg: &CohortConfig) -> Harm {
+        Harm {
+            by_code: s
+                .ho_codes
+                .iter()
+                .map(|c| cfg.harm.by_code.get(c).copied().unwrap_or(f64::NAN))
+                .collect(),
+            by_group: cfg.harm.by_group,
+        }
+    }
+
+    fn of(&self, code: u32, group: u8) -> f64 {
+        match self.by_code.get(code as usize) {
+            Some(w) if !w.is_nan() => *w,
+            _ => self.by_group[usize::from(group).min(7)],
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Perpetrator {
-    pub person: u32,
-    pub score: f64,
-    pub r: f64,
-    pub f: f64,
-    pub g: f64,
-    pub v: f64,
-    pub incidents: u32,
-    pub victims: u32,
-    pub last_day: i32,
-    /// Two or more victims in three years.
-    pub serial: bool,
+/// The words for an offence: its Home Office title where Vigil knows the code, else its
+/// group.
+fn offence_words(s: &Snapshot, i: usize) -> String {
+    let o = &s.offences;
+    s.ho_codes
+        .get(o.code[i] as usize)
+        .and_then(|c| vigil_domain::offence_codes::lookup(c))
+        .map(|c| c.title.to_lowercase())
+        .unwrap_or_else(|| {
+            OffenceGroup::ALL
+                .get(usize::from(o.group[i]))
+                .map_or("an offence".into(), |g| g.as_str().replace('_', " "))
+        })
 }
 
-/// `perpetrator_cohort(as_of t, lpa, n)`: suspects ranked by RFGV score over the look-back.
+/// The serial perpetrators as of `as_of`: suspects with two or more different victims of
+/// incidents reported in the `years` years to it (`vigil_domain::cohort::is_serial`'s
+/// window), anywhere in the force. Indexed by person.
+pub fn serial_perpetrators(s: &Snapshot, as_of: i32, years: u32) -> Vec<bool> {
+    let from = day(vigil_domain::cohort::serial_window_start(
+        date(as_of),
+        years,
+    ));
+    let inc = &s.incidents;
+    let mut first = vec![u32::MAX; s.person_ids.len()];
+    let mut serial = vec![false; s.person_ids.len()];
+    for i in 0..inc.day.len() {
+        let (d, sus, v) = (inc.day[i], inc.suspect[i] as usize, inc.victim[i]);
+        if sus >= first.len() || d < from || d > as_of {
+            continue;
+        }
+        match first[sus] {
+            u32::MAX => first[sus] = v,
+            f if f != v => serial[sus] = true,
+            _ => {}
+        }
+    }
+    serial
+}
+
+/// `perpetrator_cohort(as_of t, lpa, n)`: every suspect with an incident in the area in the
+/// look-back (the `lookback_days` days to `t`, inclusive), scored by RFGV under `cfg`
+/// (`vigil_domain::cohort`) over their incidents and offences in the area, ranked (score,
+/// then the latest incident, then the reference). The caller keeps the first `n`; the rest
+/// are scored so that a person leaving the cohort has a score on exit.
 pub fn perpetrator_cohort(
     s: &Snapshot,
     as_of: i32,
     lpa: Option<u8>,
-    n: usize,
-    w: RfgvWeights,
+    cfg: &CohortConfig,
 ) -> Vec<Perpetrator> {
-    #[derive(Default)]
-    struct Acc {
-        incidents: u32,
-        last: i32,
-        victims: Vec<u32>,
-        victims_3y: Vec<u32>,
-        gravity: f64,
-    }
-    let from = as_of - w.lookback_days;
-    let mut acc: HashMap<u32, Acc> = HashMap::new();
+    by_area(s, as_of, cfg, |l| {
+        if lpa.is_none() || lpa == Some(l) {
+            Some(0)
+        } else {
+            None
+        }
+    })
+    .into_iter()
+    .next()
+    .map(|(_, v)| v)
+    .unwrap_or_default()
+}
+
+/// The cohort of every area at once (one pass over the records), keyed by area index.
+pub fn perpetrator_cohorts_by_area(
+    s: &Snapshot,
+    as_of: i32,
+    cfg: &CohortConfig,
+) -> BTreeMap<u8, Vec<Perpetrator>> {
+    by_area(s, as_of, cfg, |l| (l != NONE).then_some(l))
+        .into_iter()
+        .collect()
+}
+
+/// Scores suspects grouped by `group_of(incident or offence LPA)` (`None`: not counted).
+fn by_area(
+    s: &Snapshot,
+    as_of: i32,
+    cfg: &CohortConfig,
+    group_of: impl Fn(u8) -> Option<u8>,
+) -> BTreeMap<u8, Vec<Perpetrator>> {
+    let from = as_of - (cfg.lookback_days as i32 - 1);
+    let mut acc: HashMap<(u8, u32), Acc> = HashMap::new();
     let inc = &s.incidents;
     for i in 0..inc.day.len() {
         let (d, sus) = (inc.day[i], inc.suspect[i]);
-        if sus == u32::MAX || d > as_of || lpa.is_some_and(|l| l != inc.lpa[i]) {
+        if sus == u32::MAX || d > as_of || d < from {
             continue;
         }
-        if d >= as_of - 3 * 365 {
-            let a = acc.entry(sus).or_default();
-            if !a.victims_3y.contains(&inc.victim[i]) {
-                a.victims_3y.push(inc.victim[i]);
-            }
-        }
-        if d < from {
+        let Some(g) = group_of(inc.lpa[i]) else {
             continue;
-        }
-        let a = acc.entry(sus).or_default();
+        };
+        let a = acc.entry((g, sus)).or_default();
         a.incidents += 1;
         a.last = a.last.max(d);
         if !a.victims.contains(&inc.victim[i]) {
             a.victims.push(inc.victim[i]);
         }
     }
+    let harm = Harm::new(s, cfg);
     let o = &s.offences;
     for i in 0..o.group.len() {
         let (d, sus) = (o.recorded_day[i], o.suspect[i]);
-        if sus == u32::MAX || d > as_of || d < from || lpa.is_some_and(|l| l != o.lpa[i]) {
+        if sus == u32::MAX || d > as_of || d < from {
             continue;
         }
-        if let Some(a) = acc.get_mut(&sus) {
-            a.gravity += vigil_group_weight(OffenceGroup::ALL[usize::from(o.group[i])]);
+        let Some(g) = group_of(o.lpa[i]) else {
+            continue;
+        };
+        // Only people with an incident in the look-back are scored.
+        if let Some(a) = acc.get_mut(&(g, sus)) {
+            let h = harm.of(o.code[i], o.group[i]);
+            a.harm += h;
+            if a.worst.is_none_or(|(w, _)| h > w) {
+                a.worst = Some((h, i as u32));
+            }
         }
     }
-    let acc: Vec<(u32, Acc)> = acc.into_iter().filter(|(_, a)| a.incidents > 0).collect();
-    let max_f = acc
-        .iter()
-        .map(|(_, a)| a.incidents)
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let max_g = acc
-        .iter()
-        .map(|(_, a)| a.gravity)
-        .fold(0.0, f64::max)
-        .max(1.0);
-    let max_v = acc
-        .iter()
-        .map(|(_, a)| a.victims.len())
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let mut out: Vec<Perpetrator> = acc
-        .into_iter()
-        .map(|(person, a)| {
-            let r = 1.0 - f64::from(as_of - a.last) / f64::from(w.lookback_days);
-            let f = f64::from(a.incidents) / max_f;
-            let g = a.gravity / max_g;
-            let v = a.victims.len() as f64 / max_v;
-            Perpetrator {
-                person,
-                score: 100.0 * (w.recency * r + w.frequency * f + w.gravity * g + w.victims * v),
-                r,
-                f,
-                g,
-                v,
-                incidents: a.incidents,
-                victims: a.victims.len() as u32,
-                last_day: a.last,
-                serial: a.victims_3y.len() >= 2,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.last_day.cmp(&a.last_day))
-            .then_with(|| {
-                s.person_ids
-                    .get(a.person as usize)
-                    .cmp(s.person_ids.get(b.person as usize))
-            })
-    });
-    out.truncate(n);
+    let serial = serial_perpetrators(s, as_of, cfg.serial_years);
+    let as_of_date = date(as_of);
+    let mut out: BTreeMap<u8, Vec<Perpetrator>> = BTreeMap::new();
+    for ((g, person), a) in acc {
+        let facts = Facts {
+            incidents: a.incidents,
+            last_incident: date(a.last),
+            victims: a.victims.len() as u32,
+            harm: a.harm,
+            worst: a.worst.map(|(_, i)| offence_words(s, i as usize)),
+        };
+        out.entry(g).or_default().push(Perpetrator {
+            person,
+            score: score(&facts, as_of_date, cfg),
+            facts,
+            serial: serial.get(person as usize).copied().unwrap_or(false),
+        });
+    }
+    for v in out.values_mut() {
+        rank(v, |p| {
+            (
+                p.score.total,
+                p.facts.last_incident,
+                s.person_ids.get(p.person as usize),
+            )
+        });
+    }
     out
 }
 
@@ -194,4 +249,15 @@ pub fn acute_victims(s: &Snapshot, as_of: i32, lpa: Option<u8>, n: usize) -> Vec
     });
     out.truncate(n);
     out
+}
+
+/// A grade as the cohort says it ("high", or "not assessed").
+pub fn grade_words(g: u8) -> &'static str {
+    if g == NONE {
+        "not assessed"
+    } else {
+        vigil_domain::RiskGrade::ALL
+            .get(usize::from(g))
+            .map_or("not assessed", |g| g.as_str())
+    }
 }

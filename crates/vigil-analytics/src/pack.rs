@@ -5,12 +5,13 @@
 //! 41.6%); a rate whose denominator is zero is `null`.
 
 use crate::calendar::{Month, Window, date, day};
-use crate::cohorts::{RfgvWeights, acute_victims, perpetrator_cohort};
+use crate::cohorts::{acute_victims, perpetrator_cohort};
 use crate::demand::{self, decompose};
 use crate::measures::{Cut, DisclosureStage, Frame, Ratio, Series, correlation};
 pub use crate::pack_types::*;
 use crate::snapshot::{NONE, Snapshot};
 use std::collections::BTreeMap;
+use vigil_domain::cohort::CohortConfig;
 use vigil_domain::outcome::OutcomeGroups;
 use vigil_domain::risk::RiskGrade;
 use vigil_domain::time::{Date, parse_date};
@@ -413,19 +414,23 @@ fn measures(
         }),
         demand_decomposition,
         perpetrator_cohort: cohorts.then(|| {
-            perpetrator_cohort(s, as_of, lpa, cfg.cohort_size, RfgvWeights::default())
+            let cohort_cfg = CohortConfig::default();
+            let mut members = perpetrator_cohort(s, as_of, lpa, &cohort_cfg);
+            members.truncate(cfg.cohort_size);
+            members
                 .into_iter()
                 .map(|p| CohortMember {
                     person_id: id(p.person),
-                    score: p.score,
-                    r: p.r,
-                    f: p.f,
-                    g: p.g,
-                    v: p.v,
-                    incidents: p.incidents,
-                    victims: p.victims,
-                    last_incident: date(p.last_day).to_string(),
+                    score: p.score.total,
+                    r: p.score.r,
+                    f: p.score.f,
+                    g: p.score.g,
+                    v: p.score.v,
+                    incidents: p.facts.incidents,
+                    victims: p.facts.victims,
+                    last_incident: p.facts.last_incident.to_string(),
                     serial: p.serial,
+                    reasons: vigil_domain::cohort::reasons(&p.facts, date(as_of), &cohort_cfg),
                 })
                 .collect()
         }),

@@ -297,6 +297,8 @@ pub struct CohortMember {
     pub victims: u32,
     pub last_incident: String,
     pub serial: bool,
+    /// Why they are there, in words.
+    pub reasons: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -45,6 +45,8 @@ pub struct Offences {
     pub outcome: Vec<u8>,
     pub outcome_day: Vec<i32>,
     pub suspect: Vec<u32>,
+    /// The Home Office code, as an index into `Snapshot::ho_codes`; `u32::MAX` for none.
+    pub code: Vec<u32>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -154,6 +156,8 @@ pub struct Snapshot {
     pub staffing: Vec<StaffingRecord>,
     /// Outcome codes by catalogue position (index into `OutcomeCode::all()`).
     pub outcome_codes: Vec<OutcomeCode>,
+    /// The Home Office offence codes the offences carry, each once (upper case).
+    pub ho_codes: Vec<String>,
     /// Incident indices ordered by victim, then time: the repeat measures walk it. Built
     /// with the snapshot (and cached with it) because sorting is the costliest step.
     pub victim_order: Vec<u32>,
@@ -186,6 +190,7 @@ impl Snapshot {
 pub struct SnapshotBuilder {
     s: Snapshot,
     lpa_of: HashMap<String, u8>,
+    code_of: HashMap<String, u32>,
     person_index: HashMap<String, u32>,
     incident_index: HashMap<String, u32>,
 }
@@ -199,6 +204,7 @@ impl SnapshotBuilder {
                 ..Default::default()
             },
             lpa_of: HashMap::new(),
+            code_of: HashMap::new(),
             person_index: HashMap::new(),
             incident_index: HashMap::new(),
         }
@@ -300,6 +306,22 @@ impl SnapshotBuilder {
             off.outcome_day
                 .push(o.outcome.map_or(i32::MAX, |x| day(x.date)));
             off.suspect.push(suspect);
+            let code = match &o.ho_code {
+                Some(c) => {
+                    let c = c.trim().to_ascii_uppercase();
+                    match self.code_of.get(&c) {
+                        Some(k) => *k,
+                        None => {
+                            let k = self.s.ho_codes.len() as u32;
+                            self.s.ho_codes.push(c.clone());
+                            self.code_of.insert(c, k);
+                            k
+                        }
+                    }
+                }
+                None => u32::MAX,
+            };
+            self.s.offences.code.push(code);
         }
         for a in &r.arrests {
             let l = self.lpa_of_incident(&a.incident_id, self.person(&a.person_id));

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod case;
 pub mod casework;
 pub mod children;
+pub mod cohort;
 pub mod contact;
 pub mod counting_rules;
 pub mod dates;

@@ -189,6 +189,40 @@ pub struct ClockRules {
     /// Each area's school calendar; areas without one use `default_school`.
     pub schools: HashMap<Lpa, SchoolCalendar>,
     pub default_school: SchoolCalendar,
+    /// The perpetrator and acute victim cohorts: the score and when they run.
+    pub cohort: CohortRules,
+}
+
+/// When the cohorts run and what the perpetrator cohort scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortRules {
+    pub config: crate::cohort::CohortConfig,
+    /// Days between runs of each area's cohorts: 14 (the seed's fortnight).
+    pub every_days: i64,
+    /// A day the runs fall on; they recur every `every_days` from it. Vigil's default is
+    /// Monday 7 January 2019 (fortnightly Mondays).
+    pub first_run: crate::time::Date,
+    /// Days between reviews of a cohort member by their owner: Vigil's choice, 14.
+    pub review_days: i64,
+}
+
+impl Default for CohortRules {
+    fn default() -> Self {
+        CohortRules {
+            config: crate::cohort::CohortConfig::default(),
+            every_days: 14,
+            first_run: crate::time::Date::from_ymd_opt(2019, 1, 7).expect("a date"),
+            review_days: 14,
+        }
+    }
+}
+
+impl CohortRules {
+    /// The latest scheduled run day on or before `today` (none before the first).
+    pub fn due_on(&self, today: crate::time::Date) -> Option<crate::time::Date> {
+        let since = (today - self.first_run).num_days();
+        (since >= 0).then(|| today - Duration::days(since % self.every_days.max(1)))
+    }
 }
 
 impl Default for ClockRules {
@@ -213,6 +247,7 @@ impl Default for ClockRules {
             victim_update_working_days_enhanced: 1,
             victim_update_working_days: 5,
             working: WorkingCalendar::default(),
+            cohort: CohortRules::default(),
             marac: crate::marac::MaracCriteria::default(),
             marac_areas: crate::marac_return::MaracAreas::default(),
             marac_by_area: std::collections::BTreeMap::new(),

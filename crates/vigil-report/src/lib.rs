@@ -6,6 +6,7 @@
 //! meaningful the sentence says so. Pure: no I/O, no clock.
 
 pub mod chart;
+pub mod cohort;
 pub mod html;
 pub mod marac;
 pub mod sdc;

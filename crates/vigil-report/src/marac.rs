@@ -74,7 +74,7 @@ fn cells(r: &AreaReturn) -> Vec<Cell> {
 
 /// A text cell as CSV: quoted when it must be, and a leading formula character neutralised
 /// so a spreadsheet never runs it (an area's name is configuration, but still text).
-fn csv_text(v: &str) -> String {
+pub(crate) fn csv_text(v: &str) -> String {
     let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{v}")
     } else {

@@ -23,6 +23,44 @@ struct RulesFile {
     /// The day from which DAPNs may be given, by area (the Domestic Abuse Act 2021's
     /// protection notices are piloted area by area).
     dapn_from: HashMap<String, String>,
+    cohort: Cohort,
+}
+
+/// The cohorts: when they run and the perpetrator score's settings.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct Cohort {
+    every_days: Option<i64>,
+    first_run: Option<String>,
+    review_days: Option<i64>,
+    size: Option<usize>,
+    lookback_days: Option<u32>,
+    /// `{"bands": [[30, 1.0], [90, 0.75]]}` or `{"half_life_days": 90}`.
+    recency: Option<RecencySetting>,
+    weights: Option<WeightsSetting>,
+    frequency_cap: Option<u32>,
+    victims_cap: Option<u32>,
+    serial_years: Option<u32>,
+    /// A force's own harm table: CSV (`key,weight`), read beside the rules file.
+    harm_csv: Option<String>,
+    harm_source: Option<String>,
+    harm_cap: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecencySetting {
+    bands: Option<Vec<(u32, f64)>>,
+    half_life_days: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightsSetting {
+    recency: f64,
+    frequency: f64,
+    gravity: f64,
+    victims: f64,
 }
 
 #[derive(Deserialize, Default)]
@@ -110,14 +148,20 @@ struct TermDates {
 }
 
 /// Reads a rules file over Vigil's defaults. `areas` are the force's areas (empty: any).
+/// A harm table it names (`cohort.harm_csv`) is read relative to the file's folder.
 pub fn load(path: &std::path::Path, areas: &[Lpa]) -> Result<ClockRules, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read the rules file: {e}", path.display()))?;
-    parse(&text, areas).map_err(|e| format!("{}: {e}", path.display()))
+    let folder = path.parent().unwrap_or(std::path::Path::new("."));
+    parse_in(&text, areas, folder).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Reads rules from JSON text over Vigil's defaults.
 pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
+    parse_in(text, areas, std::path::Path::new("."))
+}
+
+fn parse_in(text: &str, areas: &[Lpa], folder: &std::path::Path) -> Result<ClockRules, String> {
     let file: RulesFile = serde_json::from_str(text)
         .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
     let mut rules = ClockRules::default();
@@ -371,7 +415,96 @@ pub fn parse(text: &str, areas: &[Lpa]) -> Result<ClockRules, String> {
             rules.schools.insert(area(&field, name)?, cal);
         }
     }
+    cohort(&file.cohort, &mut rules.cohort, folder)?;
     Ok(rules)
+}
+
+/// The cohort settings over Vigil's defaults, checked as a whole.
+fn cohort(
+    c: &Cohort,
+    into: &mut vigil_domain::tasks::CohortRules,
+    folder: &std::path::Path,
+) -> Result<(), String> {
+    use vigil_domain::cohort::{HarmTable, Recency, Weights};
+    if let Some(v) = c.every_days {
+        if !(1..=92).contains(&v) {
+            return Err(format!(
+                "cohort.every_days: {v} is out of range; give 1 to 92"
+            ));
+        }
+        into.every_days = v;
+    }
+    if let Some(v) = c.review_days {
+        if !(1..=365).contains(&v) {
+            return Err(format!(
+                "cohort.review_days: {v} is out of range; give 1 to 365"
+            ));
+        }
+        into.review_days = v;
+    }
+    if let Some(d) = &c.first_run {
+        into.first_run = parse_date(d).map_err(|e| format!("cohort.first_run: {e}"))?;
+    }
+    let cfg = &mut into.config;
+    if let Some(v) = c.size {
+        cfg.size = v;
+    }
+    if let Some(v) = c.lookback_days {
+        cfg.lookback_days = v;
+    }
+    if let Some(r) = &c.recency {
+        cfg.recency = match (&r.bands, r.half_life_days) {
+            (Some(b), None) => Recency::Bands(b.clone()),
+            (None, Some(h)) => Recency::HalfLife(h),
+            _ => {
+                return Err(
+                    "cohort.recency: give either bands ([[days, value], …]) or half_life_days"
+                        .into(),
+                );
+            }
+        };
+    }
+    if let Some(w) = &c.weights {
+        cfg.weights = Weights {
+            recency: w.recency,
+            frequency: w.frequency,
+            gravity: w.gravity,
+            victims: w.victims,
+        };
+    }
+    if let Some(v) = c.frequency_cap {
+        cfg.frequency_cap = v;
+    }
+    if let Some(v) = c.victims_cap {
+        cfg.victims_cap = v;
+    }
+    if let Some(v) = c.serial_years {
+        cfg.serial_years = v;
+    }
+    match (&c.harm_csv, &c.harm_source) {
+        (Some(file), source) => {
+            let path = folder.join(file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cohort.harm_csv: {} cannot be read: {e}", path.display()))?;
+            cfg.harm = HarmTable::from_csv(
+                &text,
+                source.as_deref().unwrap_or(""),
+                c.harm_cap.unwrap_or(cfg.harm.cap),
+            )
+            .map_err(|e| format!("cohort.harm_csv ({}): {e}", path.display()))?;
+        }
+        (None, Some(_)) => {
+            return Err(
+                "cohort.harm_source: it names the source of harm_csv; give the CSV too".into(),
+            );
+        }
+        (None, None) => {
+            if let Some(cap) = c.harm_cap {
+                cfg.harm.cap = cap;
+            }
+        }
+    }
+    cfg.check().map_err(|e| format!("cohort.{e}"))
 }
 
 #[cfg(test)]

@@ -68,6 +68,9 @@ are imported and the bad ones are written to a rejects file with their reasons."
     /// MARAC: the SafeLives return.
     #[command(subcommand)]
     Marac(commands::marac::MaracCommand),
+    /// The perpetrator cohort, the acute victim cohort and the serial perpetrators, as of a day.
+    #[command(subcommand)]
+    Cohort(commands::cohort::CohortCommand),
     /// Screens over the whole history: Clare's Law right to know.
     #[command(subcommand)]
     Screen(commands::screen::ScreenCommand),
@@ -138,6 +141,7 @@ fn main() -> ExitCode {
             Command::Report(args) => commands::report::run(&cli.db, args).await,
             Command::User(command) => commands::user::run(&cli.db, command).await,
             Command::Marac(command) => commands::marac::run(&cli.db, command).await,
+            Command::Cohort(command) => commands::cohort::run(&cli.db, command).await,
             Command::Screen(command) => commands::screen::run(&cli.db, command).await,
             Command::Audit(args) => commands::user::audit(&cli.db, args).await,
             Command::Serve(args) => commands::serve::run(&cli.db, args).await,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod cohort;
 pub mod copy;
 pub mod demo;
 pub mod export;

@@ -189,7 +189,11 @@ fn right_to_ask_from_contact_to_disclosure_and_right_to_know_from_a_case() {
     assert_eq!(v["decision"], "withdrawn");
     // The CRU's list shows each stage's timeliness: both applications were contacted.
     let list = http(&srv.addr, "GET", "/disclosures", Some(&page), None);
-    let stages = list.body.split("Timeliness by stage").nth(1).expect("the stage table");
+    let stages = list
+        .body
+        .split("Timeliness by stage")
+        .nth(1)
+        .expect("the stage table");
     let contact = stages
         .split("Initial contact and risk screen")
         .nth(1)
