@@ -21,8 +21,11 @@
 //! The score is 100 × (wR·R + wF·F + wG·G + wV·V) ÷ (wR + wF + wG + wV). Ties break by the
 //! latest incident (more recent first), then by person reference.
 
+use crate::access::Username;
 use crate::records::OffenceGroup;
-use crate::time::{Date, Duration};
+use crate::time::{Date, DateTime, Duration};
+use crate::vocabulary::vocabulary;
+use crate::{Lpa, PersonId, ValueError};
 use std::collections::BTreeMap;
 
 /// How recency scores the days since the latest incident.
@@ -471,6 +474,357 @@ pub fn is_serial<'a>(
     false
 }
 
+vocabulary! {
+    /// Which cohort.
+    pub enum CohortKind ("cohort") {
+        Perpetrator = "perpetrator",
+        Victim = "victim",
+    }
+}
+
+vocabulary! {
+    /// How a person moved between one run and the one before it.
+    pub enum Movement ("movement") {
+        Entered = "entered",
+        Stayed = "stayed",
+        Left = "left",
+    }
+}
+
+vocabulary! {
+    /// What an owner did about a cohort member.
+    pub enum ActionKind ("cohort action") {
+        /// The planned review (sets the next one).
+        Review = "review",
+        /// A referral to a perpetrator programme.
+        ProgrammeReferral = "programme_referral",
+        /// Disruption (arrest for another offence, a warrant, a search).
+        Disruption = "disruption",
+        /// A protective order applied for.
+        OrderApplied = "order_applied",
+        /// An attempt to contact a victim (the acute victim cohort), made or not.
+        ContactAttempt = "contact_attempt",
+        /// Anything else done, said in words.
+        Other = "other",
+    }
+}
+
+impl ActionKind {
+    pub fn words(self) -> &'static str {
+        match self {
+            ActionKind::Review => "Review",
+            ActionKind::ProgrammeReferral => "Perpetrator programme referral",
+            ActionKind::Disruption => "Disruption",
+            ActionKind::OrderApplied => "Order applied for",
+            ActionKind::ContactAttempt => "Contact attempt",
+            ActionKind::Other => "Other action",
+        }
+    }
+}
+
+/// Who sees a cohort: the perpetrator cohort is the analysts' and the DAIT's (integrated
+/// offender management works from it); the acute victim cohort the analysts', the CRU's
+/// and the DAIT sergeants'.
+pub fn may_view(role: crate::access::Role, kind: CohortKind) -> bool {
+    use crate::access::Role as R;
+    match kind {
+        CohortKind::Perpetrator => {
+            matches!(role, R::Analyst | R::DaitSergeant | R::DaitInvestigator)
+        }
+        CohortKind::Victim => matches!(role, R::Analyst | R::CruOfficer | R::DaitSergeant),
+    }
+}
+
+/// Who runs a cohort now and allocates its members: analysts, and the DAIT sergeants (the
+/// perpetrator cohort) or the CRU (the acute victim cohort).
+pub fn may_manage(role: crate::access::Role, kind: CohortKind) -> bool {
+    use crate::access::Role as R;
+    match kind {
+        CohortKind::Perpetrator => matches!(role, R::Analyst | R::DaitSergeant),
+        CohortKind::Victim => matches!(role, R::Analyst | R::CruOfficer),
+    }
+}
+
+/// Who may own a member: an officer who sees the cohort, not an analyst.
+pub fn may_own(role: crate::access::Role, kind: CohortKind) -> bool {
+    may_view(role, kind) && role != crate::access::Role::Analyst
+}
+
+/// One person in a stored run: their rank (none for one who left), score and parts, and
+/// how they moved since the run before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunMember {
+    pub person_id: PersonId,
+    pub rank: Option<u32>,
+    pub movement: Movement,
+    pub previous_rank: Option<u32>,
+    pub score: f64,
+    pub r: f64,
+    pub f: f64,
+    pub g: f64,
+    pub v: f64,
+    pub incidents: u32,
+    pub victims: u32,
+    pub last_incident: Option<Date>,
+    pub serial: bool,
+    pub reasons: String,
+}
+
+impl RunMember {
+    /// The movement in words: "entered", "stayed, up 2", "left".
+    pub fn change(&self) -> String {
+        match (self.movement, self.rank, self.previous_rank) {
+            (Movement::Stayed, Some(now), Some(before)) if now < before => {
+                format!("stayed, up {}", before - now)
+            }
+            (Movement::Stayed, Some(now), Some(before)) if now > before => {
+                format!("stayed, down {}", now - before)
+            }
+            (m, _, _) => m.as_str().to_owned(),
+        }
+    }
+}
+
+/// A cohort run as stored: which cohort, area and day, who ran it, the configuration it
+/// used (as text), and its members — those in it, and those who left since the run before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Given by the store (0 before it is saved).
+    pub id: i64,
+    pub kind: CohortKind,
+    pub lpa: Lpa,
+    pub as_of: Date,
+    pub run_at: DateTime,
+    /// The user who ran it, or `schedule`.
+    pub run_by: String,
+    pub configuration: String,
+    pub members: Vec<RunMember>,
+}
+
+impl Run {
+    /// Those in the cohort, by rank.
+    pub fn in_cohort(&self) -> impl Iterator<Item = &RunMember> {
+        self.members.iter().filter(|m| m.rank.is_some())
+    }
+}
+
+/// Marks each ranked member entered or stayed against `previous` (the area's run before),
+/// and adds those who left: each with `now_of`'s score for them (their score on exit), or
+/// the one they had before when they no longer score at all.
+pub fn movements(
+    previous: Option<&Run>,
+    mut ranked: Vec<RunMember>,
+    now_of: impl Fn(&PersonId) -> Option<RunMember>,
+) -> Vec<RunMember> {
+    let before: BTreeMap<&PersonId, u32> = previous
+        .map(|p| {
+            p.members
+                .iter()
+                .filter_map(|m| Some((&m.person_id, m.rank?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    for m in &mut ranked {
+        m.previous_rank = before.get(&m.person_id).copied();
+        m.movement = if m.previous_rank.is_some() {
+            Movement::Stayed
+        } else {
+            Movement::Entered
+        };
+    }
+    let here: std::collections::BTreeSet<PersonId> =
+        ranked.iter().map(|m| m.person_id.clone()).collect();
+    let mut left: Vec<RunMember> = before
+        .iter()
+        .filter(|(p, _)| !here.contains(**p))
+        .map(|(p, rank)| {
+            let old = previous
+                .and_then(|r| r.members.iter().find(|m| &m.person_id == *p))
+                .cloned();
+            let mut m = now_of(p).or(old).expect("a member of the run before");
+            m.rank = None;
+            m.previous_rank = Some(*rank);
+            m.movement = Movement::Left;
+            m
+        })
+        .collect();
+    left.sort_by_key(|m| m.previous_rank);
+    ranked.extend(left);
+    ranked
+}
+
+/// One thing an owner did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortAction {
+    pub at: DateTime,
+    pub by: Username,
+    pub kind: ActionKind,
+    /// What was done.
+    pub text: String,
+    /// What came of it (a contact attempt: reached or not; a referral: accepted…).
+    pub outcome: String,
+}
+
+/// A cohort member's owner: the officer, the plan, when it is next reviewed, and what
+/// was done. One per cohort, area and person; it outlives the runs (a person who leaves
+/// keeps their record until it is closed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    pub kind: CohortKind,
+    pub lpa: Lpa,
+    pub person_id: PersonId,
+    pub owner: Username,
+    pub plan: String,
+    pub allocated_at: DateTime,
+    pub allocated_by: Username,
+    pub next_review: Date,
+    /// Closed: when, by whom, why.
+    pub closed: Option<(DateTime, Username, String)>,
+    pub actions: Vec<CohortAction>,
+}
+
+impl Allocation {
+    /// The key the store keeps it under.
+    pub fn key(&self) -> String {
+        allocation_key(self.kind, &self.lpa, &self.person_id)
+    }
+
+    /// A new allocation, checked: the plan said in words, the first review within the
+    /// review period and not in the past.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        kind: CohortKind,
+        lpa: Lpa,
+        person_id: PersonId,
+        owner: Username,
+        plan: &str,
+        next_review: Date,
+        by: &Username,
+        now: DateTime,
+        review_days: i64,
+    ) -> Result<Allocation, (&'static str, ValueError)> {
+        let plan = words("plan", plan, 10, "say what the plan is")?;
+        check_review(next_review, now.date(), review_days)?;
+        Ok(Allocation {
+            kind,
+            lpa,
+            person_id,
+            owner,
+            plan,
+            allocated_at: now,
+            allocated_by: by.clone(),
+            next_review,
+            closed: None,
+            actions: Vec::new(),
+        })
+    }
+
+    /// After `action` by `by` at `now`: a review sets the next one (given, or
+    /// `review_days` on); a closed allocation takes no more.
+    pub fn record(
+        &self,
+        kind: ActionKind,
+        text: &str,
+        outcome: &str,
+        next_review: Option<Date>,
+        by: &Username,
+        now: DateTime,
+        review_days: i64,
+    ) -> Result<Allocation, (&'static str, ValueError)> {
+        if self.closed.is_some() {
+            return Err(("action", ValueError::new("the allocation is closed")));
+        }
+        let text = words("text", text, 5, "say what was done")?;
+        let outcome = if outcome.trim().is_empty() {
+            String::new()
+        } else {
+            words("outcome", outcome, 2, "say what came of it")?
+        };
+        let mut a = self.clone();
+        if kind == ActionKind::Review {
+            let next = next_review.unwrap_or(now.date() + Duration::days(review_days));
+            check_review(next, now.date(), review_days)?;
+            a.next_review = next;
+        } else if next_review.is_some() {
+            return Err((
+                "next_review",
+                ValueError::new("only a review sets the next review"),
+            ));
+        }
+        a.actions.push(CohortAction {
+            at: now,
+            by: by.clone(),
+            kind,
+            text,
+            outcome,
+        });
+        Ok(a)
+    }
+
+    /// Closed with a reason (left the cohort and the plan is done, moved away…).
+    pub fn close(
+        &self,
+        reason: &str,
+        by: &Username,
+        now: DateTime,
+    ) -> Result<Allocation, (&'static str, ValueError)> {
+        if self.closed.is_some() {
+            return Err((
+                "action",
+                ValueError::new("the allocation is already closed"),
+            ));
+        }
+        let reason = words("reason", reason, 10, "say why it is closed")?;
+        let mut a = self.clone();
+        a.closed = Some((now, by.clone(), reason));
+        Ok(a)
+    }
+
+    /// Whether the review is due by the end of `today`.
+    pub fn review_due(&self, today: Date) -> bool {
+        self.closed.is_none() && self.next_review <= today
+    }
+}
+
+/// The store's key of an allocation.
+pub fn allocation_key(kind: CohortKind, lpa: &Lpa, person: &PersonId) -> String {
+    format!("{}|{}|{}", kind.as_str(), lpa.as_str(), person.as_str())
+}
+
+fn check_review(
+    next: Date,
+    today: Date,
+    review_days: i64,
+) -> Result<(), (&'static str, ValueError)> {
+    if next < today || next > today + Duration::days(review_days.max(1) * 4) {
+        return Err((
+            "next_review",
+            ValueError::new(format!(
+                "the next review is from today to {} days ahead",
+                review_days.max(1) * 4
+            )),
+        ));
+    }
+    Ok(())
+}
+
+fn words(
+    field: &'static str,
+    raw: &str,
+    min: usize,
+    what: &str,
+) -> Result<String, (&'static str, ValueError)> {
+    let v = raw.trim();
+    if v.chars().count() < min {
+        return Err((
+            field,
+            ValueError::new(format!("{what} (at least {min} characters)")),
+        ));
+    }
+    crate::text::check_free_text(v, 4000, true).map_err(|e| (field, e))?;
+    Ok(v.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,6 +923,157 @@ mod tests {
         assert!(e.contains("lookback_days"), "{e}");
         let e = CohortConfig::from_text("colour=blue\n").unwrap_err();
         assert!(e.contains("colour"), "{e}");
+    }
+
+    fn member(id: &str, rank: u32, score: f64) -> RunMember {
+        RunMember {
+            person_id: PersonId::parse(id).unwrap(),
+            rank: Some(rank),
+            movement: Movement::Entered,
+            previous_rank: None,
+            score,
+            r: 0.0,
+            f: 0.0,
+            g: 0.0,
+            v: 0.0,
+            incidents: 1,
+            victims: 1,
+            last_incident: None,
+            serial: false,
+            reasons: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_run_says_who_entered_stayed_and_left_with_their_score_on_exit() {
+        let first = Run {
+            id: 1,
+            kind: CohortKind::Perpetrator,
+            lpa: Lpa::parse("North").unwrap(),
+            as_of: d("2019-08-19"),
+            run_at: d("2019-08-19").and_hms_opt(6, 0, 0).unwrap(),
+            run_by: "schedule".into(),
+            configuration: String::new(),
+            members: movements(
+                None,
+                vec![member("P1", 1, 80.0), member("P2", 2, 60.0)],
+                |_| None,
+            ),
+        };
+        assert!(
+            first
+                .members
+                .iter()
+                .all(|m| m.movement == Movement::Entered)
+        );
+        let now = movements(
+            Some(&first),
+            vec![member("P2", 1, 70.0), member("P3", 2, 65.0)],
+            |p| (p.as_str() == "P1").then(|| member("P1", 9, 20.0)),
+        );
+        let by = |id: &str| now.iter().find(|m| m.person_id.as_str() == id).unwrap();
+        assert_eq!(by("P2").movement, Movement::Stayed);
+        assert_eq!(by("P2").change(), "stayed, up 1");
+        assert_eq!(by("P3").movement, Movement::Entered);
+        let p1 = by("P1");
+        assert_eq!(
+            (p1.movement, p1.rank, p1.previous_rank),
+            (Movement::Left, None, Some(1))
+        );
+        assert_eq!(p1.score, 20.0, "the score on exit");
+    }
+
+    #[test]
+    fn an_owner_s_reviews_and_actions() {
+        let at = |s: &str| crate::time::parse_datetime(s).unwrap();
+        let analyst = Username::parse("analyst").unwrap();
+        let dc = Username::parse("dc.khan").unwrap();
+        let now = at("2019-09-02T10:00:00");
+        let e = Allocation::new(
+            CohortKind::Perpetrator,
+            Lpa::parse("North").unwrap(),
+            PersonId::parse("P2").unwrap(),
+            dc.clone(),
+            "short",
+            d("2019-09-16"),
+            &analyst,
+            now,
+            14,
+        )
+        .unwrap_err();
+        assert_eq!(e.0, "plan");
+        let e = Allocation::new(
+            CohortKind::Perpetrator,
+            Lpa::parse("North").unwrap(),
+            PersonId::parse("P2").unwrap(),
+            dc.clone(),
+            "Refer to the Drive programme; disrupt",
+            d("2019-08-01"),
+            &analyst,
+            now,
+            14,
+        )
+        .unwrap_err();
+        assert_eq!(e.0, "next_review", "not in the past");
+        let a = Allocation::new(
+            CohortKind::Perpetrator,
+            Lpa::parse("North").unwrap(),
+            PersonId::parse("P2").unwrap(),
+            dc.clone(),
+            "Refer to the Drive programme; disrupt",
+            d("2019-09-16"),
+            &analyst,
+            now,
+            14,
+        )
+        .unwrap();
+        assert_eq!(a.key(), "perpetrator|North|P2");
+        assert!(!a.review_due(d("2019-09-15")) && a.review_due(d("2019-09-16")));
+        let later = at("2019-09-16T11:00:00");
+        let a = a
+            .record(
+                ActionKind::Review,
+                "Reviewed with the DAIT sergeant",
+                "",
+                None,
+                &dc,
+                later,
+                14,
+            )
+            .unwrap();
+        assert_eq!(a.next_review, d("2019-09-30"), "14 days on");
+        assert!(
+            a.record(
+                ActionKind::Disruption,
+                "Warrant executed",
+                "",
+                Some(d("2019-09-20")),
+                &dc,
+                later,
+                14
+            )
+            .is_err(),
+            "only a review sets the next review"
+        );
+        let a = a
+            .close("Left the cohort; plan complete", &dc, later)
+            .unwrap();
+        assert!(
+            !a.review_due(d("2019-12-01")),
+            "a closed allocation is not due"
+        );
+        assert!(
+            a.record(
+                ActionKind::Other,
+                "More work done",
+                "",
+                None,
+                &dc,
+                later,
+                14
+            )
+            .is_err()
+        );
     }
 
     #[test]

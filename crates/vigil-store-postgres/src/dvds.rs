@@ -15,7 +15,7 @@ pub(crate) const TABLE: Table<Application> = Table {
     cols: cc::DVDS_APPLICATIONS,
     read: |c| rows::dvds(c),
     values: rows::dvds_values,
-    key: |a| a.id.as_str(),
+    key: |a| a.id.to_string(),
 };
 
 pub async fn list(pool: &PgPool, q: &vigil_store::DvdsQuery) -> StoreResult<Vec<Application>> {

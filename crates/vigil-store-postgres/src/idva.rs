@@ -14,7 +14,7 @@ pub(crate) const TABLE: Table<IdvaCase> = Table {
     read: |c| rows::idva_case(c),
     values: rows::idva_case_values,
     key_column: "referral_id",
-    key: |c| c.referral_id.as_str(),
+    key: |c| c.referral_id.to_string(),
 };
 
 pub async fn caseload(

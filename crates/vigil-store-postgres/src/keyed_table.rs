@@ -19,7 +19,7 @@ pub(crate) struct Table<R> {
     pub cols: &'static [&'static str],
     pub read: for<'a> fn(&mut Cols<'a>) -> StoreResult<R>,
     pub values: fn(&mut JsonRows, &R),
-    pub key: fn(&R) -> &str,
+    pub key: fn(&R) -> String,
 }
 
 impl<R: Clone> Table<R> {
@@ -78,7 +78,7 @@ impl<R: Clone> Table<R> {
                 self.name, self.key_column
             )))
             .bind(v.version)
-            .bind((self.key)(&v.record))
+            .bind(&(self.key)(&v.record))
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
@@ -110,7 +110,8 @@ impl<R: Clone> Table<R> {
         c: &R,
         expected: Option<i64>,
     ) -> StoreResult<i64> {
-        let id = (self.key)(c);
+        let key = (self.key)(c);
+        let id = key.as_str();
         let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT version FROM {} WHERE {} = $1 FOR UPDATE",
             self.name, self.key_column

@@ -73,6 +73,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "A DAPO breach names the case made for its offence",
         sql: include_str!("../migrations/0013_breach_case.sql"),
     },
+    Migration {
+        version: 14,
+        description: "The perpetrator and acute victim cohorts: runs, members, owners and their actions",
+        sql: include_str!("../migrations/0014_cohorts.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -486,6 +486,7 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
     let research = crate::meetings::research(&mut *tx, None).await?;
     let actions = crate::meetings::actions(&mut *tx, &vigil_store::ActionQuery::default()).await?;
     let marac = crate::marac_record::record(&mut tx, None).await?;
+    let (cohort_runs, cohort_allocations) = crate::cohorts::all(&mut tx).await?;
     tx.commit().await.map_err(backend)?;
     Ok(vigil_store::Casework {
         states,
@@ -503,6 +504,8 @@ pub async fn casework(pool: &SqlitePool) -> StoreResult<vigil_store::Casework> {
         notices,
         research,
         marac,
+        cohort_runs,
+        cohort_allocations,
     })
 }
 
@@ -578,6 +581,7 @@ pub async fn add_casework(
     crate::dvds::TABLE.put(&mut *conn, &work.dvds).await?;
     crate::notices::put(&mut *conn, &work.notices).await?;
     crate::marac_record::put(&mut *conn, &work.marac).await?;
+    crate::cohorts::put(&mut *conn, &work.cohort_runs, &work.cohort_allocations).await?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@ pub(crate) struct Table<R> {
     pub cols: &'static [&'static str],
     pub read: for<'a> fn(&mut Cols<'a>) -> StoreResult<R>,
     pub values: fn(&mut Values, &R),
-    pub key: fn(&R) -> &str,
+    pub key: fn(&R) -> String,
 }
 
 impl<R: Clone> Table<R> {
@@ -81,7 +81,7 @@ impl<R: Clone> Table<R> {
             )?;
         }
         for v in all {
-            self.set_version(&mut *conn, (self.key)(&v.record), v.version)
+            self.set_version(&mut *conn, &(self.key)(&v.record), v.version)
                 .await?;
         }
         Ok(())
@@ -129,7 +129,8 @@ impl<R: Clone> Table<R> {
         c: &R,
         expected: Option<i64>,
     ) -> StoreResult<i64> {
-        let id = (self.key)(c);
+        let key = (self.key)(c);
+        let id = key.as_str();
         let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT version FROM {} WHERE {} = ?1",
             self.name, self.key_column

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod casework;
+mod cohorts;
 mod dvds;
 mod idva;
 mod import;
@@ -498,6 +499,59 @@ impl Store for SqliteStore {
         q: &vigil_store::NoticeQuery,
     ) -> StoreResult<Vec<vigil_domain::protective::NoticeCase>> {
         notices::list(&self.pool, q).await
+    }
+
+    async fn save_cohort_run(
+        &self,
+        run: &vigil_domain::cohort::Run,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64> {
+        cohorts::save_run(&self.pool, run, audit).await
+    }
+
+    async fn cohort_runs(
+        &self,
+        kind: vigil_domain::cohort::CohortKind,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> StoreResult<Vec<vigil_domain::cohort::Run>> {
+        cohorts::runs(&self.pool, kind, lpa, limit).await
+    }
+
+    async fn cohort_run(&self, id: i64) -> StoreResult<Option<vigil_domain::cohort::Run>> {
+        cohorts::run(&self.pool, id).await
+    }
+
+    async fn cohort_history(
+        &self,
+        kind: vigil_domain::cohort::CohortKind,
+        lpa: &vigil_domain::Lpa,
+        person: &vigil_domain::PersonId,
+    ) -> StoreResult<Vec<(vigil_domain::time::Date, vigil_domain::cohort::RunMember)>> {
+        cohorts::history(&self.pool, kind, lpa, person).await
+    }
+
+    async fn cohort_allocation(
+        &self,
+        key: &str,
+    ) -> StoreResult<Option<vigil_store::Versioned<vigil_domain::cohort::Allocation>>> {
+        cohorts::allocation(&self.pool, key).await
+    }
+
+    async fn save_cohort_allocation(
+        &self,
+        a: &vigil_domain::cohort::Allocation,
+        expected_version: Option<i64>,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64> {
+        cohorts::save_allocation(&self.pool, a, expected_version, audit).await
+    }
+
+    async fn cohort_allocations(
+        &self,
+        q: &vigil_store::AllocationQuery,
+    ) -> StoreResult<Vec<vigil_domain::cohort::Allocation>> {
+        cohorts::allocations(&self.pool, q).await
     }
 
     async fn dvds_application(

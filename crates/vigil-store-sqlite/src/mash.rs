@@ -14,7 +14,7 @@ pub(crate) const TABLE: Table<MashCase> = Table {
     read: |c| rows::mash_case(c),
     values: rows::mash_case_values,
     key_column: "referral_id",
-    key: |c| c.referral_id.as_str(),
+    key: |c| c.referral_id.to_string(),
 };
 
 pub async fn list(pool: &SqlitePool, q: &vigil_store::MashQuery) -> StoreResult<Vec<MashCase>> {

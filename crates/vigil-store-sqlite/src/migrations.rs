@@ -107,6 +107,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "A DAPO breach names the case made for its offence",
         sql: include_str!("../migrations/0020_breach_case.sql"),
     },
+    Migration {
+        version: 21,
+        description: "The perpetrator and acute victim cohorts: runs, members, owners and their actions",
+        sql: include_str!("../migrations/0021_cohorts.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -16,7 +16,7 @@ pub(crate) const TABLE: Table<NoticeCase> = Table {
     cols: cc::PROTECTIVE_NOTICES,
     read: |c| rows::notice(c),
     values: rows::notice_values,
-    key: |c| c.id.as_str(),
+    key: |c| c.id.to_string(),
 };
 
 async fn events(

@@ -401,7 +401,7 @@ pub struct SuspectItem {
 /// Every case's casework as `vigil copy` moves it: live states with their versions, every
 /// log entry in the order it was written, and the tasks. Read whole: casework is what
 /// officers wrote in Vigil, a small fraction of the imported records.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Casework {
     pub states: Vec<Versioned<vigil_domain::casework::CaseState>>,
     pub log: Vec<(vigil_domain::IncidentId, vigil_domain::casework::CaseEvent)>,
@@ -430,6 +430,10 @@ pub struct Casework {
     pub dvds: Vec<Versioned<vigil_domain::dvds::Application>>,
     /// Protective notices worked in Vigil, with versions (their events on them).
     pub notices: Vec<Versioned<vigil_domain::protective::NoticeCase>>,
+    /// Cohort runs with their members.
+    pub cohort_runs: Vec<vigil_domain::cohort::Run>,
+    /// Cohort members' owners, with versions (their actions on them).
+    pub cohort_allocations: Vec<Versioned<vigil_domain::cohort::Allocation>>,
 }
 
 /// Which protective notices to list.
@@ -442,6 +446,17 @@ pub struct NoticeQuery {
     pub lpa: Option<vigil_domain::Lpa>,
     /// About this person, as the subject or the protected person.
     pub person: Option<PersonId>,
+}
+
+/// Which cohort allocations to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AllocationQuery {
+    pub kind: Option<vigil_domain::cohort::CohortKind>,
+    pub lpa: Option<vigil_domain::Lpa>,
+    /// Held by this officer (their work list).
+    pub owner: Option<Username>,
+    /// Not closed.
+    pub open_only: bool,
 }
 
 /// Which Clare's Law applications to list.
@@ -900,6 +915,54 @@ pub trait Store: Send + Sync {
         &self,
         q: &NoticeQuery,
     ) -> StoreResult<Vec<vigil_domain::protective::NoticeCase>>;
+
+    /// Saves a cohort run and its members, audited in the same transaction; returns the
+    /// run's id.
+    async fn save_cohort_run(
+        &self,
+        run: &vigil_domain::cohort::Run,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64>;
+
+    /// A cohort's runs (in one area, or all), newest first, without their members.
+    async fn cohort_runs(
+        &self,
+        kind: vigil_domain::cohort::CohortKind,
+        lpa: Option<&vigil_domain::Lpa>,
+        limit: u32,
+    ) -> StoreResult<Vec<vigil_domain::cohort::Run>>;
+
+    /// One run with its members (those in it by rank, then those who left).
+    async fn cohort_run(&self, id: i64) -> StoreResult<Option<vigil_domain::cohort::Run>>;
+
+    /// A person's place in every run of a cohort in an area, oldest first: the run's day
+    /// and their row (the score over time).
+    async fn cohort_history(
+        &self,
+        kind: vigil_domain::cohort::CohortKind,
+        lpa: &vigil_domain::Lpa,
+        person: &PersonId,
+    ) -> StoreResult<Vec<(vigil_domain::time::Date, vigil_domain::cohort::RunMember)>>;
+
+    /// A cohort member's owner and what was done, with its version.
+    async fn cohort_allocation(
+        &self,
+        key: &str,
+    ) -> StoreResult<Option<Versioned<vigil_domain::cohort::Allocation>>>;
+
+    /// Saves an allocation (new when `expected_version` is `None`) with its actions.
+    async fn save_cohort_allocation(
+        &self,
+        a: &vigil_domain::cohort::Allocation,
+        expected_version: Option<i64>,
+        audit: &[AuditEntry],
+    ) -> StoreResult<i64>;
+
+    /// Allocations, each with its actions, by next review (at most 10,000).
+    async fn cohort_allocations(
+        &self,
+        q: &AllocationQuery,
+    ) -> StoreResult<Vec<vigil_domain::cohort::Allocation>>;
 
     /// A Clare's Law application worked in Vigil, with its version.
     async fn dvds_application(

@@ -715,6 +715,55 @@ pub mod casework_columns {
         "monitoring_months",
         "notified_at",
     ];
+    pub const COHORT_RUNS: &[&str] = &[
+        "run_id",
+        "kind",
+        "lpa",
+        "as_of",
+        "run_at",
+        "run_by",
+        "configuration",
+    ];
+    pub const COHORT_MEMBERS: &[&str] = &[
+        "run_id",
+        "person_id",
+        "rank",
+        "movement",
+        "previous_rank",
+        "score",
+        "r",
+        "f",
+        "g",
+        "v",
+        "incidents",
+        "victims",
+        "last_incident",
+        "serial",
+        "reasons",
+    ];
+    pub const COHORT_ALLOCATIONS: &[&str] = &[
+        "allocation_key",
+        "kind",
+        "lpa",
+        "person_id",
+        "owner",
+        "plan",
+        "allocated_at",
+        "allocated_by",
+        "next_review",
+        "closed_at",
+        "closed_by",
+        "closed_reason",
+    ];
+    pub const COHORT_ACTIONS: &[&str] = &[
+        "allocation_key",
+        "seq",
+        "at",
+        "by_user",
+        "kind",
+        "text",
+        "outcome",
+    ];
     pub const PROTECTIVE_EVENTS: &[&str] = &[
         "order_id",
         "seq",
@@ -2012,4 +2061,171 @@ pub fn research<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::marac_meeting:
         recorded_by: c.req(vigil_domain::access::Username::parse)?,
         recorded_at: c.datetime()?,
     })
+}
+
+// ----- cohorts -----
+
+/// A run's row (its members apart).
+pub fn cohort_run_values<V: Values>(b: &mut V, r: &vigil_domain::cohort::Run) {
+    b.int(r.id);
+    b.text(r.kind.as_str());
+    b.text(r.lpa.as_str());
+    b.date(r.as_of);
+    b.datetime(r.run_at);
+    b.text(&r.run_by);
+    b.text(&r.configuration);
+}
+
+pub fn cohort_run<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::cohort::Run> {
+    Ok(vigil_domain::cohort::Run {
+        id: c.opt_int()?.unwrap_or_default(),
+        kind: c.req(vigil_domain::cohort::CohortKind::parse)?,
+        lpa: c.req(Lpa::parse)?,
+        as_of: c.date()?,
+        run_at: c.datetime()?,
+        run_by: c.opt_string()?.unwrap_or_default(),
+        configuration: c.opt_string()?.unwrap_or_default(),
+        members: Vec::new(),
+    })
+}
+
+/// A member of a run, with the run's id.
+pub fn cohort_member_values<V: Values>(b: &mut V, m: &(i64, vigil_domain::cohort::RunMember)) {
+    let (run, m) = m;
+    b.int(*run);
+    b.text(m.person_id.as_str());
+    b.opt_int(m.rank.map(i64::from));
+    b.text(m.movement.as_str());
+    b.opt_int(m.previous_rank.map(i64::from));
+    for x in [m.score, m.r, m.f, m.g, m.v] {
+        b.real(x);
+    }
+    b.int(i64::from(m.incidents));
+    b.int(i64::from(m.victims));
+    b.opt_date(m.last_incident);
+    b.bool(m.serial);
+    b.text(&m.reasons);
+}
+
+pub fn cohort_member<C: Cells>(c: &mut C) -> StoreResult<(i64, vigil_domain::cohort::RunMember)> {
+    let run = c.opt_int()?.unwrap_or_default();
+    let count = |c: &mut C| -> StoreResult<u32> {
+        let n = c.opt_int()?.unwrap_or_default();
+        u32::try_from(n).map_err(|e| c.bad(e))
+    };
+    let person_id = c.req(PersonId::parse)?;
+    Ok((
+        run,
+        vigil_domain::cohort::RunMember {
+            person_id,
+            rank: c.opt_int()?.map(|n| n as u32),
+            movement: c.req(vigil_domain::cohort::Movement::parse)?,
+            previous_rank: c.opt_int()?.map(|n| n as u32),
+            score: c.real()?,
+            r: c.real()?,
+            f: c.real()?,
+            g: c.real()?,
+            v: c.real()?,
+            incidents: count(c)?,
+            victims: count(c)?,
+            last_incident: c.opt_date()?,
+            serial: c.bool()?,
+            reasons: c.opt_string()?.unwrap_or_default(),
+        },
+    ))
+}
+
+pub fn cohort_allocation_values<V: Values>(b: &mut V, a: &vigil_domain::cohort::Allocation) {
+    b.text(&a.key());
+    b.text(a.kind.as_str());
+    b.text(a.lpa.as_str());
+    b.text(a.person_id.as_str());
+    b.text(a.owner.as_str());
+    b.text(&a.plan);
+    b.datetime(a.allocated_at);
+    b.text(a.allocated_by.as_str());
+    b.date(a.next_review);
+    match &a.closed {
+        Some((at, by, why)) => {
+            b.datetime(*at);
+            b.text(by.as_str());
+            b.text(why);
+        }
+        None => {
+            b.null();
+            b.null();
+            b.null();
+        }
+    }
+}
+
+pub fn cohort_allocation<C: Cells>(c: &mut C) -> StoreResult<vigil_domain::cohort::Allocation> {
+    use vigil_domain::access::Username;
+    let _key = c.opt_string()?;
+    let kind = c.req(vigil_domain::cohort::CohortKind::parse)?;
+    let lpa = c.req(Lpa::parse)?;
+    let person_id = c.req(PersonId::parse)?;
+    let owner = c.req(Username::parse)?;
+    let plan = c.opt_string()?.unwrap_or_default();
+    let allocated_at = c.datetime()?;
+    let allocated_by = c.req(Username::parse)?;
+    let next_review = c.date()?;
+    let closed_at = c.opt_datetime()?;
+    let closed_by = c.opt(Username::parse)?;
+    let why = c.opt_string()?;
+    Ok(vigil_domain::cohort::Allocation {
+        kind,
+        lpa,
+        person_id,
+        owner,
+        plan,
+        allocated_at,
+        allocated_by,
+        next_review,
+        closed: match (closed_at, closed_by) {
+            (Some(at), Some(by)) => Some((at, by, why.unwrap_or_default())),
+            _ => None,
+        },
+        actions: Vec::new(),
+    })
+}
+
+/// An action with its allocation's key and its place in order.
+pub type CohortActionRow = (String, i64, vigil_domain::cohort::CohortAction);
+
+pub fn cohort_action_values<V: Values>(b: &mut V, row: &CohortActionRow) {
+    let (key, seq, a) = row;
+    b.text(key);
+    b.int(*seq);
+    b.datetime(a.at);
+    b.text(a.by.as_str());
+    b.text(a.kind.as_str());
+    b.text(&a.text);
+    b.text(&a.outcome);
+}
+
+pub fn cohort_action<C: Cells>(c: &mut C) -> StoreResult<CohortActionRow> {
+    let key = c.opt_string()?.unwrap_or_default();
+    let seq = c.opt_int()?.unwrap_or_default();
+    Ok((
+        key,
+        seq,
+        vigil_domain::cohort::CohortAction {
+            at: c.datetime()?,
+            by: c.req(vigil_domain::access::Username::parse)?,
+            kind: c.req(vigil_domain::cohort::ActionKind::parse)?,
+            text: c.opt_string()?.unwrap_or_default(),
+            outcome: c.opt_string()?.unwrap_or_default(),
+        },
+    ))
+}
+
+/// An allocation's actions as stored, in order.
+pub fn cohort_action_rows(a: &vigil_domain::cohort::Allocation) -> Vec<CohortActionRow> {
+    let key = a.key();
+    a.actions
+        .iter()
+        .enumerate()
+        .map(|(n, x)| (key.clone(), n as i64 + 1, x.clone()))
+        .collect()
 }

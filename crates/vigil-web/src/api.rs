@@ -1404,6 +1404,12 @@ fn routes() -> utoipa_axum::router::OpenApiRouter<Arc<App>> {
         .routes(routes!(crate::api_marac::mash_step))
         .routes(routes!(crate::api_work::idva_list))
         .routes(routes!(crate::api_work::idva_step))
+        .routes(routes!(crate::api_cohorts::cohort_run_get))
+        .routes(routes!(crate::api_cohorts::cohort_run_now))
+        .routes(routes!(crate::api_cohorts::cohort_member_get))
+        .routes(routes!(crate::api_cohorts::cohort_allocate))
+        .routes(routes!(crate::api_cohorts::cohort_record_action))
+        .routes(routes!(crate::api_cohorts::my_cohort_members))
 }
 
 /// The API under `/api/v1`, with its OpenAPI document at `/api/v1/openapi.json` and the

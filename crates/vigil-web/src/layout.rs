@@ -37,6 +37,12 @@ fn nav(s: &Session, current: &str) -> String {
     {
         items.push(("/marac/meetings".into(), "MARAC meetings"));
     }
+    if vigil_domain::cohort::CohortKind::ALL
+        .iter()
+        .any(|k| vigil_domain::cohort::may_view(role, *k))
+    {
+        items.push(("/cohorts".into(), "Cohorts"));
+    }
     if allows(role, Capability::Safeguard) {
         items.push(("/disclosures".into(), "Clare's Law"));
     }

@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod api;
+mod api_cohorts;
 mod api_dvds;
 mod api_marac;
 mod api_orders;
@@ -16,6 +17,7 @@ mod auth;
 mod case_work;
 mod cases;
 pub mod clock;
+mod cohorts;
 pub mod components;
 mod contact;
 mod dashboard;
@@ -115,6 +117,8 @@ pub struct ServeOptions {
     pub clock: Arc<dyn clock::Clock>,
     /// The force's clocks and limits (`--rules`, else Vigil's defaults).
     pub rules: vigil_domain::tasks::ClockRules,
+    /// Run the cohorts on their schedule (a server's job; off for a server run by tests).
+    pub schedule_cohorts: bool,
 }
 
 /// The application's routes. `lpas` is the force's list of areas (`Store::lpas`).
@@ -126,7 +130,18 @@ pub fn router(
     rules: vigil_domain::tasks::ClockRules,
     sign_ins: throttle::SignInThrottle,
 ) -> Router {
-    let app = Arc::new(App {
+    routes(new_app(store, secure_cookies, lpas, clock, rules, sign_ins))
+}
+
+fn new_app(
+    store: DynStore,
+    secure_cookies: bool,
+    lpas: Vec<vigil_domain::Lpa>,
+    clock: Arc<dyn clock::Clock>,
+    rules: vigil_domain::tasks::ClockRules,
+    sign_ins: throttle::SignInThrottle,
+) -> Arc<App> {
+    Arc::new(App {
         store,
         secure_cookies,
         lpas,
@@ -136,7 +151,26 @@ pub fn router(
         api_limit: throttle::ApiLimit::default(),
         clock,
         rules,
+    })
+}
+
+/// The cohorts' schedule, kept by the server: each area's runs that fall due (and any
+/// missed while it was down) are made at start and checked every ten minutes after.
+fn keep_cohort_schedule(app: Arc<App>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match service::scheduled_runs(&app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("cohorts: {n} scheduled run(s) made"),
+                Err(e) => tracing::error!("cohorts: the scheduled runs failed: {e:?}"),
+            }
+        }
     });
+}
+
+fn routes(app: Arc<App>) -> Router {
     Router::new()
         .merge(api::router())
         .route("/assets/{file}", get(assets))
@@ -189,6 +223,12 @@ pub fn router(
         .route("/disclosures/new", get(dvds::new_form))
         .route("/disclosures/{id}", get(dvds::one).post(dvds::step))
         .route("/cases/{id}/right-to-know", post(dvds::open_right_to_know))
+        .route("/cohorts", get(cohorts::list))
+        .route("/cohorts/run", post(cohorts::run_now))
+        .route(
+            "/cohorts/{kind}/{lpa}/{person}",
+            get(cohorts::member).post(cohorts::member_step),
+        )
         .route("/mash", get(mash::list))
         .route("/mash/{id}", get(mash::one).post(mash::step))
         .route("/idva", get(idva::list))
@@ -357,6 +397,7 @@ pub async fn serve(store: DynStore, opts: ServeOptions) -> Result<(), String> {
         opts.secure_cookies,
         opts.clock,
         opts.rules,
+        opts.schedule_cohorts,
         async {
             let interrupt = tokio::signal::ctrl_c();
             #[cfg(unix)]
@@ -392,6 +433,7 @@ pub async fn serve_on(
     secure_cookies: bool,
     clock: Arc<dyn clock::Clock>,
     rules: vigil_domain::tasks::ClockRules,
+    schedule_cohorts: bool,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     let lpas = store.lpas().await.map_err(|e| e.to_string())?;
@@ -413,10 +455,13 @@ pub async fn serve_on(
             sign_ins.failed(&name, a, at);
         }
     }
+    let app = new_app(store, secure_cookies, lpas, clock, rules, sign_ins);
+    if schedule_cohorts {
+        keep_cohort_schedule(app.clone());
+    }
     axum::serve(
         listener,
-        router(store, secure_cookies, lpas, clock, rules, sign_ins)
-            .into_make_service_with_connect_info::<SocketAddr>(),
+        routes(app).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(stop)
     .await

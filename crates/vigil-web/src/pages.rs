@@ -193,6 +193,7 @@ pub async fn home(State(app): State<Arc<App>>, SignedIn(s): SignedIn) -> Respons
     body.push_str(&crate::mash::work_section(&app, &s).await);
     body.push_str(&crate::dvds::work_section(&app, &s).await);
     body.push_str(&crate::orders::work_section(&app, &s).await);
+    body.push_str(&crate::cohorts::work_section(&app, &s).await);
     if allows(role, Capability::RecordIncident) {
         body.push_str(&format!(
             "{}{}",

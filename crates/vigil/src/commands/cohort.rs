@@ -214,7 +214,7 @@ async fn cohort(db: &str, args: Args, kind: Kind) -> Result<(), Failure> {
         .iter()
         .map(|r| {
             super::cli_audit(
-                "person.list",
+                "person.listed",
                 "person",
                 &r.person_id,
                 Some(format!("listed in the {what} of {} as of {as_of}", r.lpa)),
@@ -343,7 +343,7 @@ async fn serial(db: &str, args: SerialArgs) -> Result<(), Failure> {
         .iter()
         .map(|id| {
             super::cli_audit(
-                "person.list",
+                "person.listed",
                 "person",
                 id,
                 Some(format!("listed as a serial perpetrator as of {as_of}")),

@@ -158,6 +158,7 @@ pub async fn serve(
             secure_cookies: args.secure_cookies,
             clock,
             rules,
+            schedule_cohorts: true,
         },
     )
     .await

@@ -4,6 +4,7 @@
 pub mod api;
 mod authorisation;
 mod browser;
+mod cohorts;
 #[path = "../common/mod.rs"]
 mod common;
 mod concurrency;

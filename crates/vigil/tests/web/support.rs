@@ -219,6 +219,7 @@ fn start_with(
             false,
             server_clock,
             rules,
+            false,
             std::future::pending(),
         )
         .await;
