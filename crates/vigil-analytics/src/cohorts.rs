@@ -68,9 +68,10 @@ fn offence_words(s: &Snapshot, i: usize) -> String {
         })
 }
 
-/// The serial perpetrators as of `as_of`: suspects with two or more different victims of
-/// incidents reported in the `years` years to it (`vigil_domain::cohort::is_serial`'s
-/// window), anywhere in the force. Indexed by person.
+/// `serial_perpetrators(as_of t)`: suspects with two or more different victims of incidents
+/// reported in the three years to `t` (configurable), anywhere in the force: from the day
+/// after the date three years before `t`, to `t` (`vigil_domain::cohort::is_serial`'s
+/// window). Indexed by person.
 pub fn serial_perpetrators(s: &Snapshot, as_of: i32, years: u32) -> Vec<bool> {
     let from = day(vigil_domain::cohort::serial_window_start(
         date(as_of),
@@ -94,10 +95,18 @@ pub fn serial_perpetrators(s: &Snapshot, as_of: i32, years: u32) -> Vec<bool> {
 }
 
 /// `perpetrator_cohort(as_of t, lpa, n)`: every suspect with an incident in the area in the
-/// look-back (the `lookback_days` days to `t`, inclusive), scored by RFGV under `cfg`
-/// (`vigil_domain::cohort`) over their incidents and offences in the area, ranked (score,
-/// then the latest incident, then the reference). The caller keeps the first `n`; the rest
-/// are scored so that a person leaving the cohort has a score on exit.
+/// look-back (the `lookback_days` days to `t`, inclusive; 730 by default), scored by
+/// Recency, Frequency, Gravity and Victims over their incidents and offences in the area,
+/// ranked by score, then the latest incident, then the reference; the first `n` (20 by
+/// default) are the cohort. Each part is on an absolute scale from 0 to 1: R by bands of
+/// days since the latest incident (within 30 days 1, 90 days 0.75, 180 days 0.5, 365 days
+/// 0.25, else 0) or a half-life; F = incidents ÷ 10, at most 1; G = the summed harm of
+/// their offences (recorded in the look-back) ÷ the harm table's cap (1,000 by default), at
+/// most 1; V = different victims ÷ 3, at most 1. Score = 100 × (0.20 R + 0.30 F + 0.35 G +
+/// 0.15 V) with the default weights. Harm is Vigil's default table (offence groups weighted
+/// in the order of the ONS Crime Severity Score) or a force's CSV with its source; every
+/// setting is configuration (`docs/rules-file.md`) and is stored with each run. Those
+/// outside the first `n` are scored too, so a person who leaves has a score on exit.
 pub fn perpetrator_cohort(
     s: &Snapshot,
     as_of: i32,
@@ -211,15 +220,16 @@ pub struct AcuteVictim {
     pub last_day: i32,
 }
 
-/// `acute_victims(as_of t, lpa, n)`: victims ranked by their highest risk grade in the last
-/// 12 months (Vigil's reading of "highest current risk grade"), then incidents in the last
-/// 12 months, then recency, then id.
+/// `acute_victims(as_of t, lpa, n)`: victims of incidents in the area reported in the 365
+/// days to `t`, ranked by their highest risk grade among those incidents (Vigil's reading
+/// of "highest current risk grade"; an ungraded incident ranks below standard), then the
+/// number of those incidents (repeat victimisation), then the latest, then the reference.
 pub fn acute_victims(s: &Snapshot, as_of: i32, lpa: Option<u8>, n: usize) -> Vec<AcuteVictim> {
     let mut acc: HashMap<u32, AcuteVictim> = HashMap::new();
     let inc = &s.incidents;
     for i in 0..inc.day.len() {
         let d = inc.day[i];
-        if d > as_of || d < as_of - 365 || lpa.is_some_and(|l| l != inc.lpa[i]) {
+        if d > as_of || d <= as_of - 365 || lpa.is_some_and(|l| l != inc.lpa[i]) {
             continue;
         }
         let v = acc.entry(inc.victim[i]).or_insert(AcuteVictim {

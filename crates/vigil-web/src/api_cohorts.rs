@@ -215,8 +215,8 @@ pub async fn cohort_run_get(
 }
 
 /// Which area to run.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct RunInput {
     /// An area, or `all`.
     pub lpa: String,

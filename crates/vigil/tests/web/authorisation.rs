@@ -275,6 +275,52 @@ fn routes() -> Vec<Route> {
             expect: [404, 404, 404, 404, 400, 404, 404, 404, 400, 404],
         },
         Route {
+            // The perpetrator cohort is the analysts' and the DAIT's; the CRU is shown its
+            // victim cohort.
+            method: "GET",
+            path: "/cohorts",
+            json: None,
+            expect: [404, 404, 200, 200, 200, 200, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/cohorts?kind=victim",
+            json: None,
+            expect: [404, 404, 404, 200, 200, 200, 404, 404, 404, 404],
+        },
+        Route {
+            // A run names its cohort: a form without one is not found, whoever sends it.
+            method: "POST",
+            path: "/cohorts/run",
+            json: Some("form"),
+            expect: [404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/cohorts/perpetrator?lpa=North",
+            json: None,
+            expect: [403, 403, 200, 200, 403, 200, 403, 403, 403, 403],
+        },
+        Route {
+            method: "POST",
+            path: "/api/v1/cohorts/victim/runs",
+            json: Some("{}"),
+            expect: [403, 403, 403, 403, 422, 422, 403, 403, 403, 403],
+        },
+        Route {
+            // Nobody is in a cohort before its first run.
+            method: "POST",
+            path: "/api/v1/cohorts/perpetrator/North/P2/actions",
+            json: Some("{}"),
+            expect: [403, 403, 404, 404, 403, 404, 403, 403, 403, 403],
+        },
+        Route {
+            method: "GET",
+            path: "/api/v1/cohort-members/mine",
+            json: None,
+            expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
             method: "GET",
             path: "/notices",
             json: None,
