@@ -6,7 +6,11 @@
 pub fn markdown() -> String {
     // The measures, then the cohorts' definitions (the ranking rules; the perpetrator
     // score's own parts are described in `vigil_domain::cohort`).
-    let source = concat!(include_str!("measures.rs"), "\n", include_str!("cohorts.rs"));
+    let source = concat!(
+        include_str!("measures.rs"),
+        "\n",
+        include_str!("cohorts.rs")
+    );
     let mut out = String::from(
         "# The measures\n\nGenerated from the doc comments of \
 `crates/vigil-analytics/src/measures.rs` (`cargo test -p vigil-analytics` checks it; \

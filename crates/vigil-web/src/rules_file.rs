@@ -597,6 +597,23 @@ mod tests {
                 "is not a time",
             ),
             (
+                r#"{"cohort": {"weights": {"recency": 0, "frequency": 0, "gravity": 0, "victims": 0}}}"#,
+                "cohort.weights",
+            ),
+            (
+                r#"{"cohort": {"recency": {"bands": [[90, 1.0], [30, 0.5]]}}}"#,
+                "cohort.recency",
+            ),
+            (
+                r#"{"cohort": {"harm_source": "Cambridge"}}"#,
+                "cohort.harm_source",
+            ),
+            (
+                r#"{"cohort": {"harm_csv": "no-such-file.csv", "harm_source": "x"}}"#,
+                "cohort.harm_csv",
+            ),
+            (r#"{"cohort": {"every_days": 0}}"#, "cohort.every_days"),
+            (
                 r#"{"marac": {"by_area": {"Atlantis": {"visible_high_risk_yes_count": 17}}}}"#,
                 "marac.by_area.Atlantis: not one of the force's MARAC areas",
             ),
@@ -617,5 +634,35 @@ mod tests {
             let e = parse(text, &areas()).unwrap_err();
             assert!(e.contains(said), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn a_forces_cohort_settings_and_harm_table() {
+        let dir = std::env::temp_dir().join(format!("vigil-rules-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("harm.csv"), "key,weight\n8N,365\nsexual,2000\n").unwrap();
+        let rules_path = dir.join("rules.json");
+        std::fs::write(
+            &rules_path,
+            r#"{"cohort": {"every_days": 7, "size": 10, "recency": {"half_life_days": 60},
+                "weights": {"recency": 1, "frequency": 1, "gravity": 1, "victims": 1},
+                "harm_csv": "harm.csv", "harm_source": "Cambridge Crime Harm Index (force copy)", "harm_cap": 3650}}"#,
+        )
+        .unwrap();
+        let r = load(&rules_path, &areas()).unwrap();
+        let c = &r.cohort;
+        assert_eq!((c.every_days, c.config.size), (7, 10));
+        assert_eq!(
+            c.config.recency,
+            vigil_domain::cohort::Recency::HalfLife(60)
+        );
+        assert_eq!(c.config.harm.by_code["8N"], 365.0);
+        assert_eq!(c.config.harm.cap, 3650.0);
+        assert!(
+            c.config
+                .to_text()
+                .contains("harm.source=Cambridge Crime Harm Index (force copy)")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

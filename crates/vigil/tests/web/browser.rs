@@ -1076,6 +1076,50 @@ fn a_shift_with_every_clock_running() {
 
 /// Every page a role works from fits a 390-pixel-wide phone: nothing makes the page scroll
 /// sideways (wide tables stack their cells under one another on a narrow screen).
+/// The perpetrator cohort from the analyst's run to the owner's review: the analyst runs
+/// North's cohort, sees Bob Jones (a serial perpetrator) with his reasons, allocates him to
+/// a DAIT investigator, who finds the review on their home page and records it.
+#[test]
+fn a_cohort_run_allocation_and_review_in_a_browser() {
+    let (_one, srv, b) = flow();
+    b.sign_in("analyst");
+    b.go("/cohorts?kind=perpetrator&lpa=North");
+    assert!(b.text().contains("No run yet"), "{}", b.text());
+    b.assert_accessible("cohort before a run");
+    b.submit("form[action='/cohorts/run'] button");
+    let page = b.text();
+    assert!(page.contains("1 in the cohort"), "{page}");
+    assert!(page.contains("2 incidents in 24 months"), "{page}");
+    assert!(page.contains("Serial"), "{page}");
+    b.assert_accessible("cohort");
+    b.submit("a[href='/cohorts/perpetrator/North/P2']");
+    assert!(b.text().contains("No owner yet"), "{}", b.text());
+    b.assert_accessible("cohort member");
+    b.type_into("owner", "investigator");
+    b.type_into("plan", "Refer to the Drive perpetrator programme; disrupt");
+    b.type_into("next_review", "02/09/2019");
+    b.submit("button[type=submit]:not(.govuk-button--secondary)");
+    let page = b.text();
+    assert!(page.contains("Refer to the Drive perpetrator programme"), "{page}");
+    assert!(page.contains("Due"), "{page}");
+
+    b.sign_in("investigator");
+    b.go("/");
+    let home = b.text();
+    assert!(home.contains("Your cohort members"), "{home}");
+    assert!(home.contains("Review due"), "{home}");
+    b.submit("a[href='/cohorts/perpetrator/North/P2']");
+    b.assert_accessible("the owner's member page");
+    b.choose("action", "review");
+    b.type_into("text", "Reviewed: programme referral made, he attends on Monday");
+    b.submit("form[action='/cohorts/perpetrator/North/P2'] button");
+    let page = b.text();
+    assert!(page.contains("Reviewed: programme referral made"), "{page}");
+    assert!(page.contains("16 September 2019"), "the next review is 14 days on: {page}");
+    b.go("/");
+    assert!(!b.text().contains("Review due"), "{}", b.text());
+}
+
 #[test]
 fn pages_fit_a_phone_without_sideways_scrolling() {
     let (_one, _srv, b) = flow();
