@@ -452,6 +452,24 @@ pub fn serial_window_start(as_of: Date, years: u32) -> Date {
         + Duration::days(1)
 }
 
+/// The different victims of incidents in which the person was the suspect, reported from
+/// [`serial_window_start`] to `as_of` inclusive.
+pub fn serial_victims<'a>(
+    victims_by_day: impl IntoIterator<Item = (Date, &'a str)>,
+    as_of: Date,
+    years: u32,
+) -> usize {
+    let from = serial_window_start(as_of, years);
+    let mut seen: Vec<&str> = victims_by_day
+        .into_iter()
+        .filter(|(d, _)| *d >= from && *d <= as_of)
+        .map(|(_, v)| v)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
+}
+
 /// A serial perpetrator: two or more different victims of incidents in which the person
 /// was the suspect, reported from [`serial_window_start`] to `as_of` inclusive.
 pub fn is_serial<'a>(
@@ -459,19 +477,7 @@ pub fn is_serial<'a>(
     as_of: Date,
     years: u32,
 ) -> bool {
-    let from = serial_window_start(as_of, years);
-    let mut first: Option<&str> = None;
-    for (d, v) in victims_by_day {
-        if d < from || d > as_of {
-            continue;
-        }
-        match first {
-            None => first = Some(v),
-            Some(f) if f != v => return true,
-            _ => {}
-        }
-    }
-    false
+    serial_victims(victims_by_day, as_of, years) >= 2
 }
 
 vocabulary! {

@@ -522,6 +522,9 @@ pub struct RecordedDto {
     pub risk: Option<String>,
     pub routing: Option<RoutingDto>,
     pub actions_due: Vec<ActionDto>,
+    /// The suspect is a serial perpetrator: their different victims in the configured
+    /// years (3 by default); null when they are not one.
+    pub serial_suspect_victims: Option<usize>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -933,6 +936,7 @@ pub async fn record_incident(
             risk: r.grade.map(|g| g.to_string()),
             routing: r.routing.map(routing_dto),
             actions_due: actions_dto(&r.actions),
+            serial_suspect_victims: r.serial_suspect,
         }),
         Err(f) => from_failure(&s, f).into_response(),
     }

@@ -173,6 +173,17 @@ pub async fn case(
         "<span class=\"govuk-caption-l\">Case</span>{}",
         h1(id)
     ));
+    // A serial perpetrator as the suspect: said at the top, at intake and after.
+    let serial = match &i.suspect_id {
+        Some(sid) => service::serial_flag(&app, sid).await.unwrap_or(None),
+        None => None,
+    };
+    if let Some(n) = serial {
+        body.push_str(&warning(&format!(
+            "The suspect is a serial perpetrator: {n} different victims in the {} years to today.",
+            app.rules.cohort.config.serial_years
+        )));
+    }
     body.push_str(&summary_list(&[
         ("Reported", when(i.reported_at)),
         ("Local Policing Area", esc(i.lpa.as_str())),

@@ -329,7 +329,18 @@ async fn person_page(app: &App, s: &Session, raw: &str, reason: Option<&str>) ->
     let p = record.person;
     let withheld = record.address_withheld;
     let role = s.user.role;
+    let serial = record.serial_victims;
     let mut rows: Vec<(&str, String)> = vec![("Reference", esc(id.as_str()))];
+    if let Some(n) = serial {
+        rows.push((
+            "Serial perpetrator",
+            format!(
+                "{} {n} different victims in the {} years to today",
+                tag("Serial", "red"),
+                app.rules.cohort.config.serial_years
+            ),
+        ));
+    }
     if allows(role, Capability::SeeNames) {
         rows.push((
             "Name",

@@ -584,3 +584,27 @@ pub async fn my_cohort_members(app: &App, s: &Session) -> Outcome<Vec<Allocation
         })
         .await?)
 }
+
+/// How many victims make `person` a serial perpetrator today (two or more different victims
+/// of incidents in which they were the suspect, in the configured years): `None` when they
+/// are not one. Read from the person's incidents; nothing audited here (the caller's read is).
+pub async fn serial_flag(app: &App, person: &PersonId) -> Outcome<Option<usize>> {
+    Ok(serial_in(
+        app,
+        person,
+        &app.store.incidents_of(person).await?,
+    ))
+}
+
+/// As [`serial_flag`], over the person's incidents already read.
+pub fn serial_in(app: &App, person: &PersonId, incidents: &[Incident]) -> Option<usize> {
+    let n = vigil_domain::cohort::serial_victims(
+        incidents
+            .iter()
+            .filter(|i| i.suspect_id.as_ref() == Some(person))
+            .map(|i| (i.reported_at.date(), i.victim_id.as_str())),
+        app.now().date(),
+        app.rules.cohort.config.serial_years,
+    );
+    (n >= 2).then_some(n)
+}

@@ -86,6 +86,8 @@ pub struct Recorded {
     pub grade: Option<RiskGrade>,
     pub routing: Option<Routing>,
     pub actions: Vec<Action>,
+    /// The suspect is a serial perpetrator: their different victims in the configured years.
+    pub serial_suspect: Option<usize>,
 }
 
 pub(crate) struct ValidDash {
@@ -579,11 +581,16 @@ pub async fn record_incident(app: &App, s: &Session, input: &IntakeInput) -> Out
     change.records = records;
     change.children = links;
     let actions = commit(app, &before, change, audit).await?.actions;
+    let serial_suspect = match &suspect_id {
+        Some(sid) => super::serial_flag(app, sid).await?,
+        None => None,
+    };
     Ok(Recorded {
         incident_id,
         grade,
         routing,
         actions,
+        serial_suspect,
     })
 }
 

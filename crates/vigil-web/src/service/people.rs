@@ -32,6 +32,8 @@ pub struct PersonRecord {
     /// How the person wants to be contacted, for a role that may see addresses (a safe
     /// number is as sensitive as an address); with its version.
     pub contact: Option<vigil_store::Versioned<vigil_domain::contact::ContactPreferences>>,
+    /// A serial perpetrator: how many different victims in the configured years.
+    pub serial_victims: Option<usize>,
 }
 
 /// Reads a person's record. A confidential (refuge) address is a sensitive read: even a
@@ -84,9 +86,11 @@ pub async fn read_person(
     } else {
         None
     };
+    let incidents = app.store.incidents_of(&id).await?;
     Ok(PersonRecord {
         contact,
-        incidents: app.store.incidents_of(&id).await?,
+        serial_victims: super::serial_in(app, &id, &incidents),
+        incidents,
         referrals: app.store.referrals_of(&id).await?,
         reason_needed: sensitive && !reason_ok,
         address_withheld,

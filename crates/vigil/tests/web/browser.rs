@@ -1100,7 +1100,10 @@ fn a_cohort_run_allocation_and_review_in_a_browser() {
     b.type_into("next_review", "02/09/2019");
     b.submit("button[type=submit]:not(.govuk-button--secondary)");
     let page = b.text();
-    assert!(page.contains("Refer to the Drive perpetrator programme"), "{page}");
+    assert!(
+        page.contains("Refer to the Drive perpetrator programme"),
+        "{page}"
+    );
     assert!(page.contains("Due"), "{page}");
 
     b.sign_in("investigator");
@@ -1111,11 +1114,17 @@ fn a_cohort_run_allocation_and_review_in_a_browser() {
     b.submit("a[href='/cohorts/perpetrator/North/P2']");
     b.assert_accessible("the owner's member page");
     b.choose("action", "review");
-    b.type_into("text", "Reviewed: programme referral made, he attends on Monday");
+    b.type_into(
+        "text",
+        "Reviewed: programme referral made, he attends on Monday",
+    );
     b.submit("form[action='/cohorts/perpetrator/North/P2'] button");
     let page = b.text();
     assert!(page.contains("Reviewed: programme referral made"), "{page}");
-    assert!(page.contains("16 September 2019"), "the next review is 14 days on: {page}");
+    assert!(
+        page.contains("16 September 2019"),
+        "the next review is 14 days on: {page}"
+    );
     b.go("/");
     assert!(!b.text().contains("Review due"), "{}", b.text());
 }

@@ -226,6 +226,59 @@ fn a_run_an_owner_and_a_review() {
     assert_eq!(status, 404);
 }
 
+/// Bob Jones (P2) was the suspect against Ann Smith and Cat Brown: a serial perpetrator,
+/// said when a new incident names him, on the case and on his person page.
+#[test]
+fn a_serial_perpetrator_is_flagged_at_intake_and_on_the_pages() {
+    let srv = start();
+    let officer = token(&srv, "officer");
+    let answers: Vec<&str> = (1..=27)
+        .map(|q| if q <= 3 { "yes" } else { "no" })
+        .collect();
+    let body = json!({
+        "call_grade": "priority",
+        "reported_at": "2019-08-30T18:05",
+        "lpa": "North",
+        "victim": {"family_name": "Quill", "given_names": "Hana", "sex": "female", "birth_date": "1988-02-29"},
+        "suspect": {"id": "P2"},
+        "relationship": "ex_partner",
+        "children_present": false,
+        "dash": {"answers": answers}
+    });
+    let (status, v) = api(&srv, "POST", "/api/v1/incidents", &officer, Some(&body));
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["serial_suspect_victims"], 3, "{v}");
+    let case = v["incident_id"].as_str().unwrap().to_owned();
+    let (page, _) = sign_in(&srv, "officer");
+    let r = http(
+        &srv.addr,
+        "GET",
+        &format!("/cases/{case}"),
+        Some(&page),
+        None,
+    );
+    assert!(
+        r.body
+            .contains("The suspect is a serial perpetrator: 3 different victims"),
+        "{}",
+        r.body
+    );
+    let r = http(&srv.addr, "GET", "/people/P2", Some(&page), None);
+    assert!(r.body.contains("Serial perpetrator"), "{}", r.body);
+    let r = http(&srv.addr, "GET", "/people/P1", Some(&page), None);
+    assert!(
+        !r.body.contains("Serial perpetrator"),
+        "a victim is not flagged"
+    );
+    // A new suspect is not.
+    let mut first = body.clone();
+    first["suspect"] = json!({"family_name": "Vale", "given_names": "Ivo", "sex": "male", "birth_date": "1980-01-01"});
+    first["victim"] = json!({"family_name": "Rook", "given_names": "Una", "sex": "female", "birth_date": "1990-05-05"});
+    let (status, v) = api(&srv, "POST", "/api/v1/incidents", &officer, Some(&first));
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(v["serial_suspect_victims"], serde_json::Value::Null);
+}
+
 #[test]
 fn the_victim_cohort_is_the_cru_s() {
     let srv = start();
