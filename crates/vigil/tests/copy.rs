@@ -471,6 +471,64 @@ fn work_a_case(db: &str) {
         )
         .unwrap();
         store.save_idva_case(&idva, None, &audit).await.unwrap();
+        // A cohort run (one in it, one who left) and an owner who reviewed.
+        use vigil_domain::cohort as co;
+        let member = |id: &str, rank: Option<u32>, movement: co::Movement| co::RunMember {
+            person_id: vigil_domain::PersonId::parse(id).unwrap(),
+            rank,
+            movement,
+            previous_rank: None,
+            score: 48.3,
+            r: 1.0,
+            f: 0.4,
+            g: 0.18,
+            v: 2.0 / 3.0,
+            incidents: 4,
+            victims: 2,
+            last_incident: Some(at("2019-01-06T00:00:00").date()),
+            serial: true,
+            reasons: "4 incidents in 24 months, the last today; 2 victims".into(),
+        };
+        let run = co::Run {
+            id: 0,
+            kind: co::CohortKind::Perpetrator,
+            lpa: lpa.clone(),
+            as_of: at("2019-01-07T00:00:00").date(),
+            run_at: at("2019-01-07T06:00:00"),
+            run_by: "schedule".into(),
+            configuration: co::CohortConfig::default().to_text(),
+            members: vec![
+                member("P2", Some(1), co::Movement::Entered),
+                member("P4", None, co::Movement::Left),
+            ],
+        };
+        assert_eq!(store.save_cohort_run(&run, &[]).await.unwrap(), 1);
+        let owner = co::Allocation::new(
+            co::CohortKind::Perpetrator,
+            lpa.clone(),
+            vigil_domain::PersonId::parse("P2").unwrap(),
+            ann.clone(),
+            "Refer to a perpetrator programme",
+            at("2019-01-14T00:00:00").date(),
+            &ann,
+            at("2019-01-07T10:00:00"),
+            14,
+        )
+        .unwrap()
+        .record(
+            co::ActionKind::Review,
+            "Reviewed with the sergeant",
+            "",
+            None,
+            &ann,
+            at("2019-01-08T10:00:00"),
+            14,
+        )
+        .unwrap();
+        store
+            .save_cohort_allocation(&owner, None, std::slice::from_ref(&audit))
+            .await
+            .unwrap();
         store.close().await;
     });
 }
@@ -538,6 +596,10 @@ fn a_store_copies_to_postgresql_and_back_whole() {
         ),
         (1, 1, 1, 1, 1, 1)
     );
+    assert_eq!(work.cohort_runs.len(), 1);
+    assert_eq!(work.cohort_runs[0].members.len(), 2);
+    assert_eq!(work.cohort_allocations.len(), 1);
+    assert_eq!(work.cohort_allocations[0].record.actions.len(), 1);
     assert_eq!(work.notices.len(), 1);
     assert_eq!(
         (
