@@ -727,6 +727,7 @@ impl Allocation {
 
     /// After `action` by `by` at `now`: a review sets the next one (given, or
     /// `review_days` on); a closed allocation takes no more.
+    #[allow(clippy::too_many_arguments)]
     pub fn record(
         &self,
         kind: ActionKind,
