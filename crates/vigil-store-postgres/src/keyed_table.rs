@@ -78,7 +78,7 @@ impl<R: Clone> Table<R> {
                 self.name, self.key_column
             )))
             .bind(v.version)
-            .bind(&(self.key)(&v.record))
+            .bind((self.key)(&v.record))
             .execute(&mut *conn)
             .await
             .map_err(backend)?;
