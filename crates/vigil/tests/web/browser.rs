@@ -1081,7 +1081,7 @@ fn a_shift_with_every_clock_running() {
 /// a DAIT investigator, who finds the review on their home page and records it.
 #[test]
 fn a_cohort_run_allocation_and_review_in_a_browser() {
-    let (_one, srv, b) = flow();
+    let (_one, _srv, b) = flow();
     b.sign_in("analyst");
     b.go("/cohorts?kind=perpetrator&lpa=North");
     assert!(b.text().contains("No run yet"), "{}", b.text());
