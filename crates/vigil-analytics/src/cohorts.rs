@@ -271,3 +271,140 @@ pub fn grade_words(g: u8) -> &'static str {
             .map_or("not assessed", |g| g.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+    use vigil_domain::cohort::{CohortConfig, Weights};
+    use vigil_domain::time::{parse_date, parse_datetime};
+    use vigil_domain::*;
+
+    fn records() -> RecordSet {
+        let person = |id: &str| Person {
+            id: PersonId::parse(id).unwrap(),
+            sex: Sex::Male,
+            birth_date: None,
+            ethnicity: Ethnicity::White,
+            lpa: Some(Lpa::parse("North").unwrap()),
+            identity: Identity::default(),
+            address_confidential: false,
+        };
+        let incident = |id: &str, at: &str, victim: &str, suspect: &str, lpa: &str| Incident {
+            id: IncidentId::parse(id).unwrap(),
+            reported_at: parse_datetime(at).unwrap(),
+            lpa: Lpa::parse(lpa).unwrap(),
+            call_grade: CallGrade::Emergency,
+            arrived_at: None,
+            response_target_met: None,
+            victim_id: PersonId::parse(victim).unwrap(),
+            suspect_id: Some(PersonId::parse(suspect).unwrap()),
+            relationship: Relationship::Partner,
+            children_present: false,
+            risk_level: None,
+            dash_yes_count: None,
+        };
+        let offence =
+            |id: &str, incident: &str, suspect: &str, group: OffenceGroup, day: &str| Offence {
+                id: OffenceId::parse(id).unwrap(),
+                incident_id: IncidentId::parse(incident).unwrap(),
+                ho_code: None,
+                offence_group: group,
+                offence_date: parse_date(day).unwrap(),
+                recorded_date: parse_date(day).unwrap(),
+                victim_id: PersonId::parse("V1").unwrap(),
+                suspect_id: Some(PersonId::parse(suspect).unwrap()),
+                risk_level: None,
+                team: InvestigatingTeam::Dait,
+                outcome: None,
+                bwv_captured: false,
+            };
+        RecordSet {
+            persons: ["V1", "V2", "OLD", "GRAVE", "OFTEN"]
+                .iter()
+                .map(|p| person(p))
+                .collect(),
+            incidents: vec![
+                // OLD's only incidents are three years back: outside the 730-day look-back.
+                incident("I1", "2016-06-01T10:00:00", "V1", "OLD", "North"),
+                incident("I2", "2016-07-01T10:00:00", "V2", "OLD", "North"),
+                // GRAVE: one recent incident with a sexual offence.
+                incident("I3", "2019-08-20T10:00:00", "V1", "GRAVE", "North"),
+                // OFTEN: four recent incidents against two victims, minor offences.
+                incident("I4", "2019-06-01T10:00:00", "V1", "OFTEN", "North"),
+                incident("I5", "2019-07-01T10:00:00", "V2", "OFTEN", "North"),
+                incident("I6", "2019-08-01T10:00:00", "V1", "OFTEN", "North"),
+                incident("I7", "2019-08-25T10:00:00", "V2", "OFTEN", "North"),
+            ],
+            offences: vec![
+                offence("O1", "I3", "GRAVE", OffenceGroup::Sexual, "2019-08-20"),
+                offence("O2", "I4", "OFTEN", OffenceGroup::PublicOrder, "2019-06-01"),
+            ],
+            ..RecordSet::default()
+        }
+    }
+
+    fn ranked(cfg: &CohortConfig) -> (Snapshot, Vec<String>) {
+        let s = Snapshot::from_records(&records(), None);
+        let as_of = day(parse_date("2019-09-01").unwrap());
+        let ids = perpetrator_cohort(&s, as_of, s.lpa_index("North"), cfg)
+            .iter()
+            .map(|p| s.person_ids.get(p.person as usize).to_owned())
+            .collect();
+        (s, ids)
+    }
+
+    /// By hand, as of 1 September 2019 with Vigil's defaults: GRAVE R 1, F 0.1, G 0.9, V 1/3
+    /// → 100 × (0.2 + 0.03 + 0.315 + 0.05) = 59.5; OFTEN R 1 (7 days), F 0.4, G 0.01,
+    /// V 2/3 → 100 × (0.2 + 0.12 + 0.0035 + 0.1) = 42.35. OLD is outside the look-back.
+    /// Weighting frequency alone puts OFTEN first; the configuration stored with the first
+    /// run still reproduces that run's order.
+    #[test]
+    fn the_order_follows_the_weights_and_a_stored_run_explains_itself() {
+        let defaults = CohortConfig::default();
+        let s = Snapshot::from_records(&records(), None);
+        let as_of = day(parse_date("2019-09-01").unwrap());
+        let all = perpetrator_cohort(&s, as_of, s.lpa_index("North"), &defaults);
+        let score = |id: &str| {
+            all.iter()
+                .find(|p| s.person_ids.get(p.person as usize) == id)
+                .map(|p| p.score.total)
+        };
+        assert!((score("GRAVE").unwrap() - 59.5).abs() < 1e-9);
+        assert!((score("OFTEN").unwrap() - 42.35).abs() < 1e-9);
+        assert_eq!(
+            score("OLD"),
+            None,
+            "only incidents outside the look-back: not scored"
+        );
+        let (_, first) = ranked(&defaults);
+        assert_eq!(first, ["GRAVE", "OFTEN"]);
+        let stored = defaults.to_text();
+        let frequency_only = CohortConfig {
+            weights: Weights {
+                recency: 0.0,
+                frequency: 1.0,
+                gravity: 0.0,
+                victims: 0.0,
+            },
+            ..CohortConfig::default()
+        };
+        assert_eq!(ranked(&frequency_only).1, ["OFTEN", "GRAVE"]);
+        let explained = CohortConfig::from_text(&stored).unwrap();
+        assert_eq!(
+            ranked(&explained).1,
+            first,
+            "the stored configuration reproduces the run"
+        );
+        // An area with no incidents has an empty cohort.
+        assert!(perpetrator_cohort(&s, as_of, Some(200), &defaults).is_empty());
+        // OFTEN has two victims in three years: serial; GRAVE one: not.
+        let serial = serial_perpetrators(&s, as_of, 3);
+        let idx = |id: &str| {
+            (0..s.person_ids.len())
+                .find(|i| s.person_ids.get(*i) == id)
+                .unwrap()
+        };
+        assert!(serial[idx("OFTEN")] && !serial[idx("GRAVE")]);
+    }
+}
