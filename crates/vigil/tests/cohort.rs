@@ -7,20 +7,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 mod common;
 use common::*;
 
-fn read(path: &std::path::Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_owned))
-                .collect()
-        })
-        .collect()
-}
-
 struct Essex {
     _dir: tempfile::TempDir,
     db: String,
@@ -32,23 +18,10 @@ fn essex() -> &'static Essex {
     static E: std::sync::OnceLock<Essex> = std::sync::OnceLock::new();
     E.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let extract = dir.path().join("essex");
-        let o = vigil(&[
-            "synth",
-            "--scenario",
-            "essex-2019",
-            "--seed",
-            "1",
-            "--out",
-            extract.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", text(&o));
-        let db = new_store(dir.path(), "essex.db");
-        let o = vigil(&["--db", &db, "import", extract.to_str().unwrap()]);
-        assert!(o.status.success(), "{}", text(&o));
+        let (extract, db) = essex_imported(dir.path());
         Essex {
-            incidents: read(&extract.join("incidents.csv")),
-            offences: read(&extract.join("offences.csv")),
+            incidents: read_csv(&extract.join("incidents.csv")),
+            offences: read_csv(&extract.join("offences.csv")),
             _dir: dir,
             db,
         }

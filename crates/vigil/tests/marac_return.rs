@@ -11,18 +11,7 @@ use common::*;
 type Row = HashMap<String, String>;
 
 fn read(dir: &Path, file: &str) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_owned))
-                .collect()
-        })
-        .collect()
+    read_csv(&dir.join(file))
 }
 
 /// Whole years from `born` to `on` (both `YYYY-MM-DD`), by comparing the text parts.
@@ -182,20 +171,7 @@ fn parse_return(csv_text: &str) -> (Vec<String>, Vec<Row>) {
 #[test]
 fn a_quarters_return_agrees_with_the_extract_counted_by_hand() {
     let dir = tempfile::tempdir().unwrap();
-    let extract = dir.path().join("essex");
-    let o = vigil(&[
-        "synth",
-        "--scenario",
-        "essex-2019",
-        "--seed",
-        "1",
-        "--out",
-        extract.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
-    let db = new_store(dir.path(), "essex.db");
-    let o = vigil(&["--db", &db, "import", extract.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", text(&o));
+    let (extract, db) = essex_imported(dir.path());
 
     for (from, to) in [("2019-04-01", "2019-06-30"), ("2018-10-01", "2018-12-31")] {
         let o = vigil(&[

@@ -7,20 +7,6 @@ use std::collections::{BTreeMap, HashMap};
 mod common;
 use common::*;
 
-fn read(path: &std::path::Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_owned))
-                .collect()
-        })
-        .collect()
-}
-
 /// Incident id → its earlier triggering incidents (sorted), by the rule in words: a
 /// partner or ex-partner incident whose suspect was the suspect of a strictly earlier
 /// partner or ex-partner incident against someone else.
@@ -91,21 +77,8 @@ fn listed(csv_text: &str) -> (Vec<String>, BTreeMap<String, Vec<String>>) {
 #[test]
 fn the_screen_lists_exactly_the_incidents_the_extract_says() {
     let dir = tempfile::tempdir().unwrap();
-    let extract = dir.path().join("essex");
-    let o = vigil(&[
-        "synth",
-        "--scenario",
-        "essex-2019",
-        "--seed",
-        "1",
-        "--out",
-        extract.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
-    let db = new_store(dir.path(), "essex.db");
-    let o = vigil(&["--db", &db, "import", extract.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", text(&o));
-    let incidents = read(&extract.join("incidents.csv"));
+    let (extract, db) = essex_imported(dir.path());
+    let incidents = read_csv(&extract.join("incidents.csv"));
 
     for (as_of, lpa) in [("2019-08-31", None), ("2018-03-31", Some("North"))] {
         let mut args = vec![

@@ -75,3 +75,38 @@ pub fn new_store(dir: &std::path::Path, name: &str) -> String {
         Ok(other) => panic!("VIGIL_TEST_BACKEND={other}: expected sqlite or postgres"),
     }
 }
+
+/// A CSV file of an extract as rows of column name → value.
+pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+/// The essex-2019 scenario (seed 1) generated into `dir/essex` and imported into a new store
+/// there: the extract's folder and the store.
+pub fn essex_imported(dir: &std::path::Path) -> (std::path::PathBuf, String) {
+    let extract = dir.join("essex");
+    let o = vigil(&[
+        "synth",
+        "--scenario",
+        "essex-2019",
+        "--seed",
+        "1",
+        "--out",
+        extract.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let db = new_store(dir, "essex.db");
+    let o = vigil(&["--db", &db, "import", extract.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    (extract, db)
+}
