@@ -101,6 +101,14 @@ pub struct HistoryDto {
     pub member: MemberDto,
 }
 
+/// The cohort a path names, or the API's "not found".
+fn kind_in(
+    s: &vigil_store::Session,
+    raw: &str,
+) -> Result<vigil_domain::cohort::CohortKind, Response> {
+    service::cohort_kind(raw).map_err(|f| from_failure(s, f).into_response())
+}
+
 fn run_dto(r: &Run) -> RunDto {
     RunDto {
         id: r.id,
@@ -186,9 +194,9 @@ pub async fn cohort_run_get(
         Ok(q) => q,
         Err(r) => return query_problem(r).into_response(),
     };
-    let kind = match service::cohort_kind(&kind) {
+    let kind = match kind_in(&s, &kind) {
         Ok(k) => k,
-        Err(f) => return from_failure(&s, f).into_response(),
+        Err(r) => return r,
     };
     match service::cohort_view(&app, &s, kind, q.lpa.as_deref(), q.run).await {
         Ok(v) => Json(CohortDto {
@@ -244,9 +252,9 @@ pub async fn cohort_run_now(
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
     };
-    let kind = match service::cohort_kind(&kind) {
+    let kind = match kind_in(&s, &kind) {
         Ok(k) => k,
-        Err(f) => return from_failure(&s, f).into_response(),
+        Err(r) => return r,
     };
     let lpa: String = input.lpa.chars().take(100).collect();
     match service::run_cohort_now(&app, &s, kind, &lpa).await {
@@ -265,9 +273,9 @@ pub async fn cohort_member_get(
     Caller(s): Caller,
     Path((kind, lpa, person)): Path<(String, String, String)>,
 ) -> Response {
-    let kind = match service::cohort_kind(&kind) {
+    let kind = match kind_in(&s, &kind) {
         Ok(k) => k,
-        Err(f) => return from_failure(&s, f).into_response(),
+        Err(r) => return r,
     };
     match service::cohort_member(&app, &s, kind, &lpa, &person).await {
         Ok(m) => Json(MemberHistoryDto {
@@ -306,9 +314,9 @@ pub async fn cohort_allocate(
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
     };
-    let kind = match service::cohort_kind(&kind) {
+    let kind = match kind_in(&s, &kind) {
         Ok(k) => k,
-        Err(f) => return from_failure(&s, f).into_response(),
+        Err(r) => return r,
     };
     match service::allocate_member(&app, &s, kind, &lpa, &person, &input).await {
         Ok(a) => Json(allocation_dto(&app, &a)).into_response(),
@@ -332,9 +340,9 @@ pub async fn cohort_record_action(
         Ok(b) => b,
         Err(r) => return json_problem(r).into_response(),
     };
-    let kind = match service::cohort_kind(&kind) {
+    let kind = match kind_in(&s, &kind) {
         Ok(k) => k,
-        Err(f) => return from_failure(&s, f).into_response(),
+        Err(r) => return r,
     };
     match service::cohort_action(&app, &s, kind, &lpa, &person, &input).await {
         Ok(a) => Json(allocation_dto(&app, &a)).into_response(),
