@@ -99,7 +99,8 @@ def main() -> int:
         )
         SELECT lpa, suspect_id FROM (
             SELECT lpa, suspect_id, row_number() OVER (
-                PARTITION BY lpa ORDER BY score DESC, last DESC, suspect_id) AS rank
+                PARTITION BY lpa ORDER BY CAST(round(score * 1e6) AS BIGINT) DESC, last DESC,
+                suspect_id COLLATE "C") AS rank
             FROM scored)
         WHERE rank <= {SIZE}
         ORDER BY lpa, rank

@@ -4,27 +4,70 @@ use crate::calendar::{date, day};
 use crate::snapshot::{NONE, Snapshot};
 use std::collections::{BTreeMap, HashMap};
 use vigil_domain::OffenceGroup;
-use vigil_domain::cohort::{CohortConfig, Facts, Score, rank, score};
+use vigil_domain::cohort::{CohortConfig, Facts, Score, rank_order, score};
 
 /// One person scored for the perpetrator cohort: the facts the score read, the score and
 /// its parts (the rule: `vigil_domain::cohort`), and the serial-perpetrator flag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Perpetrator {
     pub person: u32,
+    /// The facts; `worst` is left out (see [`reasons`]), as words are only needed for the
+    /// people shown.
     pub facts: Facts,
     pub score: Score,
     /// Two or more victims in the configured years, anywhere in the force.
     pub serial: bool,
+    /// The most harmful offence (an index into the snapshot's offences).
+    pub worst_offence: Option<u32>,
 }
 
-#[derive(Default, Clone)]
+/// Why a scored person is where they are, in words (their most harmful offence named).
+pub fn reasons(
+    s: &Snapshot,
+    p: &Perpetrator,
+    as_of: vigil_domain::time::Date,
+    cfg: &CohortConfig,
+) -> String {
+    let facts = Facts {
+        worst: p.worst_offence.map(|i| offence_words(s, i as usize)),
+        ..p.facts.clone()
+    };
+    vigil_domain::cohort::reasons(&facts, as_of, cfg)
+}
+
+#[derive(Clone)]
 struct Acc {
     incidents: u32,
     last: i32,
-    victims: Vec<u32>,
+    first_victim: u32,
+    /// Victims other than the first, each once (most suspects have one victim: no
+    /// allocation for them).
+    more_victims: Vec<u32>,
     harm: f64,
     worst: Option<(f64, u32)>,
 }
+
+/// A multiplicative hash for the (area, person) keys: the standard hasher is built to resist
+/// crafted keys, which these (the snapshot's own indices) are not, and is several times
+/// slower over millions of rows.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyMap = HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// What each offence is worth under the run's harm table, by code index (then by group),
 /// worked out once per run rather than once per offence.
@@ -138,6 +181,8 @@ pub fn perpetrator_cohorts_by_area(
 }
 
 /// Scores suspects grouped by `group_of(incident or offence LPA)` (`None`: not counted).
+/// Each group's first `cfg.size` are ranked (by `vigil_domain::cohort::rank_order`); the
+/// rest follow, scored but in no order.
 fn by_area(
     s: &Snapshot,
     as_of: i32,
@@ -145,7 +190,9 @@ fn by_area(
     group_of: impl Fn(u8) -> Option<u8>,
 ) -> BTreeMap<u8, Vec<Perpetrator>> {
     let from = as_of - (cfg.lookback_days as i32 - 1);
-    let mut acc: HashMap<(u8, u32), Acc> = HashMap::new();
+    let key = |g: u8, sus: u32| (u64::from(g) << 32) | u64::from(sus);
+    let mut index = KeyMap::default();
+    let mut accs: Vec<(u8, u32, Acc)> = Vec::new();
     let inc = &s.incidents;
     for i in 0..inc.day.len() {
         let (d, sus) = (inc.day[i], inc.suspect[i]);
@@ -155,11 +202,27 @@ fn by_area(
         let Some(g) = group_of(inc.lpa[i]) else {
             continue;
         };
-        let a = acc.entry((g, sus)).or_default();
+        let v = inc.victim[i];
+        let k = *index.entry(key(g, sus)).or_insert_with(|| {
+            accs.push((
+                g,
+                sus,
+                Acc {
+                    incidents: 0,
+                    last: d,
+                    first_victim: v,
+                    more_victims: Vec::new(),
+                    harm: 0.0,
+                    worst: None,
+                },
+            ));
+            accs.len() as u32 - 1
+        });
+        let a = &mut accs[k as usize].2;
         a.incidents += 1;
         a.last = a.last.max(d);
-        if !a.victims.contains(&inc.victim[i]) {
-            a.victims.push(inc.victim[i]);
+        if v != a.first_victim && !a.more_victims.contains(&v) {
+            a.more_victims.push(v);
         }
     }
     let harm = Harm::new(s, cfg);
@@ -173,7 +236,8 @@ fn by_area(
             continue;
         };
         // Only people with an incident in the look-back are scored.
-        if let Some(a) = acc.get_mut(&(g, sus)) {
+        if let Some(k) = index.get(&key(g, sus)) {
+            let a = &mut accs[*k as usize].2;
             let h = harm.of(o.code[i], o.group[i]);
             a.harm += h;
             if a.worst.is_none_or(|(w, _)| h > w) {
@@ -181,32 +245,41 @@ fn by_area(
             }
         }
     }
+    drop(index);
     let serial = serial_perpetrators(s, as_of, cfg.serial_years);
     let as_of_date = date(as_of);
     let mut out: BTreeMap<u8, Vec<Perpetrator>> = BTreeMap::new();
-    for ((g, person), a) in acc {
+    for (g, person, a) in accs {
         let facts = Facts {
             incidents: a.incidents,
             last_incident: date(a.last),
-            victims: a.victims.len() as u32,
+            victims: 1 + a.more_victims.len() as u32,
             harm: a.harm,
-            worst: a.worst.map(|(_, i)| offence_words(s, i as usize)),
+            worst: None,
         };
         out.entry(g).or_default().push(Perpetrator {
             person,
             score: score(&facts, as_of_date, cfg),
             facts,
             serial: serial.get(person as usize).copied().unwrap_or(false),
+            worst_offence: a.worst.map(|(_, i)| i),
         });
     }
+    let key = |p: &Perpetrator| {
+        (
+            p.score.total,
+            p.facts.last_incident,
+            s.person_ids.get(p.person as usize),
+        )
+    };
+    let order = |a: &Perpetrator, b: &Perpetrator| rank_order(key(a), key(b));
     for v in out.values_mut() {
-        rank(v, |p| {
-            (
-                p.score.total,
-                p.facts.last_incident,
-                s.person_ids.get(p.person as usize),
-            )
-        });
+        // Only the cohort needs an order: the first `size` found, then sorted.
+        if v.len() > cfg.size {
+            v.select_nth_unstable_by(cfg.size, order);
+        }
+        let n = cfg.size.min(v.len());
+        v[..n].sort_by(order);
     }
     out
 }

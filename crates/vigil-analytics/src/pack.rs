@@ -414,7 +414,10 @@ fn measures(
         }),
         demand_decomposition,
         perpetrator_cohort: cohorts.then(|| {
-            let cohort_cfg = CohortConfig::default();
+            let cohort_cfg = CohortConfig {
+                size: cfg.cohort_size.max(1),
+                ..CohortConfig::default()
+            };
             let mut members = perpetrator_cohort(s, as_of, lpa, &cohort_cfg);
             members.truncate(cfg.cohort_size);
             members
@@ -430,7 +433,7 @@ fn measures(
                     victims: p.facts.victims,
                     last_incident: p.facts.last_incident.to_string(),
                     serial: p.serial,
-                    reasons: vigil_domain::cohort::reasons(&p.facts, date(as_of), &cohort_cfg),
+                    reasons: crate::cohorts::reasons(s, &p, date(as_of), &cohort_cfg),
                 })
                 .collect()
         }),

@@ -433,14 +433,20 @@ pub fn reasons(f: &Facts, as_of: Date, cfg: &CohortConfig) -> String {
     out
 }
 
-/// Ranks scored people: score, then the latest incident (more recent first), then the
-/// person reference — deterministic whatever order they came in.
+/// The cohort's order of two scored people: score (higher first; scores within a millionth
+/// of a point are a tie, so the order never turns on how a sum was rounded), then the latest
+/// incident (more recent first), then the person reference.
+pub fn rank_order(a: (f64, Date, &str), b: (f64, Date, &str)) -> std::cmp::Ordering {
+    let micro = |x: f64| (x * 1e6).round() as i64;
+    micro(b.0)
+        .cmp(&micro(a.0))
+        .then(b.1.cmp(&a.1))
+        .then_with(|| a.2.cmp(b.2))
+}
+
+/// Ranks scored people by [`rank_order`] — deterministic whatever order they came in.
 pub fn rank<'k, T>(rows: &mut [T], key: impl Fn(&T) -> (f64, Date, &'k str)) {
-    rows.sort_by(|a, b| {
-        let (sa, la, ia) = key(a);
-        let (sb, lb, ib) = key(b);
-        sb.total_cmp(&sa).then(lb.cmp(&la)).then_with(|| ia.cmp(ib))
-    });
+    rows.sort_by(|a, b| rank_order(key(a), key(b)));
 }
 
 /// The first day of the serial-perpetrator window ending on `as_of`: `years` years back.

@@ -89,7 +89,7 @@ pub(crate) async fn run_cohort(
                                 victims: p.facts.victims,
                                 last_incident: Some(p.facts.last_incident),
                                 serial: p.serial,
-                                reasons: vigil_domain::cohort::reasons(&p.facts, as_of, cfg),
+                                reasons: vigil_analytics::cohorts::reasons(snap, &p, as_of, cfg),
                             })
                         })
                         .collect::<Outcome<_>>()?

@@ -163,7 +163,7 @@ async fn cohort(db: &str, args: Args, kind: Kind) -> Result<(), Failure> {
                         victims: p.facts.victims,
                         last_incident: p.facts.last_incident.to_string(),
                         serial: p.serial,
-                        reasons: vigil_domain::cohort::reasons(&p.facts, as_of, &cfg),
+                        reasons: vigil_analytics::cohorts::reasons(&snapshot, p, as_of, &cfg),
                         change: String::new(),
                         owner: String::new(),
                     });
