@@ -101,7 +101,9 @@ pub struct HistoryDto {
     pub member: MemberDto,
 }
 
-/// The cohort a path names, or the API's "not found".
+/// The cohort a path names, or the API's "not found" (a response is large for an error
+/// value, but this one is made at most once a request, on the way out).
+#[allow(clippy::result_large_err)]
 fn kind_in(
     s: &vigil_store::Session,
     raw: &str,
