@@ -474,10 +474,11 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Pack, PackError> {
     let order = &s.victim_order;
     let frame = |cut| Frame::new(s, cut, as_of, months.clone(), &cfg.groups);
     let force = measures(s, &frame(Cut::default()), cfg, order, cfg.breakdown);
-    let by_lpa: Keyed<Measures> = s
-        .lpas
-        .iter()
-        .enumerate()
+    // Areas in one fixed order everywhere: by name.
+    let mut areas: Vec<(usize, &String)> = s.lpas.iter().enumerate().collect();
+    areas.sort_by(|a, b| a.1.cmp(b.1));
+    let by_lpa: Keyed<Measures> = areas
+        .into_iter()
         .filter(|_| cfg.breakdown)
         .map(|(i, name)| {
             let cut = Cut {

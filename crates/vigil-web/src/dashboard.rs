@@ -132,8 +132,6 @@ pub async fn dashboard(
         })
         .collect();
     let as_of = p.pack.as_of.clone();
-    let total = |v: &vigil_analytics::pack::Monthly, w: Window| v.total(w).unwrap_or(0.0);
-    let percent = |x: Option<f64>| x.map_or("–".into(), |x| format!("{:.1}%", x * 100.0));
     let as_of_day = vigil_domain::time::parse_date(&as_of).unwrap_or_default();
     let rw = vigil_report::report_windows(as_of_day);
     let (latest, previous) = (rw.latest, rw.previous);
@@ -148,7 +146,10 @@ pub async fn dashboard(
         }
     );
     let mut lpa_options = vec![(String::new(), "Whole force".to_owned())];
-    lpa_options.extend(p.lpas.iter().map(|l| (l.clone(), l.clone())));
+    // Areas in one fixed order everywhere: by name.
+    let mut areas = p.lpas.clone();
+    areas.sort();
+    lpa_options.extend(areas.iter().map(|l| (l.clone(), l.clone())));
     body.push_str(&format!(
         "<form method=\"get\" action=\"/dashboard\" novalidate>{}{}{}</form>",
         crate::components::select("lpa", "Local Policing Area", &lpa_options, lpa, &[]),
@@ -163,56 +164,97 @@ pub async fn dashboard(
         crate::components::button("Show", None, true)
     ));
     let off = &scope.da_offences;
-    let (a, b) = (total(off, previous), total(off, latest));
-    let rows = [
-        ("DA offences recorded", format!("{a:.0}"), format!("{b:.0}")),
+    // Each row: the two periods' values, as numbers to compare and as words to show.
+    enum Kind {
+        Count,
+        Share,
+        Per100,
+    }
+    let count_of = |v: &vigil_analytics::pack::Monthly, w: Window| v.total(w);
+    let rows: Vec<(&str, Kind, Option<f64>, Option<f64>)> = vec![
+        (
+            "DA offences recorded",
+            Kind::Count,
+            count_of(off, previous),
+            count_of(off, latest),
+        ),
         (
             "Solved outcomes",
-            format!("{:.0}", total(&scope.solved_outcomes, previous)),
-            format!("{:.0}", total(&scope.solved_outcomes, latest)),
+            Kind::Count,
+            count_of(&scope.solved_outcomes, previous),
+            count_of(&scope.solved_outcomes, latest),
         ),
         (
             "Solved rate",
-            percent(scope.solved_rate.rate(previous)),
-            percent(scope.solved_rate.rate(latest)),
+            Kind::Share,
+            scope.solved_rate.rate(previous),
+            scope.solved_rate.rate(latest),
         ),
         (
             "Arrests",
-            format!("{:.0}", total(&scope.arrests, previous)),
-            format!("{:.0}", total(&scope.arrests, latest)),
+            Kind::Count,
+            count_of(&scope.arrests, previous),
+            count_of(&scope.arrests, latest),
         ),
         (
             "High-risk victims referred to an IDVA",
-            percent(scope.idva_referral_rate.at(previous).and_then(|r| r.rate)),
-            percent(scope.idva_referral_rate.at(latest).and_then(|r| r.rate)),
+            Kind::Share,
+            scope.idva_referral_rate.at(previous).and_then(|r| r.rate),
+            scope.idva_referral_rate.at(latest).and_then(|r| r.rate),
         ),
         (
             "Arrests per 100 DA offences",
-            scope
-                .arrest_rate
-                .rate(previous)
-                .map_or("–".into(), |x| format!("{x:.1}")),
-            scope
-                .arrest_rate
-                .rate(latest)
-                .map_or("–".into(), |x| format!("{x:.1}")),
+            Kind::Per100,
+            scope.arrest_rate.rate(previous),
+            scope.arrest_rate.rate(latest),
         ),
         (
             "MARAC referrals",
-            scope
-                .marac_referrals
-                .at(previous)
-                .map_or("–".into(), |x| format!("{:.0}", x.total)),
-            scope
-                .marac_referrals
-                .at(latest)
-                .map_or("–".into(), |x| format!("{:.0}", x.total)),
+            Kind::Count,
+            scope.marac_referrals.at(previous).map(|x| x.total as f64),
+            scope.marac_referrals.at(latest).map(|x| x.total as f64),
         ),
     ];
-    body.push_str(&format!("<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">Headline measures</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Measure</th><th scope=\"col\" class=\"govuk-table__header\">{}</th><th scope=\"col\" class=\"govuk-table__header\">{}</th></tr></thead><tbody class=\"govuk-table__body\">", esc(&previous.key()), esc(&latest.key())));
-    for (name, x, y) in rows {
+    let shown = |k: &Kind, v: Option<f64>| match (k, v) {
+        (_, None) => "–".to_owned(),
+        (Kind::Count, Some(x)) => vigil_report::html::count(x),
+        (Kind::Share, Some(x)) => format!("{:.1}%", x * 100.0),
+        (Kind::Per100, Some(x)) => format!("{x:.1}"),
+    };
+    // The change, with its direction in words: counts in percent, shares in points.
+    let change = |k: &Kind, a: Option<f64>, b: Option<f64>| -> String {
+        let (Some(a), Some(b)) = (a, b) else {
+            return "–".into();
+        };
+        let (delta, text) = match k {
+            Kind::Count if a > 0.0 => ((b - a) / a, format!("{:.1}%", ((b - a) / a * 100.0).abs())),
+            Kind::Count => return "–".into(),
+            Kind::Share => (b - a, format!("{:.1} points", ((b - a) * 100.0).abs())),
+            Kind::Per100 => (b - a, format!("{:.1}", (b - a).abs())),
+        };
+        if delta.abs() < 1e-9 {
+            "no change".into()
+        } else if delta > 0.0 {
+            format!("up {text}")
+        } else {
+            format!("down {text}")
+        }
+    };
+    let period = |w: Window| {
+        format!(
+            "12 months to {}<span class=\"govuk-caption-s govuk-!-font-weight-regular\">{} to {}</span>",
+            esc(&w.to.format("%B %Y").to_string()),
+            esc(&vigil_domain::dates::long(w.from)),
+            esc(&vigil_domain::dates::long(w.to))
+        )
+    };
+    body.push_str(&format!("<table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--m\">Headline measures</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Measure</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">{}</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">{}</th><th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">Change</th></tr></thead><tbody class=\"govuk-table__body\">", period(previous), period(latest)));
+    for (name, kind, a, b) in &rows {
         body.push_str(&format!(
-            "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">{name}</th><td class=\"govuk-table__cell\">{x}</td><td class=\"govuk-table__cell\">{y}</td></tr>"
+            "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-table__header\">{name}</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">{}</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">{}</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">{}</td></tr>",
+            shown(kind, *a),
+            shown(kind, *b),
+            change(kind, *a, *b)
         ));
     }
     body.push_str("</tbody></table>");

@@ -229,6 +229,10 @@ fn pack_json_keys_measures_by_their_metrics_names() {
     assert_eq!(ask["disclosure"]["median_days"], 2.125);
     assert_eq!(f["disclosure_routes"][w]["right_to_ask"]["disclosed"], 1);
     assert_eq!(f["disclosure_routes"][w]["right_to_know"]["open"], 1);
+    let areas: Vec<&String> = p["by_lpa"].as_object().unwrap().keys().collect();
+    let mut sorted = areas.clone();
+    sorted.sort();
+    assert_eq!(areas, sorted, "areas in one fixed order: by name");
     assert!(p["by_lpa"]["North"]["da_offences"]["2019-01"] == 2.0);
     assert!(p["by_lpa"]["South"]["da_offences"]["2019-01"] == 0.0);
     assert_eq!(p["by_risk"]["high"]["da_offences"]["2019-01"], 2.0);

@@ -204,6 +204,8 @@ async fn cohort(db: &str, args: Args, kind: Kind) -> Result<(), Failure> {
             }
         }
     }
+    // Areas in one fixed order everywhere: by name.
+    rows.sort_by(|a, b| a.lpa.cmp(&b.lpa).then(a.rank.cmp(&b.rank)));
     let compute = t1.elapsed();
     // Listing people is reading about them: one audit row each.
     let what = match kind {

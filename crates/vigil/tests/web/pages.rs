@@ -1294,3 +1294,35 @@ fn every_list_that_names_a_person_is_found_by_that_person() {
     // One row per person, never a list of references in one subject.
     assert!(!trail.contains("P1 P"), "{trail}");
 }
+
+/// The dashboard as analysts read it: periods named in words with their dates, a change
+/// column with its direction, areas in order.
+#[test]
+fn the_dashboard_names_its_periods_and_says_which_way_each_measure_moved() {
+    let srv = start();
+    let (analyst, _) = sign_in(&srv, "analyst");
+    let r = http(&srv.addr, "GET", "/dashboard", Some(&analyst), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("12 months to August 2019"), "{}", r.body);
+    assert!(
+        r.body.contains("1 September 2018 to 31 August 2019"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(">Change</th>"), "{}", r.body);
+    // The handwritten records have offences in 2019 and none the year before: "–", not a
+    // rise from nothing.
+    let row = r.body.split("DA offences recorded</th>").nth(1).unwrap();
+    let row = row.split("</tr>").next().unwrap();
+    assert!(row.contains(">–</td>"), "{row}");
+    let areas: Vec<&str> = r
+        .body
+        .split("<option value=\"")
+        .skip(2)
+        .map(|o| o.split('"').next().unwrap())
+        .collect();
+    assert!(!areas.is_empty());
+    let mut sorted = areas.clone();
+    sorted.sort();
+    assert_eq!(areas, sorted, "areas in order");
+}
