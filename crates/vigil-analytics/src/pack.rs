@@ -515,9 +515,25 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Pack, PackError> {
     let code_list = |set: &std::collections::BTreeSet<vigil_domain::OutcomeCode>| {
         set.iter().map(|c| c.as_str()).collect::<Vec<_>>()
     };
+    // A month is fully covered from the first one that starts at least 365 days after the
+    // data do.
+    let year_on = first_date + vigil_domain::time::Duration::days(365);
+    let covered = if year_on == Month::of(year_on).first_day() {
+        Month::of(year_on)
+    } else {
+        Month::from_index(Month::of(year_on).index() + 1)
+    };
+    let coverage = Coverage {
+        first_month: start.key(),
+        first_month_partial: first_date != start.first_day(),
+        full_history_from: covered.key(),
+        partial_month_left_out: (Month::of(cfg.as_of).last_day() != cfg.as_of)
+            .then(|| Month::of(cfg.as_of).key()),
+    };
     Ok(Pack {
         as_of: cfg.as_of.to_string(),
         data_from: first_date.to_string(),
+        coverage,
         months: months.iter().map(|m| m.key()).collect(),
         windows: cfg.windows.iter().map(|w| w.key()).collect(),
         outcome_groups: OutcomeGroupCodes {

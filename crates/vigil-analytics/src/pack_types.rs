@@ -383,12 +383,30 @@ pub struct OutcomeGroupCodes {
 pub struct Pack {
     pub as_of: String,
     pub data_from: String,
+    /// Where the data cannot carry a measure, so that no chart draws it as a fall.
+    pub coverage: Coverage,
     pub months: Vec<String>,
     pub windows: Vec<String>,
     pub outcome_groups: OutcomeGroupCodes,
     pub force: Measures,
     pub by_lpa: Keyed<Measures>,
     pub by_risk: Keyed<RiskMeasures>,
+}
+
+/// The edges of the data: a first month that began part-way through, the months whose
+/// incidents lack a year of earlier records (the repeat measures undercount there), and the
+/// month of `as_of` while it is not over (left out of every monthly series).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// The first month with a record (`YYYY-MM`).
+    pub first_month: String,
+    /// The data begin after its first day: its counts are of part of a month.
+    pub first_month_partial: bool,
+    /// The first month whose every day has 365 days of records before it: the repeat
+    /// measures (`repeat_incident_rate`, `repeat_marac_rate`) are complete from here.
+    pub full_history_from: String,
+    /// The month `as_of` falls in, when `as_of` is not its last day: not in the series.
+    pub partial_month_left_out: Option<String>,
 }
 
 impl Pack {

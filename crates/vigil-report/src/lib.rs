@@ -114,6 +114,8 @@ struct Scope<'a> {
     m: &'a vigil_analytics::pack::Measures,
     months: Vec<Month>,
     publish: Option<Publish>,
+    /// The months whose incidents lack a year of earlier records, if any are charted.
+    thin_history: Option<Window>,
 }
 
 fn month_of(key: &str) -> Option<Month> {
@@ -256,14 +258,32 @@ details summary{cursor:pointer;color:#1d70b8;text-decoration:underline}
 pub fn render(pack: &Pack, staffing: &[StaffingRecord], opts: &ReportOptions) -> String {
     let as_of: Date = vigil_domain::time::parse_date(&pack.as_of).unwrap_or_default();
     let rw = report_windows(as_of);
-    let months: Vec<Month> = pack.months.iter().filter_map(|m| month_of(m)).collect();
+    // A first month the data began part-way through is not charted: its count is of part of
+    // a month, and would be drawn as a fall.
+    let months: Vec<Month> = pack
+        .months
+        .iter()
+        .filter(|m| !(pack.coverage.first_month_partial && **m == pack.coverage.first_month))
+        .filter_map(|m| month_of(m))
+        .collect();
     // An area the pack does not hold is refused before rendering (`vigil report --lpa`
     // checks it); should one reach here, the force's figures stand in.
     let scope_measures = pack.scope(opts.lpa.as_deref()).unwrap_or(&pack.force);
+    let thin_history = match (
+        month_of(&pack.coverage.first_month),
+        month_of(&pack.coverage.full_history_from),
+    ) {
+        (Some(a), Some(b)) if b.index() > a.index() => Some(Window {
+            from: a.first_day(),
+            to: Month::from_index(b.index() - 1).last_day(),
+        }),
+        _ => None,
+    };
     let s = Scope {
         m: scope_measures,
         months,
         publish: opts.publish,
+        thin_history,
     };
     let area = match &opts.lpa {
         Some(l) => format!("{} — {} Local Policing Area", opts.force, l),
@@ -905,6 +925,11 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
         ),
         _ => "Share of DA incidents that were repeats within 12 months".into(),
     };
+    let thin: Vec<(Window, &str)> = s
+        .thin_history
+        .iter()
+        .map(|w| (*w, "under 12 months of history"))
+        .collect();
     out.push_str(&line_chart(
         "chart-repeats",
         &title,
@@ -913,9 +938,16 @@ fn repeats_and_partnership(out: &mut String, s: &Scope, rw: &ReportWindows) {
             label: "Repeat incident rate",
             points: s.series(rr),
         }],
-        &[],
+        &thin,
         &|v| format!("{:.0}%", v * 100.0),
     ));
+    if let Some(w) = s.thin_history {
+        let _ = write!(
+            out,
+            "<p class=\"caption\">Until {}, fewer than 12 months of earlier records exist, so repeats are undercounted there (shaded): the low start is the data's edge, not a fall.</p>",
+            w.to.format("%B %Y")
+        );
+    }
     let mr = &m.marac_referrals;
     let (ha, hb) = (mr.at(rw.half_previous), mr.at(rw.half_latest));
     let police = |x: Option<&vigil_analytics::pack::MaracReferrals>| x.map(|x| x.police as f64);

@@ -120,10 +120,14 @@ pub async fn dashboard(
         .pack
         .scope((!lpa.is_empty()).then_some(lpa))
         .unwrap_or(&p.pack.force);
+    // A first month the data began part-way through is not charted (a part month's count
+    // would read as a fall).
+    let coverage = &p.pack.coverage;
     let months: Vec<Month> = p
         .pack
         .months
         .iter()
+        .filter(|k| !(coverage.first_month_partial && **k == coverage.first_month))
         .filter_map(|k| {
             Some(Month {
                 year: k.get(..4)?.parse().ok()?,
@@ -290,6 +294,22 @@ pub async fn dashboard(
     // The monthly rates of METRICS.md, as they are defined (per month): a trend, not a
     // window total.
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
+    let mut repeat_periods = vec![(previous, "previous year"), (latest, "latest year")];
+    let thin = match (
+        months.first(),
+        months
+            .iter()
+            .find(|m| m.key() == coverage.full_history_from),
+    ) {
+        (Some(a), Some(b)) if b.index() > a.index() => Some(Window {
+            from: a.first_day(),
+            to: Month::from_index(b.index() - 1).last_day(),
+        }),
+        _ => None,
+    };
+    if let Some(w) = thin {
+        repeat_periods.insert(0, (w, "under 12 months of history"));
+    }
     body.push_str(&line_chart(
         "d-repeat",
         "Repeat victims and emergency response by month",
@@ -304,9 +324,38 @@ pub async fn dashboard(
                 points: scope.response_on_target.over(&months),
             },
         ],
-        &[(previous, "previous year"), (latest, "latest year")],
+        &repeat_periods,
         &percent,
     ));
+    let in_words = |key: &str| {
+        vigil_domain::time::parse_date(&format!("{key}-01"))
+            .map_or(key.to_owned(), |d| d.format("%B %Y").to_string())
+    };
+    let mut notes = Vec::new();
+    if let Some(w) = thin {
+        notes.push(format!(
+            "Until {}, fewer than 12 months of earlier records exist, so repeat victims are undercounted there (shaded): the low start is the data's edge, not a fall.",
+            w.to.format("%B %Y")
+        ));
+    }
+    if let Some(m) = &coverage.partial_month_left_out {
+        notes.push(format!(
+            "{} is not over, so it is not charted.",
+            in_words(m)
+        ));
+    }
+    if coverage.first_month_partial {
+        notes.push(format!(
+            "The records begin part-way through {}, so that month is not charted.",
+            in_words(&coverage.first_month)
+        ));
+    }
+    if !notes.is_empty() {
+        body.push_str(&format!(
+            "<p class=\"govuk-body-s\">{}</p>",
+            esc(&notes.join(" "))
+        ));
+    }
     body.push_str(&line_chart(
         "d-finalise",
         "Days from recording to outcome by month",

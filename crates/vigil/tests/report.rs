@@ -107,6 +107,19 @@ fn the_report_carries_the_packs_figures_where_the_seed_shows_them() {
         )),
         "S10"
     );
+    // The data's first year cannot see a year back: its repeat rate is shaded and said.
+    assert!(
+        html.contains("under 12 months of history"),
+        "the thin months are shaded"
+    );
+    assert!(
+        html.contains("fewer than 12 months of earlier records exist"),
+        "and said"
+    );
+    assert_eq!(
+        pack["coverage"]["partial_month_left_out"], "2019-09",
+        "the extract is as of 1 September: September is not over"
+    );
     // Section 7's tables carry the pack's orders and Clare's Law figures for the latest year.
     let latest = "2018-09-01..2019-08-31";
     let section = html.split("<h2 id=\"orders\">").nth(1).unwrap();

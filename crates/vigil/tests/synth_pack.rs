@@ -229,6 +229,14 @@ fn pack_json_keys_measures_by_their_metrics_names() {
     assert_eq!(ask["disclosure"]["median_days"], 2.125);
     assert_eq!(f["disclosure_routes"][w]["right_to_ask"]["disclosed"], 1);
     assert_eq!(f["disclosure_routes"][w]["right_to_know"]["open"], 1);
+    // The data's edges: a year of history from a year after the first record; 1 September
+    // is not the end of its month, so September is left out of every series.
+    let c = &p["coverage"];
+    assert_eq!(c["first_month"], "2019-01", "{c}");
+    assert_eq!(c["partial_month_left_out"], "2019-09", "{c}");
+    let first = p["data_from"].as_str().unwrap();
+    assert_eq!(c["first_month_partial"], !first.ends_with("-01"), "{c}");
+    assert!(c["full_history_from"].as_str().unwrap() >= "2020-01", "{c}");
     let areas: Vec<&String> = p["by_lpa"].as_object().unwrap().keys().collect();
     let mut sorted = areas.clone();
     sorted.sort();
