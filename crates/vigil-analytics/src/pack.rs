@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use vigil_domain::cohort::CohortConfig;
 use vigil_domain::outcome::OutcomeGroups;
 use vigil_domain::risk::RiskGrade;
-use vigil_domain::time::{Date, parse_date};
+use vigil_domain::time::Date;
 use vigil_domain::{DisclosureRoute, OffenceGroup, OrderKind, counting_rules};
 
 /// What the pack is computed for.
@@ -34,38 +34,15 @@ pub struct PackConfig {
     pub breakdown: bool,
 }
 
-/// The windows CALIBRATION.md uses (the seed report's periods), which every pack carries.
-pub const CALIBRATION_WINDOWS: [(&str, &str); 9] = [
-    ("2015-08-01", "2016-07-31"),
-    ("2018-08-01", "2019-07-31"),
-    ("2017-09-01", "2018-08-31"),
-    ("2018-09-01", "2019-08-31"),
-    ("2018-04-01", "2019-03-31"),
-    ("2018-01-01", "2018-06-30"),
-    ("2019-01-01", "2019-06-30"),
-    ("2019-02-01", "2019-09-30"),
-    ("2019-08-01", "2019-08-31"),
-];
-
 impl PackConfig {
-    /// The calibration windows, the last twelve complete months to `as_of` and the twelve
-    /// before them, and a decomposition between those two.
+    /// The twelve complete months to `as_of` and the twelve before them, and a
+    /// decomposition between those two. Every other window comes from the caller (the
+    /// report's periods, `--window`, `--windows FILE`): nothing here names a year.
     pub fn new(as_of: Date) -> Self {
         let last = last_complete_month(as_of);
         let recent = Window::twelve_months_to(last);
         let before = Window::twelve_months_to(Month::from_index(last.index() - 12));
-        let mut windows: Vec<Window> = CALIBRATION_WINDOWS
-            .iter()
-            .map(|(a, b)| Window {
-                from: parse_date(a).expect("valid"),
-                to: parse_date(b).expect("valid"),
-            })
-            .collect();
-        for w in [before, recent] {
-            if !windows.contains(&w) {
-                windows.push(w);
-            }
-        }
+        let windows = vec![before, recent];
         PackConfig {
             as_of,
             groups: OutcomeGroups::default(),

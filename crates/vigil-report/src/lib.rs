@@ -230,6 +230,20 @@ fn month_label(m: Month) -> String {
     format!("{} {}", NAMES[m.month as usize - 1], m.year)
 }
 
+/// A month in words ("April 2018").
+fn month_label_long(m: Month) -> String {
+    m.first_day().format("%B %Y").to_string()
+}
+
+/// A counting-rule change as the report says it.
+fn rule_words(r: &vigil_domain::counting_rules::CountingRules) -> &'static str {
+    if r.stalking_harassment_recorded_in_addition {
+        "stalking and harassment are recorded in addition to the most serious offence"
+    } else {
+        "stalking and harassment are again absorbed into the most serious offence"
+    }
+}
+
 fn month_name(w: Window) -> String {
     month_label(Month::of(w.to))
 }
@@ -401,15 +415,36 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let (off, nc) = (&m.da_offences, &m.non_crime_incidents);
     let (base, latest) = (rw.trend_base, rw.trend_latest);
     let share = &m.crime_incident_share;
+    // The counting-rule changes in the charted years, named from the domain's dated rules.
+    let rules: Vec<String> = match (s.months.first(), s.months.last()) {
+        (Some(a), Some(b)) => {
+            vigil_domain::counting_rules::changes_between(a.first_day(), b.last_day())
+                .iter()
+                .map(|r| {
+                    format!(
+                        "from {}, {}",
+                        r.effective_date().format("%B %Y"),
+                        rule_words(r)
+                    )
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let _ = write!(
         out,
-        "<p>DA-related crime {} and DA-related non-crime incidents {} between {} and {}. Crime as a share of all DA incidents moved from {} to {}: incidents and offences are counted separately, and one incident can hold several offences (from April 2018 stalking and harassment are recorded in addition to the most serious offence).</p>",
+        "<p>DA-related crime {} and DA-related non-crime incidents {} between {} and {}. Crime as a share of all DA incidents moved from {} to {}: incidents and offences are counted separately, and one incident can hold several offences{}.</p>",
         change(s, s.total(off, base), s.total(off, latest), false),
         change(s, s.total(nc, base), s.total(nc, latest), false),
         twelve_to(base),
         twelve_to(latest),
         s.rate(w(share, base), s.total(off, base)),
         s.rate(w(share, latest), s.total(off, latest)),
+        if rules.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", esc(&rules.join("; ")))
+        },
     );
     // The month from which offences stayed above non-crime incidents to the end.
     let pairs: Vec<(Month, Option<f64>, Option<f64>)> = s
@@ -492,10 +527,13 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         .offence_group_series
         .get("stalking_harassment")
         .unwrap_or(&empty);
-    let step = Month {
-        year: 2018,
-        month: 4,
-    };
+    // The step where stalking and harassment began to be recorded in addition, if the
+    // charted months span it (the date is the domain's counting rules').
+    let step = vigil_domain::counting_rules::VERSIONS
+        .iter()
+        .find(|r| r.stalking_harassment_recorded_in_addition)
+        .map(|r| Month::of(r.effective_date()))
+        .unwrap_or(Month { year: 0, month: 1 });
     let before = s
         .months
         .iter()
@@ -504,9 +542,11 @@ fn volumes(out: &mut String, s: &Scope, rw: &ReportWindows) {
         .map(|i| s.months[i]);
     let title = match (before.and_then(|b| sh.month(b)), sh.month(step)) {
         (Some(a), Some(b)) if a >= MIN_CASES => format!(
-            "Stalking and harassment offences stepped from {} in March 2018 to {} in April 2018, when the counting rule changed",
+            "Stalking and harassment offences stepped from {} in {} to {} in {}, when the counting rule changed",
             count(a),
-            count(b)
+            month_label_long(Month::from_index(step.index() - 1)),
+            count(b),
+            month_label_long(step)
         ),
         _ => "DA-related stalking and harassment offences by month".into(),
     };

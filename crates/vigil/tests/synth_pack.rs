@@ -89,6 +89,13 @@ fn pack_refuses_bad_input_with_clear_errors() {
             .status
             .success()
     );
+    let bad_windows = dir.path().join("w.txt");
+    std::fs::write(
+        &bad_windows,
+        "# a force's periods\n2019-01-01..2019-03-31\n2019-13-01..2019-12-31\n",
+    )
+    .unwrap();
+    let bad_windows = bad_windows.to_string_lossy().into_owned();
     for (args, expected) in [
         (
             vec!["--as-of", "31/08/2019"],
@@ -109,6 +116,14 @@ fn pack_refuses_bad_input_with_clear_errors() {
         (
             vec!["--no-such-measure"],
             "unexpected argument '--no-such-measure'",
+        ),
+        (
+            vec!["--windows", bad_windows.as_str()],
+            "line 3: '2019-13-01' is not a date",
+        ),
+        (
+            vec!["--windows", "/no/such/file"],
+            "--windows /no/such/file: cannot be read",
         ),
     ] {
         let mut a = vec!["--db", db, "pack"];
@@ -247,6 +262,22 @@ fn pack_json_keys_measures_by_their_metrics_names() {
     assert!(
         f["demand_decomposition"]["not_estimable"].is_string(),
         "three months cannot carry a seasonal model"
+    );
+    // Any date: the periods count back from it, and no other year is in the pack.
+    let o = vigil(&["--db", db, "pack", "--json", "--as-of", "2019-03-15"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let march: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let windows: Vec<&str> = march["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(windows.contains(&"2018-03-01..2019-02-28"), "{windows:?}");
+    assert!(
+        !windows.contains(&"2015-08-01..2016-07-31")
+            && !windows.contains(&"2018-09-01..2019-08-31"),
+        "no window of the seed's: {windows:?}"
     );
     let summary = vigil(&["--db", db, "pack"]);
     assert!(summary.status.success());

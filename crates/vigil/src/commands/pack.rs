@@ -15,8 +15,13 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// A further window for every windowed measure (YYYY-MM-DD..YYYY-MM-DD); repeatable.
+    /// Without any, the pack has the board report's periods, counted back from --as-of.
     #[arg(long = "window", value_name = "FROM..TO")]
     windows: Vec<String>,
+    /// Further windows from a file, one FROM..TO a line (blank lines and lines starting
+    /// with # are skipped): a force's own periods.
+    #[arg(long = "windows", value_name = "FILE")]
+    windows_file: Option<std::path::PathBuf>,
     /// Adult women in the force area, for MARAC volume per 10,000.
     #[arg(long, value_name = "N")]
     adult_women: Option<u64>,
@@ -34,18 +39,39 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         .as_deref()
         .map(|s| parse_date(s).map_err(|e| Failure::BadInput(format!("--as-of: {e}"))))
         .transpose()?;
-    let extra: Vec<Window> = args
+    let mut extra: Vec<Window> = args
         .windows
         .iter()
         .map(|w| Window::parse(w).map_err(|e| Failure::BadInput(format!("--window: {e}"))))
         .collect::<Result<_, _>>()?;
+    if let Some(path) = &args.windows_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::BadInput(format!("--windows {}: cannot be read: {e}", path.display()))
+        })?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            extra.push(Window::parse(line).map_err(|e| {
+                Failure::BadInput(format!("--windows {}, line {}: {e}", path.display(), n + 1))
+            })?);
+        }
+    }
     let t0 = Instant::now();
     let store = open_store(db).await?;
     let (snapshot, info, source) = crate::snapshot(store.as_ref(), db).await?;
     store.close().await;
     let load = t0.elapsed();
-    let mut cfg = PackConfig::new(as_of.unwrap_or(info.as_of));
-    for w in extra {
+    let as_of = as_of.unwrap_or(info.as_of);
+    let mut cfg = PackConfig::new(as_of);
+    // The board report's periods, counted back from the day: the same windows the
+    // dashboard and the report show, for any force and any date.
+    for w in vigil_report::report_windows(as_of)
+        .all()
+        .into_iter()
+        .chain(extra)
+    {
         if !cfg.windows.contains(&w) {
             cfg.windows.push(w);
         }
