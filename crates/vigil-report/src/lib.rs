@@ -356,7 +356,9 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
         );
         let _ = write!(
             out,
-            "<p class=\"headline\">It is estimated that {} of that change was a genuine change ({} offences) and {} the effect of recording practice and the counting rules ({} offences); 95% intervals {} to {} and {} to {}.</p>",
+            "<p class=\"headline\">Of the change from {} to {}, it is estimated that {} was a genuine change ({} offences) and {} the effect of recording practice and the counting rules ({} offences); 95% intervals {} to {} and {} to {}.</p>",
+            twelve_to(rw.previous),
+            twelve_to(rw.latest),
             signed_pct(g),
             s.count(Some(go.round()), false),
             signed_pct(r),
@@ -381,7 +383,9 @@ fn executive_summary(out: &mut String, s: &Scope, rw: &ReportWindows) {
     let (ra, rb) = (w(&m.solved_rate, rw.previous), w(&m.solved_rate, rw.latest));
     let solved_sentence = match (sa, sb, ra, rb, a, b) {
         (Some(sa), Some(sb), Some(ra), Some(rb), Some(oa), Some(ob)) if oa >= MIN_CASES && ob >= MIN_CASES => format!(
-            "Solved outcomes {} by {} ({}, {} solved outcomes), while the solved rate {} {:.1} percentage points to {}.",
+            "From {} to {}, solved outcomes {} by {} ({}, {} solved outcomes), while the solved rate {} {:.1} percentage points to {}.",
+            twelve_to(rw.previous),
+            twelve_to(rw.latest),
             if sb >= sa { "increased" } else { "decreased" },
             s.count(Some((sb - sa).abs()), false),
             if sa > 0.0 { signed_pct((sb - sa) / sa) } else { "from none".into() },

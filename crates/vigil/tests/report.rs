@@ -73,7 +73,7 @@ fn the_report_carries_the_packs_figures_where_the_seed_shows_them() {
     let d = &f["demand_decomposition"];
     assert!(
         html.contains(&format!(
-            "+{:.1}% of that change was a genuine change",
+            "it is estimated that +{:.1}% was a genuine change",
             d["genuine_change"].as_f64().unwrap() * 100.0
         )),
         "S3"
