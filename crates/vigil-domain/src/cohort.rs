@@ -23,6 +23,7 @@
 
 use crate::access::Username;
 use crate::records::OffenceGroup;
+use crate::text::said;
 use crate::time::{Date, DateTime, Duration};
 use crate::vocabulary::vocabulary;
 use crate::{Lpa, PersonId, ValueError};
@@ -715,7 +716,7 @@ impl Allocation {
         now: DateTime,
         review_days: i64,
     ) -> Result<Allocation, (&'static str, ValueError)> {
-        let plan = words("plan", plan, 10, "say what the plan is")?;
+        let plan = said("plan", plan, 10, "say what the plan is")?;
         check_review(next_review, now.date(), review_days)?;
         Ok(Allocation {
             kind,
@@ -747,11 +748,11 @@ impl Allocation {
         if self.closed.is_some() {
             return Err(("action", ValueError::new("the allocation is closed")));
         }
-        let text = words("text", text, 5, "say what was done")?;
+        let text = said("text", text, 5, "say what was done")?;
         let outcome = if outcome.trim().is_empty() {
             String::new()
         } else {
-            words("outcome", outcome, 2, "say what came of it")?
+            said("outcome", outcome, 2, "say what came of it")?
         };
         let mut a = self.clone();
         if kind == ActionKind::Review {
@@ -787,7 +788,7 @@ impl Allocation {
                 ValueError::new("the allocation is already closed"),
             ));
         }
-        let reason = words("reason", reason, 10, "say why it is closed")?;
+        let reason = said("reason", reason, 10, "say why it is closed")?;
         let mut a = self.clone();
         a.closed = Some((now, by.clone(), reason));
         Ok(a)
@@ -819,23 +820,6 @@ fn check_review(
         ));
     }
     Ok(())
-}
-
-fn words(
-    field: &'static str,
-    raw: &str,
-    min: usize,
-    what: &str,
-) -> Result<String, (&'static str, ValueError)> {
-    let v = raw.trim();
-    if v.chars().count() < min {
-        return Err((
-            field,
-            ValueError::new(format!("{what} (at least {min} characters)")),
-        ));
-    }
-    crate::text::check_free_text(v, 4000, true).map_err(|e| (field, e))?;
-    Ok(v.to_owned())
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 use crate::access::Username;
 use crate::records::{DisclosureDecision, DisclosureRoute};
 use crate::tasks::ClockRules;
-use crate::text::check_free_text;
+use crate::text::said;
 use crate::time::{DateTime, Duration};
 use crate::vocabulary::vocabulary;
 use crate::{DisclosureId, IncidentId, Lpa, PersonId, ValueError};
@@ -152,23 +152,6 @@ pub enum Step {
     Decline {
         reason: String,
     },
-}
-
-fn said(
-    field: &'static str,
-    raw: &str,
-    min: usize,
-    what: &str,
-) -> Result<String, (&'static str, ValueError)> {
-    let v = raw.trim();
-    if v.chars().count() < min {
-        return Err((
-            field,
-            ValueError::new(format!("{what} (at least {min} characters)")),
-        ));
-    }
-    check_free_text(v, 4000, true).map_err(|e| (field, e))?;
-    Ok(v.to_owned())
 }
 
 impl Application {

@@ -8,7 +8,7 @@
 
 use crate::access::{Rank, Username};
 use crate::records::{OrderKind, ProtectionOrder};
-use crate::text::check_free_text;
+use crate::text::said;
 use crate::time::{Date, DateTime, Duration};
 use crate::vocabulary::vocabulary;
 use crate::{IncidentId, Lpa, OrderId, PersonId, ValueError};
@@ -149,23 +149,6 @@ pub enum Step {
 /// may classify it otherwise and correct the offence.
 pub const DAPO_BREACH_HO_CODE: &str = "8L";
 
-fn words(
-    field: &'static str,
-    raw: &str,
-    min: usize,
-    what: &str,
-) -> Result<String, (&'static str, ValueError)> {
-    let v = raw.trim();
-    if v.chars().count() < min {
-        return Err((
-            field,
-            ValueError::new(format!("{what} (at least {min} characters)")),
-        ));
-    }
-    check_free_text(v, 4000, true).map_err(|e| (field, e))?;
-    Ok(v.to_owned())
-}
-
 /// Checks a draft as the applying officer writes it: a notice, the grounds, each matter
 /// considered, the conditions; a DAPN's address for service comes at service.
 pub fn check_draft(
@@ -209,7 +192,7 @@ pub fn check_draft(
         ),
         ("conditions", conditions, "set out the notice's conditions"),
     ] {
-        if let Err(e) = words(field, v, 4, what) {
+        if let Err(e) = said(field, v, 4, what) {
             errors.push(e);
         }
     }
@@ -374,7 +357,7 @@ impl NoticeCase {
                     );
                 }
                 if self.kind == OrderKind::Dapn {
-                    c.address_for_service = words(
+                    c.address_for_service = said(
                         "address_for_service",
                         address_for_service,
                         5,
@@ -405,7 +388,7 @@ impl NoticeCase {
                 {
                     return fail("step", "the court has already decided".into());
                 }
-                let notes = words("notes", notes, 4, "record what the court said")?;
+                let notes = said("notes", notes, 4, "record what the court said")?;
                 match decision {
                     CourtDecision::Adjourned => {
                         let Some(next) = next_hearing.filter(|n| *n > now) else {
@@ -421,7 +404,7 @@ impl NoticeCase {
                         let Some(id) = order_id else {
                             return fail("step", "the order needs an id".into());
                         };
-                        let conditions = words(
+                        let conditions = said(
                             "conditions",
                             conditions,
                             4,
@@ -481,7 +464,7 @@ impl NoticeCase {
                 c.notified_at = Some(*at);
             }
             Step::VictimTold { about } => {
-                let about = words("about", about, 4, "say what the victim was told")?;
+                let about = said("about", about, 4, "say what the victim was told")?;
                 c.victim_told.push((now, about));
             }
             Step::Breach { at, details, case } => {
@@ -515,7 +498,7 @@ impl NoticeCase {
                             .into(),
                     );
                 }
-                let details = words(
+                let details = said(
                     "details",
                     details,
                     10,

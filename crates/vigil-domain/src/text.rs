@@ -32,6 +32,26 @@ pub fn check_free_text(raw: &str, max: usize, multiline: bool) -> Result<(), Val
     Ok(())
 }
 
+/// A required piece of free text, as a form or an API step sends it: trimmed, at least `min`
+/// characters ("`what` (at least `min` characters)" otherwise), and free text Vigil may
+/// hold; the error names `field`.
+pub fn said(
+    field: &'static str,
+    raw: &str,
+    min: usize,
+    what: &str,
+) -> Result<String, (&'static str, crate::ValueError)> {
+    let v = raw.trim();
+    if v.chars().count() < min {
+        return Err((
+            field,
+            crate::ValueError::new(format!("{what} (at least {min} characters)")),
+        ));
+    }
+    check_free_text(v, 4000, true).map_err(|e| (field, e))?;
+    Ok(v.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
