@@ -230,6 +230,22 @@ fn month_label(m: Month) -> String {
     format!("{} {}", NAMES[m.month as usize - 1], m.year)
 }
 
+/// The months whose incidents lack a year of earlier records (the repeat measures undercount
+/// there), from the pack's coverage; `None` when the data reach back a year from the start.
+/// Charts shade it; it may run past the charted months, which the chart clips.
+pub fn thin_history(pack: &Pack) -> Option<Window> {
+    match (
+        month_of(&pack.coverage.first_month),
+        month_of(&pack.coverage.full_history_from),
+    ) {
+        (Some(a), Some(b)) if b.index() > a.index() => Some(Window {
+            from: a.first_day(),
+            to: Month::from_index(b.index() - 1).last_day(),
+        }),
+        _ => None,
+    }
+}
+
 /// A month in words ("April 2018").
 fn month_label_long(m: Month) -> String {
     m.first_day().format("%B %Y").to_string()
@@ -283,16 +299,7 @@ pub fn render(pack: &Pack, staffing: &[StaffingRecord], opts: &ReportOptions) ->
     // An area the pack does not hold is refused before rendering (`vigil report --lpa`
     // checks it); should one reach here, the force's figures stand in.
     let scope_measures = pack.scope(opts.lpa.as_deref()).unwrap_or(&pack.force);
-    let thin_history = match (
-        month_of(&pack.coverage.first_month),
-        month_of(&pack.coverage.full_history_from),
-    ) {
-        (Some(a), Some(b)) if b.index() > a.index() => Some(Window {
-            from: a.first_day(),
-            to: Month::from_index(b.index() - 1).last_day(),
-        }),
-        _ => None,
-    };
+    let thin_history = thin_history(pack);
     let s = Scope {
         m: scope_measures,
         months,

@@ -295,18 +295,7 @@ pub async fn dashboard(
     // window total.
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
     let mut repeat_periods = vec![(previous, "previous year"), (latest, "latest year")];
-    let thin = match (
-        months.first(),
-        months
-            .iter()
-            .find(|m| m.key() == coverage.full_history_from),
-    ) {
-        (Some(a), Some(b)) if b.index() > a.index() => Some(Window {
-            from: a.first_day(),
-            to: Month::from_index(b.index() - 1).last_day(),
-        }),
-        _ => None,
-    };
+    let thin = vigil_report::thin_history(&p.pack);
     if let Some(w) = thin {
         repeat_periods.insert(0, (w, "under 12 months of history"));
     }

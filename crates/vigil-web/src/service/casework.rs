@@ -128,17 +128,28 @@ pub(crate) async fn commit(
         .map(|e| e.notification)
         .collect();
     encompass.extend(change.encompass.iter().cloned());
-    // The notices drafted on this case (one saved with this change is as it will be).
-    let mut notices: Vec<vigil_domain::protective::NoticeCase> = app
-        .store
-        .notices(&vigil_store::NoticeQuery {
-            person: Some(i.victim_id.clone()),
-            ..Default::default()
-        })
-        .await?
-        .into_iter()
-        .filter(|n| n.incident_id.as_ref() == Some(&i.id))
-        .collect();
+    // The notices drafted on this case (one saved with this change is as it will be). A
+    // served notice is mirrored in the case's orders, so a case without one has no notice
+    // task and its writes need not read the notices at all.
+    let served = after.orders.iter().any(|o| {
+        matches!(
+            o.kind,
+            vigil_domain::OrderKind::Dvpn | vigil_domain::OrderKind::Dapn
+        )
+    });
+    let mut notices: Vec<vigil_domain::protective::NoticeCase> = if served {
+        app.store
+            .notices(&vigil_store::NoticeQuery {
+                person: Some(i.victim_id.clone()),
+                ..Default::default()
+            })
+            .await?
+            .into_iter()
+            .filter(|n| n.incident_id.as_ref() == Some(&i.id))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if let Some((n, _)) = &change.notice
         && n.incident_id.as_ref() == Some(&i.id)
     {

@@ -49,99 +49,142 @@ async fn may(app: &App, s: &Session, kind: CohortKind, manage: bool) -> Outcome<
     Err(Failure::Forbidden)
 }
 
-/// Computes and stores a run of `kind` for `lpa` as of `as_of`: the members by rank, and
-/// those who left since the area's run before with their score now. Returns its id.
+/// Everyone an area's cohort scores, ranked as far as the cohort reaches (the first `size`),
+/// kept as the computation gives them: a stored row is made only for those the run keeps.
+enum Scored<'s> {
+    Perpetrators(
+        &'s vigil_analytics::Snapshot,
+        Vec<vigil_analytics::cohorts::Perpetrator>,
+    ),
+    Victims(
+        &'s vigil_analytics::Snapshot,
+        Vec<vigil_analytics::cohorts::AcuteVictim>,
+    ),
+    None,
+}
+
+impl Scored<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Scored::Perpetrators(_, v) => v.len(),
+            Scored::Victims(_, v) => v.len(),
+            Scored::None => 0,
+        }
+    }
+
+    fn person(&self, k: usize) -> &str {
+        match self {
+            Scored::Perpetrators(s, v) => s.person_ids.get(v[k].person as usize),
+            Scored::Victims(s, v) => s.person_ids.get(v[k].person as usize),
+            Scored::None => "",
+        }
+    }
+
+    /// The `k`th as a stored row (rank, movement and previous rank are the run's to set).
+    fn member(
+        &self,
+        k: usize,
+        as_of: Date,
+        cfg: &vigil_domain::cohort::CohortConfig,
+    ) -> Outcome<RunMember> {
+        let person_id = PersonId::parse(self.person(k)).map_err(|e| Failure::Problem(e.reason))?;
+        let blank = |person_id| RunMember {
+            person_id,
+            rank: None,
+            movement: vigil_domain::cohort::Movement::Entered,
+            previous_rank: None,
+            score: 0.0,
+            r: 0.0,
+            f: 0.0,
+            g: 0.0,
+            v: 0.0,
+            incidents: 0,
+            victims: 0,
+            last_incident: None,
+            serial: false,
+            reasons: String::new(),
+        };
+        Ok(match self {
+            Scored::Perpetrators(snap, v) => {
+                let p = &v[k];
+                RunMember {
+                    score: p.score.total,
+                    r: p.score.r,
+                    f: p.score.f,
+                    g: p.score.g,
+                    v: p.score.v,
+                    incidents: p.facts.incidents,
+                    victims: p.facts.victims,
+                    last_incident: Some(p.facts.last_incident),
+                    serial: p.serial,
+                    reasons: vigil_analytics::cohorts::reasons(snap, p, as_of, cfg),
+                    ..blank(person_id)
+                }
+            }
+            Scored::Victims(_, v) => {
+                let x = &v[k];
+                let last = day_date(x.last_day);
+                RunMember {
+                    incidents: x.incidents_12m,
+                    last_incident: Some(last),
+                    reasons: format!(
+                        "{} risk; {} incident{} in 12 months, the last on {}",
+                        vigil_analytics::cohorts::grade_words(x.grade),
+                        x.incidents_12m,
+                        if x.incidents_12m == 1 { "" } else { "s" },
+                        vigil_domain::dates::long(last)
+                    ),
+                    ..blank(person_id)
+                }
+            }
+            Scored::None => blank(person_id),
+        })
+    }
+}
+
+/// Computes and stores a run of `kind` for `lpa` as of `as_of` over `snapshot` (the
+/// caller loads it once for however many runs it makes): the members by rank, and those
+/// who left since the area's run before with their score now. Returns its id.
 pub(crate) async fn run_cohort(
     app: &App,
+    snapshot: Option<&vigil_analytics::Snapshot>,
     kind: CohortKind,
     lpa: &Lpa,
     as_of: Date,
     run_by: &str,
-    audit: Vec<AuditEntry>,
 ) -> Outcome<i64> {
     let cfg = &app.rules.cohort.config;
-    let loaded = vigil_store::snapshot_cache::load(app.store.as_ref()).await?;
     let today = day(as_of);
-    // Every person the area scores, ranked; the first `size` are the cohort.
-    let scored: Vec<RunMember> = match loaded
-        .as_ref()
-        .and_then(|(snap, _, _)| snap.lpa_index(lpa.as_str()).map(|i| (snap, i)))
-    {
-        None => Vec::new(),
-        Some((snap, idx)) => {
-            let pid = |p: u32| PersonId::parse(snap.person_ids.get(p as usize));
-            match kind {
-                CohortKind::Perpetrator => {
-                    vigil_analytics::cohorts::perpetrator_cohort(snap, today, Some(idx), cfg)
-                        .into_iter()
-                        .map(|p| {
-                            Ok(RunMember {
-                                person_id: pid(p.person).map_err(|e| Failure::Problem(e.reason))?,
-                                rank: None,
-                                movement: vigil_domain::cohort::Movement::Entered,
-                                previous_rank: None,
-                                score: p.score.total,
-                                r: p.score.r,
-                                f: p.score.f,
-                                g: p.score.g,
-                                v: p.score.v,
-                                incidents: p.facts.incidents,
-                                victims: p.facts.victims,
-                                last_incident: Some(p.facts.last_incident),
-                                serial: p.serial,
-                                reasons: vigil_analytics::cohorts::reasons(snap, &p, as_of, cfg),
-                            })
-                        })
-                        .collect::<Outcome<_>>()?
-                }
-                CohortKind::Victim => {
-                    vigil_analytics::cohorts::acute_victims(snap, today, Some(idx), usize::MAX)
-                        .into_iter()
-                        .map(|v| {
-                            let last = day_date(v.last_day);
-                            Ok(RunMember {
-                                person_id: pid(v.person).map_err(|e| Failure::Problem(e.reason))?,
-                                rank: None,
-                                movement: vigil_domain::cohort::Movement::Entered,
-                                previous_rank: None,
-                                score: 0.0,
-                                r: 0.0,
-                                f: 0.0,
-                                g: 0.0,
-                                v: 0.0,
-                                incidents: v.incidents_12m,
-                                victims: 0,
-                                last_incident: Some(last),
-                                serial: false,
-                                reasons: format!(
-                                    "{} risk; {} incident{} in 12 months, the last on {}",
-                                    vigil_analytics::cohorts::grade_words(v.grade),
-                                    v.incidents_12m,
-                                    if v.incidents_12m == 1 { "" } else { "s" },
-                                    vigil_domain::dates::long(last)
-                                ),
-                            })
-                        })
-                        .collect::<Outcome<_>>()?
-                }
-            }
-        }
+    let scored = match snapshot.and_then(|s| s.lpa_index(lpa.as_str()).map(|i| (s, i))) {
+        None => Scored::None,
+        Some((snap, idx)) => match kind {
+            CohortKind::Perpetrator => Scored::Perpetrators(
+                snap,
+                vigil_analytics::cohorts::perpetrator_cohort(snap, today, Some(idx), cfg),
+            ),
+            CohortKind::Victim => Scored::Victims(
+                snap,
+                vigil_analytics::cohorts::acute_victims(snap, today, Some(idx), usize::MAX),
+            ),
+        },
     };
-    let ranked: Vec<RunMember> = scored
-        .iter()
-        .take(cfg.size)
-        .enumerate()
-        .map(|(k, m)| RunMember {
-            rank: Some(k as u32 + 1),
-            ..m.clone()
+    let ranked: Vec<RunMember> = (0..scored.len().min(cfg.size))
+        .map(|k| {
+            Ok(RunMember {
+                rank: Some(k as u32 + 1),
+                ..scored.member(k, as_of, cfg)?
+            })
         })
-        .collect();
+        .collect::<Outcome<_>>()?;
     let previous = match app.store.cohort_runs(kind, Some(lpa), 1).await?.first() {
         Some(r) => app.store.cohort_run(r.id).await?,
         None => None,
     };
+    // Those who left: their score now, where the area still scores them.
     let members = movements(previous.as_ref(), ranked, |p| {
-        scored.iter().find(|m| &m.person_id == p).cloned()
+        (0..scored.len())
+            .find(|k| scored.person(*k) == p.as_str())
+            .and_then(|k| scored.member(k, as_of, cfg).ok())
     });
     let run = Run {
         id: 0,
@@ -159,15 +202,21 @@ pub(crate) async fn run_cohort(
         },
         members,
     };
-    let mut audit = audit;
-    audit.push(audit_entry(
+    let audit = audit_entry(
         run_by,
         "cohort.run",
         "cohort",
         &format!("{}|{lpa}", kind.as_str()),
         Some(format!("as of {as_of}: {} in it", run.in_cohort().count())),
-    ));
-    Ok(app.store.save_cohort_run(&run, &audit).await?)
+    );
+    Ok(app.store.save_cohort_run(&run, &[audit]).await?)
+}
+
+/// The records' snapshot, for the runs about to be made (none when nothing is loaded).
+async fn snapshot(app: &App) -> Outcome<Option<vigil_analytics::Snapshot>> {
+    Ok(vigil_store::snapshot_cache::load(app.store.as_ref())
+        .await?
+        .map(|(s, _, _)| s))
 }
 
 /// Runs a cohort now, for one area or (`all`) every area; returns the runs' ids.
@@ -183,26 +232,33 @@ pub async fn run_cohort_now(
     } else {
         vec![area(app, lpa)?]
     };
+    let snap = snapshot(app).await?;
     let mut ids = Vec::new();
     for l in &areas {
-        ids.push(run_cohort(app, kind, l, app.now().date(), actor(s), Vec::new()).await?);
+        ids.push(run_cohort(app, snap.as_ref(), kind, l, app.now().date(), actor(s)).await?);
     }
     Ok(ids)
 }
 
 /// Runs each area's cohorts that the schedule says are due and have not run since (a run
-/// missed while the server was down is made up at its start). Returns how many ran.
+/// missed while the server was down is made up at its start). Returns how many ran. The
+/// snapshot is loaded only when a run is due, once for all of them.
 pub async fn scheduled_runs(app: &App) -> Outcome<usize> {
     let today = app.now().date();
     let Some(due) = app.rules.cohort.due_on(today) else {
         return Ok(0);
     };
+    let mut snap: Option<Option<vigil_analytics::Snapshot>> = None;
     let mut ran = 0;
     for lpa in app.store.lpas().await? {
         for kind in CohortKind::ALL {
             let latest = app.store.cohort_runs(*kind, Some(&lpa), 1).await?;
             if latest.first().is_none_or(|r| r.as_of < due) {
-                run_cohort(app, *kind, &lpa, due, "schedule", Vec::new()).await?;
+                if snap.is_none() {
+                    snap = Some(snapshot(app).await?);
+                }
+                let loaded = snap.as_ref().and_then(Option::as_ref);
+                run_cohort(app, loaded, *kind, &lpa, due, "schedule").await?;
                 ran += 1;
             }
         }
@@ -573,16 +629,28 @@ pub async fn cohort_action(
     Ok(next)
 }
 
-/// The user's open allocations, the next review first (their work list).
+/// The user's open allocations, the next review first (their work list): restricted people
+/// the user may not see left out, each person listed audited.
 pub async fn my_cohort_members(app: &App, s: &Session) -> Outcome<Vec<Allocation>> {
-    Ok(app
+    let mut mine = app
         .store
         .cohort_allocations(&vigil_store::AllocationQuery {
             owner: Some(s.user.username.clone()),
             open_only: true,
             ..Default::default()
         })
-        .await?)
+        .await?;
+    let hidden = hidden_from(app, s).await?;
+    mine.retain(|a| !hidden.person(&a.person_id));
+    audited_list(
+        app,
+        s,
+        "person.listed",
+        "the user's cohort members",
+        mine.iter().map(|a| a.person_id.clone()).collect(),
+    )
+    .await?;
+    Ok(mine)
 }
 
 /// How many victims make `person` a serial perpetrator today (two or more different victims
