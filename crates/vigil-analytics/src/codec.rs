@@ -8,7 +8,7 @@ use vigil_domain::time::Date;
 use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
 
 const MAGIC: &[u8; 8] = b"VIGILSNP";
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 struct Out(Vec<u8>);
 
@@ -209,6 +209,10 @@ pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
             o.0.extend_from_slice(&x.to_le_bytes());
         }
     }
+    for runs in &s.keys.0 {
+        o.i64s(&runs.starts);
+        o.u32s(&runs.lens);
+    }
     o.0
 }
 
@@ -333,7 +337,14 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
             deployable_fte: f[2],
         });
     }
-    // Every column of a table must be as long as the table.
+    for runs in &mut s.keys.0 {
+        runs.starts = i.i64s()?;
+        runs.lens = i.u32s()?;
+        if runs.starts.len() != runs.lens.len() {
+            return Err("the snapshot cache's row keys are damaged".into());
+        }
+    }
+    // Every column of a table must be as long as the table, and its keys as many.
     let same = |lens: &[usize]| lens.windows(2).all(|w| w[0] == w[1]);
     let inc = &s.incidents;
     let off = &s.offences;
@@ -381,6 +392,24 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         ])
     {
         return Err("the snapshot cache's columns disagree in length".into());
+    }
+    let rows = [
+        s.person_ids.len(),
+        s.incidents.day.len(),
+        s.offences.incident.len(),
+        s.arrests.at.len(),
+        s.referrals.at.len(),
+        s.disclosures.route.len(),
+        s.orders.kind.len(),
+        s.staffing.len(),
+    ];
+    if s.keys
+        .0
+        .iter()
+        .zip(rows)
+        .any(|(k, n)| !k.is_empty() && k.len() != n)
+    {
+        return Err("the snapshot cache's row keys disagree with its rows".into());
     }
     Ok((s, revision))
 }

@@ -11,9 +11,11 @@ pub mod demand;
 pub mod measures;
 pub mod pack;
 mod pack_types;
+pub mod patch;
 pub mod reference;
 pub mod snapshot;
 
 pub use calendar::{Month, Window};
 pub use pack::{Pack, PackConfig, PackError, compute};
-pub use snapshot::{Snapshot, SnapshotBuilder};
+pub use patch::{Changes, Rebuild};
+pub use snapshot::{RowTable, Snapshot, SnapshotBuilder};

@@ -82,9 +82,17 @@ pub(crate) fn backend(e: sqlx::Error) -> StoreError {
 /// Records that the stored records changed (inside the writing transaction).
 pub(crate) async fn bump_revision(conn: &mut sqlx::PgConnection) -> StoreResult<()> {
     sqlx::query("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .map_err(backend)?;
+    // This transaction's logged record changes take the new revision (see the
+    // record_changes migration): a snapshot at an older one is patched with them.
+    sqlx::query(
+        "UPDATE record_changes SET revision = (SELECT revision FROM store_revision WHERE id = 1) WHERE revision IS NULL",
+    )
+    .execute(conn)
+    .await
+    .map_err(backend)?;
     Ok(())
 }
 
@@ -163,6 +171,19 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// One repeatable-read, read-only transaction: every table is read as of the same
+    /// moment, even while others write.
+    async fn read_tx(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        Ok(tx)
+    }
+}
+
 #[async_trait::async_trait]
 impl Store for PostgresStore {
     fn backend(&self) -> &'static str {
@@ -235,13 +256,7 @@ impl Store for PostgresStore {
         chunk: usize,
         sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
     ) -> StoreResult<()> {
-        // One repeatable-read transaction: every table is read as of the same moment, even
-        // while others write.
-        let mut tx = self.pool.begin().await.map_err(backend)?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let mut tx = self.read_tx().await?;
         read::each_chunk(&mut tx, chunk, sink).await?;
         tx.commit().await.map_err(backend)
     }
@@ -252,6 +267,89 @@ impl Store for PostgresStore {
             .await
             .map_err(backend)?;
         Ok(n as u64)
+    }
+
+    async fn snapshot_chunks(
+        &self,
+        chunk: usize,
+        sink: &mut vigil_store::KeyedSink<'_>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.read_tx().await?;
+        let revision: i64 = sqlx::query_scalar("SELECT revision FROM store_revision WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for table in vigil_store::snapshot_cache::RowTable::ALL {
+            read::keyed_table(&mut tx, table, None, chunk, sink).await?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(revision as u64)
+    }
+
+    async fn row_keys(
+        &self,
+        table: vigil_store::snapshot_cache::RowTable,
+    ) -> StoreResult<Vec<i64>> {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT stored FROM {} ORDER BY stored",
+            table.name()
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)
+    }
+
+    async fn record_changes(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> StoreResult<Option<vigil_store::snapshot_cache::Changes>> {
+        use vigil_store::snapshot_cache::{self as cache, Changes, RowTable};
+        let mut tx = self.read_tx().await?;
+        let revision: i64 = sqlx::query_scalar("SELECT revision FROM store_revision WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if after > revision as u64 {
+            return Ok(None); // a cache from a store this is not (a restored backup)
+        }
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT DISTINCT tbl, row_key FROM record_changes WHERE revision > $1 LIMIT $2",
+        )
+        .bind(after as i64)
+        .bind(limit as i64 + 1)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if rows.len() > limit {
+            return Ok(None);
+        }
+        let Some(logged) = cache::logged(rows) else {
+            return Ok(None);
+        };
+        let mut changes = Changes {
+            revision: revision as u64,
+            ..Changes::default()
+        };
+        for table in RowTable::ALL {
+            let keys = &logged[table as usize];
+            if keys.is_empty() {
+                continue;
+            }
+            read::keyed_table(&mut tx, table, Some(keys), usize::MAX, &mut |r, k| {
+                changes.rows.append(r);
+                changes.keys[table as usize].extend_from_slice(k);
+                Ok(())
+            })
+            .await?;
+        }
+        let (persons, incidents) = cache::referenced(&changes.rows);
+        changes.person_keys = read::keys_of(&mut tx, ("persons", "person_id"), &persons).await?;
+        changes.incident_keys =
+            read::keys_of(&mut tx, ("incidents", "incident_id"), &incidents).await?;
+        tx.commit().await.map_err(backend)?;
+        cache::note_deleted(&mut changes, &logged);
+        Ok(Some(changes))
     }
 
     async fn extract_info(&self) -> StoreResult<Option<ExtractInfo>> {

@@ -78,6 +78,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "The perpetrator and acute victim cohorts: runs, members, owners and their actions",
         sql: include_str!("../migrations/0014_cohorts.sql"),
     },
+    Migration {
+        version: 15,
+        description: "The change log of the record tables, so the analytics snapshot is patched, not rebuilt, after a write",
+        sql: include_str!("../migrations/0015_record_changes.sql"),
+    },
 ];
 
 /// The advisory lock key that serialises migrations (any fixed number unique to Vigil).

@@ -543,3 +543,201 @@ pub async fn disclosures_for(
     )
     .await
 }
+
+/// One snapshot table's rows with their `stored` keys, in that order: every row, or those of
+/// `only` (sorted keys).
+async fn keyed_stream<R>(
+    conn: &mut PgConnection,
+    (table, cols): (&'static str, &[&str]),
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+    wrap: fn(Vec<R>) -> RecordSet,
+    only: Option<&[i64]>,
+    chunk: usize,
+    sink: &mut vigil_store::KeyedSink<'_>,
+) -> StoreResult<()> {
+    let select = format!("SELECT {}, stored FROM {table}", cols.join(","));
+    let (sql, keys_bound) = match only {
+        None => (format!("{select} ORDER BY stored"), None),
+        Some(keys) => (
+            format!("{select} WHERE stored = ANY($1) ORDER BY stored"),
+            Some(keys.to_vec()),
+        ),
+    };
+    let mut buf = Vec::new();
+    let mut keys = Vec::new();
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(k) = keys_bound {
+        query = query.bind(k);
+    }
+    let mut rows = query.fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await.map_err(backend)? {
+        buf.push(map(&mut Cols::new(&row, table))?);
+        keys.push(sqlx::Row::try_get::<i64, _>(&row, cols.len()).map_err(backend)?);
+        if buf.len() >= chunk {
+            sink(wrap(std::mem::take(&mut buf)), &std::mem::take(&mut keys))?;
+        }
+    }
+    if !buf.is_empty() {
+        sink(wrap(buf), &keys)?;
+    }
+    Ok(())
+}
+
+/// A snapshot table's rows with their keys (see [`keyed_stream`]).
+pub async fn keyed_table(
+    conn: &mut PgConnection,
+    table: vigil_store::snapshot_cache::RowTable,
+    only: Option<&[i64]>,
+    chunk: usize,
+    sink: &mut vigil_store::KeyedSink<'_>,
+) -> StoreResult<()> {
+    use columns as c;
+    use vigil_store::snapshot_cache::RowTable as T;
+    let chunk = chunk.max(1);
+    let name = table.name();
+    match table {
+        T::Persons => {
+            let wrap = |v| RecordSet {
+                persons: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::PERSONS),
+                |c| rows::person(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Incidents => {
+            let wrap = |v| RecordSet {
+                incidents: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::INCIDENTS),
+                |c| rows::incident(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Offences => {
+            let wrap = |v| RecordSet {
+                offences: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::OFFENCES),
+                |c| rows::offence(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Arrests => {
+            let wrap = |v| RecordSet {
+                arrests: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::ARRESTS),
+                |c| rows::arrest(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Referrals => {
+            let wrap = |v| RecordSet {
+                referrals: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::REFERRALS),
+                |c| rows::referral(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Disclosures => {
+            let wrap = |v| RecordSet {
+                disclosures: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::DISCLOSURES),
+                |c| rows::disclosure(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::ProtectionOrders => {
+            let wrap = |v| RecordSet {
+                protection_orders: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::PROTECTION_ORDERS),
+                |c| rows::order(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Staffing => {
+            let wrap = |v| RecordSet {
+                staffing: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::STAFFING),
+                |c| rows::staffing(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+    }
+}
+
+/// The `stored` keys of the rows of `table` whose `id_column` is one of `ids`.
+pub async fn keys_of(
+    conn: &mut PgConnection,
+    (table, id_column): (&str, &str),
+    ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, i64>> {
+    let sql = format!("SELECT {id_column}, stored FROM {table} WHERE {id_column} = ANY($1)");
+    let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(rows.into_iter().collect())
+}

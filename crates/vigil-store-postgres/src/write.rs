@@ -232,6 +232,8 @@ impl PgImport {
                 format!("ALTER TABLE {table} ADD CONSTRAINT {name} {def}")
             }));
         }
+        // A bulk load is logged as one "rebuild" row at commit, not a row per record.
+        set_change_log(&mut tx, false).await?;
         Ok(PgImport { tx, rebuild })
     }
 }
@@ -281,7 +283,19 @@ impl vigil_store::ImportSession for PgImport {
                 .await
                 .map_err(backend)?;
         }
+        set_change_log(&mut self.tx, true).await?;
         bump_revision(&mut self.tx).await?;
+        // Every snapshot from before this import must be rebuilt: the log keeps only that.
+        for sql in [
+            "DELETE FROM record_changes",
+            "INSERT INTO record_changes (tbl, row_key, revision)
+             SELECT '*', 0, revision FROM store_revision WHERE id = 1",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(backend)?;
+        }
         if let Some(info) = info {
             sqlx::query(
                 "INSERT INTO extract_info (id, source, as_of) VALUES (1, $1, $2)
@@ -295,6 +309,21 @@ impl vigil_store::ImportSession for PgImport {
         }
         self.tx.commit().await.map_err(backend)
     }
+}
+
+/// Turns the change log's triggers off (for an import) or on again, inside the transaction.
+async fn set_change_log(conn: &mut PgConnection, on: bool) -> StoreResult<()> {
+    let verb = if on { "ENABLE" } else { "DISABLE" };
+    for table in vigil_store::snapshot_cache::RowTable::ALL {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER TABLE {} {verb} TRIGGER record_changed",
+            table.name()
+        )))
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
 }
 
 pub async fn new_ids(pool: &PgPool, kind: RecordKind, n: usize) -> StoreResult<Vec<String>> {

@@ -317,6 +317,9 @@ pub struct SqliteImport {
     conn: SqliteConnection,
     /// For an import into an empty store: the indexes to rebuild, and the ids added.
     empty: Option<(Vec<(String, String)>, AddedIds)>,
+    /// The change log's triggers, dropped for the import and made again at commit: a bulk
+    /// load is logged as one "rebuild" row, not a row per record.
+    triggers: Vec<String>,
 }
 
 impl SqliteImport {
@@ -333,6 +336,19 @@ impl SqliteImport {
             .execute(&mut conn)
             .await
             .map_err(backend)?;
+        let triggers: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name != 'record_changes' AND name GLOB '*_changed_*'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .map_err(backend)?;
+        for (name, _) in &triggers {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {name}")))
+                .execute(&mut conn)
+                .await
+                .map_err(backend)?;
+        }
+        let triggers = triggers.into_iter().map(|(_, sql)| sql).collect();
         let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM persons)")
             .fetch_one(&mut conn)
             .await
@@ -357,7 +373,11 @@ impl SqliteImport {
         } else {
             None
         };
-        Ok(SqliteImport { conn, empty })
+        Ok(SqliteImport {
+            conn,
+            empty,
+            triggers,
+        })
     }
 }
 
@@ -432,7 +452,24 @@ impl vigil_store::ImportSession for SqliteImport {
                 }
             }
         }
+        for sql in &self.triggers {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
         crate::bump_revision(conn).await?;
+        // Every snapshot from before this import must be rebuilt: the log keeps only that.
+        for sql in [
+            "DELETE FROM record_changes",
+            "INSERT INTO record_changes (tbl, row_key, revision)
+             SELECT '*', 0, revision FROM store_revision WHERE id = 1",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
         if let Some(info) = info {
             sqlx::query("INSERT INTO extract_info (id, source, as_of) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET source = excluded.source, as_of = excluded.as_of")
                 .bind(info.source.as_str())

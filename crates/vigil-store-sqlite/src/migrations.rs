@@ -112,6 +112,11 @@ const MIGRATIONS: &[Migration] = &[
         description: "The perpetrator and acute victim cohorts: runs, members, owners and their actions",
         sql: include_str!("../migrations/0021_cohorts.sql"),
     },
+    Migration {
+        version: 22,
+        description: "The change log of the record tables, so the analytics snapshot is patched, not rebuilt, after a write",
+        sql: include_str!("../migrations/0022_record_changes.sql"),
+    },
 ];
 
 fn backend(e: sqlx::Error) -> StoreError {

@@ -657,3 +657,213 @@ pub async fn disclosures_for(
     )
     .await
 }
+
+/// One snapshot table's rows with their rowids, in rowid order: every row, or those of
+/// `only` (sorted keys).
+async fn keyed_stream<R>(
+    conn: &mut SqliteConnection,
+    (table, cols): (&'static str, &[&str]),
+    map: impl Fn(&mut Cols<'_>) -> StoreResult<R>,
+    wrap: fn(Vec<R>) -> RecordSet,
+    only: Option<&[i64]>,
+    chunk: usize,
+    sink: &mut vigil_store::KeyedSink<'_>,
+) -> StoreResult<()> {
+    let select = format!("SELECT {}, rowid FROM {table}", cols.join(","));
+    // The keys are integers, written into the statement as such (no text reaches it), in
+    // batches well under SQLite's limits.
+    let statements: Vec<String> = match only {
+        None => vec![format!("{select} ORDER BY rowid")],
+        Some(keys) => keys
+            .chunks(10_000)
+            .map(|part| {
+                let list: Vec<String> = part.iter().map(i64::to_string).collect();
+                format!(
+                    "{select} WHERE rowid IN ({}) ORDER BY rowid",
+                    list.join(",")
+                )
+            })
+            .collect(),
+    };
+    let mut buf = Vec::new();
+    let mut keys = Vec::new();
+    for sql in statements {
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await.map_err(backend)? {
+            buf.push(map(&mut Cols::new(&row, table))?);
+            keys.push(row.try_get::<i64, _>(cols.len()).map_err(backend)?);
+            if buf.len() >= chunk {
+                sink(wrap(std::mem::take(&mut buf)), &std::mem::take(&mut keys))?;
+            }
+        }
+    }
+    if !buf.is_empty() {
+        sink(wrap(buf), &keys)?;
+    }
+    Ok(())
+}
+
+/// A snapshot table's rows with their keys (see [`keyed_stream`]).
+pub async fn keyed_table(
+    conn: &mut SqliteConnection,
+    table: vigil_store::snapshot_cache::RowTable,
+    only: Option<&[i64]>,
+    chunk: usize,
+    sink: &mut vigil_store::KeyedSink<'_>,
+) -> StoreResult<()> {
+    use columns as c;
+    use vigil_store::snapshot_cache::RowTable as T;
+    let chunk = chunk.max(1);
+    let name = table.name();
+    match table {
+        T::Persons => {
+            let wrap = |v| RecordSet {
+                persons: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::PERSONS),
+                |c| rows::person(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Incidents => {
+            let wrap = |v| RecordSet {
+                incidents: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::INCIDENTS),
+                |c| rows::incident(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Offences => {
+            let wrap = |v| RecordSet {
+                offences: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::OFFENCES),
+                |c| rows::offence(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Arrests => {
+            let wrap = |v| RecordSet {
+                arrests: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::ARRESTS),
+                |c| rows::arrest(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Referrals => {
+            let wrap = |v| RecordSet {
+                referrals: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::REFERRALS),
+                |c| rows::referral(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Disclosures => {
+            let wrap = |v| RecordSet {
+                disclosures: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::DISCLOSURES),
+                |c| rows::disclosure(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::ProtectionOrders => {
+            let wrap = |v| RecordSet {
+                protection_orders: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::PROTECTION_ORDERS),
+                |c| rows::order(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+        T::Staffing => {
+            let wrap = |v| RecordSet {
+                staffing: v,
+                ..RecordSet::default()
+            };
+            keyed_stream(
+                conn,
+                (name, c::STAFFING),
+                |c| rows::staffing(c),
+                wrap,
+                only,
+                chunk,
+                sink,
+            )
+            .await
+        }
+    }
+}
+
+/// The rowids of the rows of `table` whose `id_column` is one of `ids`.
+pub async fn keys_of(
+    conn: &mut SqliteConnection,
+    (table, id_column): (&str, &str),
+    ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for part in ids.chunks(500) {
+        let marks = vec!["?"; part.len()].join(",");
+        let sql = format!("SELECT {id_column}, rowid FROM {table} WHERE {id_column} IN ({marks})");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in part {
+            q = q.bind(id.as_str());
+        }
+        for row in q.fetch_all(&mut *conn).await.map_err(backend)? {
+            out.insert(row.get(0), row.get(1));
+        }
+    }
+    Ok(out)
+}

@@ -57,6 +57,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Where the snapshot's records go, a chunk of one table at a time with its rows' keys.
+pub type KeyedSink<'a> = dyn FnMut(RecordSet, &[i64]) -> StoreResult<()> + Send + 'a;
+
 /// Where the records in the store came from, as the latest import's manifest said.
 /// How a store connects: the pool's size and how long to wait. The defaults suit one
 /// server process of a force; `vigil serve` takes them as options.
@@ -667,6 +670,25 @@ pub trait Store: Send + Sync {
         chunk: usize,
         sink: &mut (dyn FnMut(RecordSet) -> StoreResult<()> + Send),
     ) -> StoreResult<()>;
+
+    /// The records the analytics snapshot reads (every table but the risk assessments),
+    /// each table in stored order, in chunks of at most `chunk` rows with each row's key
+    /// (see [`snapshot_cache`]), all read in one transaction; returns the revision they are
+    /// at.
+    async fn snapshot_chunks(&self, chunk: usize, sink: &mut KeyedSink<'_>) -> StoreResult<u64>;
+
+    /// The row keys of one snapshot table, in stored order.
+    async fn row_keys(&self, table: snapshot_cache::RowTable) -> StoreResult<Vec<i64>>;
+
+    /// The record changes logged after `revision`, as the rows now stand, read in one
+    /// transaction with the revision they bring the snapshot to. `None` when the log cannot
+    /// say (an import since, a revision this store never had, more than `limit` rows
+    /// changed): the snapshot must be rebuilt.
+    async fn record_changes(
+        &self,
+        revision: u64,
+        limit: usize,
+    ) -> StoreResult<Option<snapshot_cache::Changes>>;
 
     /// A number that changes whenever the stored records change: caches built from the
     /// records compare it to know whether they are stale.

@@ -1274,7 +1274,7 @@ pub async fn pack(
         as_of: q.as_of,
     };
     match crate::dashboard::pack_json(&app, &filter).await {
-        Ok(v) => Json(v).into_response(),
+        Ok((v, timing)) => ([("server-timing", timing)], Json(v)).into_response(),
         Err((status, msg)) if status.is_client_error() => from_failure(
             &s,
             Failure::Invalid(vec![FieldError::new(

@@ -26,8 +26,13 @@ pub struct Filter {
 /// The performance pack (every measure of METRICS.md, as `vigil pack --json` prints it) for
 /// the API; with an area, its breakdown by area too. Aggregates, and the cohorts' person
 /// references (no name, address or detail: reading those needs a role that reads cases).
-pub async fn pack_json(app: &App, f: &Filter) -> Result<serde_json::Value, (StatusCode, String)> {
-    prepare(app, f).await.map(|p| p.pack.to_json())
+pub async fn pack_json(
+    app: &App,
+    f: &Filter,
+) -> Result<(serde_json::Value, String), (StatusCode, String)> {
+    prepare(app, f)
+        .await
+        .map(|p| (p.pack.to_json(), p.timing.header()))
 }
 
 struct Prepared {
@@ -35,20 +40,45 @@ struct Prepared {
     lpas: Vec<String>,
     staffing: Vec<vigil_domain::StaffingRecord>,
     source: String,
+    timing: Timing,
+}
+
+/// How long the snapshot and the measures took, and where the snapshot came from: sent as
+/// a `Server-Timing` header, which a browser's developer tools show beside the request.
+struct Timing {
+    source: vigil_store::snapshot_cache::Source,
+    snapshot: std::time::Duration,
+    measures: std::time::Duration,
+}
+
+impl Timing {
+    fn header(&self) -> String {
+        use vigil_store::snapshot_cache::Source;
+        let source = match self.source {
+            Source::Memory => "memory",
+            Source::Cache => "cache",
+            Source::Patched => "patched",
+            Source::Store => "rebuilt",
+        };
+        format!(
+            "snapshot;desc=\"{source}\";dur={:.1}, measures;dur={:.1}",
+            self.snapshot.as_secs_f64() * 1000.0,
+            self.measures.as_secs_f64() * 1000.0
+        )
+    }
 }
 
 /// Computes the pack for the filter, or the message to show for a bad filter.
 async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)> {
-    let loaded = vigil_store::snapshot_cache::load(app.store.as_ref())
-        .await
-        .map_err(|e| {
-            tracing::error!(cause = %e, "the records could not be read for the dashboard");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The records could not be read. Try again later.".to_owned(),
-            )
-        })?;
-    let Some((snapshot, info, _)) = loaded else {
+    let started = std::time::Instant::now();
+    let loaded = app.snapshot.get(app.store.as_ref()).await.map_err(|e| {
+        tracing::error!(cause = %e, "the records could not be read for the dashboard");
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The records could not be read. Try again later.".to_owned(),
+        )
+    })?;
+    let Some((snapshot, info, source)) = loaded else {
         return Err((
             StatusCode::OK,
             "No records have been loaded yet.".to_owned(),
@@ -74,6 +104,8 @@ async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)
         }
     }
     cfg.breakdown = !lpa.is_empty();
+    let snapshot_time = started.elapsed();
+    let started = std::time::Instant::now();
     // The measures are CPU work: off the async workers, so other requests keep being
     // served while a pack is computed.
     let (pack, snapshot) =
@@ -91,6 +123,11 @@ async fn prepare(app: &App, f: &Filter) -> Result<Prepared, (StatusCode, String)
         lpas: snapshot.lpas.clone(),
         staffing: snapshot.staffing.clone(),
         source: info.source,
+        timing: Timing {
+            source,
+            snapshot: snapshot_time,
+            measures: started.elapsed(),
+        },
     })
 }
 

@@ -74,6 +74,8 @@ pub struct App {
     pub clock: Arc<dyn clock::Clock>,
     /// The force's clocks: limits, calendars, response targets.
     pub rules: vigil_domain::tasks::ClockRules,
+    /// The analytics snapshot between requests, patched after each write.
+    pub snapshot: vigil_store::snapshot_cache::Held,
 }
 
 /// The audit chain's last check.
@@ -151,6 +153,7 @@ fn new_app(
         api_limit: throttle::ApiLimit::default(),
         clock,
         rules,
+        snapshot: Default::default(),
     })
 }
 

@@ -213,8 +213,10 @@ pub(crate) async fn run_cohort(
 }
 
 /// The records' snapshot, for the runs about to be made (none when nothing is loaded).
-async fn snapshot(app: &App) -> Outcome<Option<vigil_analytics::Snapshot>> {
-    Ok(vigil_store::snapshot_cache::load(app.store.as_ref())
+async fn snapshot(app: &App) -> Outcome<Option<std::sync::Arc<vigil_analytics::Snapshot>>> {
+    Ok(app
+        .snapshot
+        .get(app.store.as_ref())
         .await?
         .map(|(s, _, _)| s))
 }
@@ -235,7 +237,7 @@ pub async fn run_cohort_now(
     let snap = snapshot(app).await?;
     let mut ids = Vec::new();
     for l in &areas {
-        ids.push(run_cohort(app, snap.as_ref(), kind, l, app.now().date(), actor(s)).await?);
+        ids.push(run_cohort(app, snap.as_deref(), kind, l, app.now().date(), actor(s)).await?);
     }
     Ok(ids)
 }
@@ -248,7 +250,7 @@ pub async fn scheduled_runs(app: &App) -> Outcome<usize> {
     let Some(due) = app.rules.cohort.due_on(today) else {
         return Ok(0);
     };
-    let mut snap: Option<Option<vigil_analytics::Snapshot>> = None;
+    let mut snap: Option<Option<std::sync::Arc<vigil_analytics::Snapshot>>> = None;
     let mut ran = 0;
     for lpa in app.store.lpas().await? {
         for kind in CohortKind::ALL {
@@ -257,7 +259,7 @@ pub async fn scheduled_runs(app: &App) -> Outcome<usize> {
                 if snap.is_none() {
                     snap = Some(snapshot(app).await?);
                 }
-                let loaded = snap.as_ref().and_then(Option::as_ref);
+                let loaded = snap.as_ref().and_then(Option::as_deref);
                 run_cohort(app, loaded, *kind, &lpa, due, "schedule").await?;
                 ran += 1;
             }

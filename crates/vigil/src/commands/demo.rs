@@ -134,7 +134,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
             let sp = spinner("importing into the store");
             store.import_records(&out.records, &info).await?;
             let snapshot = vigil_analytics::Snapshot::from_records(&out.records, Some(info.as_of));
-            vigil_store::snapshot_cache::write(store.as_ref(), &snapshot, store.revision().await?);
+            vigil_store::snapshot_cache::write_imported(store.as_ref(), snapshot).await?;
             sp.finish_and_clear();
             println!(
                 "Created {db_shown} with the synthetic {} scenario in {:.1} s.",

@@ -164,7 +164,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         // them here rather than by reading them all back on the first `vigil pack`.
         let mut snapshot = b.finish();
         snapshot.as_of = Some(as_of);
-        vigil_store::snapshot_cache::write(store.as_ref(), &snapshot, store.revision().await?);
+        vigil_store::snapshot_cache::write_imported(store.as_ref(), snapshot).await?;
     }
     store.close().await;
     println!(

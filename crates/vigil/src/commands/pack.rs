@@ -93,10 +93,7 @@ pub async fn run(db: &str, args: Args) -> Result<(), Failure> {
         eprintln!(
             "snapshot load {:.3} s ({}), measures {:.3} s",
             load.as_secs_f64(),
-            match source {
-                vigil_store::snapshot_cache::Source::Cache => "from the columnar cache",
-                vigil_store::snapshot_cache::Source::Store => "from the store; cache rebuilt",
-            },
+            source.describe(),
             measure.as_secs_f64()
         );
     }

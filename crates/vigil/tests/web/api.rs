@@ -1378,3 +1378,93 @@ fn a_service_account_calls_the_api_and_never_signs_in_to_the_pages() {
     assert_ne!(r.status, 303, "a service account signed in to the pages");
     assert!(r.cookie("vigil_session").is_none());
 }
+
+/// A saved incident reaches the pack by a patch of the server's snapshot, not a rebuild
+/// (the pack's `Server-Timing` header says where the snapshot came from), and the patched
+/// snapshot is, byte for byte, the one a rebuild from the store gives.
+#[test]
+fn a_saved_incident_reaches_the_pack_by_a_patch_that_equals_a_rebuild() {
+    let srv = start();
+    let analyst = token(&srv, "analyst");
+    let pack = || {
+        let r = request(
+            &srv.addr,
+            "GET",
+            "/api/v1/pack?as_of=2019-09-01",
+            &[("Authorization", &format!("Bearer {analyst}"))],
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let timing = r.header("server-timing").unwrap_or_default().to_owned();
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        (timing, v)
+    };
+    let august = |v: &Value| {
+        v["force"]["non_crime_incidents"]["2019-08"]
+            .as_f64()
+            .unwrap_or(0.0)
+    };
+    let offences = |v: &Value| v["force"]["da_offences"]["2019-08"].as_f64().unwrap_or(0.0);
+    let (first, before) = pack();
+    assert!(first.starts_with("snapshot;desc="), "{first}");
+    let (again, _) = pack();
+    assert!(again.contains("desc=\"memory\""), "{again}");
+
+    let officer = token(&srv, "officer");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/incidents",
+        &officer,
+        Some(&intake_body(11)),
+    );
+    assert_eq!(status, 201, "{v}");
+    let (timing, after) = pack();
+    assert!(timing.contains("desc=\"patched\""), "{timing}");
+    assert_eq!(august(&after), august(&before) + 1.0);
+
+    // The incident's offence: the incident leaves the non-crime count, the offence joins
+    // the month's offences.
+    let case = v["incident_id"].as_str().unwrap();
+    let investigator = token(&srv, "investigator");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &format!("/api/v1/cases/{case}/offences"),
+        &investigator,
+        Some(
+            &json!({"offence_group": "violence_with_injury", "offence_date": "2019-08-30", "recorded_date": "2019-08-31"}),
+        ),
+    );
+    assert_eq!(status, 201, "{v}");
+    let (timing, later) = pack();
+    assert!(timing.contains("desc=\"patched\""), "{timing}");
+    assert_eq!(august(&later), august(&before));
+    assert_eq!(offences(&later), offences(&before) + 1.0);
+
+    // The store's own view: the cache file patched as the server did, against a rebuild.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = vigil_store_open::open_and_migrate(&srv.db, &Default::default())
+            .await
+            .unwrap();
+        let (loaded, _, _) = vigil_store::snapshot_cache::load(store.as_ref())
+            .await
+            .unwrap()
+            .unwrap();
+        let (mut rebuilt, revision, _) = vigil_store::snapshot_cache::rebuild(store.as_ref())
+            .await
+            .unwrap();
+        rebuilt.as_of = loaded.as_of;
+        assert_eq!(
+            vigil_analytics::codec::encode(&loaded, revision),
+            vigil_analytics::codec::encode(&rebuilt, revision)
+        );
+        assert!(
+            !rebuilt
+                .keys
+                .of(vigil_analytics::RowTable::Incidents)
+                .is_empty()
+        );
+    });
+}
