@@ -298,9 +298,21 @@ pub struct AcuteVictim {
 /// of "highest current risk grade"; an ungraded incident ranks below standard), then the
 /// number of those incidents (repeat victimisation), then the latest, then the reference.
 pub fn acute_victims(s: &Snapshot, as_of: i32, lpa: Option<u8>, n: usize) -> Vec<AcuteVictim> {
+    acute_victims_among(s, 0..s.incidents.day.len(), as_of, lpa, n)
+}
+
+/// The acute victims (`acute_victims`) over the incidents of `rows` (an area's, when the caller has them
+/// sorted by area; the area is still tested).
+pub fn acute_victims_among(
+    s: &Snapshot,
+    rows: impl Iterator<Item = usize>,
+    as_of: i32,
+    lpa: Option<u8>,
+    n: usize,
+) -> Vec<AcuteVictim> {
     let mut acc: HashMap<u32, AcuteVictim> = HashMap::new();
     let inc = &s.incidents;
-    for i in 0..inc.day.len() {
+    for i in rows {
         let d = inc.day[i];
         if d > as_of || d <= as_of - 365 || lpa.is_some_and(|l| l != inc.lpa[i]) {
             continue;

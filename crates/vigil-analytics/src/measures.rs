@@ -37,6 +37,12 @@ impl Cut {
 pub struct Frame<'s> {
     pub s: &'s Snapshot,
     pub cut: Cut,
+    /// The cut's rows, when the caller partitioned them (`rows_by_area`): measures walk
+    /// only these. The cut is still tested on each row, so the lists only save time.
+    rows: Option<&'s Rows>,
+    /// What every cut shares (a victim's history in any area, the links between notices
+    /// and orders): worked out once for all of them.
+    shared: &'s Shared,
     /// The last day whose events count (`as_of`): an outcome dated later is still open.
     pub as_of: i32,
     pub months: Vec<Month>,
@@ -61,8 +67,10 @@ struct Daily<const K: usize> {
 }
 
 impl<const K: usize> Daily<K> {
-    fn build(last: i32, rows: impl Iterator<Item = (i32, [u64; K])>) -> Self {
-        let first = EPOCH_1900;
+    /// `first` is the earliest day any row can have (`Frame::first_row_day`): a table from
+    /// 1900 would cost every frame (one per area) a century of days.
+    fn build(first: i32, last: i32, rows: impl Iterator<Item = (i32, [u64; K])>) -> Self {
+        let first = first.max(EPOCH_1900);
         let n = (last - first + 1).max(0) as usize;
         let mut prefix = vec![[0u64; K]; n + 1];
         for (d, v) in rows {
@@ -112,13 +120,108 @@ struct Memo {
     bwv: OnceCell<Daily<4>>,
     outcomes: OnceCell<OutcomeTable>,
     groups: OnceCell<Vec<[f64; 8]>>,
+}
+
+/// What does not depend on the cut, shared by every frame over one snapshot and `as_of`.
+#[derive(Default)]
+pub struct Shared {
+    /// By incident: whether its victim had an incident (any area) in the 365 days before.
+    repeat: OnceCell<Vec<bool>>,
+    /// By incident: whether its victim had an IDVA referral (any area) in the 28 days from
+    /// it (worked out for incidents graded high only).
+    idva_hit: OnceCell<Vec<bool>>,
+    /// By order: the notice it followed (see `notice_of_orders`).
     notice_of: OnceCell<Vec<u32>>,
+    /// By notice: the kinds of order (bits by `OrderKind`) made after it by `as_of`.
+    granted: OnceCell<Vec<u8>>,
+    /// The earliest day of any dated row the windowed measures count.
+    first_row_day: OnceCell<i32>,
+}
+
+/// The row indices of each table a cut counts, so a frame for one area walks that area's
+/// rows only, not every row with a test. `None`: every row.
+#[derive(Debug, Default, Clone)]
+pub struct Rows {
+    pub incidents: Option<Vec<u32>>,
+    pub offences: Option<Vec<u32>>,
+    pub arrests: Option<Vec<u32>>,
+    pub referrals: Option<Vec<u32>>,
+    pub disclosures: Option<Vec<u32>>,
+}
+
+/// Every area's rows, by area index: one pass over each table, however many areas.
+pub fn rows_by_area(s: &Snapshot) -> Vec<Rows> {
+    let n = s.lpas.len();
+    let split = |lpa: &[u8]| {
+        let mut out = vec![Vec::new(); n];
+        for (i, l) in lpa.iter().enumerate() {
+            if let Some(rows) = out.get_mut(usize::from(*l)) {
+                rows.push(i as u32);
+            }
+        }
+        out.into_iter().map(Some)
+    };
+    let mut incidents = split(&s.incidents.lpa);
+    let mut offences = split(&s.offences.lpa);
+    let mut arrests = split(&s.arrests.lpa);
+    let mut referrals = split(&s.referrals.lpa);
+    let mut disclosures = split(&s.disclosures.lpa);
+    (0..n)
+        .map(|_| Rows {
+            incidents: incidents.next().flatten(),
+            offences: offences.next().flatten(),
+            arrests: arrests.next().flatten(),
+            referrals: referrals.next().flatten(),
+            disclosures: disclosures.next().flatten(),
+        })
+        .collect()
+}
+
+/// The offences of each risk level (by `RiskGrade` index; ungraded ones in none), for the
+/// breakdown by risk: the other tables are not cut by risk.
+pub fn offence_rows_by_risk(s: &Snapshot, levels: usize) -> Vec<Rows> {
+    let mut out = vec![Vec::new(); levels];
+    for (i, r) in s.offences.risk.iter().enumerate() {
+        if let Some(rows) = out.get_mut(usize::from(*r)) {
+            rows.push(i as u32);
+        }
+    }
+    out.into_iter()
+        .map(|o| Rows {
+            offences: Some(o),
+            ..Rows::default()
+        })
+        .collect()
+}
+
+/// A table's rows for a frame: every index, or the cut's list.
+enum RowIter<'a> {
+    All(std::ops::Range<usize>),
+    Listed(std::slice::Iter<'a, u32>),
+}
+
+impl Iterator for RowIter<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            RowIter::All(r) => r.next(),
+            RowIter::Listed(l) => l.next().map(|i| *i as usize),
+        }
+    }
+}
+
+fn rows_of(list: Option<&Vec<u32>>, n: usize) -> RowIter<'_> {
+    match list {
+        Some(l) => RowIter::Listed(l.iter()),
+        None => RowIter::All(0..n),
+    }
 }
 
 impl<'s> Frame<'s> {
     pub fn new(
         s: &'s Snapshot,
-        cut: Cut,
+        (cut, rows): (Cut, Option<&'s Rows>),
+        shared: &'s Shared,
         as_of: i32,
         months: Vec<Month>,
         groups: &OutcomeGroups,
@@ -144,6 +247,8 @@ impl<'s> Frame<'s> {
         Frame {
             s,
             cut,
+            rows,
+            shared,
             as_of,
             months,
             solved,
@@ -152,6 +257,60 @@ impl<'s> Frame<'s> {
             first_day,
             month_slot,
         }
+    }
+
+    pub(crate) fn incident_rows(&self) -> impl Iterator<Item = usize> + 's {
+        rows_of(
+            self.rows.and_then(|r| r.incidents.as_ref()),
+            self.s.incidents.day.len(),
+        )
+    }
+
+    fn offence_rows(&self) -> RowIter<'s> {
+        rows_of(
+            self.rows.and_then(|r| r.offences.as_ref()),
+            self.s.offences.recorded_day.len(),
+        )
+    }
+
+    fn arrest_rows(&self) -> RowIter<'s> {
+        rows_of(
+            self.rows.and_then(|r| r.arrests.as_ref()),
+            self.s.arrests.day.len(),
+        )
+    }
+
+    fn referral_rows(&self) -> RowIter<'s> {
+        rows_of(
+            self.rows.and_then(|r| r.referrals.as_ref()),
+            self.s.referrals.day.len(),
+        )
+    }
+
+    fn disclosure_rows(&self) -> RowIter<'s> {
+        rows_of(
+            self.rows.and_then(|r| r.disclosures.as_ref()),
+            self.s.disclosures.route.len(),
+        )
+    }
+
+    /// The earliest day any row the windowed measures count is dated (rows earlier than it
+    /// cannot exist, so a per-day table may start there).
+    fn first_row_day(&self) -> i32 {
+        *self.shared.first_row_day.get_or_init(|| {
+            let s = self.s;
+            [
+                &s.incidents.day,
+                &s.offences.recorded_day,
+                &s.offences.outcome_day,
+                &s.arrests.day,
+                &s.referrals.day,
+            ]
+            .iter()
+            .filter_map(|days| days.iter().min().copied())
+            .min()
+            .unwrap_or(self.as_of)
+        })
     }
 
     fn empty_series(&self) -> Vec<f64> {
@@ -204,7 +363,7 @@ impl<'s> Frame<'s> {
     /// `da_offences(month)`: offences whose `recorded_date` falls in the month.
     pub fn da_offences(&self) -> Series {
         let mut s = self.empty_series();
-        for i in 0..self.s.offences.recorded_day.len() {
+        for i in self.offence_rows() {
             if self.offence_kept(i) {
                 self.bump(&mut s, self.s.offences.recorded_day[i]);
             }
@@ -217,7 +376,7 @@ impl<'s> Frame<'s> {
         let table = self.memo.groups.get_or_init(|| {
             let mut t = vec![[0.0; 8]; self.months.len()];
             let o = &self.s.offences;
-            for i in 0..o.group.len() {
+            for i in self.offence_rows() {
                 if self.offence_kept(i)
                     && let Some(k) = self.slot(o.recorded_day[i])
                 {
@@ -233,7 +392,7 @@ impl<'s> Frame<'s> {
     pub fn non_crime_incidents(&self) -> Series {
         let mut s = self.empty_series();
         let inc = &self.s.incidents;
-        for i in 0..inc.day.len() {
+        for i in self.incident_rows() {
             if !inc.has_offence[i] && self.incident_kept(i) {
                 self.bump(&mut s, inc.day[i]);
             }
@@ -255,8 +414,9 @@ impl<'s> Frame<'s> {
         self.memo.incidents.get_or_init(|| {
             let inc = &self.s.incidents;
             Daily::build(
+                self.first_row_day(),
                 self.as_of,
-                (0..inc.day.len())
+                self.incident_rows()
                     .filter(|&i| self.incident_kept(i))
                     .map(|i| {
                         let rel = inc.relationship[i];
@@ -286,7 +446,7 @@ impl<'s> Frame<'s> {
     pub fn arrests(&self) -> Series {
         let mut s = self.empty_series();
         let a = &self.s.arrests;
-        for i in 0..a.day.len() {
+        for i in self.arrest_rows() {
             if a.day[i] <= self.as_of && self.cut.lpa(a.lpa[i]) {
                 self.bump(&mut s, a.day[i]);
             }
@@ -304,8 +464,9 @@ impl<'s> Frame<'s> {
         self.memo.recorded.get_or_init(|| {
             let o = &self.s.offences;
             Daily::build(
+                self.first_row_day(),
                 self.as_of,
-                (0..o.recorded_day.len())
+                self.offence_rows()
                     .filter(|&i| self.offence_kept(i))
                     .map(|i| {
                         let solved =
@@ -341,8 +502,9 @@ impl<'s> Frame<'s> {
         let arrests = self.memo.arrests.get_or_init(|| {
             let a = &self.s.arrests;
             Daily::build(
+                self.first_row_day(),
                 self.as_of,
-                (0..a.day.len())
+                self.arrest_rows()
                     .filter(|&i| self.cut.lpa(a.lpa[i]))
                     .map(|i| (a.day[i], [1])),
             )
@@ -391,7 +553,7 @@ impl<'s> Frame<'s> {
             let mut by_month = vec![[0.0; 23]; self.months.len()];
             let mut days = vec![(0.0, 0.0); self.months.len()];
             let o = &self.s.offences;
-            for i in 0..o.outcome.len() {
+            for i in self.offence_rows() {
                 if let Some((code, day)) = self.outcome_known(i)
                     && self.cut.lpa(o.lpa[i])
                     && self.cut.risk(o.risk[i])
@@ -427,8 +589,9 @@ impl<'s> Frame<'s> {
         let solved = self.memo.solved_by_outcome.get_or_init(|| {
             let o = &self.s.offences;
             Daily::build(
+                self.first_row_day(),
                 self.as_of,
-                (0..o.outcome.len())
+                self.offence_rows()
                     .filter(|&i| self.cut.lpa(o.lpa[i]) && self.cut.risk(o.risk[i]))
                     .filter_map(|i| {
                         self.outcome_known(i)
@@ -489,7 +652,7 @@ impl<'s> Frame<'s> {
     pub fn response_on_target(&self) -> BTreeMap<Month, Ratio> {
         let mut out = vec![Ratio::default(); self.months.len()];
         let inc = &self.s.incidents;
-        for i in 0..inc.day.len() {
+        for i in self.incident_rows() {
             if inc.call_grade[i] == CallGrade::Emergency as u8
                 && inc.target_met[i] != NONE
                 && self.incident_kept(i)
@@ -506,41 +669,54 @@ impl<'s> Frame<'s> {
     /// victim had an earlier incident (any suspect, any LPA) reported at most 365 days
     /// before (strictly earlier `reported_at`).
     pub fn repeat_incident_rate(&self, order: &[u32]) -> BTreeMap<Month, Ratio> {
+        let repeat = self.repeat_flags(order);
         let mut out = vec![Ratio::default(); self.months.len()];
         let inc = &self.s.incidents;
-        let mut k = 0;
-        while k < order.len() {
-            // One victim's incidents, in time order.
-            let victim = inc.victim[order[k] as usize];
-            let mut end = k;
-            while end < order.len() && inc.victim[order[end] as usize] == victim {
-                end += 1;
+        for i in self.incident_rows() {
+            if self.incident_kept(i)
+                && let Some(slot) = self.slot(inc.day[i])
+            {
+                out[slot].denominator += 1;
+                out[slot].numerator += u64::from(repeat[i]);
             }
-            let mut last_earlier: Option<i64> = None;
-            let mut j = k;
-            while j < end {
-                // Incidents at the same instant are not "strictly earlier" than each other.
-                let t = inc.reported[order[j] as usize];
-                let mut same = j;
-                while same < end && inc.reported[order[same] as usize] == t {
-                    same += 1;
-                }
-                let repeat = last_earlier.is_some_and(|e| t - e <= 365 * DAY_SECS);
-                for &x in &order[j..same] {
-                    let x = x as usize;
-                    if self.incident_kept(x)
-                        && let Some(slot) = self.slot(inc.day[x])
-                    {
-                        out[slot].denominator += 1;
-                        out[slot].numerator += u64::from(repeat);
-                    }
-                }
-                last_earlier = Some(t);
-                j = same;
-            }
-            k = end;
         }
         self.months.iter().copied().zip(out).collect()
+    }
+
+    /// By incident, whether it is a repeat (see `repeat_incident_rate`): one walk of the
+    /// victim order (`victim_order`) for every cut, since the history counts in any area.
+    fn repeat_flags(&self, order: &[u32]) -> &[bool] {
+        self.shared.repeat.get_or_init(|| {
+            let inc = &self.s.incidents;
+            let mut flags = vec![false; inc.day.len()];
+            let mut k = 0;
+            while k < order.len() {
+                // One victim's incidents, in time order.
+                let victim = inc.victim[order[k] as usize];
+                let mut end = k;
+                while end < order.len() && inc.victim[order[end] as usize] == victim {
+                    end += 1;
+                }
+                let mut last_earlier: Option<i64> = None;
+                let mut j = k;
+                while j < end {
+                    // Incidents at the same instant are not "strictly earlier" than each other.
+                    let t = inc.reported[order[j] as usize];
+                    let mut same = j;
+                    while same < end && inc.reported[order[same] as usize] == t {
+                        same += 1;
+                    }
+                    let repeat = last_earlier.is_some_and(|e| t - e <= 365 * DAY_SECS);
+                    for &x in &order[j..same] {
+                        flags[x as usize] = repeat;
+                    }
+                    last_earlier = Some(t);
+                    j = same;
+                }
+                k = end;
+            }
+            flags
+        })
     }
 
     fn referral_kept(&self, i: usize, kind: ReferralKind) -> bool {
@@ -553,8 +729,9 @@ impl<'s> Frame<'s> {
         let marac = self.memo.marac.get_or_init(|| {
             let r = &self.s.referrals;
             Daily::build(
+                self.first_row_day(),
                 self.as_of,
-                (0..r.kind.len())
+                self.referral_rows()
                     .filter(|&i| self.referral_kept(i, ReferralKind::Marac))
                     .map(|i| (r.day[i], [u64::from(r.police[i]), u64::from(!r.police[i])])),
             )
@@ -567,7 +744,8 @@ impl<'s> Frame<'s> {
     /// MARAC referral in the 365 days before, over all MARAC referrals in the window.
     pub fn repeat_marac_rate(&self, w: Window) -> Ratio {
         let r = &self.s.referrals;
-        let mut by_person: Vec<(u32, i64, i32)> = (0..r.kind.len())
+        let mut by_person: Vec<(u32, i64, i32)> = self
+            .referral_rows()
             .filter(|&i| self.referral_kept(i, ReferralKind::Marac))
             .map(|i| (r.person[i], r.at[i], r.day[i]))
             .collect();
@@ -608,6 +786,26 @@ impl<'s> Frame<'s> {
     /// of the report, and IDVA referrals made.
     fn idva_days(&self) -> &Daily<3> {
         self.memo.idva.get_or_init(|| {
+            let hit = self.idva_hits();
+            let inc = &self.s.incidents;
+            let high = vigil_domain::RiskGrade::High as u8;
+            let incidents = self
+                .incident_rows()
+                .filter(|&i| inc.risk[i] == high && self.incident_kept(i))
+                .map(|i| (inc.day[i], [1, u64::from(hit[i]), 0]));
+            let r = &self.s.referrals;
+            let referrals = self
+                .referral_rows()
+                .filter(|&i| self.referral_kept(i, ReferralKind::Idva))
+                .map(|i| (r.day[i], [0, 0, 1]));
+            Daily::build(self.first_row_day(), self.as_of, incidents.chain(referrals))
+        })
+    }
+
+    /// By incident graded high: whether its victim had an IDVA referral (made by `as_of`,
+    /// in any area) from the report to 28 days after it. Worked out once for every cut.
+    fn idva_hits(&self) -> &[bool] {
+        self.shared.idva_hit.get_or_init(|| {
             // Referrals and high-risk incidents each keyed by person then time in one u64
             // (seconds counted from 1950, so they fit 32 bits until 2086) and sorted; one
             // forward pointer then finds each incident's next referral: a merge join instead
@@ -624,28 +822,24 @@ impl<'s> Frame<'s> {
             idva.sort_unstable();
             let inc = &self.s.incidents;
             let high = vigil_domain::RiskGrade::High as u8;
-            // High-risk incidents in the same (person, time) order, with their day.
-            let mut incidents: Vec<(u64, i32)> = (0..inc.day.len())
-                .filter(|&i| inc.risk[i] == high && self.incident_kept(i))
-                .map(|i| (key(inc.victim[i], inc.reported[i]), inc.day[i]))
+            // High-risk incidents in the same (person, time) order.
+            let mut incidents: Vec<(u64, u32)> = (0..inc.day.len())
+                .filter(|&i| inc.risk[i] == high)
+                .map(|i| (key(inc.victim[i], inc.reported[i]), i as u32))
                 .collect();
             incidents.sort_unstable();
+            let mut hits = vec![false; inc.day.len()];
             let mut j = 0;
-            let mut rows = Vec::with_capacity(incidents.len());
-            for (from, day) in incidents {
+            for (from, i) in incidents {
                 while j < idva.len() && idva[j] < from {
                     j += 1;
                 }
                 let until = from.saturating_add(28 * DAY_SECS as u64);
-                let hit = idva
+                hits[i as usize] = idva
                     .get(j)
                     .is_some_and(|k| *k <= until && k >> 32 == from >> 32);
-                rows.push((day, [1, u64::from(hit), 0]));
             }
-            let referrals = (0..r.kind.len())
-                .filter(|&i| self.referral_kept(i, ReferralKind::Idva))
-                .map(|i| (r.day[i], [0, 0, 1]));
-            Daily::build(self.as_of, rows.into_iter().chain(referrals))
+            hits
         })
     }
 
@@ -656,8 +850,9 @@ impl<'s> Frame<'s> {
         let bwv = self.memo.bwv.get_or_init(|| {
             let a = &self.s.arrests;
             Daily::build(
+                self.first_row_day(),
                 self.as_of,
-                (0..a.day.len())
+                self.arrest_rows()
                     .filter(|&i| {
                         self.cut.lpa(a.lpa[i]) && a.disposal[i] != NONE && a.bwv_shown[i] != NONE
                     })
@@ -720,7 +915,7 @@ impl<'s> Frame<'s> {
         let as_of_end = (i64::from(self.as_of) + 1) * DAY_SECS;
         let working = vigil_domain::calendar::WorkingCalendar::default();
         let (mut reached, mut on_time, mut days) = (Ratio::default(), 0, Vec::new());
-        for i in 0..d.route.len() {
+        for i in self.disclosure_rows() {
             if d.route[i] != route
                 || !w.contains_day(d.received_day[i])
                 || d.received_day[i] > self.as_of
@@ -766,7 +961,7 @@ impl<'s> Frame<'s> {
         let d = &self.s.disclosures;
         let as_of_end = (i64::from(self.as_of) + 1) * DAY_SECS;
         let mut out = [0; 5];
-        for i in 0..d.route.len() {
+        for i in self.disclosure_rows() {
             if d.route[i] != route
                 || !w.contains_day(d.received_day[i])
                 || d.received_day[i] > self.as_of
@@ -794,7 +989,7 @@ impl<'s> Frame<'s> {
     /// The records do not link a notice to its order; 7 days covers the 48-hour hearing and
     /// an adjournment (Vigil's choice).
     fn notice_of_orders(&self) -> &[u32] {
-        self.memo.notice_of.get_or_init(|| {
+        self.shared.notice_of.get_or_init(|| {
             let o = &self.s.orders;
             let family = |k: u8| match k {
                 x if x == OrderKind::Dvpn as u8 || x == OrderKind::Dvpo as u8 => 0u8,
@@ -844,13 +1039,16 @@ impl<'s> Frame<'s> {
     pub fn orders_applied_granted(&self, w: Window, order: OrderKind) -> Ratio {
         let o = &self.s.orders;
         let notice_kind = notice_kind_of(order);
-        let of = self.notice_of_orders();
-        let mut granted = vec![false; o.kind.len()];
-        for (i, n) in of.iter().enumerate() {
-            if *n != u32::MAX && o.kind[i] == order as u8 && o.day[i] <= self.as_of {
-                granted[*n as usize] = true;
+        let granted = self.shared.granted.get_or_init(|| {
+            let of = self.notice_of_orders();
+            let mut granted = vec![0u8; o.kind.len()];
+            for (i, n) in of.iter().enumerate() {
+                if *n != u32::MAX && o.day[i] <= self.as_of {
+                    granted[*n as usize] |= 1 << o.kind[i];
+                }
             }
-        }
+            granted
+        });
         let mut r = Ratio::default();
         for (i, granted) in granted.iter().enumerate() {
             if o.kind[i] == notice_kind as u8
@@ -859,7 +1057,7 @@ impl<'s> Frame<'s> {
                 && self.cut.lpa(o.lpa[i])
             {
                 r.denominator += 1;
-                r.numerator += u64::from(*granted);
+                r.numerator += u64::from(granted & (1 << order as u8) != 0);
             }
         }
         r
@@ -1085,9 +1283,11 @@ mod tests {
         };
         let as_of = vigil_domain::time::parse_date("2019-08-31").unwrap();
         let snapshot = Snapshot::from_records(&records, Some(as_of));
+        let shared = Shared::default();
         let frame = Frame::new(
             &snapshot,
-            Cut::default(),
+            (Cut::default(), None),
+            &shared,
             crate::calendar::day(as_of),
             vec![Month::of(as_of)],
             &vigil_domain::outcome::OutcomeGroups::default(),
@@ -1111,9 +1311,11 @@ mod tests {
         assert_eq!((breaches.numerator, breaches.denominator), (1, 4));
         // As of the Monday, no order had been made and O1's breach had not happened.
         let monday = vigil_domain::time::parse_date("2019-08-26").unwrap();
+        let shared = Shared::default();
         let frame = Frame::new(
             &snapshot,
-            Cut::default(),
+            (Cut::default(), None),
+            &shared,
             crate::calendar::day(monday),
             vec![Month::of(monday)],
             &vigil_domain::outcome::OutcomeGroups::default(),

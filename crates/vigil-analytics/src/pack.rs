@@ -5,9 +5,12 @@
 //! 41.6%); a rate whose denominator is zero is `null`.
 
 use crate::calendar::{Month, Window, date, day};
-use crate::cohorts::{acute_victims, perpetrator_cohort};
+use crate::cohorts::{Perpetrator, acute_victims_among, perpetrator_cohort, perpetrator_cohorts_by_area};
 use crate::demand::{self, decompose};
-use crate::measures::{Cut, DisclosureStage, Frame, Ratio, Series, correlation};
+use crate::measures::{
+    Cut, DisclosureStage, Frame, Ratio, Series, Shared, correlation, offence_rows_by_risk,
+    rows_by_area,
+};
 pub use crate::pack_types::*;
 use crate::snapshot::{NONE, Snapshot};
 use std::collections::BTreeMap;
@@ -103,14 +106,23 @@ fn per_window<T>(windows: &[Window], f: impl Fn(Window) -> T) -> Keyed<T> {
 
 const RISK_NAMES: [&str; 4] = ["standard", "medium", "high", "not_assessed"];
 
+/// The cohort settings a pack ranks by: the defaults, at the pack's size.
+fn cohort_config(cfg: &PackConfig) -> CohortConfig {
+    CohortConfig {
+        size: cfg.cohort_size.max(1),
+        ..CohortConfig::default()
+    }
+}
+
 /// Every measure for one cut.
 fn measures(
     s: &Snapshot,
     frame: &Frame,
     cfg: &PackConfig,
     order: &[u32],
-    cohorts: bool,
+    perpetrators: Option<Vec<Perpetrator>>,
 ) -> Measures {
+    let cohorts = perpetrators.is_some();
     let w = &cfg.windows;
     let offences = frame.da_offences();
     let solved_series = frame.solved_outcomes();
@@ -390,12 +402,8 @@ fn measures(
                 .collect()
         }),
         demand_decomposition,
-        perpetrator_cohort: cohorts.then(|| {
-            let cohort_cfg = CohortConfig {
-                size: cfg.cohort_size.max(1),
-                ..CohortConfig::default()
-            };
-            let mut members = perpetrator_cohort(s, as_of, lpa, &cohort_cfg);
+        perpetrator_cohort: perpetrators.map(|mut members| {
+            let cohort_cfg = cohort_config(cfg);
             members.truncate(cfg.cohort_size);
             members
                 .into_iter()
@@ -415,7 +423,7 @@ fn measures(
                 .collect()
         }),
         acute_victims: cohorts.then(|| {
-            acute_victims(s, as_of, lpa, cfg.cohort_size)
+            acute_victims_among(s, frame.incident_rows(), as_of, lpa, cfg.cohort_size)
                 .into_iter()
                 .map(|v| AcuteVictimRow {
                     person_id: id(v.person),
@@ -449,8 +457,25 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Pack, PackError> {
         .collect();
     let as_of = day(cfg.as_of);
     let order = &s.victim_order;
-    let frame = |cut| Frame::new(s, cut, as_of, months.clone(), &cfg.groups);
-    let force = measures(s, &frame(Cut::default()), cfg, order, cfg.breakdown);
+    let shared = Shared::default();
+    let frame = |cut, rows| Frame::new(s, (cut, rows), &shared, as_of, months.clone(), &cfg.groups);
+    let cohort_cfg = cohort_config(cfg);
+    let force_cohort = cfg
+        .breakdown
+        .then(|| perpetrator_cohort(s, as_of, None, &cohort_cfg));
+    let force = measures(s, &frame(Cut::default(), None), cfg, order, force_cohort);
+    // One pass over each table sorts its rows by area (and the offences by risk level);
+    // each area's measures then walk that area's rows only. The cohorts of every area
+    // come from one pass too.
+    let (area_rows, risk_rows, mut area_cohorts) = if cfg.breakdown {
+        (
+            rows_by_area(s),
+            offence_rows_by_risk(s, 3),
+            perpetrator_cohorts_by_area(s, as_of, &cohort_cfg),
+        )
+    } else {
+        Default::default()
+    };
     // Areas in one fixed order everywhere: by name.
     let mut areas: Vec<(usize, &String)> = s.lpas.iter().enumerate().collect();
     areas.sort_by(|a, b| a.1.cmp(b.1));
@@ -462,7 +487,16 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Pack, PackError> {
                 lpa: Some(i as u8),
                 risk: None,
             };
-            (name.clone(), measures(s, &frame(cut), cfg, order, true))
+            (
+                name.clone(),
+                measures(
+                    s,
+                    &frame(cut, area_rows.get(i)),
+                    cfg,
+                    order,
+                    Some(area_cohorts.remove(&(i as u8)).unwrap_or_default()),
+                ),
+            )
         })
         .collect();
     let by_risk: Keyed<RiskMeasures> = RISK_NAMES
@@ -471,10 +505,13 @@ pub fn compute(s: &Snapshot, cfg: &PackConfig) -> Result<Pack, PackError> {
         .enumerate()
         .filter(|_| cfg.breakdown)
         .map(|(i, name)| {
-            let f = frame(Cut {
-                lpa: None,
-                risk: Some(i as u8),
-            });
+            let f = frame(
+                Cut {
+                    lpa: None,
+                    risk: Some(i as u8),
+                },
+                risk_rows.get(i),
+            );
             (
                 (*name).to_owned(),
                 RiskMeasures {
