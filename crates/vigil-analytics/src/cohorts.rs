@@ -331,7 +331,7 @@ pub fn acute_victims_among(
     }
     let mut out: Vec<AcuteVictim> = acc.into_values().collect();
     let rank = |g: u8| if g == NONE { -1 } else { i32::from(g) };
-    out.sort_by(|a, b| {
+    let order = |a: &AcuteVictim, b: &AcuteVictim| {
         rank(b.grade)
             .cmp(&rank(a.grade))
             .then(b.incidents_12m.cmp(&a.incidents_12m))
@@ -341,8 +341,14 @@ pub fn acute_victims_among(
                     .get(a.person as usize)
                     .cmp(s.person_ids.get(b.person as usize))
             })
-    });
+    };
+    // Only the first `n` are ranked: the order is total (ids are unique), so picking them
+    // first gives the same list as sorting everyone.
+    if out.len() > n && n > 0 {
+        out.select_nth_unstable_by(n - 1, order);
+    }
     out.truncate(n);
+    out.sort_by(order);
     out
 }
 

@@ -147,6 +147,7 @@ pub struct Rows {
     pub arrests: Option<Vec<u32>>,
     pub referrals: Option<Vec<u32>>,
     pub disclosures: Option<Vec<u32>>,
+    pub orders: Option<Vec<u32>>,
 }
 
 /// Every area's rows, by area index: one pass over each table, however many areas.
@@ -166,6 +167,7 @@ pub fn rows_by_area(s: &Snapshot) -> Vec<Rows> {
     let mut arrests = split(&s.arrests.lpa);
     let mut referrals = split(&s.referrals.lpa);
     let mut disclosures = split(&s.disclosures.lpa);
+    let mut orders = split(&s.orders.lpa);
     (0..n)
         .map(|_| Rows {
             incidents: incidents.next().flatten(),
@@ -173,6 +175,7 @@ pub fn rows_by_area(s: &Snapshot) -> Vec<Rows> {
             arrests: arrests.next().flatten(),
             referrals: referrals.next().flatten(),
             disclosures: disclosures.next().flatten(),
+            orders: orders.next().flatten(),
         })
         .collect()
 }
@@ -311,6 +314,13 @@ impl<'s> Frame<'s> {
             .min()
             .unwrap_or(self.as_of)
         })
+    }
+
+    fn order_rows(&self) -> RowIter<'s> {
+        rows_of(
+            self.rows.and_then(|r| r.orders.as_ref()),
+            self.s.orders.kind.len(),
+        )
     }
 
     fn empty_series(&self) -> Vec<f64> {
@@ -519,7 +529,7 @@ impl<'s> Frame<'s> {
     pub fn protection_orders(&self, kind: OrderKind) -> Series {
         let mut s = self.empty_series();
         let o = &self.s.orders;
-        for i in 0..o.day.len() {
+        for i in self.order_rows() {
             if o.kind[i] == kind as u8 && o.day[i] <= self.as_of && self.cut.lpa(o.lpa[i]) {
                 self.bump(&mut s, o.day[i]);
             }
@@ -1050,7 +1060,8 @@ impl<'s> Frame<'s> {
             granted
         });
         let mut r = Ratio::default();
-        for (i, granted) in granted.iter().enumerate() {
+        for i in self.order_rows() {
+            let granted = granted[i];
             if o.kind[i] == notice_kind as u8
                 && w.contains_day(o.day[i])
                 && o.day[i] <= self.as_of
@@ -1073,7 +1084,8 @@ impl<'s> Frame<'s> {
         let o = &self.s.orders;
         let of = self.notice_of_orders();
         let mut r = Ratio::default();
-        for (i, notice) in of.iter().enumerate() {
+        for i in self.order_rows() {
+            let notice = &of[i];
             if o.kind[i] != order as u8
                 || *notice == u32::MAX
                 || !w.contains_day(o.day[i])
@@ -1097,7 +1109,7 @@ impl<'s> Frame<'s> {
         let o = &self.s.orders;
         let as_of_end = (i64::from(self.as_of) + 1) * DAY_SECS;
         let mut r = Ratio::default();
-        for i in 0..o.kind.len() {
+        for i in self.order_rows() {
             if o.kind[i] == kind as u8
                 && w.contains_day(o.day[i])
                 && o.day[i] <= self.as_of
