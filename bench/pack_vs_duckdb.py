@@ -9,10 +9,13 @@ Parquet, then times in the same run:
   (``vigil pack --force-only --json --timings``; the pack also computes measures DuckDB is not
   asked for, so the comparison flatters DuckDB);
 * DuckDB: loading the Parquet files into typed tables, and computing the same measures by
-  SQL written from METRICS.md (window functions and joins, no correlated subqueries).
+  SQL written from METRICS.md (window functions and joins, no correlated subqueries);
+* Vigil's full pack (every area and risk level, and the cohorts) against DuckDB computing the
+  same measures grouped by area.
 
-It prints both sides' times, their ratios, each side's peak memory, and whether the two agree
-on every value compared. Needs the ``duckdb`` package (``pip install duckdb``) and a release
+It prints both sides' times, their ratios (end to end, force-wide and by area), the full pack's
+time over the force-wide one, each side's peak memory, and whether the two agree on every
+value compared. Needs the ``duckdb`` package (``pip install duckdb``) and a release
 build of Vigil (``cargo build --release``).
 """
 
@@ -46,70 +49,101 @@ def run(cmd):
     return o, e, seconds, usage.ru_maxrss
 
 
-def duckdb_measures(con):
+def duckdb_measures(con, by_area=False):
+    """Every compared measure by SQL. With ``by_area``, each grouped by Local Policing Area as
+    well: offences take their incident's area; arrests and referrals their incident's, else
+    their person's (as Vigil's snapshot does); a victim's earlier incidents count in any area.
+    Keys are months (or windows) for the force, and (area, month) pairs by area."""
     q = lambda sql: con.execute(sql).fetchall()
+    g = "lpa, " if by_area else ""
+    key = (lambda row: (row[0], row[1])) if by_area else (lambda row: row[0])
+    val = lambda row: row[-1]
+    series = lambda sql, f=float: {key(r): (f(val(r)) if val(r) is not None else None) for r in q(sql)}
+    # Where each row counts: the tables as loaded for the force; joined to their area by area.
+    if by_area:
+        off = "(SELECT o.*, i.lpa FROM offences o JOIN incidents i USING (incident_id))"
+        arr = """(SELECT a.*, coalesce(i.lpa, p.lpa) AS lpa FROM arrests a
+                  LEFT JOIN incidents i USING (incident_id) LEFT JOIN persons p ON p.person_id = a.person_id)"""
+        ref = """(SELECT r.*, coalesce(i.lpa, p.lpa) AS lpa FROM referrals r
+                  LEFT JOIN incidents i USING (incident_id) LEFT JOIN persons p ON p.person_id = r.person_id)"""
+    else:
+        off, arr, ref = "offences", "arrests", "referrals"
     m = {}
     as_of = f"DATE '{AS_OF}'"
-    m["da_offences"] = {k: float(v) for k, v in q(
-        f"SELECT strftime(recorded_date, '%Y-%m'), count(*) FROM offences WHERE recorded_date <= {as_of} GROUP BY 1")}
-    m["non_crime_incidents"] = {k: float(v) for k, v in q(f"""
-        SELECT strftime(i.reported_at, '%Y-%m'), count(*) FROM incidents i
+    m["da_offences"] = series(
+        f"SELECT {g}strftime(recorded_date, '%Y-%m'), count(*) FROM {off} WHERE recorded_date <= {as_of} GROUP BY ALL")
+    m["non_crime_incidents"] = series(f"""
+        SELECT {g}strftime(i.reported_at, '%Y-%m'), count(*) FROM incidents i
         WHERE i.reported_at < {as_of} + INTERVAL 1 DAY
           AND NOT EXISTS (SELECT 1 FROM offences o WHERE o.incident_id = i.incident_id)
-        GROUP BY 1""")}
-    m["arrests"] = {k: float(v) for k, v in q(
-        f"SELECT strftime(arrested_at, '%Y-%m'), count(*) FROM arrests WHERE arrested_at < {as_of} + INTERVAL 1 DAY GROUP BY 1")}
-    m["solved_outcomes"] = {k: float(v) for k, v in q(f"""
-        SELECT strftime(outcome_date, '%Y-%m'), count(*) FROM offences
-        WHERE outcome_code IN {SOLVED} AND outcome_date <= {as_of} GROUP BY 1""")}
-    m["resolved_outcomes"] = {k: float(v) for k, v in q(f"""
-        SELECT strftime(outcome_date, '%Y-%m'), count(*) FROM offences
-        WHERE outcome_code IN {RESOLVED} AND outcome_date <= {as_of} GROUP BY 1""")}
-    m["outcome_16"] = {k: float(v) for k, v in q(f"""
-        SELECT strftime(outcome_date, '%Y-%m'), count(*) FROM offences
-        WHERE outcome_code = '16' AND outcome_date <= {as_of} GROUP BY 1""")}
-    m["days_to_finalise"] = {k: v for k, v in q(f"""
-        SELECT strftime(outcome_date, '%Y-%m'), avg(outcome_date - recorded_date) FROM offences
-        WHERE outcome_code IS NOT NULL AND outcome_date <= {as_of} GROUP BY 1""")}
-    m["response_on_target"] = {k: v for k, v in q(f"""
-        SELECT strftime(reported_at, '%Y-%m'), avg(CASE WHEN response_target_met THEN 1.0 ELSE 0.0 END)
+        GROUP BY ALL""")
+    m["arrests"] = series(
+        f"SELECT {g}strftime(arrested_at, '%Y-%m'), count(*) FROM {arr} WHERE arrested_at < {as_of} + INTERVAL 1 DAY GROUP BY ALL")
+    m["solved_outcomes"] = series(f"""
+        SELECT {g}strftime(outcome_date, '%Y-%m'), count(*) FROM {off}
+        WHERE outcome_code IN {SOLVED} AND outcome_date <= {as_of} GROUP BY ALL""")
+    m["resolved_outcomes"] = series(f"""
+        SELECT {g}strftime(outcome_date, '%Y-%m'), count(*) FROM {off}
+        WHERE outcome_code IN {RESOLVED} AND outcome_date <= {as_of} GROUP BY ALL""")
+    m["outcome_16"] = series(f"""
+        SELECT {g}strftime(outcome_date, '%Y-%m'), count(*) FROM {off}
+        WHERE outcome_code = '16' AND outcome_date <= {as_of} GROUP BY ALL""")
+    m["days_to_finalise"] = series(f"""
+        SELECT {g}strftime(outcome_date, '%Y-%m'), avg(outcome_date - recorded_date) FROM {off}
+        WHERE outcome_code IS NOT NULL AND outcome_date <= {as_of} GROUP BY ALL""")
+    m["response_on_target"] = series(f"""
+        SELECT {g}strftime(reported_at, '%Y-%m'), avg(CASE WHEN response_target_met THEN 1.0 ELSE 0.0 END)
         FROM incidents WHERE call_grade = 'emergency' AND response_target_met IS NOT NULL
-          AND reported_at < {as_of} + INTERVAL 1 DAY GROUP BY 1""")}
-    m["repeat_incident_rate"] = {k: v for k, v in q(f"""
+          AND reported_at < {as_of} + INTERVAL 1 DAY GROUP BY ALL""")
+    m["repeat_incident_rate"] = series(f"""
         WITH prior AS (
-            SELECT reported_at,
+            SELECT lpa, reported_at,
                    count(*) OVER (PARTITION BY victim_id ORDER BY reported_at
                        RANGE BETWEEN INTERVAL 365 DAYS PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING) AS earlier
             FROM incidents)
-        SELECT strftime(reported_at, '%Y-%m'), avg(CASE WHEN earlier > 0 THEN 1.0 ELSE 0.0 END)
-        FROM prior WHERE reported_at < {as_of} + INTERVAL 1 DAY GROUP BY 1""")}
+        SELECT {g}strftime(reported_at, '%Y-%m'), avg(CASE WHEN earlier > 0 THEN 1.0 ELSE 0.0 END)
+        FROM prior WHERE reported_at < {as_of} + INTERVAL 1 DAY GROUP BY ALL""")
     for w in WINDOWS:
         a, b = w.split("..")
         in_w = lambda col: f"{col} >= DATE '{a}' AND {col} < DATE '{b}' + INTERVAL 1 DAY"
-        (share,) = q(f"""
-            SELECT avg(CASE WHEN c.incident_id IS NOT NULL THEN 1.0 ELSE 0.0 END)
+        one = lambda sql: ({r[0]: r[-1] for r in q(sql)} if by_area else q(sql)[0][-1])
+        m[f"crime_incident_share {w}"] = one(f"""
+            SELECT {g}avg(CASE WHEN c.incident_id IS NOT NULL THEN 1.0 ELSE 0.0 END)
             FROM incidents i LEFT JOIN (SELECT DISTINCT incident_id FROM offences) c USING (incident_id)
-            WHERE {in_w('i.reported_at')}""")[0]
-        m[f"crime_incident_share {w}"] = share
-        (rel,) = q(f"""SELECT avg(CASE WHEN relationship IN ('partner', 'ex_partner') THEN 1.0 ELSE 0.0 END)
-                      FROM incidents WHERE {in_w('reported_at')}""")[0]
-        m[f"relationship_share {w}"] = rel
-        (solved, recorded) = q(f"""
-            SELECT (SELECT count(*) FROM offences WHERE outcome_code IN {SOLVED} AND {in_w('outcome_date')} AND outcome_date <= {as_of}),
-                   (SELECT count(*) FROM offences WHERE {in_w('recorded_date')})""")[0]
-        m[f"solved_rate {w}"] = solved / recorded if recorded else None
-        (pos,) = q(f"""SELECT avg(CASE WHEN outcome_code IN {SOLVED} AND outcome_date <= {as_of} THEN 1.0 ELSE 0.0 END)
-                      FROM offences WHERE {in_w('recorded_date')}""")[0]
-        m[f"positive_outcome_rate {w}"] = pos
-        (idva,) = q(f"""
-            WITH high AS (SELECT incident_id, victim_id, reported_at FROM incidents
+            WHERE {in_w('i.reported_at')} GROUP BY ALL""")
+        m[f"relationship_share {w}"] = one(f"""
+            SELECT {g}avg(CASE WHEN relationship IN ('partner', 'ex_partner') THEN 1.0 ELSE 0.0 END)
+            FROM incidents WHERE {in_w('reported_at')} GROUP BY ALL""")
+        m[f"solved_rate {w}"] = one(f"""
+            WITH solved AS (SELECT {g}count(*) AS n FROM {off}
+                            WHERE outcome_code IN {SOLVED} AND {in_w('outcome_date')} AND outcome_date <= {as_of} GROUP BY ALL),
+                 recorded AS (SELECT {g}count(*) AS n FROM {off} WHERE {in_w('recorded_date')} GROUP BY ALL)
+            SELECT {'r.lpa, ' if by_area else ''}coalesce(s.n, 0) * 1.0 / nullif(r.n, 0)
+            FROM recorded r {'LEFT JOIN solved s USING (lpa)' if by_area else ', solved s'}""")
+        m[f"positive_outcome_rate {w}"] = one(f"""
+            SELECT {g}avg(CASE WHEN outcome_code IN {SOLVED} AND outcome_date <= {as_of} THEN 1.0 ELSE 0.0 END)
+            FROM {off} WHERE {in_w('recorded_date')} GROUP BY ALL""")
+        m[f"idva_referral_rate {w}"] = one(f"""
+            WITH high AS (SELECT incident_id, lpa, victim_id, reported_at FROM incidents
                           WHERE risk_level = 'high' AND {in_w('reported_at')}),
                  idva AS (SELECT person_id, referred_at FROM referrals WHERE kind = 'idva' AND referred_at < {as_of} + INTERVAL 1 DAY),
                  hit AS (SELECT DISTINCT h.incident_id FROM high h JOIN idva r ON r.person_id = h.victim_id
                          AND r.referred_at >= h.reported_at AND r.referred_at <= h.reported_at + INTERVAL 28 DAYS)
-            SELECT (SELECT count(*) FROM hit) * 1.0 / nullif((SELECT count(*) FROM high), 0)""")[0]
-        m[f"idva_referral_rate {w}"] = idva
+            SELECT {'h.lpa, ' if by_area else ''}avg(CASE WHEN hit.incident_id IS NOT NULL THEN 1.0 ELSE 0.0 END)
+            FROM high h LEFT JOIN hit USING (incident_id) GROUP BY ALL""")
     return m
+
+
+def vigil_area_measures(pack):
+    """Vigil's measures by area, keyed as ``duckdb_measures(by_area=True)`` keys them."""
+    out = {}
+    for lpa, measures in pack["by_lpa"].items():
+        for name, value in vigil_measures({"force": measures}).items():
+            if isinstance(value, dict):
+                out.setdefault(name, {}).update({(lpa, k): v for k, v in value.items()})
+            else:
+                out.setdefault(name, {})[lpa] = value
+    return out
 
 
 def vigil_measures(pack):
@@ -187,41 +221,66 @@ def main():
 
     # Vigil: snapshot load and measures, as the binary reports them, and its peak memory.
     # A first run makes sure the columnar cache is current (import writes it; an older
-    # cache format is rebuilt); the second is measured.
+    # cache format is rebuilt); the second is measured. Then the full pack: every area and
+    # risk level, and the cohorts.
     run([vigil, "--db", db, "pack", "--force-only", "--json"])
-    out, err, wall, peak = run([vigil, "--db", db, "pack", "--force-only", "--json", "--timings"])
-    line = [l for l in err.splitlines() if l.startswith("snapshot load")][-1]
-    v_load = float(line.split()[2])
-    v_measures = float(line.split("measures")[1].split()[0])
-    pack = json.loads(out)
 
-    # DuckDB: load typed tables from the Parquet files, then the measures.
+    def vigil_pack(*extra):
+        out, err, wall, peak = run([vigil, "--db", db, "pack", "--json", "--timings", *extra])
+        line = [l for l in err.splitlines() if l.startswith("snapshot load")][-1]
+        load = float(line.split()[2])
+        measures = float(line.split("measures")[1].split()[0])
+        return json.loads(out), load, measures, wall, peak
+
+    pack, v_load, v_measures, wall, peak = vigil_pack("--force-only")
+    full, f_load, f_measures, f_wall, f_peak = vigil_pack()
+
+    # DuckDB: load typed tables from the Parquet files, then the measures; then the persons
+    # (an arrest or referral with no incident counts in its person's area) and the same
+    # measures by area.
     con = duckdb.connect()
+    load_table = lambda t: con.execute(
+        f"CREATE TABLE {t} AS SELECT * FROM read_parquet('{os.path.join(parquet, t + '.parquet')}')")
     start = time.perf_counter()
     for t in ("incidents", "offences", "arrests", "referrals"):
-        con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet('{os.path.join(parquet, t + '.parquet')}')")
+        load_table(t)
     d_load = time.perf_counter() - start
     start = time.perf_counter()
     d = duckdb_measures(con)
     d_measures = time.perf_counter() - start
+    start = time.perf_counter()
+    load_table("persons")
+    d_area_load = time.perf_counter() - start
+    start = time.perf_counter()
+    d_area = duckdb_measures(con, by_area=True)
+    d_area_measures = time.perf_counter() - start
     d_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     incidents = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    disagreements = compare(vigil_measures(pack), d)
+    areas = len(full["by_lpa"])
+    disagreements = compare(vigil_measures(pack), d) + compare(vigil_area_measures(full), d_area)
+    v_force, d_force = v_load + v_measures, d_load + d_measures
+    v_full, d_full = f_load + f_measures, d_load + d_area_load + d_area_measures
+    ratio = lambda a, b: f"{a / max(b, 1e-9):>17.1f}x"
     print()
-    print(f"national scenario, {args.years} year(s): {incidents:,} incidents")
-    print(f"{'':24}{'Vigil':>12}{'DuckDB':>12}{'DuckDB / Vigil':>18}")
-    print(f"{'load':24}{v_load:>11.3f}s{d_load:>11.3f}s{d_load / max(v_load, 1e-9):>17.1f}x")
-    print(f"{'measures':24}{v_measures:>11.3f}s{d_measures:>11.3f}s{d_measures / max(v_measures, 1e-9):>17.1f}x")
-    print(f"{'peak memory':24}{peak / 1024:>10.0f}MB{d_peak / 1024:>10.0f}MB")
-    print(f"vigil pack wall time {wall:.2f} s (process start, cache read, all measures, JSON)")
+    print(f"national scenario, {args.years} year(s): {incidents:,} incidents, {areas} areas")
+    print(f"{'':32}{'Vigil':>12}{'DuckDB':>12}{'DuckDB / Vigil':>18}")
+    print(f"{'force: load':32}{v_load:>11.3f}s{d_load:>11.3f}s{ratio(d_load, v_load)}")
+    print(f"{'force: measures':32}{v_measures:>11.3f}s{d_measures:>11.3f}s{ratio(d_measures, v_measures)}")
+    print(f"{'force: end to end':32}{v_force:>11.3f}s{d_force:>11.3f}s{ratio(d_force, v_force)}")
+    print(f"{'by area: end to end':32}{v_full:>11.3f}s{d_full:>11.3f}s{ratio(d_full, v_full)}")
+    print(f"  (Vigil's full pack also has every risk level and the cohorts; DuckDB's, the areas only)")
+    print(f"{'full pack / force-wide pack':32}{v_full / max(v_force, 1e-9):>11.2f}x{d_full / max(d_force, 1e-9):>11.2f}x")
+    print(f"{'peak memory':32}{max(peak, f_peak) / 1024:>10.0f}MB{d_peak / 1024:>10.0f}MB")
+    print(f"vigil pack wall time {wall:.2f} s force-wide, {f_wall:.2f} s full (process start, cache read, measures, JSON)")
     compared = sum(len(x) if isinstance(x, dict) else 1 for x in vigil_measures(pack).values())
+    compared += sum(len(x) for x in vigil_area_measures(full).values())
     if disagreements:
         print(f"DISAGREE on {len(disagreements)} of {compared} values:")
         for line in disagreements[:20]:
             print("  " + line)
         sys.exit(1)
-    print(f"agree on all {compared} values compared")
+    print(f"agree on all {compared} values compared (force-wide and by area)")
 
 
 if __name__ == "__main__":

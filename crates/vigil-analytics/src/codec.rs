@@ -10,18 +10,30 @@ use vigil_domain::{Lpa, Rank, StaffTeam, StaffingRecord};
 const MAGIC: &[u8; 8] = b"VIGILSNP";
 const FORMAT: u32 = 6;
 
-struct Out(Vec<u8>);
+/// The cache written a column at a time to any writer (a file, through a buffer): the
+/// snapshot is never held twice. The first error is kept and returned at the end.
+struct Out<'a> {
+    w: &'a mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
 
-impl Out {
+impl Out<'_> {
+    fn raw(&mut self, b: &[u8]) {
+        if self.failed.is_none()
+            && let Err(e) = self.w.write_all(b)
+        {
+            self.failed = Some(e);
+        }
+    }
     fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.raw(&v.to_le_bytes());
     }
     fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.raw(&v.to_le_bytes());
     }
     fn bytes(&mut self, v: &[u8]) {
         self.u64(v.len() as u64);
-        self.0.extend_from_slice(v);
+        self.raw(v);
     }
     fn str(&mut self, s: &str) {
         self.bytes(s.as_bytes());
@@ -32,47 +44,58 @@ impl Out {
             self.str(s);
         }
     }
-    fn i32s(&mut self, v: &[i32]) {
+    /// A column of fixed-width values, converted a block at a time.
+    fn column<T: Copy, const W: usize>(&mut self, v: &[T], le: fn(T) -> [u8; W]) {
         self.u64(v.len() as u64);
-        for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
+        let mut block = Vec::with_capacity(W * 8192);
+        for part in v.chunks(8192) {
+            block.clear();
+            for x in part {
+                block.extend_from_slice(&le(*x));
+            }
+            self.raw(&block);
         }
+    }
+    fn i32s(&mut self, v: &[i32]) {
+        self.column(v, i32::to_le_bytes);
     }
     fn i64s(&mut self, v: &[i64]) {
-        self.u64(v.len() as u64);
-        for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
-        }
+        self.column(v, i64::to_le_bytes);
     }
     fn u32s(&mut self, v: &[u32]) {
-        self.u64(v.len() as u64);
-        for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
-        }
+        self.column(v, u32::to_le_bytes);
     }
     fn bools(&mut self, v: &[bool]) {
-        self.u64(v.len() as u64);
-        self.0.extend(v.iter().map(|b| u8::from(*b)));
+        self.column(v, |b| [u8::from(b)]);
     }
 }
 
+/// The cache read a column at a time from any reader: a national cache is over a gigabyte,
+/// and reading it whole before decoding would hold it twice.
 struct In<'a> {
-    b: &'a [u8],
-    at: usize,
+    r: &'a mut dyn std::io::Read,
+    /// Bytes left to read, so a damaged length is refused before it is allocated.
+    left: u64,
+    at: u64,
 }
 
 type R<T> = Result<T, String>;
 
-impl<'a> In<'a> {
-    fn take(&mut self, n: usize) -> R<&'a [u8]> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|e| *e <= self.b.len())
-            .ok_or("the snapshot cache is truncated (in take)")?;
-        let s = &self.b[self.at..end];
-        self.at = end;
-        Ok(s)
+impl In<'_> {
+    fn take(&mut self, n: usize) -> R<Vec<u8>> {
+        if n as u64 > self.left {
+            return Err(format!(
+                "the snapshot cache is truncated ({n} bytes wanted at {}, {} left)",
+                self.at, self.left
+            ));
+        }
+        let mut buf = vec![0u8; n];
+        self.r
+            .read_exact(&mut buf)
+            .map_err(|e| format!("the snapshot cache cannot be read: {e}"))?;
+        self.left -= n as u64;
+        self.at += n as u64;
+        Ok(buf)
     }
     fn u32(&mut self) -> R<u32> {
         Ok(u32::from_le_bytes(
@@ -86,18 +109,17 @@ impl<'a> In<'a> {
     }
     fn len(&mut self, width: usize) -> R<usize> {
         let n = self.u64()? as usize;
-        if n.saturating_mul(width) > self.b.len() - self.at {
+        if (n as u64).saturating_mul(width as u64) > self.left {
             return Err(format!(
-                "the snapshot cache is truncated (a column of {n} values of {width} bytes at {} of {})",
-                self.at,
-                self.b.len()
+                "the snapshot cache is truncated (a column of {n} values of {width} bytes at {}, {} bytes left)",
+                self.at, self.left
             ));
         }
         Ok(n)
     }
     fn bytes(&mut self) -> R<Vec<u8>> {
         let n = self.len(1)?;
-        Ok(self.take(n)?.to_vec())
+        self.take(n)
     }
     fn str(&mut self) -> R<String> {
         String::from_utf8(self.bytes()?).map_err(|_| "the snapshot cache holds invalid text".into())
@@ -133,12 +155,22 @@ impl<'a> In<'a> {
     fn bools(&mut self) -> R<Vec<bool>> {
         Ok(self.bytes()?.into_iter().map(|b| b != 0).collect())
     }
+    fn f64(&mut self) -> R<f64> {
+        Ok(f64::from_le_bytes(self.take(8)?.try_into().expect("8")))
+    }
 }
 
 /// Encodes the snapshot with the store revision it was built from.
 pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
-    let mut o = Out(Vec::with_capacity(1 << 20));
-    o.0.extend_from_slice(MAGIC);
+    let mut out = Vec::with_capacity(1 << 20);
+    encode_to(&mut out, s, revision).expect("writing to memory cannot fail");
+    out
+}
+
+/// Encodes the snapshot to a writer (for the cache file, without a copy in memory).
+pub fn encode_to(w: &mut dyn std::io::Write, s: &Snapshot, revision: u64) -> std::io::Result<()> {
+    let mut o = Out { w, failed: None };
+    o.raw(MAGIC);
     o.u32(FORMAT);
     o.u64(revision);
     o.i32s(&[s.as_of.map_or(i32::MIN, crate::calendar::day)]);
@@ -206,25 +238,46 @@ pub fn encode(s: &Snapshot, revision: u64) -> Vec<u8> {
         o.bytes(&[st.team as u8, st.rank as u8]);
         o.str(st.lpa.as_ref().map_or("", |l| l.as_str()));
         for x in [st.establishment_fte, st.strength_fte, st.deployable_fte] {
-            o.0.extend_from_slice(&x.to_le_bytes());
+            o.raw(&x.to_le_bytes());
         }
     }
     for runs in &s.keys.0 {
         o.i64s(&runs.starts);
         o.u32s(&runs.lens);
     }
-    o.0
+    match o.failed {
+        Some(e) => Err(e),
+        None => o.w.flush(),
+    }
 }
 
 /// The store revision a cache was built from, without decoding the rest.
-pub fn revision(bytes: &[u8]) -> Option<u64> {
-    let mut i = In { b: bytes, at: 0 };
+pub fn revision(mut bytes: &[u8]) -> Option<u64> {
+    let left = bytes.len() as u64;
+    let mut i = In {
+        r: &mut bytes,
+        left,
+        at: 0,
+    };
     (i.take(8).ok()? == MAGIC && i.u32().ok()? == FORMAT).then(|| i.u64().ok())?
 }
 
 /// Decodes a cache; any damage is an error (the caller rebuilds from the store).
-pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
-    let mut i = In { b: bytes, at: 0 };
+pub fn decode(mut bytes: &[u8]) -> Result<(Snapshot, u64), String> {
+    let left = bytes.len() as u64;
+    decode_from(&mut bytes, left)
+}
+
+/// Decodes a cache file a column at a time, never holding the file's bytes whole.
+pub fn decode_file(path: &std::path::Path) -> Result<(Snapshot, u64), String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let left = file.metadata().map_err(|e| e.to_string())?.len();
+    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    decode_from(&mut r, left)
+}
+
+fn decode_from(r: &mut dyn std::io::Read, left: u64) -> Result<(Snapshot, u64), String> {
+    let mut i = In { r, left, at: 0 };
     if i.take(8)? != MAGIC || i.u32()? != FORMAT {
         return Err("not a snapshot cache of this Vigil".into());
     }
@@ -321,7 +374,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Snapshot, u64), String> {
         let lpa = i.str()?;
         let mut f = [0.0; 3];
         for x in &mut f {
-            *x = f64::from_le_bytes(i.take(8)?.try_into().expect("8"));
+            *x = i.f64()?;
         }
         s.staffing.push(StaffingRecord {
             as_of,

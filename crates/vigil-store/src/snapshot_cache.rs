@@ -32,7 +32,11 @@ fn write_to(p: &std::path::Path, snapshot: &Snapshot, revision: u64) {
         "snapshot.{}.{revision}.partial",
         std::process::id()
     ));
-    let result = std::fs::write(&tmp, codec::encode(snapshot, revision))
+    let result = std::fs::File::create(&tmp)
+        .and_then(|f| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            codec::encode_to(&mut w, snapshot, revision)
+        })
         .and_then(|_| std::fs::rename(&tmp, p));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
@@ -120,8 +124,10 @@ pub async fn write_imported(store: &dyn Store, mut snapshot: Snapshot) -> Result
 
 fn read_cache(store: &dyn Store) -> Option<(Snapshot, u64)> {
     let p = store.cache_path()?;
-    let bytes = std::fs::read(&p).ok()?;
-    match codec::decode(&bytes) {
+    if !p.exists() {
+        return None;
+    }
+    match codec::decode_file(&p) {
         Ok(c) => Some(c),
         Err(e) => {
             eprintln!(
