@@ -5,7 +5,9 @@
 //! 41.6%); a rate whose denominator is zero is `null`.
 
 use crate::calendar::{Month, Window, date, day};
-use crate::cohorts::{Perpetrator, acute_victims_among, perpetrator_cohort, perpetrator_cohorts_by_area};
+use crate::cohorts::{
+    Perpetrator, acute_victims_among, perpetrator_cohort, perpetrator_cohorts_by_area,
+};
 use crate::demand::{self, decompose};
 use crate::measures::{
     Cut, DisclosureStage, Frame, Ratio, Series, Shared, correlation, offence_rows_by_risk,

@@ -24,9 +24,46 @@ impl Curve {
         }
     }
 
+    /// A value for each calendar year from `first`, changing on 1 January (the last holds
+    /// after; the first, before).
+    pub fn by_year(first: i32, values: &[f64]) -> Self {
+        let jan1 = |y: i32| day(Date::from_ymd_opt(y, 1, 1).expect("1 January"));
+        let mut points = Vec::new();
+        for (k, v) in values.iter().enumerate() {
+            let y = first + k as i32;
+            if k > 0 {
+                points.push((jan1(y) - 1, values[k - 1]));
+            }
+            points.push((jan1(y), *v));
+        }
+        Curve { points }
+    }
+
     pub fn flat(v: f64) -> Self {
         Curve {
             points: vec![(0, v)],
+        }
+    }
+
+    /// The same curve `years` later (each point moved by that many years, day of the year
+    /// kept): one force's history replayed in another period.
+    pub fn shifted(&self, years: i32) -> Self {
+        use vigil_domain::time::Datelike;
+        Curve {
+            points: self
+                .points
+                .iter()
+                .map(|(x, v)| {
+                    let d = Date::from_num_days_from_ce_opt(*x).expect("curve day");
+                    let moved = d
+                        .with_year(d.year() + years)
+                        .or_else(|| {
+                            (d - vigil_domain::time::Duration::days(1)).with_year(d.year() + years)
+                        })
+                        .expect("a date in that year");
+                    (day(moved), *v)
+                })
+                .collect(),
         }
     }
 

@@ -13,6 +13,12 @@ use vigil_domain::deadlines::{SchoolCalendar, encompass_due};
 use vigil_domain::risk::{AssessmentStage, GradeThresholds, InstrumentKind, RiskGrade, instrument};
 use vigil_domain::routing::{TeamLoad, route};
 use vigil_domain::time::{Date, DateTime, Datelike, Duration};
+
+/// Controlling or coercive behaviour became an offence on 29 December 2015 (Serious Crime
+/// Act 2015, section 76): national law, the same for every scenario, not a scenario event.
+fn coercive_control_in_force() -> Date {
+    Date::from_ymd_opt(2015, 12, 29).expect("date")
+}
 use vigil_domain::*;
 
 /// Whether a victim was abused again, and seriously, in the 12 months after an incident:
@@ -606,9 +612,7 @@ impl Sim<'_> {
             0.02
         };
         let arrested = suspect_known && self.rng.chance(arrest_chance.min(0.98));
-        let bwv = self
-            .rng
-            .chance(0.5 + 0.35 * ((date.year() - 2015) as f64 / 4.0).clamp(0.0, 1.0));
+        let bwv = self.rng.chance(self.p.bwv_share.at(date));
         let interviewed = arrested && self.rng.chance(0.78);
         let shown = interviewed && bwv && self.rng.chance(0.6);
         let mut principal_outcome = None;
@@ -708,7 +712,7 @@ impl Sim<'_> {
                 OffenceGroup::ViolenceWithInjury
             }
         } else {
-            let ccb = if date >= Date::from_ymd_opt(2015, 12, 29).expect("date") {
+            let ccb = if date >= coercive_control_in_force() {
                 0.07
             } else {
                 0.0
@@ -871,7 +875,10 @@ impl Sim<'_> {
         };
         let mut days = self.rng.lognormal(median, 0.95).min(900.0) as i64;
         if ["1", "1A"].contains(&c.as_str())
-            && recorded + Duration::days(days) >= Date::from_ymd_opt(2019, 7, 1).expect("date")
+            && self
+                .p
+                .paper_charging_advice_from
+                .is_some_and(|from| recorded + Duration::days(days) >= from)
         {
             // CPS paper charging advice (no telephone advice from summer 2019): 3–6 weeks.
             days += 21 + self.rng.below(22) as i64;
@@ -962,7 +969,7 @@ impl Sim<'_> {
                 None,
             );
         }
-        let encompass_share = 0.3 + 0.6 * ((at.date().year() - 2015) as f64 / 4.0).clamp(0.0, 1.0);
+        let encompass_share = self.p.encompass_share.at(at.date());
         if children_present && self.rng.chance(encompass_share) {
             let lpa = self.people[victim].lpa;
             let sex = if self.rng.chance(0.5) {

@@ -12,7 +12,7 @@ pub mod rng;
 pub mod scenario;
 
 pub use force::{ForceOutput, TruthRow, simulate};
-pub use scenario::{Scenario, essex_2019, national};
+pub use scenario::{Scenario, essex_2019, national, northshire_2025};
 
 #[cfg(test)]
 mod tests {

@@ -310,3 +310,63 @@ fn pdf_through_headless_chromium() {
         );
     }
 }
+
+/// A force whose records run from January 2021 to December 2025: the pack's windows, its
+/// months and the report's periods all come from the force's own dates, and no window or
+/// sentence names a year of the seed report's period (2015–2019).
+#[test]
+fn a_force_of_2021_to_2025_gets_a_pack_and_report_of_its_own_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = dir.path().join("extract");
+    let o = vigil(&[
+        "synth",
+        "--scenario",
+        "northshire-2025",
+        "--out",
+        extract.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let db = dir.path().join("north.db").to_string_lossy().into_owned();
+    let o = vigil(&["--db", &db, "import", extract.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let pack: Value =
+        serde_json::from_slice(&vigil(&["--db", &db, "pack", "--json"]).stdout).unwrap();
+    assert_eq!(pack["as_of"], "2026-01-01");
+    let windows: Vec<&str> = pack["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    // The twelve complete months to as_of and the twelve before, then the report's periods,
+    // all counted back from as_of.
+    assert_eq!(
+        windows[..2],
+        ["2024-01-01..2024-12-31", "2025-01-01..2025-12-31"],
+        "{windows:?}"
+    );
+    assert!(windows.iter().all(|w| w.starts_with("202")), "{windows:?}");
+    let months = pack["months"].as_array().unwrap();
+    assert_eq!(months.first().unwrap(), "2021-01");
+    assert_eq!(months.last().unwrap(), "2025-12");
+    assert_eq!(pack["coverage"]["full_history_from"], "2022-01");
+    let seed_years = ["2015", "2016", "2017", "2018", "2019"];
+    let json = pack.to_string();
+    for y in seed_years {
+        assert!(!json.contains(&format!("\"{y}-")), "the pack names {y}");
+    }
+    let out = dir.path().join("north.html");
+    let o = vigil(&["--db", &db, "report", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(out).unwrap();
+    assert!(
+        html.contains("12 months to December 2025"),
+        "the period named in words"
+    );
+    for y in seed_years {
+        assert!(!html.contains(y), "the report names {y}");
+    }
+    // Areas of its own, in name order.
+    let areas: Vec<&String> = pack["by_lpa"].as_object().unwrap().keys().collect();
+    assert_eq!(areas, ["Coast", "Downs", "Vale"]);
+}
