@@ -27,6 +27,10 @@ pub struct Changes {
     /// The row keys of the persons and incidents the changed rows refer to.
     pub person_keys: HashMap<String, i64>,
     pub incident_keys: HashMap<String, i64>,
+    /// Each table's highest row key in the store now (`None` for an empty table): a patched
+    /// snapshot must end on the same row, or rows reached the table without the log (the
+    /// file rewritten by hand, keys renumbered by a VACUUM) and it is rebuilt.
+    pub last_keys: [Option<i64>; 8],
 }
 
 impl Changes {
@@ -186,6 +190,14 @@ impl Snapshot {
         }
         if !moved.is_empty() {
             self.victim_order = reorder(self, &self.victim_order, moved);
+        }
+        for t in RowTable::ALL {
+            if self.keys.of(t).last() != changes.last_keys[t as usize] {
+                return rebuild(format!(
+                    "the store's {} do not end where the patched snapshot does",
+                    t.name()
+                ));
+            }
         }
         Ok(())
     }
@@ -457,7 +469,13 @@ mod tests {
             incident_keys: [("I1", 1), ("I3", 5)]
                 .map(|(k, v)| (k.to_owned(), v))
                 .into(),
+            last_keys: [Some(7), Some(5), Some(2), None, None, Some(3), None, None],
         };
+        // A store whose incidents end elsewhere (rows added without the log) is refused.
+        let mut elsewhere = changes.clone();
+        elsewhere.last_keys[RowTable::Incidents as usize] = Some(6);
+        let why = patched.clone().apply(&elsewhere).unwrap_err().0;
+        assert!(why.contains("do not end"), "{why}");
         patched.apply(&changes).unwrap();
         assert_eq!(patched, whole);
         assert_eq!(encode(&patched, 2), encode(&whole, 2));

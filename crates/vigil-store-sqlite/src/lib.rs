@@ -287,6 +287,15 @@ impl Store for SqliteStore {
             })
             .await?;
         }
+        for table in RowTable::ALL {
+            changes.last_keys[table as usize] = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT max(rowid) FROM {}",
+                table.name()
+            )))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
         let (persons, incidents) = cache::referenced(&changes.rows);
         changes.person_keys = read::keys_of(&mut tx, ("persons", "person_id"), &persons).await?;
         changes.incident_keys =

@@ -1442,6 +1442,34 @@ fn a_saved_incident_reaches_the_pack_by_a_patch_that_equals_a_rebuild() {
     assert_eq!(august(&later), august(&before));
     assert_eq!(offences(&later), offences(&before) + 1.0);
 
+    // A Clare's Law application, then its first step: the store saves an application by
+    // deleting its row and storing it again, which the patch follows.
+    let cru = token(&srv, "cru");
+    let (status, v) = api(
+        &srv,
+        "POST",
+        "/api/v1/disclosures",
+        &cru,
+        Some(&json!({
+            "at_risk": {"id": "P1"}, "subject": {"id": "P2"}, "applicant": "person_at_risk",
+            "applicant_name": "", "lpa": "North"
+        })),
+    );
+    assert_eq!(status, 201, "{v}");
+    let steps = format!("/api/v1/disclosures/{}/steps", v["id"].as_str().unwrap());
+    let (status, v) = api(
+        &srv,
+        "POST",
+        &steps,
+        &cru,
+        Some(
+            &json!({"step": "contact", "immediate_risk": false, "notes": "Spoke to Ann by phone"}),
+        ),
+    );
+    assert_eq!(status, 200, "{v}");
+    let (timing, _) = pack();
+    assert!(timing.contains("desc=\"patched\""), "{timing}");
+
     // The store's own view: the cache file patched as the server did, against a rebuild.
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
