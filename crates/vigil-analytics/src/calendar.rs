@@ -88,7 +88,7 @@ impl Window {
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
         let (a, b) = raw.split_once("..").ok_or_else(|| {
             ValueError::new(format!(
-                "'{raw}' is not a window; expected YYYY-MM-DD..YYYY-MM-DD, for example 2018-09-01..2019-08-31"
+                "'{raw}' is not a window; expected YYYY-MM-DD..YYYY-MM-DD, for example 2024-04-01..2025-03-31 (a financial year)"
             ))
         })?;
         Window::new(parse_date(a)?, parse_date(b)?)

@@ -246,7 +246,7 @@ pub fn thin_history(pack: &Pack) -> Option<Window> {
     }
 }
 
-/// A month in words ("April 2018").
+/// A month in words ("April 2024").
 fn month_label_long(m: Month) -> String {
     m.first_day().format("%B %Y").to_string()
 }
