@@ -44,9 +44,18 @@ impl Out<'_> {
             self.str(s);
         }
     }
-    /// A column of fixed-width values, converted a block at a time.
-    fn column<T: Copy, const W: usize>(&mut self, v: &[T], le: fn(T) -> [u8; W]) {
+    /// A column of fixed-width values, little-endian: on a little-endian machine its memory
+    /// is already that, and goes out in one write; elsewhere a block at a time.
+    fn column<T: Copy + zerocopy::IntoBytes + zerocopy::Immutable, const W: usize>(
+        &mut self,
+        v: &[T],
+        le: fn(T) -> [u8; W],
+    ) {
         self.u64(v.len() as u64);
+        if cfg!(target_endian = "little") {
+            self.raw(zerocopy::IntoBytes::as_bytes(v));
+            return;
+        }
         let mut block = Vec::with_capacity(W * 8192);
         for part in v.chunks(8192) {
             block.clear();
@@ -66,7 +75,9 @@ impl Out<'_> {
         self.column(v, u32::to_le_bytes);
     }
     fn bools(&mut self, v: &[bool]) {
-        self.column(v, |b| [u8::from(b)]);
+        self.u64(v.len() as u64);
+        let bytes: Vec<u8> = v.iter().map(|b| u8::from(*b)).collect();
+        self.raw(&bytes);
     }
 }
 
@@ -128,29 +139,36 @@ impl In<'_> {
         let n = self.len(8)?;
         (0..n).map(|_| self.str()).collect()
     }
+    /// A column of fixed-width little-endian values, read straight into the vector's
+    /// memory (one copy), then put in the machine's order (nothing to do on little-endian).
+    fn column<T>(&mut self, from_le: fn(T) -> T) -> R<Vec<T>>
+    where
+        T: Copy + Default + zerocopy::IntoBytes + zerocopy::FromBytes,
+    {
+        let n = self.len(std::mem::size_of::<T>())?;
+        let mut v = vec![T::default(); n];
+        let bytes = zerocopy::IntoBytes::as_mut_bytes(v.as_mut_slice());
+        self.r
+            .read_exact(bytes)
+            .map_err(|e| format!("the snapshot cache cannot be read: {e}"))?;
+        let len = bytes.len() as u64;
+        self.left -= len;
+        self.at += len;
+        if cfg!(target_endian = "big") {
+            for x in &mut v {
+                *x = from_le(*x);
+            }
+        }
+        Ok(v)
+    }
     fn i32s(&mut self) -> R<Vec<i32>> {
-        let n = self.len(4)?;
-        Ok(self
-            .take(n * 4)?
-            .chunks_exact(4)
-            .map(|c| i32::from_le_bytes(c.try_into().expect("4")))
-            .collect())
+        self.column(i32::from_le)
     }
     fn i64s(&mut self) -> R<Vec<i64>> {
-        let n = self.len(8)?;
-        Ok(self
-            .take(n * 8)?
-            .chunks_exact(8)
-            .map(|c| i64::from_le_bytes(c.try_into().expect("8")))
-            .collect())
+        self.column(i64::from_le)
     }
     fn u32s(&mut self) -> R<Vec<u32>> {
-        let n = self.len(4)?;
-        Ok(self
-            .take(n * 4)?
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("4")))
-            .collect())
+        self.column(u32::from_le)
     }
     fn bools(&mut self) -> R<Vec<bool>> {
         Ok(self.bytes()?.into_iter().map(|b| b != 0).collect())

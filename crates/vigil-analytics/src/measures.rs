@@ -117,6 +117,7 @@ struct Memo {
     arrests: OnceCell<Daily<1>>,
     marac: OnceCell<Daily<2>>,
     idva: OnceCell<Daily<3>>,
+    marac_repeat: OnceCell<Daily<2>>,
     bwv: OnceCell<Daily<4>>,
     outcomes: OnceCell<OutcomeTable>,
     groups: OnceCell<Vec<[f64; 8]>>,
@@ -753,27 +754,50 @@ impl<'s> Frame<'s> {
     /// `repeat_marac_rate[a, b]`: MARAC referrals in the window whose person had an earlier
     /// MARAC referral in the 365 days before, over all MARAC referrals in the window.
     pub fn repeat_marac_rate(&self, w: Window) -> Ratio {
-        let r = &self.s.referrals;
-        let mut by_person: Vec<(u32, i64, i32)> = self
-            .referral_rows()
-            .filter(|&i| self.referral_kept(i, ReferralKind::Marac))
-            .map(|i| (r.person[i], r.at[i], r.day[i]))
-            .collect();
-        by_person.sort_unstable();
-        let mut out = Ratio::default();
-        for (k, (person, at, day)) in by_person.iter().enumerate() {
-            if !w.contains_day(*day) {
-                continue;
-            }
-            out.denominator += 1;
-            let repeat = by_person[..k]
-                .iter()
-                .rev()
-                .take_while(|(p, _, _)| p == person)
-                .any(|(_, t, _)| t < at && at - t <= 365 * DAY_SECS);
-            out.numerator += u64::from(repeat);
+        let [all, repeats] = self.marac_repeat_days().sum(w);
+        Ratio {
+            numerator: repeats,
+            denominator: all,
         }
-        out
+    }
+
+    /// By day: MARAC referrals (in the cut), and those that are repeats. One sort of the
+    /// referrals by person and time serves every window.
+    fn marac_repeat_days(&self) -> &Daily<2> {
+        self.memo.marac_repeat.get_or_init(|| {
+            let r = &self.s.referrals;
+            let mut v: Vec<(u32, i64, i32)> = self
+                .referral_rows()
+                .filter(|&i| self.referral_kept(i, ReferralKind::Marac))
+                .map(|i| (r.person[i], r.at[i], r.day[i]))
+                .collect();
+            v.sort_unstable();
+            let mut rows = Vec::with_capacity(v.len());
+            let mut k = 0;
+            while k < v.len() {
+                // One person's referrals, in time order; a repeat has a strictly earlier one
+                // at most 365 days before, and the latest earlier one is the closest.
+                let mut end = k;
+                while end < v.len() && v[end].0 == v[k].0 {
+                    end += 1;
+                }
+                let mut last_earlier: Option<i64> = None;
+                let mut j = k;
+                while j < end {
+                    let t = v[j].1;
+                    let mut same = j;
+                    while same < end && v[same].1 == t {
+                        same += 1;
+                    }
+                    let repeat = last_earlier.is_some_and(|e| t - e <= 365 * DAY_SECS);
+                    rows.extend(v[j..same].iter().map(|x| (x.2, [1, u64::from(repeat)])));
+                    last_earlier = Some(t);
+                    j = same;
+                }
+                k = end;
+            }
+            Daily::build(self.first_row_day(), self.as_of, rows.into_iter())
+        })
     }
 
     /// `idva_referral_rate[a, b]`: of incidents graded high reported in the window, the
@@ -832,12 +856,14 @@ impl<'s> Frame<'s> {
             idva.sort_unstable();
             let inc = &self.s.incidents;
             let high = vigil_domain::RiskGrade::High as u8;
-            // High-risk incidents in the same (person, time) order.
-            let mut incidents: Vec<(u64, u32)> = (0..inc.day.len())
+            // High-risk incidents in the same (person, time) order: the victim order's.
+            let incidents = self
+                .s
+                .victim_order
+                .iter()
+                .map(|i| *i as usize)
                 .filter(|&i| inc.risk[i] == high)
-                .map(|i| (key(inc.victim[i], inc.reported[i]), i as u32))
-                .collect();
-            incidents.sort_unstable();
+                .map(|i| (key(inc.victim[i], inc.reported[i]), i as u32));
             let mut hits = vec![false; inc.day.len()];
             let mut j = 0;
             for (from, i) in incidents {
