@@ -310,14 +310,15 @@ pub fn acute_victims_among(
     lpa: Option<u8>,
     n: usize,
 ) -> Vec<AcuteVictim> {
-    let mut acc: HashMap<u32, AcuteVictim> = HashMap::new();
+    let mut acc: HashMap<u64, AcuteVictim, std::hash::BuildHasherDefault<KeyHasher>> =
+        HashMap::default();
     let inc = &s.incidents;
     for i in rows {
         let d = inc.day[i];
         if d > as_of || d <= as_of - 365 || lpa.is_some_and(|l| l != inc.lpa[i]) {
             continue;
         }
-        let v = acc.entry(inc.victim[i]).or_insert(AcuteVictim {
+        let v = acc.entry(u64::from(inc.victim[i])).or_insert(AcuteVictim {
             person: inc.victim[i],
             grade: NONE,
             incidents_12m: 0,
