@@ -182,7 +182,14 @@ pub async fn rebuild(store: &dyn Store) -> Result<(Snapshot, u64, Source), Store
 #[derive(Default)]
 pub struct Held {
     current: tokio::sync::Mutex<Option<(std::sync::Arc<Snapshot>, u64)>>,
+    /// When the file was last written after a patch, and whether a write is under way.
+    file: std::sync::Arc<std::sync::Mutex<(Option<std::time::Instant>, bool)>>,
 }
+
+/// How often, at most, the server rewrites the cache file after patches. A stale file costs
+/// nothing but a longer patch at the next start (the log covers every change since), while a
+/// write in progress holds the snapshot and makes the next patch copy it first.
+const FILE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Held {
     /// The current snapshot (see [`load`]); one caller at a time brings it up to date.
@@ -210,15 +217,34 @@ impl Held {
         let (mut snapshot, revision, source) = bring_up_to_date(store, held).await?;
         snapshot.as_of = Some(info.as_of);
         let snapshot = std::sync::Arc::new(snapshot);
-        if source != Source::Cache {
+        if source != Source::Cache
+            && let Some(path) = store.cache_path()
+            && self.file_due(source)
+        {
             // The file follows in the background; the request does not wait for it.
-            if let Some(path) = store.cache_path() {
-                let s = snapshot.clone();
-                tokio::task::spawn_blocking(move || write_to(&path, &s, revision));
-            }
+            let s = snapshot.clone();
+            let file = self.file.clone();
+            tokio::task::spawn_blocking(move || {
+                write_to(&path, &s, revision);
+                drop(s);
+                file.lock().expect("file state").1 = false;
+            });
         }
         *current = Some((snapshot.clone(), revision));
         Ok(Some((snapshot, info, source)))
+    }
+
+    /// Whether to write the file now: always after a rebuild, after a patch only when no
+    /// write is under way and the last was `FILE_EVERY` ago. Marks a write as started.
+    fn file_due(&self, source: Source) -> bool {
+        let mut f = self.file.lock().expect("file state");
+        let (last, writing) = *f;
+        let due =
+            source == Source::Store || (!writing && last.is_none_or(|t| t.elapsed() >= FILE_EVERY));
+        if due {
+            *f = (Some(std::time::Instant::now()), true);
+        }
+        due
     }
 }
 
