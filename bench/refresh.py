@@ -56,6 +56,7 @@ def main():
     ap.add_argument("--vigil", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "vigil"))
     ap.add_argument("--saves", type=int, default=5, help="incidents to save (default 5)")
     ap.add_argument("--port", type=int, default=18089)
+    ap.add_argument("--no-rebuild", action="store_true", help="skip timing the rebuild (minutes on a national store)")
     args = ap.parse_args()
     args.vigil = os.path.abspath(args.vigil)
     if not os.path.exists(args.vigil):
@@ -102,15 +103,17 @@ def main():
     finally:
         server.terminate()
         server.wait()
+    median = statistics.median(d for d, _ in patched)
+    print()
+    print(f"snapshot after a save, patched (median of {len(patched)}): {median:.1f} ms")
+    if args.no_rebuild:
+        return
     cache = args.db + ".snapshot"
     if os.path.exists(cache):
         os.remove(cache)
     out = vigil(args, "pack", "--force-only", "--json", "--timings")
     line = [l for l in out.stderr.decode().splitlines() if l.startswith("snapshot load")][-1]
     rebuild = float(line.split()[2])
-    median = statistics.median(d for d, _ in patched)
-    print()
-    print(f"snapshot after a save, patched (median of {len(patched)}): {median:.1f} ms")
     print(f"snapshot rebuilt from every record: {rebuild * 1000:.0f} ms")
     print(f"rebuild / patch: {rebuild * 1000 / max(median, 1e-6):.0f}x")
 

@@ -179,7 +179,6 @@ pub async fn rebuild(store: &dyn Store) -> Result<(Snapshot, u64, Source), Store
 
 /// A server's snapshot, held in memory between requests and patched after each write:
 /// the dashboard does not read and decode the cache file on every view.
-#[derive(Default)]
 pub struct Held {
     current: tokio::sync::Mutex<Option<(std::sync::Arc<Snapshot>, u64)>>,
     /// When the file was last written after a patch, and whether a write is under way.
@@ -190,6 +189,19 @@ pub struct Held {
 /// nothing but a longer patch at the next start (the log covers every change since), while a
 /// write in progress holds the snapshot and makes the next patch copy it first.
 const FILE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+impl Default for Held {
+    /// The file counts as just written: the first patches after a start do not rewrite it.
+    fn default() -> Self {
+        Held {
+            current: Default::default(),
+            file: std::sync::Arc::new(std::sync::Mutex::new((
+                Some(std::time::Instant::now()),
+                false,
+            ))),
+        }
+    }
+}
 
 impl Held {
     /// The current snapshot (see [`load`]); one caller at a time brings it up to date.
