@@ -1255,7 +1255,9 @@ pub struct PackParams {
 /// The performance pack: every measure of METRICS.md, as `vigil pack --json` prints it.
 #[utoipa::path(get, path = "/pack", tag = "analysis",
     params(PackParams),
-    responses((status = 200, description = "The pack, keyed by the measures' names in METRICS.md", body = Object), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+    responses((status = 200, description = "The pack, keyed by the measures' names in METRICS.md", body = Object,
+        headers(("server-timing" = String, description = "How long the snapshot and the measures took, and where the snapshot came from: `snapshot;desc=\"memory|cache|patched|rebuilt\";dur=MS, measures;dur=MS`"))),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn pack(
     State(app): State<Arc<App>>,
