@@ -160,10 +160,36 @@ fn hand_written_extract_imports_and_round_trips_byte_identical() {
 fn a_second_batch_adds_to_the_store_and_may_refer_to_stored_people() {
     let f = Fixture::new();
     f.seeded();
+    let source = |db: &str| {
+        let o = vigil(&["--db", db, "pack", "--force-only", "--json", "--timings"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let incidents: f64 = ["non_crime_incidents", "da_offences"]
+            .iter()
+            .map(|m| {
+                v["force"][m]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .map(|x| x.as_f64().unwrap())
+                    .sum::<f64>()
+            })
+            .sum();
+        (err, incidents)
+    };
+    let (_, before) = source(&f.db());
     let batch = f.batch("good");
     let o = vigil(&["--db", &f.db(), "import", batch.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("incidents                   2 rows"));
+    // A bulk import is not logged row by row: the snapshot from before it is rebuilt, not
+    // patched, and then serves from the cache again.
+    let (after_import, after) = source(&f.db());
+    assert!(after_import.contains("cache rebuilt"), "{after_import}");
+    assert!(after > before, "{before} -> {after}");
+    let (again, _) = source(&f.db());
+    assert!(again.contains("from the columnar cache"), "{again}");
 }
 
 #[test]
