@@ -269,17 +269,6 @@ pub fn encode_to(w: &mut dyn std::io::Write, s: &Snapshot, revision: u64) -> std
     }
 }
 
-/// The store revision a cache was built from, without decoding the rest.
-pub fn revision(mut bytes: &[u8]) -> Option<u64> {
-    let left = bytes.len() as u64;
-    let mut i = In {
-        r: &mut bytes,
-        left,
-        at: 0,
-    };
-    (i.take(8).ok()? == MAGIC && i.u32().ok()? == FORMAT).then(|| i.u64().ok())?
-}
-
 /// Decodes a cache; any damage is an error (the caller rebuilds from the store).
 pub fn decode(mut bytes: &[u8]) -> Result<(Snapshot, u64), String> {
     let left = bytes.len() as u64;
@@ -548,7 +537,6 @@ mod tests {
     fn damaged_caches_are_refused() {
         let s = Snapshot::default();
         let bytes = encode(&s, 7);
-        assert_eq!(revision(&bytes), Some(7));
         assert_eq!(decode(&bytes).unwrap().1, 7);
         assert!(decode(&bytes[..bytes.len() - 3]).is_err());
         assert!(decode(b"not a cache at all").is_err());

@@ -199,7 +199,7 @@ pub fn offence_rows_by_risk(s: &Snapshot, levels: usize) -> Vec<Rows> {
 }
 
 /// A table's rows for a frame: every index, or the cut's list.
-enum RowIter<'a> {
+pub(crate) enum RowIter<'a> {
     All(std::ops::Range<usize>),
     Listed(std::slice::Iter<'a, u32>),
 }
@@ -211,13 +211,6 @@ impl Iterator for RowIter<'_> {
             RowIter::All(r) => r.next(),
             RowIter::Listed(l) => l.next().map(|i| *i as usize),
         }
-    }
-}
-
-fn rows_of(list: Option<&Vec<u32>>, n: usize) -> RowIter<'_> {
-    match list {
-        Some(l) => RowIter::Listed(l.iter()),
-        None => RowIter::All(0..n),
     }
 }
 
@@ -263,39 +256,37 @@ impl<'s> Frame<'s> {
         }
     }
 
-    pub(crate) fn incident_rows(&self) -> impl Iterator<Item = usize> + 's {
-        rows_of(
-            self.rows.and_then(|r| r.incidents.as_ref()),
-            self.s.incidents.day.len(),
-        )
+    /// A table's rows for this frame: the cut's list when the caller sorted the rows by
+    /// area (`rows_by_area`), else every index below `n`.
+    fn listed(&self, pick: fn(&Rows) -> &Option<Vec<u32>>, n: usize) -> RowIter<'s> {
+        match self.rows.and_then(|r| pick(r).as_ref()) {
+            Some(list) => RowIter::Listed(list.iter()),
+            None => RowIter::All(0..n),
+        }
+    }
+
+    pub(crate) fn incident_rows(&self) -> RowIter<'s> {
+        self.listed(|r| &r.incidents, self.s.incidents.day.len())
     }
 
     fn offence_rows(&self) -> RowIter<'s> {
-        rows_of(
-            self.rows.and_then(|r| r.offences.as_ref()),
-            self.s.offences.recorded_day.len(),
-        )
+        self.listed(|r| &r.offences, self.s.offences.recorded_day.len())
     }
 
     fn arrest_rows(&self) -> RowIter<'s> {
-        rows_of(
-            self.rows.and_then(|r| r.arrests.as_ref()),
-            self.s.arrests.day.len(),
-        )
+        self.listed(|r| &r.arrests, self.s.arrests.day.len())
     }
 
     fn referral_rows(&self) -> RowIter<'s> {
-        rows_of(
-            self.rows.and_then(|r| r.referrals.as_ref()),
-            self.s.referrals.day.len(),
-        )
+        self.listed(|r| &r.referrals, self.s.referrals.day.len())
     }
 
     fn disclosure_rows(&self) -> RowIter<'s> {
-        rows_of(
-            self.rows.and_then(|r| r.disclosures.as_ref()),
-            self.s.disclosures.route.len(),
-        )
+        self.listed(|r| &r.disclosures, self.s.disclosures.route.len())
+    }
+
+    fn order_rows(&self) -> RowIter<'s> {
+        self.listed(|r| &r.orders, self.s.orders.kind.len())
     }
 
     /// The earliest day any row the windowed measures count is dated (rows earlier than it
@@ -315,13 +306,6 @@ impl<'s> Frame<'s> {
             .min()
             .unwrap_or(self.as_of)
         })
-    }
-
-    fn order_rows(&self) -> RowIter<'s> {
-        rows_of(
-            self.rows.and_then(|r| r.orders.as_ref()),
-            self.s.orders.kind.len(),
-        )
     }
 
     fn empty_series(&self) -> Vec<f64> {

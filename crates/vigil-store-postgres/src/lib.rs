@@ -286,17 +286,21 @@ impl Store for PostgresStore {
         Ok(revision as u64)
     }
 
-    async fn row_keys(
+    async fn row_key_runs(
         &self,
         table: vigil_store::snapshot_cache::RowTable,
-    ) -> StoreResult<Vec<i64>> {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT stored FROM {} ORDER BY stored",
+    ) -> StoreResult<Vec<(i64, u32)>> {
+        // Gaps and islands: consecutive keys share key - row number.
+        let runs: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT min(k), count(*) FROM
+               (SELECT stored AS k, stored - row_number() OVER (ORDER BY stored) AS island FROM {}) keyed
+             GROUP BY island ORDER BY 1",
             table.name()
         )))
         .fetch_all(&self.pool)
         .await
-        .map_err(backend)
+        .map_err(backend)?;
+        Ok(runs.into_iter().map(|(k, n)| (k, n as u32)).collect())
     }
 
     async fn record_changes(

@@ -677,8 +677,10 @@ pub trait Store: Send + Sync {
     /// at.
     async fn snapshot_chunks(&self, chunk: usize, sink: &mut KeyedSink<'_>) -> StoreResult<u64>;
 
-    /// The row keys of one snapshot table, in stored order.
-    async fn row_keys(&self, table: snapshot_cache::RowTable) -> StoreResult<Vec<i64>>;
+    /// The row keys of one snapshot table as runs of consecutive keys (first key, how
+    /// many), in stored order: worked out by the database, so a table of millions of rows
+    /// that was imported in one go comes back as one row.
+    async fn row_key_runs(&self, table: snapshot_cache::RowTable) -> StoreResult<Vec<(i64, u32)>>;
 
     /// The record changes logged after `revision`, as the rows now stand, read in one
     /// transaction with the revision they bring the snapshot to. `None` when the log cannot

@@ -61,6 +61,16 @@ pub enum Source {
 }
 
 impl Source {
+    /// One word for it (the pack's `Server-Timing` header).
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Memory => "memory",
+            Source::Cache => "cache",
+            Source::Patched => "patched",
+            Source::Store => "rebuilt",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Source::Memory => "held in memory",
@@ -108,15 +118,13 @@ pub async fn write_imported(store: &dyn Store, mut snapshot: Snapshot) -> Result
         snapshot.staffing.len(),
     ];
     for (table, n) in RowTable::ALL.into_iter().zip(rows) {
-        let keys = store.row_keys(table).await?;
-        if keys.len() != n {
+        let (starts, lens): (Vec<i64>, Vec<u32>) =
+            store.row_key_runs(table).await?.into_iter().unzip();
+        let runs = vigil_analytics::snapshot::KeyRuns { starts, lens };
+        if runs.len() != n {
             return Ok(());
         }
-        let runs = snapshot.keys.of_mut(table);
-        *runs = Default::default();
-        for k in keys {
-            runs.push(k);
-        }
+        *snapshot.keys.of_mut(table) = runs;
     }
     write(store, &snapshot, revision);
     Ok(())

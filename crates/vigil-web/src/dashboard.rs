@@ -53,15 +53,9 @@ struct Timing {
 
 impl Timing {
     fn header(&self) -> String {
-        use vigil_store::snapshot_cache::Source;
-        let source = match self.source {
-            Source::Memory => "memory",
-            Source::Cache => "cache",
-            Source::Patched => "patched",
-            Source::Store => "rebuilt",
-        };
         format!(
-            "snapshot;desc=\"{source}\";dur={:.1}, measures;dur={:.1}",
+            "snapshot;desc=\"{}\";dur={:.1}, measures;dur={:.1}",
+            self.source.key(),
             self.snapshot.as_secs_f64() * 1000.0,
             self.measures.as_secs_f64() * 1000.0
         )

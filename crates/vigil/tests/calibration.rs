@@ -11,8 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-mod figures;
-use figures::{KNOWN_GAPS, SEED_WINDOWS, Spread, checks, pack_of_seed};
+use common::figures::{KNOWN_GAPS, SEED_WINDOWS, Spread, checks, pack_of_seed};
 
 fn vigil(args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_vigil"))

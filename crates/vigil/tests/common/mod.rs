@@ -23,16 +23,12 @@ pub fn text(o: &Output) -> String {
     )
 }
 
-/// The sum of a monthly series over months `from..=to` (`YYYY-MM`).
-pub fn total(series: &serde_json::Value, from: &str, to: &str) -> f64 {
-    series
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(m, _)| m.as_str() >= from && m.as_str() <= to)
-        .map(|(_, v)| v.as_f64().unwrap())
-        .sum()
-}
+// The seed report's figures, shared with `bench/calibration`; their `total` (the sum of a
+// monthly series over months) serves every test.
+#[path = "../figures/mod.rs"]
+pub mod figures;
+#[allow(unused_imports)] // not every test binary sums a series
+pub use figures::total;
 
 /// A new database in the PostgreSQL cluster `VIGIL_TEST_POSTGRES_URL` names (`scripts/test`
 /// starts one; `scripts/pg-cluster` by hand); `None` when there is none and
